@@ -1,0 +1,64 @@
+"""lineup: choose influencer portfolios under a budget and simulate the word of mouth they start.
+
+The public API (imported lazily, so ``import lineup`` and the CLI start fast):
+
+>>> import lineup
+>>> sorted(lineup.__all__)[:4]
+['CSRGraph', 'InfeasibleError', 'LineupError', 'Portfolio']
+
+Typical use in a notebook::
+
+    sc = lineup.load_scenario("scenarios/skincare_launch.yaml")
+    res = lineup.solve(sc)
+    res.to_frame()
+    sim = lineup.simulate(sc, res.portfolio, replications=50, seed=1)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    # scenarios and data
+    "load_scenario": "lineup.io.scenario",
+    "read_roster": "lineup.io.roster",
+    "scenario_json_schema": "lineup.io.scenario",
+    "Scenario": "lineup.domain.scenario",
+    "ScenarioSpec": "lineup.domain.scenario",
+    "Roster": "lineup.domain.roster",
+    "Portfolio": "lineup.domain.portfolio",
+    "Tiers": "lineup.domain.tiers",
+    # optimiser
+    "solve": "lineup.optimize",
+    "SolveResult": "lineup.optimize.result",
+    "SolveStatus": "lineup.optimize.result",
+    # simulator
+    "spread": "lineup.simulation.spread",
+    "SpreadResult": "lineup.simulation.spread",
+    "CSRGraph": "lineup.simulation.graph",
+    "simulate": "lineup.workflows.simulate",
+    # errors
+    "LineupError": "lineup.errors",
+    "ScenarioError": "lineup.errors",
+    "RosterError": "lineup.errors",
+    "InfeasibleError": "lineup.errors",
+    "SolverUnavailableError": "lineup.errors",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lineup' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

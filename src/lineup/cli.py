@@ -1,0 +1,181 @@
+"""The ``lineup`` command: parse → call the library → render → exit code.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 invalid scenario, roster,
+network or usage; 3 infeasible; 4 solver unavailable or failed (including a
+time limit reached before any portfolio was found).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
+
+_scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
+
+
+def _debug_option(fn):
+    return click.option("--debug", is_flag=True, help="Show the full traceback of errors.")(fn)
+
+
+def _guarded(fn):
+    """Map lineup errors to one-line messages and exit codes (traceback with --debug)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        from .errors import LineupError
+
+        try:
+            code = fn(*args, **kwargs)
+        except LineupError as exc:
+            if debug:
+                raise
+            _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
+                   else exc.message)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
+            if debug:
+                raise
+            _error(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(code or EXIT_OK)
+
+    return _debug_option(wrapper)
+
+
+def _error(text: str) -> None:
+    click.echo(f"error: {text}", err=True)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lineup")
+def app() -> None:
+    """lineup: choose influencer portfolios under a budget and simulate their word of mouth."""
+
+
+@app.command()
+@_scenario_arg
+@click.option("--solver", "backend", type=click.Choice(["cbc", "highs", "greedy"]), default=None,
+              help="Solver backend (default: the scenario's, else cbc).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Solver time limit in seconds.")
+@click.option("--gap", type=click.FloatRange(0, 1), default=None, help="Relative optimality gap to stop at.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              help="What to print on stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write portfolio.csv and portfolio.json into (atomically).")
+@_guarded
+def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | None) -> int:
+    """Pick the best portfolio for SCENARIO (a YAML file) and explain it."""
+    from .io.report import portfolio_csv, render_solve, solve_to_dict
+    from .io.scenario import load_scenario
+    from .io.writers import to_json, write_files
+    from .optimize import solve as run_solve
+
+    sc = load_scenario(scenario)
+    err = _stderr_console()
+    with err.status(f"Solving {sc.name} ({sc.roster.n:,} candidates)…", spinner="dots") if err.is_terminal \
+            else _nullcontext():
+        result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap)
+    data = solve_to_dict(result)
+    if output is not None:
+        paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
+        err.print(f"wrote {', '.join(str(p) for p in paths)}")
+    if fmt == "json":
+        click.echo(to_json(data), nl=False)
+    elif fmt == "csv":
+        click.echo(portfolio_csv(result), nl=False)
+    else:
+        from rich.console import Console
+
+        render_solve(result, Console())
+    return _solve_exit_code(result)
+
+
+def _solve_exit_code(result) -> int:
+    status = result.status.value
+    if status == "infeasible":
+        return EXIT_INFEASIBLE
+    if result.portfolio is None:
+        return EXIT_SOLVER
+    return EXIT_OK
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@app.command()
+@_scenario_arg
+@_guarded
+def validate(scenario: Path) -> int:
+    """Check SCENARIO and its roster without solving; report every problem."""
+    from .io.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    r = sc.roster
+    click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
+    click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
+               f"and {int(r.fee_estimated.sum()):,} fees estimated; niches: {', '.join(r.niche_names) or 'none'}")
+    for w in sc.warnings:
+        click.echo(f"warning: {w}")
+    return EXIT_OK
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    from .io.scenario import scenario_json_schema
+    from .io.writers import to_json
+
+    click.echo(to_json(scenario_json_schema()), nl=False)
+
+
+@app.command("generate-roster")
+@click.option("--size", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Number of influencers.")
+@click.option("--niches", default="skincare,makeup,fitness,wellness,vegan,travel,food,fashion", show_default=True,
+              help="Comma-separated niche names.")
+@click.option("--platforms", default="instagram=0.6,tiktok=0.3,youtube=0.1", show_default=True,
+              help="Comma-separated name=probability.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
+@_guarded
+def generate_roster(size: int, niches: str, platforms: str, seed: int, output: Path) -> int:
+    """Write a synthetic roster drawn from published tier figures (seeded)."""
+    from .errors import UsageError
+    from .io.synthetic import generate_roster as generate, write_roster_csv
+
+    try:
+        mix = {k.strip(): float(v) for k, v in (item.split("=") for item in platforms.split(","))}
+    except ValueError:
+        raise UsageError(f"--platforms {platforms!r}: expected name=probability pairs, e.g. instagram=0.7,tiktok=0.3")
+    df = generate(size, niches=[n.strip() for n in niches.split(",") if n.strip()], platforms=mix, seed=seed)
+    write_roster_csv(df, output)
+    click.echo(f"wrote {len(df):,} influencers to {output}", err=True)
+    return EXIT_OK
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="lineup")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

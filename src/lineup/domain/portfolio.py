@@ -1,0 +1,79 @@
+"""The portfolio: the chosen influencers of a roster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .roster import Roster
+from .tiers import Tiers
+
+__all__ = ["Portfolio"]
+
+
+@dataclass(frozen=True, eq=False)
+class Portfolio:
+    """A set of rows of a roster (sorted, unique).
+
+    Examples
+    --------
+    >>> r = Roster.from_columns(ids=["a", "b", "c"], followers=[1e3, 2e3, 3e3],
+    ...                         engagement_rate=[0.1, 0.1, 0.1], fee=[10, 20, 30])
+    >>> p = Portfolio.from_ids(r, ["c", "a"])
+    >>> p.ids, p.spend, p.expected_engagement
+    (['a', 'c'], 40.0, 400.0)
+    """
+
+    roster: Roster
+    rows: np.ndarray
+
+    def __post_init__(self) -> None:
+        rows = np.unique(np.asarray(self.rows, dtype=np.int64))
+        if rows.size and (rows[0] < 0 or rows[-1] >= self.roster.n):
+            raise IndexError("portfolio rows out of the roster's range")
+        object.__setattr__(self, "rows", rows)
+
+    @classmethod
+    def from_ids(cls, roster: Roster, ids) -> "Portfolio":
+        """Portfolio of the given ids; unknown ids raise ``KeyError`` naming them."""
+        rows = [roster.index_of(i) for i in ids]
+        missing = [i for i, r in zip(ids, rows) if r is None]
+        if missing:
+            raise KeyError(f"not in the roster: {', '.join(map(str, missing))}")
+        return cls(roster, np.asarray(rows, dtype=np.int64))
+
+    @classmethod
+    def from_mask(cls, roster: Roster, mask: np.ndarray) -> "Portfolio":
+        return cls(roster, np.flatnonzero(mask))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def mask(self) -> np.ndarray:
+        m = np.zeros(self.roster.n, dtype=bool)
+        m[self.rows] = True
+        return m
+
+    @property
+    def ids(self) -> list[str]:
+        return self.roster.ids[self.rows].tolist()
+
+    @property
+    def spend(self) -> float:
+        """Sum of fees (currency)."""
+        return float(self.roster.fee[self.rows].sum())
+
+    @property
+    def expected_engagement(self) -> float:
+        """Σ E_i over the portfolio (interactions), before any overlap de-duplication."""
+        return float(self.roster.expected_engagement[self.rows].sum())
+
+    def niche_counts(self) -> np.ndarray:
+        """Selected influencers listing each roster niche (aligned with ``roster.niche_names``)."""
+        return np.asarray(self.roster.niche_membership[self.rows].sum(axis=0)).ravel()
+
+    def tier_counts(self, tiers: Tiers) -> np.ndarray:
+        """Selected influencers per tier (nano … mega)."""
+        return np.bincount(tiers.codes_of(self.roster.followers[self.rows]), minlength=5)

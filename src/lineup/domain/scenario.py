@@ -1,0 +1,344 @@
+"""The scenario: a planner's campaign, its rules and its options.
+
+:class:`ScenarioSpec` is the strict schema of a scenario file (pydantic,
+unknown keys rejected, every field documented with its unit); :class:`Scenario`
+is a spec bound to its loaded roster, which is what the optimiser and the
+simulator take.  Reading files lives in :mod:`lineup.io`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .campaign import SimulationSpec
+from .roster import Roster, normalise_id, normalise_label
+from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
+
+__all__ = [
+    "ScenarioSpec",
+    "Scenario",
+    "Overlap",
+    "RosterSource",
+    "Objective",
+    "NicheSpec",
+    "CountBounds",
+    "ShareBounds",
+    "Constraints",
+    "SolverSpec",
+    "Priors",
+    "TierName",
+    "did_you_mean",
+    "check_against_roster",
+]
+
+TierName = Literal["nano", "micro", "mid", "macro", "mega"]
+BoundName = Literal["nano", "micro", "mid", "macro"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RosterSource(_Model):
+    """Where the candidate influencers come from."""
+
+    path: str = Field(description="CSV (or .parquet/.xlsx) file, relative to the scenario file.")
+    columns: dict[str, Optional[str]] = Field(
+        default_factory=dict,
+        description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
+        "authenticity, posts, country) to the file's column name, or to null to ignore the file's "
+        "column of that name.",
+    )
+    platform: Optional[str] = Field(
+        default=None, description="Platform of every row when the file has no platform column."
+    )
+    on_bad_rows: Literal["error", "skip"] = Field(
+        default="error",
+        description="'error': any unusable row stops the run (exit 2), all listed with line numbers; "
+        "'skip': unusable rows are left out and listed as warnings in the output.",
+    )
+
+
+class Objective(_Model):
+    """What the optimiser maximises: engagement × Σ E_i + coverage × Σ_s weight_s × y_s."""
+
+    engagement: float = Field(default=1.0, ge=0, description="Weight of one expected engagement (unitless).")
+    coverage: float = Field(
+        default=0.0,
+        ge=0,
+        description="Worth of one fully covered niche of weight 1, in expected engagements.",
+    )
+
+
+class NicheSpec(_Model):
+    """A niche the campaign wants to reach (name as in the roster's niches column)."""
+
+    weight: float = Field(default=1.0, ge=0, description="Relative importance of the niche (unitless).")
+    target: int = Field(default=1, ge=1, description="Influencers in the niche for full coverage (y = 1).")
+    min_influencers: int = Field(default=0, ge=0, description="Hard minimum of selected influencers in the niche.")
+
+
+class CountBounds(_Model):
+    """A minimum and/or maximum number of influencers."""
+
+    min: Optional[int] = Field(default=None, ge=0, description="At least this many influencers.")
+    max: Optional[int] = Field(default=None, ge=0, description="At most this many influencers.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CountBounds":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class ShareBounds(_Model):
+    """Bounds on a platform's share of the spend (fraction of the portfolio's total fees)."""
+
+    min_share: Optional[float] = Field(default=None, ge=0, le=1, description="At least this share of spend.")
+    max_share: Optional[float] = Field(default=None, ge=0, le=1, description="At most this share of spend.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ShareBounds":
+        if self.min_share is not None and self.max_share is not None and self.min_share > self.max_share:
+            raise ValueError(f"min_share ({self.min_share}) is greater than max_share ({self.max_share})")
+        return self
+
+
+class Constraints(_Model):
+    """The planner's rules.  Each is named in reports by its path here, e.g. ``tiers.micro.min``."""
+
+    min_spend: Optional[float] = Field(default=None, ge=0, description="Spend at least this much (currency).")
+    influencers: CountBounds = Field(default_factory=CountBounds, description="Portfolio size bounds.")
+    tiers: dict[TierName, CountBounds] = Field(default_factory=dict, description="Per-tier count bounds.")
+    platforms: dict[str, ShareBounds] = Field(default_factory=dict, description="Per-platform spend shares.")
+    max_budget_share: Optional[float] = Field(
+        default=None, gt=0, le=1, description="No single fee above this fraction of the budget."
+    )
+    min_authenticity: Optional[float] = Field(
+        default=None, ge=0, le=1, description="Leave out influencers whose authenticity is below this (0–1)."
+    )
+    countries: Optional[list[str]] = Field(
+        default=None, description="Only influencers from these countries (rows with no country are left out)."
+    )
+    include: list[str] = Field(default_factory=list, description="Ids that must be in the portfolio.")
+    exclude: list[str] = Field(default_factory=list, description="Ids that must not be in the portfolio.")
+    conflicts: list[list[str]] = Field(
+        default_factory=list, description="Groups of ids of which at most one may be chosen (competitor conflicts)."
+    )
+
+    @field_validator("platforms", mode="after")
+    @classmethod
+    def _platform_names(cls, v: dict[str, ShareBounds]) -> dict[str, ShareBounds]:
+        return {normalise_label(k): b for k, b in v.items()}
+
+    @field_validator("countries", mode="after")
+    @classmethod
+    def _country_names(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        return None if v is None else [normalise_label(c) for c in v]
+
+    @field_validator("include", "exclude", mode="after")
+    @classmethod
+    def _ids(cls, v: list[str]) -> list[str]:
+        return [normalise_id(i) for i in v]
+
+    @field_validator("conflicts", mode="after")
+    @classmethod
+    def _groups(cls, v: list[list[str]]) -> list[list[str]]:
+        for g in v:
+            if len(g) < 2:
+                raise ValueError(f"a conflict group needs at least 2 ids, got {g}")
+        return [[normalise_id(i) for i in g] for g in v]
+
+
+class SolverSpec(_Model):
+    """How to solve."""
+
+    backend: Literal["cbc", "highs", "greedy"] = Field(
+        default="cbc", description="cbc (bundled with PuLP), highs (highspy) or greedy (heuristic with a bound)."
+    )
+    time_limit: Optional[float] = Field(default=None, gt=0, description="Wall-clock limit for the solver, seconds.")
+    gap: float = Field(
+        default=1e-4, ge=0, le=1, description="Relative optimality gap at which a MILP counts as solved."
+    )
+    greedy_above: int = Field(
+        default=200_000,
+        ge=1,
+        description="Rosters with more candidates than this are solved by the greedy (with a bound).",
+    )
+
+
+class Priors(_Model):
+    """Priors for blank roster values (see docs/model.md)."""
+
+    fee_per_1k: dict[str, float] = Field(
+        default_factory=dict,
+        description="Price per 1,000 followers per post, by platform ('default' for others), in currency.",
+    )
+
+
+class OverlapSpec(_Model):
+    """Pairwise audience overlap table (CSV with columns id_a, id_b, shared)."""
+
+    path: str = Field(description="CSV file relative to the scenario file.")
+    unit: Literal["followers", "fraction"] = Field(
+        default="followers",
+        description="'followers': shared is a number of people; 'fraction': shared is a fraction of the "
+        "smaller audience.",
+    )
+
+
+class ScenarioSpec(_Model):
+    """A scenario file, validated."""
+
+    name: str = Field(description="Campaign name shown in reports.")
+    description: str = Field(default="", description="Free text for the report.")
+    currency: str = Field(default="USD", description="Currency code of budget and fees (display only).")
+    budget: float = Field(gt=0, description="Hard cap on the sum of fees, in currency.")
+    roster: RosterSource = Field(description="Roster file (a path, or an object with path and options).")
+    objective: Objective = Field(default_factory=Objective)
+    niches: dict[str, NicheSpec] = Field(default_factory=dict, description="Niches to cover, by roster name.")
+    tiers: dict[BoundName, float] = Field(
+        default_factory=dict,
+        description="Upper follower bound (exclusive) of tiers nano, micro, mid, macro; mega is the rest.",
+    )
+    constraints: Constraints = Field(default_factory=Constraints)
+    overlap: Optional[OverlapSpec] = Field(default=None, description="Optional audience-overlap table.")
+    priors: Priors = Field(default_factory=Priors)
+    solver: SolverSpec = Field(default_factory=SolverSpec)
+    simulation: SimulationSpec = Field(default_factory=SimulationSpec)
+
+    @field_validator("roster", "overlap", mode="before")
+    @classmethod
+    def _path_shorthand(cls, v: Any) -> Any:
+        return {"path": v} if isinstance(v, str) else v
+
+    @field_validator("niches", mode="after")
+    @classmethod
+    def _niche_names(cls, v: dict[str, NicheSpec]) -> dict[str, NicheSpec]:
+        return {normalise_label(k): s for k, s in v.items()}
+
+    @field_validator("tiers", mode="after")
+    @classmethod
+    def _increasing(cls, v: dict[str, float]) -> dict[str, float]:
+        merged = {**DEFAULT_BOUNDS, **v}
+        values = [merged[k] for k in TIER_NAMES[:-1]]
+        if any(b <= a for a, b in zip(values, values[1:])) or values[0] <= 0:
+            raise ValueError(f"tier bounds must increase from nano to macro, got {merged}")
+        return v
+
+    @property
+    def tier_bounds(self) -> Tiers:
+        """The scenario's tier boundaries."""
+        return Tiers.from_mapping(self.tiers)
+
+
+@dataclass(frozen=True, eq=False)
+class Overlap:
+    """Pairwise shared audience between roster rows ``i < j``: ``shared`` real followers."""
+
+    i: np.ndarray
+    j: np.ndarray
+    shared: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario bound to its roster (and overlap table, if any).
+
+    Build it with :func:`lineup.load_scenario`; derive what-ifs with
+    :meth:`with_overrides`.
+    """
+
+    spec: ScenarioSpec
+    roster: Roster
+    overlap: Optional[Overlap] = None
+    path: Optional[Path] = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def budget(self) -> float:
+        return self.spec.budget
+
+    @property
+    def currency(self) -> str:
+        return self.spec.currency
+
+    @property
+    def tiers(self) -> Tiers:
+        return self.spec.tier_bounds
+
+    def with_overrides(self, **changes: Any) -> "Scenario":
+        """A copy with top-level fields replaced and re-validated (roster kept).
+
+        Nested fields take dotted names written with ``__``, e.g.
+        ``constraints__influencers__max=20``.
+        """
+        data = self.spec.model_dump()
+        for key, value in changes.items():
+            *parents, leaf = key.split("__")
+            node = data
+            for p in parents:
+                node = node.setdefault(p, {})
+            node[leaf] = value
+        if data["roster"] != self.spec.roster.model_dump():
+            raise ValueError("with_overrides cannot change the roster; load another scenario instead")
+        spec = ScenarioSpec.model_validate(data)
+        problems = check_against_roster(spec, self.roster)
+        if problems:
+            from ..errors import ScenarioError
+
+            raise ScenarioError("the overrides do not fit the roster", [f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems])
+        return replace(self, spec=spec)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """A ``" (did you mean 'x'?)"`` hint, or ``""``.
+
+    >>> did_you_mean("budjet", ["budget", "name"])
+    " (did you mean 'budget'?)"
+    """
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple, str]]:
+    """Problems of a spec that only show against its roster, as ``(location, message)``.
+
+    Unknown niches, unknown ids in include/exclude/conflicts, an id both
+    included and excluded, unknown platforms in ``constraints.platforms``.
+    """
+    problems: list[tuple[tuple, str]] = []
+    known_niches = set(roster.niche_names)
+    for niche in spec.niches:
+        if niche not in known_niches:
+            problems.append((("niches", niche), f"niche {niche!r} is not in the roster{did_you_mean(niche, known_niches)}"))
+    c = spec.constraints
+    ids = roster.ids.tolist()
+    for key in ("include", "exclude"):
+        for k, i in enumerate(getattr(c, key)):
+            if roster.index_of(i) is None:
+                problems.append((("constraints", key, k), f"id {i!r} is not in the roster{did_you_mean(i, ids)}"))
+    for g, group in enumerate(c.conflicts):
+        for k, i in enumerate(group):
+            if roster.index_of(i) is None:
+                problems.append((("constraints", "conflicts", g, k), f"id {i!r} is not in the roster{did_you_mean(i, ids)}"))
+    for i in sorted(set(c.include) & set(c.exclude)):
+        problems.append((("constraints", "include"), f"id {i!r} is both included and excluded"))
+    platforms = set(roster.platform.tolist())
+    for p in c.platforms:
+        if p not in platforms:
+            problems.append((("constraints", "platforms", p), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
+    return problems

@@ -1,0 +1,125 @@
+"""One exception tree for everything lineup raises on purpose.
+
+Every error a user can cause is a :class:`LineupError`.  The CLI maps each
+branch to a documented exit code (see README, "Exit codes"):
+
+============================  =====================================  =====
+class                         what went wrong                        exit
+============================  =====================================  =====
+:class:`ScenarioError`        the scenario file is missing/invalid   2
+:class:`RosterError`          the roster file is missing/invalid     2
+:class:`NetworkError`         a network / edge-list file is invalid  2
+:class:`UsageError`           a bad command-line argument            2
+:class:`InfeasibleError`      no portfolio satisfies the rules       3
+:class:`SolverUnavailableError`  the solver is not installed         4
+:class:`SolverError`          the solver crashed / returned garbage  4
+============================  =====================================  =====
+
+Solving never raises :class:`InfeasibleError` by itself: infeasibility is a
+status of the returned result.  Callers who prefer an exception ask for one
+with ``result.raise_for_status()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "LineupError",
+    "InputError",
+    "ScenarioError",
+    "RosterError",
+    "NetworkError",
+    "UsageError",
+    "InfeasibleError",
+    "SolverUnavailableError",
+    "SolverError",
+    "Problem",
+]
+
+
+class Problem(str):
+    """One located problem: ``"<where>: <what>"``.
+
+    A plain string (so it prints as-is) that also remembers where and what.
+
+    Examples
+    --------
+    >>> p = Problem("scenario.yaml, line 3, field 'budget'", "must be > 0, got -5")
+    >>> str(p)
+    "scenario.yaml, line 3, field 'budget': must be > 0, got -5"
+    >>> p.what
+    'must be > 0, got -5'
+    """
+
+    where: str
+    what: str
+
+    def __new__(cls, where: str, what: str) -> "Problem":
+        obj = super().__new__(cls, f"{where}: {what}" if where else what)
+        obj.where = where
+        obj.what = what
+        return obj
+
+
+class LineupError(Exception):
+    """Base of every error lineup raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: Sequence[str] = ()):
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def describe(self, limit: int = 20) -> str:
+        """The message plus up to ``limit`` listed problems, one per line."""
+        lines = [self.message]
+        shown = self.problems[:limit]
+        lines += [f"  - {p}" for p in shown]
+        if len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+class InputError(LineupError):
+    """Something the user gave lineup is unusable (exit code 2)."""
+
+    exit_code = 2
+
+
+class ScenarioError(InputError):
+    """The scenario file is missing, malformed or breaks the schema."""
+
+
+class RosterError(InputError):
+    """The roster file is missing, malformed or has unusable rows."""
+
+
+class NetworkError(InputError):
+    """A social-network (edge list / communities) file is unusable."""
+
+
+class UsageError(InputError):
+    """A command-line argument or API argument is invalid."""
+
+
+class InfeasibleError(LineupError):
+    """No portfolio satisfies every rule of the scenario (exit code 3)."""
+
+    exit_code = 3
+
+
+class SolverUnavailableError(LineupError):
+    """The requested solver backend is not installed (exit code 4)."""
+
+    exit_code = 4
+
+
+class SolverError(LineupError):
+    """The solver failed or returned something unusable (exit code 4)."""
+
+    exit_code = 4

@@ -1,0 +1,165 @@
+"""Render solve results: a JSON-ready dict, CSV, and a terminal report (rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..domain.tiers import TIER_NAMES
+
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "money"]
+
+_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
+
+
+def money(amount: float | None, currency: str) -> str:
+    """Format an amount in the scenario currency.
+
+    >>> money(18400, "GBP"), money(1234.5, "CHF")
+    ('£18,400', '1,234 CHF')
+    """
+    if amount is None:
+        return "—"
+    symbol = _SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+def _num(x: float | None, digits: int = 2) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def solve_to_dict(result) -> dict[str, Any]:
+    """One JSON-ready object describing a solve (the ``--format json`` output)."""
+    sc = result.scenario
+    ev = result.evaluation
+    frame = result.to_frame()
+    selected = frame.to_dict(orient="records") if result.portfolio is not None else []
+    return {
+        "scenario": sc.name,
+        "currency": sc.currency,
+        "budget": sc.budget,
+        "status": result.status.value,
+        "objective": _num(result.objective, 4),
+        "bound": _num(result.bound, 4),
+        "gap": None if result.gap is None else float(result.gap),
+        "spend": _num(ev.spend if ev else 0.0),
+        "budget_left": _num(sc.budget - (ev.spend if ev else 0.0)),
+        "expected_engagement": _num(ev.engagement if ev else 0.0),
+        "raw_expected_engagement": _num(ev.raw_engagement if ev else 0.0),
+        "coverage_value": _num(ev.coverage_value if ev else 0.0),
+        "influencers": len(selected),
+        "selected": selected,
+        "niche_coverage": {k: round(v, 6) for k, v in (ev.coverage.items() if ev else [])},
+        "tier_counts": _tier_counts(result),
+        "binding": [
+            {"name": b.name, "value": _num(b.value, 6), "limit": _num(b.limit, 6), "detail": b.detail}
+            for b in result.binding
+        ],
+        "diagnosis": list(result.diagnosis),
+        "removed_by_filters": dict(result.removed),
+        "estimated": {
+            "engagement_rate": int(frame["er_estimated"].sum()) if selected else 0,
+            "fee": int(frame["fee_estimated"].sum()) if selected else 0,
+        },
+        "warnings": list(sc.warnings),
+        "solver": {
+            "backend": result.backend,
+            "method": result.method,
+            "build_seconds": round(result.build_seconds, 4),
+            "solve_seconds": round(result.solve_seconds, 4),
+            "time_limit": sc.spec.solver.time_limit,
+            "gap_tolerance": sc.spec.solver.gap,
+        },
+        "lineup_version": __version__,
+    }
+
+
+def _tier_counts(result) -> dict[str, int]:
+    if result.portfolio is None:
+        return {}
+    counts = result.portfolio.tier_counts(result.scenario.tiers)
+    return {name: int(c) for name, c in zip(TIER_NAMES, counts)}
+
+
+def portfolio_csv(result) -> str:
+    """The portfolio table as CSV text."""
+    return result.to_frame().to_csv(index=False, float_format="%.6g")
+
+
+# ------------------------------------------------------------------ terminal
+
+
+def render_solve(result, console) -> None:
+    """Print a planner-readable report of ``result`` on a rich ``console``."""
+    from rich.table import Table
+
+    data = solve_to_dict(result)
+    cur = data["currency"]
+    console.print(f"[bold]{data['scenario']}[/bold] — budget {money(data['budget'], cur)}")
+    _render_status(data, console)
+    for w in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    if data["diagnosis"]:
+        console.print("[bold red]Why no portfolio fits the rules:[/bold red]")
+        for line in data["diagnosis"]:
+            console.print(f"  • {line}")
+    if not data["selected"]:
+        return
+    table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
+    for col, justify in [("id", "left"), ("platform", "left"), ("tier", "left"), ("niches", "left"),
+                         ("followers", "right"), ("fee", "right"), ("exp. engagement", "right"),
+                         ("budget share", "right"), ("flags", "left")]:
+        table.add_column(col, justify=justify)
+    for row in data["selected"]:
+        flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
+        table.add_row(
+            str(row["id"]), str(row["platform"]), str(row["tier"]), str(row["niches"]),
+            f"{row['followers']:,.0f}", money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
+            f"{row['budget_share']:.1%}", flags,
+        )
+    console.print(table)
+    _render_totals(data, console)
+
+
+def _render_status(data: dict, console) -> None:
+    gap = data["gap"]
+    gap_text = "—" if gap is None else f"{gap:.3%}"
+    s = data["solver"]
+    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow"}.get(data["status"], "red")
+    console.print(
+        f"status [{colour}]{data['status']}[/{colour}] · objective {_fmt(data['objective'])} · "
+        f"bound {_fmt(data['bound'])} · gap {gap_text} · {s['backend']} ({s['method']}) "
+        f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s"
+    )
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.1f}"
+
+
+def _render_totals(data: dict, console) -> None:
+    cur = data["currency"]
+    console.print(
+        f"Spend {money(data['spend'], cur)} of {money(data['budget'], cur)} "
+        f"({money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
+        + (f" (before overlap {data['raw_expected_engagement']:,.0f})"
+           if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
+        + f" · coverage value {data['coverage_value']:,.0f}"
+    )
+    tiers = ", ".join(f"{k} {v}" for k, v in data["tier_counts"].items() if v)
+    console.print(f"Tiers: {tiers}")
+    if data["niche_coverage"]:
+        cov = ", ".join(f"{k} {v:.0%}" for k, v in data["niche_coverage"].items())
+        console.print(f"Niche coverage: {cov}")
+    est = data["estimated"]
+    if est["engagement_rate"] or est["fee"]:
+        console.print(f"Estimated values in the portfolio: {est['engagement_rate']} engagement rates, "
+                      f"{est['fee']} fees (see docs/model.md, priors)")
+    if data["removed_by_filters"]:
+        removed = ", ".join(f"{k} {v}" for k, v in data["removed_by_filters"].items() if v)
+        if removed:
+            console.print(f"Left out by filters: {removed}")
+    if data["binding"]:
+        console.print("[bold]Binding rules:[/bold]")
+        for b in data["binding"]:
+            console.print(f"  • {b['name']}: {b['detail']}")

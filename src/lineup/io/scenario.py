@@ -1,0 +1,223 @@
+"""Read a scenario file: YAML → validated :class:`~lineup.domain.Scenario`.
+
+Every problem is reported at once, each located by file, line and field path
+(``skincare.yaml, line 12, field 'constraints.tiers.micro.min': ...``), with a
+"did you mean" hint for unknown keys.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..domain.roster import Roster
+from ..domain.scenario import Scenario, ScenarioSpec, check_against_roster, did_you_mean
+from ..errors import Problem, ScenarioError
+
+__all__ = ["load_scenario", "read_spec", "scenario_json_schema"]
+
+Loc = tuple
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file, its roster and its overlap table.
+
+    Raises :class:`~lineup.errors.ScenarioError` (or
+    :class:`~lineup.errors.RosterError`) listing every problem found.
+    """
+    from .overlap import read_overlap
+    from .roster import read_roster
+
+    path = Path(path)
+    spec, lines = read_spec(path)
+    roster, warnings = _read_roster(spec, path, read_roster)
+    problems = check_against_roster(spec, roster)
+    if problems:
+        _raise(path, [_locate(path, lines, loc, msg) for loc, msg in problems])
+    overlap = None
+    if spec.overlap is not None:
+        overlap = read_overlap(_resolve(path, spec.overlap.path), roster, spec.overlap.unit)
+    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
+
+
+def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
+    src = spec.roster
+    return read_roster(
+        _resolve(path, src.path),
+        columns=dict(src.columns),
+        platform=src.platform,
+        on_bad_rows=src.on_bad_rows,
+        fee_rates=dict(spec.priors.fee_per_1k) or None,
+    )
+
+
+def _resolve(scenario_path: Path, relative: str) -> Path:
+    p = Path(relative).expanduser()
+    return p if p.is_absolute() else scenario_path.parent / p
+
+
+def read_spec(path: str | Path) -> tuple[ScenarioSpec, dict[Loc, int]]:
+    """Parse and validate the YAML of a scenario file (no roster), with a line map."""
+    path = Path(path)
+    text = _read_text(path)
+    data, lines = _parse_yaml(path, text)
+    try:
+        return ScenarioSpec.model_validate(data), lines
+    except ValidationError as exc:
+        errors = sorted(exc.errors(), key=lambda e: _line_of(lines, _clean_loc(e["loc"])) or 0)
+        _raise(path, [_problem(path, lines, err) for err in errors])
+    raise AssertionError("unreachable")
+
+
+def scenario_json_schema() -> dict:
+    """The JSON Schema of scenario files (``lineup schema``)."""
+    schema = ScenarioSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lineup scenario"
+    return schema
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def _read_text(path: Path) -> str:
+    if not path.exists():
+        raise ScenarioError(f"{path}: scenario file not found")
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a directory, expected a scenario YAML file")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the scenario file ({exc})") from None
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(str(Problem(where, f"invalid YAML: {what}"))) from None
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(f"{path}: expected a mapping of scenario fields (name, budget, roster, ...), got {got}")
+    lines: dict[Loc, int] = {}
+    duplicates: list[str] = []
+    _walk(node, (), lines, duplicates, path)
+    if duplicates:
+        _raise(path, duplicates)
+    return data, lines
+
+
+def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Path) -> None:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                duplicates.append(str(Problem(_where(path, key_node.start_mark.line + 1, loc + (key,)), "duplicate key")))
+            seen.add(key)
+            _walk(value_node, loc + (key,), lines, duplicates, path)
+            lines[loc + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for k, item in enumerate(node.value):
+            _walk(item, loc + (k,), lines, duplicates, path)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+def _where(path: Path, line: int | None, loc: Loc) -> str:
+    field = ".".join(str(p) for p in loc)
+    parts = [str(path)]
+    if line is not None:
+        parts.append(f"line {line}")
+    if field:
+        parts.append(f"field '{field}'")
+    return ", ".join(parts)
+
+
+def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for k in range(len(loc), -1, -1):
+        key = tuple(str(p) if not isinstance(p, int) else p for p in loc[:k])
+        if key in lines:
+            return lines[key]
+    return None
+
+
+def _locate(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
+    return str(Problem(_where(path, _line_of(lines, loc), loc), message))
+
+
+def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
+    loc = _clean_loc(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        hint = did_you_mean(key, _fields_at(loc[:-1]))
+        return _locate(path, lines, loc, f"unknown key {key!r}{hint}")
+    if kind == "missing":
+        return _locate(path, lines, loc, "required field is missing")
+    if kind in ("literal_error", "enum"):
+        value = err.get("input")
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
+        return _locate(path, lines, loc, f"{value!r} is not allowed; expected {expected}{did_you_mean(value, choices)}")
+    value = err.get("input")
+    shown = "" if isinstance(value, (dict, list)) else f", got {value!r}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return _locate(path, lines, loc, f"{msg[0].lower()}{msg[1:]}{shown}")
+
+
+def _clean_loc(loc: Loc) -> Loc:
+    """Drop pydantic's union/validator tags from an error location."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+
+
+_UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before"}
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """Field names allowed at ``loc`` of a ScenarioSpec (for did-you-mean hints)."""
+    annotation: Any = ScenarioSpec
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    if typing.get_origin(annotation) is dict:
+        key = typing.get_args(annotation)[0]
+        if typing.get_origin(key) is typing.Literal:
+            return [str(a) for a in typing.get_args(key)]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if models else args[0]
+    return annotation
+
+
+def _raise(path: Path, problems: list[str]) -> None:
+    if len(problems) == 1:
+        raise ScenarioError(problems[0], problems)
+    raise ScenarioError(f"{path}: {len(problems)} problems in the scenario", problems)
