@@ -123,6 +123,69 @@ class _nullcontext:
 
 @app.command()
 @_scenario_arg
+@click.option("--portfolio", type=click.Path(path_type=Path), default=None,
+              help="Portfolio CSV/JSON (an 'id' column/field, e.g. a previous portfolio.csv); "
+                   "default: solve the scenario first.")
+@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo replications (default: the scenario's simulation.replications).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local worker processes; results do not depend on it.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
+@_guarded
+def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: str, output) -> int:
+    """Simulate SCENARIO's campaign word of mouth over a population, with confidence intervals."""
+    from .io.scenario import load_scenario
+    from .io.sim_report import render_simulation, simulation_files
+    from .io.writers import to_json, write_files
+    from .workflows.simulate import load_portfolio, simulate as run_simulate
+
+    sc = load_scenario(scenario)
+    chosen = load_portfolio(portfolio, sc.roster) if portfolio is not None else None
+    with _progress(_stderr_console(), "Simulating") as tick:
+        result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers, progress=tick)
+    if output is not None:
+        paths = write_files(output, simulation_files(result))
+        _stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()), nl=False)
+    else:
+        from rich.console import Console
+
+        render_simulation(result, Console())
+    return EXIT_OK
+
+
+class _progress:
+    """A rich progress bar on stderr (only on a terminal); yields a ``tick(done, total)`` callback."""
+
+    def __init__(self, console, label: str):
+        self.console, self.label, self.bar, self.task = console, label, None, None
+
+    def __enter__(self):
+        if not self.console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=self.console, transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task(self.label, total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+@app.command()
+@_scenario_arg
 @_guarded
 def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""

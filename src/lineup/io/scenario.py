@@ -41,7 +41,8 @@ def load_scenario(path: str | Path) -> Scenario:
         _raise(path, [_locate(path, lines, loc, msg) for loc, msg in problems])
     overlap = None
     if spec.overlap is not None:
-        overlap = read_overlap(_resolve(path, spec.overlap.path), roster, spec.overlap.unit)
+        overlap_path = _resolve(path, spec.overlap.path)
+        overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
 
 
@@ -53,7 +54,16 @@ def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, l
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
+        display_name=_display(_resolve(path, src.path)),
     )
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _resolve(scenario_path: Path, relative: str) -> Path:

@@ -1,0 +1,191 @@
+"""Seeded example rosters whose distributions follow published tier figures.
+
+Every random draw comes from one generator, ``lineup._rng.as_generator(seed)``,
+so the same arguments give the same table.
+
+Distributions (all parameters are module constants, listed here):
+
+tier
+    Categorical over nano/micro/mid/macro/mega with :data:`DEFAULT_TIER_MIX`
+    (0.15, 0.55, 0.22, 0.07, 0.01), chosen to resemble the tier counts that
+    creator-marketing platforms report: most creators are micro, few are
+    macro or mega.  ``tier_mix`` overrides it.
+followers
+    Log-uniform within the tier's range (:data:`TIER_RANGES`: the default
+    bounds of :class:`~lineup.domain.tiers.Tiers`, nano from 100, mega up to
+    50 M), so the share of creators per decade of followers falls 55 % →
+    22 % → 7 % → ~0.6 % from 1k–10k up to 1M–10M: a heavy, roughly power-law
+    tail.
+engagement rate
+    ``engagement_prior(followers) × LogNormal(0, 0.45)``, capped at 0.5: the
+    median follows the published tier medians (8 % < 1k … 1.6 % at 10M+).
+posts
+    1, 2 or 3 with probabilities 0.5, 0.3, 0.2.
+fee
+    ``max(20 × posts, posts × followers / 1000 × rate[platform] × LogNormal(0, 0.35))``
+    rounded to whole currency units; ``rate`` from
+    :data:`~lineup.domain.priors.FEE_PER_1K`; the floor of 20 per post is the
+    least a creator charges.
+authenticity
+    Mixture: 92 % Beta(30, 3.5) (mean 0.90, mostly 0.80–0.98) and 8 %
+    Beta(6, 4) (mean 0.6, suspect audiences below the 0.75 vendor flag);
+    clipped to [0.3, 0.995], 3 decimals.
+niches
+    1, 2 or 3 distinct niches (probabilities 0.45, 0.35, 0.2), drawn without
+    replacement with popularity weights ``1/sqrt(rank)`` over the given list
+    (first = most common).  30 % of multi-niche creators state audience shares
+    drawn from Dirichlet(2, …) (rounded to 2 decimals, at least 0.01), written ``skincare:0.62;vegan:0.38``.
+platform, country
+    Categorical with the given probabilities (countries: a sequence means uniform).
+blanks
+    ``blank_rate`` of engagement rates and (independently) fees are left blank,
+    so that loading exercises the priors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._rng import SeedLike, as_generator
+from ..domain.priors import DEFAULT_FEE_PER_1K, FEE_PER_1K, engagement_prior
+from ..domain.tiers import TIER_NAMES
+
+__all__ = ["DEFAULT_TIER_MIX", "TIER_RANGES", "generate_roster", "generate_overlap", "write_roster_csv"]
+
+DEFAULT_TIER_MIX: dict[str, float] = {"nano": 0.15, "micro": 0.55, "mid": 0.22, "macro": 0.07, "mega": 0.01}
+#: Follower range of each tier for generation (low inclusive, high exclusive).
+TIER_RANGES: dict[str, tuple[float, float]] = {
+    "nano": (100, 1_000), "micro": (1_000, 10_000), "mid": (10_000, 100_000),
+    "macro": (100_000, 1_000_000), "mega": (1_000_000, 50_000_000),
+}
+ER_SIGMA, FEE_SIGMA, FEE_FLOOR_PER_POST = 0.45, 0.35, 20.0
+_WORDS_A = np.array(["glow", "skin", "vegan", "daily", "pure", "mia", "leo", "sunny", "urban", "green", "bella",
+                     "fit", "wild", "cosy", "honest", "little", "bright", "calm", "nova", "sage"], dtype=object)
+_WORDS_B = np.array(["lab", "diary", "notes", "life", "studio", "edit", "kitchen", "journal", "club", "talks",
+                     "beauty", "vibes", "corner", "files", "world"], dtype=object)
+
+
+def generate_roster(
+    n: int,
+    *,
+    niches: Sequence[str],
+    platforms: Mapping[str, float],
+    seed: SeedLike,
+    tier_mix: Mapping[str, float] | None = None,
+    countries: Mapping[str, float] | Sequence[str] = ("GB", "US", "IE", "FR", "DE"),
+    blank_rate: float = 0.0,
+) -> pd.DataFrame:
+    """A synthetic roster with the canonical columns (see the module docstring).
+
+    Examples
+    --------
+    >>> df = generate_roster(5, niches=["skincare", "vegan"], platforms={"instagram": 1.0}, seed=1)
+    >>> list(df.columns)
+    ['id', 'platform', 'followers', 'engagement_rate', 'fee', 'niches', 'authenticity', 'posts', 'country']
+    >>> df.equals(generate_roster(5, niches=["skincare", "vegan"], platforms={"instagram": 1.0}, seed=1))
+    True
+    """
+    rng = as_generator(seed)
+    followers = _followers(rng, n, tier_mix or DEFAULT_TIER_MIX)
+    platform = _categorical(rng, platforms, n)
+    posts = rng.choice([1, 2, 3], size=n, p=[0.5, 0.3, 0.2])
+    er = np.minimum(engagement_prior(followers) * rng.lognormal(0.0, ER_SIGMA, n), 0.5)
+    rate = np.array([FEE_PER_1K.get(p, DEFAULT_FEE_PER_1K) for p in platform.tolist()]) if n else np.zeros(0)
+    fee = np.maximum(FEE_FLOOR_PER_POST * posts, posts * followers / 1000 * rate * rng.lognormal(0.0, FEE_SIGMA, n))
+    country = _categorical(rng, countries if isinstance(countries, Mapping) else dict.fromkeys(countries, 1.0), n)
+    frame = pd.DataFrame({
+        "id": _handles(rng, n), "platform": platform, "followers": followers.astype(np.int64),
+        "engagement_rate": er.round(4), "fee": fee.round(0), "niches": _niche_cells(rng, n, list(niches)),
+        "authenticity": _authenticity(rng, n), "posts": posts, "country": country,
+    })
+    return _blank_out(rng, frame, blank_rate)
+
+
+def _categorical(rng: np.random.Generator, weights: Mapping[str, float], n: int) -> np.ndarray:
+    names = np.array(list(weights), dtype=object)
+    p = np.array(list(weights.values()), dtype=float)
+    return names[rng.choice(len(names), size=n, p=p / p.sum())]
+
+
+def _followers(rng: np.random.Generator, n: int, mix: Mapping[str, float]) -> np.ndarray:
+    p = np.array([mix.get(t, 0.0) for t in TIER_NAMES], dtype=float)
+    tier = rng.choice(len(TIER_NAMES), size=n, p=p / p.sum())
+    lo = np.log10([TIER_RANGES[t][0] for t in TIER_NAMES])[tier]
+    hi = np.log10([TIER_RANGES[t][1] for t in TIER_NAMES])[tier]
+    return np.floor(10 ** rng.uniform(lo, hi))
+
+
+def _authenticity(rng: np.random.Generator, n: int) -> np.ndarray:
+    suspect = rng.random(n) < 0.08
+    a = np.where(suspect, rng.beta(6, 4, n), rng.beta(30, 3.5, n))
+    return np.clip(a, 0.3, 0.995).round(3)
+
+
+def _handles(rng: np.random.Generator, n: int) -> np.ndarray:
+    a = _WORDS_A[rng.integers(0, len(_WORDS_A), n)]
+    b = _WORDS_B[rng.integers(0, len(_WORDS_B), n)]
+    sep = np.array(["", "_", "."], dtype=object)[rng.integers(0, 3, n)]
+    return a + sep + b + np.arange(n).astype(str).astype(object)
+
+
+def _niche_cells(rng: np.random.Generator, n: int, names: list[str]) -> np.ndarray:
+    """``n`` niche cells: 1–3 distinct niches (Gumbel top-k), some with shares."""
+    s = len(names)
+    count = np.minimum(rng.choice([1, 2, 3], size=n, p=[0.45, 0.35, 0.2]), s)
+    keys = -0.5 * np.log(np.arange(1, s + 1)) + rng.gumbel(size=(n, s))
+    order = np.argsort(-keys, axis=1)[:, :3]
+    with_shares = (count > 1) & (rng.random(n) < 0.3)
+    shares = rng.dirichlet(np.full(3, 2.0), size=n)
+    shares[:, :3] = np.where(np.arange(3) < count[:, None], shares, 0.0)
+    shares = np.maximum((shares / shares.sum(axis=1, keepdims=True)).round(2), 0.01)
+    label = np.asarray(names, dtype=object)
+    cell = np.full(n, "", dtype=object)
+    for k in range(3):
+        part = label[order[:, min(k, s - 1)]] + np.where(with_shares, ":" + shares[:, k].astype(str).astype(object), "")
+        cell = np.where(count > k, cell + np.where(k > 0, ";", "") + part, cell)
+    return cell
+
+
+def _blank_out(rng: np.random.Generator, frame: pd.DataFrame, rate: float) -> pd.DataFrame:
+    if rate <= 0:
+        return frame
+    frame = frame.astype({"engagement_rate": object, "fee": object})
+    frame.loc[rng.random(len(frame)) < rate, "engagement_rate"] = ""
+    frame.loc[rng.random(len(frame)) < rate, "fee"] = ""
+    return frame
+
+
+def generate_overlap(frame: pd.DataFrame, pairs: int, *, seed: SeedLike) -> pd.DataFrame:
+    """Random audience-overlap table (``id_a, id_b, shared`` in followers) for ``frame``.
+
+    Pairs are distinct; ``shared`` = Beta(2, 8) × the smaller audience.
+
+    Examples
+    --------
+    >>> df = generate_roster(20, niches=["a"], platforms={"instagram": 1}, seed=0)
+    >>> generate_overlap(df, 5, seed=0).shape
+    (5, 3)
+    """
+    rng = as_generator(seed)
+    n = len(frame)
+    i, j = rng.integers(0, n, 4 * pairs), rng.integers(0, n, 4 * pairs)
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    key = pd.unique(lo[lo != hi] * n + hi[lo != hi])[:pairs]
+    lo, hi = key // n, key % n
+    smaller = np.minimum(frame["followers"].to_numpy()[lo], frame["followers"].to_numpy()[hi])
+    shared = np.floor(rng.beta(2, 8, len(key)) * smaller).astype(np.int64)
+    return pd.DataFrame({"id_a": frame["id"].to_numpy()[lo], "id_b": frame["id"].to_numpy()[hi], "shared": shared})
+
+
+def write_roster_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV atomically (temporary file, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path

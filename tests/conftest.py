@@ -1,0 +1,50 @@
+"""Fixtures shared by the whole suite: tiny scenario folders written to tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+TINY_ROSTER = """\
+id,platform,followers,engagement_rate,fee,niches,authenticity,country
+alice,instagram,5.2K,4.1%,400,skincare;vegan,0.95,GB
+bob,instagram,8k,3.5%,650,skincare,0.9,GB
+carol,tiktok,2500,,220,makeup|skincare,0.85,GB
+dave,instagram,150K,2.1%,4200,fitness,0.97,US
+erin,youtube,1.1M,1.8%,,skincare,0.8,US
+frank,instagram,900,8%,60,vegan,0.7,GB
+"""
+
+TINY_SCENARIO = """\
+name: Tiny test campaign
+currency: GBP
+budget: 6000
+roster: roster.csv
+objective:
+  engagement: 1.0
+  coverage: 500
+niches:
+  skincare: {weight: 3, target: 2, min_influencers: 1}
+  vegan: {weight: 1}
+constraints:
+  influencers: {min: 2, max: 4}
+  min_authenticity: 0.75
+"""
+
+
+def write_case(tmp_path: Path, scenario: str = TINY_SCENARIO, roster: str = TINY_ROSTER) -> Path:
+    """Write a scenario + roster into tmp_path; returns the scenario path."""
+    (tmp_path / "roster.csv").write_text(textwrap.dedent(roster))
+    path = tmp_path / "scenario.yaml"
+    path.write_text(textwrap.dedent(scenario))
+    return path
+
+
+@pytest.fixture
+def tiny_case(tmp_path: Path) -> Path:
+    return write_case(tmp_path)

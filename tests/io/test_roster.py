@@ -1,0 +1,239 @@
+"""read_roster: aliases, encodings, priors, located problems, skip mode, real files."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lineup.domain.priors import engagement_prior, fee_prior
+from lineup.errors import RosterError
+from lineup.io.roster import niche_matrix_from_cells, read_roster
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "influencers"
+GOOD = "id,platform,followers,engagement_rate,fee,niches\nann,instagram,12.5K,3.1%,£400,skincare;vegan\n"
+
+
+def write(tmp_path, text, name="r.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def read(path, **kw):
+    return read_roster(path, display_name="r.csv", **kw)
+
+
+def problems_of(path, **kw):
+    with pytest.raises(RosterError) as info:
+        read(path, **kw)
+    return info.value
+
+
+# ------------------------------------------------------------------ columns
+
+@pytest.mark.parametrize("header", [
+    "Handle,#Followers,ER,Price,Category",
+    "username,Followers Count,eng_rate,cost,topics",
+    "channel_info,subscribers,60d_eng_rate,fee_gbp,vertical",
+    "Influencer,FANS,Engagement Rate (%),Rate,Niche",
+])
+def test_aliases_are_matched_ignoring_case_and_punctuation(tmp_path, header):
+    roster, _ = read(write(tmp_path, header + "\n@ann,12.5K,3.1%,400,skincare\n"), platform="instagram")
+    assert roster.ids.tolist() == ["ann"]
+    assert roster.followers.tolist() == [12_500.0]
+    assert roster.engagement_rate.tolist() == pytest.approx([0.031])
+    assert roster.fee.tolist() == [400.0]
+    assert roster.niche_names == ("skincare",)
+
+
+def test_explicit_columns_and_ignoring_one(tmp_path):
+    path = write(tmp_path, "who,audience,followers,posts\nann,900,5000,3\n")
+    roster, _ = read(path, columns={"id": "who", "followers": "followers", "posts": None})
+    assert roster.followers.tolist() == [5000.0] and roster.posts.tolist() == [1.0]
+
+
+def test_unknown_explicit_column_has_did_you_mean(tmp_path):
+    path = write(tmp_path, GOOD)
+    assert "did you mean 'followers'" in str(problems_of(path, columns={"followers": "folowers"}))
+    assert "did you mean 'niches'" in str(problems_of(path, columns={"niche": "niches"}))
+
+
+def test_missing_required_column_lists_columns_found(tmp_path):
+    err = problems_of(write(tmp_path, "id,folowers\nann,100\n"))
+    assert "r.csv" in str(err) and "followers" in str(err) and "folowers" in str(err)
+    assert "did you mean 'folowers'" in str(err)
+
+
+# ------------------------------------------------------------------ encodings and files
+
+def test_bom_is_ignored(tmp_path):
+    roster, warnings = read(write(tmp_path, GOOD, encoding="utf-8-sig"))
+    assert roster.ids.tolist() == ["ann"] and warnings == []
+
+
+def test_latin1_falls_back_with_a_warning(tmp_path):
+    roster, warnings = read(write(tmp_path, "id,followers,platform\nJosé,100,x\n", encoding="latin-1"))
+    assert roster.ids.tolist() == ["José"]
+    assert any("latin-1" in w for w in warnings)
+
+
+def test_missing_file(tmp_path):
+    assert "not found" in str(problems_of(tmp_path / "nope.csv"))
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"\x89PNG\x00\x00\x01")
+    assert "does not look like a CSV" in str(problems_of(path))
+
+
+@pytest.mark.parametrize("text", ["", "id,followers\n", "id,followers\n\n,\n"])
+def test_empty_roster(tmp_path, text):
+    err = problems_of(write(tmp_path, text))
+    assert "empty" in str(err) or "no data rows" in str(err)
+
+
+def test_parquet_round_trip(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"handle": ["a", "b"], "followers": [1000, 2000], "niche": ["x", None]}).to_parquet(path)
+    roster, _ = read(path, platform="tiktok")
+    assert roster.ids.tolist() == ["a", "b"] and roster.platform.tolist() == ["tiktok", "tiktok"]
+    assert roster.niche_lists() == [["x"], []]
+
+
+# ------------------------------------------------------------------ values and priors
+
+def test_blank_values_use_priors_and_are_flagged(tmp_path):
+    text = "id,platform,followers,engagement_rate,fee,posts\na,instagram,5000,,,2\nb,youtube,20000,2%,N/A,\nc,tiktok,800,-,300,1\n"
+    roster, _ = read(write(tmp_path, text))
+    assert roster.er_estimated.tolist() == [True, False, True]
+    assert roster.fee_estimated.tolist() == [True, True, False]
+    np.testing.assert_allclose(roster.engagement_rate[[0, 2]], engagement_prior(np.array([5000.0, 800.0])))
+    expected_fee = fee_prior(np.array([5000.0, 20000.0]), np.array(["instagram", "youtube"]), np.array([2.0, 1.0]))
+    np.testing.assert_allclose(roster.fee[:2], expected_fee)
+    assert roster.posts.tolist() == [2.0, 1.0, 1.0] and roster.authenticity.tolist() == [1.0] * 3
+
+
+def test_fee_rates_override_the_prior(tmp_path):
+    roster, _ = read(write(tmp_path, "id,platform,followers\na,instagram,10000\n"), fee_rates={"instagram": 10.0})
+    assert roster.fee.tolist() == [100.0]
+
+
+def test_platform_fallbacks(tmp_path):
+    text = "id,followers,platform\na,100,Instagram\nb,200,\n"
+    roster, warnings = read(write(tmp_path, text), platform="TikTok")
+    assert roster.platform.tolist() == ["instagram", "tiktok"] and warnings == []
+    roster, warnings = read(write(tmp_path, "id,followers\na,100\n"))
+    assert roster.platform.tolist() == ["unknown"] and len(warnings) == 1 and "platform" in warnings[0]
+
+
+def test_niche_separators_and_shares(tmp_path):
+    text = ('id,followers,niches\na,1,"Skin Care: 60%;vegan:0.4"\nb,2,makeup|vegan\nc,3,"food, travel"\n'
+            'd,4,N/A\ne,5,vegan;vegan\n')
+    roster, _ = read(write(tmp_path, text), platform="x")
+    assert roster.niche_names == ("food", "makeup", "skin care", "travel", "vegan")
+    dense = roster.niche_matrix.toarray()
+    assert dense[0].tolist() == [0, 0, 0.6, 0, 0.4]
+    assert roster.niche_lists() == [["skin care", "vegan"], ["makeup", "vegan"], ["food", "travel"], [], ["vegan"]]
+    assert dense[4].tolist() == [0, 0, 0, 0, 1.0]
+
+
+def test_ids_and_labels_are_normalised(tmp_path):
+    roster, _ = read(write(tmp_path, "id,followers,country,platform\n @Ann ,1,United  Kingdom, TikTok\n"))
+    assert roster.ids.tolist() == ["Ann"] and roster.country.tolist() == ["united kingdom"]
+    assert roster.platform.tolist() == ["tiktok"] and roster.index_of("@Ann") == 0
+
+
+# ------------------------------------------------------------------ located problems
+
+BAD = (
+    "id,followers,engagement_rate,fee,authenticity,posts,niches\n"   # line 1
+    "ok1,1000,2%,100,0.9,1,a\n"                                       # 2
+    "garbage,12x,2%,100,0.9,1,a\n"                                    # 3
+    "\n"                                                              # 4 blank: ignored
+    "negative,-5,2%,100,0.9,1,a\n"                                    # 5
+    "zero,0,2%,100,0.9,1,a\n"                                         # 6
+    "nofollowers,,2%,100,0.9,1,a\n"                                   # 7
+    "bigER,1000,150%,100,0.9,1,a\n"                                   # 8
+    "negfee,1000,2%,-3,0.9,1,a\n"                                     # 9
+    "auth,1000,2%,100,1.5%,1,a\n"                                     # 10 (1.5 % is fine)
+    "auth2,1000,2%,100,-0.2,1,a\n"                                    # 11
+    '"multi\nline",1000,2%,100,0.9,1,a\n'                             # 12-13
+    "ok1,1000,2%,100,0.9,1,a\n"                                       # 14 duplicate of line 2
+    ",1000,2%,100,0.9,1,a\n"                                          # 15 missing id
+    "share,1000,2%,100,0.9,1,a:lots\n"                                # 16
+    "posts,1000,2%,100,0.9,-1,a\n"                                    # 17
+)
+EXPECTED = {
+    3: ("followers", "12x"), 5: ("followers", "-5"), 6: ("followers", "0"), 7: ("followers", "missing"),
+    8: ("engagement_rate", "150%"), 9: ("fee", "-3"), 11: ("authenticity", "-0.2"),
+    14: ("id", "also on line 2"), 15: ("id", "missing"), 16: ("niches", "lots"), 17: ("posts", "-1"),
+}
+
+
+def test_every_bad_row_is_reported_with_its_line(tmp_path):
+    err = problems_of(write(tmp_path, BAD))
+    assert str(err) == f"r.csv: {len(EXPECTED)} unusable rows"
+    assert len(err.problems) == len(EXPECTED)
+    for problem, (line, (column, detail)) in zip(err.problems, sorted(EXPECTED.items())):
+        assert problem.where == f"r.csv, line {line}, column '{column}'", problem
+        assert detail in problem.what, problem
+
+
+def test_skip_mode_drops_bad_rows_with_one_warning_each(tmp_path):
+    roster, warnings = read(write(tmp_path, BAD), on_bad_rows="skip", platform="x")
+    assert roster.ids.tolist() == ["ok1", "auth", "multi\nline"]
+    assert roster.line.tolist() == [2, 10, 12]
+    assert roster.authenticity[1] == pytest.approx(0.015)
+    assert len(warnings) == len(EXPECTED)
+    assert warnings[0].startswith("r.csv, line 3: row skipped: column 'followers': not a number: '12x'")
+
+
+def test_skip_mode_with_nothing_left(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers\na,abc\n"), on_bad_rows="skip")
+    assert "no usable rows" in str(err)
+
+
+def test_several_problems_in_one_row_are_all_listed(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers,fee\na,abc,-1\n"))
+    assert str(err) == "r.csv: 1 unusable row" and len(err.problems) == 2
+
+
+def test_lifetime_posts_column_is_refused(tmp_path):
+    text = "id,followers,posts\n" + "".join(f"u{i},1000,{1500 + i}\n" for i in range(5))
+    err = problems_of(write(tmp_path, text))
+    assert "posts: null" in str(err) and "lifetime" in str(err)
+
+
+def test_niche_matrix_from_cells_keeps_first_share():
+    names, m = niche_matrix_from_cells(np.array([0, 0]), np.array(["a", "a"], dtype=object), np.array([0.3, 0.7]), 1)
+    assert names == ("a",) and m.toarray().tolist() == [[0.3]]
+
+
+# ------------------------------------------------------------------ real files (skipped when absent)
+
+def test_instagram_top200():
+    path = SHARED / "instagram_top200" / "influencers.csv"
+    if not path.is_file():
+        pytest.skip("shared data not available")
+    with pytest.raises(RosterError, match="posts: null"):
+        read_roster(path)
+    roster, _ = read_roster(path, columns={"posts": None}, platform="instagram")
+    assert len(roster) == 200
+    assert roster.er_estimated.sum() == 1 and roster.ids[roster.er_estimated][0] == "rkive"
+    assert roster.followers[0] == pytest.approx(475.8e6)
+    assert roster.engagement_rate[0] == pytest.approx(0.0139)
+    assert (roster.country == "").sum() == 62
+
+
+def test_youtube_global_2023():
+    path = SHARED / "youtube_global_2023" / "channels.csv"
+    if not path.is_file():
+        pytest.skip("shared data not available")
+    roster, _ = read_roster(path, platform="youtube")
+    assert len(roster) == 995 and roster.ids[0] == "T-Series"
+    assert set(roster.platform) == {"youtube"} and "music" in roster.niche_names
+    assert (roster.niche_matrix.getnnz(axis=1) == 0).sum() == 46
+    assert roster.fee_estimated.all() and roster.er_estimated.all()

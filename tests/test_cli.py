@@ -1,0 +1,125 @@
+"""CLI contract: outputs and every documented exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from lineup.cli import app
+
+from .conftest import TINY_SCENARIO, write_case
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_solve_json_contract(tiny_case):
+    res = run("solve", tiny_case, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    for key in ("status", "objective", "bound", "gap", "spend", "expected_engagement", "selected", "niche_coverage"):
+        assert key in data
+    assert data["status"] == "optimal"
+    assert data["spend"] <= 6000
+    assert {"id", "fee", "expected_engagement"} <= set(data["selected"][0])
+    assert set(data["niche_coverage"]) == {"skincare", "vegan"}
+
+
+def test_solve_table_and_output_files(tiny_case, tmp_path):
+    out = tmp_path / "out"
+    res = run("solve", tiny_case, "--output", out)
+    assert res.exit_code == 0, res.output
+    assert "Portfolio" in res.stdout and "status" in res.stdout
+    data = json.loads((out / "portfolio.json").read_text())
+    csv_lines = (out / "portfolio.csv").read_text().strip().splitlines()
+    assert len(csv_lines) == 1 + len(data["selected"])
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_solve_highs_matches_cbc(tiny_case):
+    a = json.loads(run("solve", tiny_case, "--format", "json").stdout)
+    b = json.loads(run("solve", tiny_case, "--format", "json", "--solver", "highs").stdout)
+    assert a["objective"] == pytest.approx(b["objective"], rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "scenario, roster_change, message",
+    [
+        ("name: x\nbudget: [1\n", None, "invalid YAML"),
+        (TINY_SCENARIO.replace("budget: 6000", "budget: -1"), None, "budget"),
+        (TINY_SCENARIO.replace("budget: 6000", "budget: lots"), None, "budget"),
+        (TINY_SCENARIO.replace("vegan: {weight: 1}", "vegn: {weight: 1}"), None, "did you mean 'vegan'"),
+        (TINY_SCENARIO + "  include: [nobody]\n", None, "nobody"),
+        (TINY_SCENARIO, "id,followers,fee\nalice,12x,100\n", "line 2"),
+        (TINY_SCENARIO, "id,followers,fee\n", "no data rows"),
+    ],
+    ids=["yaml", "negative-budget", "budget-type", "unknown-niche", "unknown-include", "garbage-number",
+         "empty-roster"],
+)
+def test_bad_input_exits_2_with_located_message(tmp_path, scenario, roster_change, message):
+    path = write_case(tmp_path, scenario) if roster_change is None else write_case(tmp_path, scenario, roster_change)
+    res = run("solve", path)
+    assert res.exit_code == 2, res.output
+    assert message.lower() in res.stderr.lower()
+    assert "Traceback" not in res.output
+
+
+def test_missing_scenario_exits_2(tmp_path):
+    res = run("solve", tmp_path / "missing.yaml")
+    assert res.exit_code == 2 and "not found" in res.stderr
+
+
+def test_infeasible_exits_3_and_explains(tmp_path):
+    path = write_case(tmp_path, TINY_SCENARIO.replace("budget: 6000", "budget: 100"))
+    res = run("solve", path, "--format", "json")
+    assert res.exit_code == 3, res.output
+    data = json.loads(res.stdout)
+    assert data["status"] == "infeasible" and data["selected"] == []
+    assert any("budget" in line for line in data["diagnosis"])
+
+
+def test_solver_unavailable_exits_4(tiny_case, monkeypatch):
+    import lineup.optimize as opt
+    from lineup.errors import SolverUnavailableError
+
+    def boom(*a, **k):
+        raise SolverUnavailableError("highs is not installed: pip install highspy")
+
+    monkeypatch.setattr(opt, "solve", boom)
+    res = run("solve", tiny_case)
+    assert res.exit_code == 4 and "highspy" in res.stderr
+
+
+def test_internal_error_exits_1_without_traceback(tiny_case, monkeypatch):
+    import lineup.optimize as opt
+
+    monkeypatch.setattr(opt, "solve", lambda *a, **k: 1 / 0)
+    res = run("solve", tiny_case)
+    assert res.exit_code == 1
+    assert "internal error: ZeroDivisionError" in res.stderr and "Traceback" not in res.stderr
+    res = run("solve", tiny_case, "--debug")
+    assert isinstance(res.exception, ZeroDivisionError)
+
+
+def test_usage_error_exits_2(tiny_case):
+    assert run("solve", tiny_case, "--format", "xml").exit_code == 2
+    assert run("solve", tiny_case, "--time-limit", "-3").exit_code == 2
+
+
+def test_validate_and_schema(tiny_case):
+    res = run("validate", tiny_case)
+    assert res.exit_code == 0 and "6 influencers" in res.stdout
+    schema = json.loads(run("schema").stdout)
+    assert schema["properties"]["budget"]["exclusiveMinimum"] == 0
+
+
+def test_real_process_has_no_traceback(tmp_path):
+    path = write_case(tmp_path, "name: x\nbudget: nope\nroster: roster.csv\n")
+    proc = subprocess.run([sys.executable, "-m", "lineup.cli", "solve", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
