@@ -123,3 +123,26 @@ def test_real_process_has_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lineup.cli", "solve", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_simulate_json_and_files(tiny_case, tmp_path):
+    out = tmp_path / "sim"
+    res = run("simulate", tiny_case, "-r", "3", "--seed", "5", "--format", "json", "--output", out)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["replications"] == 3 and data["seed"] == 5
+    talkers = data["series"]["talkers"]["mean"]
+    assert len(talkers) == len(data["days"]) and talkers == sorted(talkers)  # cumulative buzz never falls
+    assert {"simulation.json", "daily.csv", "totals.csv"} <= {p.name for p in out.iterdir()}
+    again = json.loads(run("simulate", tiny_case, "-r", "3", "--seed", "5", "--format", "json", "-w", "2").stdout)
+    assert again["totals"] == data["totals"]
+
+
+def test_simulate_table_and_portfolio_file(tiny_case, tmp_path):
+    (tmp_path / "mine.csv").write_text("id\nalice\nbob\n")
+    res = run("simulate", tiny_case, "-r", "2", "--portfolio", tmp_path / "mine.csv")
+    assert res.exit_code == 0, res.output
+    assert "talkers (buzz)" in res.stdout and "2 influencers" in res.stdout
+    (tmp_path / "bad.csv").write_text("id\nalcie\n")
+    res = run("simulate", tiny_case, "-r", "2", "--portfolio", tmp_path / "bad.csv")
+    assert res.exit_code == 2 and "alcie" in res.stderr

@@ -40,6 +40,11 @@ _EXPORTS: dict[str, str] = {
     "SpreadResult": "lineup.simulation.spread",
     "CSRGraph": "lineup.simulation.graph",
     "simulate": "lineup.workflows.simulate",
+    "load_portfolio": "lineup.workflows.simulate",
+    "SimulationResult": "lineup.simulation.result",
+    "generate_population": "lineup.simulation.population",
+    "Population": "lineup.simulation.population",
+    "load_network": "lineup.io.network",
     # errors
     "LineupError": "lineup.errors",
     "ScenarioError": "lineup.errors",

@@ -7,57 +7,12 @@ time limit reached before any portfolio was found).
 
 from __future__ import annotations
 
-import functools
-import sys
 from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
-
-_scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
-
-
-def _debug_option(fn):
-    return click.option("--debug", is_flag=True, help="Show the full traceback of errors.")(fn)
-
-
-def _guarded(fn):
-    """Map lineup errors to one-line messages and exit codes (traceback with --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, debug: bool = False, **kwargs):
-        from .errors import LineupError
-
-        try:
-            code = fn(*args, **kwargs)
-        except LineupError as exc:
-            if debug:
-                raise
-            _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
-                   else exc.message)
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
-            if debug:
-                raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
-            sys.exit(EXIT_INTERNAL)
-        sys.exit(code or EXIT_OK)
-
-    return _debug_option(wrapper)
-
-
-def _error(text: str) -> None:
-    click.echo(f"error: {text}", err=True)
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
+from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
+                               scenario_arg, stderr_console)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lineup")
@@ -66,7 +21,7 @@ def app() -> None:
 
 
 @app.command()
-@_scenario_arg
+@scenario_arg
 @click.option("--solver", "backend", type=click.Choice(["cbc", "highs", "greedy"]), default=None,
               help="Solver backend (default: the scenario's, else cbc).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -76,7 +31,7 @@ def app() -> None:
               help="What to print on stdout.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write portfolio.csv and portfolio.json into (atomically).")
-@_guarded
+@guarded
 def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | None) -> int:
     """Pick the best portfolio for SCENARIO (a YAML file) and explain it."""
     from .io.report import portfolio_csv, render_solve, solve_to_dict
@@ -85,9 +40,8 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     from .optimize import solve as run_solve
 
     sc = load_scenario(scenario)
-    err = _stderr_console()
-    with err.status(f"Solving {sc.name} ({sc.roster.n:,} candidates)…", spinner="dots") if err.is_terminal \
-            else _nullcontext():
+    err = stderr_console()
+    with maybe_status(err, f"Solving {sc.name} ({sc.roster.n:,} candidates)…"):
         result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap)
     data = solve_to_dict(result)
     if output is not None:
@@ -113,16 +67,8 @@ def _solve_exit_code(result) -> int:
     return EXIT_OK
 
 
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
 @app.command()
-@_scenario_arg
+@scenario_arg
 @click.option("--portfolio", type=click.Path(path_type=Path), default=None,
               help="Portfolio CSV/JSON (an 'id' column/field, e.g. a previous portfolio.csv); "
                    "default: solve the scenario first.")
@@ -134,7 +80,7 @@ class _nullcontext:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
-@_guarded
+@guarded
 def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: str, output) -> int:
     """Simulate SCENARIO's campaign word of mouth over a population, with confidence intervals."""
     from .io.scenario import load_scenario
@@ -144,11 +90,11 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: s
 
     sc = load_scenario(scenario)
     chosen = load_portfolio(portfolio, sc.roster) if portfolio is not None else None
-    with _progress(_stderr_console(), "Simulating") as tick:
+    with progress_bar(stderr_console(), "Simulating") as tick:
         result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers, progress=tick)
     if output is not None:
         paths = write_files(output, simulation_files(result))
-        _stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:
@@ -158,35 +104,9 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: s
     return EXIT_OK
 
 
-class _progress:
-    """A rich progress bar on stderr (only on a terminal); yields a ``tick(done, total)`` callback."""
-
-    def __init__(self, console, label: str):
-        self.console, self.label, self.bar, self.task = console, label, None, None
-
-    def __enter__(self):
-        if not self.console.is_terminal:
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=self.console, transient=True)
-        self.bar.__enter__()
-        self.task = self.bar.add_task(self.label, total=None)
-        return self.tick
-
-    def tick(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-        return False
-
-
 @app.command()
-@_scenario_arg
-@_guarded
+@scenario_arg
+@guarded
 def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""
     from .io.scenario import load_scenario
@@ -219,7 +139,7 @@ def schema() -> None:
               help="Comma-separated name=probability.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
-@_guarded
+@guarded
 def generate_roster(size: int, niches: str, platforms: str, seed: int, output: Path) -> int:
     """Write a synthetic roster drawn from published tier figures (seeded)."""
     from .errors import UsageError

@@ -1,16 +1,230 @@
-"""Scenario options for the word-of-mouth simulation (``simulation:`` section)."""
+"""Scenario options for the word-of-mouth simulation (the ``simulation:`` section).
+
+Every field states its unit and default.  The model they drive (population,
+audiences, posting timeline, word of mouth, Monte Carlo) is described in
+:mod:`lineup.simulation.campaign` and in ``docs/model.md``.
+
+Examples
+--------
+>>> s = SimulationSpec.model_validate({"days": 14, "population": {"size": 5000}})
+>>> s.days, s.population.size, s.word_of_mouth.p
+(14, 5000, 0.01)
+>>> SimulationSpec.model_validate({"network": "edges.txt"}).network.path
+'edges.txt'
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Literal, Optional
 
-__all__ = ["SimulationSpec"]
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["SimulationSpec", "PopulationSpec", "NetworkSpec", "WordOfMouthSpec", "TalkProbability"]
 
 
-class SimulationSpec(BaseModel):
-    """Options of ``lineup simulate`` (filled in by the simulator issue)."""
-
+class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    replications: int = Field(default=100, ge=1, description="Monte Carlo replications.")
-    seed: int = Field(default=0, ge=0, description="Seed of the replications' SeedSequence.")
+
+class PopulationSpec(_Model):
+    """A generated population: people with a primary niche and a social graph.
+
+    Degree-corrected stochastic block model: one block per niche plus people
+    with no niche ("general"); heavy-tailed (Pareto) expected degrees.
+    """
+
+    size: int = Field(default=10_000, ge=10, description="Number of simulated people (people). Default 10,000.")
+    mean_degree: float = Field(
+        default=10.0, gt=0, description="Mean number of friends per person (ties/person). Default 10."
+    )
+    mixing: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Fraction of a niche member's ties that go to people outside their niche (0–1). "
+        "Default 0.2.  People with no niche tie to anyone.",
+    )
+    degree_exponent: float = Field(
+        default=2.5,
+        gt=2,
+        description="Exponent α of the Pareto tail of expected degrees, P(deg > x) ~ x^(1-α) "
+        "(unitless, > 2). Default 2.5.",
+    )
+    general_share: float = Field(
+        default=0.3,
+        ge=0,
+        lt=1,
+        description="Fraction of people with no niche of the campaign ('general' public) (0–1). Default 0.3.  "
+        "The rest are split evenly across the niches.",
+    )
+
+
+class NetworkSpec(_Model):
+    """A real social network read from an edge list (and optional communities file)."""
+
+    path: str = Field(
+        description="Edge list, one 'node node' pair per line (whitespace/tab separated; '#'/'%' comments; "
+        "optional header line), relative to the scenario file."
+    )
+    communities: Optional[str] = Field(
+        default=None,
+        description="Optional 'node label' file giving each person's niche (community), relative to the "
+        "scenario file.  Default: none (nobody has a niche).",
+    )
+    directed: bool = Field(
+        default=False,
+        description="Whether 'a b' means only a → b (a tells b).  Default false: ties work both ways.",
+    )
+    header: Optional[bool] = Field(
+        default=None,
+        description="Whether the edge list's first line is a header.  Default: detected (a text line above "
+        "numeric ids, or an 'n m' count line); set true for a header above text ids.",
+    )
+
+
+class WordOfMouthSpec(_Model):
+    """How talkers pass the campaign on."""
+
+    model: Literal["ic", "threshold", "bass", "none"] = Field(
+        default="ic",
+        description="'ic': independent cascade over the social graph; 'threshold': complex contagion, a person "
+        "starts talking once a fraction phi of their friends have told them; 'bass': Bass external + internal "
+        "influence on a well-mixed population (graph ignored); 'none': no word of mouth.  Default 'ic'.",
+    )
+    p: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="IC: probability that a talker gets a given friend talking when they tell them "
+        "(per tie, tried once) (0–1). Default 0.01, the usual influence-maximisation benchmark value "
+        "(assumption; heavy-tailed networks turn supercritical near p × mean excess degree = 1).",
+    )
+    mean_delay_days: float = Field(
+        default=1.5,
+        ge=1,
+        description="IC: mean delay between starting to talk and telling friends (days, geometric on "
+        "1, 2, ...). Default 1.5.",
+    )
+    decay: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="IC: interest decay; a talker who tells friends d days after starting convinces each "
+        "with probability p × decay^(d-1) (per day, 0–1]. Default 0.8.",
+    )
+    phi: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description="Threshold: fraction of a person's friends (in-neighbours) who must have told them before "
+        "they start talking (0–1]. Default 0.2.",
+    )
+    bass_p: float = Field(
+        default=0.0,
+        ge=0,
+        description="Bass: external (advertising) influence, hazard per non-talker per day (1/day), on top of "
+        "the posts. Default 0.",
+    )
+    bass_q: float = Field(
+        default=0.3,
+        ge=0,
+        description="Bass: internal (imitation) influence; hazard q × (fraction talking) per non-talker per "
+        "day (1/day). Default 0.3.",
+    )
+    steps_per_day: int = Field(
+        default=10, ge=1, description="Bass: time steps per day of the discretised hazard (steps/day). Default 10."
+    )
+
+
+class TalkProbability(_Model):
+    """Probability that an engaged follower starts talking (uses the hashtag), by tier.
+
+    Assumption: trust, and so advocacy, is higher for smaller creators.
+    """
+
+    nano: float = Field(default=0.06, ge=0, le=1, description="Nano creators (per engaged follower). Default 0.06.")
+    micro: float = Field(default=0.05, ge=0, le=1, description="Micro creators (per engaged follower). Default 0.05.")
+    mid: float = Field(default=0.03, ge=0, le=1, description="Mid-tier creators (per engaged follower). Default 0.03.")
+    macro: float = Field(default=0.02, ge=0, le=1, description="Macro creators (per engaged follower). Default 0.02.")
+    mega: float = Field(default=0.015, ge=0, le=1, description="Mega creators (per engaged follower). Default 0.015.")
+
+
+class SimulationSpec(_Model):
+    """Options of ``lineup simulate`` (the scenario's ``simulation:`` section)."""
+
+    replications: int = Field(default=100, ge=1, description="Monte Carlo replications (runs). Default 100.")
+    seed: int = Field(default=0, ge=0, description="Seed of the replications' SeedSequence (integer). Default 0.")
+    days: int = Field(default=30, ge=1, le=3650, description="Campaign length (days). Default 30.")
+    population: Optional[PopulationSpec] = Field(
+        default=None,
+        description="Generated population (size, mean_degree, mixing, ...). Default: generated with the "
+        "PopulationSpec defaults unless 'network' is given.",
+    )
+    network: Optional[NetworkSpec] = Field(
+        default=None,
+        description="Real network instead of a generated population (a path, or an object with path, "
+        "communities, directed, header), relative to the scenario file. Default: none.",
+    )
+    organic_reach: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="Fraction of an influencer's (simulated) followers who see one post (0–1). Default 0.3 "
+        "(assumption: industry reports put organic reach per post at roughly 10–35 % of followers).",
+    )
+    post_spacing_days: float = Field(
+        default=3.0, gt=0, description="Days between two posts of the same influencer (days). Default 3."
+    )
+    start_window_days: float = Field(
+        default=7.0,
+        ge=0,
+        description="Each influencer's first post is at a random whole day in [0, start_window_days) "
+        "(days). Default 7; 0 means everybody posts first on day 0.",
+    )
+    recurring_every_days: Optional[float] = Field(
+        default=None,
+        gt=0,
+        description="Long-term partnership: the whole deliverable (its posts) repeats every this many days "
+        "and is paid again each time (days). Default: no repeat.",
+    )
+    niche_focus: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Fraction of an influencer's followers drawn from people in its niches; the rest are "
+        "drawn from everyone (0–1). Default 0.8.",
+    )
+    audience_cap: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        description="Sum of all simulated audiences at most audience_cap × population size: one simulated "
+        "person stands for k = max(1, real followers of the portfolio / (audience_cap × size)) real ones "
+        "(unitless). Default 0.5.",
+    )
+    talk_prob: TalkProbability = Field(
+        default_factory=TalkProbability,
+        description="Per-tier probability that an engaged follower starts talking (0–1). Defaults: nano 0.06, "
+        "micro 0.05, mid 0.03, macro 0.02, mega 0.015 (assumption: more trust in smaller creators).",
+    )
+    word_of_mouth: WordOfMouthSpec = Field(
+        default_factory=WordOfMouthSpec,
+        description="Word-of-mouth model and its parameters. Default: independent cascade, p 0.01, mean delay "
+        "1.5 days, decay 0.8 per day.",
+    )
+
+    @field_validator("network", mode="before")
+    @classmethod
+    def _path_shorthand(cls, v: Any) -> Any:
+        return {"path": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _one_population(self) -> "SimulationSpec":
+        if self.population is not None and self.network is not None:
+            raise ValueError("give either 'population' (generated) or 'network' (a file), not both")
+        return self
+
+    @property
+    def population_or_default(self) -> PopulationSpec:
+        """The generated-population options (defaults when none are given)."""
+        return self.population if self.population is not None else PopulationSpec()

@@ -32,6 +32,7 @@ __all__ = [
     "Constraints",
     "SolverSpec",
     "Priors",
+    "StrategySpec",
     "TierName",
     "did_you_mean",
     "check_against_roster",
@@ -193,6 +194,42 @@ class OverlapSpec(_Model):
     )
 
 
+class StrategySpec(_Model):
+    """A named way to build the portfolio for ``lineup compare``.
+
+    Either explicit ``ids`` (a hand-picked portfolio), or extra rules layered on
+    the scenario's own: only some ``tiers`` / ``platforms``, other portfolio-size
+    bounds, another ``budget``.  ``{}`` means the scenario's rules as they are.
+    """
+
+    description: str = Field(default="", description="Free text shown in reports.")
+    ids: Optional[list[str]] = Field(default=None, description="Explicit portfolio (influencer ids); no solving.")
+    tiers: Optional[list[TierName]] = Field(default=None, description="Only influencers of these tiers.")
+    platforms: Optional[list[str]] = Field(default=None, description="Only influencers on these platforms.")
+    influencers: Optional[CountBounds] = Field(
+        default=None, description="Portfolio size bounds replacing constraints.influencers."
+    )
+    budget: Optional[float] = Field(default=None, gt=0, description="Budget replacing the scenario's, currency.")
+
+    @field_validator("ids", mode="after")
+    @classmethod
+    def _ids(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        if v is not None and not v:
+            raise ValueError("ids must list at least one influencer")
+        return None if v is None else [normalise_id(i) for i in v]
+
+    @field_validator("platforms", mode="after")
+    @classmethod
+    def _platforms(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        return None if v is None else [normalise_label(p) for p in v]
+
+    @model_validator(mode="after")
+    def _explicit_alone(self) -> "StrategySpec":
+        if self.ids is not None and any(x is not None for x in (self.tiers, self.platforms, self.influencers)):
+            raise ValueError("a strategy with explicit ids cannot also set tiers, platforms or influencers")
+        return self
+
+
 class ScenarioSpec(_Model):
     """A scenario file, validated."""
 
@@ -212,6 +249,10 @@ class ScenarioSpec(_Model):
     priors: Priors = Field(default_factory=Priors)
     solver: SolverSpec = Field(default_factory=SolverSpec)
     simulation: SimulationSpec = Field(default_factory=SimulationSpec)
+    strategies: dict[str, StrategySpec] = Field(
+        default_factory=dict,
+        description="Named strategies for `lineup compare` (default: the scenario's own rules as 'optimised').",
+    )
 
     @field_validator("roster", "overlap", mode="before")
     @classmethod
@@ -341,4 +382,11 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
     for p in c.platforms:
         if p not in platforms:
             problems.append((("constraints", "platforms", p), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
+    for name, strategy in spec.strategies.items():
+        for k, i in enumerate(strategy.ids or []):
+            if roster.index_of(i) is None:
+                problems.append((("strategies", name, "ids", k), f"id {i!r} is not in the roster{did_you_mean(i, ids)}"))
+        for k, p in enumerate(strategy.platforms or []):
+            if p not in platforms:
+                problems.append((("strategies", name, "platforms", k), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
     return problems

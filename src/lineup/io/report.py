@@ -6,23 +6,9 @@ from typing import Any
 
 from .. import __version__
 from ..domain.tiers import TIER_NAMES
+from ..optimize.rules import format_money
 
-__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "money"]
-
-_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
-
-
-def money(amount: float | None, currency: str) -> str:
-    """Format an amount in the scenario currency.
-
-    >>> money(18400, "GBP"), money(1234.5, "CHF")
-    ('£18,400', '1,234 CHF')
-    """
-    if amount is None:
-        return "—"
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
-
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits)
@@ -95,7 +81,7 @@ def render_solve(result, console) -> None:
 
     data = solve_to_dict(result)
     cur = data["currency"]
-    console.print(f"[bold]{data['scenario']}[/bold] — budget {money(data['budget'], cur)}")
+    console.print(f"[bold]{data['scenario']}[/bold] — budget {format_money(data['budget'], cur)}")
     _render_status(data, console)
     for w in data["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {w}")
@@ -114,7 +100,7 @@ def render_solve(result, console) -> None:
         flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
         table.add_row(
             str(row["id"]), str(row["platform"]), str(row["tier"]), str(row["niches"]),
-            f"{row['followers']:,.0f}", money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
+            f"{row['followers']:,.0f}", format_money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
             f"{row['budget_share']:.1%}", flags,
         )
     console.print(table)
@@ -140,8 +126,8 @@ def _fmt(x: float | None) -> str:
 def _render_totals(data: dict, console) -> None:
     cur = data["currency"]
     console.print(
-        f"Spend {money(data['spend'], cur)} of {money(data['budget'], cur)} "
-        f"({money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
+        f"Spend {format_money(data['spend'], cur)} of {format_money(data['budget'], cur)} "
+        f"({format_money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
         + (f" (before overlap {data['raw_expected_engagement']:,.0f})"
            if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
         + f" · coverage value {data['coverage_value']:,.0f}"

@@ -1,1 +1,19 @@
-"""."""
+"""The word-of-mouth simulator: CSR graphs, diffusion kernels, populations, audiences,
+the SimPy campaign timeline and Monte Carlo replications.
+
+Independent of :mod:`lineup.optimize`; :func:`lineup.simulate` (a workflow) combines them.
+"""
+
+from .audiences import Audiences, draw_audiences
+from .campaign import Influencers, simulate_campaign
+from .graph import CSRGraph, from_edges, from_networkx
+from .montecarlo import monte_carlo
+from .population import Population, generate_population
+from .result import METRIC_DESCRIPTIONS, Band, SimulationResult
+from .spread import SpreadResult, spread
+
+__all__ = [
+    "CSRGraph", "from_edges", "from_networkx", "spread", "SpreadResult",
+    "Population", "generate_population", "Audiences", "draw_audiences",
+    "Influencers", "simulate_campaign", "monte_carlo", "SimulationResult", "Band", "METRIC_DESCRIPTIONS",
+]

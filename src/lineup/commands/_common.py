@@ -1,0 +1,100 @@
+"""Shared pieces of the command-line interface: exit codes, error mapping, progress."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "scenario_arg",
+           "guarded", "stderr_console", "progress_bar", "maybe_status"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
+
+scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
+
+
+def _debug_option(fn):
+    return click.option("--debug", is_flag=True, help="Show the full traceback of errors.")(fn)
+
+
+def guarded(fn):
+    """Map lineup errors to one-line messages and exit codes (traceback with --debug)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        from ..errors import LineupError
+
+        try:
+            code = fn(*args, **kwargs)
+        except LineupError as exc:
+            if debug:
+                raise
+            _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
+                   else exc.message)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
+            if debug:
+                raise
+            _error(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(code or EXIT_OK)
+
+    return _debug_option(wrapper)
+
+
+def _error(text: str) -> None:
+    click.echo(f"error: {text}", err=True)
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+
+
+class progress_bar:
+    """A rich progress bar on stderr (only on a terminal); yields a ``tick(done, total)`` callback."""
+
+    def __init__(self, console, label: str):
+        self.console, self.label, self.bar, self.task = console, label, None, None
+
+    def __enter__(self):
+        if not self.console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=self.console, transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task(self.label, total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+
+
+def maybe_status(console, text: str):
+    """A spinner on a terminal console, nothing otherwise."""
+    return console.status(text, spinner="dots") if console.is_terminal else _nullcontext()

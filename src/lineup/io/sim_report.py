@@ -1,0 +1,58 @@
+"""Render simulation results: terminal summary and output files."""
+
+from __future__ import annotations
+
+from .writers import to_json
+
+__all__ = ["render_simulation", "simulation_files"]
+
+#: Totals shown in the terminal summary, in order, with their display format.
+_SUMMARY = [
+    ("exposed", "people reached by posts", "{:,.0f}"),
+    ("engaged", "people who engaged", "{:,.0f}"),
+    ("engagements", "interactions", "{:,.0f}"),
+    ("talkers", "talkers (buzz)", "{:,.0f}"),
+    ("wom_talkers", "  of which by word of mouth", "{:,.0f}"),
+    ("reach", "unique reach", "{:,.0f}"),
+    ("wom_share", "word-of-mouth share", "{:.1%}"),
+    ("cost_per_engagement", "cost per engagement", "{:,.3f}"),
+    ("cost_per_talker", "cost per talker", "{:,.2f}"),
+]
+
+
+def simulation_files(result) -> dict[str, str]:
+    """``{file name: content}`` for ``--output``: JSON, per-day CSV and totals CSV."""
+    return {
+        "simulation.json": to_json(result.to_dict()),
+        "daily.csv": result.to_frame().to_csv(index=False, float_format="%.6g"),
+        "totals.csv": result.totals_frame().to_csv(index=False, float_format="%.6g"),
+    }
+
+
+def _fmt(fmt: str, value) -> str:
+    try:
+        return fmt.format(float(value)) if value == value else "—"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def render_simulation(result, console) -> None:
+    """Print the campaign totals with 95 % intervals and the key assumptions."""
+    from rich.table import Table
+
+    table = Table(title=f"Campaign totals after {result.days} days "
+                        f"(mean of {result.replications} replications, 95 % CI)", title_justify="left")
+    for col in ("metric", "mean", "95 % CI"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for key, label, fmt in _SUMMARY:
+        band = result.totals.get(key)
+        if band is None:
+            continue
+        table.add_row(label, _fmt(fmt, band.mean), f"{_fmt(fmt, band.ci_low)} – {_fmt(fmt, band.ci_high)}")
+    for key, band in result.totals.items():
+        if key.startswith("penetration:"):
+            table.add_row(f"penetration of {key.split(':', 1)[1]}", _fmt("{:.2%}", band.mean),
+                          f"{_fmt('{:.2%}', band.ci_low)} – {_fmt('{:.2%}', band.ci_high)}")
+    console.print(table)
+    console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "
+                  f"one stands for {result.scale:,.1f} real people · seed {result.seed}")

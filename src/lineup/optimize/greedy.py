@@ -1,0 +1,535 @@
+"""A fast feasible portfolio: the slot-aware cost-effective greedy (DESIGN.md §4).
+
+Stages: start from the includes; meet the count minimums (niches, tiers,
+``influencers.min``) with the most cost-effective eligible candidates while
+keeping money back for the minimums still to meet; lift every platform to its
+minimum share of spend; then fill.  The fill adds, one at a time, the candidate
+with the best *slot-aware* ratio ``gain / max(fee, budget left / slots left)``
+that breaks no maximum, conflict, budget or platform share — the plain ratio
+``gain / fee`` fills a count cap with cheap creators and can end far below the
+optimum when a budget and ``influencers.max`` act together.
+
+Marginal gains are kept exact as the portfolio grows, by sparse updates that
+touch only the rows whose gain changed: the members of a niche that just reached
+its target (coverage gains are submodular, they only fall) and the audience-overlap
+partners of the added influencer.  This is the work a lazy greedy defers; doing
+it eagerly on those sparse rows is cheaper than re-evaluating stale heap tops.
+The best row is found without scanning the roster: rows are kept sorted by
+(platform, fee) with per-block maxima of gain and ratio (:class:`_Board`), and a
+platform share or the budget left is just a fee ceiling per platform.
+
+Platform *maximum* shares can block every first pick (each platform alone has
+100 % of spend), so the fill first measures them against the whole budget, then
+:func:`_repair_max_shares` adds other platforms' candidates or drops picks, and
+the fill tops up within the true shares.
+
+The result is the best feasible one of up to three runs (slot-aware; plain ratio;
+slot-aware after the best single influencer — without ``influencers.max`` the
+first two coincide), checked with :func:`lineup.optimize.rules.violations`;
+``None`` when none of them is feasible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..domain.scenario import Scenario
+from .rules import Candidates, _Bound, _context, _Context, _eligible, evaluate, violations
+
+__all__ = ["greedy"]
+
+_TOL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class _Static:
+    """Arrays the greedy needs beyond the rules' context."""
+
+    ctx: _Context
+    budget: float
+    w_e: float
+    w_c: float
+    drop: np.ndarray           # coverage gain lost by a member when its niche reaches target, per niche
+    adj: sp.csr_matrix         # symmetric duplicated-engagement matrix (overlap pairs)
+    group_of: sp.csr_matrix    # n × G conflict membership
+    group_rows: tuple          # rows of each conflict group
+    tier_cap: np.ndarray       # max count per tier (inf when none)
+    tier_rows: tuple           # rows of each tier
+    by_fee: tuple              # rows sorted by (platform, fee): order, position of each row, fees, platform ranges
+    count_cap: float           # influencers.max (inf when none)
+
+
+def _static(scenario: Scenario) -> _Static:
+    ctx = _context(scenario)
+    obj, n = scenario.spec.objective, ctx.n
+    adj = sp.coo_matrix((np.r_[ctx.ov_d, ctx.ov_d], (np.r_[ctx.ov_i, ctx.ov_j], np.r_[ctx.ov_j, ctx.ov_i])),
+                        shape=(n, n)).tocsr()
+    rows = [r for _, r in ctx.groups]
+    gi = np.concatenate([np.full(len(r), k) for k, r in enumerate(rows)]) if rows else np.zeros(0, int)
+    gr = np.concatenate(rows) if rows else np.zeros(0, int)
+    group_of = sp.csr_matrix((np.ones(len(gr)), (gr, gi)), shape=(n, len(rows)))
+    tier_cap = np.full(5, np.inf)
+    count_cap = np.inf
+    for b in ctx.bounds:
+        if b.kind == "max" and b.source == "tier":
+            tier_cap[b.index] = b.limit
+        elif b.kind == "max":
+            count_cap = b.limit
+    drop = obj.coverage * ctx.weights / ctx.targets if len(ctx.targets) else np.zeros(0)
+    tier_rows = tuple(np.flatnonzero(ctx.tier == t) for t in range(5))
+    return _Static(ctx, scenario.budget, obj.engagement, obj.coverage, drop, adj, group_of,
+                   tuple(rows), tier_cap, tier_rows, _by_fee(ctx), count_cap)
+
+
+def _by_fee(ctx: _Context) -> tuple:
+    order = np.lexsort((ctx.fee, ctx.platform))
+    pos = np.empty(ctx.n, dtype=np.int64)
+    pos[order] = np.arange(ctx.n)
+    p = ctx.platform[order]
+    codes = np.arange(len(ctx.platform_names))
+    return order, pos, ctx.fee[order], np.searchsorted(p, codes, "left"), np.searchsorted(p, codes, "right")
+
+
+@dataclass(eq=False)
+class _State:
+    """A growing portfolio with its totals and every row's exact marginal gain."""
+
+    mask: np.ndarray
+    gain: np.ndarray
+    blocked: np.ndarray
+    spend: float
+    count: int
+    tiers: np.ndarray
+    niches: np.ndarray
+    pspend: np.ndarray
+
+    def copy(self) -> "_State":
+        return _State(self.mask.copy(), self.gain.copy(), self.blocked.copy(), self.spend, self.count,
+                      self.tiers.copy(), self.niches.copy(), self.pspend.copy())
+
+
+def _start(st: _Static) -> _State:
+    ctx = st.ctx
+    s = len(ctx.niches)
+    gain = st.w_e * ctx.gain_e + (ctx.members @ st.drop if s else 0.0)
+    return _State(np.zeros(ctx.n, dtype=bool), np.asarray(gain, dtype=float), np.zeros(ctx.n, dtype=bool),
+                  0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)))
+
+
+def _add(st: _Static, s: _State, r: int) -> list:
+    """Select row ``r``: update totals, conflicts and the marginal gains it changes.
+
+    Returns the arrays of rows whose gain or availability changed.
+    """
+    ctx, changed = st.ctx, [np.array([r])]
+    s.mask[r] = True
+    s.spend += ctx.fee[r]
+    s.count += 1
+    s.tiers[ctx.tier[r]] += 1
+    s.pspend[ctx.platform[r]] += ctx.fee[r]
+    for k in ctx.members.indices[ctx.members.indptr[r]:ctx.members.indptr[r + 1]]:
+        s.niches[k] += 1
+        if s.niches[k] == ctx.targets[k] and st.drop[k] != 0:
+            rows = ctx.members_t.indices[ctx.members_t.indptr[k]:ctx.members_t.indptr[k + 1]]
+            s.gain[rows] -= st.drop[k]
+            changed.append(rows)
+    lo, hi = st.adj.indptr[r], st.adj.indptr[r + 1]
+    if hi > lo:
+        s.gain[st.adj.indices[lo:hi]] -= st.w_e * st.adj.data[lo:hi]
+        changed.append(st.adj.indices[lo:hi])
+    for g in st.group_of.indices[st.group_of.indptr[r]:st.group_of.indptr[r + 1]]:
+        s.blocked[st.group_rows[g]] = True
+        changed.append(st.group_rows[g])
+    if s.tiers[ctx.tier[r]] >= st.tier_cap[ctx.tier[r]]:
+        changed.append(st.tier_rows[ctx.tier[r]])
+    return changed
+
+
+def _addable(st: _Static, s: _State, rows: np.ndarray, optimistic: bool = False,
+             min_shares: bool = True) -> np.ndarray:
+    """Which ``rows`` can be added now without breaking a maximum, conflict, the budget or a share.
+
+    ``optimistic``: a platform's maximum share is measured against the whole budget
+    (as if it will all be spent), so that a first influencer can be chosen when every
+    platform has a maximum share; :func:`_repair_max_shares` restores the true rule.
+    ``min_shares=False`` ignores minimum shares (met later by :func:`_meet_shares`).
+    """
+    ctx = st.ctx
+    fee = ctx.fee[rows]
+    ok = (fee <= st.budget - s.spend + _TOL * max(1.0, st.budget)) & ~s.mask[rows] & ~s.blocked[rows]
+    ok &= s.tiers[ctx.tier[rows]] < st.tier_cap[ctx.tier[rows]]
+    for rule in ctx.shares:
+        if rule.code < 0 or (rule.kind == "min" and not min_shares):
+            continue
+        on = ctx.platform[rows] == rule.code
+        p = s.pspend[rule.code] + np.where(on, fee, 0.0)
+        total = s.spend + fee
+        slack = p - rule.share * total if rule.kind == "min" else rule.share * total - p
+        worse = ~on if rule.kind == "min" else on      # the direction that lowers the slack
+        fine = slack >= -1e-7 * np.maximum(1.0, total)
+        if optimistic and rule.kind == "max":
+            fine |= p <= rule.share * st.budget * (1 + 1e-9)
+        ok &= ~worse | fine
+    return ok
+
+
+# ---------------------------------------------------------------- choosing
+def _best(st: _Static, s: _State, rows: np.ndarray, money: float, slots: float) -> int:
+    """Row of ``rows`` with the best ``gain / max(fee, money / slots)``; -1 if none has positive gain."""
+    if rows.size == 0:
+        return -1
+    floor = money / slots if np.isfinite(slots) and slots > 0 else 0.0
+    key = s.gain[rows] / np.maximum(st.ctx.fee[rows], max(floor, 1e-12))
+    k = int(np.argmax(key))
+    return int(rows[k]) if key[k] > 0 else -1
+
+
+def _cheapest(cum: np.ndarray, k: int) -> float:
+    """Sum of the ``k`` cheapest fees given their sorted cumulative sums (selection ignored)."""
+    if k <= 0:
+        return 0.0
+    return float(cum[k - 1]) if k <= cum.size else np.inf
+
+
+def _deficit(s: _State, b: _Bound) -> int:
+    have = s.count if b.source == "count" else (s.tiers if b.source == "tier" else s.niches)[b.index]
+    return max(0, int(b.limit - round(float(have))))
+
+
+def _meet_minimums(st: _Static, s: _State, cand: np.ndarray) -> bool:
+    """Add cost-effective rows until every count minimum holds; False if stuck.
+
+    While meeting one minimum, money is held back for the cheapest way to meet
+    the others (a heuristic reserve: overlaps between the groups are ignored).
+    """
+    mins = [b for b in st.ctx.bounds if b.kind == "min" and b.limit > 0]
+    mins.sort(key=lambda b: {"niche": 0, "tier": 1, "count": 2}[b.source])
+    elig = {b.name: _eligible(st.ctx, b) & cand for b in mins}
+    cum = {b.name: np.cumsum(np.sort(st.ctx.fee[elig[b.name]])) for b in mins}
+    for b in mins:
+        while (k := _deficit(s, b)) > 0:
+            reserve = sum(_cheapest(cum[o.name], _deficit(s, o)) for o in mins if o is not b)
+            every = np.flatnonzero(elig[b.name])
+            rows = every[_addable(st, s, every, min_shares=False)]
+            if rows.size == 0:          # a maximum share blocks them all: let the repair fix it later
+                rows = every[_addable(st, s, every, optimistic=True, min_shares=False)]
+            if rows.size == 0 or s.count >= st.count_cap:
+                return False
+            money = st.budget - s.spend - reserve
+            _add(st, s, _pick_for_minimum(st, s, rows, money, k, cum[b.name]))
+    return True
+
+
+def _pick_for_minimum(st: _Static, s: _State, rows: np.ndarray, money: float, k: int, cum: np.ndarray) -> int:
+    """Best row (the fill's key) that leaves money for ``k - 1`` more; the cheapest row as a fallback."""
+    fee = st.ctx.fee[rows]
+    room = money - _cheapest(cum, k - 1)
+    fits = rows[fee <= room + _TOL * max(1.0, st.budget)]
+    r = _best(st, s, fits, st.budget - s.spend, st.count_cap - s.count)
+    return r if r >= 0 else int(rows[np.argmin(fee)])
+
+
+def _share_short(s: _State, rule) -> bool:
+    """Is the platform of ``rule`` (a minimum share) below its share of spend?"""
+    have = s.pspend[rule.code] if rule.code >= 0 else 0.0
+    return have < rule.share * s.spend - 1e-7 * max(1.0, s.spend)
+
+
+def _meet_shares(st: _Static, s: _State, cand: np.ndarray) -> bool:
+    """Add cost-effective rows on each platform below its minimum share; False if stuck."""
+    ctx = st.ctx
+    for rule in (r for r in ctx.shares if r.kind == "min"):
+        rows_p = np.flatnonzero(cand & (ctx.platform == rule.code)) if rule.code >= 0 else np.zeros(0, int)
+        while _share_short(s, rule):
+            rows = rows_p[_addable(st, s, rows_p)]
+            if rows.size == 0 or s.count >= st.count_cap:
+                return False
+            have = s.pspend[rule.code] if rule.code >= 0 else 0.0
+            need = (rule.share * s.spend - have) / max(1.0 - rule.share, 1e-9)   # platform spend still missing
+            r = _best(st, s, rows, need, st.count_cap - s.count)
+            _add(st, s, r if r >= 0 else int(rows[np.argmin(ctx.fee[rows])]))
+    return True
+
+
+class _Board:
+    """Best-key search over rows sorted by (platform, fee), in blocks (sqrt decomposition).
+
+    For a floor ``D`` the key ``gain / max(fee, D)`` is ``gain / D`` below the floor and
+    ``gain / fee`` above it, so the best row of a platform whose fees may not exceed
+    ``cap`` is the better of the highest gain among fees ``< D`` and the highest
+    ratio among fees in ``[D, cap]`` — two range maxima over fee-sorted rows,
+    answered from per-block maxima.  Updates touch only the changed rows' blocks.
+    """
+
+    B = 256
+
+    def __init__(self, st: _Static, s: _State, cand: np.ndarray):
+        ctx = st.ctx
+        self.st, self.s, self.cand = st, s, cand
+        self.order, self.pos, self.fee, self.start, self.end = st.by_fee
+        self.ranges = [(int(a), int(b), self.fee[a:b]) for a, b in zip(self.start, self.end)]
+        size = -(-max(ctx.n, 1) // self.B) * self.B
+        self.g = np.full(size, -np.inf)
+        self.r = np.full(size, -np.inf)
+        self._set(self.order)
+        self.bg = self.g.reshape(-1, self.B).max(axis=1)
+        self.br = self.r.reshape(-1, self.B).max(axis=1)
+
+    def _set(self, rows: np.ndarray) -> np.ndarray:
+        st, s = self.st, self.s
+        tier = st.ctx.tier[rows]
+        dead = s.mask[rows] | s.blocked[rows] | ~self.cand[rows] | (s.tiers[tier] >= st.tier_cap[tier])
+        g = np.where(dead, -np.inf, s.gain[rows])
+        pos = self.pos[rows]
+        self.g[pos] = g
+        self.r[pos] = g / np.maximum(st.ctx.fee[rows], 1e-12)
+        return pos
+
+    def update(self, changed: list) -> None:
+        if len(changed) == 1 and changed[0].size == 1:      # the common case: only the pick changed
+            r = int(changed[0][0])
+            k = int(self.pos[r])
+            self.g[k] = self.r[k] = -np.inf
+            b = k // self.B
+            self.bg[b] = self.g[b * self.B:(b + 1) * self.B].max()
+            self.br[b] = self.r[b * self.B:(b + 1) * self.B].max()
+            return
+        dirty = np.zeros(self.bg.size, dtype=bool)
+        dirty[self._set(np.concatenate(changed)) // self.B] = True
+        blocks = np.flatnonzero(dirty)
+        if blocks.size > self.bg.size // 4:
+            self.bg = self.g.reshape(-1, self.B).max(axis=1)
+            self.br = self.r.reshape(-1, self.B).max(axis=1)
+        else:
+            self.bg[blocks] = self.g.reshape(-1, self.B)[blocks].max(axis=1)
+            self.br[blocks] = self.r.reshape(-1, self.B)[blocks].max(axis=1)
+
+    def _argmax(self, vals: np.ndarray, blocks: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
+        """(max, position) of ``vals[lo:hi]``, using the block maxima for whole blocks."""
+        if hi <= lo:
+            return -np.inf, -1
+        B = self.B
+        lb, hb = lo // B + 1, hi // B
+        if lb >= hb:
+            k = lo + int(vals[lo:hi].argmax())
+            return vals[k], k
+        k = lo + int(vals[lo:lb * B].argmax())
+        best, at = vals[k], k
+        if hi > hb * B:
+            k = hb * B + int(vals[hb * B:hi].argmax())
+            if vals[k] > best:
+                best, at = vals[k], k
+        kb = lb + int(blocks[lb:hb].argmax())
+        if blocks[kb] > best:
+            k = kb * B + int(vals[kb * B:(kb + 1) * B].argmax())
+            best, at = vals[k], k
+        return best, at
+
+    def best(self, floor: float, caps: np.ndarray) -> tuple[float, int]:
+        """(best key, row) over all platforms; key ``-inf`` when nothing is addable."""
+        out, row = -np.inf, -1
+        for q, (a, b, fees) in enumerate(self.ranges):
+            hi = a + int(fees.searchsorted(caps[q], "right"))
+            mid = min(hi, a + int(fees.searchsorted(floor, "left"))) if floor > 0 else a
+            g, kg = self._argmax(self.g, self.bg, a, mid)
+            r, kr = self._argmax(self.r, self.br, mid, hi)
+            for key, k in ((g / floor if floor > 0 else -np.inf, kg), (r, kr)):
+                if k >= 0 and key > out:
+                    out, row = key, int(self.order[k])
+        return out, row
+
+
+def _fee_caps(st: _Static, s: _State, optimistic: bool) -> np.ndarray:
+    """Highest fee addable now on each platform: budget left, then every platform share rule.
+
+    ``optimistic``: as in :func:`_addable`.
+    """
+    ctx = st.ctx
+    tol = _TOL * max(1.0, st.budget)
+    caps = np.full(len(ctx.platform_names), st.budget - s.spend + tol)
+    for rule in ctx.shares:
+        if rule.code < 0:
+            continue
+        p = s.pspend[rule.code]
+        if rule.kind == "max" and rule.share < 1:
+            cap = (rule.share * s.spend - p) / (1 - rule.share) + tol
+            if optimistic:
+                cap = max(cap, rule.share * st.budget - p + tol)
+            caps[rule.code] = min(caps[rule.code], cap)
+        elif rule.kind == "min" and rule.share > 0:
+            cap = p / rule.share - s.spend + tol
+            other = np.arange(len(caps)) != rule.code
+            caps[other] = np.minimum(caps[other], cap)
+    return caps
+
+
+def _fill(st: _Static, s: _State, cand: np.ndarray, slot_aware: bool, optimistic: bool = False) -> _State:
+    """Add the addable row with the best (slot-aware) ratio and positive gain until none is left."""
+    board = _Board(st, s, cand)
+    while s.count < st.count_cap:
+        left = st.budget - s.spend
+        floor = left / (st.count_cap - s.count) if slot_aware and np.isfinite(st.count_cap) else 0.0
+        key, r = board.best(floor, _fee_caps(st, s, optimistic))
+        if r < 0 or not key > 0:
+            break
+        board.update(_add(st, s, r))
+    return s
+
+
+def _min_spend(st: _Static, s: _State, scenario: Scenario, cand: np.ndarray) -> None:
+    """Top up to ``constraints.min_spend`` with the rows that best cover the shortfall."""
+    lo = scenario.spec.constraints.min_spend
+    while lo is not None and s.spend < lo and s.count < st.count_cap:
+        rows = np.flatnonzero(cand)
+        rows = rows[_addable(st, s, rows)]
+        if rows.size == 0:
+            return
+        need = lo - s.spend
+        fee = st.ctx.fee[rows]
+        covers = rows[fee >= need]
+        r = _best(st, s, covers, 0.0, np.inf) if covers.size else -1
+        if r < 0:
+            r = int(covers[np.argmin(st.ctx.fee[covers])]) if covers.size else int(rows[np.argmax(fee)])
+        _add(st, s, r)
+
+
+def _base(st: _Static, cand: Candidates) -> Optional[_State]:
+    """Includes, then count minimums, then platform shares; None when stuck."""
+    if not cand.mask[cand.include_rows].all():
+        return None
+    s = _start(st)
+    for r in cand.include_rows:
+        _add(st, s, int(r))
+    if not _meet_minimums(st, s, cand.mask) or not _meet_shares(st, s, cand.mask):
+        return None
+    return s
+
+
+def _over_max_share(st: _Static, s: _State):
+    """The first platform maximum share the state breaks, or None."""
+    for rule in st.ctx.shares:
+        if rule.kind == "max" and rule.code >= 0:
+            if s.pspend[rule.code] > rule.share * s.spend + 1e-7 * max(1.0, s.spend):
+                return rule
+    return None
+
+
+def _rebuild(st: _Static, mask: np.ndarray) -> _State:
+    s = _start(st)
+    for r in np.flatnonzero(mask):
+        _add(st, s, int(r))
+    return s
+
+
+def _repair_max_shares(st: _Static, s: _State, cand: np.ndarray, base: _State) -> _State:
+    """Bring every platform back under its maximum share of spend (heuristic).
+
+    Add the best-ratio candidate from another platform when one fits; when the count
+    cap is reached, swap out the other platforms' lowest-gain pick to make room;
+    otherwise drop the over-share platform's worst-ratio pick.  Nothing of the base
+    portfolio (includes, minimums) is dropped, and a dropped row is not re-added.
+    """
+    fee, allowed = st.ctx.fee, cand.copy()
+    while (rule := _over_max_share(st, s)) is not None:
+        on = st.ctx.platform == rule.code
+        rows = np.flatnonzero(allowed & ~on)
+        rows = rows[_addable(st, s, rows)] if s.count < st.count_cap else rows[:0]
+        if rows.size:
+            _add(st, s, int(rows[np.argmax(s.gain[rows] / np.maximum(fee[rows], 1e-12))]))
+            continue
+        others = np.flatnonzero(s.mask & ~base.mask & ~on)
+        mine = np.flatnonzero(s.mask & ~base.mask & on)
+        if s.count >= st.count_cap and others.size and (allowed & ~on & ~s.mask).any():
+            drop = int(others[np.argmin(st.w_e * st.ctx.gain_e[others])])
+        elif mine.size:
+            drop = int(mine[np.argmin(st.w_e * st.ctx.gain_e[mine] / np.maximum(fee[mine], 1e-12))])
+        else:
+            return s
+        allowed[drop] = False
+        mask = s.mask.copy()
+        mask[drop] = False
+        s = _rebuild(st, mask)
+    return s
+
+
+def _fill_with_shares(st: _Static, s: _State, cand: np.ndarray, slot_aware: bool, base: _State,
+                      scenario: Scenario) -> _State:
+    """Fill optimistically; while a maximum share is broken, repair it (banning what the repair
+    dropped), top up within the true shares and fill optimistically again.  Returns the best
+    state that met every maximum share (or the last one)."""
+    banned = np.zeros(st.ctx.n, dtype=bool)
+    kept: list[_State] = []
+    for _ in range(8):
+        _fill(st, s, cand & ~banned, slot_aware, optimistic=True)
+        if _over_max_share(st, s) is None:
+            kept.append(s)
+            break
+        before = s.mask.copy()
+        s = _repair_max_shares(st, s, cand & ~banned, base)
+        banned |= before & ~s.mask
+        _fill(st, s, cand & ~banned, slot_aware)
+        if _over_max_share(st, s) is None:
+            kept.append(s.copy())
+    if not kept:
+        return s
+    return max(kept, key=lambda k: evaluate(scenario, k.mask).objective)
+
+
+def _runs(st: _Static, base: _State, scenario: Scenario, cand: np.ndarray) -> list[np.ndarray]:
+    out = []
+    variants = ((True, False), (False, False), (True, True)) if np.isfinite(st.count_cap) else ((False, False), (False, True))
+    for slot_aware, single in variants:
+        s = base.copy()
+        if single:
+            rows = np.flatnonzero(cand)
+            rows = rows[_addable(st, s, rows, optimistic=True) & (s.gain[rows] > 0)]
+            if rows.size == 0 or s.count >= st.count_cap:
+                continue
+            top = int(rows[np.argmax(s.gain[rows])])
+            if any(m[top] for m in out):
+                continue                                  # an earlier run already starts like this one
+            _add(st, s, top)
+        s = _fill_with_shares(st, s, cand, slot_aware, base, scenario)
+        _min_spend(st, s, scenario, cand)
+        out.append(s.mask)
+    return out
+
+
+def greedy(scenario: Scenario, cand: Candidates) -> Optional[np.ndarray]:
+    """A feasible selection mask found by the slot-aware greedy, or ``None``.
+
+    Best (by :func:`~lineup.optimize.rules.evaluate`) of: the slot-aware ratio
+    greedy, the plain ratio greedy, and the slot-aware greedy started from the
+    best single influencer — each after the includes, count minimums and platform
+    minimum shares are met.  Every returned mask passes
+    :func:`~lineup.optimize.rules.violations`; ``None`` means the heuristic found
+    no feasible portfolio (the scenario may still have one).
+
+    Examples
+    --------
+    >>> from lineup.domain import Roster, Scenario, ScenarioSpec
+    >>> from lineup.optimize.rules import candidates
+    >>> r = Roster.from_columns(ids=["star", "a", "b", "c"], followers=[900_000, 40_000, 30_000, 20_000],
+    ...                         engagement_rate=[0.01, 0.04, 0.04, 0.04], fee=[9_000, 1_000, 800, 500])
+    >>> spec = ScenarioSpec.model_validate({"name": "x", "budget": 10_000, "roster": "r.csv",
+    ...     "constraints": {"influencers": {"max": 2}}})
+    >>> sc = Scenario(spec, r)
+    >>> r.ids[greedy(sc, candidates(sc))].tolist()    # the plain ratio greedy takes a and c
+    ['star', 'a']
+    """
+    st = _static(scenario)
+    base = _base(st, cand)
+    if base is None:
+        return None
+    best, value = None, -np.inf
+    for mask in _runs(st, base, scenario, cand.mask):
+        if violations(scenario, mask):
+            continue
+        v = evaluate(scenario, mask).objective
+        if best is None or v > value + 1e-9 * max(1.0, abs(value)):
+            best, value = mask, v
+    return best

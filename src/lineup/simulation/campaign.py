@@ -1,0 +1,366 @@
+"""One replication of a campaign: posts on a SimPy timeline, word of mouth in numpy.
+
+The model (all parameters are fields of
+:class:`lineup.domain.campaign.SimulationSpec`, with units and defaults):
+
+1. **Schedule** (SimPy).  Influencer ``i`` posts ``posts_i`` times (roster
+   column, rounded, at least 1), ``post_spacing_days`` apart (default 3),
+   starting on a random whole day in ``[0, start_window_days)`` (default 7).
+   With ``recurring_every_days`` the whole deliverable repeats (and is paid
+   again) every that many days.  A daily tick at the end of each day
+   processes that day's posts and the word of mouth.
+2. **Reach.**  A post reaches each simulated follower independently with
+   probability ``organic_reach`` (default 0.3).
+3. **Engagement.**  A reached follower engages with probability
+   ``engagement_rate / organic_reach`` (capped at 1), so that the expected
+   interactions per post equal followers × engagement rate, the roster's
+   definition used by the optimiser.
+4. **Talking.**  An engaged follower starts talking (uses the hashtag) with
+   the tier's ``talk_prob`` (defaults nano 0.06, micro 0.05, mid 0.03, macro
+   0.02, mega 0.015: an assumption that trust is higher for smaller creators).
+5. **Word of mouth** (``word_of_mouth.model``):
+
+   * ``"ic"`` (default): a talker tells their friends once, after a delay
+     of ``d`` days, geometric on 1, 2, ... with mean ``mean_delay_days``
+     (default 1.5); each friend not yet talking starts talking with
+     probability ``p × decay^(d-1)`` (defaults 0.01 and 0.8: interest
+     decays the longer a talker waits).  Each day's tellers go through
+     :func:`lineup.simulation.kernels.ic_step` (frontier-only, vectorised),
+     one call per delay value.
+   * ``"threshold"`` (complex contagion, repeated exposures matter): a
+     talker tells all friends once, after the same geometric delay; a
+     person starts talking once at least a fraction ``phi`` (default 0.2)
+     of their friends (in-neighbours) have told them.
+   * ``"bass"``: the graph is ignored; every day is cut into
+     ``steps_per_day`` steps, and each non-talker starts talking in a step
+     with probability ``1 - exp(-(bass_p + bass_q × F) / steps_per_day)``,
+     ``F`` the fraction of people talking (external ``bass_p`` counts as
+     direct, internal ``bass_q × F`` as word of mouth).
+   * ``"none"``: only direct talkers.
+
+Metrics (arrays of length ``days``; day ``d`` is the state at the end of day
+``d``).  Counts of people are scaled to real people (simulated × ``k``, the
+audience scale):
+
+=======================  ==================================================
+``exposed``              cumulative unique people reached by a post
+``engaged``              cumulative unique people who engaged
+``engagements``          interactions on the day (not cumulative)
+``new_talkers``          people who started talking on the day
+``talkers``              cumulative talkers ("buzz")
+``direct_talkers``       cumulative talkers started by a post
+``wom_talkers``          cumulative talkers started by word of mouth
+``reach``                cumulative unique people exposed or talking
+``wom_share``            wom_talkers / talkers (0 while nobody talks)
+``spend``                cumulative spend committed (currency)
+``cost_per_engagement``  spend / cumulative engagements (NaN before any)
+``cost_per_talker``      spend / talkers (NaN before any)
+``penetration:<niche>``  talkers in the niche / people in it (fraction,
+                         unscaled)
+=======================  ==================================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from lineup._rng import SeedLike, as_generator
+from lineup.domain.campaign import SimulationSpec
+from lineup.domain.portfolio import Portfolio
+from lineup.domain.tiers import TIER_NAMES, Tiers
+
+from .audiences import Audiences
+from .graph import arc_ranges
+from .kernels import ic_step
+from .population import Population
+
+__all__ = ["Influencers", "simulate_campaign", "COUNT_METRICS", "METRICS"]
+
+#: Metrics counted in people (scaled by k to real people).
+COUNT_METRICS = ("exposed", "engaged", "engagements", "new_talkers", "talkers",
+                 "direct_talkers", "wom_talkers", "reach")
+#: Every metric but the per-niche penetrations.
+METRICS = COUNT_METRICS + ("wom_share", "spend", "cost_per_engagement", "cost_per_talker")
+
+
+@dataclass(frozen=True, eq=False)
+class Influencers:
+    """The campaign's influencers as columns.
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[5e3, 5e5], engagement_rate=[0.04, 0.02],
+    ...                         fee=[100, 2000], posts=[2, 1], niches=[["x"], []])
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), SimulationSpec().talk_prob)
+    >>> inf.talk_prob.tolist(), inf.posts.tolist(), inf.niches
+    ([0.05, 0.02], [2, 1], [['x'], []])
+    """
+
+    ids: list[str]
+    real_followers: np.ndarray
+    engagement_rate: np.ndarray
+    posts: np.ndarray
+    fee: np.ndarray
+    talk_prob: np.ndarray
+    niches: list[list[str]]
+
+    @classmethod
+    def from_portfolio(cls, portfolio: Portfolio, tiers: Tiers, talk_prob) -> "Influencers":
+        """Columns of ``portfolio``; ``talk_prob`` is a :class:`TalkProbability` (per tier)."""
+        r, rows = portfolio.roster, portfolio.rows
+        by_tier = np.array([getattr(talk_prob, t) for t in TIER_NAMES])
+        return cls(
+            ids=portfolio.ids,
+            real_followers=r.followers[rows] * r.authenticity[rows],
+            engagement_rate=r.engagement_rate[rows].astype(float),
+            posts=np.maximum(1, np.round(r.posts[rows])).astype(np.int64),
+            fee=r.fee[rows].astype(float),
+            talk_prob=by_tier[tiers.codes_of(r.followers[rows])],
+            niches=r.niche_lists(rows),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class _State:
+    """Mutable per-replication state (private to one run)."""
+
+    def __init__(self, population: Population, days: int):
+        n, s = population.size, len(population.niche_names)
+        self.talker = np.zeros(n, dtype=bool)
+        self.exposed = np.zeros(n, dtype=bool)
+        self.engaged = np.zeros(n, dtype=bool)
+        self.reached = np.zeros(n, dtype=bool)
+        self.pending: list[list[tuple[np.ndarray, int]]] = [[] for _ in range(days)]
+        self.posts_by_day: list[list[int]] = [[] for _ in range(days)]
+        self.spend_by_day = np.zeros(days)
+        self.niche_talkers = np.zeros(s, dtype=np.int64)
+        self.told: np.ndarray | None = None   # threshold model: friends who told each person
+        self.count = dict.fromkeys(("exposed", "engaged", "talkers", "direct", "wom", "reach"), 0)
+        self.day_engagements = 0
+        self.day_new = 0
+        self.rows = {name: np.zeros(days) for name in ("exposed", "engaged", "engagements", "new_talkers",
+                                                        "talkers", "direct_talkers", "wom_talkers", "reach")}
+        self.penetration = np.zeros((days, s))
+
+
+def _post_times(first: float, posts: int, spacing: float, recur: float | None, days: int) -> list:
+    """Sorted ``(time, is_first_of_cycle)`` of one influencer's posts inside the campaign.
+
+    Cycles of a recurring partnership may overlap (a new cycle before the
+    last one's posts are out); their posts are simply interleaved.
+    """
+    starts = [first] if recur is None else np.arange(first, days, recur).tolist()
+    times = [(start + k * spacing, k == 0) for start in starts for k in range(posts)]
+    return sorted(t for t in times if t[0] < days)
+
+
+def _poster(env: simpy.Environment, i: int, times, fee: float, state: _State):
+    """SimPy process: influencer ``i`` posts at ``times``; each cycle's first post commits the fee."""
+    for t, first_of_cycle in times:
+        yield env.timeout(t - env.now)
+        day = int(env.now)
+        state.posts_by_day[day].append(i)
+        if first_of_cycle:
+            state.spend_by_day[day] += fee
+
+
+def _ticker(env: simpy.Environment, days: int, on_day):
+    """SimPy process: at the end of every day ``d`` (time ``d + 1``) call ``on_day(d)``."""
+    for d in range(days):
+        yield env.timeout(d + 1 - env.now)
+        on_day(d)
+
+
+def _mark(state: _State, flag: np.ndarray, people: np.ndarray, key: str) -> np.ndarray:
+    """Set ``flag`` for ``people`` (unique); count and return the newly flagged."""
+    new = people[~flag[people]]
+    flag[new] = True
+    state.count[key] += len(new)
+    return new
+
+
+def _start_talking(state: _State, people: np.ndarray, niche: np.ndarray, source: str) -> None:
+    """Book ``people`` (already marked in ``state.talker``) as new talkers from ``source``."""
+    state.count[source] += len(people)
+    state.count["talkers"] += len(people)
+    state.day_new += len(people)
+    known = niche[people]
+    state.niche_talkers += np.bincount(known[known >= 0], minlength=len(state.niche_talkers))
+    _mark(state, state.reached, people, "reach")
+
+
+class _Run:
+    """One replication: the day handler and its word-of-mouth steps."""
+
+    def __init__(self, population, audiences, influencers, spec, rng):
+        self.pop, self.aud, self.inf, self.spec, self.rng = population, audiences, influencers, spec, rng
+        self.state = _State(population, spec.days)
+        self.p_engage = np.minimum(1.0, influencers.engagement_rate / spec.organic_reach)
+        self.niche_sizes = np.maximum(population.niche_sizes(), 1)
+
+    def post(self, i: int, day: int) -> None:
+        rng, st = self.rng, self.state
+        followers = self.aud.of(i)
+        reached = followers[rng.random(len(followers)) < self.spec.organic_reach]
+        _mark(st, st.exposed, reached, "exposed")
+        _mark(st, st.reached, reached, "reach")
+        engaged = reached[rng.random(len(reached)) < self.p_engage[i]]
+        st.day_engagements += len(engaged)
+        _mark(st, st.engaged, engaged, "engaged")
+        talking = engaged[rng.random(len(engaged)) < self.inf.talk_prob[i]]
+        new = talking[~st.talker[talking]]
+        st.talker[new] = True
+        _start_talking(st, new, self.pop.niche, "direct")
+        self.schedule(new, day)
+
+    def schedule(self, people: np.ndarray, day: int) -> None:
+        """Give each new talker a telling day ``day + d``, d geometric with the configured mean."""
+        wom = self.spec.word_of_mouth
+        if wom.model not in ("ic", "threshold") or not len(people):
+            return
+        delays = self.rng.geometric(1.0 / wom.mean_delay_days, size=len(people))
+        for d in np.unique(delays).tolist():
+            if day + d < self.spec.days:
+                self.state.pending[day + d].append((people[delays == d], d))
+
+    def word_of_mouth_ic(self, day: int) -> None:
+        wom, st = self.spec.word_of_mouth, self.state
+        for frontier, d in st.pending[day]:
+            new = ic_step(self.pop.graph, frontier, st.talker, wom.p * wom.decay ** (d - 1), self.rng)
+            _start_talking(st, new, self.pop.niche, "wom")
+            self.schedule(new, day)
+        st.pending[day] = []
+
+    def word_of_mouth_threshold(self, day: int) -> None:
+        st, g = self.state, self.pop.graph
+        if st.told is None:
+            st.told = np.zeros(self.pop.size, dtype=np.int32)
+        for frontier, _ in st.pending[day]:
+            arcs, _ = arc_ranges(g.indptr, frontier)
+            st.told += np.bincount(g.indices[arcs], minlength=self.pop.size).astype(np.int32)
+        st.pending[day] = []
+        ready = st.told >= self.spec.word_of_mouth.phi * g.in_degree()
+        new = np.flatnonzero(ready & ~st.talker & (st.told > 0))
+        st.talker[new] = True
+        _start_talking(st, new, self.pop.niche, "wom")
+        self.schedule(new, day)
+
+    def word_of_mouth_bass(self) -> None:
+        wom, st, rng, n = self.spec.word_of_mouth, self.state, self.rng, self.pop.size
+        for _ in range(wom.steps_per_day):
+            internal = wom.bass_q * st.count["talkers"] / n
+            hazard = wom.bass_p + internal
+            k = int(rng.binomial(n - st.count["talkers"], -math.expm1(-hazard / wom.steps_per_day)))
+            if k == 0:
+                continue
+            new = np.sort(rng.choice(np.flatnonzero(~st.talker), k, replace=False))
+            st.talker[new] = True
+            n_wom = int(rng.binomial(k, internal / hazard))
+            cause = rng.permutation(k) < n_wom
+            _start_talking(st, new[cause], self.pop.niche, "wom")
+            _start_talking(st, new[~cause], self.pop.niche, "direct")
+
+    def on_day(self, day: int) -> None:
+        st = self.state
+        st.day_engagements = st.day_new = 0
+        for i in st.posts_by_day[day]:
+            self.post(i, day)
+        model = self.spec.word_of_mouth.model
+        if model == "ic":
+            self.word_of_mouth_ic(day)
+        elif model == "threshold":
+            self.word_of_mouth_threshold(day)
+        elif model == "bass":
+            self.word_of_mouth_bass()
+        self.record(day)
+
+    def record(self, day: int) -> None:
+        st, c, rows = self.state, self.state.count, self.state.rows
+        rows["exposed"][day], rows["engaged"][day] = c["exposed"], c["engaged"]
+        rows["engagements"][day], rows["new_talkers"][day] = st.day_engagements, st.day_new
+        rows["talkers"][day], rows["reach"][day] = c["talkers"], c["reach"]
+        rows["direct_talkers"][day], rows["wom_talkers"][day] = c["direct"], c["wom"]
+        st.penetration[day] = st.niche_talkers / self.niche_sizes
+
+
+def _first_days(n: int, window: float, rng: np.random.Generator) -> np.ndarray:
+    if window <= 0:
+        return np.zeros(n)
+    return rng.integers(0, max(1, math.ceil(window)), size=n).astype(float)
+
+
+def _metrics(run: _Run, scale: float) -> dict[str, np.ndarray]:
+    st = run.state
+    out = {name: values * scale for name, values in st.rows.items()}
+    talkers, engagements = out["talkers"], np.cumsum(out["engagements"])
+    out["wom_share"] = np.divide(out["wom_talkers"], talkers, out=np.zeros_like(talkers), where=talkers > 0)
+    out["spend"] = np.cumsum(st.spend_by_day)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cost_per_engagement"] = np.where(engagements > 0, out["spend"] / engagements, np.nan)
+        out["cost_per_talker"] = np.where(talkers > 0, out["spend"] / talkers, np.nan)
+    for k, name in enumerate(run.pop.niche_names):
+        out[f"penetration:{name}"] = st.penetration[:, k].copy()
+    return out
+
+
+def simulate_campaign(
+    population: Population,
+    audiences: Audiences,
+    influencers: Influencers,
+    spec: SimulationSpec,
+    *,
+    seed: SeedLike = None,
+) -> dict[str, np.ndarray]:
+    """Run one replication of the campaign; per-day metrics (see the module notes).
+
+    Parameters
+    ----------
+    population : Population
+        People and their ties.
+    audiences : Audiences
+        Followers of each influencer (``audiences.scale`` = k real people per
+        simulated one).
+    influencers : Influencers
+        Engagement rates, posts, fees and talk probabilities.
+    spec : SimulationSpec
+        Days, schedule, reach and word-of-mouth parameters.
+    seed : int, Generator or None
+        Randomness of the schedule, the posts and the word of mouth.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One array of length ``spec.days`` per metric.
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.simulation.population import generate_population
+    >>> from lineup.simulation.audiences import draw_audiences
+    >>> r = Roster.from_columns(ids=["a"], followers=[2_000], engagement_rate=[0.05], fee=[100],
+    ...                         posts=[3], niches=[["x"]])
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0]), Tiers(), SimulationSpec().talk_prob)
+    >>> pop = generate_population(5_000, niches=["x"], seed=1)
+    >>> aud = draw_audiences(pop, inf.real_followers, inf.niches, seed=2)
+    >>> m = simulate_campaign(pop, aud, inf, SimulationSpec(days=10), seed=3)
+    >>> len(m["talkers"]), bool(np.all(np.diff(m["talkers"]) >= 0)), float(m["spend"][-1])
+    (10, True, 100.0)
+    """
+    rng = as_generator(seed)
+    run = _Run(population, audiences, influencers, spec, rng)
+    env = simpy.Environment()
+    first = _first_days(len(influencers), spec.start_window_days, rng)
+    for i in range(len(influencers)):
+        times = _post_times(first[i], int(influencers.posts[i]), spec.post_spacing_days,
+                            spec.recurring_every_days, spec.days)
+        env.process(_poster(env, i, times, float(influencers.fee[i]), run.state))
+    env.process(_ticker(env, spec.days, run.on_day))
+    env.run(until=spec.days + 0.5)
+    return _metrics(run, audiences.scale)

@@ -1,0 +1,190 @@
+"""Monte Carlo replications of a campaign, on a local process pool.
+
+Replication ``r`` uses child ``r`` of ``SeedSequence(seed).spawn(R)``
+(:func:`lineup._rng.spawn`), split into three streams: the population, the
+audiences and the campaign.  By default every replication **generates its
+own population** from its child seed, so the randomness of the social graph
+is part of the confidence intervals; pass a fixed ``population`` (e.g. a
+real network) to keep one graph for all replications (audiences are still
+redrawn).  Because a replication's numbers depend only on the root seed and
+its index, results are identical whatever the number of ``workers``, and two
+portfolios simulated with the same seed share populations (common random
+numbers).  Workers return per-day arrays and totals, never graphs; results
+are gathered in replication order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import numpy as np
+
+from lineup._rng import spawn
+from lineup.domain.campaign import SimulationSpec
+from lineup.errors import UsageError
+
+from .audiences import draw_audiences
+from .campaign import Influencers, simulate_campaign
+from .population import Population, generate_population
+from .result import Band, SimulationResult, t_interval
+
+__all__ = ["run_replication", "monte_carlo", "Progress"]
+
+Progress = Callable[[int, int], None]
+
+_CONTEXT: dict = {}
+
+
+def _population(child: np.random.SeedSequence, fixed: Population | None, niches, spec: SimulationSpec) -> Population:
+    if fixed is not None:
+        return fixed
+    p = spec.population_or_default
+    return generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
+                               degree_exponent=p.degree_exponent, general_share=p.general_share, seed=child)
+
+
+def _totals(series: dict[str, np.ndarray]) -> dict[str, float]:
+    out = {name: float(values[-1]) for name, values in series.items()}
+    out["engagements"] = float(series["engagements"].sum())
+    del out["new_talkers"]
+    return out
+
+
+def run_replication(
+    child: np.random.SeedSequence,
+    influencers: Influencers,
+    spec: SimulationSpec,
+    *,
+    population: Population | None = None,
+    niches: Sequence[str] = (),
+) -> dict:
+    """One replication from its child seed: ``{"series", "totals", "scale", "size"}``.
+
+    Examples
+    --------
+    >>> from lineup._rng import spawn
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a"], followers=[3_000], engagement_rate=[0.05], fee=[90])
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0]), Tiers(), SimulationSpec().talk_prob)
+    >>> spec = SimulationSpec(days=5, population={"size": 1000})
+    >>> out = run_replication(spawn(1, 1)[0], inf, spec)
+    >>> out["scale"], out["size"], len(out["series"]["talkers"])
+    (6.0, 1000, 5)
+    """
+    pop_seed, audience_seed, run_seed = child.spawn(3)
+    pop = _population(pop_seed, population, niches, spec)
+    audiences = draw_audiences(pop, influencers.real_followers, influencers.niches,
+                               niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, seed=audience_seed)
+    series = simulate_campaign(pop, audiences, influencers, spec, seed=run_seed)
+    return {"series": series, "totals": _totals(series), "scale": audiences.scale, "size": pop.size,
+            "niches": pop.niche_names}
+
+
+def _init_worker(context: dict) -> None:
+    _CONTEXT.clear()
+    _CONTEXT.update(context)
+
+
+def _work(child: np.random.SeedSequence) -> dict:
+    c = _CONTEXT
+    return run_replication(child, c["influencers"], c["spec"], population=c["population"], niches=c["niches"])
+
+
+def _run_all(children, context: dict, workers: int, progress: Progress | None) -> list[dict]:
+    total = len(children)
+    if workers <= 1 or total <= 1:
+        _init_worker(context)
+        out = []
+        for r, child in enumerate(children):
+            out.append(_work(child))
+            if progress is not None:
+                progress(r + 1, total)
+        return out
+    results: list[dict | None] = [None] * total
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context,)) as pool:
+        futures = {pool.submit(_work, child): r for r, child in enumerate(children)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, total)
+    return results  # type: ignore[return-value]
+
+
+def _in_range(name: str, b: Band) -> Band:
+    """Truncate an interval to the metric's range (counts and costs >= 0; shares in [0, 1])."""
+    high = 1.0 if name == "wom_share" or name.startswith("penetration:") else np.inf
+    return Band(b.mean, np.clip(b.ci_low, 0.0, high), np.clip(b.ci_high, 0.0, high))
+
+
+def _scalar(b: Band) -> Band:
+    return Band(float(b.mean), float(b.ci_low), float(b.ci_high))
+
+
+def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influencers) -> SimulationResult:
+    names = list(runs[0]["series"])
+    series = {n: _in_range(n, t_interval(np.stack([run["series"][n] for run in runs]))) for n in names}
+    samples = {n: np.array([run["totals"][n] for run in runs]) for n in runs[0]["totals"]}
+    totals = {n: _scalar(_in_range(n, t_interval(v))) for n, v in samples.items()}
+    return SimulationResult(
+        days=spec.days, series=series, totals=totals, samples=samples, replications=len(runs),
+        seed=seed, scale=float(runs[0]["scale"]), population_size=int(runs[0]["size"]),
+        portfolio=tuple(influencers.ids), niche_names=tuple(runs[0]["niches"]),
+        parameters=spec.model_dump(mode="json"),
+    )
+
+
+def monte_carlo(
+    influencers: Influencers,
+    spec: SimulationSpec,
+    *,
+    population: Population | None = None,
+    niches: Sequence[str] = (),
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Run ``replications`` seeded replications and summarise them with 95 % CIs.
+
+    Parameters
+    ----------
+    influencers : Influencers
+        The portfolio's columns.
+    spec : SimulationSpec
+        Simulation options (``replications`` and ``seed`` are the defaults
+        of the arguments of the same names).
+    population : Population, optional
+        A fixed population (e.g. a loaded network); default: generate one per
+        replication from ``spec.population`` with niches ``niches``.
+    niches : sequence of str
+        Niche names of generated populations.
+    replications, seed : int, optional
+        Override ``spec.replications`` / ``spec.seed``.
+    workers : int
+        Processes (1 = in this process).  Results do not depend on it.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each replication.
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 4e4], engagement_rate=[0.05, 0.03],
+    ...                         fee=[90, 900], niches=[["x"], ["y"]])
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), SimulationSpec().talk_prob)
+    >>> spec = SimulationSpec(days=7, population={"size": 2000})
+    >>> res = monte_carlo(inf, spec, niches=["x", "y"], replications=4, seed=1)
+    >>> res.replications, len(res.series["talkers"].mean), res.totals["spend"].mean
+    (4, 7, 990.0)
+    """
+    replications = spec.replications if replications is None else int(replications)
+    seed = spec.seed if seed is None else seed
+    if replications < 1 or workers < 1:
+        raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
+    context = {"influencers": influencers, "spec": spec, "population": population, "niches": tuple(niches)}
+    runs = _run_all(spawn(seed, replications), context, int(workers), progress)
+    return _summarise(runs, spec, seed, influencers)

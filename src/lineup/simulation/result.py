@@ -1,0 +1,182 @@
+"""The outcome of a Monte Carlo campaign simulation.
+
+:class:`SimulationResult` holds, for every metric (see
+:mod:`lineup.simulation.campaign`), the per-day mean over replications and
+a 95 % Student-t confidence interval for the mean, plus the same for the
+campaign totals.  Intervals are truncated to the metric's range (counts and
+costs at 0, shares at [0, 1]): rare large cascades make the samples skewed,
+and an untruncated t-interval would dip below zero.  Counts of people are real people (simulated × ``scale``);
+shares and penetrations are fractions; spend and costs are in the
+scenario's currency.  With a single replication (or where fewer than two
+replications have a value, e.g. a cost per talker before anybody talks) the
+interval bounds are NaN (``None`` in :meth:`SimulationResult.to_dict`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["Band", "SimulationResult", "t_interval", "METRIC_DESCRIPTIONS"]
+
+#: What each metric means (units in brackets).
+METRIC_DESCRIPTIONS: dict[str, str] = {
+    "exposed": "cumulative unique people reached by a post [real people]",
+    "engaged": "cumulative unique people who engaged [real people]",
+    "engagements": "interactions on the day; total: over the campaign [real interactions]",
+    "new_talkers": "people who started talking on the day [real people]",
+    "talkers": "cumulative people talking about the campaign, 'buzz' [real people]",
+    "direct_talkers": "cumulative talkers started by a post [real people]",
+    "wom_talkers": "cumulative talkers started by word of mouth [real people]",
+    "reach": "cumulative unique people exposed or talking [real people]",
+    "wom_share": "word-of-mouth talkers / talkers [fraction]",
+    "spend": "cumulative spend committed [currency]",
+    "cost_per_engagement": "spend / cumulative engagements [currency per interaction]",
+    "cost_per_talker": "spend / cumulative talkers [currency per person]",
+    "penetration": "talkers in the niche / people in the niche ('penetration:<niche>') [fraction]",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Band:
+    """A mean and its 95 % confidence interval (floats, or arrays per day)."""
+
+    mean: Any
+    ci_low: Any
+    ci_high: Any
+
+
+def t_interval(samples: np.ndarray, level: float = 0.95) -> Band:
+    """Mean and Student-t interval over axis 0, ignoring NaN samples.
+
+    Examples
+    --------
+    >>> b = t_interval(np.array([1.0, 2.0, 3.0]))
+    >>> float(b.mean), round(float(b.ci_low), 3), round(float(b.ci_high), 3)
+    (2.0, -0.484, 4.484)
+    >>> np.isnan(t_interval(np.array([[5.0]])).ci_low).tolist()
+    [True]
+    """
+    x = np.asarray(samples, dtype=float)
+    finite = np.isfinite(x)
+    count = finite.sum(axis=0)
+    filled = np.where(finite, x, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = filled.sum(axis=0) / count
+        dev = np.where(finite, x - mean, 0.0)
+        sd = np.sqrt((dev**2).sum(axis=0) / (count - 1))
+        half = stats.t.ppf(0.5 + level / 2, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
+    half = np.where(count >= 2, half, np.nan)
+    return Band(mean, mean - half, mean + half)
+
+
+def _clean(values) -> Any:
+    """JSON-ready: arrays to lists, NaN/inf to None, numpy scalars to float."""
+    arr = np.asarray(values, dtype=float)
+    out = np.where(np.isfinite(arr), arr, np.nan).astype(object)
+    out[~np.isfinite(arr)] = None
+    return out.tolist()
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """Per-day and total metrics of a simulated campaign, with 95 % CIs.
+
+    Attributes
+    ----------
+    days : int
+        Campaign length; day ``d`` is the state at the end of day ``d``.
+    series : dict of str to Band
+        Per-day mean / ci_low / ci_high (arrays of length ``days``).
+    totals : dict of str to Band
+        Campaign totals (final values of cumulative metrics, sum of
+        ``engagements``).
+    samples : dict of str to numpy.ndarray
+        Each replication's totals (length ``replications``).
+    replications, seed : int
+        Monte Carlo runs and their root seed.
+    scale : float
+        Real people per simulated person (``k``).
+    population_size : int
+        Simulated people.
+    portfolio : tuple of str
+        Ids of the simulated influencers.
+    parameters : dict
+        The simulation options used (``SimulationSpec.model_dump()``).
+    """
+
+    days: int
+    series: dict[str, Band]
+    totals: dict[str, Band]
+    samples: dict[str, np.ndarray]
+    replications: int
+    seed: int | None
+    scale: float
+    population_size: int
+    portfolio: tuple[str, ...] = ()
+    niche_names: tuple[str, ...] = ()
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> list[str]:
+        """Names of the metrics, in order."""
+        return list(self.series)
+
+    def to_frame(self, long: bool = False):
+        """Per-day table: wide (``day`` + ``<metric>``, ``<metric>_ci_low``, ``<metric>_ci_high``) or long.
+
+        The long form has columns ``day, metric, mean, ci_low, ci_high``.
+        """
+        import pandas as pd
+
+        day = np.arange(self.days)
+        if long:
+            parts = [pd.DataFrame({"day": day, "metric": name, "mean": b.mean, "ci_low": b.ci_low,
+                                   "ci_high": b.ci_high}) for name, b in self.series.items()]
+            return pd.concat(parts, ignore_index=True)
+        cols: dict[str, Any] = {"day": day}
+        for name, b in self.series.items():
+            cols[name], cols[f"{name}_ci_low"], cols[f"{name}_ci_high"] = b.mean, b.ci_low, b.ci_high
+        return pd.DataFrame(cols)
+
+    def totals_frame(self):
+        """One row per metric: ``metric, mean, ci_low, ci_high``."""
+        import pandas as pd
+
+        rows = [(name, float(b.mean), float(b.ci_low), float(b.ci_high)) for name, b in self.totals.items()]
+        return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"])
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict: days, series, totals, replications, seed, scale, ... (NaN → None)."""
+        def band(b: Band) -> dict:
+            return {"mean": _clean(b.mean), "ci_low": _clean(b.ci_low), "ci_high": _clean(b.ci_high)}
+
+        return {
+            "days": list(range(self.days)),
+            "series": {name: band(b) for name, b in self.series.items()},
+            "totals": {name: band(b) for name, b in self.totals.items()},
+            "replications": self.replications,
+            "seed": self.seed,
+            "scale": self.scale,
+            "population_size": self.population_size,
+            "portfolio": list(self.portfolio),
+            "niches": list(self.niche_names),
+            "units": dict(METRIC_DESCRIPTIONS),
+            "parameters": self.parameters,
+        }
+
+    def plot(self, metric: str = "talkers", ax=None):
+        """Line of ``metric``'s daily mean with its CI band (matplotlib); returns the axes."""
+        import matplotlib.pyplot as plt
+
+        ax = ax if ax is not None else plt.subplots(figsize=(7, 4))[1]
+        b, day = self.series[metric], np.arange(self.days)
+        ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")
+        ax.fill_between(day, b.ci_low, b.ci_high, alpha=0.3, label="95 % CI")
+        ax.set_xlabel("day")
+        ax.set_ylabel(METRIC_DESCRIPTIONS.get(metric.split(":")[0], metric))
+        ax.legend()
+        return ax

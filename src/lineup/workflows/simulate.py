@@ -1,0 +1,167 @@
+"""``lineup simulate``: a portfolio's campaign over a population, with Monte Carlo CIs.
+
+:func:`simulate` takes a loaded :class:`~lineup.domain.scenario.Scenario`
+and a :class:`~lineup.domain.portfolio.Portfolio` (or solves the scenario
+first), builds the population from the scenario's ``simulation:`` section
+(a generated one, or a real network read relative to the scenario file) and
+runs :func:`lineup.simulation.montecarlo.monte_carlo`.
+:func:`load_portfolio` reads a hand-made or previously solved portfolio.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lineup.domain.portfolio import Portfolio
+from lineup.domain.roster import Roster, normalise_id
+from lineup.domain.scenario import Scenario, did_you_mean
+from lineup.errors import SolverError, UsageError
+from lineup.simulation.campaign import Influencers
+from lineup.simulation.montecarlo import Progress, monte_carlo
+from lineup.simulation.population import Population
+from lineup.simulation.result import SimulationResult
+
+__all__ = ["simulate", "load_portfolio", "population_of"]
+
+
+def population_of(scenario: Scenario) -> Population | None:
+    """The scenario's fixed network population, or ``None`` when populations are generated.
+
+    Network files are read relative to the scenario file's folder.
+    """
+    net = scenario.spec.simulation.network
+    if net is None:
+        return None
+    from lineup.io.network import load_network
+
+    base = scenario.path.parent if scenario.path is not None else Path.cwd()
+    communities = None if net.communities is None else base / net.communities
+    return load_network(base / net.path, communities, directed=net.directed, header=net.header)
+
+
+def _niches(scenario: Scenario) -> tuple[str, ...]:
+    """Niches of generated populations: the scenario's, else the roster's."""
+    return tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
+
+
+def _solve(scenario: Scenario) -> Portfolio:
+    from lineup.optimize import solve
+
+    result = solve(scenario).raise_for_status()
+    if result.portfolio is None:
+        raise SolverError(f"scenario {scenario.name!r}: the solver found no portfolio to simulate "
+                          f"(status {result.status.value}); pass one with --portfolio")
+    return result.portfolio
+
+
+def simulate(
+    scenario: Scenario,
+    portfolio: Portfolio | None = None,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Simulate the campaign of ``portfolio`` (default: the scenario's optimal one).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Loaded scenario; its ``simulation:`` section gives every option.
+    portfolio : Portfolio, optional
+        Influencers to simulate; ``None`` solves the scenario first (an
+        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`).
+    replications, seed : int, optional
+        Override ``simulation.replications`` / ``simulation.seed``.
+    workers : int
+        Local processes; the result does not depend on it.
+    progress : callable, optional
+        ``progress(done, total)`` after each replication.
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.scenario import ScenarioSpec
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 5e4], engagement_rate=[0.05, 0.02],
+    ...                         fee=[100, 800], niches=[["yoga"], ["yoga"]])
+    >>> spec = ScenarioSpec.model_validate({"name": "demo", "budget": 1000, "roster": "r.csv",
+    ...     "simulation": {"days": 10, "replications": 3, "population": {"size": 2000}}})
+    >>> res = simulate(Scenario(spec, r), Portfolio(r, [0, 1]), seed=7)
+    >>> res.replications, res.seed, res.population_size, res.totals["spend"].mean
+    (3, 7, 2000, 900.0)
+    """
+    if portfolio is None:
+        portfolio = _solve(scenario)
+    sim = scenario.spec.simulation
+    influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
+    return monte_carlo(influencers, sim, population=population_of(scenario), niches=_niches(scenario),
+                       replications=replications, seed=seed, workers=workers, progress=progress)
+
+
+def _ids_from_json(path: Path, text: str) -> list[str]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if isinstance(data, dict):
+        data = data.get("selected", data.get("portfolio", data.get("ids")))
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: expected a list of ids, a list of objects with 'id', or an object with "
+                         f"'selected', 'portfolio' or 'ids'")
+    ids = [row.get("id") if isinstance(row, dict) else row for row in data]
+    if any(i is None for i in ids):
+        raise UsageError(f"{path}: every portfolio entry needs an 'id'")
+    return [str(i) for i in ids]
+
+
+def _ids_from_csv(path: Path) -> list[str]:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the portfolio CSV ({exc})") from None
+    columns = {str(c).strip().lower(): c for c in frame.columns}
+    if "id" not in columns:
+        raise UsageError(f"{path}: the portfolio CSV needs an 'id' column, found {list(frame.columns)}"
+                         f"{did_you_mean('id', columns)}")
+    return [i for i in frame[columns["id"]].tolist() if str(i).strip()]
+
+
+def load_portfolio(path: str | Path, roster: Roster) -> Portfolio:
+    """Read a portfolio file (CSV with an ``id`` column, or JSON) as a portfolio of ``roster``.
+
+    JSON may be a list of ids, a list of objects with ``id``, or an object
+    with ``selected`` (``lineup solve --format json`` output), ``portfolio``
+    or ``ids``.  Unknown ids raise :class:`~lineup.errors.UsageError` naming
+    the file and every unknown id.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> r = Roster.from_columns(ids=["alice", "bob"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1],
+    ...                         fee=[10, 20])
+    >>> f = os.path.join(tempfile.mkdtemp(), "p.csv")
+    >>> _ = open(f, "w").write("id,fee\\n@bob,20\\n")
+    >>> load_portfolio(f, r).ids
+    ['bob']
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: portfolio file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the portfolio file ({exc})") from None
+    ids = _ids_from_json(path, text) if path.suffix.lower() == ".json" else _ids_from_csv(path)
+    if not ids:
+        raise UsageError(f"{path}: the portfolio lists no influencers")
+    known = roster.ids.tolist()
+    missing = [i for i in ids if roster.index_of(i) is None]
+    if missing:
+        raise UsageError(f"{path}: {len(missing)} id(s) not in the roster {roster.source}",
+                         [f"{path}: id {normalise_id(i)!r} is not in the roster{did_you_mean(normalise_id(i), known)}"
+                          for i in missing])
+    return Portfolio.from_ids(roster, ids)

@@ -1,0 +1,76 @@
+"""Generated populations: sizes, niche shares, heavy-tailed degrees, mixing, seeding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lineup.errors import UsageError
+from lineup.simulation.population import Population, generate_population, pareto_degrees
+
+
+def _cross_fraction(pop: Population) -> float:
+    g = pop.graph
+    src = g.arc_sources()
+    member = pop.niche[src] >= 0
+    return float((pop.niche[src] != pop.niche[g.indices])[member].mean())
+
+
+@pytest.fixture(scope="module")
+def pop() -> Population:
+    return generate_population(50_000, niches=["a", "b", "c", "d"], mean_degree=10, mixing=0.2, seed=11)
+
+
+def test_size_and_niche_shares(pop):
+    assert pop.size == 50_000 and pop.niche.dtype == np.int16
+    general = np.mean(pop.niche == -1)
+    assert abs(general - 0.3) < 0.01
+    shares = pop.niche_sizes() / pop.size
+    np.testing.assert_allclose(shares, 0.7 / 4, atol=0.01)
+
+
+def test_mean_degree_close_to_target(pop):
+    assert pop.graph.directed is False
+    assert 9.0 < pop.graph.m / pop.size < 10.5
+
+
+def test_degrees_are_heavy_tailed(pop):
+    deg = pop.graph.out_degree()
+    # a Poisson(10) graph has P(deg >= 50) ~ 1e-17; a Pareto(2.5) one has ~1 %
+    assert np.mean(deg >= 50) > 0.003
+    assert deg.max() > 20 * deg.mean()
+    # the tail decays like a power law: doubling x divides P(deg >= x) by ~2^1.5 (not exponentially)
+    p20, p40 = np.mean(deg >= 20), np.mean(deg >= 40)
+    assert 1.8 < p20 / p40 < 5.0
+
+
+@pytest.mark.parametrize("mixing", [0.05, 0.2, 0.5])
+def test_mixing_is_the_share_of_cross_niche_ties(mixing):
+    pop = generate_population(20_000, niches=["a", "b", "c"], mixing=mixing, seed=5)
+    assert abs(_cross_fraction(pop) - mixing) < 0.03
+
+
+def test_no_niches_means_everyone_general():
+    pop = generate_population(1_000, seed=1)
+    assert pop.niche_names == () and np.all(pop.niche == -1) and pop.graph.m > 0
+
+
+def test_same_seed_same_population_different_seed_different():
+    a = generate_population(3_000, niches=["x"], seed=4)
+    b = generate_population(3_000, niches=["x"], seed=4)
+    c = generate_population(3_000, niches=["x"], seed=5)
+    assert np.array_equal(a.graph.indices, b.graph.indices) and np.array_equal(a.niche, b.niche)
+    assert not np.array_equal(a.graph.indptr, c.graph.indptr)
+
+
+def test_pareto_degrees_mean_and_cap():
+    th = pareto_degrees(10_000, 8.0, 2.5, np.random.default_rng(0))
+    assert abs(th.mean() - 8.0) < 1e-9
+    assert th.max() <= np.sqrt(10_000 * 8.0) * 1.05
+
+
+def test_bad_parameters_are_all_reported():
+    with pytest.raises(UsageError) as err:
+        generate_population(100, mixing=1.5, degree_exponent=1.5, general_share=1.0)
+    assert len(err.value.problems) == 3
+    assert "mixing" in err.value.describe() and "1.5" in err.value.describe()
