@@ -39,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "spread": "lineup.simulation.spread",
     "SpreadResult": "lineup.simulation.spread",
     "CSRGraph": "lineup.simulation.graph",
+    "from_edges": "lineup.simulation.graph",
+    "from_networkx": "lineup.simulation.graph",
     "simulate": "lineup.workflows.simulate",
     "load_portfolio": "lineup.workflows.simulate",
     "SimulationResult": "lineup.simulation.result",
