@@ -1,0 +1,131 @@
+"""Explain an infeasible MILP: an elastic relaxation that names the conflicting rule groups.
+
+Every named rule group (budget, min_spend, influencer and tier counts, niche minimums,
+platform shares, includes, conflicts) gets a non-negative slack; the relaxed model
+minimises ``Σ slack / unit`` where the unit is the budget for rules measured in
+currency and 1 for counts, includes and conflicts.  The groups left with positive
+slack are the ones that cannot hold.  For each, a second solve keeps that group hard
+to find the group that gives way next (then keeps that one too, up to three), so each
+line names a set of groups that cannot all hold, with the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..domain.scenario import Scenario
+from .backends import solve_model
+from .formulation import LinearModel, with_slack
+
+__all__ = ["diagnose", "relaxed_groups"]
+
+_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
+_MAX_LINES = 3  # explained groups
+_MAX_CHAIN = 3  # partners found per group (one elastic solve each)
+
+
+def _money(amount: float, currency: str) -> str:
+    symbol = _SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+def relaxed_groups(model: LinearModel, backend: str, hard: frozenset[str] = frozenset(),
+                   time_limit: float | None = 30.0) -> dict[str, float] | None:
+    """Slack of each group the cheapest relaxation breaks, in the group's own unit.
+
+    ``None`` when even the relaxation is infeasible (a ``hard`` group cannot hold on
+    its own) or no relaxed solution was found in time.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario(influencers={"min": 2, "max": 3}, tiers={"macro": {"min": 1}, "mid": {"min": 1}})
+    >>> relaxed_groups(build(sc, rules.candidates(sc)), "highs")
+    {'budget': 600.0}
+    """
+    elastic, srows = with_slack(model, hard)
+    sol = solve_model(elastic, backend, time_limit=time_limit, gap=1e-6)
+    if sol.values is None:
+        return None
+    slack = sol.values[model.n_cols:]
+    tol = 1e-6 * np.maximum(model.scale[srows], 1.0)
+    return {model.row_names[r]: float(s) for r, s, t in zip(srows.tolist(), slack.tolist(), tol.tolist()) if s > t}
+
+
+def _limit(sc: Scenario, model: LinearModel, r: int) -> str:
+    kind, lim = model.kind[r], model.limit[r]
+    if kind == "money":
+        return _money(lim, sc.currency)
+    if kind == "share":
+        return f"{lim:.0%}"
+    if kind == "count":
+        return f"{lim:.0f}"
+    return "must be chosen" if kind == "include" else "at most one"
+
+
+def _miss(sc: Scenario, model: LinearModel, r: int, amount: float) -> str:
+    """How far the best relaxed portfolio misses group ``r``, in planner's words."""
+    name, kind, at_least = model.row_names[r], model.kind[r], np.isfinite(model.row_lo[r])
+    if kind == "money":
+        verb = "falls short of" if at_least else "overshoots"
+        return f"{verb} {name} by {_money(amount, sc.currency)}"
+    if kind == "share":
+        return f"misses {name} by {_money(amount, sc.currency)} of spend"
+    if kind == "count":
+        return f"{'falls short of' if at_least else 'exceeds'} {name} by {amount:.0f}"
+    if kind == "include":
+        return f"leaves out {name[len('constraints.include['):-1]}"
+    return f"selects {amount + 1:.0f} of {name}"
+
+
+def _named(sc: Scenario, model: LinearModel, names) -> str:
+    index = {n: k for k, n in enumerate(model.row_names)}
+    parts = [f"{n} ({_limit(sc, model, index[n])})" for n in names]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _chain(model: LinearModel, backend: str, first: str, time_limit) -> list[tuple[str, float]]:
+    """Groups that give way next when ``first`` (then each found group) is kept hard."""
+    hard, found = {first}, []
+    for _ in range(_MAX_CHAIN):
+        groups = relaxed_groups(model, backend, frozenset(hard), time_limit)
+        if not groups:
+            break
+        name, amount = next(iter(groups.items()))
+        found.append((name, amount))
+        hard.add(name)
+    return found
+
+
+def _line(sc: Scenario, model: LinearModel, name: str, amount: float, chain: list[tuple[str, float]]) -> str:
+    index = {n: k for k, n in enumerate(model.row_names)}
+    how = f"the cheapest way to satisfy all other rules {_miss(sc, model, index[name], amount)}"
+    if not chain:
+        return f"{_named(sc, model, [name])} cannot hold: {how}"
+    verb = "cannot both hold" if len(chain) == 1 else "cannot all hold"
+    keeps = "".join(f"; keeping {name if k == 0 else 'that too'}, it {_miss(sc, model, index[p], a)}"
+                    for k, (p, a) in enumerate(chain))
+    return f"{_named(sc, model, [name, *(p for p, _ in chain)])} {verb}: {how}{keeps}"
+
+
+def diagnose(scenario: Scenario, model: LinearModel, backend: str = "highs",
+             time_limit: float | None = 30.0) -> list[str]:
+    """Lines naming the rule groups of an infeasible ``model`` that cannot all hold.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario(influencers={"min": 2, "max": 3}, tiers={"macro": {"min": 1}, "mid": {"min": 1}})
+    >>> print(diagnose(sc, build(sc, rules.candidates(sc)))[0])  # doctest: +NORMALIZE_WHITESPACE
+    budget (£1,000), constraints.tiers.macro.min (1) and constraints.tiers.mid.min (1) cannot all hold:
+    the cheapest way to satisfy all other rules overshoots budget by £600; keeping budget, it falls
+    short of constraints.tiers.macro.min by 1; keeping that too, it falls short of
+    constraints.tiers.mid.min by 1
+    """
+    groups = relaxed_groups(model, backend, time_limit=time_limit)
+    if groups is None:
+        return ["the rules cannot all hold (the elastic diagnosis found no relaxed portfolio in time)"]
+    return [_line(scenario, model, name, amount, _chain(model, backend, name, time_limit))
+            for name, amount in list(groups.items())[:_MAX_LINES]]

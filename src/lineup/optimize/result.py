@@ -1,0 +1,108 @@
+"""The outcome of a solve: a frozen value with a status enum, never a solver object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Optional
+
+from ..domain.portfolio import Portfolio
+from ..domain.scenario import Scenario
+from ..errors import InfeasibleError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .rules import Binding, Evaluation
+
+__all__ = ["SolveStatus", "SolveResult", "relative_gap"]
+
+
+class SolveStatus(str, Enum):
+    """How a solve ended.
+
+    ``OPTIMAL``: proven optimal within the requested gap; ``FEASIBLE``: a portfolio
+    from the greedy heuristic, with a bound; ``INFEASIBLE``: no portfolio satisfies
+    the rules (see ``diagnosis``); ``TIME_LIMIT``: stopped by the time limit, with the
+    best portfolio found (if any) and the bound.
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """``(bound − objective) / max(|objective|, 1e-9)``, never negative.
+
+    >>> relative_gap(99.0, 100.0)
+    0.010101010101010102
+    >>> relative_gap(None, 100.0) is None
+    True
+    """
+    if objective is None or bound is None:
+        return None
+    return max(0.0, (bound - objective) / max(abs(objective), 1e-9))
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """A solve's portfolio, its value, proof of quality and explanations.
+
+    Examples
+    --------
+    >>> from lineup.optimize import solve
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> res = solve(tiny_scenario())
+    >>> res.status.value, res.portfolio.ids, res.gap
+    ('optimal', ['ann', 'eve'], 0.0)
+    >>> res.to_frame()[["id", "tier", "fee"]].to_dict("list")
+    {'id': ['ann', 'eve'], 'tier': ['nano', 'macro'], 'fee': [60.0, 900.0]}
+    """
+
+    scenario: Scenario
+    status: SolveStatus
+    portfolio: Optional[Portfolio]
+    evaluation: Optional["Evaluation"]
+    objective: Optional[float]
+    bound: Optional[float]
+    gap: Optional[float]
+    binding: tuple["Binding", ...] = ()
+    diagnosis: tuple[str, ...] = ()
+    removed: dict[str, int] = field(default_factory=dict)
+    backend: str = "cbc"
+    method: str = "milp"
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when a portfolio is known (optimal, feasible or time-limited with an incumbent)."""
+        return self.portfolio is not None
+
+    def raise_for_status(self) -> "SolveResult":
+        """Return ``self``, or raise :class:`~lineup.errors.InfeasibleError` when infeasible."""
+        if self.status is SolveStatus.INFEASIBLE:
+            raise InfeasibleError(f"scenario {self.scenario.name!r} is infeasible: no portfolio satisfies every rule",
+                                  self.diagnosis)
+        return self
+
+    def to_frame(self) -> "pd.DataFrame":
+        """The portfolio as a table, one row per chosen influencer (empty when none)."""
+        import pandas as pd
+
+        r = self.scenario.roster
+        rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
+        return pd.DataFrame({
+            "id": r.ids[rows].tolist(),
+            "platform": r.platform[rows].tolist(),
+            "tier": self.scenario.tiers.names_of(r.followers[rows]).tolist(),
+            "niches": ["; ".join(n) for n in r.niche_lists(rows)],
+            "followers": r.followers[rows],
+            "fee": r.fee[rows],
+            "expected_engagement": r.expected_engagement[rows],
+            "budget_share": r.fee[rows] / self.scenario.budget,
+            "er_estimated": r.er_estimated[rows],
+            "fee_estimated": r.fee_estimated[rows],
+        })
