@@ -14,8 +14,12 @@ def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits)
 
 
-def solve_to_dict(result) -> dict[str, Any]:
-    """One JSON-ready object describing a solve (the ``--format json`` output)."""
+def solve_to_dict(result, what_if=None) -> dict[str, Any]:
+    """One JSON-ready object describing a solve (the ``--format json`` output).
+
+    ``what_if`` is an optional :class:`~lineup.workflows.whatif.BudgetWhatIf`
+    (anything with ``to_dict()``), reported as ``budget_what_if``.
+    """
     sc = result.scenario
     ev = result.evaluation
     frame = result.to_frame()
@@ -47,6 +51,7 @@ def solve_to_dict(result) -> dict[str, Any]:
             "engagement_rate": int(frame["er_estimated"].sum()) if selected else 0,
             "fee": int(frame["fee_estimated"].sum()) if selected else 0,
         },
+        "budget_what_if": what_if.to_dict() if what_if is not None else None,
         "warnings": list(sc.warnings),
         "solver": {
             "backend": result.backend,
@@ -75,11 +80,11 @@ def portfolio_csv(result) -> str:
 # ------------------------------------------------------------------ terminal
 
 
-def render_solve(result, console) -> None:
+def render_solve(result, console, what_if=None) -> None:
     """Print a planner-readable report of ``result`` on a rich ``console``."""
     from rich.table import Table
 
-    data = solve_to_dict(result)
+    data = solve_to_dict(result, what_if)
     cur = data["currency"]
     console.print(f"[bold]{data['scenario']}[/bold] — budget {format_money(data['budget'], cur)}")
     _render_status(data, console)
@@ -149,3 +154,20 @@ def _render_totals(data: dict, console) -> None:
         console.print("[bold]Binding rules:[/bold]")
         for b in data["binding"]:
             console.print(f"  • {b['name']}: {b['detail']}")
+    _render_what_if(data, console)
+
+
+def _render_what_if(data: dict, console) -> None:
+    w, cur = data["budget_what_if"], data["currency"]
+    if not w:
+        return
+    head = f"With {w['budget'] / data['budget'] - 1:.0%} more budget ({format_money(w['budget'], cur)})"
+    if w["objective_gain"] is None:
+        console.print(f"{head}: {w['status']}")
+        return
+    changes = "; ".join(part for part in (
+        f"adds {', '.join(w['added'])}" if w["added"] else "",
+        f"drops {', '.join(w['removed'])}" if w["removed"] else "",
+    ) if part) or "same portfolio"
+    console.print(f"{head}: expected engagement {w['engagement_gain']:+,.0f}, objective {w['objective_gain']:+,.0f}, "
+                  f"spend {format_money(w['extra_spend'], cur)} more; {changes}")

@@ -58,7 +58,7 @@ class SolveResult:
     >>> res.status.value, res.portfolio.ids, res.gap
     ('optimal', ['ann', 'eve'], 0.0)
     >>> res.to_frame()[["id", "tier", "fee"]].to_dict("list")
-    {'id': ['ann', 'eve'], 'tier': ['nano', 'macro'], 'fee': [60.0, 900.0]}
+    {'id': ['eve', 'ann'], 'tier': ['macro', 'nano'], 'fee': [900.0, 60.0]}
     """
 
     scenario: Scenario
@@ -89,11 +89,18 @@ class SolveResult:
         return self
 
     def to_frame(self) -> "pd.DataFrame":
-        """The portfolio as a table, one row per chosen influencer (empty when none)."""
+        """The portfolio as a table, one row per chosen influencer (empty when none).
+
+        Rows are ordered by tier (largest first), then expected engagement
+        (highest first), then id, so the table reads well in a brief.
+        """
+        import numpy as np
         import pandas as pd
 
         r = self.scenario.roster
         rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
+        order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -self.scenario.tiers.codes_of(r.followers[rows])))
+        rows = rows[order]
         return pd.DataFrame({
             "id": r.ids[rows].tolist(),
             "platform": r.platform[rows].tolist(),
@@ -105,4 +112,8 @@ class SolveResult:
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
+            "engagement_rate": r.engagement_rate[rows],
+            "authenticity": r.authenticity[rows],
+            "posts": r.posts[rows],
+            "country": r.country[rows].tolist(),
         })
