@@ -28,6 +28,9 @@ def test_solve_json_contract(tiny_case):
     assert data["spend"] <= 6000
     assert {"id", "fee", "expected_engagement"} <= set(data["selected"][0])
     assert set(data["niche_coverage"]) == {"skincare", "vegan"}
+    what_if = data["budget_what_if"]
+    assert what_if["budget"] == pytest.approx(6600) and what_if["objective_gain"] >= 0
+    assert json.loads(run("solve", tiny_case, "--format", "json", "--what-if", "0").stdout)["budget_what_if"] is None
 
 
 def test_solve_table_and_output_files(tiny_case, tmp_path):

@@ -33,7 +33,7 @@ def app() -> None:
               help="Directory to write portfolio.csv and portfolio.json into (atomically).")
 @click.option("--what-if", "what_if", type=click.FloatRange(min=0), default=None,
               help="Also re-solve with this many per cent more budget and report what it buys "
-                   "(default 10 for rosters up to 20,000 influencers; 0 turns it off).")
+                   "(default 10 for rosters up to 5,000 influencers; 0 turns it off).")
 @guarded
 def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | None, what_if) -> int:
     """Pick the best portfolio for SCENARIO (a YAML file) and explain it."""
@@ -70,11 +70,11 @@ def _stdout_console():
 
 
 def _what_if(sc, result, percent, backend, time_limit):
-    """The budget what-if (or None): default 10 % for rosters up to 20,000 influencers."""
+    """The budget what-if (or None): default 10 % for rosters up to 5,000 influencers."""
     from .workflows.whatif import budget_what_if
 
     if percent is None:
-        percent = 10.0 if sc.roster.n <= 20_000 else 0.0
+        percent = 10.0 if sc.roster.n <= 5_000 else 0.0
     if percent <= 0:
         return None
     return budget_what_if(sc, result, factor=1 + percent / 100, backend=backend, time_limit=time_limit)
