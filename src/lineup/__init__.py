@@ -43,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     "from_networkx": "lineup.simulation.graph",
     "simulate": "lineup.workflows.simulate",
     "load_portfolio": "lineup.workflows.simulate",
+    "compare": "lineup.workflows.compare",
+    "Comparison": "lineup.workflows.compare",
     "SimulationResult": "lineup.simulation.result",
     "generate_population": "lineup.simulation.population",
     "Population": "lineup.simulation.population",

@@ -175,6 +175,16 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
     return EXIT_OK
 
 
+def _register_extra_commands() -> None:
+    """Commands of the comparison/report workflows (their modules import only click at the top)."""
+    from .commands.compare import compare as compare_command
+
+    app.add_command(compare_command)
+
+
+_register_extra_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="lineup")

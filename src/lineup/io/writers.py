@@ -56,6 +56,7 @@ def _stage(directory: Path, name: str, content: str | bytes) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -64,6 +65,12 @@ def _stage(directory: Path, name: str, content: str | bytes) -> str:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def json_default(value: Any) -> Any:

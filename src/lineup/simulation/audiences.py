@@ -125,6 +125,7 @@ def draw_audiences(
     *,
     niche_focus: float = 0.8,
     audience_cap: float = 0.5,
+    scale: float | None = None,
     seed: SeedLike = None,
 ) -> Audiences:
     """Draw each influencer's simulated followers.
@@ -141,6 +142,10 @@ def draw_audiences(
         Fraction of followers drawn from the influencer's niches (default 0.8).
     audience_cap : float
         Audiences sum to at most ``audience_cap × N`` simulated people (default 0.5).
+    scale : float, optional
+        Real people per simulated person.  Default: :func:`audience_scale` of this
+        portfolio.  Comparisons pass one common scale (the largest of their
+        portfolios') so that every strategy is simulated in the same real population.
     seed : int, Generator or None
         Randomness.
 
@@ -151,10 +156,14 @@ def draw_audiences(
     >>> aud = draw_audiences(pop, np.array([2_000.0, 30_000.0]), [["a"], ["b"]], seed=1)
     >>> aud.scale, aud.sizes().tolist()
     (6.4, [312, 4688])
+    >>> draw_audiences(pop, np.array([2_000.0]), [["a"]], scale=6.4, seed=1).sizes().tolist()
+    [312]
     """
     real = np.asarray(real_followers, dtype=float)
     n = population.size
-    scale = audience_scale(real, n, audience_cap)
+    if scale is not None and not scale >= 1:
+        raise ValueError(f"scale must be at least 1 real person per simulated person, got {scale}")
+    scale = audience_scale(real, n, audience_cap) if scale is None else float(scale)
     sizes = np.minimum(n, np.round(real / scale)).astype(np.int64)
     sizes[(sizes == 0) & (real > 0)] = 1
     rng = as_generator(seed)

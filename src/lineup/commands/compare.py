@@ -1,0 +1,123 @@
+"""``lineup compare``: strategies side by side on the same random populations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, guarded, progress_bar, scenario_arg, stderr_console
+
+__all__ = ["compare"]
+
+#: Rows of the terminal table: (metric, label, number format).
+_ROWS = [
+    ("spend", "spend ({cur})", "{:,.0f}"),
+    ("influencers", "influencers", "{:,.0f}"),
+    ("expected_engagement", "expected engagements", "{:,.0f}"),
+    ("reach", "unique reach (people)", "{:,.0f}"),
+    ("talkers", "talkers, buzz (people)", "{:,.0f}"),
+    ("wom_share", "word-of-mouth share", "{:.1%}"),
+    ("niches_covered", "niches covered", "{:,.0f}"),
+    ("cost_per_engagement", "cost per engagement ({cur})", "{:,.3f}"),
+    ("cost_per_talker", "cost per talker ({cur})", "{:,.2f}"),
+]
+
+
+def _fmt(fmt: str, value, sign: bool = False) -> str:
+    value = float(value)
+    if value != value:
+        return "—"
+    text = fmt.format(value)
+    return f"+{text}" if sign and value >= 0 and not text.startswith("-") else text
+
+
+def _interval(fmt: str, band, sign: bool = False) -> str:
+    """``[low – high]`` dimmed, or ``""`` when unknown or of zero width."""
+    low, high = float(band.ci_low), float(band.ci_high)
+    if low != low or abs(high - low) <= 1e-9 * max(1.0, abs(float(band.mean))):
+        return ""
+    return f"\n[dim][{_fmt(fmt, low, sign)} – {_fmt(fmt, high, sign)}][/dim]"
+
+
+def _cell(fmt: str, band, diff=None) -> str:
+    text = _fmt(fmt, band.mean) + _interval(fmt, band)
+    if diff is not None:
+        text += f"\n[cyan]Δ {_fmt(fmt, diff.mean, True)}[/cyan]" + _interval(fmt, diff, True)
+    return text
+
+
+def render_comparison(comparison, console) -> None:
+    """Metric rows × strategy columns: mean, [95 % CI] and Δ to the first strategy [95 % CI]."""
+    from rich.table import Table
+
+    sc = comparison.scenario
+    table = Table(title=f"{sc.name}: {len(comparison.strategies)} strategies, mean of {comparison.replications} "
+                        f"replications [95 % CI]; Δ = paired difference to {comparison.baseline!r}",
+                  title_justify="left", show_lines=True)
+    table.add_column("metric")
+    for name in comparison.strategies:
+        table.add_column(f"{name}\n[dim]{comparison.built[name].status}[/dim]", justify="right")
+    bands = {n: comparison.bands(n) for n in comparison.strategies}
+    diffs = {n: comparison.differences(n) for n in comparison.strategies[1:]}
+    for key, label, fmt in _ROWS:
+        table.add_row(label.format(cur=sc.currency), *(_cell(fmt, bands[n][key], diffs[n][key] if n in diffs else None)
+                                                       for n in comparison.strategies))
+    console.print(table)
+    console.print(f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} "
+                  f"random populations (common random numbers)")
+
+
+@click.command("compare")
+@scenario_arg
+@click.option("--strategies", "names", default=None,
+              help="Comma-separated strategy names, in order (the first is the baseline); default: all the "
+                   "scenario's strategies, or optimised,micro,macro when it has none.")
+@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo replications per strategy (default: simulation.replications).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed shared by every strategy (default: simulation.seed).")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local worker processes; results do not depend on it.")
+# Scale-out options (helper F's Dask support); passed through to the simulation when it supports them.
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Address of a running Dask scheduler to run the replications on.")
+@click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Start a local Dask cluster with N workers for the replications.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What to print on stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into.")
+@guarded
+def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, fmt: str,
+            output: Path | None) -> int:
+    """Compare SCENARIO's strategies (e.g. micro vs macro) on the same random populations."""
+    from lineup.io.scenario import load_scenario
+    from lineup.io.writers import to_json, write_files
+    from lineup.workflows.compare import compare as run_compare, comparison_files
+
+    sc = load_scenario(scenario)
+    chosen = None if names is None else [n.strip() for n in names.split(",") if n.strip()]
+    err = stderr_console()
+    with progress_bar(err, "Simulating strategies") as tick:
+        result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,
+                             scheduler=scheduler, dask_local=dask_local, progress=tick)
+    for note in result.notes:
+        err.print(f"warning: {note}", markup=False, highlight=False)
+    if output is not None:
+        paths = write_files(output, comparison_files(result))
+        err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()), nl=False)
+    else:
+        render_comparison(result, _stdout_console())
+    return EXIT_OK
+
+
+def _stdout_console():
+    """Rich console for stdout: the terminal's width, or 200 columns when piped (the table stays whole)."""
+    import sys
+
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=200)

@@ -1,0 +1,333 @@
+"""Figures of comparisons and frontiers (matplotlib, no pyplot state).
+
+Every function returns a :class:`matplotlib.figure.Figure` drawn on an Agg
+canvas (nothing is registered with pyplot, so nothing leaks between calls or
+needs closing); :func:`save_figure` renders one to PNG (150 dpi) and SVG
+bytes.  Colours are the Okabe–Ito palette, which stays distinguishable for
+colour-blind readers; axes carry units (real people, the scenario's currency).
+
+* :func:`buzz_figure` — cumulative talkers per day, mean and 95 % band per strategy;
+* :func:`reach_vs_spend_figure` — unique reach against spend, with 95 % error bars;
+* :func:`coverage_heatmap` — simulated penetration per strategy × niche, annotated;
+* :func:`frontier_figure` — a budget (or coverage-weight) sweep with its marginal value.
+
+The functions read results duck-typed (a :class:`lineup.workflows.compare.Comparison`,
+a frontier with ``values``, ``objective``, ``engagement``, ``coverage_value``,
+``spend``, ``marginal_value``, ``status``), so this module imports no workflow.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from typing import Any
+
+import numpy as np
+
+__all__ = ["PALETTE", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
+           "save_figure", "comparison_figures"]
+
+#: Okabe–Ito colour-blind-safe palette (yellow left out: too light on white).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+
+_STYLE = {
+    "font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
+    "xtick.labelsize": 9, "ytick.labelsize": 9, "axes.spines.top": False, "axes.spines.right": False,
+    "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.6, "svg.hashsalt": "lineup",
+    "svg.fonttype": "path",
+}
+
+
+def _styled(fn):
+    """Build the figure inside lineup's rc style (restored afterwards)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import matplotlib
+        from cycler import cycler
+
+        with matplotlib.rc_context({**_STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _figure(width: float = 8.0, height: float = 4.5):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _subtitle(comparison) -> str:
+    return f"mean of {comparison.replications} replications, 95 % intervals · seed {comparison.seed}"
+
+
+def _titles(fig, ax, title: str, subtitle: str) -> None:
+    """A bold figure title above a smaller grey subtitle, both left-aligned."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    ax.set_title(subtitle, loc="left", fontsize=9, color="0.3")
+
+
+#: Marker per strategy, so points differ by shape as well as colour.
+_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
+
+
+@_styled
+def buzz_figure(comparison, metric: str = "talkers"):
+    """Cumulative talkers (buzz) per day with 95 % bands, one line per strategy.
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_comparison
+    >>> fig = buzz_figure(_demo_comparison())
+    >>> fig.axes[0].get_ylabel()
+    'people talking, cumulative (real people)'
+    """
+    fig = _figure()
+    ax = fig.add_subplot()
+    for k, name in enumerate(comparison.strategies):
+        b = comparison.simulations[name].series[metric]
+        day = np.arange(1, len(b.mean) + 1)
+        colour = PALETTE[k % len(PALETTE)]
+        ax.plot(day, b.mean, color=colour, lw=2, label=f"{name} ({len(comparison.portfolios[name])} influencers)")
+        ax.fill_between(day, b.ci_low, b.ci_high, color=colour, alpha=0.2, lw=0)
+    ax.set_xlabel("day of the campaign")
+    ax.set_ylabel("people talking, cumulative (real people)")
+    ax.set_xlim(1, max(len(comparison.simulations[n].series[metric].mean) for n in comparison.strategies))
+    ax.set_ylim(bottom=0)
+    _thousands(ax)
+    _titles(fig, ax, f"Buzz over time — {comparison.scenario.name}",
+            f"{_subtitle(comparison)} (bands) · same random populations for every strategy")
+    ax.legend(title="strategy", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return fig
+
+
+@_styled
+def reach_vs_spend_figure(comparison):
+    """Unique reach against spend per strategy, with 95 % error bars and the budget line.
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_comparison
+    >>> fig = reach_vs_spend_figure(_demo_comparison())
+    >>> fig.axes[0].get_xlabel()
+    'spend (GBP)'
+    """
+    fig = _figure(8.0, 4.5)
+    ax = fig.add_subplot()
+    cur = comparison.scenario.currency
+    for k, name in enumerate(comparison.strategies):
+        totals = comparison.simulations[name].totals
+        x, y = totals["spend"], totals["reach"]
+        ax.errorbar([x.mean], [y.mean], xerr=_err(x), yerr=_err(y), fmt=_MARKERS[k % len(_MARKERS)], ms=8,
+                    capsize=4, lw=1.5, color=PALETTE[k % len(PALETTE)],
+                    label=f"{name} ({len(comparison.portfolios[name])} infl.)")
+    budget = comparison.scenario.budget
+    ax.axvline(budget, color="0.4", ls="--", lw=1)
+    ax.annotate(f"budget\n{budget:,.0f} {cur}", (budget, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
+                textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.3")
+    ax.set_xlabel(f"spend ({cur})")
+    ax.set_ylabel("unique reach (real people)")
+    spend = [float(comparison.simulations[n].totals["spend"].ci_high) for n in comparison.strategies]
+    ax.set_xlim(left=0, right=max(comparison.scenario.budget, *np.nan_to_num(spend)) * 1.12)
+    reach = [float(comparison.simulations[n].totals["reach"].ci_high) for n in comparison.strategies]
+    ax.set_ylim(0, max(1.0, *np.nan_to_num(reach)) * 1.1)
+    _thousands(ax)
+    _thousands(ax, "x")
+    _titles(fig, ax, f"Reach vs spend — {comparison.scenario.name}", _subtitle(comparison) + " (bars)")
+    ax.legend(title="strategy", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return fig
+
+
+def _err(band) -> np.ndarray:
+    """Asymmetric error-bar lengths of a Band (0 where the interval is unknown)."""
+    low, high = band.mean - band.ci_low, band.ci_high - band.mean
+    return np.nan_to_num(np.array([[max(low, 0.0)], [max(high, 0.0)]]), nan=0.0)
+
+
+@_styled
+def coverage_heatmap(comparison):
+    """Simulated niche penetration (talkers / people in the niche), strategies × niches, annotated.
+
+    Each cell shows the penetration and, below it, the number of the
+    strategy's influencers listing that niche.
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_comparison
+    >>> fig = coverage_heatmap(_demo_comparison())
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['skincare', 'vegan']
+    """
+    niches, names = list(comparison.niches), list(comparison.strategies)
+    values = np.array([[_penetration(comparison.simulations[s], n) for n in niches] for s in names]) * 100
+    counts = _niche_counts(comparison, niches)
+    fig = _figure(max(8.0, 1.1 * values.shape[1] + 3.0), max(2.6, 0.75 * values.shape[0] + 1.8))
+    ax = fig.add_subplot()
+    ax.grid(False)
+    im = ax.imshow(values, cmap="viridis", aspect="auto", vmin=0, vmax=max(np.nanmax(values), 1e-9))
+    top = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    for (i, j), v in np.ndenumerate(values):
+        colour = "white" if not np.isfinite(v) or v < 0.6 * top else "black"
+        ax.text(j, i, f"{v:.1f} %\n{counts[i, j]} infl.", ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(values.shape[1]), niches, rotation=30, ha="right")
+    ax.set_yticks(range(values.shape[0]), [f"{n}\n(k = {comparison.simulations[n].scale:,.0f})"
+                                           for n in names])
+    ax.set_xlabel("niche")
+    ax.set_ylabel("strategy")
+    fig.colorbar(im, ax=ax, label="penetration (% of the niche talking)")
+    _titles(fig, ax, f"Niche coverage — {comparison.scenario.name}",
+            f"simulated talkers / simulated people in the niche, mean of {comparison.replications} replications; "
+            f"\ncells: penetration and influencers listing the niche; k: real people per simulated person")
+    return fig
+
+
+def _penetration(sim, niche: str) -> float:
+    band = sim.totals.get(f"penetration:{niche}")
+    return float("nan") if band is None else float(band.mean)
+
+
+def _niche_counts(comparison, niches: list[str]) -> np.ndarray:
+    """Influencers of each strategy listing each niche (strategies × niches)."""
+    out = np.zeros((len(comparison.strategies), len(niches)), dtype=int)
+    for i, name in enumerate(comparison.strategies):
+        p = comparison.portfolios[name]
+        counts = dict(zip(p.roster.niche_names, p.niche_counts()))
+        out[i] = [int(counts.get(n, 0)) for n in niches]
+    return out
+
+
+@_styled
+def frontier_figure(frontier):
+    """The objective and expected engagement along a sweep, with the marginal value of budget.
+
+    For a budget sweep the secondary axis shows the marginal value (objective
+    gained per extra unit of currency between a point and the one before, as
+    a step over that interval); for a coverage-weight sweep it shows
+    the coverage value.  Infeasible points are marked with a cross on the axis.
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_frontier
+    >>> fig = frontier_figure(_demo_frontier())
+    >>> fig.axes[0].get_xlabel(), fig.axes[1].get_ylabel()
+    ('budget (GBP)', 'marginal value (objective per GBP)')
+    """
+    fig = _figure()
+    ax = fig.add_subplot()
+    x, budget = np.asarray(frontier.values, dtype=float), frontier.kind == "budget"
+    cur = frontier.scenario.currency
+    ax.plot(x, frontier.objective, "o-", color=PALETTE[0], lw=2, label="objective")
+    ax.plot(x, frontier.engagement, "s--", color=PALETTE[1], lw=1.5, label="expected engagement")
+    bad = np.array([s in ("infeasible", "time_limit") for s in frontier.status]) & ~np.isfinite(
+        np.asarray(frontier.objective, dtype=float))
+    if bad.any():
+        ax.plot(x[bad], np.zeros(bad.sum()), "x", color=PALETTE[3], ms=9, mew=2, label="no portfolio", clip_on=False)
+    ax.set_xlabel(f"budget ({cur})" if budget else "coverage weight (engagements per covered niche)")
+    ax.set_ylabel("objective / expected engagements (interactions)")
+    ax.set_ylim(bottom=0)
+    _thousands(ax)
+    if budget:
+        _thousands(ax, "x")
+    ax2 = _secondary_axis(ax, frontier, x, budget)
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+    kind = "Budget" if budget else "Coverage-weight"
+    _titles(fig, ax, f"{kind} frontier — {frontier.scenario.name}",
+            "best portfolio re-solved at each point" + (" · marginal value between consecutive budgets" if budget
+                                                        else ""))
+    return fig
+
+
+def _secondary_axis(ax, frontier, x: np.ndarray, budget: bool):
+    """Right-hand axis: marginal value of budget (budget sweep) or coverage value (weight sweep)."""
+    cur = frontier.scenario.currency
+    ax2 = ax.twinx()
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    second = frontier.marginal_value if budget else frontier.coverage_value
+    ax2.step(x, second, where="pre" if budget else "mid", color=PALETTE[2], lw=1.5, alpha=0.9,
+             label="marginal value" if budget else "coverage value")
+    ax2.set_ylabel(f"marginal value (objective per {cur})" if budget else "coverage value (engagements)")
+    ax2.set_ylim(bottom=min(0.0, float(np.nanmin(second, initial=0.0))))
+    return ax2
+
+
+def save_figure(fig, stem: str = "figure", *, dpi: int = 150) -> dict[str, bytes]:
+    """Render ``fig`` as ``{"<stem>.png": bytes, "<stem>.svg": bytes}`` (deterministic SVG, no dates).
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_frontier
+    >>> files = save_figure(frontier_figure(_demo_frontier()), "frontier")
+    >>> sorted(files), files["frontier.png"][:4]
+    (['frontier.png', 'frontier.svg'], b'\\x89PNG')
+    """
+    import matplotlib
+
+    out = {}
+    with matplotlib.rc_context({"svg.hashsalt": "lineup", "svg.fonttype": "path"}):
+        for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, facecolor="white")
+            out[f"{stem}.{fmt}"] = buf.getvalue()
+    return out
+
+
+def comparison_figures(comparison) -> dict[str, bytes]:
+    """PNG and SVG of the buzz, reach-vs-spend and coverage figures of a comparison."""
+    out: dict[str, bytes] = {}
+    for stem, make in (("buzz", buzz_figure), ("reach_vs_spend", reach_vs_spend_figure),
+                       ("coverage", coverage_heatmap)):
+        out.update(save_figure(make(comparison), stem))
+    return out
+
+
+# --------------------------------------------------------------------------- doctest fixtures
+
+
+def _demo_comparison() -> Any:
+    """A stand-in comparison for examples: two portfolios of a tiny roster, 3 replications, 2,000 people.
+
+    It has the attributes the figures read (``scenario``, ``strategies``,
+    ``portfolios``, ``simulations``, ``niches``, ``replications``, ``seed``);
+    real ones come from :func:`lineup.compare`.
+    """
+    from types import SimpleNamespace
+
+    from lineup.domain.portfolio import Portfolio
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.simulation.campaign import Influencers
+    from lineup.simulation.montecarlo import monte_carlo
+
+    sc = tiny_scenario().with_overrides(simulation={"days": 10, "population": {"size": 2000}})
+    portfolios = {"micro": Portfolio(sc.roster, [0, 1, 2]), "macro": Portfolio(sc.roster, [4])}
+    sims = {name: monte_carlo(Influencers.from_portfolio(p, sc.tiers, sc.spec.simulation.talk_prob),
+                              sc.spec.simulation, niches=list(sc.spec.niches), replications=3, seed=1)
+            for name, p in portfolios.items()}
+    return SimpleNamespace(scenario=sc, strategies=tuple(portfolios), portfolios=portfolios, simulations=sims,
+                           niches=list(sc.spec.niches), replications=3, seed=1)
+
+
+def _demo_frontier() -> Any:
+    """A stand-in frontier with the fields of ``lineup.workflows.frontier.Frontier``."""
+    from types import SimpleNamespace
+
+    from lineup.optimize.formulation import tiny_scenario
+
+    budgets = np.array([200.0, 500.0, 800.0, 1100.0])
+    objective = np.array([np.nan, 950.0, 1800.0, 3900.0])
+    return SimpleNamespace(scenario=tiny_scenario(), kind="budget", values=budgets, objective=objective,
+                           engagement=objective - 100, coverage_value=np.full(4, 100.0), spend=budgets * 0.95,
+                           marginal_value=np.array([np.nan, np.nan, 2.83, 7.0]),
+                           status=("infeasible", "optimal", "optimal", "optimal"))

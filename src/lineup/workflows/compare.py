@@ -1,0 +1,530 @@
+"""``lineup compare``: strategies → portfolios → simulations on common random numbers.
+
+A *strategy* (``strategies:`` in the scenario, :class:`~lineup.domain.scenario.StrategySpec`)
+is either an explicit list of ids or extra rules layered on the scenario's own:
+
+* ``tiers``: only these tiers — every other tier gets ``max: 0``; a scenario
+  minimum on an excluded tier is dropped (with a note), and so is a
+  ``constraints.include`` id of an excluded tier;
+* ``platforms``: only these platforms — every other roster platform gets
+  ``max_share: 0``; minimum shares of excluded platforms are dropped (with a note);
+* ``influencers``: replaces ``constraints.influencers``;
+* ``budget``: replaces the budget.
+
+With no ``strategies:`` in the scenario, :data:`DEFAULT_STRATEGIES` is used:
+``optimised`` (the scenario as it is), ``micro`` (nano and micro creators only)
+and ``macro`` (at most two macro or mega creators).
+
+:func:`compare` solves every strategy, simulates every portfolio with the
+**same seed** — replication ``r`` of every strategy runs on the same
+population (common random numbers, see :mod:`lineup.simulation.montecarlo`) —
+and reports each metric's mean and 95 % interval, plus the paired
+per-replication difference to the first strategy with its 95 % t-interval.
+A strategy that cannot be solved is reported (status and diagnosis) and left
+out of the simulations; only when every strategy fails does :func:`compare`
+raise :class:`~lineup.errors.InfeasibleError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+
+from lineup.domain.portfolio import Portfolio
+from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
+from lineup.domain.tiers import TIER_NAMES
+from lineup.errors import InfeasibleError, UsageError
+from lineup.simulation.montecarlo import Progress, monte_carlo
+from lineup.simulation.result import Band, SimulationResult, t_interval
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from lineup.optimize.result import SolveResult
+
+__all__ = ["DEFAULT_STRATEGIES", "METRICS", "StrategyPortfolio", "Comparison", "strategy_scenario",
+           "strategy_specs", "build_portfolios", "compare", "comparison_files"]
+
+#: Strategies compared when the scenario names none (the first is the baseline of the differences).
+DEFAULT_STRATEGIES: dict[str, StrategySpec] = {
+    "optimised": StrategySpec(description="the scenario's own rules"),
+    "micro": StrategySpec(description="nano and micro creators only", tiers=["nano", "micro"]),
+    "macro": StrategySpec(description="at most 2 macro or mega creators", tiers=["macro", "mega"],
+                          influencers={"max": 2}),
+}
+
+#: Metrics of :meth:`Comparison.to_frame`, in order, with their unit.
+METRICS: dict[str, str] = {
+    "spend": "currency",
+    "influencers": "influencers",
+    "expected_engagement": "interactions (roster estimate)",
+    "reach": "real people",
+    "talkers": "real people",
+    "wom_share": "fraction",
+    "niches_covered": "niches",
+    "cost_per_engagement": "currency per interaction",
+    "cost_per_talker": "currency per person",
+}
+
+#: Metrics taken from the simulation samples (the others are properties of the portfolio).
+_SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "cost_per_talker")
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+def strategy_specs(scenario: Scenario, names=None) -> dict[str, StrategySpec]:
+    """The strategies to compare, in order: the scenario's (or the defaults), filtered by ``names``.
+
+    Unknown names raise :class:`~lineup.errors.UsageError` with a hint.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> list(strategy_specs(tiny_scenario()))
+    ['optimised', 'micro', 'macro']
+    >>> list(strategy_specs(tiny_scenario(), ["macro", "micro"]))
+    ['macro', 'micro']
+    """
+    known = dict(scenario.spec.strategies) or dict(DEFAULT_STRATEGIES)
+    if names is None:
+        return known
+    names = [names] if isinstance(names, str) else list(names)
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise UsageError(f"unknown strateg{'y' if len(bad) == 1 else 'ies'} {', '.join(map(repr, bad))}; "
+                         f"the scenario has {', '.join(known)}",
+                         [f"strategy {n!r} is not defined{did_you_mean(n, known)}" for n in bad])
+    if not names:
+        raise UsageError("no strategy to compare: the list of names is empty")
+    return {n: known[n] for n in dict.fromkeys(names)}
+
+
+def _tier_changes(scenario: Scenario, allowed: list[str], name: str) -> tuple[dict, list[str]]:
+    current = {t: b.model_dump() for t, b in scenario.spec.constraints.tiers.items()}
+    notes = [f"strategy {name!r}: dropped constraints.tiers.{t}.min = {current[t]['min']} (tier excluded)"
+             for t in TIER_NAMES if t not in allowed and (current.get(t) or {}).get("min")]
+    tiers = {t: (current.get(t, {"min": None, "max": None}) if t in allowed else {"min": None, "max": 0})
+             for t in TIER_NAMES}
+    return tiers, notes
+
+
+def _platform_changes(scenario: Scenario, allowed: list[str], name: str) -> tuple[dict, list[str]]:
+    current = {p: b.model_dump() for p, b in scenario.spec.constraints.platforms.items()}
+    every = sorted(set(scenario.roster.platform.tolist()) | set(current))
+    notes = [f"strategy {name!r}: dropped constraints.platforms.{p}.min_share = {current[p]['min_share']} "
+             f"(platform excluded)" for p in every if p not in allowed and (current.get(p) or {}).get("min_share")]
+    shares = {p: (current.get(p, {"min_share": None, "max_share": None}) if p in allowed
+                  else {"min_share": None, "max_share": 0.0}) for p in every}
+    return shares, notes
+
+
+def _allowed_includes(scenario: Scenario, spec: StrategySpec, name: str) -> tuple[list[str], list[str]]:
+    """``constraints.include`` ids that the strategy's tiers and platforms still allow."""
+    r, keep, notes = scenario.roster, [], []
+    for i in scenario.spec.constraints.include:
+        row = r.index_of(i)
+        tier = str(scenario.tiers.names_of([r.followers[row]])[0])
+        if (spec.tiers is None or tier in spec.tiers) and (spec.platforms is None or r.platform[row] in spec.platforms):
+            keep.append(i)
+        else:
+            notes.append(f"strategy {name!r}: dropped constraints.include {i!r} ({tier} on {r.platform[row]}, "
+                         f"outside the strategy)")
+    return keep, notes
+
+
+def _strategy_changes(scenario: Scenario, spec: StrategySpec, name: str) -> tuple[dict, list[str]]:
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
+    if spec.tiers is not None:
+        changes["constraints__tiers"], more = _tier_changes(scenario, list(spec.tiers), name)
+        notes += more
+    if spec.platforms is not None:
+        changes["constraints__platforms"], more = _platform_changes(scenario, list(spec.platforms), name)
+        notes += more
+    if spec.tiers is not None or spec.platforms is not None:
+        include, more = _allowed_includes(scenario, spec, name)
+        if more:
+            changes["constraints__include"] = include
+            notes += more
+    if spec.influencers is not None:
+        changes["constraints__influencers"] = spec.influencers.model_dump()
+    if spec.budget is not None:
+        changes["budget"] = spec.budget
+    return changes, notes
+
+
+def _resolve(scenario: Scenario, name: str) -> tuple[StrategySpec, Scenario, list[str]]:
+    spec = strategy_specs(scenario, [name])[name]
+    if spec.ids is not None:
+        sc = scenario.with_overrides(budget=spec.budget) if spec.budget is not None else scenario
+        return spec, sc, []
+    changes, notes = _strategy_changes(scenario, spec, name)
+    return spec, (scenario.with_overrides(**changes) if changes else scenario), notes
+
+
+def strategy_scenario(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with strategy ``name``'s rules applied (see the module docstring).
+
+    The notes about dropped minimums are in :attr:`StrategyPortfolio.notes`
+    (from :func:`build_portfolios`).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = strategy_scenario(tiny_scenario(), "micro")
+    >>> {t: b.max for t, b in sc.spec.constraints.tiers.items()}
+    {'nano': None, 'micro': None, 'mid': 0, 'macro': 0, 'mega': 0}
+    >>> strategy_scenario(tiny_scenario(), "macro").spec.constraints.influencers.max
+    2
+    """
+    return _resolve(scenario, name)[1]
+
+
+# --------------------------------------------------------------------------- portfolios
+
+
+@dataclass(frozen=True, eq=False)
+class StrategyPortfolio:
+    """A strategy's portfolio: solved (``solve`` set) or explicit (``solve`` is ``None``).
+
+    ``portfolio`` is ``None`` when the strategy could not be solved; ``notes``
+    lists rules dropped or warnings (e.g. an explicit portfolio over budget).
+    """
+
+    name: str
+    spec: StrategySpec
+    scenario: Scenario
+    portfolio: Optional[Portfolio]
+    solve: Optional["SolveResult"] = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """``"explicit"`` for given ids, else the solve status (``"optimal"``, ``"infeasible"``, ...)."""
+        return "explicit" if self.solve is None else self.solve.status.value
+
+    @property
+    def ok(self) -> bool:
+        return self.portfolio is not None
+
+    @property
+    def diagnosis(self) -> tuple[str, ...]:
+        return () if self.solve is None else tuple(self.solve.diagnosis)
+
+
+def _explicit(scenario: Scenario, spec: StrategySpec, name: str, sc: Scenario) -> StrategyPortfolio:
+    try:
+        portfolio = Portfolio.from_ids(scenario.roster, spec.ids)
+    except KeyError as exc:
+        raise UsageError(f"strategy {name!r}: {exc.args[0]}") from None
+    notes = []
+    if portfolio.spend > sc.budget:
+        notes.append(f"strategy {name!r}: the explicit portfolio costs {portfolio.spend:,.2f} {sc.currency}, "
+                     f"over the budget of {sc.budget:,.2f}")
+    return StrategyPortfolio(name, spec, sc, portfolio, None, tuple(notes))
+
+
+def build_portfolios(scenario: Scenario, *, names=None, backend: str | None = None) -> dict[str, StrategyPortfolio]:
+    """Solve (or take explicitly) every strategy's portfolio, in strategy order.
+
+    Never raises for an infeasible strategy: its ``portfolio`` is ``None`` and
+    its ``solve`` says why.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> built = build_portfolios(tiny_scenario())
+    >>> {n: (b.status, b.portfolio.ids) for n, b in built.items()}
+    {'optimised': ('optimal', ['ann', 'eve']), 'micro': ('optimal', ['ann', 'bob', 'cat']), 'macro': ('optimal', ['eve'])}
+    """
+    from lineup.optimize import solve
+
+    out: dict[str, StrategyPortfolio] = {}
+    for name in strategy_specs(scenario, names):
+        spec, sc, notes = _resolve(scenario, name)
+        if spec.ids is not None:
+            out[name] = _explicit(scenario, spec, name, sc)
+            continue
+        result = solve(sc, backend=backend)
+        if result.portfolio is None:
+            notes.append(f"strategy {name!r} left out: {result.status.value}"
+                         + (f" ({result.diagnosis[0]})" if result.diagnosis else ""))
+        out[name] = StrategyPortfolio(name, spec, sc, result.portfolio, result, tuple(notes))
+    return out
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _niche_names(scenario: Scenario) -> list[str]:
+    return list(scenario.spec.niches) or list(scenario.roster.niche_names)
+
+
+def _niches_covered(scenario: Scenario, portfolio: Portfolio) -> int:
+    """Scenario niches (else roster niches) with at least one selected influencer."""
+    counts = dict(zip(scenario.roster.niche_names, portfolio.niche_counts()))
+    return int(sum(counts.get(n, 0) > 0 for n in _niche_names(scenario)))
+
+
+def _band_dict(b: Band) -> dict:
+    return {"mean": _num(b.mean), "ci_low": _num(b.ci_low), "ci_high": _num(b.ci_high)}
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Strategies simulated on common random numbers, side by side.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The base scenario.
+    strategies : tuple of str
+        The simulated strategies, in order; the first is the baseline of the
+        paired differences.
+    portfolios : dict of str to Portfolio
+        Each simulated strategy's portfolio.
+    solves : dict of str to SolveResult or None
+        Every requested strategy's solve (``None`` for explicit ids), including
+        those left out because they could not be solved.
+    simulations : dict of str to SimulationResult
+        Each simulated strategy's Monte Carlo result (same seed for all).
+    replications, seed : int
+        Monte Carlo runs per strategy and their root seed.
+    built : dict of str to StrategyPortfolio
+        Every requested strategy as built (status, notes, strategy scenario).
+    notes : tuple of str
+        Warnings: strategies left out, rules dropped, explicit portfolios over budget.
+    """
+
+    scenario: Scenario
+    strategies: tuple[str, ...]
+    portfolios: dict[str, Portfolio]
+    solves: dict[str, Optional["SolveResult"]]
+    simulations: dict[str, SimulationResult]
+    replications: int
+    seed: Optional[int]
+    built: dict[str, StrategyPortfolio] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def baseline(self) -> str:
+        """The strategy the paired differences are taken against (the first)."""
+        return self.strategies[0]
+
+    @property
+    def niches(self) -> list[str]:
+        """Niches shown in the coverage heat map (the scenario's, else the roster's)."""
+        return _niche_names(self.scenario)
+
+    def samples(self, name: str) -> dict[str, np.ndarray]:
+        """Per-replication values of every metric of :data:`METRICS` for strategy ``name``."""
+        sim, portfolio = self.simulations[name], self.portfolios[name]
+        sc = self.built[name].scenario if name in self.built else self.scenario
+        const = {"influencers": float(len(portfolio)), "expected_engagement": _engagement(sc, portfolio),
+                 "niches_covered": float(_niches_covered(self.scenario, portfolio))}
+        return {m: (np.asarray(sim.samples[m], dtype=float) if m in _SIMULATED
+                    else np.full(sim.replications, const[m])) for m in METRICS}
+
+    def bands(self, name: str) -> dict[str, Band]:
+        """Mean and 95 % interval of each metric for ``name``."""
+        return {m: _total_band(m, self.simulations[name], v) for m, v in self.samples(name).items()}
+
+    def differences(self, name: str) -> dict[str, Band]:
+        """Paired per-replication difference ``name − baseline`` of each metric, mean and 95 % t-interval."""
+        base, mine = self.samples(self.baseline), self.samples(name)
+        return {m: t_interval(mine[m] - base[m]) for m in METRICS}
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per strategy: ``<metric>``, ``<metric>_ci_low/_ci_high``, ``diff_<metric>`` (+ CI)."""
+        import pandas as pd
+
+        rows = []
+        for name in self.strategies:
+            row: dict[str, Any] = {"strategy": name, "status": self.built[name].status if name in self.built else ""}
+            for prefix, bands in (("", self.bands(name)), ("diff_", self.differences(name))):
+                for m, b in bands.items():
+                    row[f"{prefix}{m}"], row[f"{prefix}{m}_ci_low"], row[f"{prefix}{m}_ci_high"] = (
+                        float(b.mean), float(b.ci_low), float(b.ci_high))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def penetration(self) -> "pd.DataFrame":
+        """Mean simulated penetration (talkers / people in the niche) per strategy × niche."""
+        import pandas as pd
+
+        return pd.DataFrame({n: [_penetration(self.simulations[s], n) for s in self.strategies] for n in self.niches},
+                            index=pd.Index(self.strategies, name="strategy"))
+
+    def to_dict(self) -> dict:
+        """JSON-ready and deterministic: no timings, no paths; NaN → ``None``."""
+        return {
+            "scenario": self.scenario.name, "currency": self.scenario.currency, "budget": self.scenario.budget,
+            "seed": self.seed, "replications": self.replications, "baseline": self.baseline,
+            "strategies": list(self.strategies), "units": dict(METRICS),
+            "results": {name: self._strategy_dict(name) for name in self.strategies},
+            "left_out": {n: {"status": b.status, "diagnosis": list(b.diagnosis)}
+                         for n, b in self.built.items() if not b.ok},
+            "notes": list(self.notes),
+        }
+
+    def _strategy_dict(self, name: str) -> dict:
+        built, sim = self.built.get(name), self.simulations[name]
+        talkers = sim.series["talkers"]
+        return {
+            "description": built.spec.description if built else "",
+            "status": built.status if built else "",
+            "budget": built.scenario.budget if built else self.scenario.budget,
+            "portfolio": self.portfolios[name].ids,
+            "scale": sim.scale,
+            "metrics": {m: _band_dict(b) for m, b in self.bands(name).items()},
+            "difference": {m: _band_dict(b) for m, b in self.differences(name).items()},
+            "penetration": {n: _num(_penetration(sim, n)) for n in self.niches},
+            "buzz": {"mean": [_num(v) for v in talkers.mean], "ci_low": [_num(v) for v in talkers.ci_low],
+                     "ci_high": [_num(v) for v in talkers.ci_high]},
+        }
+
+    def plot(self, kind: str = "buzz"):
+        """A matplotlib Figure: ``"buzz"``, ``"reach_vs_spend"`` or ``"coverage"`` (see :mod:`lineup.io.figures`)."""
+        from lineup.io import figures
+
+        makers = {"buzz": figures.buzz_figure, "reach_vs_spend": figures.reach_vs_spend_figure,
+                  "coverage": figures.coverage_heatmap}
+        if kind not in makers:
+            raise UsageError(f"plot kind {kind!r} is not one of {', '.join(makers)}{did_you_mean(kind, makers)}")
+        return makers[kind](self)
+
+
+def _engagement(scenario: Scenario, portfolio: Portfolio) -> float:
+    """Expected engagements as the optimiser counts them (after any overlap de-duplication)."""
+    from lineup.optimize.rules import evaluate
+
+    return float(evaluate(scenario, portfolio.mask).engagement)
+
+
+def _total_band(metric: str, sim: SimulationResult, values: np.ndarray) -> Band:
+    if metric in sim.totals:
+        b = sim.totals[metric]
+        return Band(float(b.mean), float(b.ci_low), float(b.ci_high))
+    b = t_interval(values)
+    return Band(float(b.mean), float(b.ci_low), float(b.ci_high))
+
+
+def _penetration(sim: SimulationResult, niche: str) -> float:
+    b = sim.totals.get(f"penetration:{niche}")
+    return float("nan") if b is None else float(b.mean)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _simulate_all(scenario: Scenario, portfolios: dict[str, Portfolio], *, replications, seed, workers: int,
+                  scheduler, dask_local, progress: Progress | None) -> dict[str, SimulationResult]:
+    """Every portfolio through :func:`~lineup.simulation.montecarlo.monte_carlo` with the same seed.
+
+    Does what :func:`lineup.simulate` does, but loads a fixed network once and
+    opens one executor (process pool or Dask cluster) for all strategies
+    instead of one per strategy.
+    """
+    from lineup.simulation.campaign import Influencers
+    from lineup.simulation.distributed import make_executor
+    from lineup.workflows.simulate import population_of
+
+    spec, population, niches = scenario.spec.simulation, population_of(scenario), _niche_names(scenario)
+    with make_executor(workers, scheduler, dask_local) as executor:
+        return {name: monte_carlo(Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob), spec,
+                                  population=population, niches=niches, replications=replications, seed=seed,
+                                  executor=executor, progress=_counting(progress, k, len(portfolios)))
+                for k, (name, p) in enumerate(portfolios.items())}
+
+
+def _counting(progress: Progress | None, k: int, n: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(k * total + done, n * total)
+
+
+def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -> None:
+    problems = [f"strategy {n!r}: {b.status}" + (f": {d}" if (d := "; ".join(b.diagnosis)) else "")
+                for n, b in built.items()]
+    raise InfeasibleError(f"scenario {scenario.name!r}: no strategy could be solved", problems)
+
+
+def compare(scenario: Scenario, *, names=None, replications: int | None = None, seed: int | None = None,
+            workers: int = 1, scheduler: str | None = None, dask_local: int | None = None,
+            backend: str | None = None, progress: Progress | None = None) -> Comparison:
+    """Build each strategy's portfolio and simulate all of them on common random numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Scenario with ``strategies:`` (else :data:`DEFAULT_STRATEGIES`).
+    names : list of str, optional
+        Strategies to compare, in this order (the first is the baseline).
+    replications, seed : int, optional
+        Override ``simulation.replications`` / ``simulation.seed``; every
+        strategy uses the same seed.
+    workers : int
+        Local processes per simulation; results do not depend on it.
+    scheduler, dask_local : optional
+        Run the replications on an existing Dask cluster (address; default the
+        ``LINEUP_DASK_SCHEDULER`` environment variable) or on a new
+        LocalCluster of ``dask_local`` workers, opened once for all
+        strategies; results do not depend on it.
+    backend : str, optional
+        Solver backend for every strategy (default: the scenario's).
+    progress : callable, optional
+        ``progress(done, total)`` over all strategies' replications.
+
+    Returns
+    -------
+    Comparison
+        Raises :class:`~lineup.errors.InfeasibleError` only if no strategy can be solved.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = tiny_scenario().with_overrides(simulation={"days": 10, "population": {"size": 2000}})
+    >>> cmp = compare(sc, names=["micro", "macro"], replications=3, seed=1)
+    >>> cmp.strategies, cmp.baseline, cmp.portfolios["macro"].ids
+    (('micro', 'macro'), 'micro', ['eve'])
+    >>> cmp.to_frame()[["strategy", "influencers", "diff_influencers"]].to_dict("list")
+    {'strategy': ['micro', 'macro'], 'influencers': [3.0, 1.0], 'diff_influencers': [0.0, -2.0]}
+    """
+    built = build_portfolios(scenario, names=names, backend=backend)
+    ok = [n for n, b in built.items() if b.ok]
+    if not ok:
+        _raise_all_failed(scenario, built)
+    sims = _simulate_all(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
+                         workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
+    first = sims[ok[0]]
+    return Comparison(
+        scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
+        solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
+        seed=first.seed, built=built, notes=tuple(note for b in built.values() for note in b.notes),
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def comparison_files(comparison: Comparison, *, figures: bool = True) -> dict[str, str | bytes]:
+    """``{file name: content}`` for ``--output``: comparison.csv, comparison.json and the figures (PNG + SVG)."""
+    from lineup.io.writers import to_json
+
+    files: dict[str, str | bytes] = {
+        "comparison.csv": comparison.to_frame().to_csv(index=False, float_format="%.6g"),
+        "comparison.json": to_json(comparison.to_dict()),
+    }
+    if figures:
+        from lineup.io.figures import comparison_figures
+
+        files.update(comparison_figures(comparison))
+    return files

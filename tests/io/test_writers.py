@@ -1,0 +1,40 @@
+import json
+import os
+import stat
+
+import pytest
+
+from lineup.errors import UsageError
+from lineup.io.writers import to_json, write_files
+
+
+def test_files_appear_whole_with_ordinary_permissions(tmp_path):
+    paths = write_files(tmp_path / "new" / "dir", {"a.json": to_json({"x": 1}), "b.bin": b"\x00\x01"})
+    assert [p.name for p in paths] == ["a.json", "b.bin"]
+    assert json.loads(paths[0].read_text()) == {"x": 1}
+    mode = stat.S_IMODE(os.stat(paths[0]).st_mode)
+    assert mode & 0o044  # readable by group/others under the usual umask
+    assert not [p for p in paths[0].parent.iterdir() if p.name.startswith(".")]
+
+
+def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
+    write_files(tmp_path, {"a.txt": "old"})
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(UsageError, match="cannot write"):
+        write_files(tmp_path, {"a.txt": "new", "b.txt": "new"})
+    assert (tmp_path / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # temp files cleaned up
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(UsageError, match="cannot create"):
+        write_files(tmp_path / "f", {"a.txt": "y"})
+
+
+def test_json_is_strict():
+    assert to_json({"v": float("inf")}) == '{\n  "v": null\n}\n'
