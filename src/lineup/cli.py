@@ -178,8 +178,10 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
 def _register_extra_commands() -> None:
     """Commands of the comparison/report workflows (their modules import only click at the top)."""
     from .commands.compare import compare as compare_command
+    from .commands.report import report as report_command
 
     app.add_command(compare_command)
+    app.add_command(report_command)
 
 
 _register_extra_commands()

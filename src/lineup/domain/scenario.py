@@ -332,7 +332,9 @@ class Scenario:
             *parents, leaf = key.split("__")
             node = data
             for p in parents:
-                node = node.setdefault(p, {})
+                if node.get(p) is None:
+                    node[p] = {}
+                node = node[p]
             node[leaf] = value
         if data["roster"] != self.spec.roster.model_dump():
             raise ValueError("with_overrides cannot change the roster; load another scenario instead")

@@ -81,6 +81,17 @@ def _clean(values) -> Any:
     return out.tolist()
 
 
+def _short_label(metric: str) -> str:
+    """Axis label: the metric name and its unit, e.g. ``talkers (real people)``.
+
+    >>> _short_label("talkers"), _short_label("penetration:vegan")
+    ('talkers (real people)', 'penetration:vegan (fraction)')
+    """
+    description = METRIC_DESCRIPTIONS.get(metric.split(":")[0], "")
+    unit = description[description.rfind("[") + 1:description.rfind("]")] if "[" in description else ""
+    return f"{metric} ({unit})" if unit else metric
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """Per-day and total metrics of a simulated campaign, with 95 % CIs.
@@ -177,6 +188,6 @@ class SimulationResult:
         ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")
         ax.fill_between(day, b.ci_low, b.ci_high, alpha=0.3, label="95 % CI")
         ax.set_xlabel("day")
-        ax.set_ylabel(METRIC_DESCRIPTIONS.get(metric.split(":")[0], metric))
+        ax.set_ylabel(_short_label(metric))
         ax.legend()
         return ax

@@ -1,0 +1,40 @@
+"""``lineup report``: write a self-contained HTML report (and its figures) for a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, guarded, progress_bar, scenario_arg, stderr_console
+
+__all__ = ["report"]
+
+
+@click.command("report")
+@scenario_arg
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+              help="Directory to write report.html and the figures (PNG + SVG) into (atomically).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo replications per strategy (default: the scenario's simulation.replications).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local worker processes; results do not depend on it.")
+@click.option("--frontier-points", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Budgets in the frontier sweep (0.5-1.5 x the budget); 0 leaves the frontier out.")
+@guarded
+def report(scenario: Path, output: Path, replications, seed, workers: int, frontier_points: int) -> int:
+    """Solve, compare and simulate SCENARIO and write a self-contained HTML report to --output."""
+    from ..io.scenario import load_scenario
+    from ..io.writers import write_files
+    from ..workflows.report import build_report
+
+    sc = load_scenario(scenario)
+    err = stderr_console()
+    with progress_bar(err, f"Report on {sc.name}") as tick:
+        result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,
+                              frontier_points=frontier_points)
+    paths = write_files(output, result.files)
+    err.print(f"wrote {len(paths)} files into {output}: report.html and {len(paths) - 1} figure files",
+              highlight=False)
+    return EXIT_OK

@@ -1,0 +1,561 @@
+"""``lineup report``: one self-contained HTML page a planner can send to a client.
+
+:func:`build_report` solves the scenario, compares its strategies on common
+random numbers (:func:`lineup.workflows.compare.compare`), sweeps the budget
+around the scenario's (:func:`lineup.workflows.frontier.frontier`, when a
+solve is cheap) and renders:
+
+1. the scenario summary (budget, currency, date, lineup version, seed);
+2. the chosen portfolio (estimated values flagged, totals, niche coverage,
+   binding rules);
+3. the strategy comparison with 95 % intervals and paired differences;
+4. the figures (buzz over time, reach vs spend, niche coverage, frontier),
+   embedded as base64 SVG images;
+5. the assumptions and parameters (objective, priors, simulation parameters
+   with units, population size and scale, replications, seed, version).
+
+The page has no external assets or scripts, escapes every piece of user
+text, prints cleanly, and is byte-identical for the same inputs except for
+the generation date (:attr:`Report.generated`, shown in one place).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import numpy as np
+
+from lineup import __version__
+from lineup.domain.scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lineup.optimize.result import SolveResult
+    from lineup.workflows.compare import Comparison
+
+__all__ = ["Report", "build_report", "render_html", "SECTIONS", "FRONTIER_FACTORS"]
+
+#: Section headings of the page, in order (ids used as anchors).
+SECTIONS: dict[str, str] = {
+    "summary": "Scenario",
+    "portfolio": "Chosen portfolio",
+    "comparison": "Strategy comparison",
+    "figures": "Figures",
+    "assumptions": "Assumptions and parameters",
+}
+
+#: Budgets of the frontier, as multiples of the scenario's budget.
+FRONTIER_FACTORS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5)
+
+#: Skip the frontier when one solve of the scenario took longer than this (seconds).
+FRONTIER_MAX_SOLVE_SECONDS = 5.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """A rendered report.
+
+    Attributes
+    ----------
+    html : str
+        The self-contained page.
+    files : dict of str to str or bytes
+        ``report.html`` plus every figure as PNG and SVG, ready for
+        :func:`lineup.io.writers.write_files`.
+    generated : str
+        Generation date (ISO, UTC) — the only part that changes between runs.
+    """
+
+    html: str
+    files: dict[str, Any] = field(default_factory=dict)
+    generated: str = ""
+
+
+# --------------------------------------------------------------------------- small HTML helpers
+
+
+def _e(value: Any) -> str:
+    """Escaped text of ``value``."""
+    return html.escape(str(value), quote=True)
+
+
+def _table(headers: list[str], rows: list[list[str]], *, cls: str = "", foot: list[str] | None = None,
+           numeric_from: int = 1) -> str:
+    """An HTML table; ``headers`` are escaped here, cells must already be HTML."""
+    def cells(row: list[str], tag: str) -> str:
+        return "".join(f'<{tag}{" class=num" if k >= numeric_from else ""}>{c}</{tag}>' for k, c in enumerate(row))
+
+    head = "<tr>" + cells([_e(h) for h in headers], "th") + "</tr>"
+    body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
+    tfoot = f"<tfoot><tr>{cells(foot, 'td')}</tr></tfoot>" if foot else ""
+    return f'<table class="{cls}"><thead>{head}</thead><tbody>{body}</tbody>{tfoot}</table>'
+
+
+def _dl(items: list[tuple[str, str]]) -> str:
+    """A definition list; keys are escaped here, values must already be HTML."""
+    return '<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl>"
+
+
+def _section(key: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{_e(SECTIONS[key])}</h2>\n{body}\n</section>'
+
+
+def _money(x: Optional[float], currency: str) -> str:
+    from lineup.optimize.rules import format_money
+
+    return "—" if x is None or not np.isfinite(x) else _e(format_money(x, currency))
+
+
+def _money_text(x: float, currency: str, digits: str | None = None) -> str:
+    """``format_money`` text, optionally with the number part replaced by ``digits``."""
+    from lineup.optimize.rules import format_money
+
+    text = format_money(x, currency)
+    if digits is None:
+        return text
+    whole = format_money(1, currency)
+    return ("-" if x < 0 else "") + whole.replace("1", digits, 1)
+
+
+def _count(x: Optional[float]) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{float(x):,.0f}"
+
+
+# --------------------------------------------------------------------------- 1. summary
+
+
+def _summary(scenario: Scenario, seed: Optional[int], replications: int, generated: str) -> str:
+    spec = scenario.spec
+    items = [
+        ("Budget", _money(scenario.budget, scenario.currency)),
+        ("Currency", _e(scenario.currency)),
+        ("Roster", f"{scenario.roster.n:,} candidates from {_e(spec.roster.path)}"),
+        ("Scenario file", _e(scenario.path.name if scenario.path is not None else "(built in memory)")),
+        ("Report date", f'<span class="generated">{_e(generated)}</span>'),
+        ("lineup version", _e(__version__)),
+        ("Seed", _e(seed)),
+        ("Replications", _e(replications)),
+    ]
+    desc = f'<p class="description">{_e(spec.description)}</p>' if spec.description else ""
+    warnings = "".join(f'<p class="warning">Warning: {_e(w)}</p>' for w in scenario.warnings)
+    return _section("summary", desc + _dl(items) + warnings)
+
+
+# --------------------------------------------------------------------------- 2. portfolio
+
+
+def _flags(row: dict) -> str:
+    flags = [label for key, label in (("er_estimated", "est. ER"), ("fee_estimated", "est. fee")) if row.get(key)]
+    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in flags)
+
+
+def _portfolio_table(data: dict) -> str:
+    cur = data["currency"]
+    headers = ["id", "platform", "tier", "niches", "followers", "fee", "expected engagement", "budget share",
+               "estimated"]
+    rows = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
+             _money(r["fee"], cur), _count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r)]
+            for r in data["selected"]]
+    foot = [f"Total: {data['influencers']} influencers", "", "", "", "", _money(data["spend"], cur),
+            _count(data["expected_engagement"]), f"{data['spend'] / data['budget']:.1%}" if data["budget"] else "",
+            _e(f"{data['estimated']['engagement_rate']} ER, {data['estimated']['fee']} fees")]
+    return _table(headers, rows, cls="portfolio", foot=foot, numeric_from=4)
+
+
+def _coverage_table(scenario: Scenario, data: dict) -> str:
+    niches = scenario.spec.niches
+    if not data["niche_coverage"]:
+        return "<p>The scenario names no niches to cover.</p>"
+    counts = _niche_counts(data)
+    rows = [[_e(n), _e(f"{niches[n].weight:g}") if n in niches else "—",
+             _e(f"{niches[n].target:g}") if n in niches else "—", _e(counts.get(n, 0)), f"{cov:.0%}"]
+            for n, cov in data["niche_coverage"].items()]
+    return _table(["niche", "weight", "target (influencers)", "selected", "coverage"], rows, cls="coverage")
+
+
+def _niche_counts(data: dict) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in data["selected"]:
+        for n in str(row.get("niches") or "").split(";"):
+            if n.strip():
+                counts[n.strip()] = counts.get(n.strip(), 0) + 1
+    return counts
+
+
+def _status_line(data: dict) -> str:
+    gap = "—" if data["gap"] is None else f"{data['gap']:.3%}"
+    s = data["solver"]
+    return (f'<p class="status">Solver status <strong>{_e(data["status"])}</strong> · objective '
+            f"{_count(data['objective'])} · proven bound {_count(data['bound'])} · gap {_e(gap)} · "
+            f"{_e(s['backend'])} ({_e(s['method'])})</p>")
+
+
+def _binding(data: dict) -> str:
+    if not data["binding"]:
+        return "<p>No rule is binding: the budget and the objective alone decide.</p>"
+    return "<ul class=binding>" + "".join(f"<li><code>{_e(b['name'])}</code>: {_e(b['detail'])}</li>"
+                                          for b in data["binding"]) + "</ul>"
+
+
+def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
+    from lineup.io.report import solve_to_dict
+
+    data = solve_to_dict(result)
+    parts = [_status_line(data)]
+    if data["diagnosis"]:
+        parts.append("<p><strong>Why no portfolio fits the rules:</strong></p><ul>"
+                     + "".join(f"<li>{_e(d)}</li>" for d in data["diagnosis"]) + "</ul>")
+    if data["selected"]:
+        cur = data["currency"]
+        tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
+        parts += [
+            _portfolio_table(data),
+            f"<p>Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)} "
+            f"({_money(data['budget_left'], cur)} left) · expected engagement {_count(data['expected_engagement'])}"
+            f" · coverage value {_count(data['coverage_value'])} · tiers: {tiers}.</p>",
+            "<p class=note>“est.” marks a value the roster left blank, estimated from the priors "
+            "(see Assumptions).</p>",
+            "<h3>Niche coverage</h3>", _coverage_table(scenario, data),
+            "<h3>Binding rules</h3>", _binding(data),
+        ]
+    return _section("portfolio", "\n".join(parts))
+
+
+# --------------------------------------------------------------------------- 3. comparison
+
+
+def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> str:
+    if x is None or not np.isfinite(x):
+        return "—"
+    sign = "+" if signed and x > 0 else ""
+    if metric == "wom_share":
+        return f"{sign}{x:.1%}"
+    if metric == "spend":
+        return _e(sign + _money_text(x, currency))
+    if metric in ("cost_per_engagement", "cost_per_talker"):
+        return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
+    return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
+
+
+def _band_cell(metric: str, frame_row: Any, prefix: str, currency: str) -> str:
+    key = f"{prefix}{metric}"
+    mean, lo, hi = frame_row[key], frame_row[f"{key}_ci_low"], frame_row[f"{key}_ci_high"]
+    signed = bool(prefix)
+    main = _fmt_metric(metric, mean, currency, signed)
+    low, high = _fmt_metric(metric, lo, currency, signed), _fmt_metric(metric, hi, currency, signed)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or low == high:
+        return main
+    return f'{main}<br><span class="ci">[{low} – {high}]</span>'
+
+
+def _comparison_tables(comparison: "Comparison") -> str:
+    from lineup.workflows.compare import METRICS
+
+    frame = comparison.to_frame().set_index("strategy")
+    cur = comparison.scenario.currency
+    names = list(comparison.strategies)
+    labels = {m: f"{m.replace('_', ' ')} ({u.replace('currency', cur)})" for m, u in METRICS.items()}
+    rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in METRICS]
+    parts = [_table(["metric"] + names, rows, cls="compare")]
+    if len(names) > 1:
+        others = names[1:]
+        rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "diff_", cur) for n in others] for m in METRICS]
+        parts += [f"<h3>Paired difference to {_e(comparison.baseline)}</h3>",
+                  f"<p class=note>Each strategy minus {_e(comparison.baseline)}, replication by replication on the "
+                  f"same simulated populations (common random numbers); an interval that excludes 0 is a "
+                  f"difference the noise does not explain.</p>",
+                  _table(["metric"] + [f"{n} − {comparison.baseline}" for n in others], rows, cls="compare")]
+    return "\n".join(parts)
+
+
+def _strategy_list(comparison: "Comparison") -> str:
+    items = []
+    for name, built in comparison.built.items():
+        desc = built.spec.description or "—"
+        size = f"{len(built.portfolio)} influencers" if built.portfolio is not None else "left out"
+        items.append(f"<li><strong>{_e(name)}</strong> ({_e(built.status)}, {_e(size)}): {_e(desc)}</li>")
+    notes = "".join(f'<p class="warning">{_e(n)}</p>' for n in comparison.notes)
+    return "<ul class=strategies>" + "".join(items) + "</ul>" + notes
+
+
+def _comparison(comparison: "Comparison") -> str:
+    intro = (f"<p>Each strategy's portfolio simulated {comparison.replications} times on the same random "
+             f"populations (seed {_e(comparison.seed)}); mean with its 95 % interval in brackets.</p>")
+    return _section("comparison", intro + _strategy_list(comparison) + _comparison_tables(comparison))
+
+
+# --------------------------------------------------------------------------- 4. figures
+
+
+_CAPTIONS = {
+    "buzz": "Buzz over time: cumulative talkers per strategy, mean with its 95 % band.",
+    "reach_vs_spend": "Reach vs spend: each strategy's unique reach against its spend, with 95 % intervals.",
+    "coverage": "Niche coverage: simulated penetration of each niche by each strategy.",
+    "frontier": "Budget frontier: the optimum's objective at budgets around the scenario's.",
+}
+
+
+def _svg_image(svg: bytes, alt: str) -> str:
+    data = base64.b64encode(svg).decode("ascii")
+    return f'<img alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
+
+
+def _figures(figures: dict[str, bytes], frontier_table: str, frontier_note: str) -> str:
+    parts = [f"<figure>{_svg_image(svg, _CAPTIONS.get(name, name))}<figcaption>{_e(_CAPTIONS.get(name, name))}"
+             f"</figcaption></figure>" for name, svg in figures.items()]
+    if frontier_table:
+        parts += ["<h3>Budget frontier</h3>", frontier_table]
+    if frontier_note:
+        parts.append(f"<p class=note>{_e(frontier_note)}</p>")
+    return _section("figures", "\n".join(parts))
+
+
+def _frontier_table(front: Any, currency: str) -> str:
+    rows = [[_money(b, currency), _e(s), _count(o), _count(e), _count(c), _money(sp, currency),
+             "—" if not np.isfinite(m) else f"{m:,.2f}"]
+            for b, s, o, e, c, sp, m in zip(front.values, front.status, front.objective, front.engagement,
+                                            front.coverage_value, front.spend, front.marginal_value)]
+    return _table(["budget", "status", "objective", "expected engagement", "coverage value", "spend",
+                   f"marginal value (per {currency})"], rows, cls="frontier", numeric_from=2)
+
+
+# --------------------------------------------------------------------------- 5. assumptions
+
+
+def _objective(scenario: Scenario) -> str:
+    o = scenario.spec.objective
+    formula = (f"objective = {o.engagement:g} × expected engagement + {o.coverage:g} × "
+               f"Σ<sub>niches</sub> weight × min(1, selected / target)")
+    return (f"<p><code>{formula}</code></p><p>Expected engagement of an influencer = posts × followers × "
+            f"authenticity × engagement rate (interactions), reduced by shared audiences when an overlap table is "
+            f"given.</p>")
+
+
+def _priors(scenario: Scenario) -> str:
+    from lineup.domain.priors import DEFAULT_FEE_PER_1K, ER_ANCHORS, FEE_PER_1K
+
+    rates = {**FEE_PER_1K, "other platforms": DEFAULT_FEE_PER_1K, **scenario.spec.priors.fee_per_1k}
+    r = scenario.roster
+    er = ", ".join(f"{rate:.1%} at {f:,.0f} followers" for f, rate in ER_ANCHORS)
+    fee = ", ".join(f"{_e(p)} {v:g}" for p, v in rates.items())
+    return (f"<p>Blank engagement rates ({int(r.er_estimated.sum()):,} in the roster) follow the prior, linear "
+            f"in log10(followers) between published tier medians: {er}.</p>"
+            f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × followers / 1,000 × rate per "
+            f"1,000 followers per post ({_e(scenario.currency)}): {fee}.</p>")
+
+
+def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
+    """``(dotted name, value, description)`` of every leaf field of a pydantic model."""
+    from pydantic import BaseModel
+
+    out: list[tuple[str, Any, str]] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            out += _flatten(value, f"{prefix}{name}.")
+        else:
+            out.append((f"{prefix}{name}", value, info.description or ""))
+    return out
+
+
+def _simulation_parameters(scenario: Scenario, comparison: "Comparison") -> str:
+    spec = scenario.spec.simulation
+    if spec.population is None and spec.network is None:
+        spec = spec.model_copy(update={"population": spec.population_or_default})
+    rows = [[f"<code>{_e(k)}</code>", _e("—" if v is None else v), _e(d)] for k, v, d in _flatten(spec)
+            if k not in ("replications", "seed")]
+    return _table(["parameter", "value", "meaning and unit"], rows, cls="params", numeric_from=3)
+
+
+def _monte_carlo(comparison: "Comparison") -> str:
+    rows = [[_e(n), _e(f"{s.population_size:,}"), f"{s.scale:,.2f}", _e(len(s.portfolio)), _e(s.replications),
+             _e(s.seed)] for n, s in comparison.simulations.items()]
+    return _table(["strategy", "simulated people", "scale k (real people per simulated)", "influencers",
+                   "replications", "seed"], rows, cls="mc")
+
+
+def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveResult") -> str:
+    solver = scenario.spec.solver
+    items = [("Solver", _e(f"{result.backend} ({result.method}), gap tolerance {solver.gap:g}, time limit "
+                           f"{solver.time_limit if solver.time_limit else 'none'}")),
+             ("Replications", _e(comparison.replications)), ("Seed", _e(comparison.seed)),
+             ("lineup version", _e(__version__))]
+    return _section("assumptions", "\n".join([
+        "<h3>Objective</h3>", _objective(scenario),
+        "<h3>Priors for blank roster values</h3>", _priors(scenario),
+        "<h3>Monte Carlo</h3>", _monte_carlo(comparison),
+        "<p class=note>Counts of people are real people: simulated counts × k. Intervals are 95 % Student-t "
+        "intervals over replications.</p>",
+        "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
+        "<h3>Run</h3>", _dl(items),
+    ]))
+
+
+# --------------------------------------------------------------------------- page
+
+
+_CSS = """
+:root { --ink:#1d2430; --muted:#5b6575; --rule:#d8dde5; --accent:#2c5d8f; --band:#f4f6f9; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
+       max-width: 1100px; margin: 2rem auto; padding: 0 1.5rem; }
+h1 { font-size: 1.8rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--accent); }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+p { margin: .4rem 0; }
+.description { font-size: 1.05rem; color: var(--muted); }
+.note { color: var(--muted); font-size: .9rem; }
+.warning { color: #8a5300; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1.2rem; margin: .6rem 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; font-size: .9rem; }
+th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th { background: var(--band); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 600; border-top: 2px solid var(--ink); }
+tbody tr:nth-child(even) { background: #fafbfc; }
+.ci { color: var(--muted); font-size: .8rem; white-space: nowrap; }
+.flag { display: inline-block; padding: 0 .35rem; border-radius: 3px; background: #fff1d6; color: #7a4b00;
+        font-size: .75rem; margin-right: .2rem; }
+code { font-family: "SFMono-Regular", Consolas, "Liberation Mono", monospace; font-size: .85rem; }
+figure { margin: 1rem 0; text-align: center; }
+figure img { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: .9rem; }
+footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid var(--rule); color: var(--muted);
+         font-size: .85rem; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; }
+  table, figure, dl.facts { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  tbody tr:nth-child(even) { background: none; }
+}
+"""
+
+
+def render_html(scenario: Scenario, result: "SolveResult", comparison: "Comparison", *,
+                figures: dict[str, bytes] | None = None, frontier: Any = None, frontier_note: str = "",
+                generated: str = "") -> str:
+    """The report page (see the module docstring) from already computed results.
+
+    ``figures`` maps a figure name (``buzz``, ``reach_vs_spend``, ``coverage``,
+    ``frontier``) to its SVG bytes.
+    """
+    body = [
+        f"<header><h1>{_e(scenario.name)}</h1><p class=note>Influencer campaign report</p></header>",
+        _summary(scenario, comparison.seed, comparison.replications, generated),
+        _portfolio(scenario, result),
+        _comparison(comparison),
+        _figures(figures or {}, "" if frontier is None else _frontier_table(frontier, scenario.currency),
+                 frontier_note),
+        _assumptions(scenario, comparison, result),
+        f"<footer>Made with lineup {_e(__version__)} · seed {_e(comparison.seed)} · {comparison.replications} "
+        f"replications · the same inputs and seed give the same numbers.</footer>",
+    ]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{_e(scenario.name)} — lineup report</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _main_solve(scenario: Scenario, comparison: "Comparison") -> "SolveResult":
+    """The scenario's own optimum: reused from a rule-free strategy, else solved."""
+    for built in comparison.built.values():
+        spec = built.spec
+        if built.solve is not None and all(getattr(spec, k) is None for k in
+                                           ("ids", "tiers", "platforms", "influencers", "budget")):
+            return built.solve
+    from lineup.optimize import solve
+
+    return solve(scenario)
+
+
+def _frontier(scenario: Scenario, result: "SolveResult", points: int) -> tuple[Any, str]:
+    """The budget frontier around the scenario's budget, or ``None`` and why it was skipped."""
+    if points < 2:
+        return None, ""
+    took = result.build_seconds + result.solve_seconds
+    if took > FRONTIER_MAX_SOLVE_SECONDS:
+        return None, f"Budget frontier skipped: one solve took {took:.1f} s."
+    from lineup.errors import LineupError
+    from lineup.workflows.frontier import frontier
+
+    factors = np.linspace(FRONTIER_FACTORS[0], FRONTIER_FACTORS[-1], points)
+    try:
+        return frontier(scenario, budgets=scenario.budget * factors), ""
+    except LineupError as exc:
+        return None, f"Budget frontier skipped: {exc.message}"
+
+
+def _figure_files(comparison: "Comparison", front: Any) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """``({name: svg}, {file name: bytes})`` of every figure (drawn off-screen, no pyplot state)."""
+    from lineup.io import figures as F
+
+    makers = {"buzz": (F.buzz_figure, comparison), "reach_vs_spend": (F.reach_vs_spend_figure, comparison),
+              "coverage": (F.coverage_heatmap, comparison)}
+    if front is not None:
+        makers["frontier"] = (F.frontier_figure, front)
+    svgs: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
+    for name, (make, arg) in makers.items():
+        saved = F.save_figure(make(arg), name)
+        files.update(saved)
+        svgs[name] = saved[f"{name}.svg"]
+    return svgs, files
+
+
+def build_report(scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
+                 workers: int = 1, progress: Progress | None = None, frontier_points: int = 5,
+                 generated: str | None = None) -> Report:
+    """Solve, compare and sweep ``scenario`` and render the HTML report.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The loaded scenario (its ``strategies:`` are compared; default
+        optimised / micro / macro).
+    replications, seed : int, optional
+        Override ``simulation.replications`` / ``simulation.seed``.
+    workers : int
+        Local processes per simulation; the report does not depend on it.
+    progress : callable, optional
+        ``progress(done, total)`` over all replications.
+    frontier_points : int
+        Budgets of the frontier sweep, from 0.5 to 1.5 × the budget (0 or 1: no
+        frontier).  Skipped when one solve takes over 5 s.
+    generated : str, optional
+        The generation date shown (default: today's UTC date, ISO format).
+
+    Returns
+    -------
+    Report
+        ``html`` and ``files`` (``report.html`` plus each figure as PNG and SVG).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = tiny_scenario().with_overrides(simulation={"days": 5, "population": {"size": 500}})
+    >>> rep = build_report(sc, replications=2, seed=3, frontier_points=0, generated="2025-01-01")
+    >>> rep.html.startswith("<!DOCTYPE html>"), "report.html" in rep.files, "buzz.png" in rep.files
+    (True, True, True)
+    """
+    from lineup.workflows.compare import compare
+
+    generated = generated or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    comparison = compare(scenario, replications=replications, seed=seed, workers=workers, progress=progress)
+    result = _main_solve(scenario, comparison)
+    front, note = _frontier(scenario, result, frontier_points)
+    svgs, files = _figure_files(comparison, front)
+    page = render_html(scenario, result, comparison, figures=svgs, frontier=front, frontier_note=note,
+                       generated=generated)
+    return Report(html=page, files={"report.html": page, **files}, generated=generated)
