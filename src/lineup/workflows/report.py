@@ -50,8 +50,9 @@ SECTIONS: dict[str, str] = {
 #: Budgets of the frontier, as multiples of the scenario's budget.
 FRONTIER_FACTORS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5)
 
-#: Skip the frontier when one solve of the scenario took longer than this (seconds).
-FRONTIER_MAX_SOLVE_SECONDS = 5.0
+#: Skip the frontier for rosters larger than this (each point is a full solve).  A size
+#: rule, not a measured time, so that the same inputs always give the same page.
+FRONTIER_MAX_CANDIDATES = 20_000
 
 Progress = Callable[[int, int], None]
 
@@ -480,13 +481,13 @@ def _main_solve(scenario: Scenario, comparison: "Comparison") -> "SolveResult":
     return solve(scenario)
 
 
-def _frontier(scenario: Scenario, result: "SolveResult", points: int) -> tuple[Any, str]:
+def _frontier(scenario: Scenario, points: int) -> tuple[Any, str]:
     """The budget frontier around the scenario's budget, or ``None`` and why it was skipped."""
     if points < 2:
         return None, ""
-    took = result.build_seconds + result.solve_seconds
-    if took > FRONTIER_MAX_SOLVE_SECONDS:
-        return None, f"Budget frontier skipped: one solve took {took:.1f} s."
+    if scenario.roster.n > FRONTIER_MAX_CANDIDATES:
+        return None, (f"Budget frontier skipped: {scenario.roster.n:,} candidates (more than "
+                      f"{FRONTIER_MAX_CANDIDATES:,}); run `lineup frontier` for it.")
     from lineup.errors import LineupError
     from lineup.workflows.frontier import frontier
 
@@ -554,7 +555,7 @@ def build_report(scenario: Scenario, *, replications: int | None = None, seed: i
     generated = generated or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     comparison = compare(scenario, replications=replications, seed=seed, workers=workers, progress=progress)
     result = _main_solve(scenario, comparison)
-    front, note = _frontier(scenario, result, frontier_points)
+    front, note = _frontier(scenario, frontier_points)
     svgs, files = _figure_files(comparison, front)
     page = render_html(scenario, result, comparison, figures=svgs, frontier=front, frontier_note=note,
                        generated=generated)
