@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
-                               scenario_arg, stderr_console)
+                               scale_out_options, scenario_arg, stderr_console)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lineup")
@@ -97,13 +97,13 @@ def _solve_exit_code(result) -> int:
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications (default: the scenario's simulation.replications).")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local worker processes; results do not depend on it.")
+@scale_out_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
 @guarded
-def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: str, output) -> int:
+def simulate(scenario: Path, portfolio, replications, seed, workers: int, scheduler, dask_local, fmt: str,
+             output) -> int:
     """Simulate SCENARIO's campaign word of mouth over a population, with confidence intervals."""
     from .io.scenario import load_scenario
     from .io.sim_report import render_simulation, simulation_files
@@ -113,7 +113,8 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, fmt: s
     sc = load_scenario(scenario)
     chosen = load_portfolio(portfolio, sc.roster) if portfolio is not None else None
     with progress_bar(stderr_console(), "Simulating") as tick:
-        result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers, progress=tick)
+        result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers,
+                              scheduler=scheduler, dask_local=dask_local, progress=tick)
     if output is not None:
         paths = write_files(output, simulation_files(result))
         stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
@@ -178,10 +179,11 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
 def _register_extra_commands() -> None:
     """Commands of the comparison/report workflows (their modules import only click at the top)."""
     from .commands.compare import compare as compare_command
+    from .commands.frontier import frontier as frontier_command
     from .commands.report import report as report_command
 
-    app.add_command(compare_command)
-    app.add_command(report_command)
+    for command in (compare_command, frontier_command, report_command):
+        app.add_command(command)
 
 
 _register_extra_commands()

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 __all__ = ["EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "scenario_arg",
-           "guarded", "stderr_console", "progress_bar", "maybe_status"]
+           "guarded", "stderr_console", "progress_bar", "maybe_status", "scale_out_options"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
 
@@ -98,3 +98,14 @@ class _nullcontext:
 def maybe_status(console, text: str):
     """A spinner on a terminal console, nothing otherwise."""
     return console.status(text, spinner="dots") if console.is_terminal else _nullcontext()
+
+
+def scale_out_options(fn):
+    """``--workers``, ``--scheduler`` and ``--dask-local`` (shared by simulate, compare, frontier)."""
+    fn = click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+                      help="Run on a new Dask LocalCluster with N worker processes.")(fn)
+    fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
+                      help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
+                           "env LINEUP_DASK_SCHEDULER).")(fn)
+    return click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Local worker processes; results do not depend on it.")(fn)

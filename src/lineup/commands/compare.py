@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, progress_bar, scenario_arg, stderr_console
+from ._common import EXIT_OK, guarded, progress_bar, scale_out_options, scenario_arg, stderr_console
 
 __all__ = ["compare"]
 
@@ -77,13 +77,7 @@ def render_comparison(comparison, console) -> None:
               help="Monte Carlo replications per strategy (default: simulation.replications).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed shared by every strategy (default: simulation.seed).")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local worker processes; results do not depend on it.")
-# Scale-out options (helper F's Dask support); passed through to the simulation when it supports them.
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Address of a running Dask scheduler to run the replications on.")
-@click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Start a local Dask cluster with N workers for the replications.")
+@scale_out_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="What to print on stdout.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,

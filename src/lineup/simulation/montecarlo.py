@@ -1,4 +1,4 @@
-"""Monte Carlo replications of a campaign, on a local process pool.
+"""Monte Carlo replications of a campaign, in this process, on a local process pool or on Dask.
 
 Replication ``r`` uses child ``r`` of ``SeedSequence(seed).spawn(R)``
 (:func:`lineup._rng.spawn`), split into three streams: the population, the
@@ -9,14 +9,18 @@ real network) to keep one graph for all replications (audiences are still
 redrawn).  Because a replication's numbers depend only on the root seed and
 its index, results are identical whatever the number of ``workers``, and two
 portfolios simulated with the same seed share populations (common random
-numbers).  Workers return per-day arrays and totals, never graphs; results
-are gathered in replication order.
+numbers).  Replications run through
+:func:`lineup.simulation.distributed.make_executor` (serial, a process pool,
+or a Dask cluster), a few contiguous batches of replications per worker so
+that 1,000-replication runs pay little scheduling overhead.  Workers return
+per-day arrays and totals, never graphs; results are gathered in replication
+order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 
 import numpy as np
 
@@ -26,14 +30,13 @@ from lineup.errors import UsageError
 
 from .audiences import draw_audiences
 from .campaign import Influencers, simulate_campaign
+from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import Band, SimulationResult, t_interval
 
 __all__ = ["run_replication", "monte_carlo", "Progress"]
 
 Progress = Callable[[int, int], None]
-
-_CONTEXT: dict = {}
 
 
 def _population(child: np.random.SeedSequence, fixed: Population | None, niches, spec: SimulationSpec) -> Population:
@@ -83,34 +86,26 @@ def run_replication(
             "niches": pop.niche_names}
 
 
-def _init_worker(context: dict) -> None:
-    _CONTEXT.clear()
-    _CONTEXT.update(context)
+def _work_batch(context: dict, children: list[np.random.SeedSequence]) -> list[dict]:
+    """The replications of one task; returns per-run summaries only, never populations."""
+    return [run_replication(child, context["influencers"], context["spec"], population=context["population"],
+                            niches=context["niches"]) for child in children]
 
 
-def _work(child: np.random.SeedSequence) -> dict:
-    c = _CONTEXT
-    return run_replication(child, c["influencers"], c["spec"], population=c["population"], niches=c["niches"])
+def _progress_in_runs(progress: Progress | None, chunks: list, total: int) -> Progress | None:
+    """Translate ``(tasks done, tasks)`` into ``(replications done, replications)``."""
+    if progress is None:
+        return None
+    size = len(chunks[0])
+    return lambda done, tasks: progress(total if done == tasks else min(total, done * size), total)
 
 
-def _run_all(children, context: dict, workers: int, progress: Progress | None) -> list[dict]:
+def _run_all(children, context: dict, executor, progress: Progress | None) -> list[dict]:
     total = len(children)
-    if workers <= 1 or total <= 1:
-        _init_worker(context)
-        out = []
-        for r, child in enumerate(children):
-            out.append(_work(child))
-            if progress is not None:
-                progress(r + 1, total)
-        return out
-    results: list[dict | None] = [None] * total
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context,)) as pool:
-        futures = {pool.submit(_work, child): r for r, child in enumerate(children)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(done, total)
-    return results  # type: ignore[return-value]
+    slots = total if executor.kind == "serial" else executor.workers
+    chunks = [[children[r] for r in b] for b in batches(total, slots, per_slot=1 if slots == total else 4)]
+    done = executor.map_ordered(partial(_work_batch, context), chunks, _progress_in_runs(progress, chunks, total))
+    return [run for chunk in done for run in chunk]
 
 
 def _in_range(name: str, b: Band) -> Band:
@@ -146,6 +141,9 @@ def monte_carlo(
     seed: int | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    executor=None,
 ) -> SimulationResult:
     """Run ``replications`` seeded replications and summarise them with 95 % CIs.
 
@@ -164,9 +162,19 @@ def monte_carlo(
     replications, seed : int, optional
         Override ``spec.replications`` / ``spec.seed``.
     workers : int
-        Processes (1 = in this process).  Results do not depend on it.
+        Local processes (1 = in this process).  Results do not depend on it.
     progress : callable, optional
-        Called as ``progress(done, total)`` after each replication.
+        Called as ``progress(done, total)`` (in replications) as work finishes.
+    scheduler : str, optional
+        Address of a Dask scheduler to run on (default: the
+        ``LINEUP_DASK_SCHEDULER`` environment variable, if set).
+    dask_local : int, optional
+        Run on a new Dask ``LocalCluster`` with this many worker processes.
+    executor : optional
+        An executor already opened with
+        :func:`lineup.simulation.distributed.make_executor` (e.g. shared by
+        the points of a sweep); overrides ``workers``, ``scheduler`` and
+        ``dask_local``.
 
     Examples
     --------
@@ -186,5 +194,10 @@ def monte_carlo(
     if replications < 1 or workers < 1:
         raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
     context = {"influencers": influencers, "spec": spec, "population": population, "niches": tuple(niches)}
-    runs = _run_all(spawn(seed, replications), context, int(workers), progress)
+    children = spawn(seed, replications)
+    if executor is not None:
+        runs = _run_all(children, context, executor, progress)
+    else:
+        with make_executor(workers if replications > 1 else 1, scheduler, dask_local) as ex:
+            runs = _run_all(children, context, ex, progress)
     return _summarise(runs, spec, seed, influencers)

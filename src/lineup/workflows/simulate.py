@@ -63,6 +63,8 @@ def simulate(
     seed: int | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> SimulationResult:
     """Simulate the campaign of ``portfolio`` (default: the scenario's optimal one).
 
@@ -79,6 +81,10 @@ def simulate(
         Local processes; the result does not depend on it.
     progress : callable, optional
         ``progress(done, total)`` after each replication.
+    scheduler, dask_local : optional
+        Run on an existing Dask cluster (address; default env
+        ``LINEUP_DASK_SCHEDULER``) or a new LocalCluster of ``dask_local``
+        workers; the result does not depend on it.
 
     Examples
     --------
@@ -97,7 +103,8 @@ def simulate(
     sim = scenario.spec.simulation
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
     return monte_carlo(influencers, sim, population=population_of(scenario), niches=_niches(scenario),
-                       replications=replications, seed=seed, workers=workers, progress=progress)
+                       replications=replications, seed=seed, workers=workers, progress=progress,
+                       scheduler=scheduler, dask_local=dask_local)
 
 
 def _ids_from_json(path: Path, text: str) -> list[str]:

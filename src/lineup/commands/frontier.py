@@ -1,0 +1,115 @@
+"""``lineup frontier``: the budget (or coverage-weight) frontier of a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, guarded, progress_bar, scale_out_options, scenario_arg, stderr_console
+
+__all__ = ["frontier"]
+
+
+@click.command("frontier")
+@scenario_arg
+@click.option("--budgets", default=None, metavar="START:STOP:COUNT|B1,B2,…",
+              help="Budgets to sweep: an inclusive range (5000:50000:10) or a list (5000,10000,20000).")
+@click.option("--coverage-weights", default=None, metavar="START:STOP:COUNT|W1,W2,…",
+              help="Coverage weights to sweep instead (objective.coverage, engagements per covered niche).")
+@click.option("--simulate", "do_simulate", is_flag=True, help="Also simulate every point (same seed for all).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo replications per point (default: simulation.replications).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@scale_out_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write frontier.csv, frontier.json and the figure (PNG, SVG) into (atomically).")
+@guarded
+def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, replications, seed, workers: int,
+             scheduler, dask_local, fmt: str, output: Path | None) -> int:
+    """Re-solve SCENARIO over a range of budgets (or coverage weights); show the frontier."""
+    from ..errors import UsageError
+    from ..io.scenario import load_scenario
+    from ..io.writers import to_json, write_files
+    from ..workflows.frontier import frontier as run_frontier
+
+    if (budgets is None) == (coverage_weights is None):
+        raise UsageError("give exactly one of --budgets START:STOP:COUNT and --coverage-weights START:STOP:COUNT")
+    sc = load_scenario(scenario)
+    with progress_bar(stderr_console(), "Frontier") as tick:
+        result = run_frontier(sc, budgets=budgets, coverage_weights=coverage_weights, simulate=do_simulate,
+                              replications=replications, seed=seed, workers=workers, scheduler=scheduler,
+                              dask_local=dask_local, progress=tick)
+    data = result.to_dict()
+    if output is not None:
+        paths = write_files(output, _files(result, data, to_json))
+        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+    if fmt == "json":
+        click.echo(to_json(data), nl=False)
+    else:
+        from rich.console import Console
+
+        Console().print(_table(result))
+    return EXIT_OK
+
+
+def _files(result, data: dict, to_json) -> dict:
+    files = {"frontier.csv": result.to_frame().to_csv(index=False), "frontier.json": to_json(data)}
+    return {**files, **_figure_files(result)}
+
+
+def _figure_files(result) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = result.plot()
+    try:
+        from ..io.figures import save_figure
+    except ImportError:
+        save_figure = None
+    try:
+        if save_figure is not None:
+            return {f"frontier{Path(k).suffix}": v for k, v in save_figure(fig, "frontier").items()}
+        return {f"frontier.{ext}": _render(fig, ext) for ext in ("png", "svg")}
+    finally:
+        plt.close(fig)
+
+
+def _render(fig, ext: str) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=ext, dpi=150, metadata={"Date": None} if ext == "svg" else None)
+    return buf.getvalue()
+
+
+def _fmt(x, pattern: str = "{:,.0f}") -> str:
+    import math
+
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else pattern.format(x)
+
+
+def _per_thousand(value: float) -> str:
+    per_k = value * 1000
+    return _fmt(per_k, "{:,.1f}" if abs(per_k) < 100 else "{:,.0f}")
+
+
+def _table(result):
+    from rich.table import Table
+
+    cur = result.scenario.currency
+    first = "budget" if result.kind == "budget" else "weight"
+    table = Table(title=f"{result.scenario.name}: {result.kind} frontier ({cur})", title_justify="left",
+                  caption=f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point",
+                  caption_justify="left")
+    for name in (first, "status", "spend", "n", "engagement", "coverage", "objective", "+1k"):
+        table.add_column(name, justify="left" if name == "status" else "right", no_wrap=True)
+    value_fmt = "{:,.2f}" if result.kind == "coverage" else "{:,.0f}"
+    for k, value in enumerate(result.values):
+        table.add_row(_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]),
+                      _fmt(result.influencers[k]), _fmt(result.engagement[k]), _fmt(result.coverage_value[k]),
+                      _fmt(result.objective[k]), _per_thousand(result.marginal_value[k]))
+    return table

@@ -1,0 +1,199 @@
+"""Where independent tasks run: in this process, on a local process pool, or on Dask.
+
+:func:`make_executor` is a context manager that yields an executor with one
+method, ``map_ordered(fn, items, progress=None) -> list``: ``fn`` applied to
+every item, results in item order whatever order they finish in, and
+``progress(done, total)`` called as tasks finish.  Monte Carlo replications
+(:mod:`.montecarlo`) and sweep points (:mod:`lineup.workflows.frontier`) use
+it, so a run's numbers never depend on where it ran: each task's result
+depends only on its item (e.g. a child seed).
+
+Which executor:
+
+- ``workers == 1`` and no Dask: :class:`SerialExecutor` (this process).
+- ``workers > 1``: :class:`PoolExecutor`, a
+  :class:`concurrent.futures.ProcessPoolExecutor`.
+- ``scheduler="tcp://host:8786"`` (or the environment variable
+  ``LINEUP_DASK_SCHEDULER`` when ``scheduler`` is ``None``): a
+  :class:`DaskExecutor` on that existing ``dask.distributed`` cluster.
+- ``dask_local=N``: a :class:`DaskExecutor` on a new ``LocalCluster`` of ``N``
+  single-threaded worker processes, closed on exit.
+
+``fn`` and the items must pickle (module-level functions, or
+:func:`functools.partial` of them); tasks should return small per-run
+summaries (arrays), never graphs, to keep memory bounded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any
+
+from lineup.errors import UsageError
+
+__all__ = ["make_executor", "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress"]
+
+SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
+CONNECT_TIMEOUT = "3s"
+
+Progress = Callable[[int, int], None]
+
+
+class SerialExecutor:
+    """Runs every task in this process, in order.
+
+    Examples
+    --------
+    >>> SerialExecutor().map_ordered(abs, [-2, 3, -1])
+    [2, 3, 1]
+    """
+
+    workers = 1
+    kind = "serial"
+
+    def map_ordered(self, fn: Callable, items: Iterable, progress: Progress | None = None) -> list:
+        items = list(items)
+        out = []
+        for done, item in enumerate(items, start=1):
+            out.append(fn(item))
+            if progress is not None:
+                progress(done, len(items))
+        return out
+
+
+class PoolExecutor:
+    """Runs tasks on a local :class:`~concurrent.futures.ProcessPoolExecutor` of ``workers`` processes."""
+
+    kind = "pool"
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int):
+        self.pool, self.workers = pool, workers
+
+    def map_ordered(self, fn: Callable, items: Iterable, progress: Progress | None = None) -> list:
+        futures = {self.pool.submit(fn, item): k for k, item in enumerate(items)}
+        results: list[Any] = [None] * len(futures)
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(futures))
+        return results
+
+
+class DaskExecutor:
+    """Runs tasks on a ``dask.distributed`` cluster through ``client``."""
+
+    kind = "dask"
+
+    def __init__(self, client):
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        """Total worker threads of the cluster (at least 1)."""
+        info = self.client.scheduler_info().get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
+
+    def map_ordered(self, fn: Callable, items: Iterable, progress: Progress | None = None) -> list:
+        from dask.distributed import as_completed as dask_completed
+
+        items = list(items)
+        if not items:
+            return []
+        with self.client.as_current():
+            futures = self.client.map(fn, items, pure=False)
+            for done, _ in enumerate(dask_completed(futures), start=1):
+                if progress is not None:
+                    progress(done, len(futures))
+            return self.client.gather(futures)
+
+
+def _connect(address: str):
+    from dask.distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"--scheduler {address!r}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} "
+                         f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or use --dask-local N",
+                         ) from None
+
+
+@contextmanager
+def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecutor]:
+    if address is not None:
+        client = _connect(address)
+        try:
+            yield DaskExecutor(client)
+        finally:
+            client.close()
+        return
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as client:
+        yield DaskExecutor(client)
+
+
+def _check(workers: int, dask_local: int | None) -> None:
+    if int(workers) < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if dask_local is not None and int(dask_local) < 1:
+        raise UsageError(f"--dask-local must be at least 1 worker, got {dask_local}")
+
+
+@contextmanager
+def make_executor(workers: int = 1, scheduler: str | None = None,
+                  dask_local: int | None = None) -> Iterator[SerialExecutor | PoolExecutor | DaskExecutor]:
+    """An executor for independent tasks; closes pools and local clusters on exit.
+
+    Parameters
+    ----------
+    workers : int
+        Local processes when Dask is not used (1 = this process).
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``); default the
+        ``LINEUP_DASK_SCHEDULER`` environment variable, if set.  An unreachable
+        address raises :class:`~lineup.errors.UsageError` within a few seconds.
+    dask_local : int, optional
+        Start a Dask ``LocalCluster`` with this many single-threaded worker
+        processes instead (ignores ``scheduler`` and the environment variable).
+
+    Examples
+    --------
+    >>> with make_executor() as ex:
+    ...     ex.kind, ex.map_ordered(str, [3, 1, 2])
+    ('serial', ['3', '1', '2'])
+    """
+    _check(workers, dask_local)
+    if dask_local is None and scheduler is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
+    if dask_local is not None or scheduler is not None:
+        with _dask_client(None if dask_local is not None else scheduler, dask_local) as ex:
+            yield ex
+    elif int(workers) > 1:
+        with ProcessPoolExecutor(max_workers=int(workers)) as pool:
+            yield PoolExecutor(pool, int(workers))
+    else:
+        yield SerialExecutor()
+
+
+def batches(n: int, slots: int, per_slot: int = 4) -> list[range]:
+    """Split ``range(n)`` into contiguous batches, about ``per_slot`` per worker slot.
+
+    Fewer, bigger tasks keep scheduling overhead low; several per slot keep
+    workers busy when tasks take uneven time.
+
+    Examples
+    --------
+    >>> [list(b) for b in batches(5, 1)]
+    [[0, 1], [2, 3], [4]]
+    >>> len(batches(1000, 2)), len(batches(3, 2))
+    (8, 3)
+    """
+    size = max(1, -(-n // max(1, slots * per_slot)))
+    return [range(start, min(n, start + size)) for start in range(0, n, size)]

@@ -1,0 +1,371 @@
+"""``lineup frontier``: re-solve a scenario over a range of budgets or coverage weights.
+
+Each point is the scenario with one field changed (``budget`` or
+``objective.coverage``) and solved from scratch by :func:`lineup.optimize.solve`.
+The solver layer offers no warm-start hook (the MILP is written to an MPS file
+for CBC or loaded into a fresh HiGHS model per solve), so **points are
+independent**: that makes them safe to run in parallel on the executor of
+:func:`lineup.simulation.distributed.make_executor` (a process pool or Dask),
+and a point's result never depends on its neighbours or on the worker count.
+
+The *marginal value of budget* between consecutive budget points is
+``Δobjective / Δbudget``: objective units (expected engagements, plus the
+engagement-equivalent worth of niche coverage) gained per extra unit of
+currency.  With ``simulate=True`` each point's portfolio is simulated with the
+same seed (common random numbers: every point sees the same populations), so
+differences between points are not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from lineup.domain.scenario import Scenario
+from lineup.errors import UsageError
+from lineup.optimize import SolveResult, solve
+from lineup.simulation.campaign import Influencers
+from lineup.simulation.distributed import make_executor
+from lineup.simulation.montecarlo import monte_carlo
+from lineup.simulation.result import SimulationResult
+
+__all__ = ["Frontier", "frontier", "parse_range"]
+
+Progress = Callable[[int, int], None]
+SIM_METRICS = ("reach", "talkers", "wom_share", "cost_per_talker")
+
+
+def _number(text: str, option: str, spec: str) -> float:
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise UsageError(f"{option} {spec!r}: {text.strip()!r} is not a number; "
+                         f"expected START:STOP:COUNT (e.g. 5000:50000:10) or a list (e.g. 5000,10000,20000)") from None
+    if not np.isfinite(value):
+        raise UsageError(f"{option} {spec!r}: {text.strip()!r} is not a finite number")
+    return value
+
+
+def _linspace(parts: list[str], option: str, spec: str) -> np.ndarray:
+    start, stop = (_number(p, option, spec) for p in parts[:2])
+    count = _number(parts[2], option, spec)
+    if count != int(count) or count < 1 or (count == 1 and start != stop):
+        raise UsageError(f"{option} {spec!r}: COUNT must be a whole number ≥ 2 (1 only when START == STOP), "
+                         f"got {parts[2].strip()!r}")
+    if stop < start:
+        raise UsageError(f"{option} {spec!r}: STOP ({stop:g}) is below START ({start:g})")
+    return np.linspace(start, stop, int(count))
+
+
+def parse_range(spec: str, *, option: str = "--budgets") -> np.ndarray:
+    """Values from ``START:STOP:COUNT`` (inclusive linspace) or a comma list, sorted and unique.
+
+    Raises :class:`~lineup.errors.UsageError` naming ``option`` and the bad text.
+
+    Examples
+    --------
+    >>> parse_range("5000:50000:10").tolist()[:3]
+    [5000.0, 10000.0, 15000.0]
+    >>> parse_range("20000, 5000,10000").tolist()
+    [5000.0, 10000.0, 20000.0]
+    >>> parse_range("5000:1000:3")
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: --budgets '5000:1000:3': STOP (1000) is below START (5000)
+    """
+    text = str(spec).strip()
+    parts = text.split(":")
+    if len(parts) == 3:
+        return _linspace(parts, option, text)
+    if len(parts) != 1 or not text:
+        raise UsageError(f"{option} {text!r}: expected START:STOP:COUNT (e.g. 5000:50000:10) "
+                         f"or a comma-separated list (e.g. 5000,10000,20000)")
+    return np.unique([_number(p, option, text) for p in text.split(",") if p.strip()])
+
+
+def _values(budgets, coverage_weights) -> tuple[str, np.ndarray]:
+    if (budgets is None) == (coverage_weights is None):
+        raise UsageError("give either budgets or coverage weights to sweep (exactly one of them)")
+    kind, raw, option = (("budget", budgets, "--budgets") if budgets is not None
+                         else ("coverage", coverage_weights, "--coverage-weights"))
+    values = parse_range(raw, option=option) if isinstance(raw, str) else np.unique(np.asarray(raw, dtype=float))
+    if values.size == 0:
+        raise UsageError(f"{option}: no values to sweep")
+    bad = values[~(values > 0)] if kind == "budget" else values[~(values >= 0)]
+    if bad.size:
+        raise UsageError(f"{option}: {'budgets must be > 0' if kind == 'budget' else 'weights must be ≥ 0'}, "
+                         f"got {bad[0]:g}")
+    return kind, values
+
+
+def point_scenario(scenario: Scenario, kind: str, value: float) -> Scenario:
+    """The scenario of one sweep point: ``budget=value`` or ``objective.coverage=value``.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> point_scenario(tiny_scenario(), "budget", 2500).budget
+    2500.0
+    >>> point_scenario(tiny_scenario(), "coverage", 7).spec.objective.coverage
+    7.0
+    """
+    if kind == "budget":
+        return scenario.with_overrides(budget=float(value))
+    return scenario.with_overrides(objective__coverage=float(value))
+
+
+def _solve_point(scenario: Scenario, kind: str, options: dict, value: float) -> SolveResult:
+    return solve(point_scenario(scenario, kind, value), **options)
+
+
+def _column(results: Sequence[SolveResult], field: str) -> np.ndarray:
+    return np.array([getattr(r.evaluation, field) if r.evaluation is not None else np.nan for r in results],
+                    dtype=float)
+
+
+def marginal_values(values: np.ndarray, objective: np.ndarray) -> np.ndarray:
+    """``Δobjective / Δvalue`` between consecutive points, NaN first (and next to missing points).
+
+    Examples
+    --------
+    >>> marginal_values(np.array([1000., 2000., 4000.]), np.array([10., 30., np.nan])).tolist()
+    [nan, 0.02, nan]
+    """
+    out = np.full(len(values), np.nan)
+    if len(values) > 1:
+        out[1:] = np.diff(objective) / np.diff(values)
+    return out
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, (float, np.floating)):
+        return float(x) if np.isfinite(x) else None
+    return x
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """A sweep of solves: one point per budget (``kind="budget"``) or coverage weight.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The swept scenario (each point overrides one field).
+    kind : {"budget", "coverage"}
+        What was swept.
+    values : numpy.ndarray
+        Budgets (currency) or coverage weights (engagements per covered niche), ascending.
+    results : tuple of SolveResult
+        One solve per point.
+    objective, engagement, coverage_value, spend, influencers : numpy.ndarray
+        Per point (NaN where no portfolio was found).
+    marginal_value : numpy.ndarray
+        For budget sweeps, objective gained per extra unit of currency since the
+        previous point (NaN at the first point and for coverage sweeps).
+    status : tuple of str
+        Solve status per point (``optimal``, ``feasible``, ``infeasible``, ``time_limit``).
+    simulations : tuple of (SimulationResult or None), optional
+        One per point when simulated (``None`` for points without a portfolio).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> f = frontier(tiny_scenario(), budgets=[500, 1000, 2000])
+    >>> f.status, f.spend.tolist()
+    (('optimal', 'optimal', 'optimal'), [460.0, 960.0, 2000.0])
+    >>> round(float(f.marginal_value[1]), 3), f.to_frame().columns[:3].tolist()
+    (6.78, ['budget', 'status', 'spend'])
+    """
+
+    scenario: Scenario
+    kind: str
+    values: np.ndarray
+    results: tuple[SolveResult, ...]
+    objective: np.ndarray
+    engagement: np.ndarray
+    coverage_value: np.ndarray
+    spend: np.ndarray
+    influencers: np.ndarray
+    marginal_value: np.ndarray
+    status: tuple[str, ...]
+    simulations: tuple[SimulationResult | None, ...] | None = None
+
+    @property
+    def budgets(self) -> np.ndarray:
+        """Budget of each point (the scenario's budget at every point of a coverage sweep)."""
+        return self.values if self.kind == "budget" else np.full(len(self.values), float(self.scenario.budget))
+
+    @property
+    def value_name(self) -> str:
+        """Column name of the swept value: ``budget`` or ``coverage_weight``."""
+        return "budget" if self.kind == "budget" else "coverage_weight"
+
+    def _sim_columns(self) -> dict[str, list]:
+        cols: dict[str, list] = {}
+        for name in SIM_METRICS:
+            for part in ("mean", "ci_low", "ci_high"):
+                key = name if part == "mean" else f"{name}_{part}"
+                cols[key] = [getattr(s.totals[name], part) if s is not None and name in s.totals else np.nan
+                             for s in self.simulations]
+        return cols
+
+    def to_frame(self):
+        """One row per point: value, status, spend, influencers, engagement, coverage_value,
+        objective, bound, gap, marginal_value (+ simulated totals with CIs when simulated)."""
+        import pandas as pd
+
+        frame = pd.DataFrame({
+            self.value_name: self.values, "status": list(self.status), "spend": self.spend,
+            "influencers": pd.array(np.where(np.isnan(self.influencers), None, self.influencers), dtype="Int64"),
+            "engagement": self.engagement, "coverage_value": self.coverage_value, "objective": self.objective,
+            "bound": [np.nan if r.bound is None else r.bound for r in self.results],
+            "gap": [np.nan if r.gap is None else r.gap for r in self.results],
+            "marginal_value": self.marginal_value,
+        })
+        if self.simulations is not None:
+            frame = frame.assign(**self._sim_columns())
+        return frame
+
+    def _point_dict(self, k: int) -> dict:
+        r = self.results[k]
+        row = {self.value_name: float(self.values[k]), "status": self.status[k],
+               "spend": _clean(self.spend[k]), "influencers": None if np.isnan(self.influencers[k])
+               else int(self.influencers[k]), "engagement": _clean(self.engagement[k]),
+               "coverage_value": _clean(self.coverage_value[k]), "objective": _clean(self.objective[k]),
+               "bound": _clean(r.bound), "gap": _clean(r.gap), "marginal_value": _clean(self.marginal_value[k]),
+               "ids": r.portfolio.ids if r.portfolio is not None else [], "diagnosis": list(r.diagnosis)}
+        if self.simulations is not None:
+            s = self.simulations[k]
+            row["simulation"] = None if s is None else s.to_dict()["totals"]
+        return row
+
+    def to_dict(self) -> dict:
+        """JSON-ready and deterministic (no timings): the sweep and one entry per point."""
+        sims = self.simulations
+        first = next((s for s in sims if s is not None), None) if sims is not None else None
+        return {
+            "scenario": self.scenario.name, "kind": self.kind, "currency": self.scenario.currency,
+            "budget": float(self.scenario.budget), "simulated": sims is not None,
+            "replications": first.replications if first is not None else None,
+            "seed": first.seed if first is not None else None,
+            "units": {"marginal_value": f"objective per extra 1 {self.scenario.currency} of budget",
+                      "objective": "expected engagements + coverage worth (engagement-equivalents)"},
+            "points": [self._point_dict(k) for k in range(len(self.values))],
+        }
+
+    def plot(self):
+        """The frontier figure (``lineup.io.figures.frontier_figure`` when available); returns the Figure."""
+        try:
+            from lineup.io.figures import frontier_figure
+        except ImportError:
+            return _fallback_figure(self)
+        return frontier_figure(self)
+
+
+def _fallback_figure(f: Frontier):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ok = ~np.isnan(f.objective)
+    ax.plot(f.values[ok], f.objective[ok], marker="o", label="objective")
+    ax.plot(f.values[ok], f.engagement[ok], marker=".", linestyle="--", label="expected engagement")
+    ax.set_xlabel(f"budget ({f.scenario.currency})" if f.kind == "budget" else "coverage weight (engagements/niche)")
+    ax.set_ylabel("expected engagements (equivalents)")
+    ax.set_title(f"{f.scenario.name}: {f.kind} frontier")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):
+    from .simulate import population_of
+
+    sim = scenario.spec.simulation
+    population = population_of(scenario)
+    niches = tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
+    out: list[SimulationResult | None] = []
+    for k, r in enumerate(results):
+        if r.portfolio is None:
+            out.append(None)
+            continue
+        inf = Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
+        tick = None if progress is None else partial(_shift, progress, k)
+        out.append(monte_carlo(inf, sim, population=population, niches=niches, replications=replications,
+                               seed=seed, executor=executor, progress=tick))
+    return tuple(out)
+
+
+def _shift(progress: Progress, point: int, done: int, replications: int) -> None:
+    """Replications done within sweep point ``point`` → replications done over the sweep."""
+    progress(point * replications + done, 0)
+
+
+def frontier(
+    scenario: Scenario,
+    *,
+    budgets: str | Sequence[float] | None = None,
+    coverage_weights: str | Sequence[float] | None = None,
+    simulate: bool = False,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    progress: Progress | None = None,
+) -> Frontier:
+    """Solve ``scenario`` at every budget (or coverage weight) and collect the frontier.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The base scenario; every other field stays as it is.
+    budgets, coverage_weights : str or sequence of float
+        Exactly one: values to sweep, as a list or a :func:`parse_range` string
+        (``"5000:50000:10"``, ``"5000,10000"``).  Sorted ascending, duplicates dropped.
+    simulate : bool
+        Also simulate each point's portfolio (same ``seed`` for every point).
+    replications, seed : int, optional
+        Override ``simulation.replications`` / ``simulation.seed``.
+    workers, scheduler, dask_local
+        Where solves and replications run (see
+        :func:`lineup.simulation.distributed.make_executor`); results do not depend on it.
+    backend, time_limit
+        Passed to :func:`lineup.optimize.solve`.
+    progress : callable, optional
+        ``progress(done, total)`` over solves then replications.
+
+    Returns
+    -------
+    Frontier
+        Infeasible points are reported with status ``infeasible``, not raised.
+    """
+    kind, values = _values(budgets, coverage_weights)
+    reps = scenario.spec.simulation.replications if replications is None else int(replications)
+    total = len(values) * (1 + (reps if simulate else 0))
+    report = None if progress is None else (lambda done, _t: progress(min(done, total), total))
+    options = {"backend": backend, "time_limit": time_limit}
+    with make_executor(workers, scheduler, dask_local) as ex:
+        results = tuple(ex.map_ordered(partial(_solve_point, scenario, kind, options), values.tolist(), report))
+        sims = None
+        if simulate:
+            tick = None if report is None else (lambda done, _t: report(len(values) + done, total))
+            sims = _simulate_points(scenario, results, ex, reps, seed, tick)
+    return _collect(scenario, kind, values, results, sims)
+
+
+def _collect(scenario, kind, values, results, sims) -> Frontier:
+    objective = _column(results, "objective")
+    marginal = marginal_values(values, objective) if kind == "budget" else np.full(len(values), np.nan)
+    return Frontier(
+        scenario=scenario, kind=kind, values=values, results=results, objective=objective,
+        engagement=_column(results, "engagement"), coverage_value=_column(results, "coverage_value"),
+        spend=_column(results, "spend"),
+        influencers=np.array([np.nan if r.portfolio is None else len(r.portfolio.rows) for r in results]),
+        marginal_value=marginal, status=tuple(r.status.value for r in results), simulations=sims,
+    )

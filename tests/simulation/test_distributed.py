@@ -1,0 +1,112 @@
+"""The executor abstraction: order, equality across serial / pool / Dask, errors, Monte Carlo routing."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from lineup.domain.campaign import SimulationSpec
+from lineup.domain.portfolio import Portfolio
+from lineup.domain.roster import Roster
+from lineup.domain.tiers import Tiers
+from lineup.errors import UsageError
+from lineup.simulation.campaign import Influencers
+from lineup.simulation.distributed import SCHEDULER_ENV, batches, make_executor
+from lineup.simulation.montecarlo import monte_carlo
+
+SPEC = SimulationSpec(days=8, population={"size": 1_500}, word_of_mouth={"p": 0.05})
+
+
+def _slow_square(x: int) -> int:
+    time.sleep(0.02 * (5 - x) if x < 5 else 0)  # early items finish last
+    return x * x
+
+
+@pytest.fixture(scope="module")
+def inf() -> Influencers:
+    r = Roster.from_columns(ids=["a", "b"], followers=[2e3, 3e4], engagement_rate=[0.06, 0.03],
+                            fee=[100, 900], niches=[["x"], ["y"]])
+    return Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), SPEC.talk_prob)
+
+
+@pytest.fixture(scope="module")
+def dask_address():
+    """A 2-worker LocalCluster shared by the module's Dask tests."""
+    distributed = pytest.importorskip("dask.distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as cluster:
+        yield cluster.scheduler_address
+
+
+def _mc(inf, **kw):
+    return monte_carlo(inf, SPEC, niches=["x", "y"], replications=7, seed=11, **kw)
+
+
+def test_batches_cover_every_index_once_in_order():
+    for n, slots in [(1, 1), (7, 2), (1000, 2), (9, 9), (3, 8)]:
+        chunks = batches(n, slots)
+        assert [i for b in chunks for i in b] == list(range(n))
+        assert len(chunks) <= max(1, slots * 4)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_ordered_keeps_item_order_and_reports_progress(workers):
+    calls = []
+    with make_executor(workers) as ex:
+        out = ex.map_ordered(_slow_square, range(6), progress=lambda d, t: calls.append((d, t)))
+    assert out == [0, 1, 4, 9, 16, 25]
+    assert calls == [(k, 6) for k in range(1, 7)]
+    assert ex.kind == ("serial" if workers == 1 else "pool")
+
+
+def test_dask_map_ordered_and_identical_monte_carlo(inf, dask_address):
+    with make_executor(scheduler=dask_address) as ex:
+        assert ex.kind == "dask" and ex.workers == 2
+        assert ex.map_ordered(_slow_square, range(6)) == [0, 1, 4, 9, 16, 25]
+    serial, pool, dask = _mc(inf), _mc(inf, workers=2), _mc(inf, scheduler=dask_address)
+    assert serial.to_dict() == pool.to_dict() == dask.to_dict()
+    for name in serial.samples:
+        np.testing.assert_array_equal(serial.samples[name], dask.samples[name])
+
+
+def test_environment_variable_selects_the_scheduler(inf, dask_address, monkeypatch):
+    monkeypatch.setenv(SCHEDULER_ENV, dask_address)
+    with make_executor() as ex:
+        assert ex.kind == "dask"
+    calls = []
+    res = _mc(inf, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (7, 7) and all(t == 7 for _, t in calls)
+    monkeypatch.delenv(SCHEDULER_ENV)
+    assert res.to_dict() == _mc(inf).to_dict()
+
+
+def test_bad_scheduler_address_is_a_usage_error():
+    t0 = time.perf_counter()
+    with pytest.raises(UsageError, match="tcp://127.0.0.1:9.*cannot reach a Dask scheduler"):
+        with make_executor(scheduler="tcp://127.0.0.1:9"):
+            pass
+    assert time.perf_counter() - t0 < 30
+
+
+def test_bad_worker_counts_are_usage_errors():
+    with pytest.raises(UsageError, match="--workers"):
+        with make_executor(workers=0):
+            pass
+    with pytest.raises(UsageError, match="--dask-local"):
+        with make_executor(dask_local=0):
+            pass
+
+
+def test_monte_carlo_on_a_shared_executor(inf):
+    with make_executor(2) as ex:
+        shared = _mc(inf, executor=ex)
+    assert shared.to_dict() == _mc(inf).to_dict()
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_from_make_executor(inf):
+    assert _mc(inf, dask_local=2).to_dict() == _mc(inf).to_dict()
