@@ -165,11 +165,22 @@ def test_common_random_numbers_identical_strategies_differ_by_exactly_zero(tmp_p
 
 
 def test_paired_difference_is_the_mean_of_per_replication_differences(scenario):
+    # one common scale (set by erin, 1.1M followers) leaves micro creators few simulated
+    # followers in 2,000 people: simulate 20,000 so that both strategies make talkers
+    scenario = scenario.with_overrides(simulation__population__size=20_000, simulation__replications=6)
     cmp = compare(scenario, names=["micro", "macro"])
     d = cmp.samples("macro")["talkers"] - cmp.samples("micro")["talkers"]
     band = cmp.differences("macro")["talkers"]
     assert band.mean == pytest.approx(d.mean())
     assert band.ci_low < band.mean < band.ci_high
+
+
+def test_strategies_share_one_audience_scale(scenario):
+    cmp = compare(scenario, names=["micro", "macro"])
+    scales = {name: cmp.simulations[name].scale for name in cmp.strategies}
+    assert len(set(scales.values())) == 1, scales
+    real = scenario.roster.followers * scenario.roster.authenticity
+    assert scales["macro"] >= real[scenario.roster.index_of("erin")] / (0.5 * 2000)
 
 
 def test_frame_columns_and_values(scenario):

@@ -61,8 +61,12 @@ def run_replication(
     *,
     population: Population | None = None,
     niches: Sequence[str] = (),
+    scale: float | None = None,
 ) -> dict:
     """One replication from its child seed: ``{"series", "totals", "scale", "size"}``.
+
+    ``scale`` fixes the real people per simulated person (default: set by this
+    portfolio's audiences, see :func:`~lineup.simulation.audiences.draw_audiences`).
 
     Examples
     --------
@@ -80,7 +84,8 @@ def run_replication(
     pop_seed, audience_seed, run_seed = child.spawn(3)
     pop = _population(pop_seed, population, niches, spec)
     audiences = draw_audiences(pop, influencers.real_followers, influencers.niches,
-                               niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, seed=audience_seed)
+                               niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=scale,
+                               seed=audience_seed)
     series = simulate_campaign(pop, audiences, influencers, spec, seed=run_seed)
     return {"series": series, "totals": _totals(series), "scale": audiences.scale, "size": pop.size,
             "niches": pop.niche_names}
@@ -89,7 +94,7 @@ def run_replication(
 def _work_batch(context: dict, children: list[np.random.SeedSequence]) -> list[dict]:
     """The replications of one task; returns per-run summaries only, never populations."""
     return [run_replication(child, context["influencers"], context["spec"], population=context["population"],
-                            niches=context["niches"]) for child in children]
+                            niches=context["niches"], scale=context["scale"]) for child in children]
 
 
 def _progress_in_runs(progress: Progress | None, chunks: list, total: int) -> Progress | None:
@@ -144,6 +149,7 @@ def monte_carlo(
     scheduler: str | None = None,
     dask_local: int | None = None,
     executor=None,
+    scale: float | None = None,
 ) -> SimulationResult:
     """Run ``replications`` seeded replications and summarise them with 95 % CIs.
 
@@ -175,6 +181,10 @@ def monte_carlo(
         :func:`lineup.simulation.distributed.make_executor` (e.g. shared by
         the points of a sweep); overrides ``workers``, ``scheduler`` and
         ``dask_local``.
+    scale : float, optional
+        Real people per simulated person for every replication.  Default: from
+        this portfolio's audiences.  Comparisons pass one common scale so that all
+        strategies are simulated in the same real population.
 
     Examples
     --------
@@ -193,7 +203,8 @@ def monte_carlo(
     seed = spec.seed if seed is None else seed
     if replications < 1 or workers < 1:
         raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
-    context = {"influencers": influencers, "spec": spec, "population": population, "niches": tuple(niches)}
+    context = {"influencers": influencers, "spec": spec, "population": population, "niches": tuple(niches),
+               "scale": scale}
     children = spawn(seed, replications)
     if executor is not None:
         runs = _run_all(children, context, executor, progress)

@@ -438,11 +438,34 @@ def _simulate_all(scenario: Scenario, portfolios: dict[str, Portfolio], *, repli
     from lineup.workflows.simulate import population_of
 
     spec, population, niches = scenario.spec.simulation, population_of(scenario), _niche_names(scenario)
+    influencers = {name: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for name, p in portfolios.items()}
+    scale = common_scale(influencers.values(), population.size if population is not None
+                         else spec.population_or_default.size, spec.audience_cap)
     with make_executor(workers, scheduler, dask_local) as executor:
-        return {name: monte_carlo(Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob), spec,
-                                  population=population, niches=niches, replications=replications, seed=seed,
-                                  executor=executor, progress=_counting(progress, k, len(portfolios)))
-                for k, (name, p) in enumerate(portfolios.items())}
+        return {name: monte_carlo(inf, spec, population=population, niches=niches, replications=replications,
+                                  seed=seed, executor=executor, scale=scale,
+                                  progress=_counting(progress, k, len(portfolios)))
+                for k, (name, inf) in enumerate(influencers.items())}
+
+
+def common_scale(influencers, population_size: int, audience_cap: float) -> float:
+    """One audience scale for every strategy: the largest any of them needs.
+
+    Each strategy alone would get ``k = Σ real followers / (audience_cap × N)``;
+    with different ``k`` the same simulated people would stand for different real
+    populations and word of mouth would not compare.  The largest ``k`` fits every
+    portfolio's audiences into the population.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> common_scale([NS(real_followers=np.array([4e3])), NS(real_followers=np.array([2e5, 1e5]))], 1_000, 0.5)
+    600.0
+    """
+    from lineup.simulation.audiences import audience_scale
+
+    return max((audience_scale(inf.real_followers, population_size, audience_cap) for inf in influencers),
+               default=1.0)
 
 
 def _counting(progress: Progress | None, k: int, n: int) -> Progress | None:
@@ -505,11 +528,31 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     sims = _simulate_all(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
                          workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
     first = sims[ok[0]]
+    notes = [note for b in built.values() for note in b.notes]
+    notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale)
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
-        seed=first.seed, built=built, notes=tuple(note for b in built.values() for note in b.notes),
+        seed=first.seed, built=built, notes=tuple(notes),
     )
+
+
+#: Simulated followers below which an influencer's audience is too coarse to trust.
+MIN_SIMULATED_FOLLOWERS = 20
+
+
+def _resolution_notes(portfolios: dict[str, Portfolio], scale: float) -> list[str]:
+    """A note per strategy whose smallest audience is only a handful of simulated people."""
+    notes = []
+    for name, p in portfolios.items():
+        r = p.roster
+        sizes = np.round(r.followers[p.rows] * r.authenticity[p.rows] / scale)
+        few = int((sizes < MIN_SIMULATED_FOLLOWERS).sum())
+        if few:
+            notes.append(f"strategy {name!r}: {few} of {len(p)} influencers have fewer than "
+                         f"{MIN_SIMULATED_FOLLOWERS} simulated followers (one simulated person = {scale:,.0f} real "
+                         f"people, common to all strategies); raise simulation.population.size for finer results")
+    return notes
 
 
 # --------------------------------------------------------------------------- files
