@@ -282,20 +282,25 @@ def _fallback_figure(f: Frontier):
 
 
 def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):
+    """Simulate every point's portfolio on the same populations and one audience scale."""
+    from .compare import common_scale
     from .simulate import population_of
 
     sim = scenario.spec.simulation
     population = population_of(scenario)
     niches = tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
+    influencers = {k: Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
+                   for k, r in enumerate(results) if r.portfolio is not None}
+    size = population.size if population is not None else sim.population_or_default.size
+    scale = common_scale(influencers.values(), size, sim.audience_cap)
     out: list[SimulationResult | None] = []
-    for k, r in enumerate(results):
-        if r.portfolio is None:
+    for k in range(len(results)):
+        if k not in influencers:
             out.append(None)
             continue
-        inf = Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
         tick = None if progress is None else partial(_shift, progress, k)
-        out.append(monte_carlo(inf, sim, population=population, niches=niches, replications=replications,
-                               seed=seed, executor=executor, progress=tick))
+        out.append(monte_carlo(influencers[k], sim, population=population, niches=niches, replications=replications,
+                               seed=seed, executor=executor, progress=tick, scale=scale))
     return tuple(out)
 
 
