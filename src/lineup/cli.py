@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
-                               scale_out_options, scenario_arg, stderr_console)
+                               finite_float, scale_out_options, scenario_arg, stderr_console)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lineup")
@@ -24,14 +24,14 @@ def app() -> None:
 @scenario_arg
 @click.option("--solver", "backend", type=click.Choice(["cbc", "highs", "greedy"]), default=None,
               help="Solver backend (default: the scenario's, else cbc).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--time-limit", type=finite_float(min=0, min_open=True), default=None,
               help="Solver time limit in seconds.")
-@click.option("--gap", type=click.FloatRange(0, 1), default=None, help="Relative optimality gap to stop at.")
+@click.option("--gap", type=finite_float(0, 1), default=None, help="Relative optimality gap to stop at.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               help="What to print on stdout.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write portfolio.csv and portfolio.json into (atomically).")
-@click.option("--what-if", "what_if", type=click.FloatRange(min=0), default=None,
+@click.option("--what-if", "what_if", type=finite_float(min=0), default=None,
               help="Also re-solve with this many per cent more budget and report what it buys "
                    "(default 10 for rosters up to 5,000 influencers; 0 turns it off).")
 @guarded
@@ -81,10 +81,15 @@ def _what_if(sc, result, percent, backend, time_limit):
 
 
 def _solve_exit_code(result) -> int:
+    """Exit code of a solve, with a one-line reason on stderr when it is not 0."""
     status = result.status.value
     if status == "infeasible":
+        reason = result.diagnosis[0] if result.diagnosis else "no portfolio satisfies every rule"
+        click.echo(f"error: infeasible: {reason}", err=True)
         return EXIT_INFEASIBLE
     if result.portfolio is None:
+        click.echo(f"error: the solver ({result.backend}) stopped at its time limit before finding any portfolio; "
+                   "raise --time-limit or try --solver greedy", err=True)
         return EXIT_SOLVER
     return EXIT_OK
 
@@ -170,7 +175,12 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
         mix = {k.strip(): float(v) for k, v in (item.split("=") for item in platforms.split(","))}
     except ValueError:
         raise UsageError(f"--platforms {platforms!r}: expected name=probability pairs, e.g. instagram=0.7,tiktok=0.3")
-    df = generate(size, niches=[n.strip() for n in niches.split(",") if n.strip()], platforms=mix, seed=seed)
+    if not all(v >= 0 and v < float("inf") for v in mix.values()) or sum(mix.values()) <= 0:
+        raise UsageError(f"--platforms {platforms!r}: probabilities must be finite, non-negative and not all zero")
+    names = [n.strip() for n in niches.split(",") if n.strip()]
+    if not names or any(ch in n for n in names for ch in ";|:"):
+        raise UsageError(f"--niches {niches!r}: expected comma-separated niche names without ';', '|' or ':'")
+    df = generate(size, niches=names, platforms=mix, seed=seed)
     write_roster_csv(df, output)
     click.echo(f"wrote {len(df):,} influencers to {output}", err=True)
     return EXIT_OK

@@ -38,3 +38,32 @@ def test_output_path_that_is_a_file(tmp_path):
 
 def test_json_is_strict():
     assert to_json({"v": float("inf")}) == '{\n  "v": null\n}\n'
+
+
+def test_second_file_failing_rolls_back_the_first(tmp_path, monkeypatch):
+    write_files(tmp_path, {"a.txt": "old a"})
+    real_replace, calls = os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if str(dst).endswith("b.txt") and len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(UsageError):
+        write_files(tmp_path, {"a.txt": "new a", "b.txt": "new b"})
+    assert (tmp_path / "a.txt").read_text() == "old a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_symlink_is_written_through_and_special_files_refused(tmp_path):
+    (tmp_path / "real.csv").write_text("old")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    write_files(tmp_path, {"link.csv": "new"})
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "real.csv").read_text() == "new"
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(UsageError, match="a directory"):
+        write_files(tmp_path, {"sub": "x"})
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_files("/dev", {"null": "x"})

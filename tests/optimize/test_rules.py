@@ -79,6 +79,10 @@ def _tiny_constraints(rng, roster, hard):
             a, b = sorted(rng.uniform(0, 1, 2).round(2))
             c["platforms"][p] = {"min_share": float(a) if hard and rng.random() < 0.5 else None,
                                  "max_share": float(b) if rng.random() < 0.5 else None}
+    total = sum(v["min_share"] or 0.0 for v in c["platforms"].values())
+    if total > 1:  # the schema refuses minimum shares adding up to more than 100 %
+        for v in c["platforms"].values():
+            v["min_share"] = None if v["min_share"] is None else float(np.floor(v["min_share"] / total * 100) / 100)
     if rng.random() < 0.3:
         c["max_budget_share"] = float(rng.uniform(0.2, 1.0))
     if rng.random() < 0.3:

@@ -8,12 +8,27 @@ from pathlib import Path
 
 import click
 
-__all__ = ["EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "scenario_arg",
+__all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "scenario_arg",
            "guarded", "stderr_console", "progress_bar", "maybe_status", "scale_out_options"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
 
 scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
+
+
+class _FiniteFloat(click.FloatRange):
+    """A float range that also refuses nan and inf (click's FloatRange lets nan through)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+def finite_float(min: float | None = None, max: float | None = None, min_open: bool = False) -> click.FloatRange:
+    """A click type for finite floats within ``[min, max]`` (``min_open`` excludes ``min``)."""
+    return _FiniteFloat(min=min, max=max, min_open=min_open)
 
 
 def _debug_option(fn):

@@ -23,7 +23,7 @@ __all__ = ["SimulationSpec", "PopulationSpec", "NetworkSpec", "WordOfMouthSpec",
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PopulationSpec(_Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -43,7 +43,7 @@ BoundName = Literal["nano", "micro", "mid", "macro"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RosterSource(_Model):
@@ -136,6 +136,11 @@ class Constraints(_Model):
     @field_validator("platforms", mode="after")
     @classmethod
     def _platform_names(cls, v: dict[str, ShareBounds]) -> dict[str, ShareBounds]:
+        total = sum(b.min_share or 0.0 for b in v.values())
+        if total > 1 + 1e-9:
+            shares = ", ".join(f"{k} {b.min_share:.0%}" for k, b in v.items() if b.min_share)
+            raise ValueError(f"the min_share values add up to {total:.0%} of spend ({shares}); "
+                             "only an empty portfolio could meet them all")
         return {normalise_label(k): b for k, b in v.items()}
 
     @field_validator("countries", mode="after")
@@ -177,7 +182,7 @@ class SolverSpec(_Model):
 class Priors(_Model):
     """Priors for blank roster values (see docs/model.md)."""
 
-    fee_per_1k: dict[str, float] = Field(
+    fee_per_1k: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,
         description="Price per 1,000 followers per post, by platform ('default' for others), in currency.",
     )

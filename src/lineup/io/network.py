@@ -164,7 +164,7 @@ def read_communities(path: str | Path, labels: np.ndarray) -> tuple[np.ndarray, 
     Returns
     -------
     niche : numpy.ndarray
-        ``int16`` niche index per node (``-1``: unlabelled), for ``labels``
+        ``int32`` niche index per node (``-1``: unlabelled), for ``labels``
         followed by ``extra``.
     extra : numpy.ndarray
         Labelled nodes that are not in ``labels`` (added as people without ties).
@@ -195,13 +195,13 @@ def _sorted_names(names: list[str]) -> list[str]:
 def _niche_codes(labels: np.ndarray, nodes: np.ndarray, tags: list[str]):
     names = _sorted_names(sorted(set(tags)))
     code_of = {name: k for k, name in enumerate(names)}
-    codes = np.array([code_of[t] for t in tags], dtype=np.int16)
+    codes = np.array([code_of[t] for t in tags], dtype=np.int32)
     nodes, first = np.unique(nodes, return_index=True)     # first label of a repeated node
     codes = codes[first]
     lookup = {x: i for i, x in enumerate(labels.tolist())}
     where = np.array([lookup.get(x, -1) for x in nodes.tolist()], dtype=np.int64)
     extra = nodes[where < 0]
-    niche = np.full(len(labels) + len(extra), -1, dtype=np.int16)
+    niche = np.full(len(labels) + len(extra), -1, dtype=np.int32)
     niche[where[where >= 0]] = codes[where >= 0]
     niche[len(labels):] = codes[where < 0]
     return niche, extra, tuple(names)
@@ -223,7 +223,7 @@ def load_network(path: str | Path, communities: str | Path | None = None, *, dir
     """
     graph = read_edge_list(path, directed=directed, header=header)
     if communities is None:
-        return Population(graph, np.full(graph.n, -1, dtype=np.int16), ())
+        return Population(graph, np.full(graph.n, -1, dtype=np.int32), ())
     niche, extra, names = read_communities(communities, graph.labels)
     if len(extra):
         graph = _with_isolated(graph, extra)

@@ -52,7 +52,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "fee": int(frame["fee_estimated"].sum()) if selected else 0,
         },
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings),
+        "warnings": list(sc.warnings) + _empty_warning(result),
         "solver": {
             "backend": result.backend,
             "method": result.method,
@@ -63,6 +63,13 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         },
         "lineup_version": __version__,
     }
+
+
+def _empty_warning(result) -> list[str]:
+    if result.portfolio is not None and len(result.portfolio) == 0:
+        return ["the best portfolio is empty: under these rules and objective weights no influencer adds value "
+                "(check objective.engagement / objective.coverage and the rules)"]
+    return []
 
 
 def _tier_counts(result) -> dict[str, int]:

@@ -77,7 +77,9 @@ def read_spec(path: str | Path) -> tuple[ScenarioSpec, dict[Loc, int]]:
     text = _read_text(path)
     data, lines = _parse_yaml(path, text)
     try:
-        return ScenarioSpec.model_validate(data), lines
+        # strict: YAML gives real numbers and strings, so `budget: "5000"` or `budget: true`
+        # are mistakes, not values to coerce (the Python API stays lax for numpy scalars)
+        return ScenarioSpec.model_validate(data, strict=True), lines
     except ValidationError as exc:
         errors = sorted(exc.errors(), key=lambda e: _line_of(lines, _clean_loc(e["loc"])) or 0)
         _raise(path, [_problem(path, lines, err) for err in errors])
@@ -110,6 +112,8 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise ScenarioError(f"{path}: the YAML is nested too deeply to be a scenario") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
@@ -120,14 +124,18 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
         raise ScenarioError(f"{path}: expected a mapping of scenario fields (name, budget, roster, ...), got {got}")
     lines: dict[Loc, int] = {}
     duplicates: list[str] = []
-    _walk(node, (), lines, duplicates, path)
+    _walk(node, (), lines, duplicates, path, set())
     if duplicates:
         _raise(path, duplicates)
     return data, lines
 
 
-def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Path) -> None:
+def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Path, seen_nodes: set) -> None:
+    """Record the line of every field path; each node is visited once (YAML aliases share nodes)."""
     lines[loc] = node.start_mark.line + 1
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:
@@ -135,11 +143,11 @@ def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Pa
             if key in seen:
                 duplicates.append(str(Problem(_where(path, key_node.start_mark.line + 1, loc + (key,)), "duplicate key")))
             seen.add(key)
-            _walk(value_node, loc + (key,), lines, duplicates, path)
+            _walk(value_node, loc + (key,), lines, duplicates, path, seen_nodes)
             lines[loc + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for k, item in enumerate(node.value):
-            _walk(item, loc + (k,), lines, duplicates, path)
+            _walk(item, loc + (k,), lines, duplicates, path, seen_nodes)
 
 
 # --------------------------------------------------------------------------- problems

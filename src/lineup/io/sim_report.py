@@ -20,6 +20,10 @@ _SUMMARY = [
 ]
 
 
+#: Niche penetration rows shown in the terminal (all of them are in the JSON and CSV outputs).
+_MAX_NICHE_ROWS = 12
+
+
 def simulation_files(result) -> dict[str, str]:
     """``{file name: content}`` for ``--output``: JSON, per-day CSV and totals CSV."""
     return {
@@ -49,10 +53,13 @@ def render_simulation(result, console) -> None:
         if band is None:
             continue
         table.add_row(label, _fmt(fmt, band.mean), f"{_fmt(fmt, band.ci_low)} – {_fmt(fmt, band.ci_high)}")
-    for key, band in result.totals.items():
-        if key.startswith("penetration:"):
-            table.add_row(f"penetration of {key.split(':', 1)[1]}", _fmt("{:.2%}", band.mean),
-                          f"{_fmt('{:.2%}', band.ci_low)} – {_fmt('{:.2%}', band.ci_high)}")
+    niches = [key for key in result.totals if key.startswith("penetration:")]
+    for key in niches[:_MAX_NICHE_ROWS]:
+        band = result.totals[key]
+        table.add_row(f"penetration of {key.split(':', 1)[1]}", _fmt("{:.2%}", band.mean),
+                      f"{_fmt('{:.2%}', band.ci_low)} – {_fmt('{:.2%}', band.ci_high)}")
     console.print(table)
+    if len(niches) > _MAX_NICHE_ROWS:
+        console.print(f"(penetration of {len(niches) - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "
                   f"one stands for {result.scale:,.1f} real people · seed {result.seed}")

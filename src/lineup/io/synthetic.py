@@ -44,13 +44,13 @@ blanks
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..errors import UsageError
 from .._rng import SeedLike, as_generator
 from ..domain.priors import DEFAULT_FEE_PER_1K, FEE_PER_1K, engagement_prior
 from ..domain.tiers import TIER_NAMES
@@ -109,6 +109,8 @@ def generate_roster(
 def _categorical(rng: np.random.Generator, weights: Mapping[str, float], n: int) -> np.ndarray:
     names = np.array(list(weights), dtype=object)
     p = np.array(list(weights.values()), dtype=float)
+    if not len(p) or not np.all(np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
+        raise UsageError(f"weights must be finite, non-negative and not all zero, got {dict(weights)}")
     return names[rng.choice(len(names), size=n, p=p / p.sum())]
 
 
@@ -183,9 +185,8 @@ def generate_overlap(frame: pd.DataFrame, pairs: int, *, seed: SeedLike) -> pd.D
 
 
 def write_roster_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as UTF-8 CSV atomically (temporary file, then rename)."""
+    """Write ``frame`` as UTF-8 CSV atomically (see :func:`lineup.io.writers.write_files`)."""
+    from .writers import write_files
+
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)
-    return path
+    return write_files(path.parent, {path.name: frame.to_csv(index=False)})[0]

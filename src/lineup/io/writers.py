@@ -23,6 +23,12 @@ __all__ = ["write_files", "to_json", "json_default"]
 def write_files(directory: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``{name: content}`` into ``directory`` atomically; returns the paths.
 
+    Every file is staged next to its target first; then the targets are replaced
+    one by one, and if any replacement fails the ones already replaced are
+    restored, so the batch lands whole or not at all.  A target that is a
+    symbolic link is written through (its destination is replaced); a target
+    that exists but is not a regular file (a directory, a device) is refused.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -36,20 +42,55 @@ def write_files(directory: str | Path, files: Mapping[str, str | bytes]) -> list
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--output {directory}: cannot create the directory ({exc.strerror})") from None
+        raise UsageError(f"--output {directory}: cannot create the directory ({exc.strerror or exc})") from None
+    targets = {name: _target(directory / name) for name in files}
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in files.items():
-            staged.append((_stage(directory, name, content), directory / name))
-        for tmp, final in staged:
-            os.replace(tmp, final)
+            staged.append((_stage(targets[name].parent, name, content), targets[name]))
+        _replace_all(staged)
     except OSError as exc:
         raise UsageError(f"--output {directory}: cannot write ({exc.strerror or exc})") from None
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    return [final for _, final in staged]
+    return [directory / name for name in files]
+
+
+def _target(path: Path) -> Path:
+    """Where ``path`` really is (through symlinks); refuses directories and special files."""
+    real = Path(os.path.realpath(path))
+    if real.exists() and not real.is_file():
+        kind = "a directory" if real.is_dir() else "not a regular file"
+        raise UsageError(f"{path}: {kind}; cannot write output there")
+    if not real.parent.is_dir():
+        raise UsageError(f"{path}: the directory {real.parent} does not exist")
+    return real
+
+
+def _replace_all(staged: list[tuple[str, Path]]) -> None:
+    """``os.replace`` every staged file; on failure put the old files back."""
+    backups: list[tuple[Path, str | None]] = []
+    try:
+        for tmp, final in staged:
+            backup = None
+            if final.exists():
+                backup = tempfile.mktemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent)
+                os.link(final, backup)
+            backups.append((final, backup))
+            os.replace(tmp, final)
+    except OSError:
+        for final, backup in reversed(backups):
+            if backup is not None:
+                os.replace(backup, final)
+            elif final.exists():
+                os.unlink(final)
+        raise
+    finally:
+        for _, backup in backups:
+            if backup is not None and os.path.exists(backup):
+                os.unlink(backup)
 
 
 def _stage(directory: Path, name: str, content: str | bytes) -> str:

@@ -6,7 +6,7 @@ minimises ``Σ slack / unit`` where the unit is the budget for rules measured in
 currency and 1 for counts, includes and conflicts.  The groups left with positive
 slack are the ones that cannot hold.  For each, a second solve keeps that group hard
 to find the group that gives way next (then keeps that one too, up to three), so each
-line names a set of groups that cannot all hold, with the numbers.
+line names a set of groups that conflict, with the numbers (not necessarily a minimal set).
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ def _line(sc: Scenario, model: LinearModel, name: str, amount: float, chain: lis
     how = f"the cheapest way to satisfy all other rules {_miss(sc, model, index[name], amount)}"
     if not chain:
         return f"{_named(sc, model, [name])} cannot hold: {how}"
-    verb = "cannot both hold" if len(chain) == 1 else "cannot all hold"
+    # The groups come from successive elastic solves: each must give way once the previous
+    # ones are kept.  They conflict, but need not be a minimal conflicting set (other rules
+    # may be involved, and the chain stops after a few groups), so say no more than that.
+    verb = "conflict with each other and the other rules"
     keeps = "".join(f"; keeping {name if k == 0 else 'that too'}, it {_miss(sc, model, index[p], a)}"
                     for k, (p, a) in enumerate(chain))
     return f"{_named(sc, model, [name, *(p for p, _ in chain)])} {verb}: {how}{keeps}"
@@ -119,7 +122,7 @@ def diagnose(scenario: Scenario, model: LinearModel, backend: str = "highs",
     >>> from lineup.optimize import rules
     >>> sc = tiny_scenario(influencers={"min": 2, "max": 3}, tiers={"macro": {"min": 1}, "mid": {"min": 1}})
     >>> print(diagnose(sc, build(sc, rules.candidates(sc)))[0])  # doctest: +NORMALIZE_WHITESPACE
-    budget (£1,000), constraints.tiers.macro.min (1) and constraints.tiers.mid.min (1) cannot all hold:
+    budget (£1,000), constraints.tiers.macro.min (1) and constraints.tiers.mid.min (1) conflict with each other and the other rules:
     the cheapest way to satisfy all other rules overshoots budget by £600; keeping budget, it falls
     short of constraints.tiers.macro.min by 1; keeping that too, it falls short of
     constraints.tiers.mid.min by 1

@@ -27,6 +27,7 @@ summaries (arrays), never graphs, to keep memory bounded.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -110,9 +111,29 @@ class DaskExecutor:
             return self.client.gather(futures)
 
 
+def _reachable(address: str) -> None:
+    """Refuse an address that is malformed or has nothing listening (before dask.Client,
+    whose failed construction prints a traceback from its finaliser)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise UsageError(f"--scheduler {address!r}: expected an address like tcp://host:8786")
+    try:
+        socket.create_connection((host, port), timeout=3.0).close()
+    except OSError as exc:
+        raise UsageError(f"--scheduler {address!r}: cannot reach a Dask scheduler there ({exc.strerror or exc}); "
+                         "start one with `dask scheduler` or use --dask-local N") from None
+
+
 def _connect(address: str):
     from dask.distributed import Client
 
+    _reachable(address)
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

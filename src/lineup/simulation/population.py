@@ -47,7 +47,7 @@ class Population:
     graph : CSRGraph
         Social ties; ``graph.n`` is the number of people.
     niche : numpy.ndarray
-        ``int16`` index into ``niche_names`` of each person's primary niche,
+        ``int32`` index into ``niche_names`` of each person's primary niche,
         ``-1`` for none.
     niche_names : tuple of str
         Names of the niches (communities).
@@ -104,8 +104,8 @@ def pareto_degrees(size: int, mean: float, exponent: float, rng: np.random.Gener
 
 def _assign_niches(size: int, n_niches: int, general_share: float, rng: np.random.Generator) -> np.ndarray:
     if n_niches == 0:
-        return np.full(size, -1, dtype=np.int16)
-    niche = rng.integers(0, n_niches, size=size).astype(np.int16)
+        return np.full(size, -1, dtype=np.int32)
+    niche = rng.integers(0, n_niches, size=size).astype(np.int32)
     niche[rng.random(size) < general_share] = -1
     return niche
 
