@@ -32,9 +32,13 @@ def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
         return np.random.SeedSequence(int(seed.integers(0, 2**63 - 1)))
     if seed is None or isinstance(seed, (int, np.integer)):
         if seed is not None and int(seed) < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
+            from .errors import UsageError
+
+            raise UsageError(f"seed must be a non-negative integer, got {seed}")
         return np.random.SeedSequence(None if seed is None else int(seed))
-    raise TypeError(f"seed must be None, an int, a SeedSequence or a Generator, got {type(seed).__name__}")
+    from .errors import UsageError
+
+    raise UsageError(f"seed must be None, an int, a SeedSequence or a Generator, got {type(seed).__name__}")
 
 
 def as_generator(seed: SeedLike) -> np.random.Generator:

@@ -58,6 +58,13 @@ class PopulationSpec(_Model):
         "The rest are split evenly across the niches.",
     )
 
+    @model_validator(mode="after")
+    def _degree_fits(self) -> "PopulationSpec":
+        if self.mean_degree >= self.size:
+            raise ValueError(f"mean_degree ({self.mean_degree:g}) must be below size ({self.size}): "
+                             "nobody can have more friends than there are other people")
+        return self
+
 
 class NetworkSpec(_Model):
     """A real social network read from an edge list (and optional communities file)."""

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from .tiers import Tiers
 
-__all__ = ["Roster", "normalise_label", "normalise_id"]
+__all__ = ["Roster", "normalise_label", "normalise_id", "id_key"]
 
 
 def normalise_label(text: str) -> str:
@@ -29,6 +29,15 @@ def normalise_id(text: str) -> str:
     'alice'
     """
     return str(text).strip().lstrip("@").strip()
+
+
+def id_key(text: str) -> str:
+    """Lookup key of an id: :func:`normalise_id`, case-folded (handles are case-insensitive).
+
+    >>> id_key("@Alice") == id_key("alice")
+    True
+    """
+    return normalise_id(text).casefold()
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,9 +88,9 @@ class Roster:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
             raise ValueError("niche_matrix shape does not match ids × niche_names")
-        object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.ids.tolist())})
+        object.__setattr__(self, "_index", {id_key(k): i for i, k in enumerate(self.ids.tolist())})
         if len(self._index) != n:
-            raise ValueError("roster ids must be unique")
+            raise ValueError("roster ids must be unique (ignoring case and a leading '@')")
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -158,8 +167,8 @@ class Roster:
         return tiers.codes_of(self.followers)
 
     def index_of(self, influencer_id: str) -> int | None:
-        """Row of ``influencer_id`` (normalised), or ``None``."""
-        return self._index.get(normalise_id(influencer_id))
+        """Row of ``influencer_id`` (ignoring case and a leading ``@``), or ``None``."""
+        return self._index.get(id_key(influencer_id))
 
     def subset(self, rows: np.ndarray) -> "Roster":
         """A new roster with only ``rows`` (indices or boolean mask), niches kept."""

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .campaign import SimulationSpec
-from .roster import Roster, normalise_id, normalise_label
+from .roster import Roster, id_key, normalise_id, normalise_label
 from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
 
 __all__ = [
@@ -383,7 +383,8 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
         for k, i in enumerate(group):
             if roster.index_of(i) is None:
                 problems.append((("constraints", "conflicts", g, k), f"id {i!r} is not in the roster{did_you_mean(i, ids)}"))
-    for i in sorted(set(c.include) & set(c.exclude)):
+    excluded = {id_key(i) for i in c.exclude}
+    for i in sorted(i for i in c.include if id_key(i) in excluded):
         problems.append((("constraints", "include"), f"id {i!r} is both included and excluded"))
     platforms = set(roster.platform.tolist())
     for p in c.platforms:

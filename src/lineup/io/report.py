@@ -11,7 +11,7 @@ from ..optimize.rules import format_money
 __all__ = ["solve_to_dict", "portfolio_csv", "render_solve"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
-    return None if x is None else round(float(x), digits)
+    return None if x is None else round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def solve_to_dict(result, what_if=None) -> dict[str, Any]:

@@ -364,10 +364,11 @@ def _shown(cell):
 def _id_problems(ids: np.ndarray, table: _Table, where):
     rows = np.flatnonzero(ids == "")
     problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
-    series = pd.Series(ids)
+    keys = np.strings.lower(ids.astype(_S)).astype(object)  # handles are case-insensitive
+    series = pd.Series(keys)
     dup = (series.duplicated(keep="first") & (series != "")).to_numpy()
     if dup.any():
-        first = pd.Series(np.arange(len(ids))).groupby(ids).transform("min").to_numpy()
+        first = pd.Series(np.arange(len(ids))).groupby(keys).transform("min").to_numpy()
         rows = np.flatnonzero(dup)
         problems += [(r, Problem(loc, f"duplicate id {ids[r]!r} (also on {table.unit} {table.lines[first[r]]})"))
                      for r, loc in zip(rows, where(rows, "id"))]

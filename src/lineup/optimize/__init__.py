@@ -136,10 +136,16 @@ def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, meth
     from . import rules
 
     has = mask is not None
+    evaluation = rules.evaluate(scenario, mask) if has else None
+    if evaluation is not None:
+        # report the exact value of the returned portfolio, not the solver's (which carries
+        # its feasibility tolerances); the bound can never be below an achieved value
+        objective = evaluation.objective
+        bound = None if bound is None else max(bound, objective)
     return SolveResult(
         scenario=scenario, status=status,
         portfolio=Portfolio.from_mask(scenario.roster, mask) if has else None,
-        evaluation=rules.evaluate(scenario, mask) if has else None,
+        evaluation=evaluation,
         objective=objective, bound=bound, gap=relative_gap(objective, bound),
         binding=tuple(rules.binding(scenario, mask)) if has else (),
         diagnosis=tuple(diagnosis), removed=dict(cand.removed), backend=backend, method=method,

@@ -61,6 +61,10 @@ def _linspace(parts: list[str], option: str, spec: str) -> np.ndarray:
     return np.linspace(start, stop, int(count))
 
 
+#: Most sweep points in one frontier (each point is a full solve, plus a simulation with --simulate).
+MAX_POINTS = 1_000
+
+
 def parse_range(spec: str, *, option: str = "--budgets") -> np.ndarray:
     """Values from ``START:STOP:COUNT`` (inclusive linspace) or a comma list, sorted and unique.
 
@@ -95,6 +99,8 @@ def _values(budgets, coverage_weights) -> tuple[str, np.ndarray]:
     values = parse_range(raw, option=option) if isinstance(raw, str) else np.unique(np.asarray(raw, dtype=float))
     if values.size == 0:
         raise UsageError(f"{option}: no values to sweep")
+    if values.size > MAX_POINTS:
+        raise UsageError(f"{option}: {values.size:,} points to sweep; at most {MAX_POINTS:,} (each is a full solve)")
     bad = values[~(values > 0)] if kind == "budget" else values[~(values >= 0)]
     if bad.size:
         raise UsageError(f"{option}: {'budgets must be > 0' if kind == 'budget' else 'weights must be ≥ 0'}, "
