@@ -22,7 +22,7 @@ def pop() -> Population:
 
 
 def test_size_and_niche_shares(pop):
-    assert pop.size == 50_000 and pop.niche.dtype == np.int16
+    assert pop.size == 50_000 and pop.niche.dtype == np.int32
     general = np.mean(pop.niche == -1)
     assert abs(general - 0.3) < 0.01
     shares = pop.niche_sizes() / pop.size
