@@ -71,12 +71,12 @@ def _stdout_console():
 
 def _what_if(sc, result, percent, backend, time_limit):
     """The budget what-if (or None): default 10 % for rosters up to 5,000 influencers."""
-    from .workflows.whatif import budget_what_if
-
     if percent is None:
         percent = 10.0 if sc.roster.n <= 5_000 else 0.0
     if percent <= 0:
         return None
+    from .workflows.whatif import budget_what_if
+
     return budget_what_if(sc, result, factor=1 + percent / 100, backend=backend, time_limit=time_limit)
 
 

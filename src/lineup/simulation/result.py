@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["Band", "SimulationResult", "t_interval", "METRIC_DESCRIPTIONS"]
 
@@ -60,6 +59,8 @@ def t_interval(samples: np.ndarray, level: float = 0.95) -> Band:
     >>> np.isnan(t_interval(np.array([[5.0]])).ci_low).tolist()
     [True]
     """
+    from scipy import stats  # imported here: scipy.stats takes ~1 s to import
+
     x = np.asarray(samples, dtype=float)
     finite = np.isfinite(x)
     count = finite.sum(axis=0)

@@ -1,5 +1,6 @@
-"""Workflows: functions that combine the optimiser, the simulator and I/O."""
+"""Workflows: functions that combine the optimiser, the simulator and I/O.
 
-from .simulate import load_portfolio, simulate
-
-__all__ = ["simulate", "load_portfolio"]
+Import the module you need (``lineup.workflows.simulate``, ``.compare``,
+``.frontier``, ``.report``, ``.whatif``) or use the lazily loaded names of
+:mod:`lineup`; this package imports nothing itself so the CLI starts fast.
+"""
