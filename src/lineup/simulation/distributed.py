@@ -160,7 +160,10 @@ def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecuto
     # variable at all turns off glibc's adaptive mmap threshold, so every large numpy
     # array is mmapped and unmapped afresh: measured here, a replication then costs
     # ~40 % more CPU than in a plain process.  lineup's workers keep glibc's default.
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
+    # The workers' statistical profiler (a stack sample every 10 ms) cost another ~30 %
+    # of CPU on this workload (measured with benchmarks/scaling.py); it is switched off.
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                          "distributed.worker.profile.enabled": False}), \
             LocalCluster(n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0",
                          silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as client:
         yield DaskExecutor(client)
