@@ -33,3 +33,11 @@ def test_scenario_solves(path: Path):
     chosen = np.zeros(sc.roster.n, dtype=bool)
     chosen[[sc.roster.index_of(r["id"]) for r in data["selected"]]] = True
     assert violations(sc, chosen) == []
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario_simulates(path: Path):
+    res = CliRunner().invoke(app, ["simulate", str(path), "-r", "2", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["replications"] == 2 and len(data["days"]) == data["parameters"]["days"]
