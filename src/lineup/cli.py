@@ -14,6 +14,7 @@ import click
 from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
                                finite_float, scale_out_options, scenario_arg, stderr_console)
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lineup")
 def app() -> None:
