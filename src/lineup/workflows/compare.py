@@ -439,13 +439,19 @@ def _simulate_all(scenario: Scenario, portfolios: dict[str, Portfolio], *, repli
 
     spec, population, niches = scenario.spec.simulation, population_of(scenario), _niche_names(scenario)
     influencers = {name: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for name, p in portfolios.items()}
-    scale = common_scale(influencers.values(), population.size if population is not None
-                         else spec.population_or_default.size, spec.audience_cap)
+    scale = scenario_scale(scenario, population, influencers.values())
     with make_executor(workers, scheduler, dask_local) as executor:
         return {name: monte_carlo(inf, spec, population=population, niches=niches, replications=replications,
                                   seed=seed, executor=executor, scale=scale,
                                   progress=_counting(progress, k, len(portfolios)))
                 for k, (name, inf) in enumerate(influencers.items())}
+
+
+def scenario_scale(scenario: Scenario, population, influencers) -> float:
+    """:func:`common_scale` for the scenario's population (a loaded network, else the generated size)."""
+    spec = scenario.spec.simulation
+    size = population.size if population is not None else spec.population_or_default.size
+    return common_scale(influencers, size, spec.audience_cap)
 
 
 def common_scale(influencers, population_size: int, audience_cap: float) -> float:

@@ -289,7 +289,7 @@ def _fallback_figure(f: Frontier):
 
 def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):
     """Simulate every point's portfolio on the same populations and one audience scale."""
-    from .compare import common_scale
+    from .compare import scenario_scale
     from .simulate import population_of
 
     sim = scenario.spec.simulation
@@ -297,8 +297,7 @@ def _simulate_points(scenario: Scenario, results, executor, replications, seed, 
     niches = tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
     influencers = {k: Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
                    for k, r in enumerate(results) if r.portfolio is not None}
-    size = population.size if population is not None else sim.population_or_default.size
-    scale = common_scale(influencers.values(), size, sim.audience_cap)
+    scale = scenario_scale(scenario, population, influencers.values())
     out: list[SimulationResult | None] = []
     for k in range(len(results)):
         if k not in influencers:
