@@ -6,15 +6,14 @@ generated populations of ``--people`` simulated people, run three ways:
 
 - serial: ``workers=1`` (this process);
 - pool: ``workers=2`` (``concurrent.futures.ProcessPoolExecutor``);
-- dask: a ``dask.distributed.LocalCluster`` of 2 single-threaded worker
-  processes, started (and lineup imported on its workers) before the clock
-  starts — that start-up time is printed separately — and passed as
+- dask: the ``dask.distributed.LocalCluster`` of ``--dask-local 2``
+  (:func:`lineup.simulation.distributed.local_cluster`: 2 single-threaded
+  worker processes), started (and lineup imported on its workers) before the
+  clock starts — that start-up time is printed separately — and passed as
   ``scheduler=ADDRESS``.
 
 Each way runs :func:`lineup.workflows.compare.compare` end to end (two solves,
-then the simulations; the solves are serial in every mode) when helper E's
-compare is available, else the same two strategies' portfolios simulated with
-:func:`lineup.simulation.montecarlo.monte_carlo`.  Speed-up = serial time /
+then the simulations; the solves are serial in every mode).  Speed-up = serial time /
 time; parallel efficiency = speed-up / 2.  The CPU seconds of all processes
 are printed too: on a shared machine the wall-clock efficiency mixes parallel
 overhead (CPU above serial) with cores taken by other work.  The per-replication samples must be
@@ -27,7 +26,6 @@ identical in every mode (checked).
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import time
 from pathlib import Path
@@ -52,36 +50,6 @@ def _run_compare(sc, reps: int, seed: int, workers: int, scheduler: str | None) 
 
     cmp = compare(sc, names=STRATEGIES, replications=reps, seed=seed, workers=workers, scheduler=scheduler)
     return {name: sim.samples for name, sim in cmp.simulations.items()}
-
-
-def _portfolios(sc) -> dict:
-    from lineup.optimize import solve
-
-    micro = sc.with_overrides(constraints__tiers={"mid": {"max": 0}, "macro": {"max": 0}, "mega": {"max": 0}})
-    macro = sc.with_overrides(constraints__tiers={"nano": {"max": 0}, "micro": {"max": 0}, "mid": {"max": 0}},
-                              constraints__influencers={"max": 2})
-    return {name: solve(s).raise_for_status().portfolio for name, s in zip(STRATEGIES, (micro, macro))}
-
-
-def _run_fallback(sc, reps: int, seed: int, workers: int, scheduler: str | None) -> dict[str, dict]:
-    from lineup.simulation.campaign import Influencers
-    from lineup.simulation.montecarlo import monte_carlo
-
-    sim = sc.spec.simulation
-    out = {}
-    for name, portfolio in _portfolios(sc).items():
-        inf = Influencers.from_portfolio(portfolio, sc.tiers, sim.talk_prob)
-        out[name] = monte_carlo(inf, sim, niches=tuple(sc.spec.niches) or sc.roster.niche_names,
-                                replications=reps, seed=seed, workers=workers, scheduler=scheduler).samples
-    return out
-
-
-def _runner():
-    try:
-        from lineup.workflows.compare import compare  # noqa: F401
-    except ImportError:
-        return "monte_carlo", _run_fallback
-    return "compare", _run_compare
 
 
 def _cpu(client=None) -> float:
@@ -123,18 +91,19 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "micro_vs_macro.yaml")
     args = ap.parse_args()
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
+
+    from lineup.simulation.distributed import local_cluster
 
     sc = _scenario(args.scenario, args.people)
-    how, run = _runner()
-    print(f"{args.replications:,} replications × {len(STRATEGIES)} strategies, {args.people:,} people, via {how}; "
+    run = _run_compare
+    print(f"{args.replications:,} replications × {len(STRATEGIES)} strategies, {args.people:,} people, via compare; "
           f"{os.cpu_count()} CPUs, load average before: {_load()}")
     common = (sc, args.replications, args.seed)
     rows = [("serial", *_timed(run, *common, 1, None))]
     rows.append((f"pool×{args.workers}", *_timed(run, *common, args.workers, None)))
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as client:
+    with local_cluster(args.workers) as cluster, Client(cluster, set_as_default=False) as client:
         _warm_up(client)
         startup = time.perf_counter() - t0
         rows.append((f"dask×{args.workers}", *_timed(run, *common, 1, cluster.scheduler_address, client=client)))

@@ -15,7 +15,7 @@ import numpy as np
 
 SeedLike = Union[None, int, np.random.SeedSequence, np.random.Generator]
 
-__all__ = ["SeedLike", "as_generator", "as_seed_sequence", "spawn"]
+__all__ = ["SeedLike", "as_generator", "as_seed_sequence", "spawn", "streams"]
 
 
 def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
@@ -67,3 +67,23 @@ def spawn(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
     [(0,), (1,)]
     """
     return as_seed_sequence(seed).spawn(n)
+
+
+def streams(seq: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children of ``seq``, the same however often it is asked.
+
+    ``SeedSequence.spawn`` is stateful (a second call returns new children);
+    this is what a first ``seq.spawn(n)`` returns, without touching ``seq``, so
+    a replication's streams (population, audiences, campaign) can be derived
+    again for every portfolio simulated on it.
+
+    Examples
+    --------
+    >>> child = spawn(1, 1)[0]
+    >>> [s.spawn_key for s in streams(child, 2)] == [s.spawn_key for s in streams(child, 2)] == [(0, 0), (0, 1)]
+    True
+    >>> streams(child, 2)[1].generate_state(1) == child.spawn(2)[1].generate_state(1)
+    array([ True])
+    """
+    return [np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, i), pool_size=seq.pool_size)
+            for i in range(n)]

@@ -128,7 +128,8 @@ def test_simulated_points_share_random_numbers():
     f = frontier(sc, budgets=[50, 1000, 2000], simulate=True, progress=lambda d, t: calls.append((d, t)))
     sims = f.simulations
     assert len(sims) == 3 and all(s.replications == 3 and s.seed == 4 for s in sims)
-    assert calls[-1] == (3 + 3 * 3, 3 + 3 * 3) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    # 3 solves, then 3 replications (each simulating every point)
+    assert calls[-1] == (3 + 3, 3 + 3) and [d for d, _ in calls] == sorted(d for d, _ in calls)
     frame = f.to_frame()
     assert {"reach", "reach_ci_low", "talkers_ci_high"} <= set(frame.columns)
     assert f.to_dict()["points"][1]["simulation"]["reach"]["mean"] == pytest.approx(sims[1].totals["reach"].mean)

@@ -35,10 +35,15 @@ from typing import Any
 
 from lineup.errors import UsageError
 
-__all__ = ["make_executor", "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress"]
+__all__ = ["make_executor", "local_cluster", "DASK_WORKER_CONFIG",
+           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress"]
 
 SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
 CONNECT_TIMEOUT = "3s"
+
+#: Dask settings for lineup's workers (see :func:`local_cluster`): glibc's adaptive malloc, no profiler.
+DASK_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                      "distributed.worker.profile.enabled": False}
 
 Progress = Callable[[int, int], None]
 
@@ -151,22 +156,38 @@ def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecuto
         finally:
             client.close()
         return
+    from dask.distributed import Client
+
+    with local_cluster(local) as cluster, Client(cluster, set_as_default=False) as client:
+        yield DaskExecutor(client)
+
+
+@contextmanager
+def local_cluster(n_workers: int) -> Iterator[Any]:
+    """A ``dask.distributed.LocalCluster`` of ``n_workers`` single-threaded worker processes, tuned for lineup.
+
+    What ``--dask-local N`` runs on; benchmarks use it too.  Two of Dask's
+    defaults are changed for its workers, both measured on lineup's replications:
+
+    - Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers.  Setting
+      that variable at all turns off glibc's adaptive mmap threshold, so every large
+      numpy array is mmapped and unmapped afresh: a replication then costs ~40 % more
+      CPU than in a plain process.  lineup's workers keep glibc's default.
+    - The workers' statistical profiler (a stack sample every 10 ms) cost another
+      ~30 % of CPU; it is switched off.
+
+    Workers of an existing cluster (``--scheduler``) keep their own settings; see
+    the README ("Scaling out") for starting them the same way.
+    """
     import logging
 
     import dask
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import LocalCluster
 
-    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers.  Setting that
-    # variable at all turns off glibc's adaptive mmap threshold, so every large numpy
-    # array is mmapped and unmapped afresh: measured here, a replication then costs
-    # ~40 % more CPU than in a plain process.  lineup's workers keep glibc's default.
-    # The workers' statistical profiler (a stack sample every 10 ms) cost another ~30 %
-    # of CPU on this workload (measured with benchmarks/scaling.py); it is switched off.
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                          "distributed.worker.profile.enabled": False}), \
-            LocalCluster(n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0",
-                         silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as client:
-        yield DaskExecutor(client)
+    with dask.config.set(DASK_WORKER_CONFIG), \
+            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                         silence_logs=logging.ERROR) as cluster:
+        yield cluster
 
 
 def _check(workers: int, dask_local: int | None) -> None:

@@ -19,12 +19,12 @@ order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 
 import numpy as np
 
-from lineup._rng import spawn
+from lineup._rng import spawn, streams
 from lineup.domain.campaign import SimulationSpec
 from lineup.errors import UsageError
 
@@ -34,7 +34,7 @@ from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import Band, SimulationResult, t_interval
 
-__all__ = ["run_replication", "monte_carlo", "Progress"]
+__all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_many", "Progress"]
 
 Progress = Callable[[int, int], None]
 
@@ -70,7 +70,7 @@ def run_replication(
 
     Examples
     --------
-    >>> from lineup._rng import spawn
+    >>> from lineup._rng import spawn, streams
     >>> from lineup.domain.roster import Roster
     >>> from lineup.domain.portfolio import Portfolio
     >>> from lineup.domain.tiers import Tiers
@@ -81,7 +81,7 @@ def run_replication(
     >>> out["scale"], out["size"], len(out["series"]["talkers"])
     (6.0, 1000, 5)
     """
-    pop_seed, audience_seed, run_seed = child.spawn(3)
+    pop_seed, audience_seed, run_seed = streams(child, 3)
     pop = _population(pop_seed, population, niches, spec)
     audiences = draw_audiences(pop, influencers.real_followers, influencers.niches,
                                niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=scale,
@@ -91,10 +91,45 @@ def run_replication(
             "niches": pop.niche_names}
 
 
+def run_replications(
+    child: np.random.SeedSequence,
+    influencers: Mapping[Hashable, Influencers],
+    spec: SimulationSpec,
+    *,
+    population: Population | None = None,
+    niches: Sequence[str] = (),
+    scale: float | None = None,
+) -> dict[Hashable, dict]:
+    """Replication ``child`` of several portfolios on one population: ``{key: run_replication(...)}``.
+
+    The population is generated once and shared; each portfolio then gets the
+    audiences and the campaign that :func:`run_replication` would give it, so
+    the result for every key is exactly ``run_replication(child, influencers[key], ...)``
+    — common random numbers at the cost of one population instead of one per portfolio.
+
+    Examples
+    --------
+    >>> from lineup._rng import spawn, streams
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 4e4], engagement_rate=[0.05, 0.03], fee=[90, 900])
+    >>> infs = {k: Influencers.from_portfolio(Portfolio(r, [k]), Tiers(), SimulationSpec().talk_prob) for k in (0, 1)}
+    >>> spec = SimulationSpec(days=5, population={"size": 1000})
+    >>> child = spawn(1, 1)[0]
+    >>> both = run_replications(child, infs, spec, scale=50.0)
+    >>> one = run_replication(child, infs[1], spec, scale=50.0)
+    >>> bool((both[1]["series"]["talkers"] == one["series"]["talkers"]).all())
+    True
+    """
+    pop = _population(streams(child, 3)[0], population, niches, spec)
+    return {key: run_replication(child, inf, spec, population=pop, scale=scale) for key, inf in influencers.items()}
+
+
 def _work_batch(context: dict, children: list[np.random.SeedSequence]) -> list[dict]:
     """The replications of one task; returns per-run summaries only, never populations."""
-    return [run_replication(child, context["influencers"], context["spec"], population=context["population"],
-                            niches=context["niches"], scale=context["scale"]) for child in children]
+    return [run_replications(child, context["influencers"], context["spec"], population=context["population"],
+                             niches=context["niches"], scale=context["scale"]) for child in children]
 
 
 def _progress_in_runs(progress: Progress | None, chunks: list, total: int) -> Progress | None:
@@ -199,11 +234,58 @@ def monte_carlo(
     >>> res.replications, len(res.series["talkers"].mean), res.totals["spend"].mean
     (4, 7, 990.0)
     """
+    return monte_carlo_many({0: influencers}, spec, population=population, niches=niches,
+                            replications=replications, seed=seed, workers=workers, progress=progress,
+                            scheduler=scheduler, dask_local=dask_local, executor=executor, scale=scale)[0]
+
+
+def monte_carlo_many(
+    influencers: Mapping[Hashable, Influencers],
+    spec: SimulationSpec,
+    *,
+    population: Population | None = None,
+    niches: Sequence[str] = (),
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    executor=None,
+    scale: float | None = None,
+) -> dict[Hashable, SimulationResult]:
+    """:func:`monte_carlo` of several portfolios on common random numbers, in one pass.
+
+    Replication ``r`` of every portfolio runs on the same population (generated
+    once per replication, see :func:`run_replications`), so the result for each
+    key is identical to ``monte_carlo(influencers[key], ..., seed=seed)`` while
+    the populations are generated once instead of once per portfolio, and all
+    the work goes to the workers as one batch of tasks.  ``progress(done, total)``
+    counts replications (each covering every portfolio).  Other parameters as
+    :func:`monte_carlo`; ``scale`` should be common to all portfolios
+    (:func:`lineup.workflows.compare.common_scale`) for their word of mouth to compare.
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 4e4], engagement_rate=[0.05, 0.03], fee=[90, 900])
+    >>> infs = {n: Influencers.from_portfolio(Portfolio(r, [k]), Tiers(), SimulationSpec().talk_prob)
+    ...         for k, n in enumerate(["small", "big"])}
+    >>> spec = SimulationSpec(days=7, population={"size": 2000})
+    >>> both = monte_carlo_many(infs, spec, replications=3, seed=1, scale=25.0)
+    >>> alone = monte_carlo(infs["big"], spec, replications=3, seed=1, scale=25.0)
+    >>> list(both), bool((both["big"].samples["talkers"] == alone.samples["talkers"]).all())
+    (['small', 'big'], True)
+    """
     replications = spec.replications if replications is None else int(replications)
     seed = spec.seed if seed is None else seed
     if replications < 1 or workers < 1:
         raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
-    context = {"influencers": influencers, "spec": spec, "population": population, "niches": tuple(niches),
+    if not influencers:
+        return {}
+    context = {"influencers": dict(influencers), "spec": spec, "population": population, "niches": tuple(niches),
                "scale": scale}
     children = spawn(seed, replications)
     if executor is not None:
@@ -211,4 +293,4 @@ def monte_carlo(
     else:
         with make_executor(workers if replications > 1 else 1, scheduler, dask_local) as ex:
             runs = _run_all(children, context, ex, progress)
-    return _summarise(runs, spec, seed, influencers)
+    return {key: _summarise([run[key] for run in runs], spec, seed, inf) for key, inf in influencers.items()}

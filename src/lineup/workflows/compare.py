@@ -36,7 +36,7 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
-from lineup.simulation.montecarlo import Progress, monte_carlo
+from lineup.simulation.montecarlo import Progress, monte_carlo_many
 from lineup.simulation.result import Band, SimulationResult, t_interval
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -427,24 +427,22 @@ def _penetration(sim: SimulationResult, niche: str) -> float:
 
 def _simulate_all(scenario: Scenario, portfolios: dict[str, Portfolio], *, replications, seed, workers: int,
                   scheduler, dask_local, progress: Progress | None) -> dict[str, SimulationResult]:
-    """Every portfolio through :func:`~lineup.simulation.montecarlo.monte_carlo` with the same seed.
+    """Every portfolio through :func:`~lineup.simulation.montecarlo.monte_carlo_many` with the same seed.
 
-    Does what :func:`lineup.simulate` does, but loads a fixed network once and
-    opens one executor (process pool or Dask cluster) for all strategies
-    instead of one per strategy.
+    Does what :func:`lineup.simulate` does for each strategy, but loads a fixed
+    network once, generates each replication's population once for all
+    strategies, and sends all the work to one executor (process pool or Dask cluster).
     """
     from lineup.simulation.campaign import Influencers
-    from lineup.simulation.distributed import make_executor
     from lineup.workflows.simulate import population_of
 
     spec, population, niches = scenario.spec.simulation, population_of(scenario), _niche_names(scenario)
-    influencers = {name: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for name, p in portfolios.items()}
+    influencers = {name: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob)
+                   for name, p in portfolios.items()}
     scale = scenario_scale(scenario, population, influencers.values())
-    with make_executor(workers, scheduler, dask_local) as executor:
-        return {name: monte_carlo(inf, spec, population=population, niches=niches, replications=replications,
-                                  seed=seed, executor=executor, scale=scale,
-                                  progress=_counting(progress, k, len(portfolios)))
-                for k, (name, inf) in enumerate(influencers.items())}
+    return monte_carlo_many(influencers, spec, population=population, niches=niches, replications=replications,
+                            seed=seed, workers=workers, scheduler=scheduler, dask_local=dask_local, scale=scale,
+                            progress=progress)
 
 
 def scenario_scale(scenario: Scenario, population, influencers) -> float:
@@ -472,12 +470,6 @@ def common_scale(influencers, population_size: int, audience_cap: float) -> floa
 
     return max((audience_scale(inf.real_followers, population_size, audience_cap) for inf in influencers),
                default=1.0)
-
-
-def _counting(progress: Progress | None, k: int, n: int) -> Progress | None:
-    if progress is None:
-        return None
-    return lambda done, total: progress(k * total + done, n * total)
 
 
 def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -> None:
@@ -510,7 +502,7 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     backend : str, optional
         Solver backend for every strategy (default: the scenario's).
     progress : callable, optional
-        ``progress(done, total)`` over all strategies' replications.
+        ``progress(done, total)`` in replications (each covers every strategy).
 
     Returns
     -------

@@ -30,7 +30,7 @@ from lineup.errors import UsageError
 from lineup.optimize import SolveResult, solve
 from lineup.simulation.campaign import Influencers
 from lineup.simulation.distributed import make_executor
-from lineup.simulation.montecarlo import monte_carlo
+from lineup.simulation.montecarlo import monte_carlo_many
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["Frontier", "frontier", "parse_range"]
@@ -298,20 +298,9 @@ def _simulate_points(scenario: Scenario, results, executor, replications, seed, 
     influencers = {k: Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
                    for k, r in enumerate(results) if r.portfolio is not None}
     scale = scenario_scale(scenario, population, influencers.values())
-    out: list[SimulationResult | None] = []
-    for k in range(len(results)):
-        if k not in influencers:
-            out.append(None)
-            continue
-        tick = None if progress is None else partial(_shift, progress, k)
-        out.append(monte_carlo(influencers[k], sim, population=population, niches=niches, replications=replications,
-                               seed=seed, executor=executor, progress=tick, scale=scale))
-    return tuple(out)
-
-
-def _shift(progress: Progress, point: int, done: int, replications: int) -> None:
-    """Replications done within sweep point ``point`` → replications done over the sweep."""
-    progress(point * replications + done, 0)
+    sims = monte_carlo_many(influencers, sim, population=population, niches=niches, replications=replications,
+                            seed=seed, executor=executor, progress=progress, scale=scale)
+    return tuple(sims.get(k) for k in range(len(results)))
 
 
 def frontier(
@@ -357,7 +346,7 @@ def frontier(
     """
     kind, values = _values(budgets, coverage_weights)
     reps = scenario.spec.simulation.replications if replications is None else int(replications)
-    total = len(values) * (1 + (reps if simulate else 0))
+    total = len(values) + (reps if simulate else 0)
     report = None if progress is None else (lambda done, _t: progress(min(done, total), total))
     options = {"backend": backend, "time_limit": time_limit}
     with make_executor(workers, scheduler, dask_local) as ex:
