@@ -48,3 +48,13 @@ def write_case(tmp_path: Path, scenario: str = TINY_SCENARIO, roster: str = TINY
 @pytest.fixture
 def tiny_case(tmp_path: Path) -> Path:
     return write_case(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def dask_address():
+    """A 2-worker Dask LocalCluster (lineup's :func:`local_cluster`) shared by the whole session."""
+    pytest.importorskip("dask.distributed")
+    from lineup.simulation.distributed import local_cluster
+
+    with local_cluster(2) as cluster:
+        yield cluster.scheduler_address

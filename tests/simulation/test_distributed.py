@@ -31,17 +31,6 @@ def inf() -> Influencers:
     return Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), SPEC.talk_prob)
 
 
-@pytest.fixture(scope="module")
-def dask_address():
-    """A 2-worker LocalCluster shared by the module's Dask tests."""
-    distributed = pytest.importorskip("dask.distributed")
-    import logging
-
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=logging.ERROR) as cluster:
-        yield cluster.scheduler_address
-
-
 def _mc(inf, **kw):
     return monte_carlo(inf, SPEC, niches=["x", "y"], replications=7, seed=11, **kw)
 
@@ -71,6 +60,22 @@ def test_dask_map_ordered_and_identical_monte_carlo(inf, dask_address):
     assert serial.to_dict() == pool.to_dict() == dask.to_dict()
     for name in serial.samples:
         np.testing.assert_array_equal(serial.samples[name], dask.samples[name])
+
+
+def _worker_settings() -> tuple:
+    import os
+
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_cluster_workers_keep_adaptive_malloc_and_no_profiler(dask_address):
+    from dask.distributed import Client
+
+    with Client(dask_address, set_as_default=False) as client:
+        settings = client.run(_worker_settings)
+    assert len(settings) == 2 and set(settings.values()) == {(None, False)}
 
 
 def test_environment_variable_selects_the_scheduler(inf, dask_address, monkeypatch):

@@ -221,11 +221,9 @@ def test_each_simulation_is_what_simulate_gives_for_that_portfolio(scenario):
     assert to_json(cmp.simulations["macro"].to_dict()) == to_json(alone.to_dict())
 
 
-@pytest.mark.slow
-def test_same_json_on_dask_local_cluster(scenario):
-    pytest.importorskip("dask.distributed")
+def test_same_json_on_one_worker_and_on_dask_with_two(scenario, dask_address):
     serial = to_json(compare(scenario, names=["micro", "macro"], seed=11).to_dict())
-    dask = to_json(compare(scenario, names=["micro", "macro"], seed=11, dask_local=2).to_dict())
+    dask = to_json(compare(scenario, names=["micro", "macro"], seed=11, scheduler=dask_address).to_dict())
     assert dask == serial
 
 
