@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lineup.io.human_numbers import MISSING_TOKENS, parse_numbers
+from lineup.io.human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
 
 PLAIN = [
     ("1234", 1234.0), (" 7 ", 7.0), ("12.5K", 12_500.0), ("12.5k", 12_500.0), ("1.2M", 1_200_000.0),
@@ -14,7 +14,7 @@ PLAIN = [
     ("1,234.5k", 1_234_500.0), ("$1,200", 1200.0), ("£300", 300.0), ("€ 3", 3.0), ("-5", -5.0),
     ("$-5", -5.0), ("1e3", 1000.0), ("2.28E+11", 2.28e11), (".5", 0.5),
 ]
-GARBAGE = ["12x", "abc", "1,2", "12,34,567", ",123", "1,,234", "inf", "5kk", "--5", "k5", "5n", "45%", "x" * 80]
+GARBAGE = ["12x", "abc", "1,2", "12,34,567", "1.234.5", ",123", "1,,234", "inf", "5kk", "--5", "k5", "5n", "45%", "x" * 80]
 PERCENT = [("3.4%", 0.034), ("3.4", 0.034), ("0.034", 0.034), ("1", 1.0), ("85", 0.85), ("3.4 %", 0.034),
            ("150%", 1.5), ("0%", 0.0)]
 
@@ -27,7 +27,7 @@ def test_plain_forms(text, expected):
 
 @pytest.mark.parametrize("text", GARBAGE)
 def test_garbage_is_flagged(text):
-    values, bad = parse_numbers(pd.Series([text, "12K"]))
+    values, bad = parse_numbers(pd.Series([text, "1,234,567"]))  # an English column
     assert bad.tolist() == [True, False] and math.isnan(values[0])
 
 
@@ -65,3 +65,41 @@ def test_repeated_values_parse_like_distinct_ones():
 def test_empty_series():
     values, bad = parse_numbers(pd.Series([], dtype=object))
     assert values.shape == bad.shape == (0,)
+
+
+EUROPEAN = [("€1.200", 1200.0), ("1.250.000", 1_250_000.0), ("1.234,5", 1234.5), ("12,5K", 12_500.0),
+            ("3,4", 3.4), ("950", 950.0), ("-2,5", -2.5), ("1.200", 1200.0)]
+
+
+@pytest.mark.parametrize("text, expected", EUROPEAN)
+def test_european_column_is_read_the_european_way(text, expected):
+    values, bad = parse_numbers(pd.Series([text, "1.234.567"]))  # only European
+    assert values[0] == pytest.approx(expected) and not bad.any()
+
+
+def test_european_percentages():
+    values, bad = parse_numbers(pd.Series(["3,4%", "0,034", "85", "12,5 %"]), percent=True)
+    assert values == pytest.approx([0.034, 0.034, 0.85, 0.125]) and not bad.any()
+
+
+@pytest.mark.parametrize("column", [["1.200", "950"], ["€1.200", "€1,500"], ["2.500", "3.000", "1,234"]])
+def test_a_dot_and_three_digits_without_evidence_is_flagged_not_guessed(column):
+    values, bad = parse_numbers(pd.Series(column))
+    assert bad[0] and math.isnan(values[0]) and "ambiguous" in explain_bad(column[0])
+
+
+@pytest.mark.parametrize("column, expected", [(["1.200", "12.5"], 1.2), (["1.200", "1,234.5"], 1.2),
+                                              (["0.034", "0.5"], 0.034)])
+def test_english_evidence_settles_the_dot(column, expected):
+    values, bad = parse_numbers(pd.Series(column))
+    assert values[0] == pytest.approx(expected) and not bad.any()
+
+
+def test_mixed_conventions_flag_the_cells_that_do_not_fit():
+    values, bad = parse_numbers(pd.Series(["1.234,5", "12.5", "1,234"]))
+    assert bad.tolist() == [True, False, False] and values[1:].tolist() == [12.5, 1234.0]
+
+
+def test_percentage_columns_keep_three_decimals():
+    values, bad = parse_numbers(pd.Series(["1.250", "0.034"]), percent=True)
+    assert values == pytest.approx([0.0125, 0.034]) and not bad.any()

@@ -182,6 +182,22 @@ def test_every_bad_row_is_reported_with_its_line(tmp_path):
         assert detail in problem.what, problem
 
 
+def test_european_separators_are_read_per_column(tmp_path):
+    text = ('id,followers,engagement_rate,fee\n'
+            'a,"12.500",3%,"€1.200,50"\n'
+            'b,"1.250.000","2,5%","€950"\n')
+    roster, _ = read(write(tmp_path, text))
+    assert roster.followers.tolist() == [12_500, 1_250_000]
+    assert roster.fee.tolist() == [1200.5, 950]
+    assert roster.engagement_rate.tolist() == pytest.approx([0.03, 0.025])
+
+
+def test_a_dot_with_three_digits_is_not_guessed(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers,fee\na,1.200,300\nb,5000,€2.500\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 2, column 'followers'", "r.csv, line 3, column 'fee'"]
+    assert "ambiguous number '1.200'" in err.problems[0].what and "(1200)" in err.problems[0].what
+
+
 def test_skip_mode_drops_bad_rows_with_one_warning_each(tmp_path):
     roster, warnings = read(write(tmp_path, BAD), on_bad_rows="skip", platform="x")
     assert roster.ids.tolist() == ["ok1", "auth", "multi\nline"]

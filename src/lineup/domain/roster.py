@@ -88,7 +88,9 @@ class Roster:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
             raise ValueError("niche_matrix shape does not match ids × niche_names")
-        object.__setattr__(self, "_index", {id_key(k): i for i, k in enumerate(self.ids.tolist())})
+        # ids are stored normalised (from_columns, the loaders), so their key is just the case fold
+        keys = [k.casefold() for k in map(str, self.ids.tolist())]
+        object.__setattr__(self, "_index", dict(zip(keys, range(n))))
         if len(self._index) != n:
             raise ValueError("roster ids must be unique (ignoring case and a leading '@')")
 

@@ -11,9 +11,20 @@ written            read as                     notes
                                                ``mn``/``bn``; a space may separate
 ``$1,200``         1200.0                      ``$ £ € ¥`` are dropped
 ``3.4%``           0.034                       only with ``percent=True``
+``1.234,5``        1234.5                      European separators, see below
 blank, ``N/A``     missing (NaN, not bad)      see :data:`MISSING_TOKENS`
 ``12x``, ``abc``   NaN and flagged bad         the caller reports the row
 =================  ==========================  ==================================
+
+Separators are decided per column.  A column is read the European way (dots
+group thousands, the comma is the decimal mark: ``€1.200`` → 1200, ``3,4%`` →
+0.034, ``1.234.567`` → 1234567) when some cell can only be European
+(``1.234.567``, ``1.234,5``, ``3,4``, ``0,034``) and none can only be
+English (``12.5``, ``1,234.5``, ``1,234,567``).  Otherwise dots are decimal
+marks and commas group thousands — and, outside percentage columns, a cell
+such as ``1.200`` (one dot, exactly three digits after it, no other evidence
+in the column) is flagged bad rather than guessed: it may be 1.2 or 1,200
+(:func:`explain_bad` says so).
 
 Percentage columns (``percent=True``, used for engagement rate and
 authenticity): ``3.4%`` is 0.034, and a bare number **greater than 1** is read
@@ -32,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING_TOKENS", "parse_numbers"]
+__all__ = ["MISSING_TOKENS", "parse_numbers", "explain_bad"]
 
 #: Cell values (after trimming, lower-cased) that mean "no value".
 MISSING_TOKENS: frozenset[str] = frozenset(
@@ -66,6 +77,10 @@ def parse_numbers(values: pd.Series, *, percent: bool = False) -> tuple[np.ndarr
     ([12500.0, 1234.0, 1200.0], [False, False, False, False, True])
     >>> parse_numbers(pd.Series(["3.4%", "3.4", "0.05", "NaN%"]), percent=True)[0].round(3).tolist()
     [0.034, 0.034, 0.05, nan]
+    >>> parse_numbers(pd.Series(["€1.200", "1.250.000", "12,5K"]))[0].tolist()
+    [1200.0, 1250000.0, 12500.0]
+    >>> parse_numbers(pd.Series(["1.200", "950"]))[1].tolist()  # 1.2 or 1,200?
+    [True, False]
     """
     if pd.api.types.is_numeric_dtype(values.dtype):
         return _finish(values.to_numpy(dtype=float, na_value=np.nan), percent)
@@ -78,11 +93,82 @@ def parse_numbers(values: pd.Series, *, percent: bool = False) -> tuple[np.ndarr
 
 
 def _parse_strings(cells: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
-    u = _ascii_lower(_as_short_strings(cells))
-    plain = _to_float(u)
-    if plain is not None:  # every cell a plain number or "nan"
-        return _finish(plain, percent)
-    return _parse_decorated(u, percent)
+    plain = _plain_floats(cells)
+    if plain is not None:  # every cell a plain number or "nan": dots only, no European evidence possible
+        value, bad = _finish(plain, percent)
+        if not percent:
+            ambiguous = _ambiguous_dots(cells)
+            value, bad = np.where(ambiguous, np.nan, value), bad | ambiguous
+        return value, bad
+    return _parse_decorated(_ascii_lower(_as_short_strings(cells)), percent)
+
+
+def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
+    """Cells as floats if every one is a plain number, ``nan`` or missing (one C loop), else ``None``."""
+    try:
+        return cells.astype(float)
+    except (ValueError, TypeError):
+        return None
+
+
+def _ambiguous_dots(cells: np.ndarray) -> np.ndarray:
+    """Plain cells like ``1.200`` in a column where no cell shows the dot is a decimal mark."""
+    out = np.zeros(len(cells), dtype=bool)
+    dotted = np.flatnonzero(np.fromiter((isinstance(c, str) and "." in c for c in cells), bool, len(cells)))
+    if len(dotted):
+        core = np.strings.lstrip(_ascii_lower(_as_short_strings(cells[dotted])), "+-")
+        _, english, ambiguous = _separator_evidence(core)
+        if not english.any():
+            out[dotted[ambiguous]] = True
+    return out
+
+
+def _separator_evidence(core: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: only European (``1.234.567``, ``1.234,5``, ``3,4``, ``0,034``), only English
+    (``12.5``, ``0.5``, ``1,234.5``, ``1,234,567``), or ambiguous (``1.200``: one dot, three digits after it).
+
+    ``core`` holds numbers stripped of sign, currency, suffix and ``%``; cells with an
+    exponent or anything but digits and separators count as neither.
+    """
+    if len(core) == 0:
+        return (np.zeros(0, dtype=bool),) * 3
+    dots, commas = np.strings.count(core, "."), np.strings.count(core, ",")
+    length = np.strings.str_len(core)
+    last_dot, last_comma = np.strings.rfind(core, "."), np.strings.rfind(core, ",")
+    first_sep = np.minimum(np.where(last_dot < 0, length, np.strings.find(core, ".")),
+                           np.where(last_comma < 0, length, np.strings.find(core, ",")))
+    after_dot, after_comma = length - last_dot - 1, length - last_comma - 1
+    digits = np.strings.isdigit(np.strings.replace(np.strings.replace(core, ".", ""), ",", ""))
+    zero_int = np.strings.startswith(core, "0") & (first_sep == 1)
+    european = digits & (
+        ((dots >= 2) & (commas == 0))
+        | ((dots >= 1) & (commas == 1) & (last_comma > last_dot))
+        | ((dots == 0) & (commas == 1) & ((after_comma != 3) | zero_int)))
+    english = digits & (
+        ((dots == 1) & (commas == 0) & ((after_dot != 3) | zero_int | (first_sep == 0) | (first_sep > 3)))
+        | ((dots == 1) & (commas >= 1) & (last_dot > last_comma))
+        | ((dots == 0) & (commas >= 2)))
+    ambiguous = digits & (dots == 1) & (commas == 0) & (after_dot == 3) & ~zero_int & (first_sep >= 1) & (first_sep <= 3)
+    return european, english, ambiguous
+
+
+def explain_bad(cell: object) -> str:
+    """Why a cell flagged bad by :func:`parse_numbers` is not a number, for error messages.
+
+    Examples
+    --------
+    >>> explain_bad("12x")
+    "not a number: '12x'"
+    >>> print(explain_bad("€1.200"))
+    ambiguous number '€1.200': the dot may group thousands (1200) or mark decimals (1.2); write it without the dot, or with fewer or more decimals
+    """
+    text = str(cell).strip()
+    core = np.array([text.lower().lstrip("+-$£€¥ ").rstrip("kmbn% ")])
+    if _separator_evidence(core)[2][0]:
+        whole, frac = core[0].split(".")
+        return (f"ambiguous number {text!r}: the dot may group thousands ({int(whole + frac)}) or mark "
+                f"decimals ({float(core[0]):g}); write it without the dot, or with fewer or more decimals")
+    return f"not a number: {text!r}"
 
 
 def _finish(plain: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -135,6 +221,11 @@ def _parse_decorated(u: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarr
     scale, v, ok_suffix = _peel_suffix(np.strings.rstrip(v))
     sign_free = np.strings.lstrip(v, "+-$£€¥ ")
     prefix_minus = np.strings.count(v, "-") - np.strings.count(sign_free, "-")
+    european, english, ambiguous = _separator_evidence(sign_free)
+    if european.any() and not english.any():  # 1.234,5 → 1234.5
+        sign_free = np.strings.replace(np.strings.replace(sign_free, ".", ""), ",", ".")
+    elif not percent and not english.any():
+        ok &= ~ambiguous
     core, ok_commas = _drop_grouping_commas(sign_free)
     num = _to_float(core)
     if num is None:

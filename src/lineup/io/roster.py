@@ -37,7 +37,7 @@ from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
 from ..errors import Problem, RosterError
-from .human_numbers import MISSING_TOKENS, parse_numbers
+from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
 
 __all__ = ["ALIASES", "read_roster", "niche_matrix_from_cells"]
 
@@ -182,7 +182,9 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     mapping = _match_columns(header, explicit, name)
     numeric = [c for c in mapping if c not in _TEXT]
     missing = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.title())})
-    frame = _csv(text, name, usecols=list(mapping.values()), dtype={mapping[c]: object for c in _TEXT if c in mapping},
+    # Counts and money stay text so that parse_numbers sees how they were written ("1.200": 1.2 or 1,200?).
+    as_text = [c for c in (*_TEXT, "followers", "fee", "posts") if c in mapping]
+    frame = _csv(text, name, usecols=list(mapping.values()), dtype={mapping[c]: object for c in as_text},
                  keep_default_na=False, na_values={mapping[c]: missing for c in numeric}, skip_blank_lines=False)
     frame = frame[list(mapping.values())].set_axis(list(mapping), axis=1)
     for canon in set(_TEXT) & set(mapping):
@@ -344,7 +346,7 @@ _RANGE_RULES = (
 def _number_problems(raw: pd.Series, values, bad, canon, where):
     raw = raw.to_numpy(dtype=object)
     rows = np.flatnonzero(bad)
-    problems = [(r, Problem(loc, f"not a number: {raw[r]!r}")) for r, loc in zip(rows, where(rows, canon))]
+    problems = [(r, Problem(loc, explain_bad(raw[r]))) for r, loc in zip(rows, where(rows, canon))]
     for col, test, template in _RANGE_RULES:
         if col == canon:
             with np.errstate(invalid="ignore"):
