@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -173,6 +174,17 @@ def test_command_json_coverage_and_simulation(tmp_path):
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["kind"] == "coverage" and data["simulated"] and data["replications"] == 2 and data["seed"] == 3
+
+
+def test_command_table_shows_simulated_reach_and_talkers_with_intervals(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "220")
+    res = _run(write_case(tmp_path), "--budgets", "100,3000", "--simulate", "-r", "3", "--seed", "5")
+    assert res.exit_code == 0, res.output
+    assert "reach (people)" in res.output and "talkers (people)" in res.output
+    words = " ".join(res.output.split())
+    assert "over 3 replications" in words and "same seed 5" in words
+    rows = [line for line in res.output.splitlines() if "infeasible" in line or "optimal" in line]
+    assert "—" in rows[0] and re.search(r"\d \[\d[\d,]*–\d[\d,]*\]", rows[1]), rows
 
 
 @pytest.mark.parametrize("args", [["--budgets", "5000:x:3"], [], ["--budgets", "1000", "--coverage-weights", "1"]])

@@ -65,25 +65,13 @@ def _figure_files(result) -> dict:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..io.figures import save_figure
+
     fig = result.plot()
     try:
-        from ..io.figures import save_figure
-    except ImportError:
-        save_figure = None
-    try:
-        if save_figure is not None:
-            return {f"frontier{Path(k).suffix}": v for k, v in save_figure(fig, "frontier").items()}
-        return {f"frontier.{ext}": _render(fig, ext) for ext in ("png", "svg")}
+        return {f"frontier{Path(k).suffix}": v for k, v in save_figure(fig, "frontier").items()}
     finally:
         plt.close(fig)
-
-
-def _render(fig, ext: str) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format=ext, dpi=150, metadata={"Date": None} if ext == "svg" else None)
-    return buf.getvalue()
 
 
 def _fmt(x, pattern: str = "{:,.0f}") -> str:
@@ -97,19 +85,41 @@ def _per_thousand(value: float) -> str:
     return _fmt(per_k, "{:,.1f}" if abs(per_k) < 100 else "{:,.0f}")
 
 
+#: Simulated totals shown in the table when the points were simulated.
+_SIMULATED_COLUMNS = {"reach": "reach (people)", "talkers": "talkers (people)"}
+
+
+def _band(sim, metric: str) -> str:
+    if sim is None:
+        return "—"
+    b = sim.totals[metric]
+    return f"{_fmt(b.mean)} [{_fmt(b.ci_low)}–{_fmt(b.ci_high)}]"
+
+
 def _table(result):
     from rich.table import Table
 
     cur = result.scenario.currency
     first = "budget" if result.kind == "budget" else "weight"
+    caption = f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point"
+    sims = result.simulations
+    if sims is not None:
+        done = next((s for s in sims if s is not None), None)
+        caption += ("; simulated: mean [95 % interval]" + (f" over {done.replications} replications, "
+                                                          f"same seed {done.seed} for every point" if done else ""))
     table = Table(title=f"{result.scenario.name}: {result.kind} frontier ({cur})", title_justify="left",
-                  caption=f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point",
-                  caption_justify="left")
-    for name in (first, "status", "spend", "n", "engagement", "coverage", "objective", "+1k"):
+                  caption=caption, caption_justify="left")
+    columns = [first, "status", "spend", "n", "engagement", "coverage", "objective", "+1k"]
+    if sims is not None:
+        columns += list(_SIMULATED_COLUMNS.values())
+    for name in columns:
         table.add_column(name, justify="left" if name == "status" else "right", no_wrap=True)
     value_fmt = "{:,.2f}" if result.kind == "coverage" else "{:,.0f}"
     for k, value in enumerate(result.values):
-        table.add_row(_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]),
-                      _fmt(result.influencers[k]), _fmt(result.engagement[k]), _fmt(result.coverage_value[k]),
-                      _fmt(result.objective[k]), _per_thousand(result.marginal_value[k]))
+        cells = [_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]), _fmt(result.influencers[k]),
+                 _fmt(result.engagement[k]), _fmt(result.coverage_value[k]), _fmt(result.objective[k]),
+                 _per_thousand(result.marginal_value[k])]
+        if sims is not None:
+            cells += [_band(sims[k], metric) for metric in _SIMULATED_COLUMNS]
+        table.add_row(*cells)
     return table
