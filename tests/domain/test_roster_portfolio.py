@@ -47,3 +47,13 @@ def test_portfolio_totals(roster):
     assert p.tier_counts(Tiers()).tolist() == [0, 1, 0, 0, 1]
     with pytest.raises(KeyError, match="zz"):
         Portfolio.from_ids(roster, ["zz"])
+
+
+def test_ids_given_to_the_constructor_are_normalised_for_lookups_and_uniqueness():
+    import dataclasses
+
+    base = Roster.from_columns(ids=["x", "y"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[1, 1])
+    r = dataclasses.replace(base, ids=np.array(["@Alice", " bob "], dtype=object), _index=None)
+    assert r.ids.tolist() == ["Alice", "bob"] and r.index_of("alice") == 0 and r.index_of("@BOB") == 1
+    with pytest.raises(ValueError, match="unique"):
+        dataclasses.replace(base, ids=np.array(["@a", "A"], dtype=object), _index=None)

@@ -103,3 +103,26 @@ def test_mixed_conventions_flag_the_cells_that_do_not_fit():
 def test_percentage_columns_keep_three_decimals():
     values, bad = parse_numbers(pd.Series(["1.250", "0.034"]), percent=True)
     assert values == pytest.approx([0.0125, 0.034]) and not bad.any()
+
+
+@pytest.mark.parametrize("column, expected", [(["1.234M", "500K"], [1_234_000, 500_000]),
+                                              (["12.345K", "2K"], [12_345, 2_000]),
+                                              (["1.2e3", "1,5"], [1200, 1.5])])
+def test_suffixes_and_exponents_are_not_separator_evidence(column, expected):
+    values, bad = parse_numbers(pd.Series(column))
+    assert values.tolist() == pytest.approx(expected) and not bad.any()
+
+
+def test_in_a_european_column_a_comma_and_three_digits_is_flagged_not_guessed():
+    values, bad = parse_numbers(pd.Series(["1,000", "2,000", "3,5"]))
+    assert bad.tolist() == [True, True, False] and values[2] == 3.5
+    assert "ambiguous number '1,000': the comma" in explain_bad("1,000")
+
+
+def test_numbers_already_typed_in_a_text_column_are_taken_as_they_are():
+    values, bad = parse_numbers(pd.Series([12.345, "n/a", 3, "1.5K"], dtype=object))
+    assert values[[0, 2, 3]].tolist() == [12.345, 3.0, 1500.0] and np.isnan(values[1]) and not bad.any()
+
+
+def test_a_european_cell_in_an_english_column_is_explained():
+    assert "written the European way (1234.5)" in explain_bad("1.234,5")

@@ -60,3 +60,10 @@ def test_missing_columns_and_file(tmp_path, roster):
         read_overlap(write(tmp_path, "id_a,id_b,shard\na,b,1\n"), roster)
     with pytest.raises(RosterError, match="not found"):
         read_overlap(tmp_path / "nope.csv", roster)
+
+
+def test_an_ambiguous_shared_count_is_explained(tmp_path, roster):
+    with pytest.raises(RosterError) as info:
+        read_overlap(write(tmp_path, "id_a,id_b,shared\na,b,1.200\nb,c,300\n"), roster, display_name="o.csv")
+    (problem,) = info.value.problems
+    assert problem.where == "o.csv, line 2, column 'shared'" and "ambiguous number '1.200'" in problem.what

@@ -40,6 +40,11 @@ def id_key(text: str) -> str:
     return normalise_id(text).casefold()
 
 
+def _needs_normalising(k) -> bool:
+    """Whether :func:`normalise_id` would change ``k`` (cheap test: no per-id string rebuilding)."""
+    return not isinstance(k, str) or not k or k[0] in "@ \t\n\r\x0b\x0c" or k[-1].isspace() or k[0].isspace()
+
+
 @dataclass(frozen=True, eq=False)
 class Roster:
     """Candidate influencers as parallel columns.
@@ -88,9 +93,11 @@ class Roster:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
             raise ValueError("niche_matrix shape does not match ids × niche_names")
-        # ids are stored normalised (from_columns, the loaders), so their key is just the case fold
-        keys = [k.casefold() for k in map(str, self.ids.tolist())]
-        object.__setattr__(self, "_index", dict(zip(keys, range(n))))
+        ids = self.ids.tolist()
+        normal = [normalise_id(k) for k in ids] if any(_needs_normalising(k) for k in ids) else ids
+        if normal is not ids:
+            object.__setattr__(self, "ids", np.asarray(normal, dtype=object))
+        object.__setattr__(self, "_index", dict(zip([str(k).casefold() for k in normal], range(n))))
         if len(self._index) != n:
             raise ValueError("roster ids must be unique (ignoring case and a leading '@')")
 

@@ -85,6 +85,14 @@ def parse_numbers(values: pd.Series, *, percent: bool = False) -> tuple[np.ndarr
     if pd.api.types.is_numeric_dtype(values.dtype):
         return _finish(values.to_numpy(dtype=float, na_value=np.nan), percent)
     cells = values.to_numpy(dtype=object, na_value="")
+    typed = np.fromiter((isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_))
+                         for c in cells), bool, len(cells))
+    if typed.any():  # Excel/Parquet columns mixing numbers and text: numbers are numbers already
+        value, bad = np.full(len(cells), np.nan), np.zeros(len(cells), dtype=bool)
+        value[typed], bad[typed] = _finish(cells[typed].astype(float), percent)
+        if not typed.all():
+            value[~typed], bad[~typed] = parse_numbers(pd.Series(cells[~typed], dtype=object), percent=percent)
+        return value, bad
     codes, uniques = pd.factorize(cells)
     if len(uniques) <= len(cells) // 2:  # repeated values: parse each distinct cell once
         value, bad = _parse_strings(uniques.astype(object), percent)
@@ -117,21 +125,24 @@ def _ambiguous_dots(cells: np.ndarray) -> np.ndarray:
     dotted = np.flatnonzero(np.fromiter((isinstance(c, str) and "." in c for c in cells), bool, len(cells)))
     if len(dotted):
         core = np.strings.lstrip(_ascii_lower(_as_short_strings(cells[dotted])), "+-")
-        _, english, ambiguous = _separator_evidence(core)
+        _, english, ambiguous, _, _ = _separator_evidence(core)
         if not english.any():
             out[dotted[ambiguous]] = True
     return out
 
 
-def _separator_evidence(core: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: only European (``1.234.567``, ``1.234,5``, ``3,4``, ``0,034``), only English
-    (``12.5``, ``0.5``, ``1,234.5``, ``1,234,567``), or ambiguous (``1.200``: one dot, three digits after it).
+def _separator_evidence(core: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell: ``(european, english, ambiguous_dot, ambiguous_comma, separators_only)``.
 
-    ``core`` holds numbers stripped of sign, currency, suffix and ``%``; cells with an
-    exponent or anything but digits and separators count as neither.
+    *european*: only European (``1.234.567``, ``1.234,5``, ``3,4``, ``0,034``);
+    *english*: only English (``12.5``, ``0.5``, ``1,234.5``, ``1,234,567``);
+    *ambiguous_dot* ``1.200`` and *ambiguous_comma* ``1,200`` (one separator, exactly
+    three digits after it, 1–3 digits before, not ``0``); *separators_only*: nothing but
+    digits, dots and commas.  ``core`` holds numbers stripped of sign, currency, suffix
+    and ``%``; cells with an exponent or other characters are none of these.
     """
     if len(core) == 0:
-        return (np.zeros(0, dtype=bool),) * 3
+        return (np.zeros(0, dtype=bool),) * 5
     dots, commas = np.strings.count(core, "."), np.strings.count(core, ",")
     length = np.strings.str_len(core)
     last_dot, last_comma = np.strings.rfind(core, "."), np.strings.rfind(core, ",")
@@ -140,16 +151,18 @@ def _separator_evidence(core: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     after_dot, after_comma = length - last_dot - 1, length - last_comma - 1
     digits = np.strings.isdigit(np.strings.replace(np.strings.replace(core, ".", ""), ",", ""))
     zero_int = np.strings.startswith(core, "0") & (first_sep == 1)
+    thousands_like = ~zero_int & (first_sep >= 1) & (first_sep <= 3)
     european = digits & (
         ((dots >= 2) & (commas == 0))
         | ((dots >= 1) & (commas == 1) & (last_comma > last_dot))
         | ((dots == 0) & (commas == 1) & ((after_comma != 3) | zero_int)))
     english = digits & (
-        ((dots == 1) & (commas == 0) & ((after_dot != 3) | zero_int | (first_sep == 0) | (first_sep > 3)))
+        ((dots == 1) & (commas == 0) & ((after_dot != 3) | ~thousands_like))
         | ((dots == 1) & (commas >= 1) & (last_dot > last_comma))
         | ((dots == 0) & (commas >= 2)))
-    ambiguous = digits & (dots == 1) & (commas == 0) & (after_dot == 3) & ~zero_int & (first_sep >= 1) & (first_sep <= 3)
-    return european, english, ambiguous
+    ambiguous_dot = digits & (dots == 1) & (commas == 0) & (after_dot == 3) & thousands_like
+    ambiguous_comma = digits & (dots == 0) & (commas == 1) & (after_comma == 3) & thousands_like
+    return european, english, ambiguous_dot, ambiguous_comma, digits
 
 
 def explain_bad(cell: object) -> str:
@@ -161,13 +174,23 @@ def explain_bad(cell: object) -> str:
     "not a number: '12x'"
     >>> print(explain_bad("€1.200"))
     ambiguous number '€1.200': the dot may group thousands (1200) or mark decimals (1.2); write it without the dot, or with fewer or more decimals
+    >>> print(explain_bad("1.234,5"))
+    not a number here: '1.234,5' is written the European way (1234.5) but other cells of the column are not; write the column one way
     """
     text = str(cell).strip()
-    core = np.array([text.lower().lstrip("+-$£€¥ ").rstrip("kmbn% ")])
-    if _separator_evidence(core)[2][0]:
-        whole, frac = core[0].split(".")
-        return (f"ambiguous number {text!r}: the dot may group thousands ({int(whole + frac)}) or mark "
-                f"decimals ({float(core[0]):g}); write it without the dot, or with fewer or more decimals")
+    core = np.array([text.lower().lstrip("+-$£€¥ ")])
+    european, _, dot, comma, _ = (bool(x[0]) for x in _separator_evidence(core))
+    if dot or comma:
+        sep, other = (".", ",") if dot else (",", ".")
+        word = "dot" if dot else "comma"
+        whole, frac = str(core[0]).split(sep)
+        return (f"ambiguous number {text!r}: the {word} may group thousands ({int(whole + frac)}) or mark "
+                f"decimals ({float(whole + '.' + frac):g}); write it without the {word}, or with fewer or more "
+                f"decimals")
+    if european:
+        european_value = float(str(core[0]).replace(".", "").replace(",", "."))
+        return (f"not a number here: {text!r} is written the European way ({european_value:g}) but other cells "
+                f"of the column are not; write the column one way")
     return f"not a number: {text!r}"
 
 
@@ -221,11 +244,17 @@ def _parse_decorated(u: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarr
     scale, v, ok_suffix = _peel_suffix(np.strings.rstrip(v))
     sign_free = np.strings.lstrip(v, "+-$£€¥ ")
     prefix_minus = np.strings.count(v, "-") - np.strings.count(sign_free, "-")
-    european, english, ambiguous = _separator_evidence(sign_free)
-    if european.any() and not english.any():  # 1.234,5 → 1234.5
-        sign_free = np.strings.replace(np.strings.replace(sign_free, ".", ""), ",", ".")
+    european, english, ambiguous_dot, ambiguous_comma, separators_only = _separator_evidence(sign_free)
+    suffixed = scale != 1.0  # 12.345K: with a suffix the dot is a decimal mark
+    english |= suffixed & ambiguous_dot
+    ambiguous_dot &= ~suffixed
+    if european.any() and not english.any():  # 1.234,5 → 1234.5 (only cells made of digits and separators)
+        swapped = np.strings.replace(np.strings.replace(sign_free, ".", ""), ",", ".")
+        sign_free = np.where(separators_only, swapped, sign_free)
+        if not percent:
+            ok &= ~(ambiguous_comma & ~suffixed)
     elif not percent and not english.any():
-        ok &= ~ambiguous
+        ok &= ~ambiguous_dot
     core, ok_commas = _drop_grouping_commas(sign_free)
     num = _to_float(core)
     if num is None:

@@ -24,7 +24,7 @@ import pandas as pd
 from ..domain.roster import Roster
 from ..domain.scenario import Overlap, did_you_mean
 from ..errors import Problem, RosterError
-from .human_numbers import parse_numbers
+from .human_numbers import explain_bad, parse_numbers
 
 __all__ = ["read_overlap"]
 
@@ -97,8 +97,10 @@ def _problems(frame, roster, a, b, value, bad, shared, smaller, lines, name):
             out.append((r, Problem(loc(r, col), f"id {v!r} is not in the roster{did_you_mean(v, known)}")))
     for r in np.flatnonzero((a == b) & (a >= 0)):
         out.append((r, Problem(loc(r, "id_b"), f"pairs an influencer with itself ({cells['id_a'][r]!r})")))
+    for r in np.flatnonzero(bad):
+        out.append((r, Problem(loc(r, "shared"), f"shared: {explain_bad(cells['shared'][r])}")))
     checks = (
-        (bad | np.isnan(value), "shared must be a number, got {v!r}"),
+        (~bad & np.isnan(value), "shared must be a number, got {v!r}"),
         (value < 0, "shared must be >= 0, got {v!r}"),
         ((a >= 0) & (b >= 0) & (shared > smaller), "shared {v!r} is more than the smaller audience ({s:,.0f})"),
     )

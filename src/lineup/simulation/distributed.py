@@ -41,8 +41,10 @@ __all__ = ["make_executor", "local_cluster", "DASK_WORKER_CONFIG",
 SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
 CONNECT_TIMEOUT = "3s"
 
+_TRIM = "MALLOC_TRIM_THRESHOLD_"
+
 #: Dask settings for lineup's workers (see :func:`local_cluster`): glibc's adaptive malloc, no profiler.
-DASK_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+DASK_WORKER_CONFIG = {f"distributed.nanny.pre-spawn-environ.{_TRIM}": None,
                       "distributed.worker.profile.enabled": False}
 
 Progress = Callable[[int, int], None]
@@ -184,10 +186,18 @@ def local_cluster(n_workers: int) -> Iterator[Any]:
     import dask
     from dask.distributed import LocalCluster
 
-    with dask.config.set(DASK_WORKER_CONFIG), \
-            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                         silence_logs=logging.ERROR) as cluster:
-        yield cluster
+    # A nanny started earlier in this process (any LocalCluster with Dask's defaults) leaves
+    # MALLOC_TRIM_THRESHOLD_ in os.environ, which new workers would inherit: hide it meanwhile.
+    inherited = os.environ.pop(_TRIM, None)
+    try:
+        with dask.config.set(DASK_WORKER_CONFIG):
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
+        with cluster:
+            yield cluster
+    finally:
+        if inherited is not None:
+            os.environ[_TRIM] = inherited
 
 
 def _check(workers: int, dask_local: int | None) -> None:

@@ -9,7 +9,9 @@ real network) to keep one graph for all replications (audiences are still
 redrawn).  Because a replication's numbers depend only on the root seed and
 its index, results are identical whatever the number of ``workers``, and two
 portfolios simulated with the same seed share populations (common random
-numbers).  Replications run through
+numbers); :func:`monte_carlo_many` simulates several portfolios in one pass,
+generating each replication's population once for all of them, with the
+same numbers as separate runs.  Replications run through
 :func:`lineup.simulation.distributed.make_executor` (serial, a process pool,
 or a Dask cluster), a few contiguous batches of replications per worker so
 that 1,000-replication runs pay little scheduling overhead.  Workers return
@@ -70,7 +72,7 @@ def run_replication(
 
     Examples
     --------
-    >>> from lineup._rng import spawn, streams
+    >>> from lineup._rng import spawn
     >>> from lineup.domain.roster import Roster
     >>> from lineup.domain.portfolio import Portfolio
     >>> from lineup.domain.tiers import Tiers
@@ -109,7 +111,7 @@ def run_replications(
 
     Examples
     --------
-    >>> from lineup._rng import spawn, streams
+    >>> from lineup._rng import spawn
     >>> from lineup.domain.roster import Roster
     >>> from lineup.domain.portfolio import Portfolio
     >>> from lineup.domain.tiers import Tiers
