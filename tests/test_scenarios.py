@@ -1,4 +1,4 @@
-"""Every shipped scenario validates, solves (exit 0) and gives a rule-abiding portfolio."""
+"""Every shipped scenario validates, solves (exit 0) with a rule-abiding portfolio, simulates and compares."""
 
 from __future__ import annotations
 
@@ -41,3 +41,15 @@ def test_scenario_simulates(path: Path):
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["replications"] == 2 and len(data["days"]) == data["parameters"]["days"]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario_compares_and_writes_table_and_figures(path: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["compare", str(path), "-r", "2", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in out.iterdir()}
+    assert {"comparison.csv", "comparison.json"} <= names
+    assert {f"{fig}.{ext}" for fig in ("buzz", "reach_vs_spend", "coverage") for ext in ("png", "svg")} <= names
+    data = json.loads((out / "comparison.json").read_text())
+    assert len(data["strategies"]) >= 2 and data["replications"] == 2
