@@ -85,6 +85,17 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _prose(text: str) -> str:
+    """Escaped free text written by a planner, with backquoted spans shown as code.
+
+    >>> _prose("run `lineup compare` <now>")
+    'run <code>lineup compare</code> &lt;now&gt;'
+    """
+    import re
+
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+
+
 def _table(headers: list[str], rows: list[list[str]], *, cls: str = "", foot: list[str] | None = None,
            numeric_from: int = 1) -> str:
     """An HTML table; ``headers`` are escaped here, cells must already be HTML."""
@@ -142,7 +153,7 @@ def _summary(scenario: Scenario, seed: Optional[int], replications: int, generat
         ("Seed", _e(seed)),
         ("Replications", _e(replications)),
     ]
-    desc = f'<p class="description">{_e(spec.description)}</p>' if spec.description else ""
+    desc = f'<p class="description">{_prose(spec.description)}</p>' if spec.description else ""
     warnings = "".join(f'<p class="warning">Warning: {_e(w)}</p>' for w in scenario.warnings)
     return _section("summary", desc + _dl(items) + warnings)
 
@@ -279,7 +290,7 @@ def _strategy_list(comparison: "Comparison") -> str:
     for name, built in comparison.built.items():
         desc = built.spec.description or "—"
         size = f"{len(built.portfolio)} influencers" if built.portfolio is not None else "left out"
-        items.append(f"<li><strong>{_e(name)}</strong> ({_e(built.status)}, {_e(size)}): {_e(desc)}</li>")
+        items.append(f"<li><strong>{_e(name)}</strong> ({_e(built.status)}, {_e(size)}): {_prose(desc)}</li>")
     notes = "".join(f'<p class="warning">{_e(n)}</p>' for n in comparison.notes)
     return "<ul class=strategies>" + "".join(items) + "</ul>" + notes
 
