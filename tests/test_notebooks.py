@@ -71,3 +71,13 @@ def test_notebook_runs(name, monkeypatch):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
+
+
+def test_researcher_sweep_runs_on_a_dask_cluster(dask_address, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    name = "03_researcher_sweep.ipynb"
+    nb = _load(name)
+    _inject(nb, {**SMALL[name], "SCHEDULER": dask_address, "P_VALUES": [0.02]})
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
