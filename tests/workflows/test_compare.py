@@ -138,6 +138,18 @@ def test_infeasible_strategy_is_reported_and_left_out(tmp_path):
     assert any("'everyone' left out" in n for n in cmp.notes)
 
 
+def test_an_empty_portfolio_is_simulated_as_zeros_with_a_note(tmp_path):
+    extra = """\
+    strategies:
+      micro: {tiers: [nano, micro]}
+      broke: {budget: 10}
+    """
+    plain = "name: plain\ncurrency: GBP\nbudget: 6000\nroster: roster.csv\n"
+    cmp = compare(load_scenario(_case(tmp_path, extra, scenario=plain)), replications=2)
+    assert cmp.portfolios["broke"].ids == [] and cmp.simulations["broke"].totals["talkers"].mean == 0
+    assert any("'broke': the portfolio is empty" in n for n in cmp.notes)
+
+
 def test_all_strategies_infeasible_raises(tmp_path):
     extra = """\
     strategies:

@@ -52,7 +52,8 @@ def render_comparison(comparison, console) -> None:
     from rich.table import Table
 
     sc = comparison.scenario
-    table = Table(title=f"{sc.name}: {len(comparison.strategies)} strategies, mean of {comparison.replications} "
+    k = len(comparison.strategies)
+    table = Table(title=f"{sc.name}: {k} strateg{'y' if k == 1 else 'ies'}, mean of {comparison.replications} "
                         f"replications [95 % CI]; Δ = paired difference to {comparison.baseline!r}",
                   title_justify="left", show_lines=True)
     table.add_column("metric")

@@ -527,6 +527,9 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
                          workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
     first = sims[ok[0]]
     notes = [note for b in built.values() for note in b.notes]
+    notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
+              f"{built[n].scenario.budget:,.2f} {scenario.currency} and adds value); its simulation is all zeros"
+              for n in ok if len(built[n].portfolio) == 0]
     notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale)
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
