@@ -145,3 +145,16 @@ def test_portfolios_sharing_populations_get_exactly_what_they_get_alone(inf, mod
     for key, alone in (("first", monte_carlo(inf, spec, **kw)), ("second", monte_carlo(other, spec, **kw))):
         assert _same(both[key], alone) and both[key].to_dict() == alone.to_dict()
     assert not np.array_equal(both["first"].samples["reach"], both["second"].samples["reach"])
+
+
+def test_many_portfolios_are_simulated_in_groups_with_the_same_numbers(inf, monkeypatch):
+    from lineup.simulation import montecarlo
+
+    infs = {k: inf for k in "abc"}
+    whole = monte_carlo_many(infs, SPEC, niches=["x", "y"], replications=3, seed=5)
+    monkeypatch.setattr(montecarlo, "MAX_RUNS_IN_MEMORY", 4)  # one portfolio per group
+    calls = []
+    grouped = monte_carlo_many(infs, SPEC, niches=["x", "y"], replications=3, seed=5,
+                               progress=lambda d, t: calls.append((d, t)))
+    assert list(grouped) == list("abc") and all(grouped[k].to_dict() == whole[k].to_dict() for k in "abc")
+    assert calls == [(d, 9) for d in range(1, 10)]

@@ -22,6 +22,7 @@ order.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextlib import nullcontext
 from functools import partial
 
 import numpy as np
@@ -263,7 +264,9 @@ def monte_carlo_many(
     key is identical to ``monte_carlo(influencers[key], ..., seed=seed)`` while
     the populations are generated once instead of once per portfolio, and all
     the work goes to the workers as one batch of tasks.  ``progress(done, total)``
-    counts replications (each covering every portfolio).  Other parameters as
+    counts replications (each covering every portfolio).  Memory stays bounded: at most
+    :data:`MAX_RUNS_IN_MEMORY` per-replication results are held at once (many
+    portfolios × many replications are simulated in groups).  Other parameters as
     :func:`monte_carlo`; ``scale`` should be common to all portfolios
     (:func:`lineup.workflows.compare.common_scale`) for their word of mouth to compare.
 
@@ -287,12 +290,38 @@ def monte_carlo_many(
         raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
     if not influencers:
         return {}
-    context = {"influencers": dict(influencers), "spec": spec, "population": population, "niches": tuple(niches),
-               "scale": scale}
+    context = {"spec": spec, "population": population, "niches": tuple(niches), "scale": scale}
     children = spawn(seed, replications)
-    if executor is not None:
-        runs = _run_all(children, context, executor, progress)
-    else:
-        with make_executor(workers if replications > 1 else 1, scheduler, dask_local) as ex:
-            runs = _run_all(children, context, ex, progress)
-    return {key: _summarise([run[key] for run in runs], spec, seed, inf) for key, inf in influencers.items()}
+    groups = _groups(list(influencers), replications)
+    out: dict[Hashable, SimulationResult] = {}
+    opened = nullcontext(executor) if executor is not None else \
+        make_executor(workers if replications > 1 else 1, scheduler, dask_local)
+    with opened as ex:
+        for g, keys in enumerate(groups):
+            tick = None if progress is None else partial(_group_progress, progress, g, len(groups))
+            runs = _run_all(children, {**context, "influencers": {k: influencers[k] for k in keys}}, ex, tick)
+            out.update({k: _summarise([run[k] for run in runs], spec, seed, influencers[k]) for k in keys})
+    return {key: out[key] for key in influencers}
+
+
+#: Most per-replication results (portfolios × replications, ~10 kB each) held in memory at once.
+MAX_RUNS_IN_MEMORY = 20_000
+
+
+def _groups(keys: list, replications: int) -> list[list]:
+    """Portfolios simulated together, at most :data:`MAX_RUNS_IN_MEMORY` runs per group.
+
+    Each group regenerates the populations (same seeds, so the same populations), so
+    only sweeps of very many portfolios × replications pay for it twice.
+
+    Examples
+    --------
+    >>> _groups(["a", "b", "c"], 1_000), _groups(list(range(5)), 10_000)
+    ([['a', 'b', 'c']], [[0, 1], [2, 3], [4]])
+    """
+    size = max(1, MAX_RUNS_IN_MEMORY // max(1, replications))
+    return [keys[k:k + size] for k in range(0, len(keys), size)]
+
+
+def _group_progress(progress: Progress, group: int, groups: int, done: int, total: int) -> None:
+    progress(group * total + done, groups * total)
