@@ -150,6 +150,18 @@ def test_an_empty_portfolio_is_simulated_as_zeros_with_a_note(tmp_path):
     assert any("'broke': the portfolio is empty" in n for n in cmp.notes)
 
 
+@pytest.mark.parametrize("network", [False, True])
+def test_coarse_audiences_are_flagged_with_advice_that_fits(tmp_path, network):
+    sim = ("simulation: {days: 5, replications: 2, network: {path: edges.txt}}\n" if network
+           else "simulation: {days: 5, replications: 2, population: {size: 300}}\n")
+    path = write_case(tmp_path, textwrap.dedent(SCENARIO) + sim + textwrap.dedent(STRATEGIES))
+    (tmp_path / "edges.txt").write_text("".join(f"{k} {(k + 1) % 300}\n" for k in range(300)))
+    notes = " ".join(compare(load_scenario(path)).notes)
+    assert "fewer than 20 simulated followers" in notes
+    assert ("the network has only 300 people" in notes) == network
+    assert ("raise simulation.population.size" in notes) != network
+
+
 def test_all_strategies_infeasible_raises(tmp_path):
     extra = """\
     strategies:

@@ -530,7 +530,9 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
               f"{built[n].scenario.budget:,.2f} {scenario.currency} and adds value); its simulation is all zeros"
               for n in ok if len(built[n].portfolio) == 0]
-    notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale)
+    advice = ("raise simulation.population.size for finer results" if scenario.spec.simulation.network is None
+              else f"the network has only {first.population_size:,} people; a larger network gives finer results")
+    notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
@@ -542,7 +544,7 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
 MIN_SIMULATED_FOLLOWERS = 20
 
 
-def _resolution_notes(portfolios: dict[str, Portfolio], scale: float) -> list[str]:
+def _resolution_notes(portfolios: dict[str, Portfolio], scale: float, advice: str) -> list[str]:
     """A note per strategy whose smallest audience is only a handful of simulated people."""
     notes = []
     for name, p in portfolios.items():
@@ -552,7 +554,7 @@ def _resolution_notes(portfolios: dict[str, Portfolio], scale: float) -> list[st
         if few:
             notes.append(f"strategy {name!r}: {few} of {len(p)} influencers have fewer than "
                          f"{MIN_SIMULATED_FOLLOWERS} simulated followers (one simulated person = {scale:,.0f} real "
-                         f"people, common to all strategies); raise simulation.population.size for finer results")
+                         f"people, common to all strategies); {advice}")
     return notes
 
 
