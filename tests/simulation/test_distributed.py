@@ -115,3 +115,15 @@ def test_monte_carlo_on_a_shared_executor(inf):
 @pytest.mark.slow
 def test_dask_local_cluster_from_make_executor(inf):
     assert _mc(inf, dask_local=2).to_dict() == _mc(inf).to_dict()
+
+
+def test_workers_without_lineup_or_with_another_version_are_refused():
+    from lineup import __version__
+    from lineup.simulation.distributed import check_worker_versions
+
+    check_worker_versions("tcp://h:1", {})  # adaptive clusters start empty
+    check_worker_versions("tcp://h:1", {"w1": __version__, "w2": __version__})
+    with pytest.raises(UsageError, match="cannot be imported on 1 of 2 workers"):
+        check_worker_versions("tcp://h:1", {"w1": __version__, "w2": ModuleNotFoundError("No module named 'lineup'")})
+    with pytest.raises(UsageError, match="1 of 2 workers run lineup 0.0.1 .* install the same version"):
+        check_worker_versions("tcp://h:1", {"w1": __version__, "w2": "0.0.1"})

@@ -36,7 +36,7 @@ from typing import Any
 from lineup.errors import UsageError
 
 __all__ = ["make_executor", "local_cluster", "DASK_WORKER_CONFIG",
-           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress"]
+           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress", "check_worker_versions"]
 
 SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
 CONNECT_TIMEOUT = "3s"
@@ -142,11 +142,55 @@ def _connect(address: str):
 
     _reachable(address)
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"--scheduler {address!r}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} "
                          f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or use --dask-local N",
                          ) from None
+    try:
+        check_worker_versions(address, client.run(_lineup_version, on_error="return"))
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _lineup_version() -> str:
+    """lineup's version on a worker (raises ImportError where lineup is not installed)."""
+    from lineup import __version__
+
+    return __version__
+
+
+def check_worker_versions(address: str, versions: dict) -> None:
+    """Refuse a cluster whose workers lack lineup or run another version (their numbers could differ).
+
+    Workers that join later are not checked.  ``versions`` maps worker addresses to a version string, or to the exception
+    raised importing lineup there.
+
+    Examples
+    --------
+    >>> from lineup import __version__
+    >>> check_worker_versions("tcp://h:8786", {"tcp://w1": __version__})
+    >>> check_worker_versions("tcp://h:8786", {"tcp://w1": ImportError("No module named 'lineup'")})
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: --scheduler 'tcp://h:8786': lineup cannot be imported on 1 of 1 workers (tcp://w1: No module named 'lineup'); install lineup on every worker
+    """
+    from lineup import __version__
+
+    if not versions:  # an adaptive cluster may start workers when tasks arrive
+        return
+    broken = {w: v for w, v in versions.items() if isinstance(v, BaseException)}
+    if broken:
+        first, exc = next(iter(broken.items()))
+        raise UsageError(f"--scheduler {address!r}: lineup cannot be imported on {len(broken)} of {len(versions)} "
+                         f"workers ({first}: {exc}); install lineup on every worker")
+    other = {w: v for w, v in versions.items() if v != __version__}
+    if other:
+        first, version = next(iter(other.items()))
+        raise UsageError(f"--scheduler {address!r}: {len(other)} of {len(versions)} workers run lineup {version} "
+                         f"({first}), this process {__version__}; install the same version everywhere")
 
 
 @contextmanager
