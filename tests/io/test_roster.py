@@ -14,6 +14,15 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "influ
 GOOD = "id,platform,followers,engagement_rate,fee,niches\nann,instagram,12.5K,3.1%,£400,skincare;vegan\n"
 
 
+@pytest.fixture(autouse=True, params=["csv module", "pandas"])
+def csv_splitter(request, monkeypatch):
+    """Every test runs on both CSV splitters (small files: csv module; large: pandas)."""
+    import lineup.io.roster as module
+
+    monkeypatch.setattr(module, "PANDAS_FROM_CHARS", 0 if request.param == "pandas" else 10**12)
+    return request.param
+
+
 def write(tmp_path, text, name="r.csv", encoding="utf-8"):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
@@ -253,3 +262,24 @@ def test_youtube_global_2023():
     assert set(roster.platform) == {"youtube"} and "music" in roster.niche_names
     assert (roster.niche_matrix.getnnz(axis=1) == 0).sum() == 46
     assert roster.fee_estimated.all() and roster.er_estimated.all()
+
+
+def test_csv_records_keep_their_physical_lines_and_extra_values_are_a_located_problem(tmp_path):
+    text = ("Handle,#Followers,ER,Price,Category,Country\r\n\r\n"
+            '"@Ann",12.5K,3.1%,£400,"skincare; vegan",GB\r\n'
+            '"multi\nline",900,,N/A,makeup,\r\n'
+            ",,,,,\r\n"
+            "bob,1.2M,2.5,$1,200,fitness|food,us\r\n"
+            "carl,45000,0.034,300,Skin Care,FR,,\r\n")          # trailing empty cells are fine
+    path = write(tmp_path, text)
+    err = problems_of(path)
+    assert [p.where for p in err.problems] == ["r.csv, line 7"]
+    assert "7 values but the header has 6 columns" in err.problems[0].what
+    roster, warnings = read(path, on_bad_rows="skip")
+    assert roster.ids.tolist() == ["Ann", "multi\nline", "carl"] and roster.line.tolist() == [3, 4, 8]
+    assert any(w.startswith("r.csv, line 7: row skipped: 7 values") for w in warnings)
+
+
+def test_duplicate_header_names_are_numbered_and_can_be_mapped(tmp_path):
+    roster, _ = read(write(tmp_path, "id,fee,followers,fee\na,100,1000,250\n"), columns={"fee": "fee.1"})
+    assert roster.fee.tolist() == [250.0]

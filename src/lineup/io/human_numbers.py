@@ -1,6 +1,6 @@
 """Vectorised parsing of the numbers people type into spreadsheets.
 
-:func:`parse_numbers` turns a :class:`pandas.Series` of strings into floats:
+:func:`parse_numbers` turns an array (or a pandas Series) of strings into floats:
 
 =================  ==========================  ==================================
 written            read as                     notes
@@ -33,7 +33,7 @@ between 0 and 1 is taken as a fraction already (``0.034`` → 0.034, ``1`` →
 1.0).  Suffixes ``k/m/b`` are not allowed in percentage columns.
 
 Everything runs as whole-column numpy operations, no per-cell Python: each
-distinct cell is parsed once (:func:`pandas.factorize`), a column of plain
+distinct cell is parsed once (:func:`lineup._arrays.factorize`), a column of plain
 numbers is one ``astype(float)``, and the rest peel their decorations with
 :mod:`numpy.strings` ufuncs on a fixed-width array (needs numpy ≥ 2.0).
 """
@@ -41,7 +41,8 @@ numbers is one ``astype(float)``, and the rest peel their decorations with
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from .._arrays import factorize
 
 __all__ = ["MISSING_TOKENS", "parse_numbers", "explain_bad"]
 
@@ -53,13 +54,14 @@ MISSING_TOKENS: frozenset[str] = frozenset(
 _SUFFIXES: tuple[tuple[str, float], ...] = (("bn", 1e9), ("mn", 1e6), ("mm", 1e6), ("k", 1e3), ("m", 1e6), ("b", 1e9))
 
 
-def parse_numbers(values: pd.Series, *, percent: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(values, *, percent: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Parse human-written numbers; return ``(values, bad)``.
 
     Parameters
     ----------
-    values : pandas.Series
-        Cells as strings (other dtypes are converted with ``astype(str)``).
+    values : numpy.ndarray, pandas.Series or sequence
+        Cells as strings; numbers already typed (a numeric column, or numbers
+        among strings in an object column) are taken as they are.
     percent : bool
         Percentage column: ``%`` divides by 100 and so does a bare number > 1.
 
@@ -72,43 +74,66 @@ def parse_numbers(values: pd.Series, *, percent: bool = False) -> tuple[np.ndarr
 
     Examples
     --------
-    >>> v, bad = parse_numbers(pd.Series(["12.5K", "1,234", "$1,200", "N/A", "12x"]))
+    >>> v, bad = parse_numbers(["12.5K", "1,234", "$1,200", "N/A", "12x"])
     >>> v.tolist()[:3], bad.tolist()
     ([12500.0, 1234.0, 1200.0], [False, False, False, False, True])
-    >>> parse_numbers(pd.Series(["3.4%", "3.4", "0.05", "NaN%"]), percent=True)[0].round(3).tolist()
+    >>> parse_numbers(["3.4%", "3.4", "0.05", "NaN%"], percent=True)[0].round(3).tolist()
     [0.034, 0.034, 0.05, nan]
-    >>> parse_numbers(pd.Series(["€1.200", "1.250.000", "12,5K"]))[0].tolist()
+    >>> parse_numbers(["€1.200", "1.250.000", "12,5K"])[0].tolist()
     [1200.0, 1250000.0, 12500.0]
-    >>> parse_numbers(pd.Series(["1.200", "950"]))[1].tolist()  # 1.2 or 1,200?
+    >>> parse_numbers(["1.200", "950"])[1].tolist()  # 1.2 or 1,200?
     [True, False]
     """
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return _finish(values.to_numpy(dtype=float, na_value=np.nan), percent)
-    cells = values.to_numpy(dtype=object, na_value="")
-    typed = np.fromiter((isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_))
-                         for c in cells), bool, len(cells))
-    if typed.any():  # Excel/Parquet columns mixing numbers and text: numbers are numbers already
+    if hasattr(values, "to_numpy"):  # a pandas Series (missing values become "" or NaN)
+        if values.dtype.kind in "biuf":
+            return _finish(values.to_numpy(dtype=float, na_value=np.nan), percent)
+        cells = values.to_numpy(dtype=object, na_value="")
+    else:
+        array = np.asarray(values)
+        if array.dtype.kind in "biuf":
+            return _finish(array.astype(float), percent)
+        cells = array.astype(object)
+    typed = _typed_numbers(cells)
+    if typed is not None:  # Excel/Parquet columns mixing numbers and text: numbers are numbers already
         value, bad = np.full(len(cells), np.nan), np.zeros(len(cells), dtype=bool)
         value[typed], bad[typed] = _finish(cells[typed].astype(float), percent)
         if not typed.all():
-            value[~typed], bad[~typed] = parse_numbers(pd.Series(cells[~typed], dtype=object), percent=percent)
+            value[~typed], bad[~typed] = parse_numbers(cells[~typed], percent=percent)
         return value, bad
-    codes, uniques = pd.factorize(cells)
+    plain = _plain_floats(cells)
+    if plain is not None:  # the common case, one C loop: no need to find the distinct cells
+        return _plain_result(cells, plain, percent)
+    codes, uniques = factorize(cells)
     if len(uniques) <= len(cells) // 2:  # repeated values: parse each distinct cell once
         value, bad = _parse_strings(uniques.astype(object), percent)
         return value[codes], bad[codes]
     return _parse_strings(cells, percent)
 
 
+def _typed_numbers(cells: np.ndarray) -> np.ndarray | None:
+    """Mask of cells that are numbers already (not text), or ``None`` when every cell is text."""
+    kinds = set(map(type, cells.tolist()))
+    if kinds <= {str}:
+        return None
+    typed = np.array([isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_))
+                      for c in cells.tolist()], dtype=bool)
+    return typed if typed.any() else None
+
+
 def _parse_strings(cells: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
     plain = _plain_floats(cells)
-    if plain is not None:  # every cell a plain number or "nan": dots only, no European evidence possible
-        value, bad = _finish(plain, percent)
-        if not percent:
-            ambiguous = _ambiguous_dots(cells)
-            value, bad = np.where(ambiguous, np.nan, value), bad | ambiguous
-        return value, bad
+    if plain is not None:
+        return _plain_result(cells, plain, percent)
     return _parse_decorated(_ascii_lower(_as_short_strings(cells)), percent)
+
+
+def _plain_result(cells: np.ndarray, plain: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell a plain number or "nan": dots only, so no European evidence is possible."""
+    value, bad = _finish(plain, percent)
+    if not percent:
+        ambiguous = _ambiguous_dots(cells)
+        value, bad = np.where(ambiguous, np.nan, value), bad | ambiguous
+    return value, bad
 
 
 def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
@@ -122,7 +147,7 @@ def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
 def _ambiguous_dots(cells: np.ndarray) -> np.ndarray:
     """Plain cells like ``1.200`` in a column where no cell shows the dot is a decimal mark."""
     out = np.zeros(len(cells), dtype=bool)
-    dotted = np.flatnonzero(np.fromiter((isinstance(c, str) and "." in c for c in cells), bool, len(cells)))
+    dotted = np.flatnonzero(np.array([isinstance(c, str) and "." in c for c in cells.tolist()], dtype=bool))
     if len(dotted):
         core = np.strings.lstrip(_ascii_lower(_as_short_strings(cells[dotted])), "+-")
         _, english, ambiguous, _, _ = _separator_evidence(core)
@@ -231,6 +256,17 @@ def _to_float(u: np.ndarray) -> np.ndarray | None:
         return None
 
 
+def _floats_or_nan(core: np.ndarray) -> np.ndarray:
+    """Each cell as a float, NaN where it is not one (the cells that fail are flagged by the caller)."""
+    out = np.full(len(core), np.nan)
+    for k, cell in enumerate(core.tolist()):
+        try:
+            out[k] = float(cell) if cell and "_" not in cell else np.nan
+        except ValueError:
+            pass
+    return out
+
+
 def _parse_decorated(u: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
     """Peel ``%``, suffix, sign/currency and commas off trimmed lower-case cells.
 
@@ -258,7 +294,7 @@ def _parse_decorated(u: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarr
     core, ok_commas = _drop_grouping_commas(sign_free)
     num = _to_float(core)
     if num is None:
-        num = pd.to_numeric(pd.Series(core, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        num = _floats_or_nan(core)
     value = np.where(prefix_minus % 2 == 1, -num, num) * scale
     if percent:
         value = np.where(has_pct | (value > 1), value / 100.0, value)

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from ..domain.roster import Roster
 from ..domain.scenario import Overlap, did_you_mean
 from ..errors import Problem, RosterError
 from .human_numbers import explain_bad, parse_numbers
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["read_overlap"]
 
@@ -65,7 +67,9 @@ def read_overlap(path: str | Path, roster: Roster, unit: Literal["followers", "f
     return Overlap(i=i[order].astype(np.int64), j=j[order].astype(np.int64), shared=shared[order].astype(float))
 
 
-def _read(path: Path, name: str) -> pd.DataFrame:
+def _read(path: Path, name: str) -> "pd.DataFrame":
+    import pandas as pd
+
     if not path.is_file():
         raise RosterError(f"{name}: overlap file not found ({path})")
     try:
@@ -81,9 +85,10 @@ def _read(path: Path, name: str) -> pd.DataFrame:
     return frame.rename(columns={keys[c.replace("_", "")]: c for c in _COLUMNS})[list(_COLUMNS)]
 
 
-def _rows_of(ids: pd.Series, roster: Roster) -> np.ndarray:
-    norm = ids.str.strip().str.lstrip("@").str.strip()
-    return pd.Index(roster.ids).get_indexer(norm.to_numpy(dtype=object))
+def _rows_of(ids: "pd.Series", roster: Roster) -> np.ndarray:
+    """Roster row of each id (matched as the roster matches ids: case-insensitive, leading ``@`` ignored), -1 if none."""
+    rows = [roster.index_of(i) for i in ids.tolist()]
+    return np.array([-1 if r is None else r for r in rows], dtype=np.int64)
 
 
 def _problems(frame, roster, a, b, value, bad, shared, smaller, lines, name):
@@ -113,6 +118,8 @@ def _problems(frame, roster, a, b, value, bad, shared, smaller, lines, name):
 
 
 def _duplicates(a, b, lines, loc):
+    import pandas as pd
+
     ok = (a >= 0) & (b >= 0)
     key = pd.Series(np.minimum(a, b) * (1 << 32) + np.maximum(a, b)).where(ok)
     dup = (key.duplicated(keep="first") & ok).to_numpy()

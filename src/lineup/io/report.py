@@ -22,8 +22,8 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
     """
     sc = result.scenario
     ev = result.evaluation
-    frame = result.to_frame()
-    selected = frame.to_dict(orient="records") if result.portfolio is not None else []
+    columns = result.portfolio_columns()
+    selected = _records(columns) if result.portfolio is not None else []
     return {
         "scenario": sc.name,
         "currency": sc.currency,
@@ -48,8 +48,8 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "diagnosis": list(result.diagnosis),
         "removed_by_filters": dict(result.removed),
         "estimated": {
-            "engagement_rate": int(frame["er_estimated"].sum()) if selected else 0,
-            "fee": int(frame["fee_estimated"].sum()) if selected else 0,
+            "engagement_rate": int(sum(columns["er_estimated"])) if selected else 0,
+            "fee": int(sum(columns["fee_estimated"])) if selected else 0,
         },
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
         "warnings": list(sc.warnings) + _empty_warning(result),
@@ -79,9 +79,32 @@ def _tier_counts(result) -> dict[str, int]:
     return {name: int(c) for name, c in zip(TIER_NAMES, counts)}
 
 
+def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a column table as dicts of plain Python values (JSON-ready)."""
+    values = [v.tolist() if hasattr(v, "tolist") else list(v) for v in columns.values()]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
 def portfolio_csv(result) -> str:
-    """The portfolio table as CSV text."""
-    return result.to_frame().to_csv(index=False, float_format="%.6g")
+    """The portfolio table as CSV text: numbers to 6 significant digits, blank when missing.
+
+    Written with the :mod:`csv` module (``lineup solve`` does not import pandas).
+    """
+    import csv
+    import io
+    import math
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, float):
+            return "" if math.isnan(v) else "%.6g" % v
+        return v
+
+    columns = result.portfolio_columns()
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell(v) for v in row.values()] for row in _records(columns))
+    return buf.getvalue()
 
 
 # ------------------------------------------------------------------ terminal

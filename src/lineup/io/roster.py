@@ -14,15 +14,17 @@ Every unusable row is reported with its physical line number (header = line 1)
 and the reason, all at once; with ``on_bad_rows="skip"`` they are dropped and
 listed as warnings.
 
-Speed: the header is read first, then only the mapped columns; plain number
-columns are parsed by pandas' C reader; text is handled with
-:mod:`numpy.strings` ufuncs on numpy string arrays (numpy ≥ 2.2), and
-repeated cells (platforms, countries, niche lists) are worked once per
-distinct value.  The only per-row Python is wording the messages of bad rows.
+Speed: CSV files are split by the standard :mod:`csv` module (no pandas: its
+import alone would double the start-up time of ``lineup solve``), keeping only
+the mapped columns; text is handled with :mod:`numpy.strings` ufuncs on numpy
+string arrays (numpy ≥ 2.2), and repeated cells (platforms, countries, niche
+lists, numbers) are worked once per distinct value.  Parquet and Excel files
+are read with pandas.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -30,9 +32,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
+from .._arrays import factorize, first_of_each
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
@@ -126,14 +128,20 @@ def read_roster(
 
 @dataclass(frozen=True)
 class _Table:
-    """Mapped columns of a roster file (canonical names), their file names and row locations."""
+    """Mapped columns of a roster file (canonical names), their file names and row locations.
 
-    frame: pd.DataFrame
+    ``columns`` holds each mapped column's cells: text as written (object arrays,
+    ``""`` when blank) or numbers already typed by a Parquet/Excel reader (floats).
+    """
+
+    columns: dict[str, np.ndarray]
     mapping: dict[str, str]
     lines: np.ndarray
     unit: str
     warnings: list[str]
     text: dict[str, np.ndarray] = field(default_factory=dict)  # trimmed text columns (numpy strings)
+    width: int = 0                                              # CSV: columns in the header
+    extra: np.ndarray | None = None                             # CSV: values per record when more than the header
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
@@ -141,21 +149,30 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
         raise RosterError(f"{name}: roster file not found ({path})")
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        frame = _read_other(lambda: pd.read_parquet(path), name, "pyarrow", "lineup[parquet]")
+        frame = _read_other(lambda pd: pd.read_parquet(path), name, "pyarrow", "lineup[parquet]")
     elif suffix in (".xlsx", ".xls"):
-        frame = _read_other(lambda: pd.read_excel(path), name, "openpyxl", "openpyxl")
+        frame = _read_other(lambda pd: pd.read_excel(path), name, "openpyxl", "openpyxl")
     else:
         return _load_csv(path, name, explicit)
     mapping = _match_columns(frame.columns, explicit, name)
-    frame = frame[list(mapping.values())].set_axis(list(mapping), axis=1)
-    for canon in set(_TEXT) & set(mapping):
-        frame[canon] = frame[canon].astype(object).where(frame[canon].notna(), "").astype(str)
-    return _drop_blank(_Table(frame, mapping, np.arange(2, len(frame) + 2), "row", []), name)
+    columns = {canon: _frame_column(frame[col], canon in _TEXT) for canon, col in mapping.items()}
+    return _drop_blank(_Table(columns, mapping, np.arange(2, len(frame) + 2), "row", []), name)
 
 
-def _read_other(reader, name: str, module: str, extra: str) -> pd.DataFrame:
+def _frame_column(series, text: bool) -> np.ndarray:
+    """A pandas column as text (blank → ``""``) or, when the reader typed it as numbers, floats."""
+    if text:
+        return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+    if series.dtype.kind in "biuf":
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    return series.to_numpy(dtype=object, na_value="")
+
+
+def _read_other(reader, name: str, module: str, extra: str):
     try:
-        return reader()
+        import pandas as pd
+
+        return reader(pd)
     except ImportError as exc:
         raise RosterError(f"{name}: reading this file needs {module}: pip install '{extra}'") from exc
     except Exception as exc:  # noqa: BLE001 - any reader failure is an unreadable file
@@ -175,72 +192,172 @@ def _decode(path: Path, name: str) -> tuple[str, list[str]]:
         return raw.decode("latin-1"), [f"{name}: not UTF-8; read as latin-1 (check accented names)"]
 
 
+#: From this size (characters) a CSV is split by pandas' C reader: faster than the csv module
+#: once the file outweighs pandas' import time (~0.45 s, about 1.5 MB of CSV on a 2-core machine).
+PANDAS_FROM_CHARS = 1_500_000
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A CSV file split into cells: header, a column getter, each record's first physical line."""
+
+    header: list[str]
+    column: object          # callable: header index → object array of the records' cells ("" when absent)
+    lines: np.ndarray
+    extra: np.ndarray       # values per record when more than the header (non-empty beyond it), else 0
+
+
 def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
-    """Header first (to map columns), then only the mapped columns, numbers parsed by pandas when plain."""
+    """Split the file (small: :mod:`csv`; large: pandas); keep the mapped columns as text and each record's line."""
     text, warnings = _decode(path, name)
-    header = _csv(text, name, nrows=0).columns
-    mapping = _match_columns(header, explicit, name)
-    numeric = [c for c in mapping if c not in _TEXT]
-    missing = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.title())})
-    # Counts and money stay text so that parse_numbers sees how they were written ("1.200": 1.2 or 1,200?).
-    as_text = [c for c in (*_TEXT, "followers", "fee", "posts") if c in mapping]
-    frame = _csv(text, name, usecols=list(mapping.values()), dtype={mapping[c]: object for c in as_text},
-                 keep_default_na=False, na_values={mapping[c]: missing for c in numeric}, skip_blank_lines=False)
-    frame = frame[list(mapping.values())].set_axis(list(mapping), axis=1)
-    for canon in set(_TEXT) & set(mapping):
-        frame[canon] = frame[canon].astype(object)
-    lines = _line_numbers(text, header, len(frame), name)
-    return _drop_blank(_Table(frame, mapping, lines, "line", warnings), name)
+    split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
+    mapping = _match_columns(split.header, explicit, name)
+    columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
+    table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
+    return _drop_blank(table, name)
 
 
-def _csv(text: str, name: str, **options) -> pd.DataFrame:
+def _split_with_csv(text: str, name: str) -> _Split:
+    header, records, lines = _csv_records(text, name)
+    width = len(header)
+    extra = np.zeros(len(records), dtype=np.int64)  # values beyond the header (empty trailing cells are fine)
+    for k, rec in enumerate(records):
+        if len(rec) < width:
+            records[k] = rec + [""] * (width - len(rec))
+        elif len(rec) > width and any(c.strip() for c in rec[width:]):
+            extra[k] = len(rec)
+
+    def column(j: int) -> np.ndarray:
+        out = np.empty(len(records), dtype=object)
+        out[:] = [rec[j] for rec in records]
+        return out
+
+    return _Split(header, column, np.asarray(lines, dtype=np.int64), extra)
+
+
+def _split_with_pandas(text: str) -> _Split | None:
+    """The same split by pandas' C reader, or ``None`` to leave the file to :func:`_split_with_csv`
+    (which locates the problem) when pandas cannot read it as a plain table."""
+    if text[:1] in ("\n", "\r"):
+        return None
+    import pandas as pd
+
     try:
-        return pd.read_csv(io.StringIO(text), **options)
-    except pd.errors.EmptyDataError as exc:
-        raise RosterError(f"{name}: the roster file is empty") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise RosterError(f"{name}: not a readable CSV file ({str(exc).strip()})") from exc
-
-
-def _line_numbers(text: str, header, rows: int, name: str) -> np.ndarray:
-    """Physical line of each record (header = line 1), counting newlines inside quoted cells."""
-    header_lines = 1 + sum(str(c).count("\n") for c in header)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False)
+    except Exception:  # noqa: BLE001 - ragged rows, bad quoting...: the csv path reports them with lines
+        return None
+    header = [str(c) for c in frame.columns]
+    if any(c.startswith("Unnamed: ") for c in header) or len(header) != len(set(header)):
+        return None
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    simple = header_lines + 1 + np.arange(rows, dtype=np.int64)
-    if physical == header_lines + rows:
-        return simple
-    every = _csv(text, name, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    extra = np.zeros(rows, dtype=np.int64)
-    for col in every.columns:
-        extra += np.strings.count(every[col].to_numpy(dtype=object).astype(_S), "\n")
-    return simple + np.concatenate(([0], np.cumsum(extra)[:-1]))
+    header_lines = 1 + sum(c.count("\n") for c in header)
+    if physical == header_lines + len(frame):
+        lines = np.arange(header_lines + 1, header_lines + 1 + len(frame), dtype=np.int64)
+    else:
+        lines = np.asarray(_record_lines(text)[1:], dtype=np.int64)
+
+    def column(j: int) -> np.ndarray:
+        return frame.iloc[:, j].fillna("").to_numpy(dtype=object)
+
+    return _Split(header, column, lines, np.zeros(len(frame), dtype=np.int64))
+
+
+def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header (duplicates renamed ``a.1``, ``a.2`` like pandas), non-blank records and their first physical line."""
+    try:
+        every = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        _csv_error(text, name, exc)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if len(every) == physical:  # no quoted line breaks: record k is on line k + 1
+        starts = range(1, len(every) + 1)
+    else:
+        starts = _record_lines(text)
+    head = next((k for k, rec in enumerate(every) if any(rec)), None)
+    if head is None:
+        raise RosterError(f"{name}: the roster file is empty")
+    body = [(rec, line) for rec, line in zip(every[head + 1:], list(starts)[head + 1:]) if rec]
+    return _dedupe(every[head]), [rec for rec, _ in body], [line for _, line in body]
+
+
+def _record_lines(text: str) -> list[int]:
+    """First physical line of every record (records may span lines inside quotes)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts, start = [], 1
+    for _ in reader:
+        starts.append(start)
+        start = reader.line_num + 1
+    return starts
+
+
+def _csv_error(text: str, name: str, exc: csv.Error):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        pass
+    raise RosterError(f"{name}: not a readable CSV file (line {reader.line_num}: {exc})") from exc
+
+
+def _dedupe(header: list[str]) -> list[str]:
+    """Repeated column names get ``.1``, ``.2`` … (as pandas names them), so each can be mapped.
+
+    >>> _dedupe(["id", "fee", "fee", "x", "fee"])
+    ['id', 'fee', 'fee.1', 'x', 'fee.2']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for col in header:
+        k = seen.get(col, 0)
+        out.append(col if k == 0 else f"{col}.{k}")
+        seen[col] = k + 1
+    return out
 
 
 def _drop_blank(table: _Table, name: str) -> _Table:
     """Prepare the text columns; leave out rows with nothing in any mapped column (none left: error)."""
-    frame = table.frame
-    text = {c: _TEXT_PREP[c](frame[c].to_numpy(dtype=object, na_value="")) for c in frame.columns if c in _TEXT}
-    blank = np.ones(len(frame), dtype=bool)
-    for col in frame.columns:
-        if col in text:
-            blank &= text[col] == ""
-        else:  # number columns: blank cells were read as NaN (na_values), or are empty strings
-            blank &= (frame[col].isna() | (frame[col] == "")).to_numpy()
+    columns = table.columns
+    text = {c: _TEXT_PREP[c](a) for c, a in columns.items() if c in _TEXT}
+    n = len(table.lines)
+    blank = np.ones(n, dtype=bool)
+    for col in text:
+        blank &= text[col] == ""
+    for col, cells in columns.items():  # number columns, on the rows still blank (usually none)
+        rows = np.flatnonzero(blank)
+        if col in text or not len(rows):
+            continue
+        part = cells[rows]
+        blank[rows] = np.isnan(part) if part.dtype.kind == "f" else _is_missing(part)
     if blank.all():
         raise RosterError(f"{name}: the roster has no data rows")
     keep = ~blank
+    extra = table.extra
     if blank.any():
-        frame = frame.loc[keep].reset_index(drop=True)
+        columns = {c: a[keep] for c, a in columns.items()}
         text = {c: a[keep] for c, a in text.items()}
-    return _Table(frame, table.mapping, table.lines[keep], table.unit, table.warnings, text)
+        extra = None if extra is None else extra[keep]
+    return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra)
+
+
+def _is_missing(cells: np.ndarray) -> np.ndarray:
+    """Cells that are blank or a missing token (numbers already typed count as present)."""
+    out = np.zeros(len(cells), dtype=bool)
+    cells_list = cells.tolist()
+    texts = (np.arange(len(cells)) if set(map(type, cells_list)) <= {str}
+             else np.flatnonzero([isinstance(c, str) for c in cells_list]))
+    if len(texts):
+        out[texts] = _is_token(np.strings.strip(cells[texts].astype(_S)), MISSING_TOKENS)
+    return out
 
 
 def _by_distinct(cells: np.ndarray, prepare) -> np.ndarray:
     """Apply ``prepare`` to each distinct cell once (labels repeat a lot) and spread back."""
     if not len(cells):
         return np.zeros(0, dtype=object)
-    codes, uniques = pd.factorize(cells)
-    return prepare(np.asarray(uniques, dtype=object))[codes]
+    codes, uniques = factorize(cells)
+    return prepare(uniques)[codes]
 
 
 def _trim(cells: np.ndarray) -> np.ndarray:
@@ -309,7 +426,7 @@ _NUMBER_COLUMNS = (("followers", False), ("engagement_rate", True), ("fee", Fals
 
 def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Problem]]]:
     """Parse every mapped column; return values and ``(row, Problem)`` pairs."""
-    frame, mapping = table.frame, table.mapping
+    columns, mapping = table.columns, table.mapping
 
     def where(rows, canon):
         return [f"{name}, {table.unit} {table.lines[r]}, column '{mapping[canon]}'" for r in rows]
@@ -318,11 +435,16 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
     out: dict[str, object] = {}
     for canon, pct in _NUMBER_COLUMNS:
         if canon in mapping:
-            values, bad = parse_numbers(frame[canon], percent=pct)
+            values, bad = parse_numbers(columns[canon], percent=pct)
             out[canon] = values
-            problems += _number_problems(frame[canon], values, bad, canon, where)
+            problems += _number_problems(columns[canon], values, bad, canon, where)
     out["id"] = table.text["id"]
     problems += _id_problems(out["id"], table, where)
+    if table.extra is not None:
+        problems += [(int(r), Problem(f"{name}, line {table.lines[r]}",
+                                      f"{table.extra[r]} values but the header has {table.width} columns, so the "
+                                      f"values cannot be matched to columns (a comma inside an unquoted value? "
+                                      f'quote it: "$1,200")')) for r in np.flatnonzero(table.extra)]
     for canon in ("platform", "country"):
         if canon in mapping:
             out[canon] = table.text[canon]
@@ -343,8 +465,8 @@ _RANGE_RULES = (
 )
 
 
-def _number_problems(raw: pd.Series, values, bad, canon, where):
-    raw = raw.to_numpy(dtype=object)
+def _number_problems(raw: np.ndarray, values, bad, canon, where):
+    raw = np.asarray(raw, dtype=object)
     rows = np.flatnonzero(bad)
     problems = [(r, Problem(loc, explain_bad(raw[r]))) for r, loc in zip(rows, where(rows, canon))]
     for col, test, template in _RANGE_RULES:
@@ -357,7 +479,7 @@ def _number_problems(raw: pd.Series, values, bad, canon, where):
 
 
 def _shown(cell):
-    """A cell as the user wrote it (floats parsed by pandas shown without a trailing .0)."""
+    """A cell as the user wrote it (numbers typed by a Parquet/Excel reader shown without a trailing .0)."""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return cell if isinstance(cell, str) else str(cell)
@@ -367,10 +489,9 @@ def _id_problems(ids: np.ndarray, table: _Table, where):
     rows = np.flatnonzero(ids == "")
     problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
     keys = np.strings.lower(ids.astype(_S)).astype(object)  # handles are case-insensitive
-    series = pd.Series(keys)
-    dup = (series.duplicated(keep="first") & (series != "")).to_numpy()
+    first = first_of_each(factorize(keys)[0])
+    dup = (first != np.arange(len(ids))) & (keys != "")
     if dup.any():
-        first = pd.Series(np.arange(len(ids))).groupby(keys).transform("min").to_numpy()
         rows = np.flatnonzero(dup)
         problems += [(r, Problem(loc, f"duplicate id {ids[r]!r} (also on {table.unit} {table.lines[first[r]]})"))
                      for r, loc in zip(rows, where(rows, "id"))]
@@ -421,8 +542,12 @@ def _skip_warnings(problems) -> list[str]:
     by_row: dict[int, list[Problem]] = {}
     for r, p in sorted(problems, key=lambda rp: rp[0]):
         by_row.setdefault(r, []).append(p)
-    return [f"{ps[0].where.rsplit(', column', 1)[0]}: row skipped: "
-            + "; ".join(f"{p.where.rsplit(', ', 1)[-1]}: {p.what}" for p in ps) for ps in by_row.values()]
+    def reason(p: Problem) -> str:
+        tail = p.where.rsplit(", ", 1)[-1]
+        return f"{tail}: {p.what}" if tail.startswith("column") else p.what
+
+    return [f"{ps[0].where.rsplit(', column', 1)[0]}: row skipped: " + "; ".join(map(reason, ps))
+            for ps in by_row.values()]
 
 
 def _check_posts_column(parsed, mapping, name: str) -> None:
@@ -451,8 +576,8 @@ def _parse_niches(cells: np.ndarray):
     Separators: ``;`` or ``|``; ``,`` only in cells without ``;``/``|``.  Each
     distinct cell is parsed once, then the items are spread back to the rows.
     """
-    codes, uniques = pd.factorize(cells)
-    (u_rows, labels, shares), u_problems = _parse_niche_cells(np.asarray(uniques, dtype=object).astype(_S))
+    codes, uniques = factorize(cells)
+    (u_rows, labels, shares), u_problems = _parse_niche_cells(uniques.astype(_S))
     per_unique = np.bincount(u_rows, minlength=len(uniques))
     starts = np.cumsum(per_unique) - per_unique
     per_row = per_unique[codes]
@@ -477,7 +602,7 @@ def _parse_niche_cells(cells: np.ndarray):
     stated = np.flatnonzero(sep == ":")
     problems = []
     if len(stated):
-        values, bad = parse_numbers(pd.Series(np.strings.strip(share_text[stated]).astype(object)), percent=True)
+        values, bad = parse_numbers(np.strings.strip(share_text[stated]).astype(object), percent=True)
         out_of_range = ~bad & ~((values > 0) & (values <= 1))
         shares[stated] = np.where(bad | out_of_range, 1.0, values)
         problems = [(int(rows[k]), f"niche share is not a number: {str(items[k]).strip()!r}") for k in stated[bad]]
@@ -500,8 +625,9 @@ def niche_matrix_from_cells(rows: np.ndarray, labels: np.ndarray, shares: np.nda
     >>> names, m.toarray().tolist()
     (('a', 'b'), [[0.4, 0.6], [0.0, 0.0], [0.0, 1.0]])
     """
-    codes, names = pd.factorize(pd.Series(labels, dtype=object), sort=True)
-    first = ~pd.Series(rows.astype(np.int64) * max(len(names), 1) + codes).duplicated().to_numpy()
+    codes, names = factorize(labels, sort=True)
+    pair = rows.astype(np.int64) * max(len(names), 1) + codes
+    first = first_of_each(pair) == np.arange(len(pair))
     m = sp.csr_matrix((shares[first], (rows[first], codes[first])), shape=(n, len(names)))
     return tuple(str(x) for x in names), m
 

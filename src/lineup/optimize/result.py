@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..domain.portfolio import Portfolio
 from ..domain.scenario import Scenario
@@ -88,20 +88,20 @@ class SolveResult:
                                   self.diagnosis)
         return self
 
-    def to_frame(self) -> "pd.DataFrame":
-        """The portfolio as a table, one row per chosen influencer (empty when none).
+    def portfolio_columns(self) -> dict[str, Any]:
+        """The portfolio table as columns (lists and arrays), one entry per chosen influencer.
 
         Rows are ordered by tier (largest first), then expected engagement
         (highest first), then id, so the table reads well in a brief.
+        :meth:`to_frame` is the same as a DataFrame.
         """
         import numpy as np
-        import pandas as pd
 
         r = self.scenario.roster
         rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
         order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -self.scenario.tiers.codes_of(r.followers[rows])))
         rows = rows[order]
-        return pd.DataFrame({
+        return {
             "id": r.ids[rows].tolist(),
             "platform": r.platform[rows].tolist(),
             "tier": self.scenario.tiers.names_of(r.followers[rows]).tolist(),
@@ -116,4 +116,11 @@ class SolveResult:
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
             "country": r.country[rows].tolist(),
-        })
+        }
+
+    def to_frame(self) -> "pd.DataFrame":
+        """The portfolio as a table, one row per chosen influencer (empty when none), ordered as
+        :meth:`portfolio_columns`."""
+        import pandas as pd
+
+        return pd.DataFrame(self.portfolio_columns())

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
+from .._arrays import factorize
 from ..domain.roster import normalise_label
 from ..domain.scenario import Scenario
 from ..domain.tiers import TIER_NAMES
@@ -179,7 +179,7 @@ def _filters(scenario: Scenario) -> dict:
     if c.countries is None:
         out["constraints.countries"] = np.zeros(r.n, dtype=bool)
     else:
-        codes, uniques = pd.factorize(pd.Series(r.country, dtype=object).fillna(""))
+        codes, uniques = factorize(c if isinstance(c, str) else "" for c in r.country.tolist())
         allowed = set(c.countries)
         ok = np.asarray([bool(normalise_label(u)) and normalise_label(u) in allowed for u in uniques], dtype=bool)
         out["constraints.countries"] = ~ok[codes] if len(ok) else np.ones(r.n, dtype=bool)
@@ -239,7 +239,7 @@ def _overlap(scenario: Scenario):
 
 def _build_context(scenario: Scenario) -> _Context:
     r, spec = scenario.roster, scenario.spec
-    pcodes, pnames = pd.factorize(pd.Series(r.platform, dtype=object))
+    pcodes, pnames = factorize(r.platform)
     members = _niche_members(scenario)
     niches = tuple(spec.niches)
     ov_i, ov_j, ov_d = _overlap(scenario)
