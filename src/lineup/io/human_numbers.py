@@ -40,6 +40,8 @@ numbers is one ``astype(float)``, and the rest peel their decorations with
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .._arrays import factorize
@@ -144,15 +146,32 @@ def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
         return None
 
 
+_AMBIGUOUS_DOT = re.compile(r"\s*[+-]?[1-9]\d{0,2}\.\d{3}\s*")
+_DIGITS_AND_DOT = re.compile(r"\s*[+-]?\d*\.\d*\s*")
+
+
 def _ambiguous_dots(cells: np.ndarray) -> np.ndarray:
-    """Plain cells like ``1.200`` in a column where no cell shows the dot is a decimal mark."""
+    """Plain cells like ``1.200`` in a column where no cell shows the dot is a decimal mark.
+
+    Cells are plain numbers here, so a dotted cell is English evidence unless it
+    looks like ``1.200`` (or has an exponent): one English cell settles the column,
+    which is found at once in the usual column of decimals.
+
+    >>> _ambiguous_dots(np.array(["1.200", "950", "2.500"], dtype=object)).tolist()
+    [True, False, True]
+    >>> _ambiguous_dots(np.array(["1.200", "12.5"], dtype=object)).tolist()
+    [False, False]
+    """
     out = np.zeros(len(cells), dtype=bool)
-    dotted = np.flatnonzero(np.array([isinstance(c, str) and "." in c for c in cells.tolist()], dtype=bool))
-    if len(dotted):
-        core = np.strings.lstrip(_ascii_lower(_as_short_strings(cells[dotted])), "+-")
-        _, english, ambiguous, _, _ = _separator_evidence(core)
-        if not english.any():
-            out[dotted[ambiguous]] = True
+    dotted = [k for k, c in enumerate(cells.tolist()) if isinstance(c, str) and "." in c]
+    ambiguous = []
+    for k in dotted:
+        cell = cells[k]
+        if _AMBIGUOUS_DOT.fullmatch(cell):
+            ambiguous.append(k)
+        elif _DIGITS_AND_DOT.fullmatch(cell):  # 12.5, 0.034, .5, 1234.567: the dot is a decimal mark
+            return out
+    out[ambiguous] = True
     return out
 
 

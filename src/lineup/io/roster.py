@@ -488,9 +488,11 @@ def _shown(cell):
 def _id_problems(ids: np.ndarray, table: _Table, where):
     rows = np.flatnonzero(ids == "")
     problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
-    keys = np.strings.lower(ids.astype(_S)).astype(object)  # handles are case-insensitive
+    keys = [k.lower() for k in ids.tolist()]  # handles are case-insensitive
+    if len(set(keys)) == len(keys):
+        return problems
     first = first_of_each(factorize(keys)[0])
-    dup = (first != np.arange(len(ids))) & (keys != "")
+    dup = (first != np.arange(len(ids))) & (np.array(keys, dtype=object) != "")
     if dup.any():
         rows = np.flatnonzero(dup)
         problems += [(r, Problem(loc, f"duplicate id {ids[r]!r} (also on {table.unit} {table.lines[first[r]]})"))
