@@ -283,3 +283,22 @@ def test_csv_records_keep_their_physical_lines_and_extra_values_are_a_located_pr
 def test_duplicate_header_names_are_numbered_and_can_be_mapped(tmp_path):
     roster, _ = read(write(tmp_path, "id,fee,followers,fee\na,100,1000,250\n"), columns={"fee": "fee.1"})
     assert roster.fee.tolist() == [250.0]
+
+
+def test_a_quote_never_closed_is_a_located_error_not_lost_rows(tmp_path):
+    text = 'id,bio,followers,fee\nann,"likes ""cats,1000,100\nbob,x,2000,200\ncat,y,3000,300\n'
+    for mode in ("error", "skip"):
+        with pytest.raises(RosterError, match=r"r.csv, line 2: a quoted value opened on this line is never closed"):
+            read(write(tmp_path, text), on_bad_rows=mode)
+
+
+def test_a_trailing_comma_on_the_first_row_shifts_nothing(tmp_path):
+    roster, _ = read(write(tmp_path, "handle,followers,fee\nu0,1000,100,\nu1,1001,101\n"))
+    assert roster.ids.tolist() == ["u0", "u1"] and roster.followers.tolist() == [1000, 1001]
+    assert roster.fee.tolist() == [100, 101]
+
+
+def test_a_very_long_cell_in_an_unused_column_is_fine(tmp_path):
+    text = "id,followers,bio\n" + f"ann,1000,{'x' * 200_000}\n" + "bob,2000,short\n"
+    roster, _ = read(write(tmp_path, text))
+    assert roster.ids.tolist() == ["ann", "bob"]

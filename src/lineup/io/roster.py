@@ -27,6 +27,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -210,11 +212,23 @@ class _Split:
 def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     """Split the file (small: :mod:`csv`; large: pandas); keep the mapped columns as text and each record's line."""
     text, warnings = _decode(path, name)
-    split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
+    with _cells_up_to(len(text)):  # a long cell is no reason to refuse a file
+        split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
     mapping = _match_columns(split.header, explicit, name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
     return _drop_blank(table, name)
+
+
+@contextmanager
+def _cells_up_to(chars: int) -> Iterator[None]:
+    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _split_with_csv(text: str, name: str) -> _Split:
@@ -242,10 +256,16 @@ def _split_with_pandas(text: str) -> _Split | None:
         return None
     import pandas as pd
 
+    import warnings
+
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e.g. "loss of data" when a row has more values than the header
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                                skip_blank_lines=False, index_col=False)
     except Exception:  # noqa: BLE001 - ragged rows, bad quoting...: the csv path reports them with lines
+        return None
+    if type(frame.index).__name__ != "RangeIndex":
         return None
     header = [str(c) for c in frame.columns]
     if any(c.startswith("Unnamed: ") for c in header) or len(header) != len(set(header)):
@@ -274,11 +294,27 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list
         starts = range(1, len(every) + 1)
     else:
         starts = _record_lines(text)
+        _check_quotes_closed(text, starts[-1] if starts else 1, name)
     head = next((k for k, rec in enumerate(every) if any(rec)), None)
     if head is None:
         raise RosterError(f"{name}: the roster file is empty")
     body = [(rec, line) for rec, line in zip(every[head + 1:], list(starts)[head + 1:]) if rec]
     return _dedupe(every[head]), [rec for rec, _ in body], [line for _, line in body]
+
+
+def _check_quotes_closed(text: str, last_start: int, name: str) -> None:
+    """The csv module reads a quote that is never closed as a cell running to the end of the
+    file (rows silently lost); re-read the last record strictly to catch that."""
+    import itertools
+
+    tail = "".join(itertools.islice(io.StringIO(text, newline=""), last_start - 1, None))
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), strict=True))
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise RosterError(f"{name}, line {last_start}: a quoted value opened on this line is never closed, so "
+                              f"the rest of the file would be read as one cell; close the quote (\"\") or remove "
+                              f"it") from None
 
 
 def _record_lines(text: str) -> list[int]:
