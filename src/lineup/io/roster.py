@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -256,8 +258,6 @@ def _split_with_pandas(text: str) -> _Split | None:
         return None
     import pandas as pd
 
-    import warnings
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. "loss of data" when a row has more values than the header
@@ -305,8 +305,6 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list
 def _check_quotes_closed(text: str, last_start: int, name: str) -> None:
     """The csv module reads a quote that is never closed as a cell running to the end of the
     file (rows silently lost); re-read the last record strictly to catch that."""
-    import itertools
-
     tail = "".join(itertools.islice(io.StringIO(text, newline=""), last_start - 1, None))
     try:
         list(csv.reader(io.StringIO(tail, newline=""), strict=True))
