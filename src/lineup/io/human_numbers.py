@@ -32,10 +32,11 @@ as a percentage too (``3.4`` → 0.034, ``85`` → 0.85), while a bare number
 between 0 and 1 is taken as a fraction already (``0.034`` → 0.034, ``1`` →
 1.0).  Suffixes ``k/m/b`` are not allowed in percentage columns.
 
-Everything runs as whole-column numpy operations, no per-cell Python: each
-distinct cell is parsed once (:func:`lineup._arrays.factorize`), a column of plain
-numbers is one ``astype(float)``, and the rest peel their decorations with
-:mod:`numpy.strings` ufuncs on a fixed-width array (needs numpy ≥ 2.0).
+Columns are parsed whole: a column of plain numbers is one ``astype(float)``
+(plus a look at its dotted cells for ``1.200``); otherwise each distinct cell is
+parsed once (:func:`lineup._arrays.factorize`) and decorations are peeled with
+:mod:`numpy.strings` ufuncs on a fixed-width array (needs numpy ≥ 2.0).  Per-cell
+Python is limited to finding distinct cells and wording messages.
 """
 
 from __future__ import annotations
