@@ -140,7 +140,7 @@ def _plain_result(cells: np.ndarray, plain: np.ndarray, percent: bool) -> tuple[
 
 
 def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
-    """Cells as floats if every one is a plain number, ``nan`` or missing (one C loop), else ``None``."""
+    """Cells (object or string array) as floats if every one is a plain number or ``nan`` (one C loop), else ``None``."""
     try:
         return cells.astype(float)
     except (ValueError, TypeError):
@@ -268,14 +268,6 @@ def _ascii_lower(u: np.ndarray) -> np.ndarray:
     return codes.view(u.dtype)
 
 
-def _to_float(u: np.ndarray) -> np.ndarray | None:
-    """``u`` as floats if every cell is a plain number (or nan), else ``None``."""
-    try:
-        return u.astype(float)
-    except ValueError:
-        return None
-
-
 def _floats_or_nan(core: np.ndarray) -> np.ndarray:
     """Each cell as a float, NaN where it is not one (the cells that fail are flagged by the caller)."""
     out = np.full(len(core), np.nan)
@@ -312,7 +304,7 @@ def _parse_decorated(u: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarr
     elif not percent and not english.any():
         ok &= ~ambiguous_dot
     core, ok_commas = _drop_grouping_commas(sign_free)
-    num = _to_float(core)
+    num = _plain_floats(core)
     if num is None:
         num = _floats_or_nan(core)
     value = np.where(prefix_minus % 2 == 1, -num, num) * scale

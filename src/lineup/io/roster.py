@@ -270,7 +270,7 @@ def _split_with_pandas(text: str) -> _Split | None:
     header = [str(c) for c in frame.columns]
     if any(c.startswith("Unnamed: ") for c in header) or len(header) != len(set(header)):
         return None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    physical = _physical_lines(text)
     header_lines = 1 + sum(c.count("\n") for c in header)
     if physical == header_lines + len(frame):
         lines = np.arange(header_lines + 1, header_lines + 1 + len(frame), dtype=np.int64)
@@ -289,8 +289,7 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list
         every = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         _csv_error(text, name, exc)
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if len(every) == physical:  # no quoted line breaks: record k is on line k + 1
+    if len(every) == _physical_lines(text):  # no quoted line breaks: record k is on line k + 1
         starts = range(1, len(every) + 1)
     else:
         starts = _record_lines(text)
@@ -313,6 +312,11 @@ def _check_quotes_closed(text: str, last_start: int, name: str) -> None:
             raise RosterError(f"{name}, line {last_start}: a quoted value opened on this line is never closed, so "
                               f"the rest of the file would be read as one cell; close the quote (\"\") or remove "
                               f"it") from None
+
+
+def _physical_lines(text: str) -> int:
+    """Lines of the file as an editor counts them (a last line without a newline counts)."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def _record_lines(text: str) -> list[int]:

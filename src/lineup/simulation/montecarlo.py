@@ -268,7 +268,7 @@ def monte_carlo_many(
     :data:`MAX_RUNS_IN_MEMORY` per-replication results are held at once (many
     portfolios × many replications are simulated in groups).  Other parameters as
     :func:`monte_carlo`; ``scale`` should be common to all portfolios
-    (:func:`lineup.workflows.compare.common_scale`) for their word of mouth to compare.
+    (:func:`lineup.workflows.simulate.common_scale`) for their word of mouth to compare.
 
     Examples
     --------

@@ -36,8 +36,9 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
-from lineup.simulation.montecarlo import Progress, monte_carlo_many
+from lineup.simulation.montecarlo import Progress
 from lineup.simulation.result import Band, SimulationResult, t_interval
+from lineup.workflows.simulate import niche_names, simulate_portfolios
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -259,14 +260,10 @@ def build_portfolios(scenario: Scenario, *, names=None, backend: str | None = No
 # --------------------------------------------------------------------------- comparison
 
 
-def _niche_names(scenario: Scenario) -> list[str]:
-    return list(scenario.spec.niches) or list(scenario.roster.niche_names)
-
-
 def _niches_covered(scenario: Scenario, portfolio: Portfolio) -> int:
     """Scenario niches (else roster niches) with at least one selected influencer."""
     counts = dict(zip(scenario.roster.niche_names, portfolio.niche_counts()))
-    return int(sum(counts.get(n, 0) > 0 for n in _niche_names(scenario)))
+    return int(sum(counts.get(n, 0) > 0 for n in niche_names(scenario)))
 
 
 def _band_dict(b: Band) -> dict:
@@ -322,7 +319,7 @@ class Comparison:
     @property
     def niches(self) -> list[str]:
         """Niches shown in the coverage heat map (the scenario's, else the roster's)."""
-        return _niche_names(self.scenario)
+        return list(niche_names(self.scenario))
 
     def samples(self, name: str) -> dict[str, np.ndarray]:
         """Per-replication values of every metric of :data:`METRICS` for strategy ``name``."""
@@ -425,53 +422,6 @@ def _penetration(sim: SimulationResult, niche: str) -> float:
 # --------------------------------------------------------------------------- compare
 
 
-def _simulate_all(scenario: Scenario, portfolios: dict[str, Portfolio], *, replications, seed, workers: int,
-                  scheduler, dask_local, progress: Progress | None) -> dict[str, SimulationResult]:
-    """Every portfolio through :func:`~lineup.simulation.montecarlo.monte_carlo_many` with the same seed.
-
-    Does what :func:`lineup.simulate` does for each strategy, but loads a fixed
-    network once, generates each replication's population once for all
-    strategies, and sends all the work to one executor (process pool or Dask cluster).
-    """
-    from lineup.simulation.campaign import Influencers
-    from lineup.workflows.simulate import population_of
-
-    spec, population, niches = scenario.spec.simulation, population_of(scenario), _niche_names(scenario)
-    influencers = {name: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob)
-                   for name, p in portfolios.items()}
-    scale = scenario_scale(scenario, population, influencers.values())
-    return monte_carlo_many(influencers, spec, population=population, niches=niches, replications=replications,
-                            seed=seed, workers=workers, scheduler=scheduler, dask_local=dask_local, scale=scale,
-                            progress=progress)
-
-
-def scenario_scale(scenario: Scenario, population, influencers) -> float:
-    """:func:`common_scale` for the scenario's population (a loaded network, else the generated size)."""
-    spec = scenario.spec.simulation
-    size = population.size if population is not None else spec.population_or_default.size
-    return common_scale(influencers, size, spec.audience_cap)
-
-
-def common_scale(influencers, population_size: int, audience_cap: float) -> float:
-    """One audience scale for every strategy: the largest any of them needs.
-
-    Each strategy alone would get ``k = Σ real followers / (audience_cap × N)``;
-    with different ``k`` the same simulated people would stand for different real
-    populations and word of mouth would not compare.  The largest ``k`` fits every
-    portfolio's audiences into the population.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as NS
-    >>> common_scale([NS(real_followers=np.array([4e3])), NS(real_followers=np.array([2e5, 1e5]))], 1_000, 0.5)
-    600.0
-    """
-    from lineup.simulation.audiences import audience_scale
-
-    return max((audience_scale(inf.real_followers, population_size, audience_cap) for inf in influencers),
-               default=1.0)
-
-
 def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -> None:
     problems = [f"strategy {n!r}: {b.status}" + (f": {d}" if (d := "; ".join(b.diagnosis)) else "")
                 for n, b in built.items()]
@@ -523,8 +473,8 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     ok = [n for n, b in built.items() if b.ok]
     if not ok:
         _raise_all_failed(scenario, built)
-    sims = _simulate_all(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
-                         workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
+    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
+                               workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
     first = sims[ok[0]]
     notes = [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "

@@ -28,9 +28,7 @@ import numpy as np
 from lineup.domain.scenario import Scenario
 from lineup.errors import UsageError
 from lineup.optimize import SolveResult, solve
-from lineup.simulation.campaign import Influencers
 from lineup.simulation.distributed import make_executor
-from lineup.simulation.montecarlo import monte_carlo_many
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["Frontier", "frontier", "parse_range"]
@@ -289,17 +287,11 @@ def _fallback_figure(f: Frontier):
 
 def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):
     """Simulate every point's portfolio on the same populations and one audience scale."""
-    from .compare import scenario_scale
-    from .simulate import population_of
+    from .simulate import simulate_portfolios
 
-    sim = scenario.spec.simulation
-    population = population_of(scenario)
-    niches = tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
-    influencers = {k: Influencers.from_portfolio(r.portfolio, r.scenario.tiers, sim.talk_prob)
-                   for k, r in enumerate(results) if r.portfolio is not None}
-    scale = scenario_scale(scenario, population, influencers.values())
-    sims = monte_carlo_many(influencers, sim, population=population, niches=niches, replications=replications,
-                            seed=seed, executor=executor, progress=progress, scale=scale)
+    portfolios = {k: r.portfolio for k, r in enumerate(results) if r.portfolio is not None}
+    sims = simulate_portfolios(scenario, portfolios, replications=replications, seed=seed, executor=executor,
+                               progress=progress)
     return tuple(sims.get(k) for k in range(len(results)))
 
 

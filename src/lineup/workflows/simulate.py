@@ -11,6 +11,7 @@ runs :func:`lineup.simulation.montecarlo.monte_carlo`.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 from lineup.domain.portfolio import Portfolio
@@ -18,11 +19,12 @@ from lineup.domain.roster import Roster, normalise_id
 from lineup.domain.scenario import Scenario, did_you_mean
 from lineup.errors import SolverError, UsageError
 from lineup.simulation.campaign import Influencers
-from lineup.simulation.montecarlo import Progress, monte_carlo
+from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
 from lineup.simulation.population import Population
 from lineup.simulation.result import SimulationResult
 
-__all__ = ["simulate", "load_portfolio", "population_of"]
+__all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
+           "common_scale"]
 
 
 def population_of(scenario: Scenario) -> Population | None:
@@ -40,9 +42,55 @@ def population_of(scenario: Scenario) -> Population | None:
     return load_network(base / net.path, communities, directed=net.directed, header=net.header)
 
 
-def _niches(scenario: Scenario) -> tuple[str, ...]:
-    """Niches of generated populations: the scenario's, else the roster's."""
+def niche_names(scenario: Scenario) -> tuple[str, ...]:
+    """Niches of generated populations and of coverage: the scenario's, else the roster's."""
     return tuple(scenario.spec.niches) or tuple(scenario.roster.niche_names)
+
+
+def scenario_scale(scenario: Scenario, population, influencers) -> float:
+    """:func:`common_scale` for the scenario's population (a loaded network, else the generated size)."""
+    spec = scenario.spec.simulation
+    size = population.size if population is not None else spec.population_or_default.size
+    return common_scale(influencers, size, spec.audience_cap)
+
+
+def common_scale(influencers, population_size: int, audience_cap: float) -> float:
+    """One audience scale for every portfolio: the largest any of them needs.
+
+    Each portfolio alone would get ``k = Σ real followers / (audience_cap × N)``;
+    with different ``k`` the same simulated people would stand for different real
+    populations and word of mouth would not compare.  The largest ``k`` fits every
+    portfolio's audiences into the population.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace as NS
+    >>> common_scale([NS(real_followers=np.array([4e3])), NS(real_followers=np.array([2e5, 1e5]))], 1_000, 0.5)
+    600.0
+    """
+    from lineup.simulation.audiences import audience_scale
+
+    return max((audience_scale(inf.real_followers, population_size, audience_cap) for inf in influencers),
+               default=1.0)
+
+
+def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfolio], *, replications=None,
+                        seed=None, workers: int = 1, scheduler=None, dask_local=None, executor=None,
+                        progress: Progress | None = None) -> dict[Hashable, SimulationResult]:
+    """Several portfolios simulated on common random numbers and one audience scale (compare, frontier).
+
+    Loads a fixed network once, generates each replication's population once for
+    all portfolios (:func:`~lineup.simulation.montecarlo.monte_carlo_many`) and
+    sends the work to one executor; each result equals a separate simulation of
+    that portfolio with the same seed and scale.
+    """
+    spec, population = scenario.spec.simulation, population_of(scenario)
+    influencers = {k: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for k, p in portfolios.items()}
+    return monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
+                            replications=replications, seed=seed, workers=workers, scheduler=scheduler,
+                            dask_local=dask_local, executor=executor, progress=progress,
+                            scale=scenario_scale(scenario, population, influencers.values()))
 
 
 def _solve(scenario: Scenario) -> Portfolio:
@@ -102,7 +150,7 @@ def simulate(
         portfolio = _solve(scenario)
     sim = scenario.spec.simulation
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
-    return monte_carlo(influencers, sim, population=population_of(scenario), niches=_niches(scenario),
+    return monte_carlo(influencers, sim, population=population_of(scenario), niches=niche_names(scenario),
                        replications=replications, seed=seed, workers=workers, progress=progress,
                        scheduler=scheduler, dask_local=dask_local)
 
