@@ -302,3 +302,65 @@ def test_a_very_long_cell_in_an_unused_column_is_fine(tmp_path):
     text = "id,followers,bio\n" + f"ann,1000,{'x' * 200_000}\n" + "bob,2000,short\n"
     roster, _ = read(write(tmp_path, text))
     assert roster.ids.tolist() == ["ann", "bob"]
+
+
+
+# ------------------------------------------------------------------ hardening (issue 15): the real CLI
+
+def _case(tmp_path, roster_text=None, roster_name="roster.csv", extra=""):
+    """A scenario folder whose roster is ``roster_name`` (written when ``roster_text`` is given)."""
+    if roster_text is not None:
+        (tmp_path / roster_name).write_text(roster_text, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(f"name: x\nbudget: 100000\nroster: {{path: {roster_name}, "
+                                            f"platform: instagram{extra}}}\n")
+    return tmp_path
+
+
+def _solve(folder, *args):
+    """``lineup solve`` in a real subprocess (inheriting PYTHONPATH, so it runs this checkout)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "lineup.cli", "solve", str(folder / "scenario.yaml"), *args],
+                          capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+
+
+class TestFaultsThroughTheCli:
+    """Roster faults as a user meets them: exit code and one clean message, no traceback."""
+
+    @pytest.fixture(autouse=True)
+    def csv_splitter(self):  # the splitter does not matter here: run each CLI test once
+        return None
+
+    def test_symlink_loop_directory_and_fifo_exit_2(self, tmp_path):
+        import os
+
+        (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+        proc = _solve(_case(tmp_path, roster_name="loop.csv"))
+        assert proc.returncode == 2 and "cannot open the roster file" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        (tmp_path / "dir.csv").mkdir()
+        proc = _solve(_case(tmp_path, roster_name="dir.csv"))
+        assert proc.returncode == 2 and "is a directory" in proc.stderr
+        os.mkfifo(tmp_path / "pipe.csv")
+        proc = _solve(_case(tmp_path, roster_name="pipe.csv"))  # reading it would hang until the timeout
+        assert proc.returncode == 2 and "not a regular file" in proc.stderr
+
+
+def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
+    import os
+
+    import lineup.io.roster as module
+
+    path = write(tmp_path, GOOD)
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads any file: let open() refuse as the OS would for another user
+        def refuse(file, *a, **k):
+            raise PermissionError(13, "Permission denied", str(file))
+
+        monkeypatch.setattr(module, "open", refuse, raising=False)
+    try:
+        assert "r.csv: cannot read the roster file (Permission denied)" in str(problems_of(path))
+    finally:
+        path.chmod(0o644)

@@ -27,7 +27,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,8 +151,7 @@ class _Table:
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
-    if not path.is_file():
-        raise RosterError(f"{name}: roster file not found ({path})")
+    _check_regular_file(path, name)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         frame = _read_other(lambda pd: pd.read_parquet(path), name, "pyarrow", "lineup[parquet]")
@@ -161,6 +162,42 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     mapping = _match_columns(frame.columns, explicit, name)
     columns = {canon: _frame_column(frame[col], canon in _TEXT) for canon, col in mapping.items()}
     return _drop_blank(_Table(columns, mapping, np.arange(2, len(frame) + 2), "row", []), name)
+
+
+def _check_regular_file(path: Path, name: str) -> None:
+    """Refuse what is not a readable regular file up front (reading a FIFO would hang).
+
+    >>> import tempfile
+    >>> _check_regular_file(Path(tempfile.mkdtemp()), "r.csv")
+    Traceback (most recent call last):
+    lineup.errors.RosterError: r.csv: the roster path is a directory, not a file
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise RosterError(f"{name}: roster file not found ({_escaped(path)})") from None
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, name too long, NUL in the name...
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise RosterError(f"{name}: cannot open the roster file ({_escaped(reason)})") from None
+    if stat.S_ISDIR(mode):
+        raise RosterError(f"{name}: the roster path is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise RosterError(f"{name}: the roster path is not a regular file (a pipe, socket or device); "
+                          f"save the roster as a file")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise RosterError(f"{name}: cannot read the roster file ({_escaped(exc.strerror or exc)})") from None
+
+
+def _escaped(text: object) -> str:
+    """``text`` with control characters shown as escapes (safe to print in one line).
+
+    >>> print(_escaped("a" + chr(27) + "[31mb" + chr(10)))
+    a\\x1b[31mb\\n
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def _frame_column(series, text: bool) -> np.ndarray:
