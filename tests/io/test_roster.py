@@ -347,6 +347,11 @@ class TestFaultsThroughTheCli:
         proc = _solve(_case(tmp_path, roster_name="pipe.csv"))  # reading it would hang until the timeout
         assert proc.returncode == 2 and "not a regular file" in proc.stderr
 
+    def test_ids_equal_under_case_folding_exit_2_with_both_lines(self, tmp_path):
+        proc = _solve(_case(tmp_path, "id,followers,fee\nstraße,1000,10\nSTRASSE,2000,20\n"))
+        assert proc.returncode == 2, proc.stderr
+        assert "roster.csv, line 3, column 'id': duplicate id 'STRASSE'" in proc.stderr and "line 2" in proc.stderr
+
 
 def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
     import os
@@ -364,3 +369,19 @@ def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
         assert "r.csv: cannot read the roster file (Permission denied)" in str(problems_of(path))
     finally:
         path.chmod(0o644)
+
+
+# ------------------------------------------------------------------ hardening: one id normaliser
+
+@pytest.mark.parametrize("first, second", [("straße", "STRASSE"), ("ﬁtlife", "fitlife"), ("ａｌｉｃｅ", "@Alice"),
+                                           ("zero\u200bwidth", "zerowidth")])
+def test_ids_equal_under_unicode_folding_are_duplicates_with_both_lines(tmp_path, first, second):
+    err = problems_of(write(tmp_path, f"id,followers\n{first},100\nother,5\n{second},200\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 4, column 'id'"]
+    assert f"duplicate id {second.lstrip('@')!r}" in err.problems[0].what
+    assert f"{first!r} on line 2" in err.problems[0].what
+
+
+def test_lookups_use_the_same_normaliser(tmp_path):
+    roster, _ = read(write(tmp_path, "id,followers\nstraße,100\nﬁtlife,200\n"))
+    assert roster.index_of("STRASSE") == 0 and roster.index_of("@FitLife") == 1 and roster.index_of("ｆｉｔｌｉｆｅ") == 1

@@ -42,7 +42,7 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster
+from ..domain.roster import Roster, id_keys
 from ..domain.scenario import did_you_mean
 from ..errors import Problem, RosterError
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
@@ -563,16 +563,28 @@ def _shown(cell):
 def _id_problems(ids: np.ndarray, table: _Table, where):
     rows = np.flatnonzero(ids == "")
     problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
-    keys = [k.lower() for k in ids.tolist()]  # handles are case-insensitive
+    keys = id_keys(ids.tolist())  # the roster's own matching: case, Unicode width, a leading '@'
     if len(set(keys)) == len(keys):
         return problems
     first = first_of_each(factorize(keys)[0])
     dup = (first != np.arange(len(ids))) & (np.array(keys, dtype=object) != "")
     if dup.any():
         rows = np.flatnonzero(dup)
-        problems += [(r, Problem(loc, f"duplicate id {ids[r]!r} (also on {table.unit} {table.lines[first[r]]})"))
+        problems += [(r, Problem(loc, _duplicate(ids[r], ids[first[r]], f"{table.unit} {table.lines[first[r]]}")))
                      for r, loc in zip(rows, where(rows, "id"))]
     return problems
+
+
+def _duplicate(this: str, other: str, where: str) -> str:
+    """Why a second id is refused; says how they match when they are written differently.
+
+    >>> _duplicate("STRASSE", "straße", "line 2")
+    "duplicate id 'STRASSE': the same account as 'straße' on line 2 (ids are matched ignoring case and Unicode width)"
+    """
+    if this == other:
+        return f"duplicate id {this!r} (also on {where})"
+    return (f"duplicate id {this!r}: the same account as {other!r} on {where} "
+            f"(ids are matched ignoring case and Unicode width)")
 
 
 _MISSING_IDS = frozenset({"", "nan", "none", "null", "n/a", "#n/a"})
