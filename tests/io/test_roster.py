@@ -352,6 +352,13 @@ class TestFaultsThroughTheCli:
         assert proc.returncode == 2, proc.stderr
         assert "roster.csv, line 3, column 'id': duplicate id 'STRASSE'" in proc.stderr and "line 2" in proc.stderr
 
+    @pytest.mark.parametrize("solver", ["cbc", "highs"])
+    def test_huge_followers_exit_2_not_a_warning_and_a_null_objective(self, tmp_path, solver):
+        proc = _solve(_case(tmp_path, "id,followers,posts\na,1e308,3\nb,1000,1\n"), "--solver", solver)
+        assert proc.returncode == 2, proc.stderr
+        assert "roster.csv, line 2, column 'followers': followers must be at most" in proc.stderr
+        assert "RuntimeWarning" not in proc.stderr
+
 
 def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
     import os
@@ -385,3 +392,29 @@ def test_ids_equal_under_unicode_folding_are_duplicates_with_both_lines(tmp_path
 def test_lookups_use_the_same_normaliser(tmp_path):
     roster, _ = read(write(tmp_path, "id,followers\nstraße,100\nﬁtlife,200\n"))
     assert roster.index_of("STRASSE") == 0 and roster.index_of("@FitLife") == 1 and roster.index_of("ｆｉｔｌｉｆｅ") == 1
+
+
+# ------------------------------------------------------------------ hardening: absurd and non-finite values
+
+@pytest.mark.parametrize("row, column, detail", [
+    ("a,1e308,3,100", "followers", "at most 10,000,000,000"),
+    ("a,20000000000,1,100", "followers", "at most 10,000,000,000"),
+    ("a,1000,5000,100", "posts", "at most 1,000"),
+    ("a,1000,1,1e300", "fee", "at most 1,000,000,000,000"),
+])
+def test_absurd_values_are_located_errors(tmp_path, row, column, detail):
+    err = problems_of(write(tmp_path, f"id,followers,posts,fee\n{row}\nb,1000,1,100\nc,1000,1,100\n"))
+    assert [p.where for p in err.problems] == [f"r.csv, line 2, column '{column}'"]
+    assert detail in err.problems[0].what
+
+
+def test_a_non_finite_estimated_fee_is_a_located_error_without_runtime_warnings(tmp_path):
+    import warnings
+
+    path = write(tmp_path, "id,followers,posts\na,1000,1\nb,1e9,1000\nc,1000,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RosterError) as info:
+            read(path, platform="x", fee_rates={"x": 1e300})
+    assert [p.where for p in info.value.problems] == ["r.csv, line 3"]
+    assert "estimated fee is not a finite number" in info.value.problems[0].what

@@ -67,6 +67,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
 POSTS_MEDIAN_LIMIT = 100
+#: Largest follower count accepted: more than the world's population is a typo or garbage.
+MAX_FOLLOWERS = 1e10
+#: Largest fee accepted (any currency); larger fees are garbage and could overflow sums.
+MAX_FEE = 1e12
+#: Largest number of posts in one deliverable.
+MAX_POSTS = 1_000
 
 
 def _key(name: object) -> str:
@@ -129,7 +135,7 @@ def read_roster(
     warnings += _skip_warnings(problems)
     if bad.all():
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows")
-    return _build(parsed, ~bad, table.lines, platform, fee_rates, name), warnings
+    return _build(parsed, ~bad, table.lines, platform, fee_rates, name, table.unit), warnings
 
 
 @dataclass(frozen=True)
@@ -533,10 +539,14 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
 _RANGE_RULES = (
     ("followers", lambda v: np.isnan(v), "followers are missing (a number > 0 is required)"),
     ("followers", lambda v: v <= 0, "followers must be > 0, got {raw!r}"),
+    ("followers", lambda v: v > MAX_FOLLOWERS,
+     f"followers must be at most {MAX_FOLLOWERS:,.0f} (more than the world's population), got {{raw!r}}"),
     ("fee", lambda v: v < 0, "fee must be >= 0, got {raw!r}"),
+    ("fee", lambda v: v > MAX_FEE, f"fee must be at most {MAX_FEE:,.0f}, got {{raw!r}}"),
     ("engagement_rate", lambda v: (v < 0) | (v > 1), "engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("authenticity", lambda v: (v < 0) | (v > 1), "authenticity must be between 0 and 1 (or 0–100 %), got {raw!r}"),
     ("posts", lambda v: v <= 0, "posts must be > 0, got {raw!r}"),
+    ("posts", lambda v: v > MAX_POSTS, f"posts must be at most {MAX_POSTS:,}, got {{raw!r}}"),
 )
 
 
@@ -723,7 +733,7 @@ def niche_matrix_from_cells(rows: np.ndarray, labels: np.ndarray, shares: np.nda
 
 # ------------------------------------------------------------- build
 
-def _build(parsed, keep, lines, platform_arg, fee_rates, name) -> Roster:
+def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -736,15 +746,30 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name) -> Roster:
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
     er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
     fee, fee_est = _fill(col("fee", np.nan, float), lambda: fee_prior(followers, platform, posts, fee_rates))
+    authenticity = np.nan_to_num(col("authenticity", np.nan, float), nan=1.0)
+    line = np.asarray(lines)[keep].astype(np.int64)
+    with np.errstate(over="ignore"):
+        engagement = posts * followers * authenticity * er
+    _check_derived(fee, engagement, [f"{name}, {unit} {k}" for k in line], name)
     rows_map = np.cumsum(keep) - 1
     rows_map[~keep] = -1
     names, matrix = _niche_matrix(parsed.get("niches"), rows_map, n)
     return Roster(
         ids=col("id", "", object), platform=platform, followers=followers, engagement_rate=er, fee=fee,
-        authenticity=np.nan_to_num(col("authenticity", np.nan, float), nan=1.0), posts=posts,
+        authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
-        er_estimated=er_est, fee_estimated=fee_est, line=np.asarray(lines)[keep].astype(np.int64), source=name,
+        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name,
     )
+
+
+def _check_derived(fee: np.ndarray, engagement: np.ndarray, where: list[str], name: str) -> None:
+    """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
+    problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
+                        f"check priors.fee_per_1k or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+    problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
+                         "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
+    if problems:
+        raise RosterError(f"{name}: {len(problems)} unusable value{'s' if len(problems) != 1 else ''}", problems)
 
 
 def _fill(values: np.ndarray, prior) -> tuple[np.ndarray, np.ndarray]:
