@@ -418,3 +418,18 @@ def test_a_non_finite_estimated_fee_is_a_located_error_without_runtime_warnings(
             read(path, platform="x", fee_rates={"x": 1e300})
     assert [p.where for p in info.value.problems] == ["r.csv, line 3"]
     assert "estimated fee is not a finite number" in info.value.problems[0].what
+
+
+# ------------------------------------------------------------------ hardening: values that look missing but are not
+
+def test_country_na_is_namibia_and_handles_like_null_are_real_ids(tmp_path):
+    text = "id,followers,country\nnull,100,NA\nnone,200,N/A\nNA,300,-\nnan,400,gb\n"
+    roster, _ = read(write(tmp_path, text), platform="x")
+    assert roster.ids.tolist() == ["null", "none", "NA", "nan"]
+    assert roster.country.tolist() == ["na", "", "", "gb"]
+    assert roster.index_of("NULL") == 0
+
+
+def test_blank_and_n_a_ids_are_still_missing(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers\n,100\nN/A,200\nok,1\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 2, column 'id'", "r.csv, line 3, column 'id'"]

@@ -445,16 +445,20 @@ def _trim(cells: np.ndarray) -> np.ndarray:
     return np.strings.strip(cells.astype(_S)).astype(object)
 
 
-def _labels(cells: np.ndarray) -> np.ndarray:
+def _labels(cells: np.ndarray, missing: frozenset[str] = MISSING_TOKENS) -> np.ndarray:
     """Platform/country cells → normalised labels, each distinct cell worked once."""
-    return _by_distinct(cells, lambda u: _norm_label(np.strings.lower(np.strings.strip(u.astype(_S)))))
+    return _by_distinct(cells, lambda u: _norm_label(np.strings.lower(np.strings.strip(u.astype(_S))), missing))
+
+
+#: Country cells meaning "no country": not ``NA``, which is Namibia's ISO code.
+_MISSING_COUNTRIES = MISSING_TOKENS - {"na"}
 
 
 #: How each text column is prepared (ids are nearly all distinct; labels and niche cells repeat).
 _TEXT_PREP = {
     "id": lambda cells: _norm_id(cells),
     "platform": _labels,
-    "country": _labels,
+    "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
 }
 
@@ -597,7 +601,8 @@ def _duplicate(this: str, other: str, where: str) -> str:
             f"(ids are matched ignoring case and Unicode width)")
 
 
-_MISSING_IDS = frozenset({"", "nan", "none", "null", "n/a", "#n/a"})
+#: Id cells meaning "no id" (``null``, ``none``, ``NA``, ``nan`` are real handles).
+_MISSING_IDS = frozenset({"", "n/a", "#n/a"})
 
 
 def _is_token(a: np.ndarray, tokens: frozenset[str]) -> np.ndarray:
@@ -616,13 +621,13 @@ def _norm_id(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _norm_label(a: np.ndarray) -> np.ndarray:
+def _norm_label(a: np.ndarray, missing: frozenset[str] = MISSING_TOKENS) -> np.ndarray:
     """Trimmed lower-case cells → labels with single spaces (as :func:`~lineup.domain.roster.normalise_label`)."""
     odd = np.flatnonzero((np.strings.find(a, "  ") >= 0) | (np.strings.find(a, "\t") >= 0)
                          | (np.strings.find(a, "\n") >= 0))
     out = a.astype(object)
     out[odd] = [" ".join(x.split()) for x in out[odd].tolist()]
-    out[_is_token(a, MISSING_TOKENS)] = ""
+    out[_is_token(a, missing)] = ""
     return out
 
 
