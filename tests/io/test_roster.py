@@ -433,3 +433,29 @@ def test_country_na_is_namibia_and_handles_like_null_are_real_ids(tmp_path):
 def test_blank_and_n_a_ids_are_still_missing(tmp_path):
     err = problems_of(write(tmp_path, "id,followers\n,100\nN/A,200\nok,1\n"))
     assert [p.where for p in err.problems] == ["r.csv, line 2, column 'id'", "r.csv, line 3, column 'id'"]
+
+
+# ------------------------------------------------------------------ hardening: which file column feeds which lineup column
+
+def test_two_followers_columns_that_differ_are_a_located_error_naming_both(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers,subscribers\na,1000,1000\nb,2000,5\n"))
+    assert "columns 'followers' and 'subscribers' both look like the followers column" in str(err)
+    assert "line 3: '2000' vs '5'" in str(err) and "columns: {followers: 'subscribers'}" in str(err)
+    roster, _ = read(write(tmp_path, "id,followers,subscribers\na,1000,1000\nb,2000,5\n"),
+                     columns={"followers": "subscribers"})
+    assert roster.followers.tolist() == [1000, 5]
+
+
+def test_two_columns_with_the_same_values_say_which_was_used(tmp_path):
+    roster, warnings = read(write(tmp_path, "id,Followers,Subscribers\na,1K,1000\nb,2000,\"2,000\"\n"), platform="x")
+    assert roster.followers.tolist() == [1000, 2000]
+    assert warnings == ["r.csv: columns 'Followers' and 'Subscribers' both look like the followers column and hold "
+                        "the same values; 'Followers' used"]
+
+
+def test_one_file_column_cannot_be_two_lineup_columns(tmp_path):
+    path = write(tmp_path, "id,followers,fee\na,1000,5\n")
+    err = problems_of(path, columns={"fee": "followers"})
+    assert "column 'followers' is mapped to fee in columns, but its name makes it the followers column too" in str(err)
+    err = problems_of(path, columns={"fee": "followers", "followers": "followers"})
+    assert "column 'followers' is mapped to both fee and followers" in str(err)

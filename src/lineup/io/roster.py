@@ -166,8 +166,11 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     else:
         return _load_csv(path, name, explicit)
     mapping = _match_columns(frame.columns, explicit, name)
+    lines = np.arange(2, len(frame) + 2)
+    warnings = _check_rivals(lambda col: _frame_column(frame[col], False), _rivals(frame.columns, mapping, explicit),
+                             mapping, lines, "row", name)
     columns = {canon: _frame_column(frame[col], canon in _TEXT) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, np.arange(2, len(frame) + 2), "row", []), name)
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
 
 
 def _check_regular_file(path: Path, name: str) -> None:
@@ -260,6 +263,8 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     with _cells_up_to(len(text)):  # a long cell is no reason to refuse a file
         split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
     mapping = _match_columns(split.header, explicit, name)
+    warnings += _check_rivals(lambda col: split.column(split.header.index(col)),
+                              _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
     return _drop_blank(table, name)
@@ -477,6 +482,10 @@ def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[st
             if col not in found:
                 raise RosterError(f"{name}: column {col!r} (for {canon}) is not in the file; found "
                                   f"{', '.join(found)}{did_you_mean(col, found)}")
+            if col in mapping.values():
+                other = next(c for c, v in mapping.items() if v == col)
+                raise RosterError(f"{name}: column {col!r} is mapped to both {other} and {canon} in columns; "
+                                  f"one file column can be only one lineup column")
             mapping[canon] = col
     taken = set(mapping.values())
     by_key = {}
@@ -487,12 +496,68 @@ def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[st
             continue
         for alias in aliases:
             col = by_key.get(_key(alias))
-            if col is not None and col not in taken:
+            if col in taken:
+                _explicit_clash(col, canon, mapping, name)
+            if col is not None:
                 mapping[canon] = col
                 taken.add(col)
                 break
     _require(mapping, found, name)
     return mapping
+
+
+def _explicit_clash(col: str, canon: str, mapping: dict[str, str], name: str):
+    """``columns: {fee: followers}``: the column named for ``canon`` was given to another lineup column."""
+    other = next(c for c, v in mapping.items() if v == col)
+    raise RosterError(f"{name}: column {col!r} is mapped to {other} in columns, but its name makes it the {canon} "
+                      f"column too; one file column can be only one lineup column: say which column is {canon} "
+                      f"(columns: {{{canon}: <column>}}, or {canon}: null to leave it out where it is optional)")
+
+
+def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
+    """Other file columns whose names also match a lineup column matched by name (``followers`` and
+    ``subscribers``), so the choice is not silent."""
+    found = [str(c) for c in found]
+    taken = set(mapping.values())
+    out = {}
+    for canon, col in mapping.items():
+        keys = {_key(a) for a in ALIASES[canon]}
+        others = [c for c in found if c not in taken and _key(c) in keys]
+        if others and canon not in explicit:
+            out[canon] = others
+    return out
+
+
+def _check_rivals(cells, rivals: dict[str, list[str]], mapping, lines, unit: str, name: str) -> list[str]:
+    """Rival columns that agree are a warning saying which was used; ones that differ are an error."""
+    out = []
+    for canon, others in rivals.items():
+        used = mapping[canon]
+        a = _comparable(cells(used), canon)
+        for other in others:
+            differ = np.flatnonzero(~_same(a, _comparable(cells(other), canon)))
+            if len(differ):
+                r = differ[0]
+                raise RosterError(
+                    f"{name}: columns {used!r} and {other!r} both look like the {canon} column and their values "
+                    f"differ ({unit} {lines[r]}: {_shown(cells(used)[r])!r} vs {_shown(cells(other)[r])!r}); choose "
+                    f"one with roster: {{path: ..., columns: {{{canon}: {other!r}}}}} (or {used!r})")
+            out.append(f"{name}: columns {used!r} and {other!r} both look like the {canon} column and hold the "
+                       f"same values; {used!r} used")
+    return out
+
+
+def _comparable(cells: np.ndarray, canon: str) -> np.ndarray:
+    """A column's cells as values to compare: numbers parsed, text prepared as it will be read."""
+    if canon in _TEXT_PREP:
+        return _TEXT_PREP[canon](np.asarray(cells, dtype=object).astype(str).astype(object))
+    return parse_numbers(cells, percent=dict(_NUMBER_COLUMNS)[canon])[0]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "f":
+        return (a == b) | (np.isnan(a) & np.isnan(b))
+    return a == b
 
 
 def _require(mapping: dict[str, str], found: list[str], name: str) -> None:
