@@ -459,3 +459,33 @@ def test_one_file_column_cannot_be_two_lineup_columns(tmp_path):
     assert "column 'followers' is mapped to fee in columns, but its name makes it the followers column too" in str(err)
     err = problems_of(path, columns={"fee": "followers", "followers": "followers"})
     assert "column 'followers' is mapped to both fee and followers" in str(err)
+
+
+# ------------------------------------------------------------------ hardening: typed Parquet columns
+
+def test_parquet_boolean_followers_is_a_located_error(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": ["a", "b"], "followers": [True, False]}).to_parquet(path)
+    err = problems_of(path)
+    assert [p.where for p in err.problems] == ["r.csv, row 2, column 'followers'", "r.csv, row 3, column 'followers'"]
+    assert err.problems[0].what == "not a number: True (a true/false value)"
+    path = tmp_path / "mixed.parquet"
+    pd.DataFrame({"id": ["a", "b", "c"], "followers": pd.array([True, None, False], dtype="boolean")}).to_parquet(path)
+    assert len(problems_of(path).problems) == 3  # True, missing, False
+
+
+def test_parquet_list_niches_are_the_list_elements(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": ["a", "b", "c"], "followers": [1, 2, 3],
+                  "niches": [["skincare", "vegan"], [], None]}).to_parquet(path)
+    roster, _ = read(path, platform="x")
+    assert roster.niche_lists() == [["skincare", "vegan"], [], []]
+
+
+def test_parquet_list_in_an_id_column_is_an_error(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": [["a"], ["b"]], "followers": [1, 2]}).to_parquet(path)
+    assert "r.csv, row 2, column 'id': holds a list" in str(problems_of(path))

@@ -167,9 +167,9 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
         return _load_csv(path, name, explicit)
     mapping = _match_columns(frame.columns, explicit, name)
     lines = np.arange(2, len(frame) + 2)
-    warnings = _check_rivals(lambda col: _frame_column(frame[col], False), _rivals(frame.columns, mapping, explicit),
+    warnings = _check_rivals(lambda col: _frame_column(frame[col], "", col, name), _rivals(frame.columns, mapping, explicit),
                              mapping, lines, "row", name)
-    columns = {canon: _frame_column(frame[col], canon in _TEXT) for canon, col in mapping.items()}
+    columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
     return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
 
 
@@ -209,13 +209,36 @@ def _escaped(text: object) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
-def _frame_column(series, text: bool) -> np.ndarray:
-    """A pandas column as text (blank → ``""``) or, when the reader typed it as numbers, floats."""
-    if text:
+def _frame_column(series, canon: str, col: str, name: str) -> np.ndarray:
+    """A pandas column as text (blank → ``""``) or, when the reader typed it as numbers, floats.
+
+    True/False cells stay booleans (reported as not numbers); list cells (Parquet list
+    columns) are a niches cell's niches, and an error in any other column.
+    """
+    lists = _list_cells(series)
+    if lists.any():
+        if canon != "niches":
+            row = int(np.flatnonzero(lists)[0]) + 2
+            raise RosterError(f"{name}, row {row}, column {col!r}: holds a list ({_escaped(series.iloc[row - 2])}); "
+                              f"lineup expects one value per cell here")
+        series = series.map(lambda c: ";".join(str(x).strip() for x in c if x is not None and str(x).strip())
+                            if _is_list(c) else c)
+    if canon in _TEXT:
         return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
-    if series.dtype.kind in "biuf":
+    if series.dtype.kind in "iuf":
         return series.to_numpy(dtype=float, na_value=np.nan)
     return series.to_numpy(dtype=object, na_value="")
+
+
+def _is_list(cell) -> bool:
+    return isinstance(cell, (list, tuple, np.ndarray))
+
+
+def _list_cells(series) -> np.ndarray:
+    """Which cells of an object column are lists (a Parquet list column reads as numpy arrays)."""
+    if series.dtype != object:
+        return np.zeros(len(series), dtype=bool)
+    return np.fromiter((_is_list(c) for c in series.tolist()), dtype=bool, count=len(series))
 
 
 def _read_other(reader, name: str, module: str, extra: str):
