@@ -1,5 +1,6 @@
 """read_roster: aliases, encodings, priors, located problems, skip mode, real files."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -359,6 +360,18 @@ class TestFaultsThroughTheCli:
         assert "roster.csv, line 2, column 'followers': followers must be at most" in proc.stderr
         assert "RuntimeWarning" not in proc.stderr
 
+    @pytest.mark.slow  # two CLI runs that import pandas and openpyxl: ~6 s
+    def test_excel_formula_without_value_and_merged_cells(self, tmp_path):
+        rows = [("id", "platform", "followers", "fee"), ("a", "tiktok", 1000, 100), ("b", None, 2000, 200)]
+        _workbook(tmp_path / "r.xlsx", rows, merge=["B2:B3"], formulas=[("D3", "=D2*2")])
+        proc = _solve(_case(tmp_path, roster_name="r.xlsx"))
+        assert proc.returncode == 2, proc.stderr
+        assert "r.xlsx, row 3, column 'fee': formula without a saved value (=D2*2)" in proc.stderr
+        _workbook(tmp_path / "r.xlsx", rows, merge=["B2:B3"])
+        proc = _solve(_case(tmp_path, roster_name="r.xlsx"), "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        assert {s["platform"] for s in json.loads(proc.stdout)["selected"]} == {"tiktok"}
+
 
 def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
     import os
@@ -489,3 +502,52 @@ def test_parquet_list_in_an_id_column_is_an_error(tmp_path):
     path = tmp_path / "r.parquet"
     pd.DataFrame({"id": [["a"], ["b"]], "followers": [1, 2]}).to_parquet(path)
     assert "r.csv, row 2, column 'id': holds a list" in str(problems_of(path))
+
+
+# ------------------------------------------------------------------ hardening: Excel workbooks
+
+def _workbook(path, rows, merge=(), formulas=()):
+    """An .xlsx written by openpyxl (as a program writes it: formulas have no saved value)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(list(row))
+    for cells in merge:
+        ws.merge_cells(cells)
+    for cell, formula in formulas:
+        ws[cell] = formula
+    wb.save(path)
+    return path
+
+
+def test_excel_round_trip_with_row_numbers(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("Handle", "Followers", "Fee", "Platform"), ("@ann", 12500, 400, "TikTok"),
+                                           (None, None, None, None), ("bob", "1.2M", None, "instagram")])
+    roster, _ = read(path)
+    assert roster.ids.tolist() == ["ann", "bob"] and roster.followers.tolist() == [12_500, 1_200_000]
+    assert roster.line.tolist() == [2, 4] and roster.fee_estimated.tolist() == [False, True]
+    assert roster.platform.tolist() == ["tiktok", "instagram"]
+
+
+def test_excel_merged_cells_fill_the_whole_range(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "platform", "followers"), ("a", "TikTok", 100), ("b", None, 200),
+                                           ("c", None, 300), ("d", "youtube", 400)], merge=["B2:B4"])
+    roster, _ = read(path)
+    assert roster.platform.tolist() == ["tiktok", "tiktok", "tiktok", "youtube"]
+
+
+def test_excel_formula_without_a_saved_value_is_a_located_error(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "followers", "fee", "note"), ("a", 1000, 100, "x"),
+                                           ("b", 2000, None, None)],
+                     formulas=[("C3", "=C2*2"), ("D3", "=D2")])  # D is not a roster column: ignored
+    err = problems_of(path)
+    assert str(err) == "r.csv: 1 formula without a saved value"
+    assert err.problems == ("r.csv, row 3, column 'fee': formula without a saved value (=C2*2): open and save the "
+                            "file in Excel, or export CSV",)
+
+
+def test_excel_boolean_followers_is_a_located_error(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "followers"), ("a", True), ("b", 100)])
+    err = problems_of(path)
+    assert [str(p) for p in err.problems] == ["r.csv, row 2, column 'followers': not a number: True (a true/false value)"]

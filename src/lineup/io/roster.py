@@ -18,8 +18,10 @@ Speed: CSV files are split by the standard :mod:`csv` module (no pandas: its
 import alone would double the start-up time of ``lineup solve``), keeping only
 the mapped columns; text is handled with :mod:`numpy.strings` ufuncs on numpy
 string arrays (numpy ≥ 2.2), and repeated cells (platforms, countries, niche
-lists, numbers) are worked once per distinct value.  Parquet and Excel files
-are read with pandas.
+lists, numbers) are worked once per distinct value.  Parquet files are read with
+pandas; Excel files (``.xlsx``) with openpyxl (``pip install 'lineup[excel]'``): the
+first sheet, a merged range's value filling the whole range (as the sheet shows it),
+and a formula saved without its value is an error (open and save the file in Excel).
 """
 
 from __future__ import annotations
@@ -161,16 +163,70 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         frame = _read_other(lambda pd: pd.read_parquet(path), name, "pyarrow", "lineup[parquet]")
-    elif suffix in (".xlsx", ".xls"):
-        frame = _read_other(lambda pd: pd.read_excel(path), name, "openpyxl", "openpyxl")
+    elif suffix in (".xlsx", ".xlsm"):
+        return _load_xlsx(path, name, explicit)
+    elif suffix == ".xls":
+        frame = _read_other(lambda pd: pd.read_excel(path), name, "xlrd", "xlrd")
     else:
         return _load_csv(path, name, explicit)
+    return _load_frame(frame, np.arange(2, len(frame) + 2), name, explicit)
+
+
+def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | None]) -> _Table:
+    """The mapped columns of a table read by pandas or openpyxl; ``lines`` are its rows' numbers."""
     mapping = _match_columns(frame.columns, explicit, name)
-    lines = np.arange(2, len(frame) + 2)
     warnings = _check_rivals(lambda col: _frame_column(frame[col], "", col, name), _rivals(frame.columns, mapping, explicit),
                              mapping, lines, "row", name)
     columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
     return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
+
+
+def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
+    """The first sheet of an Excel workbook, read with openpyxl.
+
+    The first non-empty row is the header; a merged range's value (which Excel shows in the
+    whole range, but the file stores only in its top-left cell) fills every cell of the range;
+    a formula whose value was never saved (a file written by a program, not by Excel) is an
+    error, as its value is unknown.
+    """
+    import pandas as pd
+
+    header, rows, numbers, formulas = _xlsx_cells(path, name)
+    frame = pd.DataFrame(rows, columns=header, dtype=object).infer_objects()
+    mapping = _match_columns(header, explicit, name)
+    missing = [Problem(f"{name}, row {r}, column {header[j]!r}",
+                       f"formula without a saved value ({_escaped(f)}): open and save the file in Excel, or "
+                       f"export CSV") for r, j, f in formulas if header[j] in mapping.values()]
+    if missing:
+        raise RosterError(f"{name}: {len(missing)} formula{'s' if len(missing) != 1 else ''} without a saved "
+                          f"value", missing)
+    return _load_frame(frame, np.asarray(numbers, dtype=np.int64), name, explicit)
+
+
+def _xlsx_cells(path: Path, name: str):
+    """``(header, rows, row numbers, formulas without values)`` of the first sheet, merged ranges filled."""
+    try:
+        import openpyxl
+    except ImportError as exc:
+        raise RosterError(f"{name}: reading this file needs openpyxl: pip install 'lineup[excel]'") from exc
+    try:
+        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - any reader failure is an unreadable file
+        raise RosterError(f"{name}: cannot read the file ({_escaped(exc)})") from exc
+    grid = [list(row) for row in values.iter_rows(values_only=True)]
+    for merged in values.merged_cells.ranges:
+        top = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            grid[r][merged.min_col - 1:merged.max_col] = [top] * (merged.max_col - merged.min_col + 1)
+    head = next((k for k, row in enumerate(grid) if any(c is not None and str(c).strip() for c in row)), None)
+    if head is None:
+        raise RosterError(f"{name}: the roster file is empty")
+    header = _dedupe([("" if c is None else str(c)) for c in grid[head]])
+    unsaved = [(cell.row, cell.column - 1, str(getattr(cell.value, "text", cell.value)))
+               for row in formulas.iter_rows(min_row=head + 2) for cell in row
+               if cell.data_type == "f" and grid[cell.row - 1][cell.column - 1] is None]
+    return header, grid[head + 1:], list(range(head + 2, len(grid) + 1)), unsaved
 
 
 def _check_regular_file(path: Path, name: str) -> None:
