@@ -1,5 +1,6 @@
 """read_roster: aliases, encodings, priors, located problems, skip mode, real files."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -302,3 +303,251 @@ def test_a_very_long_cell_in_an_unused_column_is_fine(tmp_path):
     text = "id,followers,bio\n" + f"ann,1000,{'x' * 200_000}\n" + "bob,2000,short\n"
     roster, _ = read(write(tmp_path, text))
     assert roster.ids.tolist() == ["ann", "bob"]
+
+
+
+# ------------------------------------------------------------------ hardening (issue 15): the real CLI
+
+def _case(tmp_path, roster_text=None, roster_name="roster.csv", extra=""):
+    """A scenario folder whose roster is ``roster_name`` (written when ``roster_text`` is given)."""
+    if roster_text is not None:
+        (tmp_path / roster_name).write_text(roster_text, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(f"name: x\nbudget: 100000\nroster: {{path: {roster_name}, "
+                                            f"platform: instagram{extra}}}\n")
+    return tmp_path
+
+
+def _solve(folder, *args):
+    """``lineup solve`` in a real subprocess (inheriting PYTHONPATH, so it runs this checkout)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "lineup.cli", "solve", str(folder / "scenario.yaml"), *args],
+                          capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+
+
+class TestFaultsThroughTheCli:
+    """Roster faults as a user meets them: exit code and one clean message, no traceback."""
+
+    @pytest.fixture(autouse=True)
+    def csv_splitter(self):  # the splitter does not matter here: run each CLI test once
+        return None
+
+    def test_symlink_loop_directory_and_fifo_exit_2(self, tmp_path):
+        import os
+
+        (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+        proc = _solve(_case(tmp_path, roster_name="loop.csv"))
+        assert proc.returncode == 2 and "cannot open the roster file" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        (tmp_path / "dir.csv").mkdir()
+        proc = _solve(_case(tmp_path, roster_name="dir.csv"))
+        assert proc.returncode == 2 and "is a directory" in proc.stderr
+        os.mkfifo(tmp_path / "pipe.csv")
+        proc = _solve(_case(tmp_path, roster_name="pipe.csv"))  # reading it would hang until the timeout
+        assert proc.returncode == 2 and "not a regular file" in proc.stderr
+
+    def test_ids_equal_under_case_folding_exit_2_with_both_lines(self, tmp_path):
+        proc = _solve(_case(tmp_path, "id,followers,fee\nstraße,1000,10\nSTRASSE,2000,20\n"))
+        assert proc.returncode == 2, proc.stderr
+        assert "roster.csv, line 3, column 'id': duplicate id 'STRASSE'" in proc.stderr and "line 2" in proc.stderr
+
+    @pytest.mark.parametrize("solver", ["cbc", "highs"])
+    def test_huge_followers_exit_2_not_a_warning_and_a_null_objective(self, tmp_path, solver):
+        proc = _solve(_case(tmp_path, "id,followers,posts\na,1e308,3\nb,1000,1\n"), "--solver", solver)
+        assert proc.returncode == 2, proc.stderr
+        assert "roster.csv, line 2, column 'followers': followers must be at most" in proc.stderr
+        assert "RuntimeWarning" not in proc.stderr
+
+    @pytest.mark.slow  # two CLI runs that import pandas and openpyxl: ~6 s
+    def test_excel_formula_without_value_and_merged_cells(self, tmp_path):
+        rows = [("id", "platform", "followers", "fee"), ("a", "tiktok", 1000, 100), ("b", None, 2000, 200)]
+        _workbook(tmp_path / "r.xlsx", rows, merge=["B2:B3"], formulas=[("D3", "=D2*2")])
+        proc = _solve(_case(tmp_path, roster_name="r.xlsx"))
+        assert proc.returncode == 2, proc.stderr
+        assert "r.xlsx, row 3, column 'fee': formula without a saved value (=D2*2)" in proc.stderr
+        _workbook(tmp_path / "r.xlsx", rows, merge=["B2:B3"])
+        proc = _solve(_case(tmp_path, roster_name="r.xlsx"), "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        assert {s["platform"] for s in json.loads(proc.stdout)["selected"]} == {"tiktok"}
+
+
+def test_unreadable_roster_is_a_roster_error(tmp_path, monkeypatch):
+    import os
+
+    import lineup.io.roster as module
+
+    path = write(tmp_path, GOOD)
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads any file: let open() refuse as the OS would for another user
+        def refuse(file, *a, **k):
+            raise PermissionError(13, "Permission denied", str(file))
+
+        monkeypatch.setattr(module, "open", refuse, raising=False)
+    try:
+        assert "r.csv: cannot read the roster file (Permission denied)" in str(problems_of(path))
+    finally:
+        path.chmod(0o644)
+
+
+# ------------------------------------------------------------------ hardening: one id normaliser
+
+@pytest.mark.parametrize("first, second", [("straße", "STRASSE"), ("ﬁtlife", "fitlife"), ("ａｌｉｃｅ", "@Alice"),
+                                           ("zero\u200bwidth", "zerowidth")])
+def test_ids_equal_under_unicode_folding_are_duplicates_with_both_lines(tmp_path, first, second):
+    err = problems_of(write(tmp_path, f"id,followers\n{first},100\nother,5\n{second},200\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 4, column 'id'"]
+    assert f"duplicate id {second.lstrip('@')!r}" in err.problems[0].what
+    assert f"{first!r} on line 2" in err.problems[0].what
+
+
+def test_lookups_use_the_same_normaliser(tmp_path):
+    roster, _ = read(write(tmp_path, "id,followers\nstraße,100\nﬁtlife,200\n"))
+    assert roster.index_of("STRASSE") == 0 and roster.index_of("@FitLife") == 1 and roster.index_of("ｆｉｔｌｉｆｅ") == 1
+
+
+# ------------------------------------------------------------------ hardening: absurd and non-finite values
+
+@pytest.mark.parametrize("row, column, detail", [
+    ("a,1e308,3,100", "followers", "at most 10,000,000,000"),
+    ("a,20000000000,1,100", "followers", "at most 10,000,000,000"),
+    ("a,1000,5000,100", "posts", "at most 1,000"),
+    ("a,1000,1,1e300", "fee", "at most 1,000,000,000,000"),
+])
+def test_absurd_values_are_located_errors(tmp_path, row, column, detail):
+    err = problems_of(write(tmp_path, f"id,followers,posts,fee\n{row}\nb,1000,1,100\nc,1000,1,100\n"))
+    assert [p.where for p in err.problems] == [f"r.csv, line 2, column '{column}'"]
+    assert detail in err.problems[0].what
+
+
+def test_a_non_finite_estimated_fee_is_a_located_error_without_runtime_warnings(tmp_path):
+    import warnings
+
+    path = write(tmp_path, "id,followers,posts\na,1000,1\nb,1e9,1000\nc,1000,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RosterError) as info:
+            read(path, platform="x", fee_rates={"x": 1e300})
+    assert [p.where for p in info.value.problems] == ["r.csv, line 3"]
+    assert "estimated fee is not a finite number" in info.value.problems[0].what
+
+
+# ------------------------------------------------------------------ hardening: values that look missing but are not
+
+def test_country_na_is_namibia_and_handles_like_null_are_real_ids(tmp_path):
+    text = "id,followers,country\nnull,100,NA\nnone,200,N/A\nNA,300,-\nnan,400,gb\n"
+    roster, _ = read(write(tmp_path, text), platform="x")
+    assert roster.ids.tolist() == ["null", "none", "NA", "nan"]
+    assert roster.country.tolist() == ["na", "", "", "gb"]
+    assert roster.index_of("NULL") == 0
+
+
+def test_blank_and_n_a_ids_are_still_missing(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers\n,100\nN/A,200\nok,1\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 2, column 'id'", "r.csv, line 3, column 'id'"]
+
+
+# ------------------------------------------------------------------ hardening: which file column feeds which lineup column
+
+def test_two_followers_columns_that_differ_are_a_located_error_naming_both(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers,subscribers\na,1000,1000\nb,2000,5\n"))
+    assert "columns 'followers' and 'subscribers' both look like the followers column" in str(err)
+    assert "line 3: '2000' vs '5'" in str(err) and "columns: {followers: 'subscribers'}" in str(err)
+    roster, _ = read(write(tmp_path, "id,followers,subscribers\na,1000,1000\nb,2000,5\n"),
+                     columns={"followers": "subscribers"})
+    assert roster.followers.tolist() == [1000, 5]
+
+
+def test_two_columns_with_the_same_values_say_which_was_used(tmp_path):
+    roster, warnings = read(write(tmp_path, "id,Followers,Subscribers\na,1K,1000\nb,2000,\"2,000\"\n"), platform="x")
+    assert roster.followers.tolist() == [1000, 2000]
+    assert warnings == ["r.csv: columns 'Followers' and 'Subscribers' both look like the followers column and hold "
+                        "the same values; 'Followers' used"]
+
+
+def test_one_file_column_cannot_be_two_lineup_columns(tmp_path):
+    path = write(tmp_path, "id,followers,fee\na,1000,5\n")
+    err = problems_of(path, columns={"fee": "followers"})
+    assert "column 'followers' is mapped to fee in columns, but its name makes it the followers column too" in str(err)
+    err = problems_of(path, columns={"fee": "followers", "followers": "followers"})
+    assert "column 'followers' is mapped to both fee and followers" in str(err)
+
+
+# ------------------------------------------------------------------ hardening: typed Parquet columns
+
+def test_parquet_boolean_followers_is_a_located_error(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": ["a", "b"], "followers": [True, False]}).to_parquet(path)
+    err = problems_of(path)
+    assert [p.where for p in err.problems] == ["r.csv, row 2, column 'followers'", "r.csv, row 3, column 'followers'"]
+    assert err.problems[0].what == "not a number: True (a true/false value)"
+    path = tmp_path / "mixed.parquet"
+    pd.DataFrame({"id": ["a", "b", "c"], "followers": pd.array([True, None, False], dtype="boolean")}).to_parquet(path)
+    assert len(problems_of(path).problems) == 3  # True, missing, False
+
+
+def test_parquet_list_niches_are_the_list_elements(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": ["a", "b", "c"], "followers": [1, 2, 3],
+                  "niches": [["skincare", "vegan"], [], None]}).to_parquet(path)
+    roster, _ = read(path, platform="x")
+    assert roster.niche_lists() == [["skincare", "vegan"], [], []]
+
+
+def test_parquet_list_in_an_id_column_is_an_error(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": [["a"], ["b"]], "followers": [1, 2]}).to_parquet(path)
+    assert "r.csv, row 2, column 'id': holds a list" in str(problems_of(path))
+
+
+# ------------------------------------------------------------------ hardening: Excel workbooks
+
+def _workbook(path, rows, merge=(), formulas=()):
+    """An .xlsx written by openpyxl (as a program writes it: formulas have no saved value)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(list(row))
+    for cells in merge:
+        ws.merge_cells(cells)
+    for cell, formula in formulas:
+        ws[cell] = formula
+    wb.save(path)
+    return path
+
+
+def test_excel_round_trip_with_row_numbers(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("Handle", "Followers", "Fee", "Platform"), ("@ann", 12500, 400, "TikTok"),
+                                           (None, None, None, None), ("bob", "1.2M", None, "instagram")])
+    roster, _ = read(path)
+    assert roster.ids.tolist() == ["ann", "bob"] and roster.followers.tolist() == [12_500, 1_200_000]
+    assert roster.line.tolist() == [2, 4] and roster.fee_estimated.tolist() == [False, True]
+    assert roster.platform.tolist() == ["tiktok", "instagram"]
+
+
+def test_excel_merged_cells_fill_the_whole_range(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "platform", "followers"), ("a", "TikTok", 100), ("b", None, 200),
+                                           ("c", None, 300), ("d", "youtube", 400)], merge=["B2:B4"])
+    roster, _ = read(path)
+    assert roster.platform.tolist() == ["tiktok", "tiktok", "tiktok", "youtube"]
+
+
+def test_excel_formula_without_a_saved_value_is_a_located_error(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "followers", "fee", "note"), ("a", 1000, 100, "x"),
+                                           ("b", 2000, None, None)],
+                     formulas=[("C3", "=C2*2"), ("D3", "=D2")])  # D is not a roster column: ignored
+    err = problems_of(path)
+    assert str(err) == "r.csv: 1 formula without a saved value"
+    assert err.problems == ("r.csv, row 3, column 'fee': formula without a saved value (=C2*2): open and save the "
+                            "file in Excel, or export CSV",)
+
+
+def test_excel_boolean_followers_is_a_located_error(tmp_path):
+    path = _workbook(tmp_path / "r.xlsx", [("id", "followers"), ("a", True), ("b", 100)])
+    err = problems_of(path)
+    assert [str(p) for p in err.problems] == ["r.csv, row 2, column 'followers': not a number: True (a true/false value)"]

@@ -79,4 +79,5 @@ def fee_prior(
     for name in np.unique(platform):
         if name in table:
             rate[platform == name] = table[name]
-    return np.asarray(posts, dtype=float) * np.asarray(followers, dtype=float) / 1000.0 * rate
+    with np.errstate(over="ignore"):  # absurd rates give inf, which the roster reader reports with the row
+        return np.asarray(posts, dtype=float) * np.asarray(followers, dtype=float) / 1000.0 * rate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,7 +11,7 @@ import scipy.sparse as sp
 
 from .tiers import Tiers
 
-__all__ = ["Roster", "normalise_label", "normalise_id", "id_key"]
+__all__ = ["Roster", "normalise_label", "normalise_id", "id_key", "id_keys"]
 
 
 def normalise_label(text: str) -> str:
@@ -32,12 +33,40 @@ def normalise_id(text: str) -> str:
 
 
 def id_key(text: str) -> str:
-    """Lookup key of an id: :func:`normalise_id`, case-folded (handles are case-insensitive).
+    """Lookup key of an id: the one normaliser used wherever ids are matched.
+
+    :func:`normalise_id`, then Unicode compatibility-normalised (NFKC) and case-folded, with
+    invisible format characters (zero-width spaces, joiners, soft hyphens) removed: handles
+    are case-insensitive, and ``straße``/``STRASSE``, ``ﬁtlife``/``fitlife`` or a full-width
+    ``ａｌｉｃｅ`` are one account.  Used by the roster reader's duplicate check, the roster's
+    id index (:meth:`Roster.index_of`: portfolios, overlap files, ``must_include``/``exclude``/
+    conflict lookups) and the scenario's include/exclude comparison.
 
     >>> id_key("@Alice") == id_key("alice")
     True
+    >>> id_key("STRASSE") == id_key("straße") and id_key("ﬁtlife") == id_key("fitlife")
+    True
+    >>> id_key("ｆｉｔ\u200blife")
+    'fitlife'
     """
-    return normalise_id(text).casefold()
+    text = str(text)
+    if text.isascii():
+        return normalise_id(text).lower()
+    text = normalise_id(unicodedata.normalize("NFKC", text))
+    text = "".join(c for c in text.casefold() if unicodedata.category(c) != "Cf")
+    return normalise_id(unicodedata.normalize("NFKC", text))
+
+
+def id_keys(ids) -> list[str]:
+    """:func:`id_key` of each id (ASCII ids, the usual case, take the fast path).
+
+    >>> id_keys(["@Ann", "ANN ", "straße"])
+    ['ann', 'ann', 'strasse']
+    """
+    ids = [str(k) for k in ids]
+    if "".join(ids).isascii():  # one C pass; then no Unicode folding is needed
+        return [k.strip().lstrip("@").strip().lower() for k in ids]
+    return [id_key(k) for k in ids]
 
 
 def _needs_normalising(k) -> bool:
@@ -97,9 +126,9 @@ class Roster:
         normal = [normalise_id(k) for k in ids] if any(_needs_normalising(k) for k in ids) else ids
         if normal is not ids:
             object.__setattr__(self, "ids", np.asarray(normal, dtype=object))
-        object.__setattr__(self, "_index", dict(zip([str(k).casefold() for k in normal], range(n))))
+        object.__setattr__(self, "_index", dict(zip(id_keys(normal), range(n))))
         if len(self._index) != n:
-            raise ValueError("roster ids must be unique (ignoring case and a leading '@')")
+            raise ValueError("roster ids must be unique (ignoring case, Unicode width and a leading '@')")
 
     # ------------------------------------------------------------------ build
     @classmethod

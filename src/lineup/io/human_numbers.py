@@ -14,6 +14,7 @@ written            read as                     notes
 ``1.234,5``        1234.5                      European separators, see below
 blank, ``N/A``     missing (NaN, not bad)      see :data:`MISSING_TOKENS`
 ``12x``, ``abc``   NaN and flagged bad         the caller reports the row
+``True``/``False``  NaN and flagged bad         typed booleans (Parquet, Excel)
 =================  ==========================  ==================================
 
 Separators are decided per column.  A column is read the European way (dots
@@ -88,15 +89,19 @@ def parse_numbers(values, *, percent: bool = False) -> tuple[np.ndarray, np.ndar
     [True, False]
     """
     if hasattr(values, "to_numpy"):  # a pandas Series (missing values become "" or NaN)
-        if values.dtype.kind in "biuf":
+        if values.dtype.kind in "iuf":
             return _finish(values.to_numpy(dtype=float, na_value=np.nan), percent)
         cells = values.to_numpy(dtype=object, na_value="")
     else:
         array = np.asarray(values)
-        if array.dtype.kind in "biuf":
+        if array.dtype.kind in "iuf":
             return _finish(array.astype(float), percent)
         cells = array.astype(object)
-    typed = _typed_numbers(cells)
+    typed, booleans = _typed_numbers(cells)
+    if booleans is not None:  # True/False in a number column (a Parquet/Excel boolean): not a number
+        value, bad = np.full(len(cells), np.nan), booleans.copy()
+        value[~booleans], bad[~booleans] = parse_numbers(cells[~booleans], percent=percent)
+        return value, bad
     if typed is not None:  # Excel/Parquet columns mixing numbers and text: numbers are numbers already
         value, bad = np.full(len(cells), np.nan), np.zeros(len(cells), dtype=bool)
         value[typed], bad[typed] = _finish(cells[typed].astype(float), percent)
@@ -113,14 +118,16 @@ def parse_numbers(values, *, percent: bool = False) -> tuple[np.ndarray, np.ndar
     return _parse_strings(cells, percent)
 
 
-def _typed_numbers(cells: np.ndarray) -> np.ndarray | None:
-    """Mask of cells that are numbers already (not text), or ``None`` when every cell is text."""
+def _typed_numbers(cells: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Masks of cells that are numbers already and of True/False cells; ``None`` for none (all text: both)."""
     kinds = set(map(type, cells.tolist()))
     if kinds <= {str}:
-        return None
-    typed = np.array([isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_))
-                      for c in cells.tolist()], dtype=bool)
-    return typed if typed.any() else None
+        return None, None
+    if kinds & {bool, np.bool_}:
+        booleans = np.array([isinstance(c, (bool, np.bool_)) for c in cells.tolist()], dtype=bool)
+        return None, booleans
+    typed = np.array([isinstance(c, (int, float, np.number)) for c in cells.tolist()], dtype=bool)
+    return (typed if typed.any() else None), None
 
 
 def _parse_strings(cells: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -221,7 +228,11 @@ def explain_bad(cell: object) -> str:
     ambiguous number '€1.200': the dot may group thousands (1200) or mark decimals (1.2); write it without the dot, or with fewer or more decimals
     >>> print(explain_bad("1.234,5"))
     not a number here: '1.234,5' is written the European way (1234.5) but other cells of the column are not; write the column one way
+    >>> explain_bad(True)
+    'not a number: True (a true/false value)'
     """
+    if isinstance(cell, (bool, np.bool_)):
+        return f"not a number: {bool(cell)} (a true/false value)"
     text = str(cell).strip()
     core = np.array([text.lower().lstrip("+-$£€¥ ")])
     european, _, dot, comma, _ = (bool(x[0]) for x in _separator_evidence(core))

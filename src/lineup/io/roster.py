@@ -18,8 +18,10 @@ Speed: CSV files are split by the standard :mod:`csv` module (no pandas: its
 import alone would double the start-up time of ``lineup solve``), keeping only
 the mapped columns; text is handled with :mod:`numpy.strings` ufuncs on numpy
 string arrays (numpy ≥ 2.2), and repeated cells (platforms, countries, niche
-lists, numbers) are worked once per distinct value.  Parquet and Excel files
-are read with pandas.
+lists, numbers) are worked once per distinct value.  Parquet files are read with
+pandas; Excel files (``.xlsx``) with openpyxl (``pip install 'lineup[excel]'``): the
+first sheet, a merged range's value filling the whole range (as the sheet shows it),
+and a formula saved without its value is an error (open and save the file in Excel).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +44,7 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster
+from ..domain.roster import Roster, id_keys
 from ..domain.scenario import did_you_mean
 from ..errors import Problem, RosterError
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
@@ -65,6 +69,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
 POSTS_MEDIAN_LIMIT = 100
+#: Largest follower count accepted: more than the world's population is a typo or garbage.
+MAX_FOLLOWERS = 1e10
+#: Largest fee accepted (any currency); larger fees are garbage and could overflow sums.
+MAX_FEE = 1e12
+#: Largest number of posts in one deliverable.
+MAX_POSTS = 1_000
 
 
 def _key(name: object) -> str:
@@ -127,7 +137,7 @@ def read_roster(
     warnings += _skip_warnings(problems)
     if bad.all():
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows")
-    return _build(parsed, ~bad, table.lines, platform, fee_rates, name), warnings
+    return _build(parsed, ~bad, table.lines, platform, fee_rates, name, table.unit), warnings
 
 
 @dataclass(frozen=True)
@@ -149,27 +159,142 @@ class _Table:
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
-    if not path.is_file():
-        raise RosterError(f"{name}: roster file not found ({path})")
+    _check_regular_file(path, name)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         frame = _read_other(lambda pd: pd.read_parquet(path), name, "pyarrow", "lineup[parquet]")
-    elif suffix in (".xlsx", ".xls"):
-        frame = _read_other(lambda pd: pd.read_excel(path), name, "openpyxl", "openpyxl")
+    elif suffix in (".xlsx", ".xlsm"):
+        return _load_xlsx(path, name, explicit)
+    elif suffix == ".xls":
+        frame = _read_other(lambda pd: pd.read_excel(path), name, "xlrd", "xlrd")
     else:
         return _load_csv(path, name, explicit)
+    return _load_frame(frame, np.arange(2, len(frame) + 2), name, explicit)
+
+
+def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | None]) -> _Table:
+    """The mapped columns of a table read by pandas or openpyxl; ``lines`` are its rows' numbers."""
     mapping = _match_columns(frame.columns, explicit, name)
-    columns = {canon: _frame_column(frame[col], canon in _TEXT) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, np.arange(2, len(frame) + 2), "row", []), name)
+    warnings = _check_rivals(lambda col: _frame_column(frame[col], "", col, name), _rivals(frame.columns, mapping, explicit),
+                             mapping, lines, "row", name)
+    columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
 
 
-def _frame_column(series, text: bool) -> np.ndarray:
-    """A pandas column as text (blank → ``""``) or, when the reader typed it as numbers, floats."""
-    if text:
+def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
+    """The first sheet of an Excel workbook, read with openpyxl.
+
+    The first non-empty row is the header; a merged range's value (which Excel shows in the
+    whole range, but the file stores only in its top-left cell) fills every cell of the range;
+    a formula whose value was never saved (a file written by a program, not by Excel) is an
+    error, as its value is unknown.
+    """
+    import pandas as pd
+
+    header, rows, numbers, formulas = _xlsx_cells(path, name)
+    frame = pd.DataFrame(rows, columns=header, dtype=object).infer_objects()
+    mapping = _match_columns(header, explicit, name)
+    missing = [Problem(f"{name}, row {r}, column {header[j]!r}",
+                       f"formula without a saved value ({_escaped(f)}): open and save the file in Excel, or "
+                       f"export CSV") for r, j, f in formulas if header[j] in mapping.values()]
+    if missing:
+        raise RosterError(f"{name}: {len(missing)} formula{'s' if len(missing) != 1 else ''} without a saved "
+                          f"value", missing)
+    return _load_frame(frame, np.asarray(numbers, dtype=np.int64), name, explicit)
+
+
+def _xlsx_cells(path: Path, name: str):
+    """``(header, rows, row numbers, formulas without values)`` of the first sheet, merged ranges filled."""
+    try:
+        import openpyxl
+    except ImportError as exc:
+        raise RosterError(f"{name}: reading this file needs openpyxl: pip install 'lineup[excel]'") from exc
+    try:
+        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - any reader failure is an unreadable file
+        raise RosterError(f"{name}: cannot read the file ({_escaped(exc)})") from exc
+    grid = [list(row) for row in values.iter_rows(values_only=True)]
+    for merged in values.merged_cells.ranges:
+        top = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            grid[r][merged.min_col - 1:merged.max_col] = [top] * (merged.max_col - merged.min_col + 1)
+    head = next((k for k, row in enumerate(grid) if any(c is not None and str(c).strip() for c in row)), None)
+    if head is None:
+        raise RosterError(f"{name}: the roster file is empty")
+    header = _dedupe([("" if c is None else str(c)) for c in grid[head]])
+    unsaved = [(cell.row, cell.column - 1, str(getattr(cell.value, "text", cell.value)))
+               for row in formulas.iter_rows(min_row=head + 2) for cell in row
+               if cell.data_type == "f" and grid[cell.row - 1][cell.column - 1] is None]
+    return header, grid[head + 1:], list(range(head + 2, len(grid) + 1)), unsaved
+
+
+def _check_regular_file(path: Path, name: str) -> None:
+    """Refuse what is not a readable regular file up front (reading a FIFO would hang).
+
+    >>> import tempfile
+    >>> _check_regular_file(Path(tempfile.mkdtemp()), "r.csv")
+    Traceback (most recent call last):
+    lineup.errors.RosterError: r.csv: the roster path is a directory, not a file
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise RosterError(f"{name}: roster file not found ({_escaped(path)})") from None
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, name too long, NUL in the name...
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise RosterError(f"{name}: cannot open the roster file ({_escaped(reason)})") from None
+    if stat.S_ISDIR(mode):
+        raise RosterError(f"{name}: the roster path is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise RosterError(f"{name}: the roster path is not a regular file (a pipe, socket or device); "
+                          f"save the roster as a file")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise RosterError(f"{name}: cannot read the roster file ({_escaped(exc.strerror or exc)})") from None
+
+
+def _escaped(text: object) -> str:
+    """``text`` with control characters shown as escapes (safe to print in one line).
+
+    >>> print(_escaped("a" + chr(27) + "[31mb" + chr(10)))
+    a\\x1b[31mb\\n
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _frame_column(series, canon: str, col: str, name: str) -> np.ndarray:
+    """A pandas column as text (blank → ``""``) or, when the reader typed it as numbers, floats.
+
+    True/False cells stay booleans (reported as not numbers); list cells (Parquet list
+    columns) are a niches cell's niches, and an error in any other column.
+    """
+    lists = _list_cells(series)
+    if lists.any():
+        if canon != "niches":
+            row = int(np.flatnonzero(lists)[0]) + 2
+            raise RosterError(f"{name}, row {row}, column {col!r}: holds a list ({_escaped(series.iloc[row - 2])}); "
+                              f"lineup expects one value per cell here")
+        series = series.map(lambda c: ";".join(str(x).strip() for x in c if x is not None and str(x).strip())
+                            if _is_list(c) else c)
+    if canon in _TEXT:
         return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
-    if series.dtype.kind in "biuf":
+    if series.dtype.kind in "iuf":
         return series.to_numpy(dtype=float, na_value=np.nan)
     return series.to_numpy(dtype=object, na_value="")
+
+
+def _is_list(cell) -> bool:
+    return isinstance(cell, (list, tuple, np.ndarray))
+
+
+def _list_cells(series) -> np.ndarray:
+    """Which cells of an object column are lists (a Parquet list column reads as numpy arrays)."""
+    if series.dtype != object:
+        return np.zeros(len(series), dtype=bool)
+    return np.fromiter((_is_list(c) for c in series.tolist()), dtype=bool, count=len(series))
 
 
 def _read_other(reader, name: str, module: str, extra: str):
@@ -217,6 +342,8 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     with _cells_up_to(len(text)):  # a long cell is no reason to refuse a file
         split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
     mapping = _match_columns(split.header, explicit, name)
+    warnings += _check_rivals(lambda col: split.column(split.header.index(col)),
+                              _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
     return _drop_blank(table, name)
@@ -402,16 +529,20 @@ def _trim(cells: np.ndarray) -> np.ndarray:
     return np.strings.strip(cells.astype(_S)).astype(object)
 
 
-def _labels(cells: np.ndarray) -> np.ndarray:
+def _labels(cells: np.ndarray, missing: frozenset[str] = MISSING_TOKENS) -> np.ndarray:
     """Platform/country cells → normalised labels, each distinct cell worked once."""
-    return _by_distinct(cells, lambda u: _norm_label(np.strings.lower(np.strings.strip(u.astype(_S)))))
+    return _by_distinct(cells, lambda u: _norm_label(np.strings.lower(np.strings.strip(u.astype(_S))), missing))
+
+
+#: Country cells meaning "no country": not ``NA``, which is Namibia's ISO code.
+_MISSING_COUNTRIES = MISSING_TOKENS - {"na"}
 
 
 #: How each text column is prepared (ids are nearly all distinct; labels and niche cells repeat).
 _TEXT_PREP = {
     "id": lambda cells: _norm_id(cells),
     "platform": _labels,
-    "country": _labels,
+    "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
 }
 
@@ -430,6 +561,10 @@ def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[st
             if col not in found:
                 raise RosterError(f"{name}: column {col!r} (for {canon}) is not in the file; found "
                                   f"{', '.join(found)}{did_you_mean(col, found)}")
+            if col in mapping.values():
+                other = next(c for c, v in mapping.items() if v == col)
+                raise RosterError(f"{name}: column {col!r} is mapped to both {other} and {canon} in columns; "
+                                  f"one file column can be only one lineup column")
             mapping[canon] = col
     taken = set(mapping.values())
     by_key = {}
@@ -440,12 +575,68 @@ def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[st
             continue
         for alias in aliases:
             col = by_key.get(_key(alias))
-            if col is not None and col not in taken:
+            if col in taken:
+                _explicit_clash(col, canon, mapping, name)
+            if col is not None:
                 mapping[canon] = col
                 taken.add(col)
                 break
     _require(mapping, found, name)
     return mapping
+
+
+def _explicit_clash(col: str, canon: str, mapping: dict[str, str], name: str):
+    """``columns: {fee: followers}``: the column named for ``canon`` was given to another lineup column."""
+    other = next(c for c, v in mapping.items() if v == col)
+    raise RosterError(f"{name}: column {col!r} is mapped to {other} in columns, but its name makes it the {canon} "
+                      f"column too; one file column can be only one lineup column: say which column is {canon} "
+                      f"(columns: {{{canon}: <column>}}, or {canon}: null to leave it out where it is optional)")
+
+
+def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
+    """Other file columns whose names also match a lineup column matched by name (``followers`` and
+    ``subscribers``), so the choice is not silent."""
+    found = [str(c) for c in found]
+    taken = set(mapping.values())
+    out = {}
+    for canon, col in mapping.items():
+        keys = {_key(a) for a in ALIASES[canon]}
+        others = [c for c in found if c not in taken and _key(c) in keys]
+        if others and canon not in explicit:
+            out[canon] = others
+    return out
+
+
+def _check_rivals(cells, rivals: dict[str, list[str]], mapping, lines, unit: str, name: str) -> list[str]:
+    """Rival columns that agree are a warning saying which was used; ones that differ are an error."""
+    out = []
+    for canon, others in rivals.items():
+        used = mapping[canon]
+        a = _comparable(cells(used), canon)
+        for other in others:
+            differ = np.flatnonzero(~_same(a, _comparable(cells(other), canon)))
+            if len(differ):
+                r = differ[0]
+                raise RosterError(
+                    f"{name}: columns {used!r} and {other!r} both look like the {canon} column and their values "
+                    f"differ ({unit} {lines[r]}: {_shown(cells(used)[r])!r} vs {_shown(cells(other)[r])!r}); choose "
+                    f"one with roster: {{path: ..., columns: {{{canon}: {other!r}}}}} (or {used!r})")
+            out.append(f"{name}: columns {used!r} and {other!r} both look like the {canon} column and hold the "
+                       f"same values; {used!r} used")
+    return out
+
+
+def _comparable(cells: np.ndarray, canon: str) -> np.ndarray:
+    """A column's cells as values to compare: numbers parsed, text prepared as it will be read."""
+    if canon in _TEXT_PREP:
+        return _TEXT_PREP[canon](np.asarray(cells, dtype=object).astype(str).astype(object))
+    return parse_numbers(cells, percent=dict(_NUMBER_COLUMNS)[canon])[0]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "f":
+        return (a == b) | (np.isnan(a) & np.isnan(b))
+    return a == b
 
 
 def _require(mapping: dict[str, str], found: list[str], name: str) -> None:
@@ -496,10 +687,14 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
 _RANGE_RULES = (
     ("followers", lambda v: np.isnan(v), "followers are missing (a number > 0 is required)"),
     ("followers", lambda v: v <= 0, "followers must be > 0, got {raw!r}"),
+    ("followers", lambda v: v > MAX_FOLLOWERS,
+     f"followers must be at most {MAX_FOLLOWERS:,.0f} (more than the world's population), got {{raw!r}}"),
     ("fee", lambda v: v < 0, "fee must be >= 0, got {raw!r}"),
+    ("fee", lambda v: v > MAX_FEE, f"fee must be at most {MAX_FEE:,.0f}, got {{raw!r}}"),
     ("engagement_rate", lambda v: (v < 0) | (v > 1), "engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("authenticity", lambda v: (v < 0) | (v > 1), "authenticity must be between 0 and 1 (or 0–100 %), got {raw!r}"),
     ("posts", lambda v: v <= 0, "posts must be > 0, got {raw!r}"),
+    ("posts", lambda v: v > MAX_POSTS, f"posts must be at most {MAX_POSTS:,}, got {{raw!r}}"),
 )
 
 
@@ -526,19 +721,32 @@ def _shown(cell):
 def _id_problems(ids: np.ndarray, table: _Table, where):
     rows = np.flatnonzero(ids == "")
     problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
-    keys = [k.lower() for k in ids.tolist()]  # handles are case-insensitive
+    keys = id_keys(ids.tolist())  # the roster's own matching: case, Unicode width, a leading '@'
     if len(set(keys)) == len(keys):
         return problems
     first = first_of_each(factorize(keys)[0])
     dup = (first != np.arange(len(ids))) & (np.array(keys, dtype=object) != "")
     if dup.any():
         rows = np.flatnonzero(dup)
-        problems += [(r, Problem(loc, f"duplicate id {ids[r]!r} (also on {table.unit} {table.lines[first[r]]})"))
+        problems += [(r, Problem(loc, _duplicate(ids[r], ids[first[r]], f"{table.unit} {table.lines[first[r]]}")))
                      for r, loc in zip(rows, where(rows, "id"))]
     return problems
 
 
-_MISSING_IDS = frozenset({"", "nan", "none", "null", "n/a", "#n/a"})
+def _duplicate(this: str, other: str, where: str) -> str:
+    """Why a second id is refused; says how they match when they are written differently.
+
+    >>> _duplicate("STRASSE", "straße", "line 2")
+    "duplicate id 'STRASSE': the same account as 'straße' on line 2 (ids are matched ignoring case and Unicode width)"
+    """
+    if this == other:
+        return f"duplicate id {this!r} (also on {where})"
+    return (f"duplicate id {this!r}: the same account as {other!r} on {where} "
+            f"(ids are matched ignoring case and Unicode width)")
+
+
+#: Id cells meaning "no id" (``null``, ``none``, ``NA``, ``nan`` are real handles).
+_MISSING_IDS = frozenset({"", "n/a", "#n/a"})
 
 
 def _is_token(a: np.ndarray, tokens: frozenset[str]) -> np.ndarray:
@@ -557,13 +765,13 @@ def _norm_id(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _norm_label(a: np.ndarray) -> np.ndarray:
+def _norm_label(a: np.ndarray, missing: frozenset[str] = MISSING_TOKENS) -> np.ndarray:
     """Trimmed lower-case cells → labels with single spaces (as :func:`~lineup.domain.roster.normalise_label`)."""
     odd = np.flatnonzero((np.strings.find(a, "  ") >= 0) | (np.strings.find(a, "\t") >= 0)
                          | (np.strings.find(a, "\n") >= 0))
     out = a.astype(object)
     out[odd] = [" ".join(x.split()) for x in out[odd].tolist()]
-    out[_is_token(a, MISSING_TOKENS)] = ""
+    out[_is_token(a, missing)] = ""
     return out
 
 
@@ -674,7 +882,7 @@ def niche_matrix_from_cells(rows: np.ndarray, labels: np.ndarray, shares: np.nda
 
 # ------------------------------------------------------------- build
 
-def _build(parsed, keep, lines, platform_arg, fee_rates, name) -> Roster:
+def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -687,15 +895,30 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name) -> Roster:
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
     er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
     fee, fee_est = _fill(col("fee", np.nan, float), lambda: fee_prior(followers, platform, posts, fee_rates))
+    authenticity = np.nan_to_num(col("authenticity", np.nan, float), nan=1.0)
+    line = np.asarray(lines)[keep].astype(np.int64)
+    with np.errstate(over="ignore"):
+        engagement = posts * followers * authenticity * er
+    _check_derived(fee, engagement, [f"{name}, {unit} {k}" for k in line], name)
     rows_map = np.cumsum(keep) - 1
     rows_map[~keep] = -1
     names, matrix = _niche_matrix(parsed.get("niches"), rows_map, n)
     return Roster(
         ids=col("id", "", object), platform=platform, followers=followers, engagement_rate=er, fee=fee,
-        authenticity=np.nan_to_num(col("authenticity", np.nan, float), nan=1.0), posts=posts,
+        authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
-        er_estimated=er_est, fee_estimated=fee_est, line=np.asarray(lines)[keep].astype(np.int64), source=name,
+        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name,
     )
+
+
+def _check_derived(fee: np.ndarray, engagement: np.ndarray, where: list[str], name: str) -> None:
+    """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
+    problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
+                        f"check priors.fee_per_1k or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+    problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
+                         "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
+    if problems:
+        raise RosterError(f"{name}: {len(problems)} unusable value{'s' if len(problems) != 1 else ''}", problems)
 
 
 def _fill(values: np.ndarray, prior) -> tuple[np.ndarray, np.ndarray]:

@@ -62,7 +62,7 @@ def _display(path: Path) -> str:
     """``path`` relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below the working directory; a symlink loop (RuntimeError)
         return str(path)
 
 
