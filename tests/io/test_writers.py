@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from lineup.errors import UsageError
-from lineup.io.writers import to_json, write_files
+from lineup.io.writers import MANIFEST, to_json, verify_outputs, write_files
 
 
 def test_files_appear_whole_with_ordinary_permissions(tmp_path):
@@ -27,7 +27,8 @@ def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
     with pytest.raises(UsageError, match="cannot write"):
         write_files(tmp_path, {"a.txt": "new", "b.txt": "new"})
     assert (tmp_path / "a.txt").read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # temp files cleaned up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", MANIFEST]  # temp files cleaned up
+    assert verify_outputs(tmp_path) == ["a.txt"]
 
 
 def test_output_path_that_is_a_file(tmp_path):
@@ -46,15 +47,18 @@ def test_second_file_failing_rolls_back_the_first(tmp_path, monkeypatch):
 
     def flaky(src, dst):
         calls.append(dst)
-        if str(dst).endswith("b.txt") and len(calls) == 2:
+        if str(dst).endswith("b.txt"):
             raise OSError(5, "Input/output error")
         return real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
     with pytest.raises(UsageError):
         write_files(tmp_path, {"a.txt": "new a", "b.txt": "new b"})
+    failed_at = [str(c).endswith("b.txt") for c in calls].index(True)
+    assert any(str(c).endswith("a.txt") for c in calls[:failed_at])  # a.txt had been replaced when b.txt failed
     assert (tmp_path / "a.txt").read_text() == "old a"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", MANIFEST]
+    assert verify_outputs(tmp_path) == ["a.txt"]  # the old manifest is back too
 
 
 def test_symlink_is_written_through_and_special_files_refused(tmp_path):
