@@ -77,11 +77,14 @@ def test_a_run_on_a_busy_output_directory_fails_at_once_with_exit_5(tiny_case, t
     out = tmp_path / "out\x1b[2J"
     holder = _hold(out)
     try:
-        for command in (["solve", tiny_case], ["compare", tiny_case, "-r", "2"]):
-            proc = subprocess.run([*LINEUP, *command, "-o", out], capture_output=True, text=True, timeout=120)
-            assert proc.returncode == 5, proc.stderr
-            assert proc.stderr == (f"error: another lineup run is writing {tmp_path}/out\\x1b[2J (pid {holder.pid}); "
-                                   "wait for it to finish or choose another --output directory\n")
+        proc = subprocess.run([*LINEUP, "compare", tiny_case, "-r", "2", "-o", out], capture_output=True, text=True,
+                              timeout=120)
+        message = (f"error: another lineup run is writing {tmp_path}/out\\x1b[2J (pid {holder.pid}); "
+                   "wait for it to finish or choose another --output directory\n")
+        assert proc.returncode == 5 and proc.stderr == message
+        for command in (["solve"], ["simulate"], ["frontier", "--budgets", "1000,2000"], ["report"]):
+            res = CliRunner().invoke(app, [*command, str(tiny_case), "-o", str(out)])
+            assert res.exit_code == 5 and res.stderr == message, command
         assert sorted(p.name for p in out.iterdir()) == [".lineup.lock"]
     finally:
         _stop(holder)

@@ -9,6 +9,7 @@ Without ``fcntl`` (Windows) locking is a no-op.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 try:
@@ -17,6 +18,20 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None
 
 __all__ = ["LockHeld", "PidLock", "pid_alive", "is_locked"]
+
+_held: "weakref.WeakSet[PidLock]" = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    """A forked child (a worker process) neither keeps the parent's locks alive nor releases them."""
+    for lock in list(_held):
+        if lock.fd is not None:
+            os.close(lock.fd)  # the parent's descriptor still holds the flock
+            lock.fd = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class LockHeld(Exception):
@@ -77,6 +92,7 @@ class PidLock:
                 self.fd = fd
             else:  # the holder removed the file between our open and our lock: take the new one
                 os.close(fd)
+        _held.add(self)
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
         return self
@@ -89,6 +105,7 @@ class PidLock:
                 pass
             os.close(self.fd)
             self.fd = None
+            _held.discard(self)
 
     def __enter__(self) -> "PidLock":
         return self.acquire()
