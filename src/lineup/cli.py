@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 unexpected internal error; 2 invalid scenario, roster,
 network or usage; 3 infeasible; 4 solver unavailable or failed (including a
-time limit reached before any portfolio was found).
+time limit reached before any portfolio was found); 5 another run is writing the
+``--output`` directory.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
-                               finite_float, scale_out_options, scenario_arg, stderr_console)
+from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output, maybe_status,
+                               progress_bar, finite_float, scale_out_options, scenario_arg, stderr_console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +45,7 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     from .optimize import solve as run_solve
 
     sc = load_scenario(scenario)
+    hold_output(output)
     err = stderr_console()
     with maybe_status(err, f"Solving {sc.name} ({sc.roster.n:,} candidates)…"):
         result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap)
@@ -118,6 +120,7 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
 
     sc = load_scenario(scenario)
     chosen = load_portfolio(portfolio, sc.roster) if portfolio is not None else None
+    hold_output(output)
     with progress_bar(stderr_console(), "Simulating") as tick:
         result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers,
                               scheduler=scheduler, dask_local=dask_local, progress=tick)

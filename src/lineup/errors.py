@@ -13,6 +13,7 @@ class                         what went wrong                        exit
 :class:`InfeasibleError`      no portfolio satisfies the rules       3
 :class:`SolverUnavailableError`  the solver is not installed         4
 :class:`SolverError`          the solver crashed / returned garbage  4
+:class:`OutputBusyError`      another run is writing the directory   5
 ============================  =====================================  =====
 
 Solving never raises :class:`InfeasibleError` by itself: infeasibility is a
@@ -34,6 +35,7 @@ __all__ = [
     "InfeasibleError",
     "SolverUnavailableError",
     "SolverError",
+    "OutputBusyError",
     "Problem",
 ]
 
@@ -123,3 +125,9 @@ class SolverError(LineupError):
     """The solver failed or returned something unusable (exit code 4)."""
 
     exit_code = 4
+
+
+class OutputBusyError(LineupError):
+    """Another lineup run is writing the same output directory (exit code 5); retry when it ends."""
+
+    exit_code = 5

@@ -1,11 +1,14 @@
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 
 import pytest
 
-from lineup.errors import UsageError
-from lineup.io.writers import to_json, write_files
+from lineup.errors import OutputBusyError, UsageError
+from lineup.io.writers import MANIFEST, claim_output, to_json, verify_outputs, write_files
 
 
 def test_files_appear_whole_with_ordinary_permissions(tmp_path):
@@ -27,7 +30,8 @@ def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
     with pytest.raises(UsageError, match="cannot write"):
         write_files(tmp_path, {"a.txt": "new", "b.txt": "new"})
     assert (tmp_path / "a.txt").read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # temp files cleaned up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", MANIFEST]  # temp files cleaned up
+    assert verify_outputs(tmp_path) == ["a.txt"]
 
 
 def test_output_path_that_is_a_file(tmp_path):
@@ -46,15 +50,18 @@ def test_second_file_failing_rolls_back_the_first(tmp_path, monkeypatch):
 
     def flaky(src, dst):
         calls.append(dst)
-        if str(dst).endswith("b.txt") and len(calls) == 2:
+        if str(dst).endswith("b.txt"):
             raise OSError(5, "Input/output error")
         return real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
     with pytest.raises(UsageError):
         write_files(tmp_path, {"a.txt": "new a", "b.txt": "new b"})
+    failed_at = [str(c).endswith("b.txt") for c in calls].index(True)
+    assert any(str(c).endswith("a.txt") for c in calls[:failed_at])  # a.txt had been replaced when b.txt failed
     assert (tmp_path / "a.txt").read_text() == "old a"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", MANIFEST]
+    assert verify_outputs(tmp_path) == ["a.txt"]  # the old manifest is back too
 
 
 def test_symlink_is_written_through_and_special_files_refused(tmp_path):
@@ -67,3 +74,114 @@ def test_symlink_is_written_through_and_special_files_refused(tmp_path):
         write_files(tmp_path, {"sub": "x"})
     with pytest.raises(UsageError, match="not a regular file"):
         write_files("/dev", {"null": "x"})
+
+
+# ------------------------------------------------------------------ one writer at a time, crashes, leftovers
+HOLD = """
+import sys, time
+from lineup.io.writers import claim_output
+claim = claim_output(sys.argv[1])
+claim.__enter__()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+#: Writes a new set into argv[1], pausing (to be killed) once argv[2] renames are done
+#: (after the last one: just before the journal is removed).
+KILLED_WRITE = """
+import os, sys, time
+from lineup.io.writers import write_files
+real, real_unlink, done, stop = os.replace, os.unlink, [0], int(sys.argv[2])
+
+def pause():
+    print("paused", flush=True)
+    time.sleep(120)
+
+def replace(src, dst):
+    if done[0] == stop:
+        pause()
+    real(src, dst)
+    done[0] += 1
+
+def unlink(path, *args, **kwargs):
+    if str(path).endswith(".lineup-journal.json") and done[0] == stop:
+        pause()
+    real_unlink(path, *args, **kwargs)
+
+os.replace, os.unlink = replace, unlink
+write_files(sys.argv[1], {"a.txt": "new a", "b.txt": "new b"})
+"""
+
+
+def _start(code, *args):
+    proc = subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() in ("held", "paused"), "the child ended without pausing"
+    return proc
+
+
+def _kill(proc):
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+
+
+def _dead_pid():
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def _contents(directory):
+    return {p.name: p.read_text() for p in sorted(directory.iterdir())}
+
+
+def test_second_writer_fails_at_once_and_the_lock_dies_with_its_holder(tmp_path):
+    holder = _start(HOLD, tmp_path)
+    try:
+        with pytest.raises(OutputBusyError, match=rf"another lineup run is writing .* \(pid {holder.pid}\)"):
+            write_files(tmp_path, {"a.txt": "x"})
+        assert OutputBusyError("").exit_code == 5
+        assert not (tmp_path / "a.txt").exists()
+    finally:
+        _kill(holder)  # kill -9: no chance to release anything
+    write_files(tmp_path, {"a.txt": "x"})
+    assert _contents(tmp_path).keys() == {"a.txt", MANIFEST}  # the lock file is gone too
+
+
+def test_nested_claims_lock_once_and_an_unused_new_directory_is_removed(tmp_path):
+    out = tmp_path / "out"
+    with claim_output(out):
+        assert (out / ".lineup.lock").read_text().strip() == str(os.getpid())
+        write_files(out, {"a.txt": "x"})  # the caller's claim covers it
+    assert _contents(out).keys() == {"a.txt", MANIFEST}
+    with claim_output(tmp_path / "unused"):
+        pass
+    assert not (tmp_path / "unused").exists()
+
+
+def test_leftovers_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
+    dead, live = _dead_pid(), os.getppid()
+    leftovers = [f".a.txt.lineup-{dead}-abcd_123.tmp", f".a.txt.lineup-{dead}-abcd_123.old",
+                 ".a.txt.k3j4h5g6.tmp", ".a.txt.zz9_x8y7.old", f".{MANIFEST}.lineup-{dead}-0000aaaa.old"]
+    kept = [f".c.txt.lineup-{live}-abcd_123.tmp", ".c.txt.k3j4h5g6.tmp", ".notes", "a.txt.bak"]
+    for name in leftovers + kept:
+        (tmp_path / name).write_text("?")
+    write_files(tmp_path, {"a.txt": "new"})
+    assert set(_contents(tmp_path)) == {"a.txt", MANIFEST, *kept}
+
+
+@pytest.mark.parametrize("renames_done", range(6))
+def test_a_write_killed_at_any_rename_leaves_one_whole_set(tmp_path, renames_done):
+    write_files(tmp_path, {"a.txt": "old a", "b.txt": "old b"})
+    old, new = {"a.txt": "old a", "b.txt": "old b"}, {"a.txt": "new a", "b.txt": "new b"}
+    _kill(_start(KILLED_WRITE, tmp_path, renames_done))
+    journal = (tmp_path / ".lineup-journal.json").exists()
+    try:  # right after the kill: the manifest vouches for one whole set, or it is missing
+        assert {n: _contents(tmp_path)[n] for n in verify_outputs(tmp_path)} in (old, new)
+    except UsageError:
+        assert journal and not (tmp_path / MANIFEST).exists()  # only while a roll-forward is pending
+    with claim_output(tmp_path):  # what the next run does first
+        pass
+    files = {n: _contents(tmp_path)[n] for n in verify_outputs(tmp_path)}
+    assert files == (new if journal else files) and files in (old, new)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers

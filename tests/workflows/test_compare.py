@@ -262,7 +262,7 @@ def test_command_writes_table_json_and_figures(tmp_path, cli):
     assert "paired difference to 'micro'" in res.stdout and "talkers" in res.stdout
     names = sorted(p.name for p in out.iterdir())
     assert names == ["buzz.png", "buzz.svg", "comparison.csv", "comparison.json", "coverage.png", "coverage.svg",
-                     "reach_vs_spend.png", "reach_vs_spend.svg"]
+                     "lineup-manifest.json", "reach_vs_spend.png", "reach_vs_spend.svg"]
     assert json.loads((out / "comparison.json").read_text())["strategies"] == ["micro", "macro"]
     assert (out / "buzz.png").read_bytes()[:4] == b"\x89PNG"
 

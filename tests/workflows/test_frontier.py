@@ -161,7 +161,8 @@ def test_command_prints_table_and_writes_files(tmp_path):
     res = _run(case, "--budgets", "1000:7000:4", "--output", out)
     assert res.exit_code == 0, res.output
     assert "budget frontier" in res.output and "optimal" in res.output
-    assert {p.name for p in out.iterdir()} == {"frontier.csv", "frontier.json", "frontier.png", "frontier.svg"}
+    assert {p.name for p in out.iterdir()} == {"frontier.csv", "frontier.json", "frontier.png", "frontier.svg",
+                                               "lineup-manifest.json"}
     data = json.loads((out / "frontier.json").read_text())
     assert [p["budget"] for p in data["points"]] == [1000.0, 3000.0, 5000.0, 7000.0]
     assert (out / "frontier.csv").read_text().splitlines()[0].startswith("budget,status,spend")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-__all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "scenario_arg",
-           "guarded", "stderr_console", "progress_bar", "maybe_status", "scale_out_options"]
+__all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_BUSY",
+           "scenario_arg", "guarded", "stderr_console", "progress_bar", "maybe_status", "scale_out_options",
+           "hold_output"]
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 
 scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
 
@@ -60,6 +61,17 @@ def guarded(fn):
         sys.exit(code or EXIT_OK)
 
     return _debug_option(wrapper)
+
+
+def hold_output(output: Path | None) -> None:
+    """Claim the ``--output`` directory until the command ends (exit 5 at once if another run holds it).
+
+    See :func:`lineup.io.writers.claim_output`; the claim is released with the click context.
+    """
+    if output is not None:
+        from ..io.writers import claim_output
+
+        click.get_current_context().with_resource(claim_output(output))
 
 
 def _error(text: str) -> None:

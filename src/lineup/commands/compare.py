@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, progress_bar, scale_out_options, scenario_arg, stderr_console
+from ._common import EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console
 
 __all__ = ["compare"]
 
@@ -93,6 +93,7 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
 
     sc = load_scenario(scenario)
     chosen = None if names is None else [n.strip() for n in names.split(",") if n.strip()]
+    hold_output(output)
     err = stderr_console()
     with progress_bar(err, "Simulating strategies") as tick:
         result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,

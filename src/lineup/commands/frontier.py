@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, progress_bar, scale_out_options, scenario_arg, stderr_console
+from ._common import EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console
 
 __all__ = ["frontier"]
 
@@ -37,6 +37,7 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
     if (budgets is None) == (coverage_weights is None):
         raise UsageError("give exactly one of --budgets START:STOP:COUNT and --coverage-weights START:STOP:COUNT")
     sc = load_scenario(scenario)
+    hold_output(output)
     with progress_bar(stderr_console(), "Frontier") as tick:
         result = run_frontier(sc, budgets=budgets, coverage_weights=coverage_weights, simulate=do_simulate,
                               replications=replications, seed=seed, workers=workers, scheduler=scheduler,

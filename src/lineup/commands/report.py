@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, progress_bar, scenario_arg, stderr_console
+from ._common import EXIT_OK, guarded, hold_output, progress_bar, scenario_arg, stderr_console
 
 __all__ = ["report"]
 
@@ -30,6 +30,7 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
     from ..workflows.report import build_report
 
     sc = load_scenario(scenario)
+    hold_output(output)
     err = stderr_console()
     with progress_bar(err, f"Report on {sc.name}") as tick:
         result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,

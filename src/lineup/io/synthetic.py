@@ -185,8 +185,8 @@ def generate_overlap(frame: pd.DataFrame, pairs: int, *, seed: SeedLike) -> pd.D
 
 
 def write_roster_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as UTF-8 CSV atomically (see :func:`lineup.io.writers.write_files`)."""
+    """Write ``frame`` as UTF-8 CSV atomically (see :func:`lineup.io.writers.write_files`; no manifest)."""
     from .writers import write_files
 
     path = Path(path)
-    return write_files(path.parent, {path.name: frame.to_csv(index=False)})[0]
+    return write_files(path.parent, {path.name: frame.to_csv(index=False)}, manifest=False)[0]

@@ -15,7 +15,9 @@ missing.
 
 :func:`to_pulp` turns the same arrays into a :class:`pulp.LpProblem` (built with
 ``LpAffineExpression``), for users who want PuLP's modelling layer or an LP file.
-Solver logs never reach stdout.
+Solver logs never reach stdout.  CBC works in a private ``lineup-cbc-<pid>-*`` temporary
+directory, locked while in use; directories of runs that were killed are removed by the
+next CBC solve (:func:`remove_stale_workdirs`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -31,10 +34,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .._locks import PidLock, is_locked, pid_alive
 from ..errors import SolverError, SolverUnavailableError, UsageError
 from .formulation import LinearModel
 
-__all__ = ["BACKENDS", "Solution", "check_backend", "solve_model", "write_mps", "to_pulp", "lp_name"]
+__all__ = ["BACKENDS", "Solution", "check_backend", "solve_model", "write_mps", "to_pulp", "lp_name",
+           "remove_stale_workdirs"]
 
 BACKENDS = ("cbc", "highs")
 _INSTALL = {
@@ -253,9 +258,56 @@ _PARTIAL = re.compile(r"best possible (\S+?)\)")
 _GAPLINE = re.compile(r"Exiting as integer gap of (\S+) less than")
 
 
+_WORKDIR = re.compile(r"^lineup-cbc-(\d+)-[a-z0-9_]{8}$")
+_OWNER = "owner.lock"
+_swept = False
+
+
+@contextlib.contextmanager
+def _cbc_workdir():
+    """A private ``lineup-cbc-<pid>-*`` directory, locked while in use; stale ones are removed first (once)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        remove_stale_workdirs()
+    with tempfile.TemporaryDirectory(prefix=f"lineup-cbc-{os.getpid()}-") as tmp:
+        with PidLock(os.path.join(tmp, _OWNER)):
+            yield tmp
+
+
+def remove_stale_workdirs(parent: str | None = None) -> list[str]:
+    """Remove the CBC work directories of dead runs in ``parent`` (the temp dir); returns them.
+
+    A directory is stale when the pid in its name is not alive and no process holds its
+    lock file (held for the whole solve; a recycled pid only delays the removal).  A live
+    run's directory is never removed; directories of other users are left alone.
+    """
+    parent = parent or tempfile.gettempdir()
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(parent) as entries:
+        for entry in entries:
+            m = _WORKDIR.match(entry.name)
+            if m and _owned_dir(entry) and _stale(entry.path, int(m.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(entry.path)
+    return removed
+
+
+def _owned_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+    except OSError:
+        return False
+
+
+def _stale(path: str, pid: int) -> bool:
+    """Its pid is not alive and nobody holds its lock (which also covers pids of other pid namespaces)."""
+    return not pid_alive(pid) and not is_locked(os.path.join(path, _OWNER))
+
+
 def _solve_cbc(model: LinearModel, time_limit, gap, relax):
     exe = _cbc_path()
-    with tempfile.TemporaryDirectory(prefix="lineup-cbc-") as tmp:
+    with _cbc_workdir() as tmp:
         mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
         write_mps(model, mps, relax=relax)
         args = [exe, mps, "-timeMode", "elapsed", "-threads", str(threads()), "-ratio", repr(float(gap))]
