@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, maybe_status, progress_bar,
-                               finite_float, scale_out_options, scenario_arg, stderr_console)
+                               finite_float, scale_out_options, scenario_arg, stderr_console, stdout_console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,23 +51,14 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     data = solve_to_dict(result, extra)
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
-        err.print(f"wrote {', '.join(str(p) for p in paths)}")
+        err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     elif fmt == "csv":
         click.echo(portfolio_csv(result), nl=False)
     else:
-        render_solve(result, _stdout_console(), extra)
+        render_solve(result, stdout_console(), extra)
     return _solve_exit_code(result)
-
-
-def _stdout_console():
-    """Rich console for stdout: the terminal's width, or 200 columns when piped (tables paste whole)."""
-    import sys
-
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _what_if(sc, result, percent, backend, time_limit):
@@ -123,11 +114,11 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
                               scheduler=scheduler, dask_local=dask_local, progress=tick)
     if output is not None:
         paths = write_files(output, simulation_files(result))
-        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:
-        render_simulation(result, _stdout_console())
+        render_simulation(result, stdout_console())
     return EXIT_OK
 
 
