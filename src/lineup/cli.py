@@ -162,6 +162,7 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
     """Write a synthetic roster drawn from published tier figures (seeded)."""
     from .errors import UsageError
     from .io.synthetic import generate_roster as generate, write_roster_csv
+    from .io.writers import FORMULA_START
 
     try:
         mix = {k.strip(): float(v) for k, v in (item.split("=") for item in platforms.split(","))}
@@ -172,6 +173,10 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
     names = [n.strip() for n in niches.split(",") if n.strip()]
     if not names or any(ch in n for n in names for ch in ";|:"):
         raise UsageError(f"--niches {niches!r}: expected comma-separated niche names without ';', '|' or ':'")
+    formulas = [n for n in [*names, *mix] if n.startswith(FORMULA_START)]
+    if formulas:  # the roster is lineup input, written raw: refuse what a spreadsheet would run as a formula
+        raise UsageError(f"--niches/--platforms: {', '.join(map(repr, formulas))} begins with one of "
+                         f"= + - @ (a spreadsheet would read the roster cell as a formula); rename it")
     df = generate(size, niches=names, platforms=mix, seed=seed)
     write_roster_csv(df, output)
     click.echo(f"wrote {len(df):,} influencers to {output}", err=True)
