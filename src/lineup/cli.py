@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output, maybe_status,
-                               progress_bar, finite_float, scale_out_options, scenario_arg, stderr_console)
+                               progress_bar, finite_float, scale_out_options, scenario_arg, stderr_console,
+                               stdout_console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,23 +54,14 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     data = solve_to_dict(result, extra)
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
-        err.print(f"wrote {', '.join(str(p) for p in paths)}")
+        err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     elif fmt == "csv":
         click.echo(portfolio_csv(result), nl=False)
     else:
-        render_solve(result, _stdout_console(), extra)
+        render_solve(result, stdout_console(), extra)
     return _solve_exit_code(result)
-
-
-def _stdout_console():
-    """Rich console for stdout: the terminal's width, or 200 columns when piped (tables paste whole)."""
-    import sys
-
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _what_if(sc, result, percent, backend, time_limit):
@@ -126,11 +118,11 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
                               scheduler=scheduler, dask_local=dask_local, progress=tick)
     if output is not None:
         paths = write_files(output, simulation_files(result))
-        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:
-        render_simulation(result, _stdout_console())
+        render_simulation(result, stdout_console())
     return EXIT_OK
 
 
@@ -174,6 +166,7 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
     """Write a synthetic roster drawn from published tier figures (seeded)."""
     from .errors import UsageError
     from .io.synthetic import generate_roster as generate, write_roster_csv
+    from .io.writers import FORMULA_START
 
     try:
         mix = {k.strip(): float(v) for k, v in (item.split("=") for item in platforms.split(","))}
@@ -184,6 +177,10 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
     names = [n.strip() for n in niches.split(",") if n.strip()]
     if not names or any(ch in n for n in names for ch in ";|:"):
         raise UsageError(f"--niches {niches!r}: expected comma-separated niche names without ';', '|' or ':'")
+    formulas = [n for n in [*names, *mix] if n.startswith(FORMULA_START)]
+    if formulas:  # the roster is lineup input, written raw: refuse what a spreadsheet would run as a formula
+        raise UsageError(f"--niches/--platforms: {', '.join(map(repr, formulas))} begins with one of "
+                         f"= + - @ (a spreadsheet would read the roster cell as a formula); rename it")
     df = generate(size, niches=names, platforms=mix, seed=seed)
     write_roster_csv(df, output)
     click.echo(f"wrote {len(df):,} influencers to {output}", err=True)

@@ -95,3 +95,70 @@ def test_comparison_figures_names(comparison):
     assert sorted(files) == ["buzz.png", "buzz.svg", "coverage.png", "coverage.svg", "reach_vs_spend.png",
                              "reach_vs_spend.svg"]
     assert all(len(v) > 1000 for v in files.values())
+
+
+# --------------------------------------------------------------------------- user text is drawn literally
+
+MATHTEXT_PAYLOADS = ["budget $$ test", "Q3 $_^$ campaign", r"Cost $\alpha$ plan", "Spring $5k vs $10k push",
+                     r"already \$ escaped $x$", "$"]
+
+
+def _with_names(comparison, payload: str):
+    """The demo comparison with the payload in the scenario name, strategy names, a niche and the currency."""
+    from dataclasses import replace
+
+    names = dict(zip(comparison.strategies, (payload, f"{payload} 2")))
+    niche = {"skincare": f"{payload} niche"}
+
+    def renamed(sim):
+        return replace(sim, totals={(f"penetration:{niche[k.split(':', 1)[1]]}"
+                                     if k.split(":", 1)[-1] in niche and k.startswith("penetration:") else k): v
+                                    for k, v in sim.totals.items()})
+
+    scenario = comparison.scenario.with_overrides(name=payload, currency=f"{payload} GBP")
+    return SimpleNamespace(scenario=scenario, strategies=tuple(names.values()),
+                           portfolios={names[k]: p for k, p in comparison.portfolios.items()},
+                           simulations={names[k]: renamed(s) for k, s in comparison.simulations.items()},
+                           niches=[niche.get(n, n) for n in comparison.niches], replications=comparison.replications,
+                           seed=comparison.seed)
+
+
+def _drawn_texts(fig) -> list[str]:
+    """Every text of ``fig`` as matplotlib will draw it; asserts none of them is mathtext."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    out = []
+    for t in fig.findobj(Text):
+        shown, math = t._preprocess_math(t.get_text())
+        assert math is False, t.get_text()
+        out.append(shown)
+    return out
+
+
+@pytest.mark.parametrize("payload", MATHTEXT_PAYLOADS)
+def test_user_text_in_comparison_figures_is_literal(comparison, payload):
+    named = _with_names(comparison, payload)
+    for make in (buzz_figure, reach_vs_spend_figure, coverage_heatmap):
+        texts = "\n".join(_drawn_texts(make(named)))
+        assert payload in texts
+    assert len(comparison_figures(named)) == 6  # renders to PNG and SVG without a mathtext error
+
+
+@pytest.mark.parametrize("payload", MATHTEXT_PAYLOADS)
+def test_user_text_in_the_frontier_figure_is_literal(payload):
+    demo = _demo_frontier()
+    front = SimpleNamespace(**{**vars(demo), "scenario": demo.scenario.with_overrides(name=payload,
+                                                                                     currency=payload)})
+    fig = frontier_figure(front)
+    texts = "\n".join(_drawn_texts(fig))
+    assert f"Budget frontier — {payload}" in texts and f"budget ({payload})" in texts
+    assert sorted(save_figure(fig, "f")) == ["f.png", "f.svg"]
+
+
+def test_figures_ignore_a_usetex_rc_setting(comparison):
+    import matplotlib
+
+    with matplotlib.rc_context({"text.usetex": True}):
+        files = save_figure(buzz_figure(_with_names(comparison, "50% & #1_x")), "b")
+    assert files["b.png"][:4] == b"\x89PNG"

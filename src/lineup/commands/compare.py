@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console
+from ._common import (EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console,
+                      stdout_console)
 
 __all__ = ["compare"]
 
@@ -51,19 +52,23 @@ def render_comparison(comparison, console) -> None:
     """Metric rows × strategy columns: mean, [95 % CI] and Δ to the first strategy [95 % CI]."""
     from rich.table import Table
 
+    from lineup.io.terminal import literal
+
     sc = comparison.scenario
     k = len(comparison.strategies)
-    table = Table(title=f"{sc.name}: {k} strateg{'y' if k == 1 else 'ies'}, mean of {comparison.replications} "
-                        f"replications [95 % CI]; Δ = paired difference to {comparison.baseline!r}",
+    table = Table(title=f"{literal(sc.name)}: {k} strateg{'y' if k == 1 else 'ies'}, mean of "
+                        f"{comparison.replications} replications [95 % CI]; Δ = paired difference to "
+                        f"{literal(repr(comparison.baseline))}",
                   title_justify="left", show_lines=True)
     table.add_column("metric")
     for name in comparison.strategies:
-        table.add_column(f"{name}\n[dim]{comparison.built[name].status}[/dim]", justify="right")
+        table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right")
     bands = {n: comparison.bands(n) for n in comparison.strategies}
     diffs = {n: comparison.differences(n) for n in comparison.strategies[1:]}
     for key, label, fmt in _ROWS:
-        table.add_row(label.format(cur=sc.currency), *(_cell(fmt, bands[n][key], diffs[n][key] if n in diffs else None)
-                                                       for n in comparison.strategies))
+        table.add_row(label.format(cur=literal(sc.currency)),
+                      *(_cell(fmt, bands[n][key], diffs[n][key] if n in diffs else None)
+                        for n in comparison.strategies))
     console.print(table)
     console.print(f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} "
                   f"random populations (common random numbers)")
@@ -106,14 +111,5 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:
-        render_comparison(result, _stdout_console())
+        render_comparison(result, stdout_console())
     return EXIT_OK
-
-
-def _stdout_console():
-    """Rich console for stdout: the terminal's width, or 200 columns when piped (the table stays whole)."""
-    import sys
-
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=200)

@@ -45,18 +45,20 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
     data = result.to_dict()
     if output is not None:
         paths = write_files(output, _files(result, data, to_json))
-        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}")
+        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     else:
-        from rich.console import Console
+        from ..io.terminal import console
 
-        Console().print(_table(result))
+        console().print(_table(result))
     return EXIT_OK
 
 
 def _files(result, data: dict, to_json) -> dict:
-    files = {"frontier.csv": result.to_frame().to_csv(index=False), "frontier.json": to_json(data)}
+    from ..io.writers import frame_csv
+
+    files = {"frontier.csv": frame_csv(result.to_frame()), "frontier.json": to_json(data)}
     return {**files, **_figure_files(result)}
 
 
@@ -100,7 +102,9 @@ def _band(sim, metric: str) -> str:
 def _table(result):
     from rich.table import Table
 
-    cur = result.scenario.currency
+    from ..io.terminal import literal
+
+    cur = literal(result.scenario.currency)
     first = "budget" if result.kind == "budget" else "weight"
     caption = f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point"
     sims = result.simulations
@@ -108,7 +112,7 @@ def _table(result):
         done = next((s for s in sims if s is not None), None)
         caption += ("; simulated: mean [95 % interval]" + (f" over {done.replications} replications, "
                                                           f"same seed {done.seed} for every point" if done else ""))
-    table = Table(title=f"{result.scenario.name}: {result.kind} frontier ({cur})", title_justify="left",
+    table = Table(title=f"{literal(result.scenario.name)}: {result.kind} frontier ({cur})", title_justify="left",
                   caption=caption, caption_justify="left")
     columns = [first, "status", "spend", "n", "engagement", "coverage", "objective", "+1k"]
     if sims is not None:

@@ -37,5 +37,5 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
                               frontier_points=frontier_points)
     paths = write_files(output, result.files)
     err.print(f"wrote {len(paths)} files into {output}: report.html and {len(paths) - 1} figure files",
-              highlight=False)
+              markup=False, highlight=False)
     return EXIT_OK

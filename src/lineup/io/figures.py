@@ -11,6 +11,10 @@ colour-blind readers; axes carry units (real people, the scenario's currency).
 * :func:`coverage_heatmap` — simulated penetration per strategy × niche, annotated;
 * :func:`frontier_figure` — a budget (or coverage-weight) sweep with its marginal value.
 
+Every text that may hold user text (scenario, strategy and niche names, the
+currency) goes through :func:`literal_text`, so a ``$`` never starts
+mathtext, and figures are drawn with ``text.usetex`` off.
+
 The functions read results duck-typed (a :class:`lineup.workflows.compare.Comparison`,
 a frontier with ``values``, ``objective``, ``engagement``, ``coverage_value``,
 ``spend``, ``marginal_value``, ``status``), so this module imports no workflow.
@@ -24,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PALETTE", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
+__all__ = ["PALETTE", "literal_text", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
            "save_figure", "comparison_figures"]
 
 #: Okabe–Ito colour-blind-safe palette (yellow left out: too light on white).
@@ -34,8 +38,31 @@ _STYLE = {
     "font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
     "xtick.labelsize": 9, "ytick.labelsize": 9, "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.6, "svg.hashsalt": "lineup",
-    "svg.fonttype": "path",
+    "svg.fonttype": "path", "text.usetex": False, "text.parse_math": True,
 }
+
+#: rc settings in force while figures are drawn and while they are rendered to files.
+_RENDER = {"svg.hashsalt": "lineup", "svg.fonttype": "path", "text.usetex": False, "text.parse_math": True}
+
+
+def literal_text(text) -> str:
+    r"""``str(text)`` escaped so matplotlib draws it as typed (no mathtext).
+
+    Every ``$`` becomes ``\$``; matplotlib then sees no math and draws each
+    one as a dollar sign (a ``\$`` already in the text stays ``\$``).
+    Nothing else starts mathtext outside ``$`` pairs, and lineup's figures
+    are drawn with ``text.usetex`` off.
+
+    Examples
+    --------
+    >>> print(literal_text("Spring $5k vs $10k push"))
+    Spring \$5k vs \$10k push
+    >>> from matplotlib.text import Text
+    >>> t = Text(text=literal_text(r"Cost $\alpha$ plan"))
+    >>> print(t._preprocess_math(t.get_text()))
+    ('Cost $\\alpha$ plan', False)
+    """
+    return str(text).replace("$", r"\$")
 
 
 def _styled(fn):
@@ -73,9 +100,9 @@ def _subtitle(comparison) -> str:
 
 
 def _titles(fig, ax, title: str, subtitle: str) -> None:
-    """A bold figure title above a smaller grey subtitle, both left-aligned."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    ax.set_title(subtitle, loc="left", fontsize=9, color="0.3")
+    """A bold figure title above a smaller grey subtitle, both left-aligned (drawn literally)."""
+    fig.suptitle(literal_text(title), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    ax.set_title(literal_text(subtitle), loc="left", fontsize=9, color="0.3")
 
 
 #: Marker per strategy, so points differ by shape as well as colour.
@@ -99,7 +126,8 @@ def buzz_figure(comparison, metric: str = "talkers"):
         b = comparison.simulations[name].series[metric]
         day = np.arange(1, len(b.mean) + 1)
         colour = PALETTE[k % len(PALETTE)]
-        ax.plot(day, b.mean, color=colour, lw=2, label=f"{name} ({len(comparison.portfolios[name])} influencers)")
+        ax.plot(day, b.mean, color=colour, lw=2,
+                label=literal_text(f"{name} ({len(comparison.portfolios[name])} influencers)"))
         ax.fill_between(day, b.ci_low, b.ci_high, color=colour, alpha=0.2, lw=0)
     ax.set_xlabel("day of the campaign")
     ax.set_ylabel("people talking, cumulative (real people)")
@@ -131,12 +159,12 @@ def reach_vs_spend_figure(comparison):
         x, y = totals["spend"], totals["reach"]
         ax.errorbar([x.mean], [y.mean], xerr=_err(x), yerr=_err(y), fmt=_MARKERS[k % len(_MARKERS)], ms=8,
                     capsize=4, lw=1.5, color=PALETTE[k % len(PALETTE)],
-                    label=f"{name} ({len(comparison.portfolios[name])} infl.)")
+                    label=literal_text(f"{name} ({len(comparison.portfolios[name])} infl.)"))
     budget = comparison.scenario.budget
     ax.axvline(budget, color="0.4", ls="--", lw=1)
-    ax.annotate(f"budget\n{budget:,.0f} {cur}", (budget, 0.0), xycoords=("data", "axes fraction"), xytext=(4, 4),
-                textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.3")
-    ax.set_xlabel(f"spend ({cur})")
+    ax.annotate(literal_text(f"budget\n{budget:,.0f} {cur}"), (budget, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(4, 4), textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.3")
+    ax.set_xlabel(literal_text(f"spend ({cur})"))
     ax.set_ylabel("unique reach (real people)")
     spend = [float(comparison.simulations[n].totals["spend"].ci_high) for n in comparison.strategies]
     ax.set_xlim(left=0, right=max(comparison.scenario.budget, *np.nan_to_num(spend)) * 1.12)
@@ -180,8 +208,8 @@ def coverage_heatmap(comparison):
     for (i, j), v in np.ndenumerate(values):
         colour = "white" if not np.isfinite(v) or v < 0.6 * top else "black"
         ax.text(j, i, f"{v:.1f} %\n{counts[i, j]} infl.", ha="center", va="center", fontsize=8, color=colour)
-    ax.set_xticks(range(values.shape[1]), niches, rotation=30, ha="right")
-    ax.set_yticks(range(values.shape[0]), [f"{n}\n(k = {comparison.simulations[n].scale:,.0f})"
+    ax.set_xticks(range(values.shape[1]), [literal_text(n) for n in niches], rotation=30, ha="right")
+    ax.set_yticks(range(values.shape[0]), [literal_text(f"{n}\n(k = {comparison.simulations[n].scale:,.0f})")
                                            for n in names])
     ax.set_xlabel("niche")
     ax.set_ylabel("strategy")
@@ -233,7 +261,7 @@ def frontier_figure(frontier):
         np.asarray(frontier.objective, dtype=float))
     if bad.any():
         ax.plot(x[bad], np.zeros(bad.sum()), "x", color=PALETTE[3], ms=9, mew=2, label="no portfolio", clip_on=False)
-    ax.set_xlabel(f"budget ({cur})" if budget else "coverage weight (engagements per covered niche)")
+    ax.set_xlabel(literal_text(f"budget ({cur})") if budget else "coverage weight (engagements per covered niche)")
     ax.set_ylabel("objective / expected engagements (interactions)")
     ax.set_ylim(bottom=0)
     _thousands(ax)
@@ -258,7 +286,7 @@ def _secondary_axis(ax, frontier, x: np.ndarray, budget: bool):
     second = frontier.marginal_value if budget else frontier.coverage_value
     ax2.step(x, second, where="pre" if budget else "mid", color=PALETTE[2], lw=1.5, alpha=0.9,
              label="marginal value" if budget else "coverage value")
-    ax2.set_ylabel(f"marginal value (objective per {cur})" if budget else "coverage value (engagements)")
+    ax2.set_ylabel(literal_text(f"marginal value (objective per {cur})") if budget else "coverage value (engagements)")
     ax2.set_ylim(bottom=min(0.0, float(np.nanmin(second, initial=0.0))))
     return ax2
 
@@ -276,7 +304,7 @@ def save_figure(fig, stem: str = "figure", *, dpi: int = 150) -> dict[str, bytes
     import matplotlib
 
     out = {}
-    with matplotlib.rc_context({"svg.hashsalt": "lineup", "svg.fonttype": "path"}):
+    with matplotlib.rc_context(_RENDER):
         for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, facecolor="white")

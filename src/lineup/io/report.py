@@ -7,6 +7,8 @@ from typing import Any
 from .. import __version__
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
+from .terminal import literal
+from .writers import csv_text
 
 __all__ = ["solve_to_dict", "portfolio_csv", "render_solve"]
 
@@ -88,42 +90,41 @@ def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:
 def portfolio_csv(result) -> str:
     """The portfolio table as CSV text: numbers to 6 significant digits, blank when missing.
 
-    Written with the :mod:`csv` module (``lineup solve`` does not import pandas).
+    Written with the :mod:`csv` module (``lineup solve`` does not import pandas);
+    text cells (ids, platforms, niches) go through :func:`~lineup.io.writers.csv_cell`
+    before numbers are formatted, so ``-2+3`` as an id is neutralised and a
+    negative number is not.
     """
-    import csv
-    import io
-    import math
-
-    def cell(v: Any) -> Any:
-        if isinstance(v, float):
-            return "" if math.isnan(v) else "%.6g" % v
-        return v
-
     columns = result.portfolio_columns()
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([cell(v) for v in row.values()] for row in _records(columns))
-    return buf.getvalue()
+    return csv_text(list(columns), (row.values() for row in _records(columns)), float_format="%.6g")
 
 
 # ------------------------------------------------------------------ terminal
 
 
+def _money(x: float, currency: str) -> str:
+    """``format_money`` as markup (the currency is the scenario's text)."""
+    return literal(format_money(x, currency))
+
+
 def render_solve(result, console, what_if=None) -> None:
-    """Print a planner-readable report of ``result`` on a rich ``console``."""
+    """Print a planner-readable report of ``result`` on a rich ``console``.
+
+    Every user text (names, ids, niches, platforms, currency, rule details)
+    goes through :func:`lineup.io.terminal.literal`, so it prints as typed.
+    """
     from rich.table import Table
 
     data = solve_to_dict(result, what_if)
     cur = data["currency"]
-    console.print(f"[bold]{data['scenario']}[/bold] — budget {format_money(data['budget'], cur)}")
+    console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
     _render_status(data, console)
     for w in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}")
+        console.print(f"[yellow]warning:[/yellow] {literal(w)}")
     if data["diagnosis"]:
         console.print("[bold red]Why no portfolio fits the rules:[/bold red]")
         for line in data["diagnosis"]:
-            console.print(f"  • {line}")
+            console.print(f"  • {literal(line)}")
     if not data["selected"]:
         return
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
@@ -134,8 +135,8 @@ def render_solve(result, console, what_if=None) -> None:
     for row in data["selected"]:
         flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
         table.add_row(
-            str(row["id"]), str(row["platform"]), str(row["tier"]), str(row["niches"]),
-            f"{row['followers']:,.0f}", format_money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
+            *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
+            f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
             f"{row['budget_share']:.1%}", flags,
         )
     console.print(table)
@@ -161,8 +162,8 @@ def _fmt(x: float | None) -> str:
 def _render_totals(data: dict, console) -> None:
     cur = data["currency"]
     console.print(
-        f"Spend {format_money(data['spend'], cur)} of {format_money(data['budget'], cur)} "
-        f"({format_money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
+        f"Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)} "
+        f"({_money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
         + (f" (before overlap {data['raw_expected_engagement']:,.0f})"
            if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
         + f" · coverage value {data['coverage_value']:,.0f}"
@@ -170,20 +171,20 @@ def _render_totals(data: dict, console) -> None:
     tiers = ", ".join(f"{k} {v}" for k, v in data["tier_counts"].items() if v)
     console.print(f"Tiers: {tiers}")
     if data["niche_coverage"]:
-        cov = ", ".join(f"{k} {v:.0%}" for k, v in data["niche_coverage"].items())
+        cov = ", ".join(f"{literal(k)} {v:.0%}" for k, v in data["niche_coverage"].items())
         console.print(f"Niche coverage: {cov}")
     est = data["estimated"]
     if est["engagement_rate"] or est["fee"]:
         console.print(f"Estimated values in the portfolio: {est['engagement_rate']} engagement rates, "
                       f"{est['fee']} fees (see docs/model.md, priors)")
     if data["removed_by_filters"]:
-        removed = ", ".join(f"{k} {v}" for k, v in data["removed_by_filters"].items() if v)
+        removed = ", ".join(f"{literal(k)} {v}" for k, v in data["removed_by_filters"].items() if v)
         if removed:
             console.print(f"Left out by filters: {removed}")
     if data["binding"]:
         console.print("[bold]Binding rules:[/bold]")
         for b in data["binding"]:
-            console.print(f"  • {b['name']}: {b['detail']}")
+            console.print(f"  • {literal(b['name'])}: {literal(b['detail'])}")
     _render_what_if(data, console)
 
 
@@ -191,13 +192,13 @@ def _render_what_if(data: dict, console) -> None:
     w, cur = data["budget_what_if"], data["currency"]
     if not w:
         return
-    head = f"With {w['budget'] / data['budget'] - 1:.0%} more budget ({format_money(w['budget'], cur)})"
+    head = f"With {w['budget'] / data['budget'] - 1:.0%} more budget ({_money(w['budget'], cur)})"
     if w["objective_gain"] is None:
-        console.print(f"{head}: {w['status']}")
+        console.print(f"{head}: {literal(w['status'])}")
         return
     changes = "; ".join(part for part in (
-        f"adds {', '.join(w['added'])}" if w["added"] else "",
-        f"drops {', '.join(w['removed'])}" if w["removed"] else "",
+        f"adds {literal(', '.join(w['added']))}" if w["added"] else "",
+        f"drops {literal(', '.join(w['removed']))}" if w["removed"] else "",
     ) if part) or "same portfolio"
     console.print(f"{head}: expected engagement {w['engagement_gain']:+,.0f}, objective {w['objective_gain']:+,.0f}, "
-                  f"spend {format_money(w['extra_spend'], cur)} more; {changes}")
+                  f"spend {_money(w['extra_spend'], cur)} more; {changes}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .writers import to_json
+from .terminal import literal
+from .writers import frame_csv, to_json
 
 __all__ = ["render_simulation", "simulation_files"]
 
@@ -28,8 +29,8 @@ def simulation_files(result) -> dict[str, str]:
     """``{file name: content}`` for ``--output``: JSON, per-day CSV and totals CSV."""
     return {
         "simulation.json": to_json(result.to_dict()),
-        "daily.csv": result.to_frame().to_csv(index=False, float_format="%.6g"),
-        "totals.csv": result.totals_frame().to_csv(index=False, float_format="%.6g"),
+        "daily.csv": frame_csv(result.to_frame(), float_format="%.6g"),
+        "totals.csv": frame_csv(result.totals_frame(), float_format="%.6g"),
     }
 
 
@@ -56,7 +57,7 @@ def render_simulation(result, console) -> None:
     niches = [key for key in result.totals if key.startswith("penetration:")]
     for key in niches[:_MAX_NICHE_ROWS]:
         band = result.totals[key]
-        table.add_row(f"penetration of {key.split(':', 1)[1]}", _fmt("{:.2%}", band.mean),
+        table.add_row(f"penetration of {literal(key.split(':', 1)[1])}", _fmt("{:.2%}", band.mean),
                       f"{_fmt('{:.2%}', band.ci_low)} – {_fmt('{:.2%}', band.ci_high)}")
     console.print(table)
     if len(niches) > _MAX_NICHE_ROWS:

@@ -15,6 +15,10 @@ The guarantee (README, "Outputs"):
   run deletes its staged files.  Until then a missing manifest, or a file that does
   not match it, tells a reader that the set is incomplete (:func:`verify_outputs`).
 * An ``OSError`` while renaming (disk full, I/O error) puts the old files back.
+
+Every CSV lineup writes goes through :func:`csv_cell` (via :func:`csv_text`
+or :func:`frame_csv`), so no text cell can be read by a spreadsheet as a
+formula; JSON keeps every value as it is.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from typing import Any
 from .._locks import LockHeld, PidLock, pid_alive
 from ..errors import OutputBusyError, UsageError
 
-__all__ = ["write_files", "claim_output", "verify_outputs", "to_json", "json_default", "MANIFEST"]
+__all__ = ["write_files", "claim_output", "verify_outputs", "to_json", "json_default", "MANIFEST", "FORMULA_START",
+           "csv_cell", "csv_uncell", "csv_text", "frame_csv"]
 
 #: The file listing the last complete set (name → bytes, sha256), written last.
 MANIFEST = "lineup-manifest.json"
@@ -399,3 +404,86 @@ def _finite(value: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return value
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+#: First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Text starting with one of these gets a leading ``'``: the formula starters, and the quote
+#: itself so that :func:`csv_uncell` can undo the escape exactly.
+_QUOTED = (*FORMULA_START, "'")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet cell.
+
+    Text (``str``) that begins with ``=``, ``+``, ``-``, ``@``, a tab, a
+    carriage return or ``'`` gets a leading ``'``, which spreadsheets show as
+    text instead of evaluating a formula.  Anything that is not text (numbers,
+    booleans, missing values) is returned unchanged: a negative number stays a
+    number.  :func:`csv_uncell` reverses it.
+
+    Examples
+    --------
+    >>> [csv_cell(v) for v in ["=1+2", "-2+3", "@sum", "alice", "'quoted", -2.5, None]]
+    ["'=1+2", "'-2+3", "'@sum", 'alice', "''quoted", -2.5, None]
+    """
+    if isinstance(value, str) and value.startswith(_QUOTED):
+        return "'" + value
+    return value
+
+
+def csv_uncell(text: str) -> str:
+    """The text :func:`csv_cell` was given (reads back a cell of a CSV lineup wrote).
+
+    >>> csv_uncell("'=1+2"), csv_uncell("''quoted"), csv_uncell("'plain"), csv_uncell("alice")
+    ('=1+2', "'quoted", "'plain", 'alice')
+    """
+    return text[1:] if text.startswith("'") and text[1:].startswith(_QUOTED) else text
+
+
+def csv_text(header: list[str], rows, float_format: str | None = None) -> str:
+    """CSV text (``\\n`` line ends) of ``header`` and ``rows``, every cell through :func:`csv_cell`.
+
+    Floats are written with ``float_format`` (``%`` style) when given, and
+    blank when NaN; text is neutralised, numbers never are.
+
+    >>> print(csv_text(["id", "fee"], [["=1+2", -2.5], ["bob", float("nan")]], "%.6g"), end="")
+    id,fee
+    '=1+2,-2.5
+    bob,
+    """
+    import csv
+    import io
+    import math
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, float) and float_format is not None:
+            return "" if math.isnan(v) else float_format % v
+        return csv_cell(v)
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return buf.getvalue()
+
+
+def frame_csv(frame, **to_csv: Any) -> str:
+    """``frame.to_csv(index=False, **to_csv)`` with every text cell and header through :func:`csv_cell`.
+
+    Only text values are touched; numeric columns are written as numbers.
+
+    >>> import pandas as pd
+    >>> print(frame_csv(pd.DataFrame({"strategy": ["-2+3"], "spend": [-2.5]})), end="")
+    strategy,spend
+    '-2+3,-2.5
+    """
+    text_columns = [c for c in frame.columns if frame[c].dtype.kind not in "biufcmM"]  # not numbers, dates
+    safe = frame.copy()
+    for c in text_columns:
+        safe[c] = safe[c].map(csv_cell)
+    return safe.rename(columns=csv_cell).to_csv(index=False, **to_csv)

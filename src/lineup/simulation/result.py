@@ -189,6 +189,7 @@ class SimulationResult:
         ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")
         ax.fill_between(day, b.ci_low, b.ci_high, alpha=0.3, label="95 % CI")
         ax.set_xlabel("day")
-        ax.set_ylabel(_short_label(metric))
-        ax.legend()
+        ax.set_ylabel(_short_label(metric), parse_math=False)  # a niche name may hold '$'
+        for text in ax.legend().get_texts():
+            text.set_parse_math(False)
         return ax

@@ -513,10 +513,10 @@ def _resolution_notes(portfolios: dict[str, Portfolio], scale: float, advice: st
 
 def comparison_files(comparison: Comparison, *, figures: bool = True) -> dict[str, str | bytes]:
     """``{file name: content}`` for ``--output``: comparison.csv, comparison.json and the figures (PNG + SVG)."""
-    from lineup.io.writers import to_json
+    from lineup.io.writers import frame_csv, to_json
 
     files: dict[str, str | bytes] = {
-        "comparison.csv": comparison.to_frame().to_csv(index=False, float_format="%.6g"),
+        "comparison.csv": frame_csv(comparison.to_frame(), float_format="%.6g"),
         "comparison.json": to_json(comparison.to_dict()),
     }
     if figures:

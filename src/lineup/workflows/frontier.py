@@ -262,27 +262,10 @@ class Frontier:
         }
 
     def plot(self):
-        """The frontier figure (``lineup.io.figures.frontier_figure`` when available); returns the Figure."""
-        try:
-            from lineup.io.figures import frontier_figure
-        except ImportError:
-            return _fallback_figure(self)
+        """The frontier figure (:func:`lineup.io.figures.frontier_figure`); returns the Figure."""
+        from lineup.io.figures import frontier_figure
+
         return frontier_figure(self)
-
-
-def _fallback_figure(f: Frontier):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ok = ~np.isnan(f.objective)
-    ax.plot(f.values[ok], f.objective[ok], marker="o", label="objective")
-    ax.plot(f.values[ok], f.engagement[ok], marker=".", linestyle="--", label="expected engagement")
-    ax.set_xlabel(f"budget ({f.scenario.currency})" if f.kind == "budget" else "coverage weight (engagements/niche)")
-    ax.set_ylabel("expected engagements (equivalents)")
-    ax.set_title(f"{f.scenario.name}: {f.kind} frontier")
-    ax.legend()
-    fig.tight_layout()
-    return fig
 
 
 def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):

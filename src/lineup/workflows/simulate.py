@@ -18,6 +18,7 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
 from lineup.domain.scenario import Scenario, did_you_mean
 from lineup.errors import SolverError, UsageError
+from lineup.io.writers import csv_uncell
 from lineup.simulation.campaign import Influencers
 from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
 from lineup.simulation.population import Population
@@ -182,7 +183,7 @@ def _ids_from_csv(path: Path) -> list[str]:
     if "id" not in columns:
         raise UsageError(f"{path}: the portfolio CSV needs an 'id' column, found {list(frame.columns)}"
                          f"{did_you_mean('id', columns)}")
-    return [i for i in frame[columns["id"]].tolist() if str(i).strip()]
+    return [csv_uncell(i) for i in frame[columns["id"]].tolist() if str(i).strip()]
 
 
 def load_portfolio(path: str | Path, roster: Roster) -> Portfolio:
