@@ -118,6 +118,8 @@ def _has_header(rows: list[list[str]]) -> bool:
     if len(rows) < 2:
         return False
     first, second = rows[0], rows[1]
+    if not all(t.isprintable() for t in first):
+        return False  # control characters: binary junk, not a header; reported with the data lines
     if not all(_is_int(t) for t in first[:2]) and all(_is_int(t) for t in second[:2]):
         return True
     return len(first) == 2 and all(map(_is_int, first)) and int(first[1]) == len(rows) - 1 \
