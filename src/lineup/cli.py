@@ -121,6 +121,8 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
         stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
     else:
         render_simulation(result, stdout_console())
     return EXIT_OK
@@ -133,7 +135,10 @@ def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""
     from .io.scenario import load_scenario
 
+    from .workflows.simulate import check_simulation
+
     sc = load_scenario(scenario)
+    check_simulation(sc, whole_roster=True)
     r = sc.roster
     click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
     click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "

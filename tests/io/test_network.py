@@ -98,6 +98,69 @@ def test_no_communities_means_no_niches(tmp_path):
     assert pop.niche_names == () and pop.niche.tolist() == [-1, -1]
 
 
+def _refused(path: Path) -> NetworkError:
+    with pytest.raises(NetworkError) as err:
+        read_edge_list(path)
+    assert err.value.exit_code == 2
+    return err.value
+
+
+def _no_control_characters(text: str) -> bool:
+    return all(ch.isprintable() or ch == "\n" for ch in text)
+
+
+@pytest.mark.parametrize("content", [b"0 1\n1 9223372036854775808\n",          # fast path: pandas reads uint64
+                                     b"% c\n0 1\n1 9223372036854775808\n",      # careful path: int64 overflow
+                                     b"0 1\n2 -99999999999999999999999\n"])
+def test_ids_beyond_int64_are_located_not_wrapped(tmp_path, content):
+    path = tmp_path / "e.txt"
+    path.write_bytes(content)
+    err = _refused(path)
+    last = len(content.splitlines())
+    assert "64-bit" in err.problems[0] and err.problems[0].where == f"{path}, line {last}"
+
+
+def test_largest_int64_id_still_reads(tmp_path):
+    g = read_edge_list(_write(tmp_path, "e.txt", "0 9223372036854775807\n"))
+    assert g.labels.tolist() == [0, 2**63 - 1]
+
+
+def test_community_ids_beyond_int64_are_located(tmp_path):
+    path = _write(tmp_path, "c.txt", "0 a\n99999999999999999999 b\n")
+    with pytest.raises(NetworkError) as err:
+        read_communities(path, np.array([0, 1]))
+    assert err.value.problems[0].where == f"{path}, line 2" and "64-bit" in err.value.problems[0]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n1 2\n", "line 3: a NUL byte"),
+    (b"\x1f\x8b\x08\x00\x1b[2J", "gzip-compressed"),
+    (b"0 1\ncaf\xe9 \x1b[31mx\n", "line 2: byte 0xe9 is not UTF-8"),
+    (b"\xff\xfe0\x00 \x001\x00", "UTF-16"),
+])
+def test_binary_compressed_and_non_utf8_files_are_refused_with_escaped_text(tmp_path, content, expected):
+    path = tmp_path / "e.txt"
+    path.write_bytes(content)
+    err = _refused(path)
+    assert expected in err.describe() and _no_control_characters(err.describe())
+
+
+def test_control_characters_in_lines_are_escaped_in_messages(tmp_path):
+    path = tmp_path / "e.txt"
+    path.write_bytes(b"0 1\n\x1b]0;owned\x07\n2 \x1b[31m\n")
+    err = _refused(path)
+    text = err.describe()
+    assert _no_control_characters(text) and "\\x1b]0;owned\\x07" in text and "\\x1b[31m" in text
+    assert sorted({p.where for p in err.problems}) == [f"{path}, line 2", f"{path}, line 3"]
+
+
+def test_line_numbers_count_physical_lines_only(tmp_path):
+    # str.splitlines() would also break at \x0c, \x1c and \u2028 and shift every later line number
+    path = tmp_path / "e.txt"
+    path.write_bytes("0 1\x0c\n1 2\u2028\n3\n".encode())
+    assert _refused(path).problems[0].where == f"{path}, line 3"
+
+
 @pytest.mark.skipif(not (SHARED / "email_eu_core").exists(), reason="shared data not available")
 def test_real_email_eu_core_with_departments():
     d = SHARED / "email_eu_core"

@@ -21,6 +21,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = ["SimulationSpec", "PopulationSpec", "NetworkSpec", "WordOfMouthSpec", "TalkProbability"]
 
+# Validated ranges (docs/model.md lists them with their reasons).  Memory is checked
+# separately, against the machine, before anything is generated.
+MAX_PEOPLE = 50_000_000         # generated people: int32 CSR indices, n² edge keys in int64, ~30 GB at degree 10
+MAX_MEAN_DEGREE = 1_000         # ties/person: far above any social network's mean degree
+MIN_DEGREE_EXPONENT = 2.0       # exclusive: at 2 and below the Pareto mean (the mean degree) is infinite
+MAX_DEGREE_EXPONENT = 100.0     # beyond it every expected degree is the mean: there is no tail left
+MAX_DAYS = 3650                 # ten years
+MAX_REPLICATIONS = 100_000      # per-replication results are kept in memory for the intervals
+MIN_SPACING_DAYS = 1 / 24       # one post an hour; posts are processed by day anyway
+MIN_RECURRING_DAYS = 1.0        # a deliverable paid again more than daily is a posting rate, not a partnership
+MIN_AUDIENCE_CAP = 0.01         # below 1 % of the population every audience is a handful of simulated people
+MAX_AUDIENCE_CAP = 10.0
+MAX_HAZARD = 100.0              # Bass hazards (1/day): beyond it everybody talks within the first hour
+MAX_STEPS_PER_DAY = 1_440       # one step a minute
+MAX_SEED = 2**63 - 1            # fits a 64-bit integer in every output
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -33,9 +49,11 @@ class PopulationSpec(_Model):
     with no niche ("general"); heavy-tailed (Pareto) expected degrees.
     """
 
-    size: int = Field(default=10_000, ge=10, description="Number of simulated people (people). Default 10,000.")
+    size: int = Field(default=10_000, ge=10, le=MAX_PEOPLE,
+                      description="Number of simulated people (people, 10–50,000,000). Default 10,000.")
     mean_degree: float = Field(
-        default=10.0, gt=0, description="Mean number of friends per person (ties/person). Default 10."
+        default=10.0, gt=0, le=MAX_MEAN_DEGREE,
+        description="Mean number of friends per person (ties/person, (0, 1,000], below size). Default 10.",
     )
     mixing: float = Field(
         default=0.2,
@@ -46,9 +64,10 @@ class PopulationSpec(_Model):
     )
     degree_exponent: float = Field(
         default=2.5,
-        gt=2,
+        gt=MIN_DEGREE_EXPONENT,
+        le=MAX_DEGREE_EXPONENT,
         description="Exponent α of the Pareto tail of expected degrees, P(deg > x) ~ x^(1-α) "
-        "(unitless, > 2). Default 2.5.",
+        "(unitless, (2, 100]). Default 2.5.",
     )
     general_share: float = Field(
         default=0.3,
@@ -109,8 +128,9 @@ class WordOfMouthSpec(_Model):
     mean_delay_days: float = Field(
         default=1.5,
         ge=1,
+        le=MAX_DAYS,
         description="IC: mean delay between starting to talk and telling friends (days, geometric on "
-        "1, 2, ...). Default 1.5.",
+        "1, 2, ...; 1–3,650). Default 1.5.",
     )
     decay: float = Field(
         default=0.8,
@@ -129,17 +149,20 @@ class WordOfMouthSpec(_Model):
     bass_p: float = Field(
         default=0.0,
         ge=0,
-        description="Bass: external (advertising) influence, hazard per non-talker per day (1/day), on top of "
-        "the posts. Default 0.",
+        le=MAX_HAZARD,
+        description="Bass: external (advertising) influence, hazard per non-talker per day (1/day, 0–100), on "
+        "top of the posts. Default 0.",
     )
     bass_q: float = Field(
         default=0.3,
         ge=0,
+        le=MAX_HAZARD,
         description="Bass: internal (imitation) influence; hazard q × (fraction talking) per non-talker per "
-        "day (1/day). Default 0.3.",
+        "day (1/day, 0–100). Default 0.3.",
     )
     steps_per_day: int = Field(
-        default=10, ge=1, description="Bass: time steps per day of the discretised hazard (steps/day). Default 10."
+        default=10, ge=1, le=MAX_STEPS_PER_DAY,
+        description="Bass: time steps per day of the discretised hazard (steps/day, 1–1,440). Default 10.",
     )
 
 
@@ -159,9 +182,11 @@ class TalkProbability(_Model):
 class SimulationSpec(_Model):
     """Options of ``lineup simulate`` (the scenario's ``simulation:`` section)."""
 
-    replications: int = Field(default=100, ge=1, description="Monte Carlo replications (runs). Default 100.")
-    seed: int = Field(default=0, ge=0, description="Seed of the replications' SeedSequence (integer). Default 0.")
-    days: int = Field(default=30, ge=1, le=3650, description="Campaign length (days). Default 30.")
+    replications: int = Field(default=100, ge=1, le=MAX_REPLICATIONS,
+                              description="Monte Carlo replications (runs, 1–100,000). Default 100.")
+    seed: int = Field(default=0, ge=0, le=MAX_SEED,
+                      description="Seed of the replications' SeedSequence (integer, 0–2^63-1). Default 0.")
+    days: int = Field(default=30, ge=1, le=MAX_DAYS, description="Campaign length (days, 1–3,650). Default 30.")
     population: Optional[PopulationSpec] = Field(
         default=None,
         description="Generated population (size, mean_degree, mixing, ...). Default: generated with the "
@@ -180,19 +205,22 @@ class SimulationSpec(_Model):
         "(assumption: industry reports put organic reach per post at roughly 10–35 % of followers).",
     )
     post_spacing_days: float = Field(
-        default=3.0, gt=0, description="Days between two posts of the same influencer (days). Default 3."
+        default=3.0, ge=MIN_SPACING_DAYS, le=MAX_DAYS,
+        description="Days between two posts of the same influencer (days, 1/24–3,650). Default 3.",
     )
     start_window_days: float = Field(
         default=7.0,
         ge=0,
+        le=MAX_DAYS,
         description="Each influencer's first post is at a random whole day in [0, start_window_days) "
-        "(days). Default 7; 0 means everybody posts first on day 0.",
+        "(days, 0–3,650). Default 7; 0 means everybody posts first on day 0.",
     )
     recurring_every_days: Optional[float] = Field(
         default=None,
-        gt=0,
+        ge=MIN_RECURRING_DAYS,
+        le=MAX_DAYS,
         description="Long-term partnership: the whole deliverable (its posts) repeats every this many days "
-        "and is paid again each time (days). Default: no repeat.",
+        "and is paid again each time (days, 1–3,650). Default: no repeat.",
     )
     niche_focus: float = Field(
         default=0.8,
@@ -203,11 +231,11 @@ class SimulationSpec(_Model):
     )
     audience_cap: float = Field(
         default=0.5,
-        gt=0,
-        le=10,
+        ge=MIN_AUDIENCE_CAP,
+        le=MAX_AUDIENCE_CAP,
         description="Sum of all simulated audiences at most audience_cap × population size: one simulated "
         "person stands for k = max(1, real followers of the portfolio / (audience_cap × size)) real ones "
-        "(unitless). Default 0.5.",
+        "(unitless, 0.01–10). Default 0.5.",
     )
     talk_prob: TalkProbability = Field(
         default_factory=TalkProbability,

@@ -8,8 +8,8 @@ Edge list
     numeric data (``source target``), or NetHEPT's ``n m`` line whose second
     number is the count of the lines that follow.  With text node ids a
     header cannot be told from a tie: say ``header=True``.  Node ids may be integers
-    (kept as integer labels) or any text.  Self-loops and repeated ties are
-    dropped.
+    (kept as integer labels; they must fit a 64-bit integer) or any printable
+    text.  Self-loops and repeated ties are dropped.
 Communities
     ``node label`` per line (same comment rules; an optional text header);
     the label is the person's niche.  A node listed twice keeps its first
@@ -17,17 +17,20 @@ Communities
     labelled nodes missing from the edge list are added as people without
     ties.
 
-Every unusable line is reported at once, with the file and line number, as a
-:class:`lineup.errors.NetworkError`.
+Files must be UTF-8 text: compressed, binary (NUL bytes) and non-UTF-8
+files are refused.  Every unusable line is reported at once, with the file
+and line number, as a :class:`lineup.errors.NetworkError`; quoted file
+content is escaped with :func:`lineup.errors.printable`.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 
-from lineup.errors import NetworkError, Problem
+from lineup.errors import NetworkError, Problem, printable
 from lineup.simulation.graph import CSRGraph, from_edges
 from lineup.simulation.population import Population
 
@@ -36,15 +39,51 @@ __all__ = ["read_edge_list", "read_communities", "load_network"]
 _COMMENT = ("#", "%")
 
 
+_MAGIC = {b"\x1f\x8b": "gzip-compressed", b"BZh": "bzip2-compressed", b"\xfd7zXZ\x00": "xz-compressed",
+          b"PK\x03\x04": "zip archive", b"\x28\xb5\x2f\xfd": "zstd-compressed"}
+
+
 def _read_lines(path: Path, what: str) -> list[str]:
+    """The file's physical lines (split at ``\\n`` only, so line numbers match an editor's)."""
     try:
-        return path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        data = path.read_bytes()
     except FileNotFoundError:
         raise NetworkError(f"{path}: {what} file not found") from None
     except IsADirectoryError:
         raise NetworkError(f"{path}: is a directory, expected a {what} file") from None
     except OSError as exc:
         raise NetworkError(f"{path}: cannot read the {what} file ({exc})") from None
+    text = _decode(path, data, what)
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _decode(path: Path, data: bytes, what: str) -> str:
+    """UTF-8 text of ``data``; binary, compressed or non-UTF-8 files are refused with the place."""
+    kind = next((name for magic, name in _MAGIC.items() if data.startswith(magic)), None)
+    if kind is not None:
+        raise NetworkError(f"{path}: looks like a {kind} file, not a text {what} file; decompress it first")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NetworkError(f"{path}: is UTF-16 text; save the {what} file as UTF-8")
+    nul = data.find(b"\x00", 0, 1 << 16)
+    if nul >= 0:
+        raise NetworkError(f"{path}, line {_line_at(data, nul)}: a NUL byte; this looks like a binary file, "
+                           f"not a text {what} file (it starts {_line_text(data, 0)})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NetworkError(f"{path}, line {_line_at(data, exc.start)}: byte 0x{data[exc.start]:02x} is not "
+                           f"UTF-8 text; save the {what} file as UTF-8 (the line reads {_line_text(data, exc.start)})") from None
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _line_text(data: bytes, offset: int) -> str:
+    """The line of ``data`` holding ``offset``, quoted and escaped, for messages about unreadable files."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    line = data[start:start + 200].split(b"\n", 1)[0]
+    return f"'{printable(line.decode('utf-8', errors='backslashreplace'), limit=60)}'"
 
 
 def _data_rows(lines: list[str]) -> tuple[list[int], list[list[str]]]:
@@ -58,8 +97,20 @@ def _data_rows(lines: list[str]) -> tuple[list[int], list[list[str]]]:
     return numbers, rows
 
 
+_INT = re.compile(r"[+-]?[0-9]+")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _is_int(token: str) -> bool:
-    return token.lstrip("+-").isdigit()
+    return _INT.fullmatch(token) is not None
+
+
+def _out_of_int64(path: Path, numbers: list[int], tokens: list[str], per_line: int) -> list[Problem]:
+    """Integer ids that do not fit ``int64`` (token ``i`` is on line ``numbers[i // per_line]``)."""
+    return [Problem(f"{path}, line {numbers[i // per_line]}",
+                    f"node id '{printable(t)}' does not fit a 64-bit integer (-2^63 to 2^63-1); "
+                    "renumber the nodes or make the ids text (e.g. prefix a letter)")
+            for i, t in enumerate(tokens) if not _INT64_MIN <= int(t) <= _INT64_MAX]
 
 
 def _has_header(rows: list[list[str]]) -> bool:
@@ -67,6 +118,8 @@ def _has_header(rows: list[list[str]]) -> bool:
     if len(rows) < 2:
         return False
     first, second = rows[0], rows[1]
+    if not all(t.isprintable() for t in first):
+        return False  # control characters: binary junk, not a header; reported with the data lines
     if not all(_is_int(t) for t in first[:2]) and all(_is_int(t) for t in second[:2]):
         return True
     return len(first) == 2 and all(map(_is_int, first)) and int(first[1]) == len(rows) - 1 \
@@ -74,17 +127,23 @@ def _has_header(rows: list[list[str]]) -> bool:
 
 
 def _check_rows(path: Path, numbers: list[int], rows: list[list[str]]) -> None:
-    problems = [Problem(f"{path}, line {k}", f"expected two node ids, got {' '.join(t)!r}")
+    problems = [Problem(f"{path}, line {k}", f"expected two node ids, got '{printable(' '.join(t))}'")
                 for k, t in zip(numbers, rows) if len(t) < 2]
+    problems += [Problem(f"{path}, line {k}", f"node id '{printable(x)}' holds control characters; "
+                         "is this a binary file?")
+                 for k, t in zip(numbers, rows) for x in t[:2] if not x.isprintable()]
     if problems:
         raise NetworkError(f"{path}: {len(problems)} unusable line(s) in the edge list", problems)
 
 
-def _as_ids(tokens: list[str]) -> np.ndarray:
-    """Integer ids when every token is an integer, else text ids."""
-    if all(_is_int(t) for t in tokens):
-        return np.array([int(t) for t in tokens], dtype=np.int64)
-    return np.array(tokens, dtype=object)
+def _as_ids(path: Path, numbers: list[int], tokens: list[str]) -> np.ndarray:
+    """Integer ids when every token is an integer (each must fit ``int64``), else text ids."""
+    if not all(_is_int(t) for t in tokens):
+        return np.array(tokens, dtype=object)
+    problems = _out_of_int64(path, numbers, tokens, per_line=2)
+    if problems:
+        raise NetworkError(f"{path}: {len(problems)} node id(s) too large for the edge list", problems)
+    return np.array([int(t) for t in tokens], dtype=np.int64)
 
 
 def _fast_int_pairs(lines: list[str], header: bool | None) -> np.ndarray | None:
@@ -106,8 +165,8 @@ def _fast_int_pairs(lines: list[str], header: bool | None) -> np.ndarray | None:
                             engine="c", skip_blank_lines=True)
     except Exception:  # noqa: BLE001 - any trouble: the careful path reports it with line numbers
         return None
-    if len(frame) == 0 or not all(pd.api.types.is_integer_dtype(t) for t in frame.dtypes):
-        return None
+    if len(frame) == 0 or not all(t == np.int64 for t in frame.dtypes):
+        return None  # e.g. uint64 ids >= 2^63, which int64 would wrap to negatives
     pairs = frame.to_numpy(dtype=np.int64)
     first = pairs[0]
     if header is None and len(pairs) > 1 and first[1] == len(pairs) - 1 and first[0] >= 2 \
@@ -153,7 +212,7 @@ def read_edge_list(path: str | Path, *, directed: bool = False, header: bool | N
     _check_rows(path, numbers, rows)
     if not rows:
         raise NetworkError(f"{path}: the edge list has no edges")
-    ids = _as_ids([t for r in rows for t in r[:2]])
+    ids = _as_ids(path, numbers, [t for r in rows for t in r[:2]])
     labels, pos = np.unique(ids, return_inverse=True)
     return from_edges(pos[0::2], pos[1::2], len(labels), directed=directed, labels=labels)
 
@@ -176,11 +235,13 @@ def read_communities(path: str | Path, labels: np.ndarray) -> tuple[np.ndarray, 
     int_nodes = np.issubdtype(np.asarray(labels).dtype, np.integer)
     if rows and int_nodes and not _is_int(rows[0][0]):
         numbers, rows = numbers[1:], rows[1:]
-    problems = [Problem(f"{path}, line {k}", f"expected 'node label', got {' '.join(t)!r}")
+    problems = [Problem(f"{path}, line {k}", f"expected 'node label', got '{printable(' '.join(t))}'")
                 for k, t in zip(numbers, rows) if len(t) < 2]
     if int_nodes:
-        problems += [Problem(f"{path}, line {k}", f"node id {t[0]!r} is not an integer like the edge list's ids")
+        problems += [Problem(f"{path}, line {k}",
+                             f"node id '{printable(t[0])}' is not an integer like the edge list's ids")
                      for k, t in zip(numbers, rows) if len(t) >= 2 and not _is_int(t[0])]
+        problems += _out_of_int64(path, numbers, [t[0] if _is_int(t[0]) else "0" for t in rows], per_line=1)
     if problems:
         raise NetworkError(f"{path}: {len(problems)} unusable line(s) in the communities file", problems)
     nodes = np.array([int(t[0]) for t in rows] if int_nodes else [t[0] for t in rows],

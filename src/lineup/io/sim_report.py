@@ -64,3 +64,5 @@ def render_simulation(result, console) -> None:
         console.print(f"(penetration of {len(niches) - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "
                   f"one stands for {result.scale:,.1f} real people · seed {result.seed}")
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", markup=False, highlight=False)

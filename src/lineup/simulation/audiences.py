@@ -30,7 +30,7 @@ from lineup._rng import SeedLike, as_generator
 
 from .population import Population
 
-__all__ = ["Audiences", "audience_scale", "draw_audiences", "map_niches"]
+__all__ = ["Audiences", "audience_scale", "audience_sizes", "draw_audiences", "map_niches"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +75,20 @@ def audience_scale(real_followers: np.ndarray, population_size: int, audience_ca
     1.0
     """
     return max(1.0, float(np.sum(real_followers)) / (audience_cap * population_size))
+
+
+def audience_sizes(real_followers: np.ndarray, population_size: int, scale: float) -> np.ndarray:
+    """Simulated followers of each influencer: ``min(N, round(real / k))``, at least one if it has any.
+
+    Examples
+    --------
+    >>> audience_sizes(np.array([2_000.0, 30_000.0, 1.0, 0.0]), 10_000, 6.4).tolist()
+    [312, 4688, 1, 0]
+    """
+    real = np.asarray(real_followers, dtype=float)
+    sizes = np.minimum(population_size, np.round(real / scale)).astype(np.int64)
+    sizes[(sizes == 0) & (real > 0)] = 1
+    return sizes
 
 
 def map_niches(influencer_niches: Sequence[str], population: Population) -> dict[str, int]:
@@ -164,8 +178,7 @@ def draw_audiences(
     if scale is not None and not scale >= 1:
         raise ValueError(f"scale must be at least 1 real person per simulated person, got {scale}")
     scale = audience_scale(real, n, audience_cap) if scale is None else float(scale)
-    sizes = np.minimum(n, np.round(real / scale)).astype(np.int64)
-    sizes[(sizes == 0) & (real > 0)] = 1
+    sizes = audience_sizes(real, n, scale)
     rng = as_generator(seed)
     code_of = map_niches(sorted({s for row in niches for s in row}), population)
     pools = _niche_pools(population)

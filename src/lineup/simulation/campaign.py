@@ -72,19 +72,23 @@ from lineup._rng import SeedLike, as_generator
 from lineup.domain.campaign import SimulationSpec
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.tiers import TIER_NAMES, Tiers
+from lineup.errors import ScenarioError, printable
 
 from .audiences import Audiences
 from .graph import arc_ranges
 from .kernels import ic_step
 from .population import Population
 
-__all__ = ["Influencers", "simulate_campaign", "COUNT_METRICS", "METRICS"]
+__all__ = ["Influencers", "simulate_campaign", "posts_in_campaign", "check_schedule", "COUNT_METRICS", "METRICS",
+           "MAX_POSTS_PER_INFLUENCER"]
 
 #: Metrics counted in people (scaled by k to real people).
 COUNT_METRICS = ("exposed", "engaged", "engagements", "new_talkers", "talkers",
                  "direct_talkers", "wom_talkers", "reach")
 #: Every metric but the per-niche penetrations.
 METRICS = COUNT_METRICS + ("wom_share", "spend", "cost_per_engagement", "cost_per_talker")
+#: Most posts one influencer may publish inside the campaign (more than one an hour for a year).
+MAX_POSTS_PER_INFLUENCER = 10_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +122,7 @@ class Influencers:
             ids=portfolio.ids,
             real_followers=r.followers[rows] * r.authenticity[rows],
             engagement_rate=r.engagement_rate[rows].astype(float),
-            posts=np.maximum(1, np.round(r.posts[rows])).astype(np.int64),
+            posts=np.clip(np.round(r.posts[rows]), 1, 2**62).astype(np.int64),  # clip: no int64 wrap-around
             fee=r.fee[rows].astype(float),
             talk_prob=by_tier[tiers.codes_of(r.followers[rows])],
             niches=r.niche_lists(rows),
@@ -157,8 +161,90 @@ def _post_times(first: float, posts: int, spacing: float, recur: float | None, d
     last one's posts are out); their posts are simply interleaved.
     """
     starts = [first] if recur is None else np.arange(first, days, recur).tolist()
-    times = [(start + k * spacing, k == 0) for start in starts for k in range(posts)]
+    times = [(start + k * spacing, k == 0) for start in starts
+             for k in range(min(posts, math.ceil((days - start) / spacing)))]
     return sorted(t for t in times if t[0] < days)
+
+
+def posts_in_campaign(posts: np.ndarray, spec: SimulationSpec) -> np.ndarray:
+    """Most posts each influencer can publish inside the campaign (first post on day 0).
+
+    Examples
+    --------
+    >>> posts_in_campaign(np.array([1, 3, 10**9]), SimulationSpec(days=30, post_spacing_days=3)).tolist()
+    [1, 3, 10]
+    >>> posts_in_campaign(np.array([2]), SimulationSpec(days=30, recurring_every_days=7)).tolist()
+    [10]
+    """
+    cycles = 1 if spec.recurring_every_days is None else math.ceil(spec.days / spec.recurring_every_days)
+    posts = np.maximum(1, np.round(np.asarray(posts, dtype=float)))
+    per_cycle = np.minimum(posts, math.ceil(spec.days / spec.post_spacing_days))
+    return cycles * per_cycle.astype(np.int64)
+
+
+def check_schedule(ids, posts: np.ndarray, spec: SimulationSpec) -> None:
+    """Refuse (exit 2) schedules with more than :data:`MAX_POSTS_PER_INFLUENCER` posts per influencer.
+
+    Examples
+    --------
+    >>> spec = SimulationSpec(days=3650, post_spacing_days=0.05, recurring_every_days=1)
+    >>> check_schedule(["a"], np.array([2]), spec)     # twice a day for ten years
+    >>> check_schedule(["a"], np.array([3]), spec)     # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lineup.errors.ScenarioError: simulation: influencer 'a' would post up to 10,950 times in 3,650 days ...
+    """
+    count = posts_in_campaign(posts, spec)
+    over = np.flatnonzero(count > MAX_POSTS_PER_INFLUENCER)
+    if not len(over):
+        return
+    i = int(over[0])
+    raise ScenarioError(
+        f"simulation: influencer '{printable(ids[i])}' would post up to {int(count[i]):,} times in {spec.days:,} days "
+        f"({float(posts[i]):,.0f} posts per deliverable, post_spacing_days {spec.post_spacing_days:g}, "
+        f"recurring_every_days {spec.recurring_every_days}); at most {MAX_POSTS_PER_INFLUENCER:,} are simulated "
+        f"per influencer: space the posts out, repeat the deliverable less often or shorten the campaign"
+        + (f" ({len(over):,} influencers are over)" if len(over) > 1 else ""))
+
+
+def expected_talkers(influencers: "Influencers", spec: SimulationSpec, sizes: np.ndarray) -> float:
+    """Simulated people expected to start talking after a post (no word of mouth), before scaling by k.
+
+    ``sizes`` are the simulated audience sizes; every post reaches, engages and
+    convinces independently (an upper bound: repeated posts reach the same people).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> inf = NS(engagement_rate=np.array([0.05]), talk_prob=np.array([0.05]), posts=np.array([2]))
+    >>> round(expected_talkers(inf, SimulationSpec(), np.array([1_000])), 6)
+    5.0
+    """
+    engage = np.minimum(1.0, influencers.engagement_rate / spec.organic_reach) * spec.organic_reach
+    per_post = sizes * engage * influencers.talk_prob
+    return float(np.sum(per_post * posts_in_campaign(influencers.posts, spec)))
+
+
+def resolution_warning(influencers: "Influencers", spec: SimulationSpec, population_size: int,
+                       scale: float, sizes: np.ndarray) -> str | None:
+    """A warning when the population is too small for the portfolio's counts to be anything but 0.
+
+    With ``k`` real people per simulated one, an audience shrinks to
+    ``followers / k`` simulated people (at least one); when the whole portfolio
+    then expects fewer than one simulated talker, most replications count
+    nobody and every count of people comes out 0 (or one lucky person × k).
+    """
+    talkers = expected_talkers(influencers, spec, sizes)
+    real = expected_talkers(influencers, spec, influencers.real_followers)
+    if scale <= 1 or talkers >= 1 or real < 1:
+        return None
+    needed = math.ceil(population_size * scale / real)
+    return (f"the simulated population is too small for this portfolio: {population_size:,} people, so one "
+            f"stands for k = {scale:,.0f} real people and the {len(sizes):,} audiences hold {int(np.sum(sizes)):,} "
+            f"simulated people in all; a replication expects {talkers:.2g} of them to start talking after the "
+            f"posts, so most replications count nobody and the counts of people come out 0 (or a lucky "
+            f"few × k). Simulate a larger network or population.size (about {needed:,} people expect one "
+            f"simulated talker; ten times that for stable numbers)")
 
 
 def _poster(env: simpy.Environment, i: int, times, fee: float, state: _State):

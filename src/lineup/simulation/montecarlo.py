@@ -28,11 +28,11 @@ from functools import partial
 import numpy as np
 
 from lineup._rng import spawn, streams
-from lineup.domain.campaign import SimulationSpec
+from lineup.domain.campaign import MAX_REPLICATIONS, SimulationSpec
 from lineup.errors import UsageError
 
-from .audiences import draw_audiences
-from .campaign import Influencers, simulate_campaign
+from .audiences import audience_scale, audience_sizes, draw_audiences
+from .campaign import Influencers, check_schedule, resolution_warning, simulate_campaign
 from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import Band, SimulationResult, t_interval
@@ -161,7 +161,17 @@ def _scalar(b: Band) -> Band:
     return Band(float(b.mean), float(b.ci_low), float(b.ci_high))
 
 
-def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influencers) -> SimulationResult:
+def _warnings(influencers: Influencers, spec: SimulationSpec, population: Population | None,
+              scale: float | None) -> tuple[str, ...]:
+    """Warnings known before simulating: a population too small for the portfolio's audiences."""
+    size = population.size if population is not None else spec.population_or_default.size
+    k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else scale
+    warning = resolution_warning(influencers, spec, size, k, audience_sizes(influencers.real_followers, size, k))
+    return () if warning is None else (warning,)
+
+
+def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influencers,
+               warnings: tuple[str, ...] = ()) -> SimulationResult:
     names = list(runs[0]["series"])
     series = {n: _in_range(n, t_interval(np.stack([run["series"][n] for run in runs]))) for n in names}
     samples = {n: np.array([run["totals"][n] for run in runs]) for n in runs[0]["totals"]}
@@ -170,7 +180,7 @@ def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influe
         days=spec.days, series=series, totals=totals, samples=samples, replications=len(runs),
         seed=seed, scale=float(runs[0]["scale"]), population_size=int(runs[0]["size"]),
         portfolio=tuple(influencers.ids), niche_names=tuple(runs[0]["niches"]),
-        parameters=spec.model_dump(mode="json"),
+        parameters=spec.model_dump(mode="json"), warnings=warnings,
     )
 
 
@@ -288,8 +298,13 @@ def monte_carlo_many(
     seed = spec.seed if seed is None else seed
     if replications < 1 or workers < 1:
         raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
+    if replications > MAX_REPLICATIONS:
+        raise UsageError(f"replications must be at most {MAX_REPLICATIONS:,}, got {replications:,}")
     if not influencers:
         return {}
+    for inf in influencers.values():
+        check_schedule(inf.ids, inf.posts, spec)
+    warnings = {key: _warnings(inf, spec, population, scale) for key, inf in influencers.items()}
     context = {"spec": spec, "population": population, "niches": tuple(niches), "scale": scale}
     children = spawn(seed, replications)
     groups = _groups(list(influencers), replications)
@@ -300,7 +315,8 @@ def monte_carlo_many(
         for g, keys in enumerate(groups):
             tick = None if progress is None else partial(_group_progress, progress, g, len(groups))
             runs = _run_all(children, {**context, "influencers": {k: influencers[k] for k in keys}}, ex, tick)
-            out.update({k: _summarise([run[k] for run in runs], spec, seed, influencers[k]) for k in keys})
+            out.update({k: _summarise([run[k] for run in runs], spec, seed, influencers[k], warnings[k])
+                        for k in keys})
     return {key: out[key] for key in influencers}
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lineup._rng import SeedLike, as_generator
+from lineup.domain.campaign import MAX_DEGREE_EXPONENT, MAX_PEOPLE, MIN_DEGREE_EXPONENT
 from lineup.errors import UsageError
 
 from .graph import CSRGraph, from_edges
@@ -169,7 +170,7 @@ def generate_population(
     mixing : float
         Fraction of a niche member's ties outside its niche (default 0.2).
     degree_exponent : float
-        Pareto tail exponent of the expected degrees (> 2, default 2.5).
+        Pareto tail exponent of the expected degrees (in (2, 100], default 2.5).
     general_share : float
         Fraction of people with no niche (default 0.3).
     seed : int, Generator or None
@@ -199,14 +200,15 @@ def generate_population(
 
 def _check_args(size, mean_degree, mixing, degree_exponent, general_share) -> None:
     problems = []
-    if int(size) < 2:
-        problems.append(f"size must be at least 2, got {size}")
+    if not 2 <= int(size) <= MAX_PEOPLE:
+        problems.append(f"size must be between 2 and {MAX_PEOPLE:,} people, got {size}")
     if not mean_degree > 0 or mean_degree >= size:
         problems.append(f"mean_degree must be in (0, size), got {mean_degree}")
     if not 0 <= mixing <= 1:
         problems.append(f"mixing must be in [0, 1], got {mixing}")
-    if not degree_exponent > 2:
-        problems.append(f"degree_exponent must be > 2, got {degree_exponent}")
+    if not MIN_DEGREE_EXPONENT < degree_exponent <= MAX_DEGREE_EXPONENT:
+        problems.append(f"degree_exponent must be in ({MIN_DEGREE_EXPONENT:g}, {MAX_DEGREE_EXPONENT:g}], "
+                        f"got {degree_exponent}")
     if not 0 <= general_share < 1:
         problems.append(f"general_share must be in [0, 1), got {general_share}")
     if problems:

@@ -118,6 +118,9 @@ class SimulationResult:
         Ids of the simulated influencers.
     parameters : dict
         The simulation options used (``SimulationSpec.model_dump()``).
+    warnings : tuple of str
+        Why the numbers may mislead (e.g. a population too small for the
+        portfolio, so that the counts come out 0).
     """
 
     days: int
@@ -131,6 +134,7 @@ class SimulationResult:
     portfolio: tuple[str, ...] = ()
     niche_names: tuple[str, ...] = ()
     parameters: dict = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def metrics(self) -> list[str]:
@@ -178,6 +182,7 @@ class SimulationResult:
             "niches": list(self.niche_names),
             "units": dict(METRIC_DESCRIPTIONS),
             "parameters": self.parameters,
+            "warnings": list(self.warnings),
         }
 
     def plot(self, metric: str = "talkers", ax=None):

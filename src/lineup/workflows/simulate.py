@@ -25,7 +25,7 @@ from lineup.simulation.population import Population
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
-           "common_scale"]
+           "common_scale", "check_simulation"]
 
 
 def population_of(scenario: Scenario) -> Population | None:
@@ -41,6 +41,39 @@ def population_of(scenario: Scenario) -> Population | None:
     base = scenario.path.parent if scenario.path is not None else Path.cwd()
     communities = None if net.communities is None else base / net.communities
     return load_network(base / net.path, communities, directed=net.directed, header=net.header)
+
+
+def check_simulation(scenario: Scenario, population: Population | None = None, *, workers: int = 1,
+                     scheduler: str | None = None, dask_local: int | None = None, portfolios: int = 1,
+                     replications: int | None = None, whole_roster: bool = False) -> None:
+    """Refuse (exit 2) a simulation this machine cannot run, before anything is generated.
+
+    Checks that the estimated peak memory (:func:`~lineup.simulation.memory.estimate_memory`)
+    fits the memory available and, with ``whole_roster`` (``lineup validate``), that
+    no influencer of the roster would post more than
+    :data:`~lineup.simulation.campaign.MAX_POSTS_PER_INFLUENCER` times (simulations
+    check their own portfolio).  ``population`` is the loaded network, if any;
+    replications on a remote Dask ``scheduler`` are not held here.
+    """
+    from lineup.simulation.campaign import check_schedule
+    from lineup.simulation.memory import check_memory, estimate_memory
+
+    spec = scenario.spec.simulation
+    if whole_roster:
+        check_schedule(scenario.roster.ids.tolist(), scenario.roster.posts, spec)
+    if population is None and spec.network is not None:
+        return  # the network's size is only known once it is read
+    reps = spec.replications if replications is None else replications
+    local = dask_local if dask_local is not None else (0 if scheduler else min(workers, reps))
+    estimate = estimate_memory(spec, network=None if population is None else population.graph, workers=local,
+                               portfolios=portfolios, replications=reps, niches=len(niche_names(scenario)))
+    check_memory(estimate, _where_memory(scenario), generated=population is None)
+
+
+def _where_memory(scenario: Scenario) -> str:
+    net = scenario.spec.simulation.network
+    field = "simulation.network" if net is not None else "simulation.population.size"
+    return f"{scenario.path}, field '{field}'" if scenario.path is not None else f"field '{field}'"
 
 
 def niche_names(scenario: Scenario) -> tuple[str, ...]:
@@ -87,6 +120,8 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
     that portfolio with the same seed and scale.
     """
     spec, population = scenario.spec.simulation, population_of(scenario)
+    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                     portfolios=len(portfolios), replications=replications)
     influencers = {k: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for k, p in portfolios.items()}
     return monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
                             replications=replications, seed=seed, workers=workers, scheduler=scheduler,
@@ -147,11 +182,14 @@ def simulate(
     >>> res.replications, res.seed, res.population_size, res.totals["spend"].mean
     (3, 7, 2000, 900.0)
     """
+    population = population_of(scenario)
+    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                     replications=replications)
     if portfolio is None:
         portfolio = _solve(scenario)
     sim = scenario.spec.simulation
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
-    return monte_carlo(influencers, sim, population=population_of(scenario), niches=niche_names(scenario),
+    return monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
                        replications=replications, seed=seed, workers=workers, progress=progress,
                        scheduler=scheduler, dask_local=dask_local)
 
