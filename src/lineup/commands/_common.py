@@ -63,7 +63,10 @@ def guarded(fn):
 
 
 def _error(text: str) -> None:
-    click.echo(f"error: {text}", err=True)
+    """One ``error:`` message on stderr; control characters from user text are shown escaped, never sent."""
+    from .._text import printable
+
+    click.echo(f"error: {printable(text, keep=chr(10))}", err=True)
 
 
 def stderr_console():
