@@ -12,6 +12,10 @@ Typical use in a notebook::
     res = lineup.solve(sc)
     res.to_frame()
     sim = lineup.simulate(sc, res.portfolio, replications=50, seed=1)
+
+Every problem a user can cause (a missing, unreadable or invalid file, a bad
+argument) raises a :class:`LineupError`; :class:`InputError` and its
+subclasses are bad input (the CLI's exit code 2).
 """
 
 from __future__ import annotations
@@ -55,10 +59,15 @@ _EXPORTS: dict[str, str] = {
     "load_network": "lineup.io.network",
     # errors
     "LineupError": "lineup.errors",
+    "InputError": "lineup.errors",
     "ScenarioError": "lineup.errors",
     "RosterError": "lineup.errors",
+    "NetworkError": "lineup.errors",
+    "UsageError": "lineup.errors",
     "InfeasibleError": "lineup.errors",
     "SolverUnavailableError": "lineup.errors",
+    "SolverError": "lineup.errors",
+    "OutputBusyError": "lineup.errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

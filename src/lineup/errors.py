@@ -37,7 +37,6 @@ __all__ = [
     "SolverError",
     "OutputBusyError",
     "Problem",
-    "printable",
 ]
 
 
@@ -63,28 +62,6 @@ class Problem(str):
         obj.where = where
         obj.what = what
         return obj
-
-
-def printable(text: object, limit: int = 80) -> str:
-    """``text`` safe to quote in a one-line message: control characters escaped, long text cut.
-
-    Every non-printable character (control bytes, escape sequences, line and
-    paragraph separators, unassigned code points) is written as its Python
-    escape (``\\x1b``, ``\\n``, ``\\u2028``), so quoting file content can neither
-    colour nor clear a terminal nor break a message across lines.  Text longer
-    than ``limit`` characters (after escaping) ends with ``…``.
-
-    Examples
-    --------
-    >>> printable("alice bob")
-    'alice bob'
-    >>> print(printable("\\x1b[31mred\\x07 x\\x00"))
-    \\x1b[31mred\\x07 x\\x00
-    >>> printable("a" * 100, limit=10)
-    'aaaaaaaaa…'
-    """
-    out = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
-    return out if len(out) <= limit else out[:max(limit - 1, 0)] + "…"
 
 
 class LineupError(Exception):

@@ -67,3 +67,49 @@ def test_an_ambiguous_shared_count_is_explained(tmp_path, roster):
         read_overlap(write(tmp_path, "id_a,id_b,shared\na,b,1.200\nb,c,300\n"), roster, display_name="o.csv")
     (problem,) = info.value.problems
     assert problem.where == "o.csv, line 2, column 'shared'" and "ambiguous number '1.200'" in problem.what
+
+
+def test_lines_are_physical_after_blank_lines_and_quoted_breaks(tmp_path, roster):
+    text = ('id_a,id_b,shared\n'
+            '\n'                 # 2 blank
+            'a,b,1\n'            # 3 fine
+            '"c\n'               # 4 a record over two lines (a quoted line break)...
+            'x",a,5\n'           # 5 ...its id is unknown: reported on line 4
+            '\n'                 # 6 blank
+            'b,c,zz\n')          # 7 garbage
+    with pytest.raises(RosterError) as info:
+        read_overlap(write(tmp_path, text), roster, display_name="o.csv")
+    assert [p.where for p in info.value.problems] == ["o.csv, line 4, column 'id_a'", "o.csv, line 7, column 'shared'"]
+    assert "'c\\nx'" in info.value.problems[0]  # the line break is shown escaped
+
+
+def test_duplicate_pair_names_the_physical_line(tmp_path, roster):
+    with pytest.raises(RosterError) as info:
+        read_overlap(write(tmp_path, "\n\nid_a,id_b,shared\n\na,b,1\n\nb,a,2\n"), roster, display_name="o.csv")
+    (problem,) = info.value.problems
+    assert problem.where == "o.csv, line 7, column 'id_a'" and "listed on line 5" in problem.what
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the overlap file is empty"),
+    ("\n\n", "the overlap file is empty"),
+    ('id_a,id_b,shared\na,b,1\nb,"c,2\n', r"o.csv, line 3: a quoted value opened on this line is never closed"),
+    ("id_a,id_b,shared\na,b,1\nb,c,2,9\n", r"more values than the 3 columns"),
+])
+def test_unreadable_tables_are_located(tmp_path, roster, text, message):
+    with pytest.raises(RosterError, match=message):
+        read_overlap(write(tmp_path, text), roster, display_name="o.csv")
+
+
+def test_short_records_are_missing_values(tmp_path, roster):
+    with pytest.raises(RosterError) as info:
+        read_overlap(write(tmp_path, "id_a,id_b,shared\na,b\n"), roster, display_name="o.csv")
+    assert info.value.problems[0].where == "o.csv, line 2, column 'shared'"
+
+
+def test_not_utf8_and_not_a_file(tmp_path, roster):
+    (tmp_path / "o.csv").write_bytes(b"id_a,id_b,shared\na,b,1\nb,c,\xff\n")
+    with pytest.raises(RosterError, match=r"o.csv, line 3, column 5: the overlap file is not UTF-8"):
+        read_overlap(tmp_path / "o.csv", roster, display_name="o.csv")
+    with pytest.raises(RosterError, match="is a directory, expected an overlap file"):
+        read_overlap(tmp_path, roster)

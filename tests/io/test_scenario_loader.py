@@ -1,3 +1,8 @@
+import errno
+import os
+import time
+import traceback
+
 import pytest
 
 from lineup.errors import RosterError, ScenarioError
@@ -103,3 +108,121 @@ def test_read_spec_without_roster(tiny_case):
     spec, lines = read_spec(tiny_case)
     assert spec.budget == 6000
     assert lines[("budget",)] == 3
+
+
+# --------------------------------------------------------------------------- YAML 1.2 numbers
+
+
+@pytest.mark.parametrize("written, budget", [("025000", 25000), ("1e4", 10000.0), ("0x1F4", 500), ("+7.5", 7.5)])
+def test_numbers_follow_yaml_1_2(tmp_path, written, budget):
+    # YAML 1.1 read 025000 as octal (10,752) and 1e4 as a string
+    spec, _ = read_spec(write_case(tmp_path, TINY_SCENARIO.replace("budget: 6000", f"budget: {written}")))
+    assert spec.budget == budget
+
+
+@pytest.mark.parametrize("written", ["25:00", "1_000", "0b101", "0o19"])
+def test_yaml_1_1_only_numbers_are_located_type_errors(tmp_path, written):
+    # YAML 1.1 read 25:00 as base 60 (1,500): now a string, rejected by the strict schema
+    with pytest.raises(ScenarioError) as info:
+        read_spec(write_case(tmp_path, TINY_SCENARIO.replace("budget: 6000", f"budget: {written}")))
+    assert f"line 3, field 'budget': input should be a valid number, got '{written}'" in _problems(info.value)
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "n"])
+def test_yaml_1_1_booleans_are_strings(tmp_path, word):
+    text = TINY_SCENARIO + f"simulation:\n  network: {{path: g.csv, directed: {word}}}\n"
+    with pytest.raises(ScenarioError) as info:
+        read_spec(write_case(tmp_path, text))
+    assert f"field 'simulation.network.directed': input should be a valid boolean, got '{word}'" in \
+        _problems(info.value)
+    spec, _ = read_spec(write_case(tmp_path, text.replace(f"directed: {word}", "directed: True")))
+    assert spec.simulation.network.directed is True
+
+
+@pytest.mark.parametrize("value", ["!!int x", "!!float 1:30", "!!bool yes", "!!timestamp 2024-13-45", "1" * 5000])
+def test_explicitly_tagged_garbage_is_invalid_yaml_with_a_line(tmp_path, value):
+    with pytest.raises(ScenarioError, match=r"line 3, column 9: invalid YAML: "):
+        read_spec(write_case(tmp_path, TINY_SCENARIO.replace("budget: 6000", f"budget: {value}")))
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+    text = TINY_SCENARIO + "\n".join(lines) + "\nniches_too: *a9\n"
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        read_spec(write_case(tmp_path, text))
+    assert "unknown key 'a9'" in _problems(info.value)
+    traceback.format_exception(info.value)  # what --debug prints: no 9**10-item repr in it
+    assert time.perf_counter() - start < 5
+
+
+def test_keys_that_look_like_pydantic_tags_are_located(tmp_path):
+    with pytest.raises(ScenarioError) as info:  # was an IndexError
+        read_spec(write_case(tmp_path, TINY_SCENARIO + "str: 1\nlist[x]: 2\n"))
+    text = _problems(info.value)
+    assert "line 14, field 'str': unknown key 'str'" in text and "line 15, field 'list[x]'" in text
+
+
+# --------------------------------------------------------------------------- the files themselves
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_fifo_scenario_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "s.yaml")
+    with pytest.raises(ScenarioError, match=r"s.yaml: is a named pipe \(FIFO\)"):
+        load_scenario(tmp_path / "s.yaml")
+
+
+def test_symlink_loop_scenario_is_a_scenario_error(tmp_path):
+    (tmp_path / "s.yaml").symlink_to(tmp_path / "s.yaml")
+    with pytest.raises(ScenarioError, match="symlink loop"):
+        load_scenario(tmp_path / "s.yaml")
+
+
+@pytest.mark.parametrize("target", ["loop", "dir", "fifo"])
+def test_unusable_overlap_file_is_a_roster_error(tmp_path, target):
+    path = write_case(tmp_path, TINY_SCENARIO + "overlap: {path: ov.csv}\n")
+    ov = tmp_path / "ov.csv"
+    if target == "loop":
+        ov.symlink_to(ov)  # Path.resolve() raised RuntimeError on this before any read
+    elif target == "dir":
+        ov.mkdir()
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(ov)
+    with pytest.raises(RosterError, match="ov.csv: (cannot open|is a)"):
+        load_scenario(path)
+
+
+def test_unreadable_overlap_file_is_a_roster_error(tmp_path, monkeypatch):
+    # root ignores file modes, so make the open fail as chmod 000 would for a user
+    from lineup.io import files
+
+    path = write_case(tmp_path, TINY_SCENARIO + "overlap: {path: ov.csv}\n")
+    (tmp_path / "ov.csv").write_text("id_a,id_b,shared\nalice,bob,10\n")
+    real_open = os.open
+
+    def deny(file, *args, **kwargs):
+        if str(file).endswith("ov.csv"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "open", deny)
+    with pytest.raises(RosterError, match="ov.csv: cannot read the overlap file: permission denied"):
+        load_scenario(path)
+
+
+def test_unknown_home_in_a_path_is_not_found(tmp_path):
+    path = write_case(tmp_path, TINY_SCENARIO + "overlap: {path: ~no-such-user-xyz/ov.csv}\n")
+    with pytest.raises(RosterError, match="overlap file not found"):
+        load_scenario(path)
+
+
+def test_control_characters_in_keys_are_escaped(tmp_path):
+    path = write_case(tmp_path, TINY_SCENARIO + '"\\e[31mbudget": 5\n')
+    with pytest.raises(ScenarioError) as info:
+        read_spec(path)
+    text = _problems(info.value)
+    assert "\x1b" not in text and "field '\\x1b[31mbudget'" in text

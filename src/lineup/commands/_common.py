@@ -75,7 +75,10 @@ def hold_output(output: Path | None) -> None:
 
 
 def _error(text: str) -> None:
-    click.echo(f"error: {text}", err=True)
+    """One ``error:`` message on stderr; control characters from user text are shown escaped, never sent."""
+    from .._text import printable
+
+    click.echo(f"error: {printable(text, keep=chr(10))}", err=True)
 
 
 def stderr_console():

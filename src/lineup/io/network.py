@@ -20,7 +20,7 @@ Communities
 Files must be UTF-8 text: compressed, binary (NUL bytes) and non-UTF-8
 files are refused.  Every unusable line is reported at once, with the file
 and line number, as a :class:`lineup.errors.NetworkError`; quoted file
-content is escaped with :func:`lineup.errors.printable`.
+content is escaped with :func:`lineup._text.printable`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lineup.errors import NetworkError, Problem, printable
+from lineup._text import printable
+from lineup.errors import NetworkError, Problem
 from lineup.simulation.graph import CSRGraph, from_edges
 from lineup.simulation.population import Population
 
@@ -108,7 +109,7 @@ def _is_int(token: str) -> bool:
 def _out_of_int64(path: Path, numbers: list[int], tokens: list[str], per_line: int) -> list[Problem]:
     """Integer ids that do not fit ``int64`` (token ``i`` is on line ``numbers[i // per_line]``)."""
     return [Problem(f"{path}, line {numbers[i // per_line]}",
-                    f"node id '{printable(t)}' does not fit a 64-bit integer (-2^63 to 2^63-1); "
+                    f"node id '{printable(t, limit=80)}' does not fit a 64-bit integer (-2^63 to 2^63-1); "
                     "renumber the nodes or make the ids text (e.g. prefix a letter)")
             for i, t in enumerate(tokens) if not _INT64_MIN <= int(t) <= _INT64_MAX]
 
@@ -127,9 +128,9 @@ def _has_header(rows: list[list[str]]) -> bool:
 
 
 def _check_rows(path: Path, numbers: list[int], rows: list[list[str]]) -> None:
-    problems = [Problem(f"{path}, line {k}", f"expected two node ids, got '{printable(' '.join(t))}'")
+    problems = [Problem(f"{path}, line {k}", f"expected two node ids, got '{printable(' '.join(t), limit=80)}'")
                 for k, t in zip(numbers, rows) if len(t) < 2]
-    problems += [Problem(f"{path}, line {k}", f"node id '{printable(x)}' holds control characters; "
+    problems += [Problem(f"{path}, line {k}", f"node id '{printable(x, limit=80)}' holds control characters; "
                          "is this a binary file?")
                  for k, t in zip(numbers, rows) for x in t[:2] if not x.isprintable()]
     if problems:
@@ -235,11 +236,11 @@ def read_communities(path: str | Path, labels: np.ndarray) -> tuple[np.ndarray, 
     int_nodes = np.issubdtype(np.asarray(labels).dtype, np.integer)
     if rows and int_nodes and not _is_int(rows[0][0]):
         numbers, rows = numbers[1:], rows[1:]
-    problems = [Problem(f"{path}, line {k}", f"expected 'node label', got '{printable(' '.join(t))}'")
+    problems = [Problem(f"{path}, line {k}", f"expected 'node label', got '{printable(' '.join(t), limit=80)}'")
                 for k, t in zip(numbers, rows) if len(t) < 2]
     if int_nodes:
         problems += [Problem(f"{path}, line {k}",
-                             f"node id '{printable(t[0])}' is not an integer like the edge list's ids")
+                             f"node id '{printable(t[0], limit=80)}' is not an integer like the edge list's ids")
                      for k, t in zip(numbers, rows) if len(t) >= 2 and not _is_int(t[0])]
         problems += _out_of_int64(path, numbers, [t[0] if _is_int(t[0]) else "0" for t in rows], per_line=1)
     if problems:

@@ -7,14 +7,19 @@ case and punctuation).  ``unit="followers"``: ``shared`` is a number of people
 (``30%`` and a bare ``30`` both mean 0.3, ``0.3`` is 0.3), converted to people by
 ``× min(followers_i, followers_j)``.  Pairs are stored with ``i < j``, sorted.
 
-Every problem is reported at once with its line: unknown ids, a pair of an id
+Every problem is reported at once with the physical line its record starts on
+(blank lines and line breaks inside quotes counted): unknown ids, a pair of an id
 with itself, missing/garbage/negative values, shared greater than the smaller
 audience, and the same pair listed twice (in either order).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -22,7 +27,9 @@ import numpy as np
 
 from ..domain.roster import Roster
 from ..domain.scenario import Overlap, did_you_mean
+from .._text import printable
 from ..errors import Problem, RosterError
+from .files import read_user_text, shown_path
 from .human_numbers import explain_bad, parse_numbers
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,9 +58,8 @@ def read_overlap(path: str | Path, roster: Roster, unit: Literal["followers", "f
     >>> read_overlap(p, r, unit="fraction").shared.tolist()
     [100.0]
     """
-    name = display_name or str(path)
-    frame = _read(Path(path), name)
-    lines = np.arange(2, len(frame) + 2)
+    name = shown_path(display_name or path)
+    frame, lines = _read(Path(path), name)
     a, b = (_rows_of(frame[c], roster) for c in ("id_a", "id_b"))
     value, bad = parse_numbers(frame["shared"], percent=unit == "fraction")
     smaller = np.minimum(roster.followers[np.maximum(a, 0)], roster.followers[np.maximum(b, 0)])
@@ -67,22 +73,66 @@ def read_overlap(path: str | Path, roster: Roster, unit: Literal["followers", "f
     return Overlap(i=i[order].astype(np.int64), j=j[order].astype(np.int64), shared=shared[order].astype(float))
 
 
-def _read(path: Path, name: str) -> "pd.DataFrame":
+def _read(path: Path, name: str) -> tuple["pd.DataFrame", np.ndarray]:
+    """The id_a, id_b and shared columns as text, and the physical line each record starts on."""
     import pandas as pd
 
-    if not path.is_file():
-        raise RosterError(f"{name}: overlap file not found ({path})")
-    try:
-        frame = pd.read_csv(path, dtype=str, na_filter=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise RosterError(f"{name}: not a readable CSV file ({str(exc).strip()})") from exc
-    keys = {re.sub(r"[^0-9a-z]", "", str(c).lower()): c for c in frame.columns}
+    text = read_user_text(path, RosterError, "overlap file", name=name)
+    rows, starts = _records(text, name)
+    if not rows:
+        raise RosterError(f"{name}: the overlap file is empty; expected a header line id_a,id_b,shared")
+    header = rows[0]
+    keys: dict[str, int] = {}
+    for k, column in enumerate(header):
+        keys.setdefault(re.sub(r"[^0-9a-z]", "", column.lower()), k)
     missing = [c for c in _COLUMNS if c.replace("_", "") not in keys]
     if missing:
-        found = list(map(str, frame.columns))
+        found = [printable(c) for c in header]
         raise RosterError(f"{name}: missing column(s) {', '.join(missing)}; found {', '.join(found)}"
                           f"{did_you_mean(missing[0], found)}")
-    return frame.rename(columns={keys[c.replace("_", "")]: c for c in _COLUMNS})[list(_COLUMNS)]
+    body = _fit(rows[1:], starts[1:], len(header), name)
+    frame = pd.DataFrame({c: [rec[keys[c.replace("_", "")]] for rec in body] for c in _COLUMNS}, dtype=object)
+    return frame, np.asarray(starts[1:], dtype=np.int64)
+
+
+def _records(text: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """Non-blank CSV records and the physical line each starts on (blank lines and quoted
+    line breaks counted as an editor counts them)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, starts, start = [], [], 1
+    try:
+        with _cells_up_to(len(text)):
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    rows.append(record)
+                    starts.append(start)
+                start = reader.line_num + 1
+    except csv.Error as exc:
+        what = ("a quoted value opened on this line is never closed" if "end of data" in str(exc)
+                else f"not a readable CSV record ({printable(exc)})")
+        raise RosterError(f"{name}, line {start}: {what}") from None
+    return rows, starts
+
+
+@contextmanager
+def _cells_up_to(chars: int) -> Iterator[None]:
+    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _fit(rows: list[list[str]], starts: list[int], width: int, name: str) -> list[list[str]]:
+    """Records padded to the header's width; values beyond it are an error (they would be dropped)."""
+    too_long = [line for rec, line in zip(rows, starts) if any(c.strip() for c in rec[width:])]
+    if too_long:
+        raise RosterError(f"{name}: {len(too_long)} record(s) have more values than the {width} columns of the "
+                          f"header", [f"{name}, line {line}: more values than the header has columns"
+                                      for line in too_long])
+    return [rec + [""] * (width - len(rec)) for rec in rows]
 
 
 def _rows_of(ids: "pd.Series", roster: Roster) -> np.ndarray:

@@ -17,7 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..domain.roster import Roster
 from ..domain.scenario import Scenario, ScenarioSpec, check_against_roster, did_you_mean
+from .._text import printable
 from ..errors import Problem, ScenarioError
+from .files import read_user_text, shown_path
+from .yaml12 import Yaml12Loader
 
 __all__ = ["load_scenario", "read_spec", "scenario_json_schema"]
 
@@ -62,12 +65,16 @@ def _display(path: Path) -> str:
     """``path`` relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # not below the working directory; a symlink loop (RuntimeError)
+    except (OSError, RuntimeError, ValueError):  # outside the cwd, a symlink loop, a NUL in the name
         return str(path)
 
 
 def _resolve(scenario_path: Path, relative: str) -> Path:
-    p = Path(relative).expanduser()
+    p = Path(relative)
+    try:
+        p = p.expanduser()
+    except RuntimeError:  # ~nosuchuser: leave it as written, so reading it reports "not found"
+        pass
     return p if p.is_absolute() else scenario_path.parent / p
 
 
@@ -81,8 +88,11 @@ def read_spec(path: str | Path) -> tuple[ScenarioSpec, dict[Loc, int]]:
         # are mistakes, not values to coerce (the Python API stays lax for numpy scalars)
         return ScenarioSpec.model_validate(data, strict=True), lines
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: _line_of(lines, _clean_loc(e["loc"])) or 0)
-        _raise(path, [_problem(path, lines, err) for err in errors])
+        errors = sorted(exc.errors(), key=lambda e: _line_of(lines, _clean_loc(e["loc"], lines)) or 0)
+        problems = [_problem(path, lines, err) for err in errors]
+    # raised outside the except block: the ValidationError's text holds the input, which YAML
+    # aliases can make astronomically long (a --debug traceback printing it would never end)
+    _raise(path, problems)
     raise AssertionError("unreachable")
 
 
@@ -98,36 +108,39 @@ def scenario_json_schema() -> dict:
 
 
 def _read_text(path: Path) -> str:
-    if not path.exists():
-        raise ScenarioError(f"{path}: scenario file not found")
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a directory, expected a scenario YAML file")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file ({exc})") from None
+    return read_user_text(path, ScenarioError, "scenario YAML file")
 
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _compose_and_construct(text)
     except RecursionError:
-        raise ScenarioError(f"{path}: the YAML is nested too deeply to be a scenario") from None
+        raise ScenarioError(f"{shown_path(path)}: the YAML is nested too deeply to be a scenario") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+        where = f"{shown_path(path)}, line {mark.line + 1}, column {mark.column + 1}" if mark else shown_path(path)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(str(Problem(where, f"invalid YAML: {what}"))) from None
+        raise ScenarioError(str(Problem(where, f"invalid YAML: {printable(what)}"))) from None
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(f"{path}: expected a mapping of scenario fields (name, budget, roster, ...), got {got}")
+        raise ScenarioError(f"{shown_path(path)}: expected a mapping of scenario fields (name, budget, roster, ...), "
+                            f"got {got}")
     lines: dict[Loc, int] = {}
     duplicates: list[str] = []
     _walk(node, (), lines, duplicates, path, set())
     if duplicates:
         _raise(path, duplicates)
     return data, lines
+
+
+def _compose_and_construct(text: str) -> tuple[Any, Any]:
+    """The YAML node tree (for line numbers) and the data built from it, parsed once."""
+    loader = Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (None if node is None else loader.construct_document(node))
+    finally:
+        loader.dispose()
 
 
 def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Path, seen_nodes: set) -> None:
@@ -154,8 +167,8 @@ def _walk(node, loc: Loc, lines: dict[Loc, int], duplicates: list[str], path: Pa
 
 
 def _where(path: Path, line: int | None, loc: Loc) -> str:
-    field = ".".join(str(p) for p in loc)
-    parts = [str(path)]
+    field = printable(".".join(str(p) for p in loc))
+    parts = [shown_path(path)]
     if line is not None:
         parts.append(f"line {line}")
     if field:
@@ -176,7 +189,7 @@ def _locate(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
 
 
 def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
-    loc = _clean_loc(err["loc"])
+    loc = _clean_loc(err["loc"], lines)
     kind = err["type"]
     if kind == "extra_forbidden":
         key = loc[-1]
@@ -195,9 +208,14 @@ def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
     return _locate(path, lines, loc, f"{msg[0].lower()}{msg[1:]}{shown}")
 
 
-def _clean_loc(loc: Loc) -> Loc:
-    """Drop pydantic's union/validator tags from an error location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:
+    """Drop pydantic's union/validator tags from an error location (not keys of the file that look like them)."""
+    out: Loc = ()
+    for p in loc:
+        if isinstance(p, str) and out + (p,) not in lines and ("[" in p or p in _UNION_TAGS):
+            continue
+        out += (p,)
+    return out
 
 
 _UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before"}
@@ -238,4 +256,4 @@ def _unwrap(annotation: Any) -> Any:
 def _raise(path: Path, problems: list[str]) -> None:
     if len(problems) == 1:
         raise ScenarioError(problems[0], problems)
-    raise ScenarioError(f"{path}: {len(problems)} problems in the scenario", problems)
+    raise ScenarioError(f"{shown_path(path)}: {len(problems)} problems in the scenario", problems)

@@ -72,7 +72,8 @@ from lineup._rng import SeedLike, as_generator
 from lineup.domain.campaign import SimulationSpec
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.tiers import TIER_NAMES, Tiers
-from lineup.errors import ScenarioError, printable
+from lineup._text import printable
+from lineup.errors import ScenarioError
 
 from .audiences import Audiences
 from .graph import arc_ranges
@@ -200,7 +201,8 @@ def check_schedule(ids, posts: np.ndarray, spec: SimulationSpec) -> None:
         return
     i = int(over[0])
     raise ScenarioError(
-        f"simulation: influencer '{printable(ids[i])}' would post up to {int(count[i]):,} times in {spec.days:,} days "
+        f"simulation: influencer '{printable(ids[i], limit=80)}' would post up to {int(count[i]):,} times "
+        f"in {spec.days:,} days "
         f"({float(posts[i]):,.0f} posts per deliverable, post_spacing_days {spec.post_spacing_days:g}, "
         f"recurring_every_days {spec.recurring_every_days}); at most {MAX_POSTS_PER_INFLUENCER:,} are simulated "
         f"per influencer: space the posts out, repeat the deliverable less often or shorten the campaign"

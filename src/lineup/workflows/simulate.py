@@ -10,6 +10,7 @@ runs :func:`lineup.simulation.montecarlo.monte_carlo`.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Hashable, Mapping
 from pathlib import Path
@@ -17,7 +18,9 @@ from pathlib import Path
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
 from lineup.domain.scenario import Scenario, did_you_mean
+from lineup._text import printable
 from lineup.errors import SolverError, UsageError
+from lineup.io.files import read_user_text, shown_path
 from lineup.io.writers import csv_uncell
 from lineup.simulation.campaign import Influencers
 from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
@@ -194,32 +197,59 @@ def simulate(
                        scheduler=scheduler, dask_local=dask_local)
 
 
-def _ids_from_json(path: Path, text: str) -> list[str]:
+def _ids_from_json(name: str, text: str) -> list[str]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise UsageError(f"{name}, line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{name}: the JSON is nested too deeply to be a portfolio") from None
+    field = ""
     if isinstance(data, dict):
-        data = data.get("selected", data.get("portfolio", data.get("ids")))
+        field = next((k for k in ("selected", "portfolio", "ids") if k in data), "")
+        data = data.get(field) if field else None
     if not isinstance(data, list):
-        raise UsageError(f"{path}: expected a list of ids, a list of objects with 'id', or an object with "
-                         f"'selected', 'portfolio' or 'ids'")
-    ids = [row.get("id") if isinstance(row, dict) else row for row in data]
-    if any(i is None for i in ids):
-        raise UsageError(f"{path}: every portfolio entry needs an 'id'")
-    return [str(i) for i in ids]
+        raise UsageError(f"{name}: expected a list of ids, a list of objects with 'id', or an object with "
+                         f"'selected', 'portfolio' or 'ids'" + (f" holding a list ({field!r} is not)" if field else ""))
+    ids = [_json_id(entry) for entry in data]
+    bad = [k for k, i in enumerate(ids) if i is None]
+    if bad:
+        raise UsageError(f"{name}: {len(bad)} portfolio entr{'y is' if len(bad) == 1 else 'ies are'} not an id",
+                         [f"{name}, entry {field}[{k}]: expected an id (text) or an object with an 'id', "
+                          f"got {_shown_json(data[k])}" for k in bad])
+    return ids
 
 
-def _ids_from_csv(path: Path) -> list[str]:
+def _json_id(entry) -> str | None:
+    """The id of one JSON portfolio entry (text, a whole number, or ``{"id": ...}``), else ``None``."""
+    if isinstance(entry, dict):
+        entry = entry.get("id")
+    if isinstance(entry, str) and entry.strip():
+        return entry
+    if isinstance(entry, int) and not isinstance(entry, bool):
+        return str(entry)
+    return None
+
+
+def _shown_json(value) -> str:
+    if isinstance(value, dict):
+        return "an object without an 'id'" if "id" not in value else f"'id': {_shown_json(value['id'])}"
+    if isinstance(value, list):
+        return "a list"
+    return printable(repr(value)[:60])
+
+
+def _ids_from_csv(name: str, text: str) -> list[str]:
     import pandas as pd
 
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the portfolio CSV ({exc})") from None
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UsageError(f"{name}: cannot read the portfolio CSV ({printable(str(exc).strip())})") from None
     columns = {str(c).strip().lower(): c for c in frame.columns}
     if "id" not in columns:
-        raise UsageError(f"{path}: the portfolio CSV needs an 'id' column, found {list(frame.columns)}"
+        found = [printable(c) for c in frame.columns]
+        raise UsageError(f"{name}: the portfolio CSV needs an 'id' column, found {found}"
                          f"{did_you_mean('id', columns)}")
     return [csv_uncell(i) for i in frame[columns["id"]].tolist() if str(i).strip()]
 
@@ -229,8 +259,10 @@ def load_portfolio(path: str | Path, roster: Roster) -> Portfolio:
 
     JSON may be a list of ids, a list of objects with ``id``, or an object
     with ``selected`` (``lineup solve --format json`` output), ``portfolio``
-    or ``ids``.  Unknown ids raise :class:`~lineup.errors.UsageError` naming
-    the file and every unknown id.
+    or ``ids``; an id is text or a whole number.  Unknown ids, entries that
+    are not ids, bad JSON or CSV, bytes that are not UTF-8 and paths that are
+    not readable regular files raise :class:`~lineup.errors.UsageError`
+    naming the file (and the line or entry).
 
     Examples
     --------
@@ -242,20 +274,15 @@ def load_portfolio(path: str | Path, roster: Roster) -> Portfolio:
     >>> load_portfolio(f, r).ids
     ['bob']
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: portfolio file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the portfolio file ({exc})") from None
-    ids = _ids_from_json(path, text) if path.suffix.lower() == ".json" else _ids_from_csv(path)
+    path, name = Path(path), shown_path(path)
+    text = read_user_text(path, UsageError, "portfolio file")
+    ids = _ids_from_json(name, text) if path.suffix.lower() == ".json" else _ids_from_csv(name, text)
     if not ids:
-        raise UsageError(f"{path}: the portfolio lists no influencers")
+        raise UsageError(f"{name}: the portfolio lists no influencers")
     known = roster.ids.tolist()
     missing = [i for i in ids if roster.index_of(i) is None]
     if missing:
-        raise UsageError(f"{path}: {len(missing)} id(s) not in the roster {roster.source}",
-                         [f"{path}: id {normalise_id(i)!r} is not in the roster{did_you_mean(normalise_id(i), known)}"
+        raise UsageError(f"{name}: {len(missing)} id(s) not in the roster {printable(roster.source)}",
+                         [f"{name}: id {normalise_id(i)!r} is not in the roster{did_you_mean(normalise_id(i), known)}"
                           for i in missing])
     return Portfolio.from_ids(roster, ids)
