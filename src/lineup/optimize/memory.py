@@ -5,8 +5,8 @@ A MILP over a large roster can need more memory than the machine has (CBC on a
 :func:`model_size` counts the columns and nonzeros :func:`~lineup.optimize.formulation.build`
 would create, from the candidates alone, and :func:`estimate_bytes` turns them into
 bytes with per-column and per-nonzero costs measured on the scaling benchmark
-(``benchmarks/solve_scaling.py``, 20k and 100k influencers, ``/usr/bin/time`` peak
-RSS) and rounded up:
+(``benchmarks/solve_scaling.py``, 20k and 100k influencers, peak resident memory
+``ru_maxrss`` of the solver process or of lineup's) and rounded up:
 
 =========  ===================  ====================
 backend    bytes per column     bytes per nonzero
