@@ -85,3 +85,18 @@ def test_objective_is_scaled_exactly_and_reported_in_original_units():
     sol = backends.solve_model(m, "highs", relax=True)
     big = backends.solve_model(type(m)(**{**m.__dict__, "c": m.c * 1e15}), "highs", relax=True)
     assert big.objective == pytest.approx(1e15 * sol.objective, rel=1e-9)
+
+
+def test_a_crashing_cbc_is_one_printable_line(monkeypatch):
+    """CBC killed by std::bad_alloc used to dump 1,000 characters of its log into the error."""
+    from lineup.errors import SolverError
+
+    class Crash:
+        returncode = -6
+        stdout = "Cbc0010I After 0 nodes\n" * 50
+        stderr = "terminate called after throwing an instance of 'std::bad_alloc'\x07\n  what():  std::bad_alloc\n"
+
+    monkeypatch.setattr(backends.subprocess, "run", lambda *a, **k: Crash())
+    with pytest.raises(SolverError) as info:
+        backends.solve_model(_model(), "cbc")
+    assert str(info.value) == "CBC failed (exit -6): what():  std::bad_alloc"

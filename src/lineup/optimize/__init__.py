@@ -162,13 +162,19 @@ def _greedy_bound(scenario: Scenario, cand, time_limit) -> tuple[float, list[str
         try:
             lp = solve_model(build(scenario, cand), backend, relax=True, time_limit=time_limit)
         except SolverError as exc:
-            lp, why = None, str(exc)
+            lp, why = None, _first_line(str(exc))
         if lp is not None and lp.status == "optimal" and lp.objective is not None:
             return min(lp.objective, simple), []
         if lp is not None:
             why = f"{backend} stopped with status {lp.status!r}"
     return simple, [f"the LP relaxation bound is unavailable ({why}); the bound shown is the weaker "
                     f"fractional-knapsack bound"]
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    """First line of ``text``, printable characters only, at most ``limit`` long (for a one-line note)."""
+    line = "".join(ch for ch in (text.splitlines() or [""])[0] if ch.isprintable())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _lp_backend() -> str:

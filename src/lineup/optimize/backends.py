@@ -308,13 +308,27 @@ def _solve_cbc(model: LinearModel, time_limit, gap, relax):
         proc = subprocess.run(args, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - t0
         if not os.path.exists(sol):
-            raise SolverError(f"CBC failed (exit {proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}")
+            raise SolverError(f"CBC failed (exit {proc.returncode}): {_last_words(proc.stderr, proc.stdout)}")
         head, values = _read_cbc_solution(sol, model.n_cols)
     outcome = _cbc_outcome(proc.stdout, head, values, relax)
     if outcome[0] == "infeasible" and time_limit is not None and elapsed >= 0.95 * time_limit:
         # CBC stopped by the clock inside preprocessing can claim "infeasible": not a proof
         return "time_limit", None, None, None
     return outcome
+
+
+def _last_words(*logs: str, limit: int = 200) -> str:
+    r"""The last non-blank line of the first log that has one, printable and at most ``limit`` characters.
+
+    >>> _last_words("", "Cbc0010I ...\nterminate called after throwing 'std::bad_alloc'\x07\n\n")
+    "terminate called after throwing 'std::bad_alloc'"
+    """
+    for log in logs:
+        lines = [ln.strip() for ln in (log or "").splitlines() if ln.strip()]
+        if lines:
+            text = "".join(ch for ch in lines[-1] if ch.isprintable())
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+    return "no output"
 
 
 def _read_cbc_solution(path: str, n: int) -> tuple[str, np.ndarray]:
