@@ -52,6 +52,8 @@ class ModelSize:
 def model_size(scenario: Scenario, cand) -> ModelSize:
     """Size of ``build(scenario, cand)`` without building it (vectorised counts only).
 
+    Conflict groups and includes are counted whole, so the size is never under-estimated.
+
     Examples
     --------
     >>> from lineup.optimize.formulation import build, tiny_scenario
@@ -61,37 +63,31 @@ def model_size(scenario: Scenario, cand) -> ModelSize:
     >>> model_size(sc, rules.candidates(sc)) == ModelSize(m.n_cols, m.shape[0], m.A.nnz)
     True
     """
-    sc, c = scenario, scenario.spec.constraints
     rows_x = np.flatnonzero(np.asarray(cand.mask, dtype=bool))
-    n_x = rows_x.size
-    pos = np.full(sc.roster.n, -1, dtype=np.int64)
-    pos[rows_x] = np.arange(n_x)
-    n_z = overlap_pairs(sc, pos)[0].size
+    pos = np.full(scenario.roster.n, -1, dtype=np.int64)
+    pos[rows_x] = np.arange(rows_x.size)
+    n_z = overlap_pairs(scenario, pos)[0].size
+    n_y = sum(1 for ns in scenario.spec.niches.values() if scenario.spec.objective.coverage * ns.weight > 0)
+    parts = [(int(k), int(k) * width) for k, width in _rule_rows(scenario, rows_x)]
+    return ModelSize(cols=rows_x.size + n_y + n_z, rows=sum(k for k, _ in parts) + n_z,
+                     nnz=sum(v for _, v in parts) + n_y + 3 * n_z)
+
+
+def _rule_rows(sc: Scenario, rows_x: np.ndarray):
+    """(how many rows, nonzeros in each) per rule, in the order of :func:`~lineup.optimize.formulation.build`."""
+    c, n_x = sc.spec.constraints, rows_x.size
+    yield 1, n_x                                                          # budget
+    yield bool(c.min_spend), n_x
+    yield from _count_rules(sc, rows_x)
     per_niche = _niche_counts(sc, rows_x)
-    rows = nnz = 0
-
-    def add(k_rows: int, k_nnz: int) -> None:
-        nonlocal rows, nnz
-        rows, nnz = rows + k_rows, nnz + k_nnz
-
-    add(1, n_x)                                                       # budget
-    if c.min_spend:
-        add(1, n_x)
-    for bounds, k in _count_rules(sc, rows_x):
-        add(int(bounds), int(bounds) * k)
     for niche, ns in sc.spec.niches.items():
-        if ns.min_influencers > 0:
-            add(1, per_niche.get(niche, 0))
-        if sc.spec.objective.coverage * ns.weight > 0:
-            add(1, per_niche.get(niche, 0) + 1)                       # coverage row, with its y column
-    for b in c.platforms.values():
-        k = int(bool(b.min_share)) + int(b.max_share is not None and b.max_share < 1)
-        add(k, k * n_x)                                               # share rows cover every x column
-    add(len(c.include), len(c.include))
-    add(len(c.conflicts), sum(len(g) for g in c.conflicts))
-    add(n_z, 3 * n_z)
-    n_y = sum(1 for ns in sc.spec.niches.values() if sc.spec.objective.coverage * ns.weight > 0)
-    return ModelSize(cols=n_x + n_y + n_z, rows=rows, nnz=nnz)
+        yield ns.min_influencers > 0, per_niche.get(niche, 0)
+        yield sc.spec.objective.coverage * ns.weight > 0, per_niche.get(niche, 0)  # coverage row (+ its y)
+    for b in c.platforms.values():                                        # share rows cover every x column
+        yield int(bool(b.min_share)) + int(b.max_share is not None and b.max_share < 1), n_x
+    yield len(c.include), 1
+    for group in c.conflicts:
+        yield 1, len(group)
 
 
 def _niche_counts(sc: Scenario, rows_x: np.ndarray) -> dict[str, int]:
