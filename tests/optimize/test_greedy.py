@@ -249,3 +249,17 @@ def test_large_roster_feasible():
     sc = Scenario(spec, roster)
     mask = solve(sc)
     assert mask is not None and violations(sc, mask) == []
+
+
+def test_repair_on_a_20k_roster_where_min_spend_needs_the_last_slots():
+    """15 micro creators must be paid for and 45 of 50 thousand spent with 20 slots: the construction
+    fills the slots too cheaply; the repair swaps in pricier creators (the MILP confirms feasibility)."""
+    from .conftest import random_scenario
+
+    sc = random_scenario(7, 20_000, p=0.0, overlap=False).with_overrides(
+        budget=50_000, constraints__influencers={"min": 15, "max": 20}, constraints__min_spend=48_000,
+        constraints__tiers={"micro": {"min": 15}}, constraints__max_budget_share=0.2)
+    assert _plain_runs_fail(sc)
+    mask = solve(sc)
+    assert mask is not None and violations(sc, mask) == []
+    assert 48_000 <= sc.roster.fee[mask].sum() <= 50_000 and mask.sum() <= 20
