@@ -177,6 +177,12 @@ class SolverSpec(_Model):
         ge=1,
         description="Rosters with more candidates than this are solved by the greedy (with a bound).",
     )
+    memory_limit: Optional[float] = Field(
+        default=None,
+        gt=0,
+        description="Most memory, in GB, a MILP (or the greedy's LP bound) may be estimated to need before it is "
+        "built; default 80% of the available memory (see docs/model.md, 'Memory').",
+    )
 
 
 class Priors(_Model):

@@ -54,7 +54,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "fee": int(sum(columns["fee_estimated"])) if selected else 0,
         },
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + _empty_warning(result),
+        "warnings": list(sc.warnings) + list(result.notes) + _empty_warning(result),
         "solver": {
             "backend": result.backend,
             "method": result.method,
