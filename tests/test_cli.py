@@ -208,3 +208,25 @@ def test_frontier_json_is_byte_identical_across_runs():
     outs = [_cli(*args) for _ in range(3)]
     assert all(p.returncode == 0 for p in outs), outs[0].stderr
     assert outs[0].stdout and outs[0].stdout == outs[1].stdout == outs[2].stdout
+
+
+def test_a_reader_that_closes_stdout_early_is_not_an_error(tiny_case):
+    """`lineup solve … | head -c 0`: the run succeeded, the pipe just closed (no 'internal error: BrokenPipeError')."""
+    proc = subprocess.Popen([sys.executable, "-m", "lineup.cli", "solve", str(tiny_case), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert b"internal error" not in err and b"Traceback" not in err
+
+
+def test_an_internal_error_is_one_line(monkeypatch, tiny_case):
+    import lineup.optimize
+
+    def boom(*args, **kwargs):
+        raise ValueError("first line\n  second line\n  third line")
+
+    monkeypatch.setattr(lineup.optimize, "solve", boom)
+    res = run("solve", tiny_case)
+    assert res.exit_code == 1
+    assert res.stderr.count("\n") == 1 and "first line" in res.stderr and "second" not in res.stderr
