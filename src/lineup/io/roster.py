@@ -830,8 +830,9 @@ def _require(mapping: dict[str, str], found: list[str], name: str, how: str = ""
     missing = [c for c in REQUIRED if c not in mapping]
     if missing:
         hints = _escaped("".join(did_you_mean(m, found) for m in missing))
+        shown = ", ".join(f"'{_escaped(c)}'" for c in found)
         raise RosterError(f"{name}: no {' or '.join(missing)} column; found columns: "
-                          f"{', '.join(repr(_escaped(c)) for c in found)}{hints}{how} (map one with "
+                          f"{shown}{hints}{how} (map one with "
                           f"roster: {{path: ..., columns: {{{missing[0]}: <column>}}}})")
 
 
