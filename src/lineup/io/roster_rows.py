@@ -52,7 +52,10 @@ def resolve_duplicates(ids: np.ndarray, values: dict[str, np.ndarray], followers
     r.csv: 1 id with different values in several rows; duplicates: max_followers kept line 5 for 'bob'
     """
     drop = np.zeros(len(ids), dtype=bool)
-    keys = np.asarray(id_keys(ids.tolist()), dtype=object)
+    key_list = id_keys(ids.tolist())
+    if len(set(key_list)) == len(key_list):  # the usual case: every id once
+        return drop, [], []
+    keys = np.asarray(key_list, dtype=object)
     codes, _ = factorize(keys)
     counts = np.bincount(codes)
     repeated = np.flatnonzero((counts[codes] > 1) & (keys != ""))
