@@ -344,3 +344,18 @@ def test_real_top_lists_joined_as_monthly_files():
     paths = [real("instagram_top200", "influencers.csv"), real("tiktok_top250", "top-250-tiktokers.csv")]
     roster, _ = read_roster(paths, platform="instagram", duplicates="max_followers")
     assert 400 < len(roster) <= 456 and np.isfinite(roster.engagement_rate).all()
+
+
+def test_scenario_roster_options_are_validated(tmp_path):
+    from lineup.errors import ScenarioError
+
+    month(tmp_path, "a.csv", "ann,1000,50\n")
+    month(tmp_path, "b.csv", "bob,2000,60\n")
+    (tmp_path / "s.yaml").write_text("name: x\nbudget: 1000\nroster: [a.csv, b.csv]\n")
+    assert load_scenario(tmp_path / "s.yaml").roster.ids.tolist() == ["ann", "bob"]
+    for bad, where in [("{path: [], platform: x}", "roster.path"), ("{path: a.csv, sep: ':'}", "roster.sep"),
+                       ("{path: a.csv, duplicates: newest}", "roster.duplicates")]:
+        (tmp_path / "s.yaml").write_text(f"name: x\nbudget: 1000\nroster: {bad}\n")
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(tmp_path / "s.yaml")
+        assert where in str(info.value) + " ".join(map(str, getattr(info.value, "problems", []))), bad
