@@ -213,22 +213,22 @@ def test_skip_mode_drops_bad_rows_with_one_summary_by_kind(tmp_path):
     assert roster.ids.tolist() == ["ok1", "auth", "multi\nline"]
     assert roster.line.tolist() == [2, 10, 12]
     assert roster.authenticity[1] == pytest.approx(0.015)
-    assert warnings[0] == "r.csv: 1 identical duplicate row collapsed into the first (same id and values): r.csv, line 14 (= line 2)"
+    assert warnings[0] == "r.csv: 1 identical duplicate row collapsed into the first (same id and values): line 14 (= line 2)"
     assert len(warnings) == 2
     summary = warnings[1]
     assert summary.startswith(f"r.csv: {len(EXPECTED)} rows skipped (on_bad_rows: skip): ")
-    assert "column 'followers': followers must be > 0: 2 (r.csv, line 5, r.csv, line 6)" in summary
-    assert "column 'followers': not a number: 1 (r.csv, line 3)" in summary
-    assert "column 'id': the id is missing: 1 (r.csv, line 15)" in summary
+    assert "column 'followers': followers must be > 0: 2 (line 5, line 6)" in summary
+    assert "column 'followers': not a number: 1 (line 3)" in summary
+    assert "column 'id': the id is missing: 1 (line 15)" in summary
 
 
 def test_skip_mode_with_nothing_left_says_why(tmp_path):
     err = problems_of(write(tmp_path, "id,followers\na,abc\nb,\nc,-1\n"), on_bad_rows="skip")
     assert "no usable rows" in str(err)
     assert [p.what for p in err.problems] == [
-        "3 rows skipped (on_bad_rows: skip): column 'followers': not a number: 1 (r.csv, line 2); column "
-        "'followers': followers are missing (a number > 0 is required): 1 (r.csv, line 3); column 'followers': "
-        "followers must be > 0: 1 (r.csv, line 4)"]
+        "3 rows skipped (on_bad_rows: skip): column 'followers': not a number: 1 (line 2); column "
+        "'followers': followers are missing (a number > 0 is required): 1 (line 3); column 'followers': "
+        "followers must be > 0: 1 (line 4)"]
 
 
 def test_several_problems_in_one_row_are_all_listed(tmp_path):
@@ -294,7 +294,7 @@ def test_csv_records_keep_their_physical_lines_and_extra_values_are_a_located_pr
     assert "7 values but the header has 6 columns" in err.problems[0].what
     roster, warnings = read(path, on_bad_rows="skip")
     assert roster.ids.tolist() == ["Ann", "multi\nline", "carl"] and roster.line.tolist() == [3, 4, 8]
-    assert any("1 row skipped" in w and "7 values but the header has 6 columns" in w and w.endswith(": 1 (r.csv, line 7)")
+    assert any("1 row skipped" in w and "7 values but the header has 6 columns" in w and w.endswith(": 1 (line 7)")
                for w in warnings)
 
 

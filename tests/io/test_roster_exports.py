@@ -265,7 +265,7 @@ class TestThroughTheCli:
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "2 influencers" in proc.stdout and "2 engagement rates derived from counts" in proc.stdout
         skipped = [line for line in proc.stdout.splitlines() if "skipped" in line]
-        assert len(skipped) == 1 and "not a number: 1 (r.tsv, line 3)" in skipped[0]
+        assert len(skipped) == 1 and "not a number: 1 (line 3)" in skipped[0]
         assert "column 'Total posts' set aside" in proc.stdout
 
 

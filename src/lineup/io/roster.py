@@ -10,9 +10,15 @@ flagged: engagement rate → :func:`~lineup.domain.priors.engagement_prior`
 (``fee_estimated``), authenticity → 1.0, posts → 1, platform → the ``platform``
 argument or ``'unknown'``.
 
+Average interaction counts (``avg_likes``, ``avg_engagements``, ``avg_views`` …) give
+the engagement rate of rows whose rate is blank (:func:`_derive_rates`, flagged
+``er_derived``).  Text files' delimiter and encoding are sniffed
+(:mod:`lineup.io.roster_text`); several files are joined and repeated ids decided by
+:mod:`lineup.io.roster_rows`.
+
 Every unusable row is reported with its physical line number (header = line 1)
 and the reason, all at once; with ``on_bad_rows="skip"`` they are dropped and
-listed as warnings.
+summarised by kind in one warning.
 
 Speed: CSV files are split by the standard :mod:`csv` module (no pandas: its
 import alone would double the start-up time of ``lineup solve``), keeping only
@@ -177,6 +183,8 @@ def read_roster(
     ('makeup', 'skincare', 'vegan')
     """
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise RosterError("no roster file given")
     names = ([display_name] if isinstance(display_name, str) else list(display_name or [])) or [str(p) for p in paths]
     parts = [_read_part(Path(p), n, columns or {}, sep, encoding) for p, n in zip(paths, names)]
     name = names[0] if len(names) == 1 else " + ".join(names)
@@ -192,7 +200,7 @@ def read_roster(
     if bad.any() and on_bad_rows == "error":
         count = int(bad.sum())
         raise RosterError(f"{name}: {count} unusable row{'s' if count != 1 else ''}", _sorted(problems))
-    summary = skip_summary(problems, rows.loc, name)
+    summary = skip_summary(problems, lambda r: rows.loc_from(r, r), name)
     if (bad | drop).all():
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
                           [Problem(name, s.split(": ", 1)[1]) for s in summary])
@@ -242,8 +250,8 @@ class _Rows:
         return f"{self.loc(r)}, column '{_escaped(self.parts[self.file[r]].mapping['id'])}'"
 
     def loc_from(self, r: int, other: int) -> str:
-        """``row``'s place as seen from ``other``: without the file name when they share one file."""
-        if len(self.parts) > 1 and self.file[r] != self.file[other] or r == other:
+        """``r``'s place in a message about ``other``: with the file name only when there are several files."""
+        if len(self.parts) > 1:
             return self.loc(r)
         return f"{self.parts[self.file[r]].unit} {self.lines[r]}"
 
@@ -956,19 +964,6 @@ def _bad_rows(problems, n: int) -> np.ndarray:
 
 def _sorted(problems) -> list[Problem]:
     return [p for _, p in sorted(problems, key=lambda rp: rp[0])]
-
-
-def _skip_warnings(problems) -> list[str]:
-    """One warning per skipped row, all its reasons joined."""
-    by_row: dict[int, list[Problem]] = {}
-    for r, p in sorted(problems, key=lambda rp: rp[0]):
-        by_row.setdefault(r, []).append(p)
-    def reason(p: Problem) -> str:
-        tail = p.where.rsplit(", ", 1)[-1]
-        return f"{tail}: {p.what}" if tail.startswith("column") else p.what
-
-    return [f"{ps[0].where.rsplit(', column', 1)[0]}: row skipped: " + "; ".join(map(reason, ps))
-            for ps in by_row.values()]
 
 
 #: Names that hold a rate in some exports and a count in others (``Avg engagement``: 0.034 or 23.4K).
