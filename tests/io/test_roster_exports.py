@@ -257,13 +257,16 @@ class TestThroughTheCli:
         assert "b.csv, line 2, column 'id': duplicate id 'ann' (also on a.csv, line 2)" in proc.stderr
         assert "Traceback" not in proc.stderr
 
-    def test_undecodable_bytes_exit_2_with_the_line_and_utf16_validates(self, tmp_path):
+    def test_undecodable_bytes_exit_2_with_the_line(self, tmp_path):
         s = self._case(tmp_path, "{path: r.csv, platform: instagram}", {})
         (tmp_path / "r.csv").write_bytes(b"id,followers\nann,100\nb\x81\x1b[31m,200\n")
         proc = cli(tmp_path, "validate", "s.yaml")
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "r.csv, line 3: the file is neither UTF-8 nor Windows-1252 text (byte b'\\x81')" in proc.stderr
         assert "\x1b" not in proc.stderr and "Traceback" not in proc.stderr
+
+    def test_utf16_export_validates_with_a_note(self, tmp_path):
+        s = self._case(tmp_path, "{path: r.csv, platform: instagram}", {})
         (tmp_path / "r.csv").write_bytes("Instagram name;Followers\r\nzoë;1,5K\r\n".encode("utf-16"))
         proc = cli(tmp_path, "validate", "s.yaml")
         assert proc.returncode == 0, proc.stdout + proc.stderr
