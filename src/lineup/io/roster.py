@@ -807,18 +807,20 @@ def _choose_id(cells, candidates: list[str], mapping: dict[str, str], name: str)
 
 
 def _handle_score(ids: np.ndarray) -> tuple[bool, bool, float, bool]:
-    """How much a column of ids looks like account handles: all non-blank, unique, share without
-    spaces, not only digits (platforms' internal numeric ids).
+    """How much a column of ids looks like account handles, most telling first: no spaces (in 99 % of
+    the filled cells), not only digits (platforms' internal numeric ids), share filled, all distinct.
 
-    >>> _handle_score(np.array(["Ann Lee", "", "Bo"], dtype=object)) < _handle_score(np.array(["ann", "bo", "cy"], dtype=object))
+    >>> names = np.array(["Ann Lee", "", "Bo Li"], dtype=object)
+    >>> handles = np.array(["ann", "", "bo_li"], dtype=object)
+    >>> _handle_score(names) < _handle_score(handles)
     True
     """
     filled = ids[ids != ""]
     if not len(filled):
         return (False, False, 0.0, False)
-    spaced = np.strings.find(filled.astype(_S), " ") >= 0
+    spaced = float((np.strings.find(filled.astype(_S), " ") >= 0).mean())
     digits = all(x.isdigit() for x in filled[:1000].tolist())
-    return (len(filled) == len(ids), len(set(filled.tolist())) == len(filled), float(1 - spaced.mean()), not digits)
+    return (spaced <= 0.01, not digits, len(filled) / len(ids), len(set(filled.tolist())) == len(filled))
 
 
 def _comparable(cells: np.ndarray, canon: str) -> np.ndarray:
