@@ -138,6 +138,12 @@ def test_display_names_and_handles_take_the_handles(tmp_path):
     assert any("'Instagram name' taken as the most handle-like" in w and "' Name'" in w for w in warnings)
 
 
+def test_handles_with_a_blank_still_beat_filled_display_names(tmp_path):
+    text = "Name,Username,Followers\nAnn Lee,ann.lee,1000\nBo Li,,2000\nCy Young,cy,3000\n"
+    err = error_of(write(tmp_path, text))
+    assert [(p.where, p.what) for p in err.problems] == [("r.csv, line 3, column 'Username'", "the id is missing")]
+
+
 def test_numeric_platform_ids_lose_to_handles(tmp_path):
     text = "id,account,followers\n3232491582,woman.engineer,1000\n29147454331,devs,2000\n"
     assert read(write(tmp_path, text))[0].ids.tolist() == ["woman.engineer", "devs"]
