@@ -117,6 +117,7 @@ class SolveResult:
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
+            "er_derived": r.er_derived[rows],
             "engagement_rate": r.engagement_rate[rows],
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
