@@ -39,8 +39,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -50,9 +49,10 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster, id_keys
+from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
 from ..errors import Problem, RosterError
+from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
@@ -489,7 +489,7 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
     """Split the file (small: :mod:`csv`; large: pandas); keep the mapped columns as text and each record's line."""
     text, warnings = _decode(path, name, encoding)
     sep = sep or ("\t" if path.suffix.lower() in (".tsv", ".tab") else sniff_delimiter(text, _known_column))
-    with _cells_up_to(len(text)):  # a long cell is no reason to refuse a file
+    with csv_cells_up_to(len(text)):  # a long cell is no reason to refuse a file
         split = ((_split_with_pandas(text, sep) if len(text) >= PANDAS_FROM_CHARS else None)
                  or _split_with_csv(text, name, sep))
     mapping = _match_columns(split.header, explicit, name, f" (read as {delimiter_name(sep)}-separated: set "
@@ -499,17 +499,6 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
     return _drop_blank(table, name)
-
-
-@contextmanager
-def _cells_up_to(chars: int) -> Iterator[None]:
-    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _split_with_csv(text: str, name: str, sep: str = ",") -> _Split:
