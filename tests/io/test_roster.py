@@ -213,7 +213,13 @@ def test_skip_mode_drops_bad_rows_with_one_warning_each(tmp_path):
     assert roster.ids.tolist() == ["ok1", "auth", "multi\nline"]
     assert roster.line.tolist() == [2, 10, 12]
     assert roster.authenticity[1] == pytest.approx(0.015)
-    assert len(warnings) == len(EXPECTED)
+    skipped = [w for w in warnings if "row skipped" in w]
+    assert len(skipped) == len(EXPECTED)
+    # 1.5 % is a valid authenticity but an implausible one: kept, flagged, listed with its line
+    assert [w for w in warnings if w not in skipped] == [
+        "r.csv: 1 implausible authenticity scores, flagged (roster.implausible: flag): line 10 (auth): "
+        "authenticity 0.015 is below 0.3 (most of the audience is not real)"]
+    assert roster.implausible.tolist() == ["", "authenticity", ""]
     assert warnings[0].startswith("r.csv, line 3: row skipped: column 'followers': not a number: '12x'")
 
 

@@ -43,9 +43,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
+from ..domain.plausibility import apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster, id_keys
 from ..domain.scenario import did_you_mean
+from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
 
@@ -96,6 +98,9 @@ def read_roster(
     on_bad_rows: Literal["error", "skip"] = "error",
     fee_rates: dict[str, float] | None = None,
     display_name: str | None = None,
+    rate_card: dict | None = None,
+    tiers: Tiers | None = None,
+    implausible: Literal["flag", "skip", "error"] = "flag",
 ) -> tuple[Roster, list[str]]:
     """Read and check a roster file; return the roster and warnings.
 
@@ -110,7 +115,13 @@ def read_roster(
     on_bad_rows : {"error", "skip"}
         Raise :class:`~lineup.errors.RosterError` listing every bad row, or drop them with a warning each.
     fee_rates : dict, optional
-        Per-1k-followers price by platform for blank fees (see :mod:`lineup.domain.priors`).
+        Opt-in per-1k-followers price by platform for blank fees (see :mod:`lineup.domain.priors`).
+    rate_card : dict, optional
+        Rate card overrides (platform → tier → ``(low, high)`` per post) for blank fees.
+    tiers : Tiers, optional
+        Tier bounds for the rate card and the plausibility rules (default: lineup's).
+    implausible : {"flag", "skip", "error"}
+        What rows with implausible values become (:func:`~lineup.domain.plausibility.apply_plausibility`).
     display_name : str, optional
         How the file is named in messages (default: the path as given).
 
@@ -137,7 +148,9 @@ def read_roster(
     warnings += _skip_warnings(problems)
     if bad.all():
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows")
-    return _build(parsed, ~bad, table.lines, platform, fee_rates, name, table.unit), warnings
+    roster = _build(parsed, ~bad, table.lines, platform, (fee_rates, rate_card, tiers), name, table.unit)
+    roster, implausible_warnings = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=table.unit)
+    return roster, warnings + implausible_warnings
 
 
 @dataclass(frozen=True)
@@ -882,7 +895,7 @@ def niche_matrix_from_cells(rows: np.ndarray, labels: np.ndarray, shares: np.nda
 
 # ------------------------------------------------------------- build
 
-def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> Roster:
+def _build(parsed, keep, lines, platform_arg, fee_priors, name, unit="line") -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -894,7 +907,9 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> R
     platform[platform == ""] = platform_arg.strip().lower() if platform_arg else "unknown"
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
     er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
-    fee, fee_est = _fill(col("fee", np.nan, float), lambda: fee_prior(followers, platform, posts, fee_rates))
+    fee_rates, card, tiers = fee_priors
+    fee, fee_est = _fill(col("fee", np.nan, float),
+                         lambda: fee_prior(followers, platform, posts, fee_rates, card=card, tiers=tiers))
     authenticity = np.nan_to_num(col("authenticity", np.nan, float), nan=1.0)
     line = np.asarray(lines)[keep].astype(np.int64)
     with np.errstate(over="ignore"):
@@ -914,7 +929,7 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> R
 def _check_derived(fee: np.ndarray, engagement: np.ndarray, where: list[str], name: str) -> None:
     """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
     problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
-                        f"check priors.fee_per_1k or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+                        f"check priors.fee_per_1k / priors.rate_card or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
     problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
                          "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
     if problems:
