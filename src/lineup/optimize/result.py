@@ -112,6 +112,7 @@ class SolveResult:
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
+            "implausible": r.implausible[rows].tolist(),
             "engagement_rate": r.engagement_rate[rows],
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
