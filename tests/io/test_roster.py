@@ -557,3 +557,69 @@ def test_excel_boolean_followers_is_a_located_error(tmp_path):
     path = _workbook(tmp_path / "r.xlsx", [("id", "followers"), ("a", True), ("b", 100)])
     err = problems_of(path)
     assert [str(p) for p in err.problems] == ["r.csv, row 2, column 'followers': not a number: True (a true/false value)"]
+
+
+# ------------------------------------------------------------------ units and plausibility (issue 8)
+
+def test_a_bare_percentage_among_fractions_is_a_located_error_not_1_2_percent(tmp_path):
+    text = "id,followers,engagement_rate\na,5000,0.034\nb,6000,0.05\nc,7000,1.20755\nd,8000,0.021\n"
+    err = problems_of(write(tmp_path, text))
+    assert [p.where for p in err.problems] == ["r.csv, line 4, column 'engagement_rate'"]
+    what = err.problems[0].what
+    assert what.startswith("1.20755 in a column of fractions (3 of its 4 bare numbers are at most 1, e.g. 0.034)")
+    assert "would be 120.755 %" in what and "write 1.20755% if it is a percentage" in what
+    # written with % it is read as 1.2 %, and the rest of the column stays fractions
+    roster, _ = read(write(tmp_path, text.replace("1.20755", "1.20755%")))
+    assert roster.engagement_rate.tolist() == pytest.approx([0.034, 0.05, 0.0120755, 0.021])
+
+
+def test_bare_fractions_among_percentages_are_percentages(tmp_path):
+    roster, _ = read(write(tmp_path, "id,followers,engagement_rate\na,5000,3.4\nb,6000,2.1\nc,7e6,0.8\n"))
+    assert roster.engagement_rate.tolist() == pytest.approx([0.034, 0.021, 0.008])  # was 0.8: 80 %
+
+
+def test_a_fraction_among_authenticity_percentages_is_a_located_error(tmp_path):
+    text = "id,followers,authenticity\na,5000,85\nb,6000,92\nc,7000,0.9\n"
+    err = problems_of(write(tmp_path, text))
+    assert [p.where for p in err.problems] == ["r.csv, line 4, column 'authenticity'"]
+    assert "0.9 in a column of percentages" in err.problems[0].what and "write 90 if it means 90%" in err.problems[0].what
+
+
+def test_a_column_in_one_unit_is_unchanged(tmp_path):
+    roster, _ = read(write(tmp_path, "id,followers,engagement_rate,authenticity\na,5000,0.034,0.9\n"
+                                     "b,6000,1,0.8\nc,7000,0.05,1\n"))
+    assert roster.engagement_rate.tolist() == [0.034, 1.0, 0.05] and roster.authenticity.tolist() == [0.9, 0.8, 1.0]
+
+
+FEW_POSTS = ("id,platform,followers,engagement_rate,fee,posts\n"
+             "ok,instagram,5000,4%,250,1\n"
+             "onepost,instagram,3000,75%,200,1\n"
+             "twoposts,instagram,8000,30%,300,2\n"
+             "cheap,instagram,106000,2%,240,1\n")   # macro card 5k–10k: below 250 per post
+
+
+def test_rates_from_one_or_two_posts_are_flagged_with_their_lines(tmp_path):
+    roster, warnings = read(write(tmp_path, FEW_POSTS))
+    assert roster.implausible.tolist() == ["", "engagement_rate", "engagement_rate", "fee"]
+    assert warnings[0].startswith("r.csv: 2 implausible engagement rates, flagged (roster.implausible: flag): "
+                                  "line 3 (onepost): engagement rate 75.00% is outside the plausible 0.05%–25%")
+    assert "line 4 (twoposts)" in warnings[0]
+    assert warnings[1].startswith("r.csv: 1 implausible fees, flagged") and "line 5 (cheap)" in warnings[1]
+
+
+def test_implausible_skip_and_error_modes(tmp_path):
+    path = write(tmp_path, FEW_POSTS)
+    roster, warnings = read(path, implausible="skip")
+    assert roster.ids.tolist() == ["ok"] and all("skipped (roster.implausible: skip)" in w for w in warnings)
+    err = problems_of(path, implausible="error")
+    assert [p.where for p in err.problems] == ["r.csv, line 3", "r.csv, line 4", "r.csv, line 5"]
+
+
+def test_blank_fees_come_from_the_rate_card(tmp_path):
+    text = "id,platform,followers,posts\nsmall,instagram,1292,1\nbig,instagram,106000,1\nyt,youtube,20000,2\n"
+    roster, _ = read(write(tmp_path, text))
+    assert roster.fee_estimated.all()
+    assert 100 <= roster.fee[0] <= 500 and 5_000 <= roster.fee[1] <= 10_000   # not 8.40 and 689
+    assert 2 * 1_000 <= roster.fee[2] <= 2 * 10_000                          # YouTube mid, two videos
+    card = {"instagram": {"micro": (300.0, 300.0)}}
+    assert read(write(tmp_path, text), rate_card=card)[0].fee[0] == 300.0

@@ -49,7 +49,7 @@ from ..domain.roster import Roster, id_keys
 from ..domain.scenario import did_you_mean
 from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
-from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
+from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
 
 __all__ = ["ALIASES", "read_roster", "niche_matrix_from_cells"]
 
@@ -678,6 +678,10 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
     for canon, pct in _NUMBER_COLUMNS:
         if canon in mapping:
             values, bad = parse_numbers(columns[canon], percent=pct)
+            if pct:  # one unit per column: a fraction among percentages (or back) is located, not guessed
+                values, switched = percent_column_units(columns[canon], values, bad, ignore=table.extra,
+                                                        small_percentages=canon == "engagement_rate")
+                problems += [(r, Problem(where([r], canon)[0], msg)) for r, msg in switched]
             out[canon] = values
             problems += _number_problems(columns[canon], values, bad, canon, where)
     out["id"] = table.text["id"]
