@@ -149,9 +149,9 @@ def apply_plausibility(roster: Roster, mode: str = "flag", *, tiers: Tiers | Non
     if not found:
         return roster, []
     if mode == "error":
-        problems = sorted(((roster.line[k], Problem(f"{_p(roster.source)}, {unit} {roster.line[k]}", reason(k)))
+        problems = sorted(((roster.line[k], Problem(f"{printable(roster.source)}, {unit} {roster.line[k]}", reason(k)))
                            for _, _, rows, reason in found for k in rows.tolist()), key=lambda lp: lp[0])
-        raise RosterError(f"{_p(roster.source)}: {len(problems)} implausible value{'s' if len(problems) != 1 else ''} "
+        raise RosterError(f"{printable(roster.source)}: {len(problems)} implausible value{'s' if len(problems) != 1 else ''} "
                           f"(roster.implausible: error; use flag or skip to go on, or correct the values)",
                           [p for _, p in problems])
     verb = {"flag": "flagged", "skip": "skipped"}[mode]
@@ -161,7 +161,7 @@ def apply_plausibility(roster: Roster, mode: str = "flag", *, tiers: Tiers | Non
         for _, _, rows, _ in found:
             keep[rows] = False
         if not keep.any():
-            raise RosterError(f"{_p(roster.source)}: no rows left after skipping {roster.n} rows with implausible "
+            raise RosterError(f"{printable(roster.source)}: no rows left after skipping {roster.n} rows with implausible "
                               f"values (roster.implausible: skip)", warnings)
         return roster.subset(keep), warnings
     return roster.with_implausible(_labels(roster.n, found)), warnings
@@ -178,5 +178,5 @@ def _labels(n: int, found) -> np.ndarray:
 def _warning(roster: Roster, words: str, rows: np.ndarray, reason, verb: str, mode: str, unit: str) -> str:
     shown = "; ".join(f"{unit} {roster.line[k]} ({_p(roster.ids[k])}): {reason(k)}" for k in rows[:LISTED].tolist())
     more = f"; and {len(rows) - LISTED} more" if len(rows) > LISTED else ""
-    return (f"{_p(roster.source)}: {len(rows)} implausible {words}, {verb} (roster.implausible: {mode}): "
+    return (f"{printable(roster.source)}: {len(rows)} implausible {words}, {verb} (roster.implausible: {mode}): "
             f"{shown}{more}")
