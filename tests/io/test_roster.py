@@ -623,3 +623,14 @@ def test_blank_fees_come_from_the_rate_card(tmp_path):
     assert 2 * 1_000 <= roster.fee[2] <= 2 * 10_000                          # YouTube mid, two videos
     card = {"instagram": {"micro": (300.0, 300.0)}}
     assert read(write(tmp_path, text), rate_card=card)[0].fee[0] == 300.0
+
+
+def test_typed_numbers_keep_one_unit_too(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "followers": [5000, 6000, 7000],
+                          "engagement_rate": [0.034, 0.05, 1.20755]})
+    frame.to_parquet(tmp_path / "r.parquet")
+    err = problems_of(tmp_path / "r.parquet")
+    assert [p.where for p in err.problems] == ["r.csv, row 4, column 'engagement_rate'"]
+    assert err.problems[0].what.startswith("1.20755 in a column of fractions")

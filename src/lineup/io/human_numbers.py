@@ -279,13 +279,14 @@ def percent_column_units(cells, values: np.ndarray, bad: np.ndarray, *, small_pe
     >>> percent_column_units(cells, *parse_numbers(cells, percent=True))[0].tolist()
     [0.034, 0.021, 0.008]
     """
-    raw = np.asarray(cells, dtype=object)
-    written, written_bad = parse_numbers(raw, percent=False)
-    text = raw.astype(str).astype(np.dtypes.StringDType())
-    bare = ~bad & ~written_bad & np.isfinite(written) & (np.strings.find(text, "%") < 0)
+    raw = cells.to_numpy(dtype=object, na_value="") if hasattr(cells, "to_numpy") else np.asarray(cells, dtype=object)
+    if not len(raw):
+        return values, []
+    bare, at_most_one = _bare_at_most_one(raw, values, bad)
     if ignore is not None:
         bare &= ~np.asarray(ignore, dtype=bool)
-    small, large = bare & (written > 0) & (written <= 1), bare & (written > 1)
+    small, large = bare & at_most_one, bare & ~at_most_one & (values > 0.01)
+    written = np.where(large, values * 100.0, values)
     n_small, n_large = int(small.sum()), int(large.sum())
     if not n_small or not n_large:
         return values, []
@@ -305,6 +306,31 @@ def percent_column_units(cells, values: np.ndarray, bad: np.ndarray, *, small_pe
                               f"{written[r] * 100:g} if it means {written[r]:.0%}, or {_shown_number(raw[r])}% if it "
                               f"is a percentage")
                     for r in np.flatnonzero(small)]
+
+
+def _bare_at_most_one(raw: np.ndarray, values: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are bare positive numbers (no ``%``), and which of those are written as at most 1.
+
+    Cheap tests on the text (no second parse): a number written as at most 1 starts with
+    ``0`` or a decimal mark, or is ``1`` itself; numbers typed by a reader are looked at directly.
+    """
+    cells = raw.tolist()
+    if set(map(type, cells)) <= {str}:  # the usual case: text only
+        typed, text = np.zeros(len(raw), dtype=bool), raw.astype(np.dtypes.StringDType())
+    else:
+        typed = np.array([isinstance(c, (int, float, np.number)) and not isinstance(c, bool) for c in cells])
+        text = raw.astype(str).astype(np.dtypes.StringDType())
+    text = np.strings.lstrip(np.strings.strip(text), "+$£€¥ ")
+    bare = ~bad & np.isfinite(values) & (values > 0) & (typed | (np.strings.find(text, "%") < 0))
+    at_most_one = (np.strings.startswith(text, "0") | np.strings.startswith(text, ".")
+                   | np.strings.startswith(text, ",") | np.isin(text.astype(object), _ONES))
+    if typed.any():
+        numbers = np.where(typed, raw, np.nan).astype(float)
+        at_most_one = np.where(typed, numbers <= 1, at_most_one)
+    return bare, at_most_one
+
+
+_ONES = np.array(["1", "1.0", "1.00", "1.000", "1,0", "1,00"], dtype=object)
 
 
 def _shown_number(cell: object) -> str:
