@@ -11,6 +11,8 @@ from lineup.domain.priors import engagement_prior, fee_prior
 from lineup.errors import RosterError
 from lineup.io.roster import niche_matrix_from_cells, read_roster
 
+from ..conftest import SHARED_DATA
+
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "influencers"
 GOOD = "id,platform,followers,engagement_rate,fee,niches\nann,instagram,12.5K,3.1%,£400,skincare;vegan\n"
 
@@ -634,3 +636,26 @@ def test_typed_numbers_keep_one_unit_too(tmp_path):
     err = problems_of(tmp_path / "r.parquet")
     assert [p.where for p in err.problems] == ["r.csv, row 4, column 'engagement_rate'"]
     assert err.problems[0].what.startswith("1.20755 in a column of fractions")
+
+
+REAL = SHARED_DATA / "influencers"
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="no ../shared/data (real exports are not shipped)")
+
+
+@needs_real
+def test_real_exports_plausibility():
+    # TikTok mega creators' 4–36 % rates (computed on views) pass; Instagram's 0.01–0.04 % rates and its two
+    # mega accounts at 25.8 % and 26.4 % (above the 15 % mega band) are flagged
+    tiktok, warnings = read_roster(REAL / "tiktok_top250" / "top-250-tiktokers.csv", platform="tiktok")
+    assert tiktok.n == 256 and not tiktok.implausible.any() and warnings == []
+    top, warnings = read_roster(REAL / "instagram_top200" / "influencers.csv", platform="instagram",
+                                columns={"posts": None})
+    odd = ((top.engagement_rate < 0.0005) | (top.engagement_rate > 0.15)) & ~top.er_estimated
+    assert (top.engagement_rate[odd] > 0.15).sum() == 2
+    assert set(np.flatnonzero(top.implausible == "engagement_rate")) == set(np.flatnonzero(odd))
+    assert any("implausible engagement rates, flagged" in w for w in warnings)
+    # a column of fractions (0.0271–0.2064) reads as fractions, none flagged
+    micro, _ = read_roster(REAL / "instagram_micro_2022" / "profiles.csv", platform="instagram",
+                           columns={"posts": None, "id": "account", "engagement_rate": "avg_engagement",
+                                    "country": "country_code"})
+    assert micro.engagement_rate.max() == pytest.approx(0.2064) and not micro.implausible.any()
