@@ -267,3 +267,9 @@ def test_implausible_mode_is_validated(tmp_path):
                                                       "roster: {path: roster.csv, implausible: drop}"))
     with pytest.raises(ScenarioError, match="roster.implausible"):
         load_scenario(path)
+
+
+def test_rate_card_survives_overrides(tmp_path):
+    sc = load_scenario(write_case(tmp_path, TINY_SCENARIO + "priors:\n  rate_card: {YouTube: {mega: [30000, 40000]}}\n"))
+    again = sc.with_overrides(budget=7000)
+    assert again.spec.priors.rate_card == {"youtube": {"mega": [30000.0, 40000.0]}} and again.budget == 7000

@@ -89,8 +89,12 @@ def _fee_rule(r: Roster, ctx: Context) -> tuple[np.ndarray, Callable[[int], str]
     low, high = card_ranges(r.platform, ctx["codes"], ctx["card"])
     per_post = r.fee / r.posts
     bad = ~r.fee_estimated & (r.fee > 0) & ((per_post > FEE_FACTOR * high) | (per_post < low / FEE_FACTOR))
-    return bad, lambda k: (f"fee {per_post[k]:,.2f} per post is {'above 20×' if per_post[k] > high[k] else 'below 1/20 of'} "
-                           f"the {_p(r.platform[k])} {ctx['names'][k]} rate card ({low[k]:,.0f}–{high[k]:,.0f})")
+    def reason(k: int) -> str:
+        side = "above 20×" if per_post[k] > high[k] else "below 1/20 of"
+        return (f"fee {per_post[k]:,.2f} per post is {side} the {_p(r.platform[k])} {ctx['names'][k]} rate card "
+                f"({low[k]:,.0f}–{high[k]:,.0f})")
+
+    return bad, reason
 
 
 def _p(text: object) -> str:
@@ -151,7 +155,8 @@ def apply_plausibility(roster: Roster, mode: str = "flag", *, tiers: Tiers | Non
     if mode == "error":
         problems = sorted(((roster.line[k], Problem(f"{printable(roster.source)}, {unit} {roster.line[k]}", reason(k)))
                            for _, _, rows, reason in found for k in rows.tolist()), key=lambda lp: lp[0])
-        raise RosterError(f"{printable(roster.source)}: {len(problems)} implausible value{'s' if len(problems) != 1 else ''} "
+        plural = "s" if len(problems) != 1 else ""
+        raise RosterError(f"{printable(roster.source)}: {len(problems)} implausible value{plural} "
                           f"(roster.implausible: error; use flag or skip to go on, or correct the values)",
                           [p for _, p in problems])
     verb = {"flag": "flagged", "skip": "skipped"}[mode]
@@ -161,8 +166,8 @@ def apply_plausibility(roster: Roster, mode: str = "flag", *, tiers: Tiers | Non
         for _, _, rows, _ in found:
             keep[rows] = False
         if not keep.any():
-            raise RosterError(f"{printable(roster.source)}: no rows left after skipping {roster.n} rows with implausible "
-                              f"values (roster.implausible: skip)", warnings)
+            raise RosterError(f"{printable(roster.source)}: no rows left after skipping {roster.n} rows with "
+                              f"implausible values (roster.implausible: skip)", warnings)
         return roster.subset(keep), warnings
     return roster.with_implausible(_labels(roster.n, found)), warnings
 

@@ -204,12 +204,12 @@ class Priors(_Model):
 
     @field_validator("rate_card", mode="after")
     @classmethod
-    def _ranges(cls, v: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, tuple[float, float]]]:
+    def _ranges(cls, v: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, list[float]]]:
         for platform, card in v.items():
             for tier, (low, high) in card.items():
                 if low > high:
                     raise ValueError(f"{platform}.{tier}: the low price {low:g} is above the high price {high:g}")
-        return {normalise_label(p): {t: (float(lo), float(hi)) for t, (lo, hi) in card.items()}
+        return {normalise_label(p): {t: [float(lo), float(hi)] for t, (lo, hi) in card.items()}
                 for p, card in v.items()}
 
 

@@ -933,7 +933,8 @@ def _build(parsed, keep, lines, platform_arg, fee_priors, name, unit="line") -> 
 def _check_derived(fee: np.ndarray, engagement: np.ndarray, where: list[str], name: str) -> None:
     """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
     problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
-                        f"check priors.fee_per_1k / priors.rate_card or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+                        f"check priors.fee_per_1k / priors.rate_card or give the fee")
+                for r in np.flatnonzero(~np.isfinite(fee))]
     problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
                          "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
     if problems:
