@@ -181,8 +181,8 @@ def test_to_frame_columns(small_scenario):
     res = solve(small_scenario)
     df = res.to_frame()
     assert list(df.columns) == ["id", "platform", "tier", "niches", "followers", "fee", "expected_engagement",
-                                "budget_share", "er_estimated", "fee_estimated", "er_derived", "engagement_rate", "authenticity",
-                                "posts", "country"]
+                                "budget_share", "er_estimated", "fee_estimated", "er_derived", "implausible",
+                                "engagement_rate", "authenticity", "posts", "country"]
     assert sorted(df["id"]) == sorted(res.portfolio.ids)
     tiers = small_scenario.tiers.codes_of(df["followers"].to_numpy())
     assert (tiers[:-1] >= tiers[1:]).all()  # largest tier first

@@ -66,6 +66,12 @@ class RosterSource(_Model):
         description="'error': any unusable row stops the run (exit 2), all listed with line numbers; "
         "'skip': unusable rows are left out and summarised (by kind, with counts and first lines) as a warning.",
     )
+    implausible: Literal["flag", "skip", "error"] = Field(
+        default="flag",
+        description="Rows with implausible values (engagement rate outside its tier's band, authenticity "
+        "< 0.3, followers < 10, a fee > 20x or < 1/20 of the rate card; docs/model.md): 'flag' keeps them, "
+        "flagged in every output; 'skip' leaves them out with a warning; 'error' stops the run (exit 2).",
+    )
     sep: Optional[Literal[",", ";", "\t", "|"]] = Field(
         default=None, description="Delimiter of CSV files (default: sniffed among , ; tab |; .tsv files: tab)."
     )
@@ -205,13 +211,32 @@ class SolverSpec(_Model):
     )
 
 
+CardRange = Annotated[list[Annotated[float, Field(gt=0)]], Field(min_length=2, max_length=2)]
+
+
 class Priors(_Model):
     """Priors for blank roster values (see docs/model.md)."""
 
     fee_per_1k: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,
-        description="Price per 1,000 followers per post, by platform ('default' for others), in currency.",
+        description="Opt-in per-1k rule: price per 1,000 followers per post, by platform ('default' for "
+        "others), in currency; listed platforms use it instead of the rate card.",
     )
+    rate_card: dict[str, dict[TierName, CardRange]] = Field(
+        default_factory=dict,
+        description="Rate card overrides: platform ('default' for platforms without a card) → tier → "
+        "[low, high] price per post, in currency; blank fees are estimated from the card.",
+    )
+
+    @field_validator("rate_card", mode="after")
+    @classmethod
+    def _ranges(cls, v: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, list[float]]]:
+        for platform, card in v.items():
+            for tier, (low, high) in card.items():
+                if low > high:
+                    raise ValueError(f"{platform}.{tier}: the low price {low:g} is above the high price {high:g}")
+        return {normalise_label(p): {t: [float(lo), float(hi)] for t, (lo, hi) in card.items()}
+                for p, card in v.items()}
 
 
 class OverlapSpec(_Model):

@@ -48,12 +48,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
+from ..domain.plausibility import apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
+from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
-from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
+from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
@@ -145,6 +147,9 @@ def read_roster(
     sep: str | None = None,
     encoding: str | None = None,
     duplicates: DuplicatePolicy = "error",
+    rate_card: dict | None = None,
+    tiers: Tiers | None = None,
+    implausible: Literal["flag", "skip", "error"] = "flag",
 ) -> tuple[Roster, list[str]]:
     """Read and check a roster file (or several, e.g. monthly exports); return the roster and warnings.
 
@@ -170,6 +175,12 @@ def read_roster(
     duplicates : {"error", "first", "last", "max_followers"}
         Rows with the same id and different values: a located error, or which row to keep.
         Rows with the same id and the same values always collapse (one warning).
+    rate_card : dict, optional
+        Rate card overrides (platform → tier → ``(low, high)`` per post) for blank fees.
+    tiers : Tiers, optional
+        Tier bounds for the rate card and the plausibility rules (default: lineup's).
+    implausible : {"flag", "skip", "error"}
+        What rows with implausible values become (:func:`~lineup.domain.plausibility.apply_plausibility`).
 
     Examples
     --------
@@ -205,8 +216,9 @@ def read_roster(
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
                           [Problem(name, s.split(": ", 1)[1]) for s in summary])
     warnings += summary
-    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, fee_rates, name)
-    return roster, list(dict.fromkeys(warnings))
+    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name)
+    roster, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
+    return roster, list(dict.fromkeys(warnings + odd))
 
 
 @dataclass(frozen=True)
@@ -857,6 +869,10 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
             if canon == "posts" and (note := _lifetime_posts(values, bad, mapping[canon], name)):
                 notes.append(note)
                 continue
+            if pct:  # one unit per column: a fraction among percentages (or back) is located, not guessed
+                values, switched = percent_column_units(columns[canon], values, bad, ignore=table.extra,
+                                                        small_percentages=canon == "engagement_rate")
+                problems += [(r, Problem(where([r], canon)[0], msg)) for r, msg in switched]
             out[canon] = values
             problems += _number_problems(columns[canon], values, bad, canon, where)
     out["id"] = table.text["id"]
@@ -1112,7 +1128,7 @@ def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Prob
             for r in np.flatnonzero(use & (derived > 1))]
 
 
-def _build(parsed, keep, rows: _Rows, platform_arg, fee_rates, name) -> Roster:
+def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -1123,7 +1139,9 @@ def _build(parsed, keep, rows: _Rows, platform_arg, fee_rates, name) -> Roster:
     platform = _platforms(parsed, rows.n, platform_arg)[keep]
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
     er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
-    fee, fee_est = _fill(col("fee", np.nan, float), lambda: fee_prior(followers, platform, posts, fee_rates))
+    fee_rates, card, tiers = fee_priors
+    fee, fee_est = _fill(col("fee", np.nan, float),
+                         lambda: fee_prior(followers, platform, posts, fee_rates, card=card, tiers=tiers))
     authenticity = np.nan_to_num(col("authenticity", np.nan, float), nan=1.0)
     line = rows.lines[keep].astype(np.int64)
     with np.errstate(over="ignore"):
@@ -1144,7 +1162,8 @@ def _check_derived(fee: np.ndarray, engagement: np.ndarray, kept: np.ndarray, lo
     """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
     where = {r: loc(int(kept[r])) for r in np.flatnonzero(~np.isfinite(fee) | ~np.isfinite(engagement))}
     problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
-                        f"check priors.fee_per_1k or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+                        f"check priors.fee_per_1k / priors.rate_card or give the fee")
+                for r in np.flatnonzero(~np.isfinite(fee))]
     problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
                          "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
     if problems:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..domain.roster import Roster
+from ..domain.tiers import Tiers
 from ..domain.scenario import Scenario, ScenarioSpec, check_against_roster, did_you_mean
 from .._text import printable
 from ..errors import Problem, ScenarioError
@@ -58,6 +59,9 @@ def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, l
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
+        rate_card=dict(spec.priors.rate_card) or None,
+        tiers=Tiers.from_mapping(dict(spec.tiers)),
+        implausible=src.implausible,
         display_name=[_display(p) for p in paths],
         sep=src.sep,
         encoding=src.encoding,

@@ -118,6 +118,7 @@ class SolveResult:
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
             "er_derived": r.er_derived[rows],
+            "implausible": r.implausible[rows].tolist(),
             "engagement_rate": r.engagement_rate[rows],
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
