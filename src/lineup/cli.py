@@ -4,7 +4,8 @@ Exit codes: 0 success (also a solve stopped by its time limit or by Ctrl-C with 
 portfolio: status ``time_limit`` / ``interrupted``, with a warning); 1 unexpected
 internal error; 2 invalid scenario, roster, network or usage; 3 infeasible; 4 solver
 unavailable or failed (including a time limit or Ctrl-C before any portfolio was
-found); 5 another run is writing the ``--output`` directory.
+found); 5 another run is writing the ``--output`` directory; 130 Ctrl-C before a result
+was ready (outside a solve, or a second Ctrl-C during one).
 """
 
 from __future__ import annotations

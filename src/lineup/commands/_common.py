@@ -9,10 +9,13 @@ from pathlib import Path
 import click
 
 __all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_BUSY",
+           "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
            "solver_progress", "progress_line", "scale_out_options", "hold_output"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
+#: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
+EXIT_INTERRUPTED = 130
 
 scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
 
@@ -37,7 +40,8 @@ def _debug_option(fn):
 
 
 def guarded(fn):
-    """Map lineup errors to one-line messages and exit codes (traceback with --debug)."""
+    """Map lineup errors to one-line messages and exit codes (traceback with --debug); Ctrl-C that reaches
+    here (outside a solve, or a second one during it) is one line and exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args, debug: bool = False, **kwargs):
@@ -51,8 +55,13 @@ def guarded(fn):
             _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
                    else exc.message)
             sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            _error("interrupted (Ctrl-C) before a result was ready")
+            sys.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
             if debug:
                 raise
