@@ -116,16 +116,23 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
     mask = None if sol.values is None else _mask(scenario, model, sol.values)
     bound = sol.bound
     if sol.status != "optimal":
-        if not greedy_failed:
-            mask, notes = _better_of_greedy(scenario, cand, mask, sol.status, notes)
-        if bound is None:
-            from .greedy import knapsack_bound
-
-            bound = knapsack_bound(scenario, cand)
-            notes = [*notes, f"{backend} stopped before proving a bound; the bound shown is the fractional-knapsack "
-                             f"bound"]
+        mask, bound, notes = _stopped_early(scenario, cand, backend, sol.status, mask, bound, notes, greedy_failed)
     return _result(**base, status=_MILP_STATUS[sol.status], mask=mask, objective=sol.objective,
                    bound=bound, method="milp", build_seconds=built, solve_seconds=sol.seconds, notes=notes)
+
+
+def _stopped_early(scenario: Scenario, cand, backend: str, status: str, mask, bound, notes: list,
+                   greedy_failed: bool) -> tuple:
+    """(mask, bound, notes) of a MILP stopped by its time limit or Ctrl-C: the better of the solver's
+    incumbent and the greedy's portfolio; the fractional-knapsack bound when the solver proved none."""
+    from .greedy import knapsack_bound
+
+    if not greedy_failed:
+        mask, notes = _better_of_greedy(scenario, cand, mask, status, notes)
+    if bound is None:
+        bound = knapsack_bound(scenario, cand)
+        notes = [*notes, f"{backend} stopped before proving a bound; the bound shown is the fractional-knapsack bound"]
+    return mask, bound, notes
 
 
 def _better_of_greedy(scenario: Scenario, cand, mask, status: str, notes: list) -> tuple:
