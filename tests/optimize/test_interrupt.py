@@ -37,6 +37,12 @@ def _interrupt_when(condition):
     return progress, seen
 
 
+def test_progress_type_is_public():
+    import lineup
+
+    assert lineup.SolveProgress is SolveProgress and "SolveProgress" in lineup.__all__
+
+
 def test_default_time_limit_is_60_seconds_and_recorded():
     sc = tiny_scenario()
     assert sc.spec.solver.time_limit == 60

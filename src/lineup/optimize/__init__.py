@@ -24,6 +24,7 @@ nothing is printed.
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import numpy as np
 
@@ -38,7 +39,7 @@ _MILP_STATUS = {"optimal": SolveStatus.OPTIMAL, "time_limit": SolveStatus.TIME_L
 
 
 def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
-          gap: float | None = None, progress=None) -> SolveResult:
+          gap: float | None = None, progress: Callable[[SolveProgress], None] | None = None) -> SolveResult:
     """Choose the portfolio that maximises the scenario's objective under its rules.
 
     Parameters

@@ -534,8 +534,12 @@ def _exited(proc, timeout: float) -> bool:
 
 def _sigint(proc) -> None:
     """Ask CBC to stop as on Ctrl-C at its terminal (it finishes the node and writes its best solution)."""
-    if proc.poll() is None:
-        proc.send_signal(getattr(signal, "SIGINT", signal.SIGTERM))
+    if proc.poll() is not None:
+        return
+    if os.name == "nt":  # no SIGINT for a child on Windows: stop it (the greedy then stands in)
+        proc.terminate()
+    else:
+        proc.send_signal(signal.SIGINT)
 
 
 def _last_words(*logs: str, limit: int = 200) -> str:
