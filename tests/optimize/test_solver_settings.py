@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 
 import numpy as np
@@ -21,13 +22,13 @@ def _model():
 # ------------------------------------------------------------------ reproducible runs
 def test_cbc_runs_serial_with_a_fixed_seed(monkeypatch):
     seen = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(args, **kw):
         seen.append(list(args))
         return real(args, **kw)
 
-    monkeypatch.setattr(backends.subprocess, "run", spy)
+    monkeypatch.setattr(backends.subprocess, "Popen", spy)
     sol = backends.solve_model(_model(), "cbc")
     assert sol.status == "optimal"
     args = seen[0]
@@ -93,10 +94,19 @@ def test_a_crashing_cbc_is_one_printable_line(monkeypatch):
 
     class Crash:
         returncode = -6
-        stdout = "Cbc0010I After 0 nodes\n" * 50
-        stderr = "terminate called after throwing an instance of 'std::bad_alloc'\x07\n  what():  std::bad_alloc\n"
 
-    monkeypatch.setattr(backends.subprocess, "run", lambda *a, **k: Crash())
+        def __init__(self, *args, **kwargs):
+            self.stdout = io.StringIO("Cbc0010I After 0 nodes\n" * 50)
+            self.stderr = io.StringIO("terminate called after throwing an instance of 'std::bad_alloc'\x07\n"
+                                      "  what():  std::bad_alloc\n")
+
+        def wait(self, timeout=None):
+            return self.returncode
+
+        def poll(self):
+            return self.returncode
+
+    monkeypatch.setattr(backends.subprocess, "Popen", Crash)
     with pytest.raises(SolverError) as info:
         backends.solve_model(_model(), "cbc")
     assert str(info.value) == "CBC failed (exit -6): what():  std::bad_alloc"

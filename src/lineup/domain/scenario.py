@@ -188,13 +188,21 @@ class Constraints(_Model):
         return [[normalise_id(i) for i in g] for g in v]
 
 
+#: Seconds a MILP solver may run unless the scenario (``solver.time_limit``) or the caller says otherwise.
+DEFAULT_TIME_LIMIT = 60.0
+
+
 class SolverSpec(_Model):
     """How to solve."""
 
     backend: Literal["cbc", "highs", "greedy"] = Field(
         default="cbc", description="cbc (bundled with PuLP), highs (highspy) or greedy (heuristic with a bound)."
     )
-    time_limit: Optional[float] = Field(default=None, gt=0, description="Wall-clock limit for the solver, seconds.")
+    time_limit: Optional[float] = Field(
+        default=DEFAULT_TIME_LIMIT, gt=0,
+        description="Wall-clock limit for the solver, seconds (default 60; null for none). A solve stopped by it "
+        "returns the best portfolio found with status time_limit, its bound and gap.",
+    )
     gap: float = Field(
         default=1e-4, ge=0, le=1, description="Relative optimality gap at which a MILP counts as solved."
     )

@@ -54,14 +54,14 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "estimated": estimate_summary(columns),
         "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + list(result.notes) + _empty_warning(result),
+        "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(result),
         "solver": {
             "backend": result.backend,
             "method": result.method,
             "build_seconds": round(result.build_seconds, 4),
             "solve_seconds": round(result.solve_seconds, 4),
-            "time_limit": sc.spec.solver.time_limit,
-            "gap_tolerance": sc.spec.solver.gap,
+            "time_limit": result.time_limit,
+            "gap_tolerance": result.gap_tolerance,
         },
         "lineup_version": __version__,
     }
@@ -105,6 +105,23 @@ def row_flags(row: dict[str, Any]) -> list[str]:
     flags = [f for f, on in (("est. ER", row["er_estimated"]), ("derived ER", row.get("er_derived")),
                              ("est. fee", row["fee_estimated"])) if on]
     return flags + ([f"implausible {row['implausible']}"] if row.get("implausible") else [])
+
+
+def _stop_warning(result) -> list[str]:
+    """What a solve stopped early (time limit, Ctrl-C) means for the portfolio shown."""
+    status = result.status.value
+    if status not in ("time_limit", "interrupted") or result.portfolio is None:
+        return []
+    why = ("it was interrupted" if status == "interrupted"
+           else f"the solver reached its time limit ({_seconds(result.time_limit)})")
+    gap = ("no bound is known" if result.gap is None
+           else f"at most {result.gap:.3%} below the bound")
+    hint = "" if status == "interrupted" else " (raise --time-limit or solver.time_limit to search longer)"
+    return [f"not proven optimal: {why}; the portfolio is the best found, {gap}{hint}"]
+
+
+def _seconds(value) -> str:
+    return "none" if value is None else f"{value:g} s"
 
 
 def _empty_warning(result) -> list[str]:
@@ -189,11 +206,12 @@ def _render_status(data: dict, console) -> None:
     gap = data["gap"]
     gap_text = "—" if gap is None else f"{gap:.3%}"
     s = data["solver"]
-    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow"}.get(data["status"], "red")
+    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow",
+              "interrupted": "yellow"}.get(data["status"], "red")
     console.print(
         f"status [{colour}]{data['status']}[/{colour}] · objective {_fmt(data['objective'])} · "
         f"bound {_fmt(data['bound'])} · gap {gap_text} · {s['backend']} ({s['method']}) "
-        f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s"
+        f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s (time limit {_seconds(s['time_limit'])})"
     )
 
 

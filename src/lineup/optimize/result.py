@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .rules import Binding, Evaluation
 
-__all__ = ["SolveStatus", "SolveResult", "relative_gap"]
+__all__ = ["SolveStatus", "SolveResult", "SolveProgress", "relative_gap"]
 
 
 class SolveStatus(str, Enum):
@@ -24,13 +24,15 @@ class SolveStatus(str, Enum):
     ``OPTIMAL``: proven optimal within the requested gap; ``FEASIBLE``: a portfolio
     from the greedy heuristic, with a bound; ``INFEASIBLE``: no portfolio satisfies
     the rules (see ``diagnosis``); ``TIME_LIMIT``: stopped by the time limit, with the
-    best portfolio found (if any) and the bound.
+    best portfolio found (if any) and the bound; ``INTERRUPTED``: stopped by the user
+    (Ctrl-C), with the best portfolio known at that moment and the bound.
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     TIME_LIMIT = "time_limit"
+    INTERRUPTED = "interrupted"
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -44,6 +46,32 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, (bound - objective) / max(abs(objective), 1e-9))
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """A running solver's state, passed to the ``progress`` callback of :func:`lineup.optimize.solve`.
+
+    ``incumbent`` is the objective of the best portfolio found so far and ``bound``
+    the best proven upper bound (both in objective units; ``None`` while unknown);
+    ``seconds`` is the wall-clock time since the solver started.
+
+    >>> p = SolveProgress("cbc", 6.2, 12_345.0, 12_400.0)
+    >>> round(p.gap, 6)
+    0.004455
+    >>> SolveProgress("highs", 0.5, None, 10.0).gap is None
+    True
+    """
+
+    backend: str
+    seconds: float
+    incumbent: Optional[float]
+    bound: Optional[float]
+
+    @property
+    def gap(self) -> Optional[float]:
+        """Relative gap between bound and incumbent (:func:`relative_gap`)."""
+        return relative_gap(self.incumbent, self.bound)
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,10 +108,12 @@ class SolveResult:
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
     notes: tuple[str, ...] = ()
+    time_limit: Optional[float] = None
+    gap_tolerance: Optional[float] = None
 
     @property
     def ok(self) -> bool:
-        """True when a portfolio is known (optimal, feasible or time-limited with an incumbent)."""
+        """True when a portfolio is known (optimal, feasible, or time-limited / interrupted with an incumbent)."""
         return self.portfolio is not None
 
     def raise_for_status(self) -> "SolveResult":
