@@ -92,21 +92,29 @@ class RosterSource(_Model):
         return v
 
 
+#: Largest objective weight: products of weights, engagements and counts must stay far from float overflow
+#: (1e308); the solver rescales any weight below it (docs/model.md, "Solvers").
+MAX_WEIGHT = 1e100
+
+
 class Objective(_Model):
     """What the optimiser maximises: engagement × Σ E_i + coverage × Σ_s weight_s × y_s."""
 
-    engagement: float = Field(default=1.0, ge=0, description="Weight of one expected engagement (unitless).")
+    engagement: float = Field(default=1.0, ge=0, le=MAX_WEIGHT,
+                              description="Weight of one expected engagement (unitless, at most 1e100).")
     coverage: float = Field(
         default=0.0,
         ge=0,
-        description="Worth of one fully covered niche of weight 1, in expected engagements.",
+        le=MAX_WEIGHT,
+        description="Worth of one fully covered niche of weight 1, in expected engagements (at most 1e100).",
     )
 
 
 class NicheSpec(_Model):
     """A niche the campaign wants to reach (name as in the roster's niches column)."""
 
-    weight: float = Field(default=1.0, ge=0, description="Relative importance of the niche (unitless).")
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT,
+                          description="Relative importance of the niche (unitless, at most 1e100).")
     target: int = Field(default=1, ge=1, description="Influencers in the niche for full coverage (y = 1).")
     min_influencers: int = Field(default=0, ge=0, description="Hard minimum of selected influencers in the niche.")
 

@@ -735,7 +735,22 @@ def _match_columns(found, explicit: dict[str, str | None], name: str, how: str =
                 taken.add(col)
                 break
     _require(mapping, found, name, how)
+    _refuse_repeated(mapping, found, name)
     return mapping
+
+
+def _refuse_repeated(mapping: dict[str, str], found: list[str], name: str) -> None:
+    """A used column whose exact name the header repeats: which one is meant cannot be known, so say so.
+
+    Repeated names reach here renamed ``name.1``, ``name.2`` (as pandas does), so those count as repeats.
+    """
+    for canon, col in mapping.items():
+        again = re.compile(re.escape(col) + r"\.[0-9]+")
+        places = [k + 1 for k, c in enumerate(found) if c == col or again.fullmatch(c)]
+        if len(places) > 1:
+            raise RosterError(f"{name}: the header has {len(places)} columns named {_escaped(col)!r} (columns "
+                              f"{', '.join(map(str, places))}) and lineup reads it as the {canon} column; rename or "
+                              f"delete the extra ones so that only one is called {_escaped(col)!r}")
 
 
 def _explicit_clash(col: str, canon: str, mapping: dict[str, str], name: str):

@@ -7,6 +7,7 @@ Every problem is reported at once, each located by file, line and field path
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -212,8 +213,12 @@ def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
         return _locate(path, lines, loc, f"{value!r} is not allowed; expected {expected}{did_you_mean(value, choices)}")
     value = err.get("input")
     shown = "" if isinstance(value, (dict, list)) else f", got {value!r}"
-    msg = err["msg"].removeprefix("Value error, ")
+    msg = _LONG_NUMBER.sub(lambda m: f"{float(m.group()):g}", err["msg"].removeprefix("Value error, "))
     return _locate(path, lines, loc, f"{msg[0].lower()}{msg[1:]}{shown}")
+
+
+#: Bounds pydantic spells out digit by digit (``1e100`` as 101 digits) are shown as ``1e+100``.
+_LONG_NUMBER = re.compile(r"\b[0-9]{16,}\b")
 
 
 def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:
