@@ -68,6 +68,9 @@ def _why_removed(scenario: Scenario, ctx: _Context, row: int) -> str:
     if name == "constraints.countries":
         where = f"country {r.country[row]!r}" if r.country[row] else "no country"
         return f"{where}, allowed {', '.join(c.countries)}"
+    if name == "constraints.niches_only":
+        held = "; ".join(r.niche_lists(np.array([row]))[0])
+        return f"{f'niches {held!r}' if held else 'no niche'}, allowed {', '.join(c.niches_only)}"
     if name == "constraints.max_budget_share":
         cap = c.max_budget_share * scenario.budget
         return f"fee {format_money(r.fee[row], cur)} is above {_pct(c.max_budget_share)} of the budget, {format_money(cap, cur)}"
