@@ -120,3 +120,23 @@ def test_filter_message_escapes_control_characters(tmp_path):
 def test_validate_still_ok_when_filters_leave_enough(tmp_path):
     proc = lineup("validate", write_case(tmp_path, TINY_SCENARIO + "  countries: [gb, us]\n"))
     assert proc.returncode == 0, proc.stderr
+
+
+def test_empty_portfolio_says_why_in_json_and_table(tmp_path):
+    path = write_case(tmp_path, SCENARIO.replace("budget: 3000", "budget: 100") + "  min_spend: 0\n", ROSTER)
+    proc = lineup("solve", path, "--format", "json", "--what-if", "0")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["selected"] == [] and data["empty_reason"] == (
+        "no candidate fits the budget: the cheapest fee is $220 and the budget is $100")
+    assert "the best portfolio is empty because no candidate fits the budget" in data["warnings"][-1]
+    table = lineup("solve", path, "--what-if", "0")
+    assert table.returncode == 0 and "the best portfolio is empty because no candidate fits" in table.stdout
+
+
+def test_zero_objective_says_why(tmp_path):
+    path = case(tmp_path, "  influencers: {min: 1}\nobjective: {engagement: 0}\n")
+    data = json.loads(lineup("solve", path, "--format", "json", "--what-if", "0").stdout)
+    assert data["objective"] == 0 and len(data["selected"]) == 1 and data["empty_reason"] is None
+    assert data["zero_objective_reason"].startswith("the objective weights are all zero")
+    assert any(w.startswith("the objective is 0 because the objective weights are all zero") for w in data["warnings"])

@@ -26,6 +26,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
     ev = result.evaluation
     columns = result.portfolio_columns()
     selected = _records(columns) if result.portfolio is not None else []
+    empty, zero = result.empty_reason, result.zero_reason
     return {
         "scenario": sc.name,
         "currency": sc.currency,
@@ -49,12 +50,14 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         ],
         "diagnosis": list(result.diagnosis),
         "removed_by_filters": dict(result.removed),
+        "empty_reason": empty,
+        "zero_objective_reason": zero,
         "estimated": {
             "engagement_rate": int(sum(columns["er_estimated"])) if selected else 0,
             "fee": int(sum(columns["fee_estimated"])) if selected else 0,
         },
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + _empty_warning(result),
+        "warnings": list(sc.warnings) + _empty_warning(empty, zero),
         "solver": {
             "backend": result.backend,
             "method": result.method,
@@ -67,11 +70,11 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
     }
 
 
-def _empty_warning(result) -> list[str]:
-    if result.portfolio is not None and len(result.portfolio) == 0:
-        return ["the best portfolio is empty: under these rules and objective weights no influencer adds value "
-                "(check objective.engagement / objective.coverage and the rules)"]
-    return []
+def _empty_warning(empty: str | None, zero: str | None) -> list[str]:
+    """The sentence saying why the best portfolio is empty, or why its objective is 0."""
+    if empty:
+        return [f"the best portfolio is empty because {empty}"]
+    return [f"the objective is 0 because {zero}"] if zero else []
 
 
 def _tier_counts(result) -> dict[str, int]:

@@ -88,6 +88,20 @@ class SolveResult:
                                   self.diagnosis)
         return self
 
+    @property
+    def empty_reason(self) -> Optional[str]:
+        """Why the best portfolio is empty (``None`` when it is not, or when there is none)."""
+        from .explain import empty_reason
+
+        return None if self.portfolio is None else empty_reason(self.scenario, self.portfolio.mask)
+
+    @property
+    def zero_reason(self) -> Optional[str]:
+        """Why a non-empty portfolio's objective is 0 (``None`` otherwise)."""
+        from .explain import zero_reason
+
+        return None if self.portfolio is None else zero_reason(self.scenario, self.portfolio.mask, self.objective)
+
     def portfolio_columns(self) -> dict[str, Any]:
         """The portfolio table as columns (lists and arrays), one entry per chosen influencer.
 

@@ -222,6 +222,10 @@ def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
     if data["diagnosis"]:
         parts.append("<p><strong>Why no portfolio fits the rules:</strong></p><ul>"
                      + "".join(f"<li>{_e(d)}</li>" for d in data["diagnosis"]) + "</ul>")
+    if data["empty_reason"]:
+        parts.append(f'<p class="warning">The best portfolio is empty because {_e(data["empty_reason"])}.</p>')
+    elif data["zero_objective_reason"]:
+        parts.append(f'<p class="warning">The objective is 0 because {_e(data["zero_objective_reason"])}.</p>')
     if data["selected"]:
         cur = data["currency"]
         tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
