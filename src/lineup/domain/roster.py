@@ -86,6 +86,9 @@ class Roster:
     ``niche_matrix`` is an ``n × len(niche_names)`` sparse matrix whose entry
     is the audience share of the niche (1.0 when the roster gives no share).
     ``line`` is each row's line number in the source file (for messages).
+    ``url`` is the profile link cell as the file gives it (``""`` when none);
+    :func:`lineup.domain.links.profile_links` turns it, or the platform and
+    handle, into a safe link.
 
     Examples
     --------
@@ -112,12 +115,15 @@ class Roster:
     fee_estimated: np.ndarray
     line: np.ndarray
     source: str = "<memory>"
+    url: np.ndarray = None  # type: ignore[assignment]
     _index: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.url is None:
+            object.__setattr__(self, "url", np.full(n, "", dtype=object))
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
-                     "country", "er_estimated", "fee_estimated", "line"):
+                     "country", "er_estimated", "fee_estimated", "line", "url"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
@@ -147,6 +153,7 @@ class Roster:
         er_estimated=None,
         fee_estimated=None,
         line=None,
+        url=None,
         source: str = "<memory>",
     ) -> "Roster":
         """Build a roster from plain sequences (niches: one list of names per row)."""
@@ -170,7 +177,7 @@ class Roster:
             er_estimated=col(er_estimated, False, bool),
             fee_estimated=col(fee_estimated, False, bool),
             line=col(line, 0, np.int64) if line is not None else np.arange(2, n + 2, dtype=np.int64),
-            source=source,
+            source=source, url=col(url, "", object),
         )
 
     # ------------------------------------------------------------- derived
@@ -217,7 +224,7 @@ class Roster:
             authenticity=self.authenticity[rows], posts=self.posts[rows], country=self.country[rows],
             niche_names=self.niche_names, niche_matrix=self.niche_matrix[rows].tocsr(),
             er_estimated=self.er_estimated[rows], fee_estimated=self.fee_estimated[rows],
-            line=self.line[rows], source=self.source,
+            line=self.line[rows], source=self.source, url=self.url[rows],
         )
 
 

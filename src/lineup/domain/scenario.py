@@ -53,7 +53,7 @@ class RosterSource(_Model):
     columns: dict[str, Optional[str]] = Field(
         default_factory=dict,
         description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
-        "authenticity, posts, country) to the file's column name, or to null to ignore the file's "
+        "authenticity, posts, country, url) to the file's column name, or to null to ignore the file's "
         "column of that name.",
     )
     platform: Optional[str] = Field(

@@ -115,9 +115,9 @@ def render_solve(result, console, what_if=None) -> None:
 
     Every user text (names, ids, niches, platforms, currency, rule details)
     goes through :func:`lineup.io.terminal.literal`, so it prints as typed.
+    The portfolio table has a profile-link column when the console is wide
+    enough to show it without wrapping.
     """
-    from rich.table import Table
-
     data = solve_to_dict(result, what_if)
     cur = data["currency"]
     console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
@@ -130,20 +130,42 @@ def render_solve(result, console, what_if=None) -> None:
             console.print(f"  • {literal(line)}")
     if not data["selected"]:
         return
+    has_links = any(row["profile_url"] for row in data["selected"])
+    table = _portfolio_table(data, links=has_links)
+    if has_links and not _fits(table, console):
+        table = _portfolio_table(data, links=False)
+        console.print(table)
+        console.print("(profile links: --format json or csv, --output, or a wider terminal)")
+    else:
+        console.print(table)
+    _render_totals(data, console)
+
+
+def _portfolio_table(data: dict, links: bool):
+    """The portfolio as a rich Table, with a profile-link column when ``links``."""
+    from rich.table import Table
+
+    cur = data["currency"]
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
     for col, justify in [("id", "left"), ("platform", "left"), ("tier", "left"), ("niches", "left"),
                          ("followers", "right"), ("fee", "right"), ("exp. engagement", "right"),
-                         ("budget share", "right"), ("flags", "left")]:
+                         ("budget share", "right"), ("flags", "left")] + ([("profile", "left")] if links else []):
         table.add_column(col, justify=justify)
     for row in data["selected"]:
         flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
         table.add_row(
             *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
             f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
-            f"{row['budget_share']:.1%}", flags,
+            f"{row['budget_share']:.1%}", flags, *([literal(row["profile_url"])] if links else []),
         )
-    console.print(table)
-    _render_totals(data, console)
+    return table
+
+
+def _fits(table, console) -> bool:
+    """Whether ``table`` prints on ``console`` without wrapping any cell."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(1_000_000), table).maximum <= console.width
 
 
 def _render_status(data: dict, console) -> None:

@@ -65,6 +65,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "authenticity": ("authenticity", "real_followers", "audience_quality", "authenticity_score"),
     "posts": ("posts", "deliverables", "campaign_posts", "posts_per_campaign"),
     "country": ("country", "location", "country_code", "region"),
+    "url": ("url", "profile_url", "profile_link", "profile", "link", "channel_url", "channel_link", "page_url",
+            "instagram_url", "tiktok_url", "youtube_url"),
 }
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
@@ -84,7 +86,7 @@ def _key(name: object) -> str:
 
 # ---------------------------------------------------------------- reading
 
-_TEXT = ("id", "platform", "country", "niches")
+_TEXT = ("id", "platform", "country", "niches", "url")
 _S = np.dtypes.StringDType()
 
 
@@ -544,6 +546,7 @@ _TEXT_PREP = {
     "platform": _labels,
     "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
+    "url": _trim,
 }
 
 
@@ -674,7 +677,7 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
                                       f"{table.extra[r]} values but the header has {table.width} columns, so the "
                                       f"values cannot be matched to columns (a comma inside an unquoted value? "
                                       f'quote it: "$1,200")')) for r in np.flatnonzero(table.extra)]
-    for canon in ("platform", "country"):
+    for canon in ("platform", "country", "url"):
         if canon in mapping:
             out[canon] = table.text[canon]
     if "niches" in mapping:
@@ -907,7 +910,7 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> R
         ids=col("id", "", object), platform=platform, followers=followers, engagement_rate=er, fee=fee,
         authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
-        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name,
+        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name, url=col("url", "", object),
     )
 
 

@@ -46,7 +46,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if spec.overlap is not None:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
-    warnings += _country_warnings(spec, roster)
+    warnings += _country_warnings(spec, roster) + _link_warnings(roster)
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
 
 
@@ -63,6 +63,19 @@ def _country_warnings(spec: ScenarioSpec, roster: Roster) -> list[str]:
     more = f" and {len(unknown) - 6:,} more" if len(unknown) > 6 else ""
     return [f"{roster.source}: country values that name no country are kept as written and match only a filter "
             f"value spelt the same: {shown}{more}"]
+
+
+def _link_warnings(roster: Roster) -> list[str]:
+    """One warning listing the profile links left out (not http(s), a user name before the host...)."""
+    from ..domain.links import unsafe_urls
+
+    bad = unsafe_urls(roster)
+    if not bad:
+        return []
+    shown = "; ".join(f"line {line} {printable(repr(cell), limit=80)} ({why})" for line, cell, why in bad[:5])
+    more = f"; and {len(bad) - 5:,} more" if len(bad) > 5 else ""
+    return [f"{roster.source}: {len(bad):,} profile link{'s' if len(bad) != 1 else ''} left out (only http(s) "
+            f"links are carried into the outputs): {shown}{more}"]
 
 
 def check_filters(scenario: Scenario) -> None:

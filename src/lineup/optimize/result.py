@@ -107,9 +107,13 @@ class SolveResult:
 
         Rows are ordered by tier (largest first), then expected engagement
         (highest first), then id, so the table reads well in a brief.
+        ``profile_url`` is a safe http(s) link to the influencer's profile, or
+        ``""`` (see :mod:`lineup.domain.links`).
         :meth:`to_frame` is the same as a DataFrame.
         """
         import numpy as np
+
+        from ..domain.links import profile_links
 
         r = self.scenario.roster
         rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
@@ -130,6 +134,7 @@ class SolveResult:
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
             "country": r.country[rows].tolist(),
+            "profile_url": profile_links(r, rows),
         }
 
     def to_frame(self) -> "pd.DataFrame":
