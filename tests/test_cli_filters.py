@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import TINY_SCENARIO, write_case
+from .conftest import SHARED_DATA, TINY_SCENARIO, write_case
 
 #: A roster whose country column spells out names (as the public top lists do).
 ROSTER = """\
@@ -140,3 +140,36 @@ def test_zero_objective_says_why(tmp_path):
     assert data["objective"] == 0 and len(data["selected"]) == 1 and data["empty_reason"] is None
     assert data["zero_objective_reason"].startswith("the objective weights are all zero")
     assert any(w.startswith("the objective is 0 because the objective weights are all zero") for w in data["warnings"])
+
+
+# ------------------------------------------------------------------ real exports (skipped without ../shared/data)
+TIKTOK = SHARED_DATA / "influencers" / "tiktok_top250" / "top-250-tiktokers.csv"
+INSTAGRAM = SHARED_DATA / "influencers" / "instagram_top200" / "influencers.csv"
+
+
+@pytest.mark.skipif(not TIKTOK.exists(), reason="real data folder absent")
+def test_real_tiktok_top_list_us_filter_matches_usa_and_links_profiles(tmp_path):
+    from lineup.domain.countries import country_code
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: tt\nbudget: 100000\nroster: {{path: '{TIKTOK}', platform: tiktok}}\n"
+                    "constraints:\n  countries: [us]\n")
+    proc = lineup("solve", path, "--format", "json", "--what-if", "0")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["selected"] and all(country_code(r["country"]) == "US" for r in data["selected"])
+    assert all(r["profile_url"] == f"https://www.tiktok.com/@{r['id']}" for r in data["selected"])
+
+
+@pytest.mark.skipif(not INSTAGRAM.exists(), reason="real data folder absent")
+def test_real_instagram_top_list_filter_error_shows_the_roster_countries(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: ig\nbudget: 1000\nroster: {{path: '{INSTAGRAM}', platform: instagram, "
+                    "columns: {posts: null}}\nconstraints:\n  countries: [Atlantis]\n")
+    proc = lineup("validate", path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "field 'constraints.countries.0'" in proc.stderr and "names no country" in proc.stderr
+    path.write_text(path.read_text().replace("Atlantis", "USA"))
+    proc = lineup("validate", path)
+    assert proc.returncode == 2 and "'united states' (US)" in proc.stderr and "budget" in proc.stderr
+    assert lineup("solve", path, "--what-if", "0").returncode == 3

@@ -208,9 +208,23 @@ def _emptied(scenario: Scenario, ctx: _Context, cand: Candidates) -> list[str]:
     if cand.count or len(cand.include_rows) or not names:
         return []
     removed = ", ".join(f"{k} removed {v:,}" for k, v in cand.removed.items())
-    who = names[0] if len(names) == 1 else "the filters"
-    return [f"{who} {'leaves' if len(names) == 1 else 'leave'} no candidate: of {_plural(ctx.n, 'influencer')}, "
-            f"{removed}{_allowed(scenario, names)}{_held_values(scenario, ctx, names)}"]
+    alone = len(cand.removed) == 1
+    who = names[0] if alone else "the filters"
+    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {_plural(ctx.n, 'influencer')}, "
+            f"{removed}{_allowed(scenario, names)}{_held_values(scenario, ctx, names)}{_budget_note(scenario, ctx)}"]
+
+
+def _budget_note(scenario: Scenario, ctx: _Context) -> str:
+    """``"; the cheapest fee the other filters leave is $X (budget $Y)"`` when the budget removed rows too."""
+    other = np.zeros(ctx.n, dtype=bool)
+    for name in CONSTRAINT_FILTERS:
+        other |= ctx.filters[name]
+    left = ~other & ctx.filters["budget"]
+    if not left.any():
+        return ""
+    cur = scenario.currency
+    return (f"; the cheapest fee the other filters leave is {format_money(ctx.fee[left].min(), cur)} "
+            f"(budget {format_money(scenario.budget, cur)})")
 
 
 def _allowed(scenario: Scenario, names: list[str]) -> str:
