@@ -58,7 +58,7 @@ def test_filter_that_empties_the_roster_validate_exit_2(tmp_path):
     err = proc.stderr
     assert "Traceback" not in err
     assert "line 6, field 'constraints.countries'" in err
-    assert "constraints.countries leaves no candidate" in err and "countries allowed: fr" in err
+    assert "constraints.countries leaves no candidate" in err and "countries allowed: fr (FR)" in err
     assert "'united states' (US) 2" in err and "'canada' (CA) 1" in err and "'worldwide' (not a country) 1" in err
 
 
@@ -161,6 +161,7 @@ def test_real_tiktok_top_list_us_filter_matches_usa_and_links_profiles(tmp_path)
     assert all(r["profile_url"] == f"https://www.tiktok.com/@{r['id']}" for r in data["selected"])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not INSTAGRAM.exists(), reason="real data folder absent")
 def test_real_instagram_top_list_filter_error_shows_the_roster_countries(tmp_path):
     path = tmp_path / "s.yaml"

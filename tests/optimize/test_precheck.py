@@ -169,7 +169,7 @@ def test_filters_that_leave_no_one_are_reported_with_the_roster_values():
     sc = make(ROWS, {"constraints": {"countries": ["de"], "min_authenticity": 0.7}})
     [msg] = emptied(sc, candidates(sc))
     assert msg.startswith("the filters leave no candidate: of 5 influencers, constraints.min_authenticity removed 1, "
-                          "constraints.countries removed 4 (countries allowed: de; authenticity at least 0.7)")
+                          "constraints.countries removed 4 (countries allowed: de (DE); authenticity at least 0.7)")
     assert "the roster's countries: (blank) 1, 'GB' (GB) 1, 'fr' (FR) 1" in msg
     assert "the roster's authenticity: min 0.60" in msg
     assert [name for name, _ in filter_problems(sc)] == ["constraints.min_authenticity"]

@@ -231,7 +231,10 @@ def _allowed(scenario: Scenario, names: list[str]) -> str:
     c = scenario.spec.constraints
     parts = []
     if "constraints.countries" in names:
-        parts.append(f"countries allowed: {', '.join(c.countries)}")
+        from ..domain.countries import country_code
+
+        shown = [f"{v} ({country_code(v)})" if country_code(v) else v for v in c.countries]
+        parts.append(f"countries allowed: {', '.join(shown)}")
     if "constraints.niches_only" in names:
         parts.append(f"niches allowed: {', '.join(c.niches_only)}")
     if "constraints.min_authenticity" in names:
@@ -256,7 +259,7 @@ def filter_problems(scenario: Scenario, cand: Candidates | None = None) -> list[
     ...     "constraints": {"countries": ["fr"]}})
     >>> filter_problems(Scenario(spec, r))  # doctest: +NORMALIZE_WHITESPACE
     [('constraints.countries', "constraints.countries leaves no candidate: of 2 influencers, constraints.countries
-      removed 2 (countries allowed: fr); the roster's countries: 'canada' (CA) 1, 'united states' (US) 1")]
+      removed 2 (countries allowed: fr (FR)); the roster's countries: 'canada' (CA) 1, 'united states' (US) 1")]
     """
     from .rules import candidates
 
