@@ -67,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "InfeasibleError": "lineup.errors",
     "SolverUnavailableError": "lineup.errors",
     "SolverError": "lineup.errors",
+    "ModelTooLargeError": "lineup.errors",
     "OutputBusyError": "lineup.errors",
 }
 

@@ -143,7 +143,8 @@ def validate(scenario: Path) -> int:
     r = sc.roster
     click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
     click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
-               f"and {int(r.fee_estimated.sum()):,} fees estimated; niches: {', '.join(r.niche_names) or 'none'}")
+               f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
+               f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
     for w in sc.warnings:
         click.echo(f"warning: {w}")
     return EXIT_OK

@@ -82,10 +82,10 @@ def test_bom_is_ignored(tmp_path):
     assert roster.ids.tolist() == ["ann"] and warnings == []
 
 
-def test_latin1_falls_back_with_a_warning(tmp_path):
-    roster, warnings = read(write(tmp_path, "id,followers,platform\nJosé,100,x\n", encoding="latin-1"))
-    assert roster.ids.tolist() == ["José"]
-    assert any("latin-1" in w for w in warnings)
+def test_cp1252_falls_back_with_a_note(tmp_path):
+    roster, warnings = read(write(tmp_path, "id,followers,platform\nJosé “Jo”,100,x\n", encoding="cp1252"))
+    assert roster.ids.tolist() == ["José “Jo”"]
+    assert any("read as Windows-1252 (cp1252)" in w for w in warnings)
 
 
 def test_missing_file(tmp_path):
@@ -171,7 +171,7 @@ BAD = (
     "auth,1000,2%,100,1.5%,1,a\n"                                     # 10 (1.5 % is fine)
     "auth2,1000,2%,100,-0.2,1,a\n"                                    # 11
     '"multi\nline",1000,2%,100,0.9,1,a\n'                             # 12-13
-    "ok1,1000,2%,100,0.9,1,a\n"                                       # 14 duplicate of line 2
+    "ok1,1000,2%,100,0.9,1,a\n"                                       # 14 duplicate of line 2: collapses
     ",1000,2%,100,0.9,1,a\n"                                          # 15 missing id
     "share,1000,2%,100,0.9,1,a:lots\n"                                # 16
     "posts,1000,2%,100,0.9,-1,a\n"                                    # 17
@@ -179,7 +179,7 @@ BAD = (
 EXPECTED = {
     3: ("followers", "12x"), 5: ("followers", "-5"), 6: ("followers", "0"), 7: ("followers", "missing"),
     8: ("engagement_rate", "150%"), 9: ("fee", "-3"), 11: ("authenticity", "-0.2"),
-    14: ("id", "also on line 2"), 15: ("id", "missing"), 16: ("niches", "lots"), 17: ("posts", "-1"),
+    15: ("id", "missing"), 16: ("niches", "lots"), 17: ("posts", "-1"),
 }
 
 
@@ -208,18 +208,27 @@ def test_a_dot_with_three_digits_is_not_guessed(tmp_path):
     assert "ambiguous number '1.200'" in err.problems[0].what and "(1200)" in err.problems[0].what
 
 
-def test_skip_mode_drops_bad_rows_with_one_warning_each(tmp_path):
+def test_skip_mode_drops_bad_rows_with_one_summary_by_kind(tmp_path):
     roster, warnings = read(write(tmp_path, BAD), on_bad_rows="skip", platform="x")
     assert roster.ids.tolist() == ["ok1", "auth", "multi\nline"]
     assert roster.line.tolist() == [2, 10, 12]
     assert roster.authenticity[1] == pytest.approx(0.015)
-    assert len(warnings) == len(EXPECTED)
-    assert warnings[0].startswith("r.csv, line 3: row skipped: column 'followers': not a number: '12x'")
+    assert warnings[0] == "r.csv: 1 identical duplicate row collapsed into the first (same id and values): line 14 (= line 2)"
+    assert len(warnings) == 2
+    summary = warnings[1]
+    assert summary.startswith(f"r.csv: {len(EXPECTED)} rows skipped (on_bad_rows: skip): ")
+    assert "column 'followers': followers must be > 0: 2 (line 5, line 6)" in summary
+    assert "column 'followers': not a number: 1 (line 3)" in summary
+    assert "column 'id': the id is missing: 1 (line 15)" in summary
 
 
-def test_skip_mode_with_nothing_left(tmp_path):
-    err = problems_of(write(tmp_path, "id,followers\na,abc\n"), on_bad_rows="skip")
+def test_skip_mode_with_nothing_left_says_why(tmp_path):
+    err = problems_of(write(tmp_path, "id,followers\na,abc\nb,\nc,-1\n"), on_bad_rows="skip")
     assert "no usable rows" in str(err)
+    assert [p.what for p in err.problems] == [
+        "3 rows skipped (on_bad_rows: skip): column 'followers': not a number: 1 (line 2); column "
+        "'followers': followers are missing (a number > 0 is required): 1 (line 3); column 'followers': "
+        "followers must be > 0: 1 (line 4)"]
 
 
 def test_several_problems_in_one_row_are_all_listed(tmp_path):
@@ -227,10 +236,17 @@ def test_several_problems_in_one_row_are_all_listed(tmp_path):
     assert str(err) == "r.csv: 1 unusable row" and len(err.problems) == 2
 
 
-def test_lifetime_posts_column_is_refused(tmp_path):
-    text = "id,followers,posts\n" + "".join(f"u{i},1000,{1500 + i}\n" for i in range(5))
-    err = problems_of(write(tmp_path, text))
-    assert "posts: null" in str(err) and "lifetime" in str(err)
+@pytest.mark.parametrize("header", ["Posts", "Total posts", "Uploads", "video count"])
+def test_lifetime_posts_column_is_set_aside_with_a_warning(tmp_path, header):
+    text = f"id,followers,{header}\n" + "".join(f"u{i},1000,{1500 + i}\n" for i in range(5))
+    roster, warnings = read(write(tmp_path, text))
+    assert roster.posts.tolist() == [1.0] * 5
+    assert any(f"column '{header}' set aside" in w and "lifetime post count" in w for w in warnings)
+
+
+def test_a_small_posts_column_is_deliverables(tmp_path):
+    roster, warnings = read(write(tmp_path, "id,followers,posts\na,1000,3\nb,2000,2\n"))
+    assert roster.posts.tolist() == [3, 2] and not any("set aside" in w for w in warnings)
 
 
 def test_niche_matrix_from_cells_keeps_first_share():
@@ -244,11 +260,11 @@ def test_instagram_top200():
     path = SHARED / "instagram_top200" / "influencers.csv"
     if not path.is_file():
         pytest.skip("shared data not available")
-    with pytest.raises(RosterError, match="posts: null"):
-        read_roster(path)
-    roster, _ = read_roster(path, columns={"posts": None}, platform="instagram")
-    assert len(roster) == 200
-    assert roster.er_estimated.sum() == 1 and roster.ids[roster.er_estimated][0] == "rkive"
+    roster, warnings = read_roster(path, platform="instagram")
+    assert any("column 'posts' set aside" in w for w in warnings)
+    assert len(roster) == 200 and (roster.posts == 1).all()
+    # its 60-day rate is blank (NaN%): derived from avg_likes ÷ followers instead of the prior
+    assert roster.er_estimated.sum() == 0 and roster.ids[roster.er_derived].tolist() == ["rkive"]
     assert roster.followers[0] == pytest.approx(475.8e6)
     assert roster.engagement_rate[0] == pytest.approx(0.0139)
     assert (roster.country == "").sum() == 62
@@ -278,7 +294,8 @@ def test_csv_records_keep_their_physical_lines_and_extra_values_are_a_located_pr
     assert "7 values but the header has 6 columns" in err.problems[0].what
     roster, warnings = read(path, on_bad_rows="skip")
     assert roster.ids.tolist() == ["Ann", "multi\nline", "carl"] and roster.line.tolist() == [3, 4, 8]
-    assert any(w.startswith("r.csv, line 7: row skipped: 7 values") for w in warnings)
+    assert any("1 row skipped" in w and "7 values but the header has 6 columns" in w and w.endswith(": 1 (line 7)")
+               for w in warnings)
 
 
 def test_duplicate_header_names_are_numbered_and_can_be_mapped(tmp_path):
@@ -399,7 +416,9 @@ def test_ids_equal_under_unicode_folding_are_duplicates_with_both_lines(tmp_path
     err = problems_of(write(tmp_path, f"id,followers\n{first},100\nother,5\n{second},200\n"))
     assert [p.where for p in err.problems] == ["r.csv, line 4, column 'id'"]
     assert f"duplicate id {second.lstrip('@')!r}" in err.problems[0].what
-    assert f"{first!r} on line 2" in err.problems[0].what
+    from lineup._text import printable
+
+    assert f"{printable(first)!r} on line 2" in err.problems[0].what
 
 
 def test_lookups_use_the_same_normaliser(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 from lineup.io.roster import read_roster
 
 
-@pytest.mark.parametrize("header", ["url", "URL", "Profile URL", "profile_link", "Link", "Profile", "Channel URL",
+@pytest.mark.parametrize("header", ["url", "URL", "Profile URL", "profile_link", "Link", "Profile link", "Channel URL",
                                     "channel url", "Instagram URL"])
 def test_url_column_aliases(tmp_path, header):
     path = tmp_path / "r.csv"

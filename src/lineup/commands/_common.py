@@ -53,14 +53,26 @@ def guarded(fn):
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader of stdout left early (`| head`): not an error of the run
+            _silence_stdout()
+            sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
             if debug:
                 raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+            first = (str(exc).strip().splitlines() or [""])[0]
+            _error(f"internal error: {type(exc).__name__}: {first} (run again with --debug for the traceback)")
             sys.exit(EXIT_INTERNAL)
         sys.exit(code or EXIT_OK)
 
     return _debug_option(wrapper)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's exit flush does not fail again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def hold_output(output: Path | None) -> None:

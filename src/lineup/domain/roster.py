@@ -86,6 +86,9 @@ class Roster:
     ``niche_matrix`` is an ``n × len(niche_names)`` sparse matrix whose entry
     is the audience share of the niche (1.0 when the roster gives no share).
     ``line`` is each row's line number in the source file (for messages).
+    ``er_estimated`` marks engagement rates filled by the prior (the file had none),
+    ``er_derived`` rates computed from average interaction counts ÷ followers, and
+    ``fee_estimated`` fees filled by the prior.
     ``url`` is the profile link cell as the file gives it (``""`` when none);
     :func:`lineup.domain.links.profile_links` turns it, or the platform and
     handle, into a safe link.
@@ -115,15 +118,18 @@ class Roster:
     fee_estimated: np.ndarray
     line: np.ndarray
     source: str = "<memory>"
-    url: np.ndarray = None  # type: ignore[assignment]
+    er_derived: np.ndarray = None  # type: ignore[assignment]  # all False when not given
+    url: np.ndarray = None  # type: ignore[assignment]  # all "" when not given
     _index: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.er_derived is None:
+            object.__setattr__(self, "er_derived", np.zeros(n, dtype=bool))
         if self.url is None:
             object.__setattr__(self, "url", np.full(n, "", dtype=object))
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
-                     "country", "er_estimated", "fee_estimated", "line", "url"):
+                     "country", "er_estimated", "fee_estimated", "line", "er_derived", "url"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
@@ -155,6 +161,7 @@ class Roster:
         line=None,
         url=None,
         source: str = "<memory>",
+        er_derived=None,
     ) -> "Roster":
         """Build a roster from plain sequences (niches: one list of names per row)."""
         n = len(ids)
@@ -177,7 +184,7 @@ class Roster:
             er_estimated=col(er_estimated, False, bool),
             fee_estimated=col(fee_estimated, False, bool),
             line=col(line, 0, np.int64) if line is not None else np.arange(2, n + 2, dtype=np.int64),
-            source=source, url=col(url, "", object),
+            source=source, er_derived=col(er_derived, False, bool), url=col(url, "", object),
         )
 
     # ------------------------------------------------------------- derived
@@ -224,7 +231,7 @@ class Roster:
             authenticity=self.authenticity[rows], posts=self.posts[rows], country=self.country[rows],
             niche_names=self.niche_names, niche_matrix=self.niche_matrix[rows].tocsr(),
             er_estimated=self.er_estimated[rows], fee_estimated=self.fee_estimated[rows],
-            line=self.line[rows], source=self.source, url=self.url[rows],
+            line=self.line[rows], source=self.source, er_derived=self.er_derived[rows], url=self.url[rows],
         )
 
 

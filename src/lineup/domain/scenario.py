@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -49,7 +49,9 @@ class _Model(BaseModel):
 class RosterSource(_Model):
     """Where the candidate influencers come from."""
 
-    path: str = Field(description="CSV (or .parquet/.xlsx) file, relative to the scenario file.")
+    path: Union[str, list[str]] = Field(
+        description="CSV/TSV (or .parquet/.xlsx) file, relative to the scenario file, or a list of files "
+        "(e.g. monthly exports) whose rows are joined.")
     columns: dict[str, Optional[str]] = Field(
         default_factory=dict,
         description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
@@ -62,8 +64,26 @@ class RosterSource(_Model):
     on_bad_rows: Literal["error", "skip"] = Field(
         default="error",
         description="'error': any unusable row stops the run (exit 2), all listed with line numbers; "
-        "'skip': unusable rows are left out and listed as warnings in the output.",
+        "'skip': unusable rows are left out and summarised (by kind, with counts and first lines) as a warning.",
     )
+    sep: Optional[Literal[",", ";", "\t", "|"]] = Field(
+        default=None, description="Delimiter of CSV files (default: sniffed among , ; tab |; .tsv files: tab)."
+    )
+    encoding: Optional[str] = Field(
+        default=None, description="Text encoding of CSV files (default: UTF-8, else UTF-16 by its BOM, else cp1252)."
+    )
+    duplicates: Literal["error", "first", "last", "max_followers"] = Field(
+        default="error",
+        description="Rows with the same id and different values: 'error' (exit 2, both rows shown), or keep the "
+        "'first', the 'last' or the one with the most followers ('max_followers'). Identical rows always collapse.",
+    )
+
+    @field_validator("path", mode="after")
+    @classmethod
+    def _some_path(cls, v: Union[str, list[str]]) -> Union[str, list[str]]:
+        if isinstance(v, list) and not v:
+            raise ValueError("give at least one roster file")
+        return v
 
 
 class Objective(_Model):
@@ -187,6 +207,12 @@ class SolverSpec(_Model):
         ge=1,
         description="Rosters with more candidates than this are solved by the greedy (with a bound).",
     )
+    memory_limit: Optional[float] = Field(
+        default=None,
+        gt=0,
+        description="Most memory, in GB, a MILP (or the greedy's LP bound) may be estimated to need before it is "
+        "built; default 80% of the available memory (see docs/model.md, 'Memory').",
+    )
 
 
 class Priors(_Model):
@@ -272,7 +298,7 @@ class ScenarioSpec(_Model):
     @field_validator("roster", "overlap", mode="before")
     @classmethod
     def _path_shorthand(cls, v: Any) -> Any:
-        return {"path": v} if isinstance(v, str) else v
+        return {"path": v} if isinstance(v, (str, list)) else v
 
     @field_validator("niches", mode="after")
     @classmethod

@@ -56,8 +56,9 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "engagement_rate": int(sum(columns["er_estimated"])) if selected else 0,
             "fee": int(sum(columns["fee_estimated"])) if selected else 0,
         },
+        "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + _empty_warning(empty, zero),
+        "warnings": list(sc.warnings) + list(result.notes) + _empty_warning(empty, zero),
         "solver": {
             "backend": result.backend,
             "method": result.method,
@@ -152,7 +153,8 @@ def _portfolio_table(data: dict, links: bool):
                          ("budget share", "right"), ("flags", "left")] + ([("profile", "left")] if links else []):
         table.add_column(col, justify=justify)
     for row in data["selected"]:
-        flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
+        flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("derived ER", row.get("er_derived")),
+                                          ("est. fee", row["fee_estimated"])) if on)
         table.add_row(
             *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
             f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",

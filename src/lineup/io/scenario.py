@@ -98,13 +98,17 @@ def check_filters(scenario: Scenario) -> None:
 
 def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
     src = spec.roster
+    paths = [_resolve(path, p) for p in ([src.path] if isinstance(src.path, str) else src.path)]
     return read_roster(
-        _resolve(path, src.path),
+        paths,
         columns=dict(src.columns),
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
-        display_name=_display(_resolve(path, src.path)),
+        display_name=[_display(p) for p in paths],
+        sep=src.sep,
+        encoding=src.encoding,
+        duplicates=src.duplicates,
     )
 
 

@@ -50,6 +50,10 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 class SolveResult:
     """A solve's portfolio, its value, proof of quality and explanations.
 
+    ``notes`` say what the reader of the result should know about how it was found
+    (a weaker bound than usual, a fallback from the greedy to the MILP, a solver's
+    numerical trouble); ``lineup solve`` prints them as warnings.
+
     Examples
     --------
     >>> from lineup.optimize import solve
@@ -75,6 +79,7 @@ class SolveResult:
     method: str = "milp"
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -130,6 +135,7 @@ class SolveResult:
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
+            "er_derived": r.er_derived[rows],
             "engagement_rate": r.engagement_rate[rows],
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],

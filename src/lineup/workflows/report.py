@@ -146,7 +146,8 @@ def _summary(scenario: Scenario, seed: Optional[int], replications: int, generat
     items = [
         ("Budget", _money(scenario.budget, scenario.currency)),
         ("Currency", _e(scenario.currency)),
-        ("Roster", f"{scenario.roster.n:,} candidates from {_e(spec.roster.path)}"),
+        ("Roster", f"{scenario.roster.n:,} candidates from "
+                   f"{_e(spec.roster.path if isinstance(spec.roster.path, str) else ', '.join(spec.roster.path))}"),
         ("Scenario file", _e(scenario.path.name if scenario.path is not None else "(built in memory)")),
         ("Report date", f'<span class="generated">{_e(generated)}</span>'),
         ("lineup version", _e(__version__)),
@@ -162,7 +163,8 @@ def _summary(scenario: Scenario, seed: Optional[int], replications: int, generat
 
 
 def _flags(row: dict) -> str:
-    flags = [label for key, label in (("er_estimated", "est. ER"), ("fee_estimated", "est. fee")) if row.get(key)]
+    flags = [label for key, label in (("er_estimated", "est. ER"), ("er_derived", "derived ER"),
+                                      ("fee_estimated", "est. fee")) if row.get(key)]
     return " ".join(f'<span class="flag">{_e(f)}</span>' for f in flags)
 
 
