@@ -147,11 +147,12 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
 @guarded
 def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""
-    from .io.scenario import load_scenario
+    from .io.scenario import check_filters, load_scenario
 
     from .workflows.simulate import check_simulation
 
     sc = load_scenario(scenario)
+    check_filters(sc)
     check_simulation(sc, whole_roster=True)
     r = sc.roster
     click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")

@@ -60,7 +60,10 @@ def test_figures_are_embedded_and_written(built):
 
 def test_page_is_self_contained(built):
     assert "<script" not in built.html
-    assert not re.search(r'(src|href)="(https?:)?//', built.html)
+    # nothing is loaded from elsewhere; the only external hrefs are the influencers' profile links (anchors)
+    assert not re.search(r'src="(https?:)?//', built.html)
+    assert not re.search(r'<(?!a )[^>]*href="(https?:)?//', built.html)
+    assert all('rel="noopener noreferrer"' in a for a in re.findall(r'<a [^>]*href="https?://[^>]*>', built.html))
     assert "@media print" in built.html
 
 
@@ -120,3 +123,22 @@ def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path)
     assert page.index('<dt>Estimates</dt><dd><span class="estimates">' + summary) < page.index('id="portfolio"')
     assert f"1 of {n} chosen influencers has implausible values (flagged)" in page
     assert '<span class="flag">implausible engagement_rate</span>' in page
+
+
+def test_profile_links_are_escaped_anchors_and_empty_portfolio_says_why(tmp_path):
+    from tests.test_cli_links import ROSTER as LINK_ROSTER, SCENARIO as LINK_SCENARIO
+
+    built = build_report(load_scenario(write_case(tmp_path, LINK_SCENARIO + SMALL_SIMULATION, LINK_ROSTER)),
+                         replications=2, seed=5, generated="x")
+    anchors = re.findall(r"<a [^>]*>[^<]*</a>", built.html)
+    assert '<a href="https://www.instagram.com/ann/" rel="noopener noreferrer">profile</a>' in anchors
+    assert ('<a href="https://evil.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" '
+            'rel="noopener noreferrer">profile</a>') in anchors
+    assert "<script>" not in built.html and 'href="javascript' not in built.html
+    assert all('rel="noopener noreferrer"' in a and 'href="https://' in a for a in anchors)
+    (tmp_path / "zero").mkdir()
+    zero = write_case(tmp_path / "zero", LINK_SCENARIO + "objective: {engagement: 0}\n" + SMALL_SIMULATION,
+                      LINK_ROSTER)
+    html = build_report(load_scenario(zero), replications=2, seed=5, generated="x").html
+    assert ('<p class="warning">The best portfolio is empty because the objective weights are all zero '
+            "(objective.engagement = 0 and objective.coverage = 0).</p>") in html

@@ -181,14 +181,29 @@ def _flags(row: dict) -> str:
 def _portfolio_table(data: dict) -> str:
     cur = data["currency"]
     headers = ["id", "platform", "tier", "niches", "followers", "fee", "expected engagement", "budget share",
-               "flags"]
+               "flags", "profile"]
     rows = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
-             _money(r["fee"], cur), _count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r)]
+             _money(r["fee"], cur), _count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r),
+             _link(r["profile_url"])]
             for r in data["selected"]]
     foot = [f"Total: {data['influencers']} influencers", "", "", "", "", _money(data["spend"], cur),
             _count(data["expected_engagement"]), f"{data['spend'] / data['budget']:.1%}" if data["budget"] else "",
-            _e(f"{data['estimated']['engagement_rate']} ER, {data['estimated']['fee']} fees")]
+            _e(f"{data['estimated']['engagement_rate']} ER, {data['estimated']['fee']} fees"), ""]
     return _table(headers, rows, cls="portfolio", foot=foot, numeric_from=4)
+
+
+def _link(url: str) -> str:
+    """A profile link (already a safe http(s) URL, see :mod:`lineup.domain.links`) as an escaped ``<a>``.
+
+    >>> _link('https://x.example/"><script>')
+    '<a href="https://x.example/&quot;&gt;&lt;script&gt;" rel="noopener noreferrer">profile</a>'
+    >>> _link("javascript:alert(1)"), _link("")
+    ('', '')
+    """
+    from lineup.domain.links import safe_url
+
+    url = safe_url(url)[0] if url else ""
+    return f'<a href="{_e(url)}" rel="noopener noreferrer">profile</a>' if url else ""
 
 
 def _coverage_table(scenario: Scenario, data: dict) -> str:
@@ -234,6 +249,10 @@ def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
     if data["diagnosis"]:
         parts.append("<p><strong>Why no portfolio fits the rules:</strong></p><ul>"
                      + "".join(f"<li>{_e(d)}</li>" for d in data["diagnosis"]) + "</ul>")
+    if data["empty_reason"]:
+        parts.append(f'<p class="warning">The best portfolio is empty because {_e(data["empty_reason"])}.</p>')
+    elif data["zero_objective_reason"]:
+        parts.append(f'<p class="warning">The objective is 0 because {_e(data["zero_objective_reason"])}.</p>')
     if data["selected"]:
         cur = data["currency"]
         tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
