@@ -380,3 +380,21 @@ def test_scenario_roster_options_are_validated(tmp_path):
         with pytest.raises(ScenarioError) as info:
             load_scenario(tmp_path / "s.yaml")
         assert where in str(info.value) + " ".join(map(str, getattr(info.value, "problems", []))), bad
+
+
+def test_a_derived_rate_error_names_only_the_columns_used_on_that_platform(tmp_path):
+    # TikTok's rate is not defined on views: the row's interactions are its likes and comments only
+    err = error_of(write(tmp_path, "Handle,Platform,Followers,Avg likes,Avg comments,Avg views\n"
+                                   "ann,tiktok,1000,3000,100,90000\nbob,youtube,1000,10,1,5000\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 2", "r.csv, line 3"]
+    assert "derived from 'Avg likes', 'Avg comments' (" in err.problems[0].what
+    assert "derived from 'Avg views' (" in err.problems[1].what
+
+
+def test_the_skip_summary_keeps_the_column_names_of_a_derived_rate(tmp_path):
+    roster, warnings = read(write(tmp_path, "Handle,Followers,Avg likes,Avg comments\n"
+                                            "ann,1000,3000,100\nbob,1000,5000,1\ncid,1000,10,1\n"), on_bad_rows="skip",
+                            platform="instagram")
+    assert roster.ids.tolist() == ["cid"]
+    assert ("2 rows skipped (on_bad_rows: skip): the engagement rate derived from 'Avg likes', 'Avg comments' is "
+            "above 100 %; check those columns, or give the engagement rate: 2 (line 2, line 3)") in warnings[0]

@@ -1128,6 +1128,7 @@ def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Prob
         stack = np.vstack(summed)
         total = np.where(np.isnan(stack).all(axis=0), np.nan, np.nansum(stack, axis=0))
         interactions = np.where(np.isnan(interactions), total, interactions)
+    on_views = np.zeros(n, dtype=bool)
     if "avg_views" in p:
         on_views = np.isin(_platforms(p, n, platform_arg), list(VIEW_PLATFORMS)) & ~np.isnan(p["avg_views"])
         interactions = np.where(on_views, p["avg_views"], interactions)
@@ -1138,12 +1139,22 @@ def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Prob
         use = np.isnan(er) & np.isfinite(derived) & (followers > 0) & (interactions >= 0)
     p["engagement_rate"] = np.where(use, derived, er)
     p["er_derived"] = use
-    names = ", ".join(sorted({f"'{_escaped(part.mapping[c])}'" for part in rows.parts for c in given
-                              if c in part.mapping}))
-    return [(int(r), Problem(rows.loc(int(r)), f"the engagement rate derived from {names} (average interactions "
-                             f"per post {interactions[r]:,.0f} ÷ followers {followers[r]:,.0f}) is above 100 %; "
-                             f"check those columns, or give the engagement rate"))
-            for r in np.flatnonzero(use & (derived > 1))]
+    return [(int(r), Problem(rows.loc(int(r)), f"the engagement rate derived from {_used_columns(rows, r, on_views)} "
+                             f"(average interactions per post {interactions[r]:,.0f} ÷ followers "
+                             f"{followers[r]:,.0f}) is above 100 %; check those columns, or give the engagement rate"))
+            for r in np.flatnonzero(use & (derived > 1)).tolist()]
+
+
+def _used_columns(rows: _Rows, r: int, on_views: np.ndarray) -> str:
+    """The file columns that went into row ``r``'s interactions (as :func:`_derive_rates` chose them)."""
+    p, mapping = rows.parsed, rows.parts[rows.file[r]].mapping
+    if on_views[r]:
+        used = ["avg_views"]
+    elif "avg_engagements" in p and not np.isnan(p["avg_engagements"][r]):
+        used = ["avg_engagements"]
+    else:
+        used = [c for c in ("avg_likes", "avg_comments", "avg_shares") if c in p and not np.isnan(p[c][r])]
+    return ", ".join(f"'{_escaped(mapping[c])}'" for c in used if c in mapping)
 
 
 def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
