@@ -230,6 +230,18 @@ def test_conflicting_duplicates_show_both_rows_with_file_and_line(tmp_path):
     assert "followers 1,000 vs 1,200" in problem.what and "duplicates: first, last or max_followers" in problem.what
 
 
+def test_duplicates_spelling_one_country_two_ways_are_identical(tmp_path):
+    a = write(tmp_path, "Username,Followers,Country\nann,1000,US\nbob,2000,Canada\n", "jan.csv")
+    b = write(tmp_path, "Username,Followers,Country\nann,1000,United States\nbob,2000,CA\n", "feb.csv")
+    roster, warnings = read_roster([a, b], display_name=["jan.csv", "feb.csv"], platform="instagram")
+    assert roster.ids.tolist() == ["ann", "bob"] and roster.country.tolist() == ["us", "canada"]
+    assert any("2 identical duplicate rows collapsed" in w for w in warnings)
+    c = write(tmp_path, "Username,Followers,Country\nann,1000,Mexico\n", "mar.csv")
+    with pytest.raises(RosterError) as info:
+        read_roster([a, c], display_name=["jan.csv", "mar.csv"], platform="instagram")
+    assert "country 'United States' vs 'Mexico'" in info.value.problems[0].what
+
+
 @pytest.mark.parametrize("policy, followers", [("first", 1000), ("last", 900), ("max_followers", 1200)])
 def test_duplicate_policies(tmp_path, policy, followers):
     path = month(tmp_path, "r.csv", "ann,1000,50\nann,1200,60\nbob,5,5\nann,900,70\n")

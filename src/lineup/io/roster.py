@@ -48,6 +48,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
+from ..domain.countries import country_code, country_name
 from ..domain.plausibility import apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
@@ -303,7 +304,20 @@ def _compared(rows: _Rows) -> dict[str, np.ndarray]:
     out = {k: v for k, v in rows.parsed.items() if k not in ("id", "niches", "niches_text")}
     if "niches_text" in rows.parsed:
         out["niches"] = rows.parsed["niches_text"]
+    if "country" in out:
+        out["country"] = _canonical_countries(out["country"])
     return out
+
+
+def _canonical_countries(cells: np.ndarray) -> np.ndarray:
+    """Country cells by the country they name (``US`` and ``United States`` alike), as the filter matches them.
+
+    >>> _canonical_countries(np.array(["US", "United States", "Worldwide", ""], dtype=object)).tolist()
+    ['United States', 'United States', 'Worldwide', '']
+    """
+    codes, uniques = factorize(cells)
+    named = [country_name(c) if (c := country_code(u)) else u for u in uniques.tolist()]
+    return np.asarray(named, dtype=object)[codes] if len(named) else cells
 
 
 @dataclass(frozen=True)
