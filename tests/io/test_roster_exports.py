@@ -394,6 +394,14 @@ def test_scenario_roster_options_are_validated(tmp_path):
         assert where in str(info.value) + " ".join(map(str, getattr(info.value, "problems", []))), bad
 
 
+def test_a_youtube_rate_derived_from_views_is_judged_on_the_view_band(tmp_path):
+    roster, warnings = read(write(tmp_path, "Youtuber name,Subscribers count,Views (Avg.)\n"
+                                            "MrBeast,300M,75M\nsmall,2000,1000\n"), platform="youtube")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.25, 0.5]) and roster.er_derived.all()
+    assert roster.implausible.tolist() == ["", "engagement_rate"]
+    assert any("line 3 (small): engagement rate 50.00% is outside the plausible 0.05%–40%" in w for w in warnings)
+
+
 def test_a_derived_rate_error_names_only_the_columns_used_on_that_platform(tmp_path):
     # TikTok's rate is not defined on views: the row's interactions are its likes and comments only
     err = error_of(write(tmp_path, "Handle,Platform,Followers,Avg likes,Avg comments,Avg views\n"

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.countries import country_code, country_name
-from ..domain.plausibility import apply_plausibility
+from ..domain.plausibility import VIEW_PLATFORMS, apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
@@ -104,8 +104,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Columns of average interactions per post, from which a blank engagement rate is derived.
 COUNT_COLUMNS = ("avg_engagements", "avg_likes", "avg_comments", "avg_shares", "avg_views")
-#: Platforms whose engagement is defined on views: their rate is average views / followers.
-VIEW_PLATFORMS = frozenset({"youtube", "twitch"})
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
 POSTS_MEDIAN_LIMIT = 50
