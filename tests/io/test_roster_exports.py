@@ -290,6 +290,13 @@ class TestThroughTheCli:
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "1 influencers" in proc.stdout and "read as UTF-16" in proc.stdout
 
+    def test_engagement_avg_column_is_used_and_said(self, tmp_path):
+        s = self._case(tmp_path, "{path: r.csv, platform: instagram}", {"r.csv": HYPE})
+        proc = cli(tmp_path, "validate", "s.yaml")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "2 engagement rates derived from counts" in proc.stdout
+        assert "'Engagement avg.' used" in proc.stdout + proc.stderr
+
     def test_tab_export_with_counts_and_skip_summary_validates(self, tmp_path):
         text = ("Tiktoker name\tSubscribers count\tEng. (Avg.)\tTotal posts\n"
                 "ann\t78.9m\t23.4M\t900\nbob\t12x\t1K\t1000\ncy\t\t1K\t800\ndan\t1M\t20K\t700\n")
@@ -400,6 +407,39 @@ def test_a_youtube_rate_derived_from_views_is_judged_on_the_view_band(tmp_path):
     assert roster.engagement_rate.tolist() == pytest.approx([0.25, 0.5]) and roster.er_derived.all()
     assert roster.implausible.tolist() == ["", "engagement_rate"]
     assert any("line 3 (small): engagement rate 50.00% is outside the plausible 0.05%–40%" in w for w in warnings)
+
+
+HYPE = ("Rank,Influencer,Category,Followers,Country,Engagement avg.,Authentic engagement\n"
+        "1,cristiano,Sports,600M,Spain,5.2M,4.1M\n2,leomessi,Sports,500M,Argentina,4.0M,3.3M\n")
+
+
+def test_engagement_avg_of_monthly_top_lists_is_a_count_per_post(tmp_path):
+    roster, warnings = read(write(tmp_path, HYPE), platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([5.2 / 600, 4.0 / 500]) and roster.er_derived.all()
+    assert any("'Engagement avg.' and 'Authentic engagement' both look like the avg_engagements column; "
+               "'Engagement avg.' used" in w for w in warnings)
+
+
+def test_authentic_engagement_alone_is_used_and_a_second_discount_is_warned(tmp_path):
+    roster, warnings = read(write(tmp_path, "Influencer,Followers,Authentic engagement,Audience quality\n"
+                                            "ann,5000,100,80%\n"), platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.02]) and roster.er_derived.all()
+    assert any("'Authentic engagement' counts engagements from real followers only" in w for w in warnings)
+
+
+def test_a_column_that_looks_like_engagement_but_is_not_used_is_named(tmp_path):
+    _, warnings = read(write(tmp_path, "Handle,Followers,ER,Eng. per day\nann,5000,3%,40\n"), platform="instagram")
+    assert any("column 'Eng. per day' looks like engagement but is not used" in w for w in warnings)
+
+
+def test_a_rate_column_of_percentages_is_the_engagement_rate_not_the_fee(tmp_path):
+    roster, warnings = read(write(tmp_path, "Handle,Followers,Rate\nann,5000,3.4%\nbob,8000,2.1%\n"),
+                            platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.034, 0.021]) and roster.fee_estimated.all()
+    assert any("column 'Rate' read as the engagement rate, not the fee" in w for w in warnings)
+    err = error_of(write(tmp_path, "Handle,Followers,Rate,ER\nann,5000,3.4%,3%\n"), platform="instagram")
+    assert "column 'Rate' was read as the fee but holds percentages (e.g. '3.4%')" in str(err)
+    assert "columns: {fee: <fee column or null>, engagement_rate: 'Rate'}" in str(err)
 
 
 def test_a_derived_rate_error_names_only_the_columns_used_on_that_platform(tmp_path):

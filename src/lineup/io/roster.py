@@ -91,8 +91,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
               "post_count", "number_of_posts", "uploads", "video_count", "videos", "media_count"),
     "country": ("country", "location", "country_code", "country_name", "audience_country", "top_country",
                 "region"),
-    "avg_engagements": ("avg_engagements", "eng_avg", "engagements_avg", "average_engagements",
-                        "avg_interactions", "average_interactions", "interactions_avg", "engagements_per_post"),
+    "avg_engagements": ("avg_engagements", "eng_avg", "engagements_avg", "engagement_avg", "average_engagements",
+                        "avg_interactions", "average_interactions", "interactions_avg", "engagements_per_post",
+                        "engagement_per_post", "avg_engagement_count",
+                        # engagements from real followers only (HypeAuditor-style top lists): used when no
+                        # total is given, and then a roster authenticity would discount twice (warned)
+                        "authentic_engagement", "authentic_engagements", "avg_authentic_engagement"),
     "avg_likes": ("avg_likes", "average_likes", "likes_avg", "avg_like", "likes_per_post", "mean_likes"),
     "avg_comments": ("avg_comments", "average_comments", "comments_avg", "avg_comment", "comments_per_post",
                      "mean_comments"),
@@ -334,6 +338,7 @@ class _Table:
     text: dict[str, np.ndarray] = field(default_factory=dict)  # trimmed text columns (numpy strings)
     width: int = 0                                              # CSV: columns in the header
     extra: np.ndarray | None = None                             # CSV: values per record when more than the header
+    explicit: frozenset[str] = frozenset()                      # lineup columns mapped by roster.columns
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
@@ -356,8 +361,9 @@ def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | N
     mapping = _match_columns(frame.columns, explicit, name)
     warnings = _check_rivals(lambda col: _frame_column(frame[col], "", col, name), _rivals(frame.columns, mapping, explicit),
                              mapping, lines, "row", name)
+    warnings += _unused_engagement(frame.columns, mapping, name)
     columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit)), name)
 
 
 def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
@@ -522,8 +528,10 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
                                                          f"roster.sep if the file uses another delimiter)")
     warnings += _check_rivals(lambda col: split.column(split.header.index(col)),
                               _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
+    warnings += _unused_engagement(split.header, mapping, name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
-    table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
+    table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra,
+                   explicit=frozenset(explicit))
     return _drop_blank(table, name)
 
 
@@ -670,7 +678,8 @@ def _drop_blank(table: _Table, name: str) -> _Table:
         columns = {c: a[keep] for c, a in columns.items()}
         text = {c: a[keep] for c, a in text.items()}
         extra = None if extra is None else extra[keep]
-    return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra)
+    return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra,
+                  table.explicit)
 
 
 def _is_missing(cells: np.ndarray) -> np.ndarray:
@@ -794,6 +803,20 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
 _FIRST_WINS = frozenset({"platform", "country", "niches", "posts", *COUNT_COLUMNS})
 
 
+def _unused_engagement(found, mapping: dict[str, str], name: str) -> list[str]:
+    """A column whose name speaks of engagement but that no lineup column reads (nor any alias: those are
+    reported by :func:`_check_rivals`) is named, so that it is not silently ignored.
+
+    >>> _unused_engagement(["Handle", "Eng. per day", "Engagement"], {"engagement_rate": "Engagement"}, "r.csv")
+    ["r.csv: column 'Eng. per day' looks like engagement but is not used; map it with roster.columns (engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)"]
+    """
+    used = set(mapping.values())
+    odd = [str(c) for c in found if str(c) not in used and _key(c) not in _ALIAS_KEYS
+           and re.search(r"engag|interaction|^eng(?!l)", _key(c))]
+    return [f"{name}: column '{_escaped(c)}' looks like engagement but is not used; map it with roster.columns "
+            f"(engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)" for c in odd]
+
+
 def _check_rivals(cells, rivals: dict[str, list[str]], mapping, lines, unit: str, name: str) -> list[str]:
     """Rival columns that agree are a warning saying which was used; ones that differ are an error, except
     for the id (the most handle-like column is taken: ``mapping`` is updated) and text or count columns
@@ -891,7 +914,8 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
         return [f"{name}, {table.unit} {table.lines[r]}, column '{_escaped(mapping[canon])}'" for r in rows]
 
     problems: list[tuple[int, Problem]] = []
-    notes: list[str] = _rate_or_count(columns, mapping, name)
+    notes: list[str] = _rate_or_count(columns, mapping, name) + _percent_fee(columns, mapping, table.explicit, name)
+    notes += _authentic_twice(mapping, name)
     out: dict[str, object] = {}
     for canon, pct in _NUMBER_COLUMNS:
         if canon in mapping:
@@ -1020,6 +1044,38 @@ def _rate_or_count(columns: dict, mapping: dict[str, str], name: str) -> list[st
     columns["avg_engagements"] = columns.pop("engagement_rate")
     return [f"{name}: column '{_escaped(col)}' read as average engagements per post (its values are counts, not "
             f"rates); engagement rates derived from it ÷ followers"]
+
+
+def _percent_fee(columns: dict, mapping: dict[str, str], explicit: frozenset[str], name: str) -> list[str]:
+    """A fee column (``Rate``) holding percentages is an engagement rate: read as one when the file has none
+    and the fee was matched by name; otherwise a message that says how to remap."""
+    col = mapping.get("fee")
+    cells = columns.get("fee")
+    if col is None or cells is None or cells.dtype != object:
+        return []
+    texts = [c for c in cells.tolist() if isinstance(c, str) and c.strip()]
+    percent = [c for c in texts if c.strip().endswith("%")]
+    if not percent or len(percent) * 2 <= len(texts):
+        return []
+    if "engagement_rate" not in mapping and "fee" not in explicit:
+        mapping["engagement_rate"] = mapping.pop("fee")
+        columns["engagement_rate"] = columns.pop("fee")
+        return [f"{name}: column '{_escaped(col)}' read as the engagement rate, not the fee (its values are "
+                f"percentages, e.g. '{_escaped(percent[0])}'); fees are estimated (map fee with roster.columns)"]
+    rate = f"engagement_rate: {_escaped(col)!r}" if "engagement_rate" not in explicit else "..."
+    raise RosterError(f"{name}: column '{_escaped(col)}' was read as the fee but holds percentages (e.g. "
+                      f"'{_escaped(percent[0])}'); if it is a rate, remap it: roster: {{columns: {{fee: <fee column "
+                      f"or null>, {rate}}}}}")
+
+
+def _authentic_twice(mapping: dict[str, str], name: str) -> list[str]:
+    """Engagements from real followers only, with an authenticity column too: the discount would apply twice."""
+    col = mapping.get("avg_engagements")
+    if col is None or not _key(col).startswith(("authentic", "avgauthentic")) or "authenticity" not in mapping:
+        return []
+    return [f"{name}: column '{_escaped(col)}' counts engagements from real followers only, and column "
+            f"'{_escaped(mapping['authenticity'])}' discounts fake followers again (expected engagement = followers "
+            f"× authenticity × rate); set roster.columns.authenticity: null if the discount is already in the counts"]
 
 
 def _lifetime_posts(values: np.ndarray, bad: np.ndarray, col: str, name: str) -> str | None:
