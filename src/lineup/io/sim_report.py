@@ -41,8 +41,9 @@ def _fmt(fmt: str, value) -> str:
         return "—"
 
 
-def render_simulation(result, console) -> None:
-    """Print the campaign totals with 95 % intervals and the key assumptions."""
+def render_simulation(result, console, warnings: bool = True) -> None:
+    """Print the campaign totals with 95 % intervals and the key assumptions (and the warnings, unless the
+    caller prints them elsewhere: the CLI puts them on stderr)."""
     from rich.table import Table
 
     table = Table(title=f"Campaign totals after {result.days} days "
@@ -64,5 +65,5 @@ def render_simulation(result, console) -> None:
         console.print(f"(penetration of {len(niches) - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "
                   f"one stands for {result.scale:,.1f} real people · seed {result.seed}")
-    for warning in result.warnings:
+    for warning in result.warnings if warnings else ():
         console.print(f"warning: {warning}", markup=False, highlight=False)

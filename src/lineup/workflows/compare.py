@@ -36,6 +36,7 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
+from lineup.io.estimates import portfolio_estimates
 from lineup.simulation.montecarlo import Progress
 from lineup.simulation.result import Band, SimulationResult, t_interval
 from lineup.workflows.simulate import niche_names, simulate_portfolios
@@ -370,6 +371,7 @@ class Comparison:
             "left_out": {n: {"status": b.status, "diagnosis": list(b.diagnosis)}
                          for n, b in self.built.items() if not b.ok},
             "notes": list(self.notes),
+            "warnings": list(self.scenario.warnings),
         }
 
     def _strategy_dict(self, name: str) -> dict:
@@ -380,6 +382,7 @@ class Comparison:
             "status": built.status if built else "",
             "budget": built.scenario.budget if built else self.scenario.budget,
             "portfolio": self.portfolios[name].ids,
+            **portfolio_estimates(self.portfolios[name]),  # "estimated" (summary) and "implausible" chosen rows
             "scale": sim.scale,
             "metrics": {m: _band_dict(b) for m, b in self.bands(name).items()},
             "difference": {m: _band_dict(b) for m, b in self.differences(name).items()},

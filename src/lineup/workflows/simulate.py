@@ -10,6 +10,7 @@ runs :func:`lineup.simulation.montecarlo.monte_carlo`.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Hashable, Mapping
@@ -192,9 +193,11 @@ def simulate(
         portfolio = _solve(scenario)
     sim = scenario.spec.simulation
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
-    return monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
-                       replications=replications, seed=seed, workers=workers, progress=progress,
-                       scheduler=scheduler, dask_local=dask_local)
+    result = monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
+                         replications=replications, seed=seed, workers=workers, progress=progress,
+                         scheduler=scheduler, dask_local=dask_local)
+    warnings = tuple(dict.fromkeys((*scenario.warnings, *result.warnings)))  # the roster's warnings first
+    return dataclasses.replace(result, warnings=warnings)
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
