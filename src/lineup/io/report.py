@@ -7,7 +7,7 @@ from typing import Any
 from .. import __version__
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
-from .terminal import literal
+from .terminal import literal, print_table
 from .writers import csv_text
 
 __all__ = ["solve_to_dict", "portfolio_csv", "render_solve"]
@@ -128,10 +128,11 @@ def render_solve(result, console, what_if=None) -> None:
     if not data["selected"]:
         return
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
-    for col, justify in [("id", "left"), ("platform", "left"), ("tier", "left"), ("niches", "left"),
-                         ("followers", "right"), ("fee", "right"), ("exp. engagement", "right"),
-                         ("budget share", "right"), ("flags", "left")]:
-        table.add_column(col, justify=justify)
+    for col, justify, whole in [("id", "left", True), ("platform", "left", False), ("tier", "left", True),
+                                ("niches", "left", False), ("followers", "right", True), ("fee", "right", True),
+                                ("exp. engagement", "right", True), ("budget share", "right", True),
+                                ("flags", "left", False)]:
+        table.add_column(col, justify=justify, no_wrap=whole)
     for row in data["selected"]:
         flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
         table.add_row(
@@ -139,7 +140,7 @@ def render_solve(result, console, what_if=None) -> None:
             f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
             f"{row['budget_share']:.1%}", flags,
         )
-    console.print(table)
+    print_table(console, table)
     _render_totals(data, console)
 
 
