@@ -11,6 +11,22 @@ from .tiers import Tiers
 
 __all__ = ["Portfolio"]
 
+#: Unknown ids given a "did you mean" each (the search is over the whole roster).
+_MAX_HINTS = 20
+
+
+def _raise_unknown(roster: Roster, missing: list) -> None:
+    from .._text import printable
+    from ..errors import UsageError
+    from .scenario import did_you_mean
+
+    known = roster.ids.tolist()
+    problems = [f"id {printable(repr(str(i)), limit=120)} is not in the roster"
+                f"{did_you_mean(i, known) if k < _MAX_HINTS else ''}" for k, i in enumerate(missing)]
+    if len(problems) == 1:
+        raise UsageError(problems[0], problems)
+    raise UsageError(f"{len(missing)} ids are not in the roster {printable(roster.source)}", problems)
+
 
 @dataclass(frozen=True, eq=False)
 class Portfolio:
@@ -36,11 +52,25 @@ class Portfolio:
 
     @classmethod
     def from_ids(cls, roster: Roster, ids) -> "Portfolio":
-        """Portfolio of the given ids; unknown ids raise ``KeyError`` naming them."""
+        """Portfolio of the given ids (matched ignoring case and a leading ``@``).
+
+        Unknown ids raise :class:`~lineup.errors.UsageError` naming each of
+        them, with a "did you mean".
+
+        >>> r = Roster.from_columns(ids=["alice", "bob"], followers=[1e3, 2e3],
+        ...                         engagement_rate=[0.1, 0.1], fee=[10, 20])
+        >>> Portfolio.from_ids(r, ["@Alice"]).ids
+        ['alice']
+        >>> Portfolio.from_ids(r, ["alcie"])
+        Traceback (most recent call last):
+        ...
+        lineup.errors.UsageError: id 'alcie' is not in the roster (did you mean 'alice'?)
+        """
+        ids = [ids] if isinstance(ids, str) else list(ids)
         rows = [roster.index_of(i) for i in ids]
         missing = [i for i, r in zip(ids, rows) if r is None]
         if missing:
-            raise KeyError(f"not in the roster: {', '.join(map(str, missing))}")
+            _raise_unknown(roster, missing)
         return cls(roster, np.asarray(rows, dtype=np.int64))
 
     @classmethod

@@ -76,6 +76,32 @@ class Report:
     files: dict[str, Any] = field(default_factory=dict)
     generated: str = ""
 
+    def write(self, directory) -> list:
+        """Write ``report.html`` and the figures into ``directory`` (atomically, as ``lineup report -o``).
+
+        Returns the paths written.  Raises :class:`~lineup.errors.OutputBusyError`
+        when another run is writing the same directory and
+        :class:`~lineup.errors.UsageError` when it cannot be written.
+        """
+        from lineup.io.writers import write_files
+
+        return write_files(directory, self.files)
+
+    def _facts(self) -> dict[str, Any]:
+        return {"generated": self.generated, "files": len(self.files), "html_chars": len(self.html)}
+
+    def __repr__(self) -> str:
+        """Short: generation date and sizes (never the page itself)."""
+        from lineup._repr import short_repr
+
+        return short_repr("Report", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and the file names, for notebooks (the page itself: ``write()`` it and open it)."""
+        from lineup._repr import html_card
+
+        return html_card("Report", {**self._facts(), "file names": ", ".join(self.files)})
+
 
 # --------------------------------------------------------------------------- small HTML helpers
 
