@@ -131,3 +131,13 @@ def test_notebooks_use_the_public_api_only():
             if cell["cell_type"] == "code":
                 found += [f"{path.name}: {m.group()}" for m in private.finditer("".join(cell["source"]))]
     assert not found
+
+
+def test_simulate_takes_ids_or_raises_a_usage_error():
+    sc = _tiny()
+    res = lineup.simulate(sc, ["ann", "eve"], replications=2, seed=1)
+    assert res.portfolio == ("ann", "eve") or sorted(res.portfolio) == ["ann", "eve"]
+    with pytest.raises(lineup.UsageError, match="did you mean 'cat'"):
+        lineup.simulate(sc, ["catt"], replications=2)
+    with pytest.raises(lineup.UsageError, match="expected a Portfolio"):
+        lineup.simulate(sc, 3, replications=2)

@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
@@ -159,9 +160,10 @@ def simulate(
     ----------
     scenario : Scenario
         Loaded scenario; its ``simulation:`` section gives every option.
-    portfolio : Portfolio, optional
+    portfolio : Portfolio, SolveResult or list of ids, optional
         Influencers to simulate; ``None`` solves the scenario first (an
-        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`).
+        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`);
+        unknown ids raise :class:`~lineup.errors.UsageError`.
     replications, seed : int, optional
         Override ``simulation.replications`` / ``simulation.seed``.
     workers : int
@@ -188,13 +190,35 @@ def simulate(
     population = population_of(scenario)
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      replications=replications)
-    if portfolio is None:
-        portfolio = _solve(scenario)
+    portfolio = _solve(scenario) if portfolio is None else as_portfolio(portfolio, scenario.roster)
     sim = scenario.spec.simulation
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
     return monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
                        replications=replications, seed=seed, workers=workers, progress=progress,
                        scheduler=scheduler, dask_local=dask_local)
+
+
+def as_portfolio(value: Any, roster: Roster) -> Portfolio:
+    """``value`` as a portfolio of ``roster``: a Portfolio, a solve result's portfolio or a list of ids.
+
+    Anything else raises :class:`~lineup.errors.UsageError`.
+
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[1, 2])
+    >>> as_portfolio(["b"], r).ids
+    ['b']
+    >>> as_portfolio(3, r)
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: portfolio: expected a Portfolio, a SolveResult or a list of ids, got int
+    """
+    if isinstance(value, Portfolio):
+        return value
+    inner = getattr(value, "portfolio", None)
+    if isinstance(inner, Portfolio):
+        return inner
+    if isinstance(value, (list, tuple)) and all(isinstance(i, str) for i in value):
+        return Portfolio.from_ids(roster, value)
+    raise UsageError(f"portfolio: expected a Portfolio, a SolveResult or a list of ids, got {type(value).__name__}")
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
