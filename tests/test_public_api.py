@@ -141,3 +141,25 @@ def test_simulate_takes_ids_or_raises_a_usage_error():
         lineup.simulate(sc, ["catt"], replications=2)
     with pytest.raises(lineup.UsageError, match="expected a Portfolio"):
         lineup.simulate(sc, 3, replications=2)
+
+
+def test_domain_constructors_raise_lineup_errors_that_stay_builtin_compatible():
+    import numpy as np
+
+    roster = _tiny().roster
+    with pytest.raises(lineup.UsageError, match="portfolio rows must lie in"):
+        lineup.Portfolio(roster, [roster.n + 5])
+    with pytest.raises(IndexError):  # still an IndexError for code written before
+        lineup.Portfolio(roster, [-1])
+    with pytest.raises(lineup.UsageError, match="tier bounds"):
+        lineup.Tiers.from_mapping({"nano": -1})
+    with pytest.raises(lineup.UsageError, match="unique"):
+        lineup.Roster.from_columns(ids=["a", "A"], followers=[1e3, 1e3], engagement_rate=[0.1, 0.1], fee=[1, 1])
+    with pytest.raises(ValueError):
+        lineup.Roster.from_columns(ids=["a", "@a"], followers=np.ones(2), engagement_rate=[0.1, 0.1], fee=[1, 1])
+
+
+def test_simulation_plot_names_an_unknown_metric():
+    sim = lineup.simulate(_tiny(), ["ann"], replications=2, seed=1)
+    with pytest.raises(lineup.UsageError, match="did you mean 'talkers'"):
+        sim.plot("talkerz")

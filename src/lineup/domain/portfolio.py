@@ -47,7 +47,10 @@ class Portfolio:
     def __post_init__(self) -> None:
         rows = np.unique(np.asarray(self.rows, dtype=np.int64))
         if rows.size and (rows[0] < 0 or rows[-1] >= self.roster.n):
-            raise IndexError("portfolio rows out of the roster's range")
+            from ._invalid import InvalidIndex
+
+            raise InvalidIndex(f"portfolio rows must lie in 0..{self.roster.n - 1} (the roster's rows), "
+                               f"got {int(rows[0]) if rows[0] < 0 else int(rows[-1])}")
         object.__setattr__(self, "rows", rows)
 
     @classmethod

@@ -216,6 +216,12 @@ class SimulationResult:
         """Line of ``metric``'s daily mean with its CI band (matplotlib); returns the axes."""
         import matplotlib.pyplot as plt
 
+        if metric not in self.series:
+            from ..domain.scenario import did_you_mean
+            from ..errors import UsageError
+
+            raise UsageError(f"metric {metric!r} is not one of {', '.join(self.series)}"
+                             f"{did_you_mean(metric, self.series)}")
         ax = ax if ax is not None else plt.subplots(figsize=(7, 4))[1]
         b, day = self.series[metric], np.arange(self.days)
         ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")
