@@ -163,3 +163,9 @@ def test_simulation_plot_names_an_unknown_metric():
     sim = lineup.simulate(_tiny(), ["ann"], replications=2, seed=1)
     with pytest.raises(lineup.UsageError, match="did you mean 'talkers'"):
         sim.plot("talkerz")
+
+
+@pytest.mark.parametrize("kwargs", [{"time_limit": -1}, {"time_limit": float("nan")}, {"gap": 5}, {"gap": "x"}])
+def test_solve_checks_its_arguments_like_the_cli(kwargs):
+    with pytest.raises(lineup.UsageError):
+        lineup.solve(_tiny(), **kwargs)

@@ -10,6 +10,8 @@ by an elastic relaxation (:mod:`.elastic`).  Solvers are imported only when used
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 
 import numpy as np
@@ -21,6 +23,25 @@ from .result import SolveResult, SolveStatus, relative_gap
 __all__ = ["solve", "SolveResult", "SolveStatus"]
 
 _MILP_STATUS = {"optimal": SolveStatus.OPTIMAL, "time_limit": SolveStatus.TIME_LIMIT}
+
+
+def _check_arguments(time_limit: float | None, gap: float | None) -> None:
+    """The API's ``time_limit`` (> 0 s) and ``gap`` (0–1), as the CLI checks ``--time-limit`` and ``--gap``.
+
+    >>> _check_arguments(-1, None)
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: time_limit must be a finite number of seconds > 0, got -1
+    """
+    from ..errors import UsageError
+
+    def finite(x) -> bool:
+        return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(float(x))
+
+    if time_limit is not None and not (finite(time_limit) and time_limit > 0):
+        raise UsageError(f"time_limit must be a finite number of seconds > 0, got {time_limit!r}")
+    if gap is not None and not (finite(gap) and 0 <= gap <= 1):
+        raise UsageError(f"gap must be a relative gap between 0 and 1, got {gap!r}")
 
 
 def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
@@ -57,6 +78,7 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     from . import precheck, rules
     from .backends import check_backend
 
+    _check_arguments(time_limit, gap)
     opts = scenario.spec.solver
     backend = backend or opts.backend
     time_limit = opts.time_limit if time_limit is None else time_limit
