@@ -169,3 +169,10 @@ def test_simulation_plot_names_an_unknown_metric():
 def test_solve_checks_its_arguments_like_the_cli(kwargs):
     with pytest.raises(lineup.UsageError):
         lineup.solve(_tiny(), **kwargs)
+
+
+def test_scenario_and_portfolio_reprs_are_short(results):
+    res = results["SolveResult"]
+    for obj, kind in ((res.scenario, "Scenario"), (res.portfolio, "Portfolio")):
+        text = repr(obj)
+        assert text.startswith(f"{kind}(") and len(text) < 300 and "\x1b" not in text, text

@@ -80,6 +80,19 @@ class Portfolio:
     def from_mask(cls, roster: Roster, mask: np.ndarray) -> "Portfolio":
         return cls(roster, np.flatnonzero(mask))
 
+    def __repr__(self) -> str:
+        """Short: size, spend and the first ids.
+
+        >>> r = Roster.from_columns(ids=["a", "b"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[10, 20])
+        >>> Portfolio(r, [0, 1])
+        Portfolio(influencers=2, spend=30.0, ids='a, b')
+        """
+        from .._repr import short_repr
+
+        ids = self.ids[:5]
+        shown = ", ".join(ids) + (f", … ({len(self) - 5} more)" if len(self) > 5 else "")
+        return short_repr("Portfolio", {"influencers": len(self), "spend": round(self.spend, 2), "ids": shown})
+
     def __len__(self) -> int:
         return len(self.rows)
 

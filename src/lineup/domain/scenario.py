@@ -326,6 +326,18 @@ class Scenario:
     def tiers(self) -> Tiers:
         return self.spec.tier_bounds
 
+    def __repr__(self) -> str:
+        """Short: name, budget, currency and roster size (never the whole spec or roster).
+
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> tiny_scenario()
+        Scenario(name='tiny', budget=1000.0, currency='GBP', influencers=5, warnings=0)
+        """
+        from .._repr import short_repr
+
+        return short_repr("Scenario", {"name": self.name, "budget": self.budget, "currency": self.currency,
+                                       "influencers": self.roster.n, "warnings": len(self.warnings)})
+
     def with_overrides(self, **changes: Any) -> "Scenario":
         """A copy with top-level fields replaced and re-validated (roster kept).
 
