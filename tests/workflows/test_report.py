@@ -151,6 +151,7 @@ def test_summary_states_spend_and_unspent_per_strategy(built, comparison):
 def test_every_strategy_portfolio_is_listed_collapsible(built, comparison):
     section = _section_html(built.html, "portfolio")
     assert section.count("<details class=strategy>") == len(comparison.strategies)
+    assert "::details-content { content-visibility: visible" in built.html  # printed open
     for name in comparison.strategies:
         for i in comparison.portfolios[name].ids:
             assert f"<td>{i}</td>" in section

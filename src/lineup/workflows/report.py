@@ -799,6 +799,7 @@ footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid var(--rul
   h2 { break-after: avoid; }
   table, figure, dl.facts { break-inside: avoid; }
   details.strategy { border: none; padding: 0; }
+  details.strategy::details-content { content-visibility: visible; display: block; }
   tr { break-inside: avoid; }
   tbody tr:nth-child(even) { background: none; }
 }
