@@ -124,7 +124,8 @@ def test_frontier_table_keeps_every_column(long_case, where):
     data = _json(args)
     text = piped(args) if where == "piped" else in_terminal(args, where)
     numbers = [f"{p[k]:,.0f}" for p in data["points"] for k in ("spend", "engagement", "objective")]
-    _assert_whole(text, numbers + ["budget", "status", "spend", "engagement", "coverage", "objective", "+1k"])
+    _assert_whole(text, numbers + ["budget", "status", "spend", "unspent", "engagement", "coverage", "objective",
+                                    "+1k", "binding rules"])
 
 
 def test_coverage_frontier_has_no_budget_footnote(long_case):

@@ -100,6 +100,14 @@ def _band(sim, metric: str) -> str:
     return f"{_fmt(b.mean)} [{_fmt(b.ci_low)}–{_fmt(b.ci_high)}]"
 
 
+def _binding(solve) -> str:
+    """The rules that stop a point's spending, one per line (a limit of 0 only excludes: left out)."""
+    from ..io.terminal import literal
+
+    rules = [b for b in solve.binding if b.limit != 0] or list(solve.binding)
+    return "\n".join(literal(b.name) for b in rules) or "—"
+
+
 def _table(result):
     from rich.table import Table
 
@@ -117,17 +125,20 @@ def _table(result):
         caption = f"{caption}; {simulated}" if caption else simulated
     table = Table(title=f"{literal(result.scenario.name)}: {result.kind} frontier ({cur})", title_justify="left",
                   caption=caption, caption_justify="left")
-    columns = [first, "status", "spend", "n", "engagement", "coverage", "objective"] + (["+1k"] if per_k else [])
+    columns = [first, "status", "spend", "unspent", "n", "engagement", "coverage", "objective"] + \
+        (["+1k"] if per_k else [])
     if sims is not None:
         columns += list(_SIMULATED_COLUMNS.values())
+    columns.append("binding rules")
     for name in columns:
-        table.add_column(name, justify="left" if name == "status" else "right", no_wrap=True)
+        table.add_column(name, justify="left" if name in ("status", "binding rules") else "right", no_wrap=True)
     value_fmt = "{:,.2f}" if result.kind == "coverage" else "{:,.0f}"
     for k, value in enumerate(result.values):
-        cells = [_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]), _fmt(result.influencers[k]),
+        cells = [_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]),
+                 _fmt(result.budgets[k] - result.spend[k]), _fmt(result.influencers[k]),
                  _fmt(result.engagement[k]), _fmt(result.coverage_value[k]), _fmt(result.objective[k])]
         cells += [_per_thousand(result.marginal_value[k])] if per_k else []
         if sims is not None:
             cells += [_band(sims[k], metric) for metric in _SIMULATED_COLUMNS]
-        table.add_row(*cells)
+        table.add_row(*cells, _binding(result.results[k]))
     return table
