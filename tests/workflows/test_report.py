@@ -13,7 +13,7 @@ import lineup
 from lineup.commands.report import report as report_command
 from lineup.io.scenario import load_scenario
 from lineup.workflows.report import SECTIONS, build_report
-from tests.conftest import TINY_SCENARIO, write_case
+from tests.conftest import TINY_ROSTER, TINY_SCENARIO, write_case
 
 SMALL_SIMULATION = """\
 simulation:
@@ -105,6 +105,22 @@ def test_report_command_maps_errors_to_exit_codes(tmp_path):
     assert res.exit_code == 2
     assert "missing.yaml" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path):
+    # bob's 60 % engagement rate is implausible (kept and flagged); carol's rate and erin's fee are blank
+    roster = TINY_ROSTER.replace("bob,instagram,8k,3.5%,650", "bob,instagram,8k,60%,650")
+    sc = load_scenario(write_case(tmp_path, TINY_SCENARIO + SMALL_SIMULATION, roster))
+    page = build_report(sc, replications=2, seed=5, generated="2025-03-01", frontier_points=0).html
+    columns = lineup.solve(sc).portfolio_columns()
+    n, fees, rates = len(columns["id"]), sum(columns["fee_estimated"]), sum(columns["er_estimated"])
+    assert "bob" in columns["id"]
+    share = round(100 * float(columns["fee"][columns["fee_estimated"]].sum() / columns["fee"].sum()))
+    summary = (f"{fees} of {n} chosen fees and {rates} of {n} engagement rates are estimated; "
+               f"{share} % of the spend is estimated")
+    assert page.index('<dt>Estimates</dt><dd><span class="estimates">' + summary) < page.index('id="portfolio"')
+    assert f"1 of {n} chosen influencers has implausible values (flagged)" in page
+    assert '<span class="flag">implausible engagement_rate</span>' in page
 
 
 # ---------------------------------------------------------------- issue 9, item 8: a report that recommends

@@ -9,9 +9,9 @@ solve is cheap) and renders:
    intervals and whether the lead is beyond the noise), spend and unspent
    budget per strategy with the rule that stopped each one, and the caveats
    (estimated roster values, unspent budget, simulation resolution);
-2. the scenario (the planner's description, budget, currency, date, lineup
-   version, seed);
-3. the portfolios: the scenario's optimum (estimated values flagged, totals,
+2. the scenario (the planner's description, how much of the portfolio rests on
+   estimates, budget, currency, date, lineup version, seed);
+3. the portfolios: the scenario's optimum (estimated and implausible values flagged, totals,
    niche coverage, binding rules) and every strategy's, collapsible, with
    engagement rates and, when the roster has them, profile links;
 4. the strategy comparison with 95 % intervals and paired differences;
@@ -261,15 +261,16 @@ def _spend_rows(comparison: "Comparison") -> tuple[list[list[str]], list[str]]:
     return rows, notes
 
 
-def _estimate_caveat(comparison: "Comparison") -> str:
+def _estimate_caveat(comparison: "Comparison", estimates: str = "") -> str:
     parts = []
     for name in comparison.strategies:
         p = comparison.portfolios[name]
         er, fee = int(p.roster.er_estimated[p.rows].sum()), int(p.roster.fee_estimated[p.rows].sum())
         if er or fee:
             parts.append(f"{_e(name)}: {_e(_estimated_text(er, fee))}")
-    if not parts:
+    if not parts and "implausible" not in estimates:
         return ""
+    parts = ([f"the scenario's optimum: {_e(estimates)}"] if estimates else []) + parts
     return ("<li><strong>Estimated values.</strong> Some influencers have a blank engagement rate or fee in the "
             "roster; lineup estimated them from published tier figures (see Assumptions), so their numbers are "
             "less certain — " + "; ".join(parts) + ".</li>")
@@ -288,7 +289,7 @@ def _resolution_caveat(comparison: "Comparison") -> str:
     return text + "</li>"
 
 
-def _summary(comparison: "Comparison") -> str:
+def _summary(comparison: "Comparison", estimates: str = "") -> str:
     bands = {n: comparison.bands(n) for n in comparison.strategies}
     win_rows, headline = _winners(comparison, bands)
     spend_rows, unspent = _spend_rows(comparison)
@@ -297,7 +298,7 @@ def _summary(comparison: "Comparison") -> str:
             f"{comparison.replications} random populations (seed {_e(comparison.seed)})"
             + (": " + "; ".join(headline) if headline else "") + ". Numbers are estimates: the mean with its 95 % "
             "interval in brackets.</p>")
-    caveats = [_estimate_caveat(comparison)]
+    caveats = [_estimate_caveat(comparison, estimates)]
     caveats += [f"<li><strong>Unspent budget.</strong> {n}.</li>" for n in unspent]
     caveats.append(_resolution_caveat(comparison))
     other = [n for n in comparison.notes if "simulated followers" not in n]
@@ -317,12 +318,15 @@ def _summary(comparison: "Comparison") -> str:
 # --------------------------------------------------------------------------- 2. scenario
 
 
-def _scenario(scenario: Scenario, seed: Optional[int], replications: int, generated: str) -> str:
+def _scenario(scenario: Scenario, seed: Optional[int], replications: int, generated: str,
+              estimates: str = "") -> str:
     spec = scenario.spec
-    items = [
+    items = [("Estimates", f'<span class="estimates">{_e(estimates)}</span>')] if estimates else []
+    items += [
         ("Budget", _money(scenario.budget, scenario.currency)),
         ("Currency", _e(scenario.currency)),
-        ("Roster", f"{scenario.roster.n:,} candidates from {_e(spec.roster.path)}"),
+        ("Roster", f"{scenario.roster.n:,} candidates from "
+                   f"{_e(spec.roster.path if isinstance(spec.roster.path, str) else ', '.join(spec.roster.path))}"),
         ("Scenario file", _e(scenario.path.name if scenario.path is not None else "(built in memory)")),
         ("Report date", f'<span class="generated">{_e(generated)}</span>'),
         ("lineup version", _e(__version__)),
@@ -336,12 +340,20 @@ def _scenario(scenario: Scenario, seed: Optional[int], replications: int, genera
     return _section("scenario", desc + _dl(items) + warnings)
 
 
+def _estimates(result: "SolveResult") -> str:
+    """How much of the chosen portfolio rests on estimates (the sentence of the solve outputs)."""
+    from lineup.io.report import estimate_summary
+
+    return estimate_summary(result.portfolio_columns())["summary"]
+
+
 # --------------------------------------------------------------------------- 3. portfolios
 
 
 def _flags(row: dict) -> str:
-    flags = [label for key, label in (("er_estimated", "est. ER"), ("fee_estimated", "est. fee")) if row.get(key)]
-    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in flags)
+    from lineup.io.report import row_flags
+
+    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in row_flags(row))
 
 
 def _profile_urls(roster: Any, rows: np.ndarray) -> Optional[list[str]]:
@@ -372,12 +384,15 @@ def _portfolio_rows(scenario: Scenario, portfolio: Any) -> list[dict]:
     order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -scenario.tiers.codes_of(r.followers[rows])))
     rows = rows[order]
     urls = _profile_urls(r, rows)
+    derived, implausible = getattr(r, "er_derived", None), getattr(r, "implausible", None)
     out = []
     for k, row in enumerate(rows.tolist()):
         out.append({"id": r.ids[row], "platform": r.platform[row],
                     "tier": str(scenario.tiers.names_of(r.followers[row:row + 1])[0]),
                     "niches": "; ".join(r.niche_lists(np.array([row]))[0]), "followers": float(r.followers[row]),
                     "engagement_rate": float(r.engagement_rate[row]), "er_estimated": bool(r.er_estimated[row]),
+                    "er_derived": bool(derived[row]) if derived is not None else False,
+                    "implausible": str(implausible[row]) if implausible is not None else "",
                     "fee": float(r.fee[row]), "fee_estimated": bool(r.fee_estimated[row]),
                     "expected_engagement": float(r.expected_engagement[row]),
                     "budget_share": float(r.fee[row]) / scenario.budget if scenario.budget else float("nan"),
@@ -399,7 +414,7 @@ def _portfolio_table(scenario: Scenario, rows: list[dict]) -> str:
     cur = scenario.currency
     links = any("profile_url" in row for row in rows)
     headers = ["id", "platform", "tier", "niches", "followers", "engagement rate", "fee", "expected engagement",
-               "budget share", "estimated"] + (["profile"] if links else [])
+               "budget share", "flags"] + (["profile"] if links else [])
     numeric = dict(numeric_from=4, numeric_to=9)
     body = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
              f"{r['engagement_rate']:.2%}", _money(r["fee"], cur), _count(r["expected_engagement"]),
@@ -465,6 +480,9 @@ def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
             f"({_money(data['budget_left'], cur)} unspent) · expected engagement "
             f"{_count(data['expected_engagement'])} · coverage value {_count(data['coverage_value'])} · "
             f"tiers: {tiers}.</p>",
+            "<p class=note>“est.” marks a value the roster left blank, estimated from the priors "
+            "(see Assumptions); “implausible” a value outside the plausible bands (docs/model.md), kept "
+            "because the roster says <code>implausible: flag</code>.</p>",
             "<h4>Niche coverage</h4>", _coverage_table(scenario, data),
             "<h4>Binding rules</h4>", _binding(data["binding"]),
         ]
@@ -684,16 +702,25 @@ def _objective(scenario: Scenario) -> str:
 
 
 def _priors(scenario: Scenario) -> str:
-    from lineup.domain.priors import DEFAULT_FEE_PER_1K, ER_ANCHORS, FEE_PER_1K
+    from lineup.domain.priors import ER_ANCHORS, RATE_CARDS, rate_card
+    from lineup.domain.tiers import TIER_NAMES
 
-    rates = {**FEE_PER_1K, "other platforms": DEFAULT_FEE_PER_1K, **scenario.spec.priors.fee_per_1k}
+    priors = scenario.spec.priors
     r = scenario.roster
     er = ", ".join(f"{rate:.1%} at {f:,.0f} followers" for f, rate in ER_ANCHORS)
-    fee = ", ".join(f"{_e(p)} {v:g}" for p, v in rates.items())
+    platforms = sorted({*RATE_CARDS, *priors.rate_card} - {"default"}) + ["other platforms"]
+    cards = "; ".join(
+        f"{_e(p)}: " + ", ".join(f"{t} {lo:,.0f}–{hi:,.0f}" for t, (lo, hi) in
+                                 ((t, rate_card("" if p == "other platforms" else p, priors.rate_card)[t])
+                                  for t in TIER_NAMES))
+        for p in platforms)
+    per_1k = "".join(f" {_e(p)} uses {v:g} per 1,000 followers per post instead (priors.fee_per_1k)."
+                     for p, v in priors.fee_per_1k.items())
     return (f"<p>Blank engagement rates ({int(r.er_estimated.sum()):,} in the roster) follow the prior, linear "
             f"in log10(followers) between published tier medians: {er}.</p>"
-            f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × followers / 1,000 × rate per "
-            f"1,000 followers per post ({_e(scenario.currency)}): {fee}.</p>")
+            f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × the rate card's price per post "
+            f"for the platform and tier ({_e(scenario.currency)}, USD-based published ranges, low end at the tier's "
+            f"lower follower bound rising to the high end at its upper bound): {cards}.{per_1k}</p>")
 
 
 def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
@@ -816,8 +843,8 @@ def render_html(scenario: Scenario, result: "SolveResult", comparison: "Comparis
     """
     body = [
         f"<header><h1>{_e(scenario.name)}</h1><p class=note>Influencer campaign report</p></header>",
-        _summary(comparison),
-        _scenario(scenario, comparison.seed, comparison.replications, generated),
+        _summary(comparison, _estimates(result)),
+        _scenario(scenario, comparison.seed, comparison.replications, generated, _estimates(result)),
         _portfolios(scenario, result, comparison),
         _comparison(comparison),
         _figures(figures or {}, "" if frontier is None else _frontier_table(frontier, scenario.currency),
