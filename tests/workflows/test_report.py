@@ -235,9 +235,20 @@ def test_micro_vs_macro_report_states_unspent_budget_and_the_rule():
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[2] / "scenarios" / "micro_vs_macro.yaml"
+    from lineup.optimize.rules import format_money
+    from lineup.workflows.report import UNSPENT_NOTE_SHARE, _stopped_by
+
     sc = load_scenario(path).with_overrides(simulation__population__size=4000, simulation__days=5)
     page = build_report(sc, replications=2, seed=1, frontier_points=0, generated="2025-01-01").html
-    caveats = _section_html(page, "summary").split("Caveats", 1)[1]
-    assert "<strong>micro</strong>: constraints.influencers.max = 30 binding;" in caveats
-    assert "<strong>handpicked</strong>: an explicit list of ids (not solved);" in caveats
-    assert "Unspent budget." in caveats
+    comparison = lineup.compare(sc, replications=2, seed=1)
+    spend_table, caveats = _section_html(page, "summary").split("<h3>Spend</h3>", 1)[1].split("Caveats", 1)
+    assert comparison.strategies == ("micro", "macro", "optimised", "handpicked")
+    for name in comparison.strategies:
+        spend, budget = comparison.portfolios[name].spend, comparison.built[name].scenario.budget
+        row = spend_table.split(f"<strong>{name}</strong>", 1)[1].split("</tr>", 1)[0]
+        assert format_money(spend, "GBP") in row and format_money(budget - spend, "GBP") in row
+        stopped = _stopped_by(comparison, name)
+        assert stopped in row
+        noted = f"<strong>{name}</strong>: {stopped}; {format_money(budget - spend, 'GBP')} of " in caveats
+        assert noted == ((budget - spend) / budget > UNSPENT_NOTE_SHARE), name
+    assert "<strong>handpicked</strong>: an explicit list of ids (not solved);" in caveats  # 5 ids, ~60 % unspent

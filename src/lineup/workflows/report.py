@@ -241,7 +241,9 @@ def _winners(comparison: "Comparison", bands: dict) -> tuple[list[list[str]], li
                      verdict])
         if metric in ("talkers", "cost_per_talker"):
             word = "the most talkers" if metric == "talkers" else "the lowest cost per talker"
-            headline.append(f"<strong>{_e(best)}</strong> has {word}, {_band_text(metric, bands[best][metric], cur)}")
+            doubt = " (not a clear lead)" if "not a clear lead" in verdict else ""
+            headline.append(f"<strong>{_e(best)}</strong> has {word}, "
+                            f"{_band_text(metric, bands[best][metric], cur)}{doubt}")
     return rows, headline
 
 
@@ -285,7 +287,7 @@ def _resolution_caveat(comparison: "Comparison") -> str:
             f"Carlo noise of {comparison.replications} replications, not the error of this resolution or of the "
             f"roster's figures.")
     if coarse:
-        text += " " + " ".join(_e(n) for n in coarse)
+        text += "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in coarse) + "</ul>"
     return text + "</li>"
 
 
