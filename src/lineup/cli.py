@@ -14,9 +14,11 @@ from pathlib import Path
 
 import click
 
-from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output, progress_bar,
-                               finite_float, scale_out_options, scenario_arg, solver_progress, stderr_console,
-                               stdout_console)
+from ._text import printable
+
+from .commands._common import (say_wrote, SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output,
+                               progress_bar, finite_float, scale_out_options, scenario_arg, solver_progress,
+                               stderr_console, stdout_console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,7 +63,7 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     data = solve_to_dict(result, extra)
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
-        err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
+        say_wrote(err, paths)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     elif fmt == "csv":
@@ -108,7 +110,7 @@ def _solve_exit_code(result) -> int:
                    "default: solve the scenario first.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications (default: the scenario's simulation.replications).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @scale_out_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
@@ -130,7 +132,7 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
                               scheduler=scheduler, dask_local=dask_local, progress=tick)
     if output is not None:
         paths = write_files(output, simulation_files(result))
-        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
+        say_wrote(stderr_console(), paths)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
         for warning in result.warnings:
@@ -145,11 +147,12 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
 @guarded
 def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""
-    from .io.scenario import load_scenario
+    from .io.scenario import check_filters, load_scenario
 
     from .workflows.simulate import check_simulation
 
     sc = load_scenario(scenario)
+    check_filters(sc)
     check_simulation(sc, whole_roster=True)
     r = sc.roster
     click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
@@ -177,7 +180,7 @@ def schema() -> None:
               help="Comma-separated niche names.")
 @click.option("--platforms", default="instagram=0.6,tiktok=0.3,youtube=0.1", show_default=True,
               help="Comma-separated name=probability.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=SEED_RANGE, default=0, show_default=True, help="Random seed.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
 @guarded
 def generate_roster(size: int, niches: str, platforms: str, seed: int, output: Path) -> int:
@@ -201,7 +204,7 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
                          f"= + - @ (a spreadsheet would read the roster cell as a formula); rename it")
     df = generate(size, niches=names, platforms=mix, seed=seed)
     write_roster_csv(df, output)
-    click.echo(f"wrote {len(df):,} influencers to {output}", err=True)
+    click.echo(f"wrote {len(df):,} influencers to {printable(output)}", err=True)
     return EXIT_OK
 
 

@@ -66,7 +66,8 @@ def test_not_enough_candidates_after_filters():
     sc = make(micro(10, authenticity=0.5) + [{"id": "x", "followers": 5_000, "fee": 10, "authenticity": 0.9}],
               {"constraints": {"tiers": {"micro": {"min": 4}}, "min_authenticity": 0.7}})
     assert check(sc) == ["constraints.tiers.micro.min = 4 needs 4 micro influencers; only 1 is left after the "
-                         "filters (constraints.min_authenticity removed 10)"]
+                         "filters (constraints.min_authenticity removed 10); the roster's authenticity: "
+                         "min 0.50, median 0.50, max 0.90"]
 
 
 def test_niche_min_and_conflicts():
@@ -158,3 +159,33 @@ def test_platform_min_shares_add_up_over_one_are_refused_by_the_schema():
 
     with pytest.raises(ValueError, match="add up to 110% of spend"):
         make(ROWS, {"constraints": {"platforms": {"tiktok": {"min_share": 0.6}, "instagram": {"min_share": 0.5}}}})
+
+
+# ------------------------------------------------------------------ filters that empty the roster
+def test_filters_that_leave_no_one_are_reported_with_the_roster_values():
+    from lineup.optimize import SolveStatus, solve
+    from lineup.optimize.precheck import emptied, filter_problems
+
+    sc = make(ROWS, {"constraints": {"countries": ["de"], "min_authenticity": 0.7}})
+    [msg] = emptied(sc, candidates(sc))
+    assert msg.startswith("the filters leave no candidate: of 5 influencers, constraints.min_authenticity removed 1, "
+                          "constraints.countries removed 4 (countries allowed: de (DE); authenticity at least 0.7)")
+    assert "the roster's countries: (blank) 1, 'GB' (GB) 1, 'fr' (FR) 1" in msg
+    assert "the roster's authenticity: min 0.60" in msg
+    assert [name for name, _ in filter_problems(sc)] == ["constraints.min_authenticity"]
+    res = solve(sc)
+    assert res.status is SolveStatus.INFEASIBLE and res.diagnosis == (msg,) and res.portfolio is None
+
+
+def test_budget_alone_emptying_the_roster_is_not_a_filter_problem():
+    from lineup.optimize.precheck import emptied, filter_problems
+
+    sc = make(ROWS, {"budget": 50})
+    assert emptied(sc, candidates(sc)) == [] and filter_problems(sc) == []
+
+
+def test_includes_keep_a_filtered_roster_from_being_empty():
+    from lineup.optimize.precheck import emptied
+
+    sc = make(ROWS, {"constraints": {"countries": ["gb"], "include": ["a"], "exclude": ["e"]}})
+    assert emptied(sc, candidates(sc)) == []

@@ -182,7 +182,7 @@ def test_to_frame_columns(small_scenario):
     df = res.to_frame()
     assert list(df.columns) == ["id", "platform", "tier", "niches", "followers", "fee", "expected_engagement",
                                 "budget_share", "er_estimated", "fee_estimated", "er_derived", "implausible",
-                                "engagement_rate", "authenticity", "posts", "country"]
+                                "engagement_rate", "authenticity", "posts", "country", "profile_url"]
     assert sorted(df["id"]) == sorted(res.portfolio.ids)
     tiers = small_scenario.tiers.codes_of(df["followers"].to_numpy())
     assert (tiers[:-1] >= tiers[1:]).all()  # largest tier first

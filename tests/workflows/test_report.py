@@ -61,7 +61,10 @@ def test_figures_are_embedded_and_written(built):
 
 def test_page_is_self_contained(built):
     assert "<script" not in built.html
-    assert not re.search(r'(src|href)="(https?:)?//', built.html)
+    # nothing is loaded from elsewhere; the only external hrefs are the influencers' profile links (anchors)
+    assert not re.search(r'src="(https?:)?//', built.html)
+    assert not re.search(r'<(?!a )[^>]*href="(https?:)?//', built.html)
+    assert all('rel="noopener noreferrer"' in a for a in re.findall(r'<a [^>]*href="https?://[^>]*>', built.html))
     assert "@media print" in built.html
 
 
@@ -172,7 +175,9 @@ def test_every_strategy_portfolio_is_listed_collapsible(built, comparison):
         for i in comparison.portfolios[name].ids:
             assert f"<td>{i}</td>" in section
     assert "<th class=num>engagement rate</th>" in section
-    assert "profile" not in re.sub(r"<p class=note>.*?</p>", "", section).split("<th")[-1]  # no link column
+    # instagram handles give profile links (lineup.domain.links): a column in every strategy's table
+    assert section.count("<th>profile</th>") == len(comparison.strategies) + 1
+    assert '<a href="https://www.instagram.com/bob/" rel="noopener noreferrer">profile</a>' in section
 
 
 def test_labels_read_well(built):
@@ -199,7 +204,7 @@ def test_coverage_frontier_table_has_no_column_of_dashes():
 
 def test_profile_links_show_only_when_the_roster_has_them():
     from lineup.optimize.formulation import tiny_scenario
-    from lineup.workflows.report import _portfolio_table, _profile_link
+    from lineup.workflows.report import _link, _portfolio_table
 
     sc = tiny_scenario()
     row = {"id": "ann", "platform": "instagram", "tier": "nano", "niches": "vegan", "followers": 900.0,
@@ -208,9 +213,9 @@ def test_profile_links_show_only_when_the_roster_has_them():
     assert "profile" not in _portfolio_table(sc, [row])
     with_link = _portfolio_table(sc, [{**row, "profile_url": "https://instagram.com/ann?x=1&y=2"}])
     assert "<th>profile</th>" in with_link
-    assert '<a href="https://instagram.com/ann?x=1&amp;y=2" rel="noopener noreferrer">' in with_link
-    assert "<a " not in _portfolio_table(sc, [{**row, "profile_url": 'https://x.example/"><script>'}])
-    assert _profile_link("javascript:alert(1)") == "javascript:alert(1)"  # shown as text, never a link
+    assert '<a href="https://instagram.com/ann?x=1&amp;y=2" rel="noopener noreferrer">profile</a>' in with_link
+    assert "<script>" not in _portfolio_table(sc, [{**row, "profile_url": 'https://x.example/"><script>'}])
+    assert _link("javascript:alert(1)") == ""  # never a link
     assert "1 fee estimated" in with_link
 
 
@@ -252,3 +257,22 @@ def test_micro_vs_macro_report_states_unspent_budget_and_the_rule():
         noted = f"<strong>{name}</strong>: {stopped}; {format_money(budget - spend, 'GBP')} of " in caveats
         assert noted == ((budget - spend) / budget > UNSPENT_NOTE_SHARE), name
     assert "<strong>handpicked</strong>: an explicit list of ids (not solved);" in caveats  # 5 ids, ~60 % unspent
+
+
+def test_profile_links_are_escaped_anchors_and_empty_portfolio_says_why(tmp_path):
+    from tests.test_cli_links import ROSTER as LINK_ROSTER, SCENARIO as LINK_SCENARIO
+
+    built = build_report(load_scenario(write_case(tmp_path, LINK_SCENARIO + SMALL_SIMULATION, LINK_ROSTER)),
+                         replications=2, seed=5, generated="x")
+    anchors = re.findall(r"<a [^>]*>[^<]*</a>", built.html)
+    assert '<a href="https://www.instagram.com/ann/" rel="noopener noreferrer">profile</a>' in anchors
+    assert ('<a href="https://evil.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" '
+            'rel="noopener noreferrer">profile</a>') in anchors
+    assert "<script>" not in built.html and 'href="javascript' not in built.html
+    assert all('rel="noopener noreferrer"' in a and 'href="https://' in a for a in anchors)
+    (tmp_path / "zero").mkdir()
+    zero = write_case(tmp_path / "zero", LINK_SCENARIO + "objective: {engagement: 0}\n" + SMALL_SIMULATION,
+                      LINK_ROSTER)
+    html = build_report(load_scenario(zero), replications=2, seed=5, generated="x").html
+    assert ('<p class="warning">The best portfolio is empty because the objective weights are all zero '
+            "(objective.engagement = 0 and objective.coverage = 0).</p>") in html

@@ -8,16 +8,19 @@ from pathlib import Path
 
 import click
 
-__all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_BUSY",
-           "EXIT_INTERRUPTED",
+__all__ = ["SEED_RANGE", "finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
+           "EXIT_BUSY", "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "solver_progress", "progress_line", "scale_out_options", "hold_output"]
+           "solver_progress", "progress_line", "scale_out_options", "hold_output", "say_wrote"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 #: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
 EXIT_INTERRUPTED = 130
 
 scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
+
+#: Seeds fit a 64-bit integer in every output (as the scenario's simulation.seed).
+SEED_RANGE = click.IntRange(min=0, max=2**63 - 1)
 
 
 class _FiniteFloat(click.FloatRange):
@@ -74,6 +77,13 @@ def guarded(fn):
         sys.exit(code or EXIT_OK)
 
     return _debug_option(wrapper)
+
+
+def say_wrote(console, paths) -> None:
+    """``wrote a, b, c`` on ``console`` (stderr), each path with its control characters escaped."""
+    from .._text import printable
+
+    console.print(f"wrote {', '.join(printable(p) for p in paths)}", markup=False, highlight=False)
 
 
 def _silence_stdout() -> None:
@@ -215,10 +225,10 @@ class solver_progress:
 
 def scale_out_options(fn):
     """``--workers``, ``--scheduler`` and ``--dask-local`` (shared by simulate, compare, frontier)."""
-    fn = click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+    fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
                       help="Run on a new Dask LocalCluster with N worker processes.")(fn)
     fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
                       help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
                            "env LINEUP_DASK_SCHEDULER).")(fn)
-    return click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
-                        help="Local worker processes; results do not depend on it.")(fn)
+    return click.option("--workers", "-w", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+                        help="Local worker processes (at most 256); results do not depend on it.")(fn)

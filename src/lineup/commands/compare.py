@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console,
-                      stdout_console)
+from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_wrote, scale_out_options,
+                      scenario_arg, stderr_console, stdout_console)
 
 __all__ = ["compare"]
 
@@ -81,7 +81,7 @@ def render_comparison(comparison, console) -> None:
                    "scenario's strategies, or optimised,micro,macro when it has none.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications per strategy (default: simulation.replications).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
+@click.option("--seed", type=SEED_RANGE, default=None,
               help="Seed shared by every strategy (default: simulation.seed).")
 @scale_out_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -107,7 +107,7 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
         err.print(f"warning: {note}", markup=False, highlight=False)
     if output is not None:
         paths = write_files(output, comparison_files(result))
-        err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
+        say_wrote(err, paths)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:

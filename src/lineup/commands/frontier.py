@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (EXIT_OK, guarded, hold_output, progress_bar, scale_out_options, scenario_arg, stderr_console,
-                      stdout_console)
+from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_wrote, scale_out_options,
+                      scenario_arg, stderr_console, stdout_console)
 
 __all__ = ["frontier"]
 
@@ -21,7 +21,7 @@ __all__ = ["frontier"]
 @click.option("--simulate", "do_simulate", is_flag=True, help="Also simulate every point (same seed for all).")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications per point (default: simulation.replications).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @scale_out_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
@@ -46,7 +46,7 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
     data = result.to_dict()
     if output is not None:
         paths = write_files(output, _files(result, data, to_json))
-        stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)
+        say_wrote(stderr_console(), paths)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     else:

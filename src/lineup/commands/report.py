@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, hold_output, progress_bar, scenario_arg, stderr_console
+from .._text import printable
+
+from ._common import SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, scenario_arg, stderr_console
 
 __all__ = ["report"]
 
@@ -17,7 +19,7 @@ __all__ = ["report"]
               help="Directory to write report.html and the figures (PNG + SVG) into (atomically).")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications per strategy (default: the scenario's simulation.replications).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed (default: simulation.seed).")
+@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local worker processes; results do not depend on it.")
 @click.option("--frontier-points", type=click.IntRange(min=0), default=5, show_default=True,
@@ -35,6 +37,6 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
         result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,
                               frontier_points=frontier_points)
     paths = result.write(output)
-    err.print(f"wrote {len(paths)} files into {output}: report.html and {len(paths) - 1} figure files",
+    err.print(f"wrote {len(paths)} files into {printable(output)}: report.html and {len(paths) - 1} figure files",
               markup=False, highlight=False)
     return EXIT_OK

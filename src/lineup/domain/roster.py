@@ -92,6 +92,9 @@ class Roster:
     ``fee_estimated`` fees filled by the prior.
     ``implausible`` names, per row, the plausibility rules its values break
     (``"engagement_rate, fee"``; ``""`` when none: :mod:`lineup.domain.plausibility`).
+    ``url`` is the profile link cell as the file gives it (``""`` when none);
+    :func:`lineup.domain.links.profile_links` turns it, or the platform and
+    handle, into a safe link.
 
     Examples
     --------
@@ -120,6 +123,7 @@ class Roster:
     source: str = "<memory>"
     er_derived: np.ndarray = None  # type: ignore[assignment]  # all False when not given
     implausible: np.ndarray = None  # type: ignore[assignment]
+    url: np.ndarray = None  # type: ignore[assignment]  # all "" when not given
     _index: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -128,8 +132,10 @@ class Roster:
             object.__setattr__(self, "er_derived", np.zeros(n, dtype=bool))
         if self.implausible is None:
             object.__setattr__(self, "implausible", np.full(n, "", dtype=object))
+        if self.url is None:
+            object.__setattr__(self, "url", np.full(n, "", dtype=object))
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
-                     "country", "er_estimated", "fee_estimated", "line", "er_derived", "implausible"):
+                     "country", "er_estimated", "fee_estimated", "line", "er_derived", "implausible", "url"):
             if len(getattr(self, name)) != n:
                 raise InvalidValue(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
@@ -159,6 +165,7 @@ class Roster:
         er_estimated=None,
         fee_estimated=None,
         line=None,
+        url=None,
         source: str = "<memory>",
         er_derived=None,
     ) -> "Roster":
@@ -183,7 +190,7 @@ class Roster:
             er_estimated=col(er_estimated, False, bool),
             fee_estimated=col(fee_estimated, False, bool),
             line=col(line, 0, np.int64) if line is not None else np.arange(2, n + 2, dtype=np.int64),
-            source=source, er_derived=col(er_derived, False, bool),
+            source=source, er_derived=col(er_derived, False, bool), url=col(url, "", object),
         )
 
     # ------------------------------------------------------------- derived
@@ -231,7 +238,7 @@ class Roster:
             niche_names=self.niche_names, niche_matrix=self.niche_matrix[rows].tocsr(),
             er_estimated=self.er_estimated[rows], fee_estimated=self.fee_estimated[rows],
             line=self.line[rows], source=self.source, er_derived=self.er_derived[rows],
-            implausible=self.implausible[rows],
+            implausible=self.implausible[rows], url=self.url[rows],
         )
 
     def with_implausible(self, labels: np.ndarray) -> "Roster":

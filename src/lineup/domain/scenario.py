@@ -55,7 +55,7 @@ class RosterSource(_Model):
     columns: dict[str, Optional[str]] = Field(
         default_factory=dict,
         description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
-        "authenticity, posts, country) to the file's column name, or to null to ignore the file's "
+        "authenticity, posts, country, url) to the file's column name, or to null to ignore the file's "
         "column of that name.",
     )
     platform: Optional[str] = Field(
@@ -92,21 +92,29 @@ class RosterSource(_Model):
         return v
 
 
+#: Largest objective weight: products of weights, engagements and counts must stay far from float overflow
+#: (1e308); the solver rescales any weight below it (docs/model.md, "Solvers").
+MAX_WEIGHT = 1e100
+
+
 class Objective(_Model):
     """What the optimiser maximises: engagement × Σ E_i + coverage × Σ_s weight_s × y_s."""
 
-    engagement: float = Field(default=1.0, ge=0, description="Weight of one expected engagement (unitless).")
+    engagement: float = Field(default=1.0, ge=0, le=MAX_WEIGHT,
+                              description="Weight of one expected engagement (unitless, at most 1e100).")
     coverage: float = Field(
         default=0.0,
         ge=0,
-        description="Worth of one fully covered niche of weight 1, in expected engagements.",
+        le=MAX_WEIGHT,
+        description="Worth of one fully covered niche of weight 1, in expected engagements (at most 1e100).",
     )
 
 
 class NicheSpec(_Model):
     """A niche the campaign wants to reach (name as in the roster's niches column)."""
 
-    weight: float = Field(default=1.0, ge=0, description="Relative importance of the niche (unitless).")
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT,
+                          description="Relative importance of the niche (unitless, at most 1e100).")
     target: int = Field(default=1, ge=1, description="Influencers in the niche for full coverage (y = 1).")
     min_influencers: int = Field(default=0, ge=0, description="Hard minimum of selected influencers in the niche.")
 
@@ -151,7 +159,15 @@ class Constraints(_Model):
         default=None, ge=0, le=1, description="Leave out influencers whose authenticity is below this (0–1)."
     )
     countries: Optional[list[str]] = Field(
-        default=None, description="Only influencers from these countries (rows with no country are left out)."
+        default=None,
+        description="Only influencers from these countries (rows with no country are left out). Matched by "
+        "country, not spelling: ISO code, English name or a common alias ('us', 'USA', 'United States', "
+        "'U.S.' are one country); a value that names no country matches only roster cells that say the same.",
+    )
+    niches_only: Optional[list[str]] = Field(
+        default=None,
+        description="Only influencers with at least one of these niches (names as in the roster's niches "
+        "column, case-insensitive; rows with no niche are left out).",
     )
     include: list[str] = Field(default_factory=list, description="Ids that must be in the portfolio.")
     exclude: list[str] = Field(default_factory=list, description="Ids that must not be in the portfolio.")
@@ -169,10 +185,12 @@ class Constraints(_Model):
                              "only an empty portfolio could meet them all")
         return {normalise_label(k): b for k, b in v.items()}
 
-    @field_validator("countries", mode="after")
+    @field_validator("countries", "niches_only", mode="after")
     @classmethod
-    def _country_names(cls, v: Optional[list[str]]) -> Optional[list[str]]:
-        return None if v is None else [normalise_label(c) for c in v]
+    def _labels(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        if v is not None and not any(normalise_label(c) for c in v):
+            raise ValueError("must list at least one name (leave the key out to keep everyone)")
+        return None if v is None else [normalise_label(c) for c in v if normalise_label(c)]
 
     @field_validator("include", "exclude", mode="after")
     @classmethod
@@ -522,6 +540,11 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
         if niche not in known_niches:
             problems.append((("niches", niche), f"niche {niche!r} is not in the roster{did_you_mean(niche, known_niches)}"))
     c = spec.constraints
+    for k, niche in enumerate(c.niches_only or []):
+        if niche not in known_niches:
+            problems.append((("constraints", "niches_only", k),
+                             f"niche {niche!r} is not in the roster{did_you_mean(niche, known_niches)}"))
+    problems += _unknown_countries(c.countries or [], roster)
     ids = roster.ids.tolist()
     for key in ("include", "exclude"):
         for k, i in enumerate(getattr(c, key)):
@@ -546,3 +569,17 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
             if p not in platforms:
                 problems.append((("strategies", name, "platforms", k), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
     return problems
+
+
+def _unknown_countries(wanted: list[str], roster: Roster) -> list[tuple[tuple, str]]:
+    """``constraints.countries`` values that name no country and no value of the roster's country column."""
+    from .countries import country_choices, country_code, fold
+
+    held = {fold(v) for v in set(roster.country.tolist()) if isinstance(v, str) and v}
+    out = []
+    for k, name in enumerate(wanted):
+        if country_code(name) is None and fold(name) not in held:
+            out.append((("constraints", "countries", k),
+                        f"{name!r} names no country (ISO code or English name) and no value of the roster's country "
+                        f"column{did_you_mean(fold(name), [*held, *country_choices()])}"))
+    return out

@@ -20,7 +20,7 @@ from pathlib import Path
 from .._text import printable
 from ..errors import InputError
 
-__all__ = ["read_user_text", "shown_path", "csv_cells_up_to"]
+__all__ = ["read_user_text", "read_user_bytes", "shown_path", "csv_cells_up_to"]
 
 #: Open without blocking: a FIFO swapped in after the check must not hang the read.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -54,14 +54,27 @@ def read_user_text(path: str | Path, error: type[InputError], what: str, *, name
     lineup.errors.ScenarioError: here: is a directory, expected a scenario file
     """
     name = printable(name if name is not None else os.fspath(path))
-    data = _read_bytes(Path(path), error, what, name).removeprefix(b"\xef\xbb\xbf")
+    data = read_user_bytes(path, error, what, name=name).removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(_not_utf8(data, exc, what, name)) from None
 
 
-def _read_bytes(path: Path, error: type[InputError], what: str, name: str) -> bytes:
+def read_user_bytes(path: str | Path, error: type[InputError], what: str, *, name: str | None = None) -> bytes:
+    """The bytes of the regular file ``path``; a FIFO, directory, device, symlink loop or unreadable file is ``error``.
+
+    The file is checked with ``stat`` before it is opened (a named pipe would block
+    ``open``), opened non-blocking and checked again on the open descriptor.
+
+    >>> from lineup.errors import NetworkError
+    >>> read_user_bytes("/dev/null", NetworkError, "edge list")
+    Traceback (most recent call last):
+    ...
+    lineup.errors.NetworkError: /dev/null: is a character device, expected an edge list
+    """
+    name = printable(name if name is not None else os.fspath(path))
+    path = Path(path)
     try:
         _require_regular(os.stat(path), error, what, name)
         fd = os.open(path, _OPEN_FLAGS)

@@ -32,6 +32,7 @@ import numpy as np
 
 from lineup._text import printable
 from lineup.errors import NetworkError, Problem
+from lineup.io.files import read_user_bytes
 from lineup.simulation.graph import CSRGraph, from_edges
 from lineup.simulation.population import Population
 
@@ -46,14 +47,7 @@ _MAGIC = {b"\x1f\x8b": "gzip-compressed", b"BZh": "bzip2-compressed", b"\xfd7zXZ
 
 def _read_lines(path: Path, what: str) -> list[str]:
     """The file's physical lines (split at ``\\n`` only, so line numbers match an editor's)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NetworkError(f"{path}: {what} file not found") from None
-    except IsADirectoryError:
-        raise NetworkError(f"{path}: is a directory, expected a {what} file") from None
-    except OSError as exc:
-        raise NetworkError(f"{path}: cannot read the {what} file ({exc})") from None
+    data = read_user_bytes(path, NetworkError, f"{what} file")
     text = _decode(path, data, what)
     return [line.removesuffix("\r") for line in text.split("\n")]
 
@@ -106,12 +100,18 @@ def _is_int(token: str) -> bool:
     return _INT.fullmatch(token) is not None
 
 
+def _fits_int64(token: str) -> bool:
+    """An integer token within ``int64`` (digits counted first: Python refuses to convert over 4,300 digits)."""
+    digits = token.lstrip("+-").lstrip("0")
+    return len(digits) <= 19 and _INT64_MIN <= int(token) <= _INT64_MAX
+
+
 def _out_of_int64(path: Path, numbers: list[int], tokens: list[str], per_line: int) -> list[Problem]:
     """Integer ids that do not fit ``int64`` (token ``i`` is on line ``numbers[i // per_line]``)."""
     return [Problem(f"{path}, line {numbers[i // per_line]}",
                     f"node id '{printable(t, limit=80)}' does not fit a 64-bit integer (-2^63 to 2^63-1); "
                     "renumber the nodes or make the ids text (e.g. prefix a letter)")
-            for i, t in enumerate(tokens) if not _INT64_MIN <= int(t) <= _INT64_MAX]
+            for i, t in enumerate(tokens) if not _fits_int64(t)]
 
 
 def _has_header(rows: list[list[str]]) -> bool:
@@ -123,8 +123,8 @@ def _has_header(rows: list[list[str]]) -> bool:
         return False  # control characters: binary junk, not a header; reported with the data lines
     if not all(_is_int(t) for t in first[:2]) and all(_is_int(t) for t in second[:2]):
         return True
-    return len(first) == 2 and all(map(_is_int, first)) and int(first[1]) == len(rows) - 1 \
-        and int(first[0]) >= 2
+    return len(first) == 2 and all(_is_int(t) and _fits_int64(t) for t in first) \
+        and int(first[1]) == len(rows) - 1 and int(first[0]) >= 2
 
 
 def _check_rows(path: Path, numbers: list[int], rows: list[list[str]]) -> None:

@@ -28,6 +28,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
     ev = result.evaluation
     columns = result.portfolio_columns()
     selected = _records(columns) if result.portfolio is not None else []
+    empty, zero = result.empty_reason, result.zero_reason
     return {
         "scenario": sc.name,
         "currency": sc.currency,
@@ -51,10 +52,12 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         ],
         "diagnosis": list(result.diagnosis),
         "removed_by_filters": dict(result.removed),
+        "empty_reason": empty,
+        "zero_objective_reason": zero,
         "estimated": estimate_summary(columns),
         "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(result),
+        "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(empty, zero),
         "solver": {
             "backend": result.backend,
             "method": result.method,
@@ -124,11 +127,11 @@ def _seconds(value) -> str:
     return "none" if value is None else f"{value:g} s"
 
 
-def _empty_warning(result) -> list[str]:
-    if result.portfolio is not None and len(result.portfolio) == 0:
-        return ["the best portfolio is empty: under these rules and objective weights no influencer adds value "
-                "(check objective.engagement / objective.coverage and the rules)"]
-    return []
+def _empty_warning(empty: str | None, zero: str | None) -> list[str]:
+    """The sentence saying why the best portfolio is empty, or why its objective is 0."""
+    if empty:
+        return [f"the best portfolio is empty because {empty}"]
+    return [f"the objective is 0 because {zero}"] if zero else []
 
 
 def _tier_counts(result) -> dict[str, int]:
@@ -169,9 +172,9 @@ def render_solve(result, console, what_if=None) -> None:
 
     Every user text (names, ids, niches, platforms, currency, rule details)
     goes through :func:`lineup.io.terminal.literal`, so it prints as typed.
+    The portfolio table has a profile-link column when the console is wide
+    enough to show it without wrapping.
     """
-    from rich.table import Table
-
     data = solve_to_dict(result, what_if)
     cur = data["currency"]
     console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
@@ -186,21 +189,43 @@ def render_solve(result, console, what_if=None) -> None:
             console.print(f"  • {literal(line)}")
     if not data["selected"]:
         return
+    has_links = any(row["profile_url"] for row in data["selected"])
+    table = _portfolio_table(data, links=has_links)
+    if has_links and not _fits(table, console):
+        table = _portfolio_table(data, links=False)
+        print_table(console, table)
+        console.print("(profile links: --format json or csv, --output, or a wider terminal)")
+    else:
+        print_table(console, table)
+    _render_totals(data, console)
+
+
+def _portfolio_table(data: dict, links: bool):
+    """The portfolio as a rich Table, with a profile-link column when ``links``."""
+    from rich.table import Table
+
+    cur = data["currency"]
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
     for col, justify, whole in [("id", "left", True), ("platform", "left", False), ("tier", "left", True),
                                 ("niches", "left", False), ("followers", "right", True), ("fee", "right", True),
                                 ("exp. engagement", "right", True), ("budget share", "right", True),
-                                ("flags", "left", False)]:
+                                ("flags", "left", False)] + ([("profile", "left", True)] if links else []):
         table.add_column(col, justify=justify, no_wrap=whole)
     for row in data["selected"]:
         flags = literal(", ".join(row_flags(row)))
         table.add_row(
             *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
             f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
-            f"{row['budget_share']:.1%}", flags,
+            f"{row['budget_share']:.1%}", flags, *([literal(row["profile_url"])] if links else []),
         )
-    print_table(console, table)
-    _render_totals(data, console)
+    return table
+
+
+def _fits(table, console) -> bool:
+    """Whether ``table`` prints on ``console`` without wrapping any cell."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(1_000_000), table).maximum <= console.width
 
 
 def _render_status(data: dict, console) -> None:

@@ -98,6 +98,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "avg_shares": ("avg_shares", "average_shares", "shares_avg", "avg_share", "shares_per_post", "mean_shares"),
     "avg_views": ("avg_views", "average_views", "views_avg", "avg_view", "views_per_post", "views_per_video",
                   "mean_views"),
+    "url": ("url", "profile_url", "profile_link", "link", "channel_url", "channel_link", "page_url",
+            "instagram_url", "tiktok_url", "youtube_url", "profile_page", "link_to_profile"),
 }
 #: Columns of average interactions per post, from which a blank engagement rate is derived.
 COUNT_COLUMNS = ("avg_engagements", "avg_likes", "avg_comments", "avg_shares", "avg_views")
@@ -132,7 +134,7 @@ def _known_column(name: str) -> bool:
 
 # ---------------------------------------------------------------- reading
 
-_TEXT = ("id", "platform", "country", "niches")
+_TEXT = ("id", "platform", "country", "niches", "url")
 _S = np.dtypes.StringDType()
 
 
@@ -697,6 +699,7 @@ _TEXT_PREP = {
     "platform": _labels,
     "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
+    "url": _trim,
 }
 
 
@@ -735,7 +738,22 @@ def _match_columns(found, explicit: dict[str, str | None], name: str, how: str =
                 taken.add(col)
                 break
     _require(mapping, found, name, how)
+    _refuse_repeated(mapping, found, name)
     return mapping
+
+
+def _refuse_repeated(mapping: dict[str, str], found: list[str], name: str) -> None:
+    """A used column whose exact name the header repeats: which one is meant cannot be known, so say so.
+
+    Repeated names reach here renamed ``name.1``, ``name.2`` (as pandas does), so those count as repeats.
+    """
+    for canon, col in mapping.items():
+        again = re.compile(re.escape(col) + r"\.[0-9]+")
+        places = [k + 1 for k, c in enumerate(found) if c == col or again.fullmatch(c)]
+        if len(places) > 1:
+            raise RosterError(f"{name}: the header has {len(places)} columns named {_escaped(col)!r} (columns "
+                              f"{', '.join(map(str, places))}) and lineup reads it as the {canon} column; rename or "
+                              f"delete the extra ones so that only one is called {_escaped(col)!r}")
 
 
 def _explicit_clash(col: str, canon: str, mapping: dict[str, str], name: str):
@@ -882,7 +900,7 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
                                       f"{table.extra[r]} values but the header has {table.width} columns, so the "
                                       f"values cannot be matched to columns (a comma inside an unquoted value? "
                                       f'quote it: "$1,200")')) for r in np.flatnonzero(table.extra)]
-    for canon in ("platform", "country"):
+    for canon in ("platform", "country", "url"):
         if canon in mapping:
             out[canon] = table.text[canon]
     if "niches" in mapping:
@@ -1155,6 +1173,7 @@ def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
         authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
         er_estimated=er_est, fee_estimated=fee_est, line=line, source=name, er_derived=col("er_derived", False, bool),
+        url=col("url", "", object),
     )
 
 

@@ -7,6 +7,7 @@ Every problem is reported at once, each located by file, line and field path
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..errors import Problem, ScenarioError
 from .files import read_user_text, shown_path
 from .yaml12 import Yaml12Loader
 
-__all__ = ["load_scenario", "read_spec", "scenario_json_schema"]
+__all__ = ["load_scenario", "read_spec", "scenario_json_schema", "check_filters"]
 
 Loc = tuple
 
@@ -47,7 +48,54 @@ def load_scenario(path: str | Path) -> Scenario:
     if spec.overlap is not None:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
+    warnings += _country_warnings(spec, roster) + _link_warnings(roster)
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
+
+
+def _country_warnings(spec: ScenarioSpec, roster: Roster) -> list[str]:
+    """One warning listing the roster's country values that name no country (kept as written)."""
+    from ..domain.countries import unknown_countries
+
+    if spec.constraints.countries is None:
+        return []
+    unknown = unknown_countries(roster.country)
+    if not unknown:
+        return []
+    shown = ", ".join(f"{printable(repr(k))} ({v:,} row{'s' if v != 1 else ''})" for k, v in list(unknown.items())[:6])
+    more = f" and {len(unknown) - 6:,} more" if len(unknown) > 6 else ""
+    return [f"{roster.source}: country values that name no country are kept as written and match only a filter "
+            f"value spelt the same: {shown}{more}"]
+
+
+def _link_warnings(roster: Roster) -> list[str]:
+    """One warning listing the profile links left out (not http(s), a user name before the host...)."""
+    from ..domain.links import unsafe_urls
+
+    bad = unsafe_urls(roster)
+    if not bad:
+        return []
+    shown = "; ".join(f"line {line} {printable(repr(cell), limit=80)} ({why})" for line, cell, why in bad[:5])
+    more = f"; and {len(bad) - 5:,} more" if len(bad) > 5 else ""
+    return [f"{roster.source}: {len(bad):,} profile link{'s' if len(bad) != 1 else ''} left out (only http(s) "
+            f"links are carried into the outputs): {shown}{more}"]
+
+
+def check_filters(scenario: Scenario) -> None:
+    """Raise :class:`~lineup.errors.ScenarioError` when a filter leaves no candidate, or fewer than a rule needs.
+
+    Each problem is located at the filter's line in the scenario file and shows
+    the values the roster holds (``lineup validate``; ``lineup solve`` reports
+    the same as infeasible).
+    """
+    from ..optimize.precheck import filter_problems
+
+    found = filter_problems(scenario)
+    if not found:
+        return
+    path = scenario.path
+    lines = read_spec(path)[1] if path is not None else {}
+    shown = Path(path) if path is not None else Path("<scenario>")
+    _raise(shown, [_locate(shown, lines, tuple(name.split(".")), printable(msg)) for name, msg in found])
 
 
 def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
@@ -212,8 +260,12 @@ def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
         return _locate(path, lines, loc, f"{value!r} is not allowed; expected {expected}{did_you_mean(value, choices)}")
     value = err.get("input")
     shown = "" if isinstance(value, (dict, list)) else f", got {value!r}"
-    msg = err["msg"].removeprefix("Value error, ")
+    msg = _LONG_NUMBER.sub(lambda m: f"{float(m.group()):g}", err["msg"].removeprefix("Value error, "))
     return _locate(path, lines, loc, f"{msg[0].lower()}{msg[1:]}{shown}")
+
+
+#: Bounds pydantic spells out digit by digit (``1e100`` as 101 digits) are shown as ``1e+100``.
+_LONG_NUMBER = re.compile(r"\b[0-9]{16,}\b")
 
 
 def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:

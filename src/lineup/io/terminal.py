@@ -13,21 +13,20 @@ cut).  Tables go through :func:`print_table`: ids and numbers (columns made with
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-__all__ = ["console", "literal", "print_table", "PIPED_WIDTH"]
+from .._text import printable
 
-#: Control characters (C0 except tab and newline, DEL, C1): shown as ``\\xNN``, never sent raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+__all__ = ["console", "literal", "print_table", "PIPED_WIDTH"]
 
 
 def literal(value: Any) -> str:
     """``str(value)`` as rich markup that prints exactly that text.
 
     Square brackets that would open or close a style or a hyperlink are
-    escaped, and control characters are spelled out (``\\x1b``) instead of
-    reaching the terminal.
+    escaped, and control and format characters — line breaks and tabs
+    included, so one value can never fake a line of output — are spelled out
+    (``\\x1b``, ``\\n``) instead of reaching the terminal.
 
     Examples
     --------
@@ -35,13 +34,15 @@ def literal(value: Any) -> str:
     '\\\\[link=https://evil.example]alice\\\\[/link]'
     >>> literal("bell\\x07")
     'bell\\\\x07'
+    >>> literal("Real title\\nstatus optimal")
+    'Real title\\\\nstatus optimal'
     >>> from rich.text import Text
     >>> Text.from_markup(literal("Campaign [/] [uk] fashion")).plain
     'Campaign [/] [uk] fashion'
     """
     from rich.markup import escape
 
-    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
+    return escape(printable(value))
 
 
 #: Width of a console whose output is piped or redirected: wide enough for any line lineup prints,

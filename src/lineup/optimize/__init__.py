@@ -107,7 +107,7 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
         check_backend(backend)
     t0 = time.perf_counter()
     cand = rules.candidates(scenario)
-    messages = precheck.precheck(scenario, cand)
+    messages = precheck.emptied(scenario, cand) or precheck.precheck(scenario, cand)
     base = dict(scenario=scenario, cand=cand, backend=backend, time_limit=time_limit, gap_tolerance=gap)
     if messages:
         return _result(**base, status=SolveStatus.INFEASIBLE, diagnosis=messages,

@@ -34,7 +34,10 @@ from .rules import (
     format_money,
 )
 
-__all__ = ["precheck"]
+__all__ = ["precheck", "filter_problems", "emptied"]
+
+#: Filters the planner set in ``constraints`` (the budget is a rule, not a filter to explain).
+CONSTRAINT_FILTERS = tuple(f for f in FILTER_ORDER if f != "budget")
 
 
 @dataclass(frozen=True)
@@ -68,18 +71,24 @@ def _why_removed(scenario: Scenario, ctx: _Context, row: int) -> str:
     if name == "constraints.countries":
         where = f"country {r.country[row]!r}" if r.country[row] else "no country"
         return f"{where}, allowed {', '.join(c.countries)}"
+    if name == "constraints.niches_only":
+        held = "; ".join(r.niche_lists(np.array([row]))[0])
+        return f"{f'niches {held!r}' if held else 'no niche'}, allowed {', '.join(c.niches_only)}"
     if name == "constraints.max_budget_share":
         cap = c.max_budget_share * scenario.budget
         return f"fee {format_money(r.fee[row], cur)} is above {_pct(c.max_budget_share)} of the budget, {format_money(cap, cur)}"
     return f"fee {format_money(r.fee[row], cur)} is above the budget {format_money(scenario.budget, cur)}"
 
 
+def _include_removed(scenario: Scenario, ctx: _Context, row: int, name: str) -> str:
+    i = scenario.roster.ids[row]
+    return f"constraints.include[{i}]: {i} is removed by {name} ({_why_removed(scenario, ctx, row)})"
+
+
 def _include_checks(scenario: Scenario, ctx: _Context, cand: Candidates, pool: _Pool) -> list[str]:
     ids, cur, out = scenario.roster.ids, scenario.currency, []
     for row in cand.include_rows[~cand.mask[cand.include_rows]]:
-        name = next(f for f in FILTER_ORDER if ctx.filters[f][row])
-        out.append(f"constraints.include[{ids[row]}]: {ids[row]} is removed by {name} "
-                   f"({_why_removed(scenario, ctx, row)})")
+        out.append(_include_removed(scenario, ctx, row, next(f for f in FILTER_ORDER if ctx.filters[f][row])))
     k = len(cand.include_rows)
     if k > 1 and _over(pool.forced_cost, scenario.budget):
         out.append(f"constraints.include: the {k} included influencers cost {format_money(pool.forced_cost, cur)} "
@@ -132,6 +141,149 @@ def _removed_in(ctx: _Context, within: np.ndarray, cand: Candidates) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def _shortage(scenario: Scenario, ctx: _Context, cand: Candidates, b: _Bound, elig: np.ndarray, avail: int) -> str:
+    """``"<bound> = 4 needs 4 micro influencers; only 1 is left after the filters (...); the roster's ..."``."""
+    held = _held_values(scenario, ctx, _filters_in(ctx, elig))
+    return (f"{b.name} = {b.limit:,} needs {_label(b, b.limit)}; only {avail:,} {'is' if avail == 1 else 'are'} "
+            f"left after the filters{_removed_in(ctx, elig, cand)}{held}")
+
+
+def _filters_in(ctx: _Context, within: np.ndarray) -> list[str]:
+    """The constraint filters (not the budget) that removed rows of ``within``, in filter order."""
+    return [name for name in CONSTRAINT_FILTERS if (ctx.filters[name] & within).any()]
+
+
+_TOP_VALUES = 6
+
+
+def _top(counts: dict[str, int], shown) -> str:
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = ", ".join(f"{shown(k)} {v:,}" for k, v in items[:_TOP_VALUES])
+    return text + (f" and {len(items) - _TOP_VALUES:,} more" if len(items) > _TOP_VALUES else "")
+
+
+def _countries_held(scenario: Scenario) -> str:
+    from ..domain.countries import country_code
+
+    values, counts = np.unique(np.asarray([c if isinstance(c, str) else "" for c in scenario.roster.country.tolist()],
+                                          dtype=object), return_counts=True)
+
+    def shown(v: str) -> str:
+        if not v:
+            return "(blank)"
+        code = country_code(v)
+        return f"{v!r} ({code})" if code else f"{v!r} (not a country)"
+
+    return f"the roster's countries: {_top(dict(zip(values.tolist(), counts.tolist())), shown)}"
+
+
+def _niches_held(scenario: Scenario) -> str:
+    r = scenario.roster
+    counts = np.asarray(r.niche_membership.sum(axis=0)).ravel().astype(int)
+    none = int((np.diff(r.niche_matrix.indptr) == 0).sum())
+    held = dict(zip(r.niche_names, counts.tolist()))
+    text = _top(held, repr) if held else "none"
+    return f"the roster's niches: {text}" + (f" ({none:,} rows have no niche)" if none else "")
+
+
+def _held_values(scenario: Scenario, ctx: _Context, names: list[str]) -> str:
+    """``"; the roster's countries: 'united states' (US) 900, ..."`` for the filters in ``names``."""
+    r, parts = scenario.roster, []
+    for name in names:
+        if name == "constraints.countries":
+            parts.append(_countries_held(scenario))
+        elif name == "constraints.niches_only":
+            parts.append(_niches_held(scenario))
+        elif name == "constraints.min_authenticity":
+            a = r.authenticity
+            parts.append(f"the roster's authenticity: min {a.min():.2f}, median {np.median(a):.2f}, max {a.max():.2f}")
+        elif name == "constraints.max_budget_share":
+            parts.append(f"the cheapest fee is {format_money(ctx.fee.min(), scenario.currency)}")
+    return "".join(f"; {p}" for p in parts)
+
+
+def _emptied(scenario: Scenario, ctx: _Context, cand: Candidates) -> list[str]:
+    """The filters leave no candidate at all (and nothing is included)."""
+    names = _filters_in(ctx, np.ones(ctx.n, dtype=bool))
+    if cand.count or len(cand.include_rows) or not names:
+        return []
+    removed = ", ".join(f"{k} removed {v:,}" for k, v in cand.removed.items())
+    alone = len(cand.removed) == 1
+    who = names[0] if alone else "the filters"
+    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {_plural(ctx.n, 'influencer')}, "
+            f"{removed}{_allowed(scenario, names)}{_held_values(scenario, ctx, names)}{_budget_note(scenario, ctx)}"]
+
+
+def _budget_note(scenario: Scenario, ctx: _Context) -> str:
+    """``"; the cheapest fee the other filters leave is $X (budget $Y)"`` when the budget removed rows too."""
+    other = np.zeros(ctx.n, dtype=bool)
+    for name in CONSTRAINT_FILTERS:
+        other |= ctx.filters[name]
+    left = ~other & ctx.filters["budget"]
+    if not left.any():
+        return ""
+    cur = scenario.currency
+    return (f"; the cheapest fee the other filters leave is {format_money(ctx.fee[left].min(), cur)} "
+            f"(budget {format_money(scenario.budget, cur)})")
+
+
+def _allowed(scenario: Scenario, names: list[str]) -> str:
+    c = scenario.spec.constraints
+    parts = []
+    if "constraints.countries" in names:
+        from ..domain.countries import country_code
+
+        shown = [f"{v} ({country_code(v)})" if country_code(v) else v for v in c.countries]
+        parts.append(f"countries allowed: {', '.join(shown)}")
+    if "constraints.niches_only" in names:
+        parts.append(f"niches allowed: {', '.join(c.niches_only)}")
+    if "constraints.min_authenticity" in names:
+        parts.append(f"authenticity at least {c.min_authenticity:g}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def filter_problems(scenario: Scenario, cand: Candidates | None = None) -> list[tuple[str, str]]:
+    """Filters that leave no candidate, or fewer than a rule's minimum needs, as ``(filter, message)``.
+
+    ``filter`` is the report name of the first constraint filter involved
+    (``constraints.countries``...); each message names the filters, what they
+    removed and the values the roster holds.  ``lineup validate`` reports these
+    as input errors; :func:`lineup.optimize.solve` as an infeasible status.
+
+    Examples
+    --------
+    >>> from lineup.domain import Roster, Scenario, ScenarioSpec
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[5e3, 6e3], engagement_rate=[0.03, 0.03],
+    ...                         fee=[100, 100], country=["united states", "canada"])
+    >>> spec = ScenarioSpec.model_validate({"name": "x", "budget": 1_000, "roster": "r.csv",
+    ...     "constraints": {"countries": ["fr"]}})
+    >>> filter_problems(Scenario(spec, r))  # doctest: +NORMALIZE_WHITESPACE
+    [('constraints.countries', "constraints.countries leaves no candidate: of 2 influencers, constraints.countries
+      removed 2 (countries allowed: fr (FR)); the roster's countries: 'canada' (CA) 1, 'united states' (US) 1")]
+    """
+    from .rules import candidates
+
+    ctx = _context(scenario)
+    cand = candidates(scenario) if cand is None else cand
+    pool = _pool(ctx, cand)
+    out = [(_filters_in(ctx, np.ones(ctx.n, dtype=bool))[0], m) for m in _emptied(scenario, ctx, cand)]
+    if out:
+        return out
+    for row in cand.include_rows[~cand.mask[cand.include_rows]]:
+        name = next(f for f in FILTER_ORDER if ctx.filters[f][row])
+        if name in CONSTRAINT_FILTERS:
+            out.append((name, _include_removed(scenario, ctx, row, name)))
+    for b in ctx.bounds:
+        if b.kind != "min" or b.limit == 0:
+            continue
+        elig = _eligible(ctx, b)
+        avail = int((pool.allowed & elig).sum())
+        names = _filters_in(ctx, elig)
+        if avail < b.limit and names:
+            out.append((names[0], _shortage(scenario, ctx, cand, b, elig, avail)))
+    return out
+
+
 def _tier_caps(ctx: _Context, pool: _Pool) -> np.ndarray:
     """Upper bound on each tier's count in any portfolio (availability, conflicts, tier max)."""
     caps = np.array([_upper_count(ctx, pool.allowed & (ctx.tier == t))[1] for t in range(5)], dtype=float)
@@ -150,8 +302,7 @@ def _count_checks(scenario: Scenario, ctx: _Context, cand: Candidates, pool: _Po
         elig = _eligible(ctx, b)
         avail, upper = _upper_count(ctx, pool.allowed & elig)
         if avail < b.limit:
-            out.append(f"{b.name} = {b.limit:,} needs {_label(b, b.limit)}; only {avail:,} "
-                       f"{'is' if avail == 1 else 'are'} left after the filters{_removed_in(ctx, elig, cand)}")
+            out.append(_shortage(scenario, ctx, cand, b, elig, avail))
         elif upper < b.limit:
             out.append(f"{b.name} = {b.limit:,} needs {_label(b, b.limit)}; {avail:,} are left after the filters "
                        f"but constraints.conflicts allow at most {upper:,} of them")
@@ -309,3 +460,13 @@ def precheck(scenario: Scenario, cand: Candidates) -> list[str]:
     if lo:
         lower = max(lower, lo - _money_tol(lo, 1e-6))
     return out + money + _spend_checks(scenario, ctx, pool) + _platform_checks(scenario, ctx, pool, lower)
+
+
+def emptied(scenario: Scenario, cand: Candidates) -> list[str]:
+    """``[message]`` when the constraint filters leave no candidate at all (and nothing is included), else ``[]``.
+
+    Not a proof of infeasibility (the empty portfolio meets every rule), but
+    never what the planner meant: :func:`lineup.optimize.solve` reports it as
+    infeasible, naming the filters and the values the roster holds.
+    """
+    return _emptied(scenario, _context(scenario), cand)

@@ -123,14 +123,32 @@ class SolveResult:
                                   self.diagnosis)
         return self
 
+    @property
+    def empty_reason(self) -> Optional[str]:
+        """Why the best portfolio is empty (``None`` when it is not, or when there is none)."""
+        from .explain import empty_reason
+
+        return None if self.portfolio is None else empty_reason(self.scenario, self.portfolio.mask)
+
+    @property
+    def zero_reason(self) -> Optional[str]:
+        """Why a non-empty portfolio's objective is 0 (``None`` otherwise)."""
+        from .explain import zero_reason
+
+        return None if self.portfolio is None else zero_reason(self.scenario, self.portfolio.mask, self.objective)
+
     def portfolio_columns(self) -> dict[str, Any]:
         """The portfolio table as columns (lists and arrays), one entry per chosen influencer.
 
         Rows are ordered by tier (largest first), then expected engagement
         (highest first), then id, so the table reads well in a brief.
+        ``profile_url`` is a safe http(s) link to the influencer's profile, or
+        ``""`` (see :mod:`lineup.domain.links`).
         :meth:`to_frame` is the same as a DataFrame.
         """
         import numpy as np
+
+        from ..domain.links import profile_links
 
         r = self.scenario.roster
         rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
@@ -153,6 +171,7 @@ class SolveResult:
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],
             "country": r.country[rows].tolist(),
+            "profile_url": profile_links(r, rows),
         }
 
     def to_frame(self) -> "pd.DataFrame":

@@ -5,7 +5,7 @@ Every rule has one *report name*, used in every message lineup prints:
 ``constraints.tiers.<tier>.min`` / ``.max``, ``niches.<niche>.min_influencers``,
 ``constraints.platforms.<platform>.min_share`` / ``.max_share`` (share of *spend*),
 ``constraints.max_budget_share``, ``constraints.min_authenticity``,
-``constraints.countries``, ``constraints.exclude[<id>]``, ``constraints.include[<id>]``
+``constraints.countries``, ``constraints.niches_only``, ``constraints.exclude[<id>]``, ``constraints.include[<id>]``
 and ``constraints.conflicts[<a>|<b>|...]``.
 
 A selection is a boolean mask over the roster's rows.  Everything here is
@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize
-from ..domain.roster import normalise_label
+from ..domain.countries import country_mask
 from ..domain.scenario import Scenario
 from ..domain.tiers import TIER_NAMES
 from ..errors import UsageError
@@ -51,6 +51,7 @@ FILTER_ORDER = (
     "constraints.exclude",
     "constraints.min_authenticity",
     "constraints.countries",
+    "constraints.niches_only",
     "constraints.max_budget_share",
     "budget",
 )
@@ -176,17 +177,24 @@ def _filters(scenario: Scenario) -> dict:
     out["constraints.min_authenticity"] = (
         r.authenticity < c.min_authenticity if c.min_authenticity is not None else np.zeros(r.n, dtype=bool)
     )
-    if c.countries is None:
-        out["constraints.countries"] = np.zeros(r.n, dtype=bool)
-    else:
-        codes, uniques = factorize(c if isinstance(c, str) else "" for c in r.country.tolist())
-        allowed = set(c.countries)
-        ok = np.asarray([bool(normalise_label(u)) and normalise_label(u) in allowed for u in uniques], dtype=bool)
-        out["constraints.countries"] = ~ok[codes] if len(ok) else np.ones(r.n, dtype=bool)
+    out["constraints.countries"] = (
+        ~country_mask(r.country, c.countries) if c.countries is not None else np.zeros(r.n, dtype=bool)
+    )
+    out["constraints.niches_only"] = _outside_niches(r, c.niches_only)
     share = c.max_budget_share
     out["constraints.max_budget_share"] = r.fee > share * budget if share is not None else np.zeros(r.n, dtype=bool)
     out["budget"] = r.fee > budget
     return out
+
+
+def _outside_niches(r, niches) -> np.ndarray:
+    """Rows with none of ``niches`` (none removed when ``niches`` is None)."""
+    if niches is None:
+        return np.zeros(r.n, dtype=bool)
+    cols = [r.niche_names.index(s) for s in niches if s in r.niche_names]
+    if not cols:
+        return np.ones(r.n, dtype=bool)
+    return np.asarray(r.niche_membership[:, cols].sum(axis=1)).ravel() == 0
 
 
 def _groups(scenario: Scenario) -> tuple:
@@ -323,7 +331,7 @@ class Candidates:
 
     ``removed`` maps a filter's report name to the rows it removed (a row removed
     by several filters counts for the first, in the order exclude, min_authenticity,
-    countries, max_budget_share, budget); the excludes are counted together under
+    countries, niches_only, max_budget_share, budget); the excludes are counted together under
     ``constraints.exclude``.  ``include_rows`` may hold rows a filter removed;
     :func:`lineup.optimize.precheck.precheck` reports those.
     """

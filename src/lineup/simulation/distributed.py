@@ -257,11 +257,15 @@ def local_cluster(n_workers: int) -> Iterator[Any]:
             os.environ[_TRIM] = inherited
 
 
+#: Most local worker processes (pool or LocalCluster): each costs ~100 MB of interpreter before any work.
+MAX_LOCAL_WORKERS = 256
+
+
 def _check(workers: int, dask_local: int | None) -> None:
-    if int(workers) < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
-    if dask_local is not None and int(dask_local) < 1:
-        raise UsageError(f"--dask-local must be at least 1 worker, got {dask_local}")
+    if not 1 <= int(workers) <= MAX_LOCAL_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
+    if dask_local is not None and not 1 <= int(dask_local) <= MAX_LOCAL_WORKERS:
+        raise UsageError(f"--dask-local must be from 1 to {MAX_LOCAL_WORKERS} workers, got {dask_local}")
 
 
 @contextmanager

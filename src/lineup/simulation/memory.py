@@ -190,7 +190,10 @@ def check_memory(estimate: MemoryEstimate, where: str, *, generated: bool) -> No
         return
     workers = f" × {estimate.workers} workers" if estimate.workers > 1 else ""
     shared = f" + {_gigabytes(estimate.shared)} shared" if estimate.shared >= 1e8 else ""
-    if generated:
+    if estimate.budget is not None and estimate.shared >= estimate.budget / 2:
+        todo = (f"lower simulation.replications or simulation.days (the results kept in memory alone need about "
+                f"{_gigabytes(estimate.shared)})")
+    elif generated:
         todo = (f"lower population.size (about {estimate.people_that_fit():,} people fit) or mean_degree"
                 + (", use fewer --workers" if estimate.workers > 1 else ""))
     else:

@@ -180,8 +180,18 @@ def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influe
         days=spec.days, series=series, totals=totals, samples=samples, replications=len(runs),
         seed=seed, scale=float(runs[0]["scale"]), population_size=int(runs[0]["size"]),
         portfolio=tuple(influencers.ids), niche_names=tuple(runs[0]["niches"]),
-        parameters=spec.model_dump(mode="json"), warnings=warnings,
+        parameters=_parameters(spec, seed, len(runs)), warnings=warnings,
     )
+
+
+def _parameters(spec: SimulationSpec, seed, replications: int) -> dict:
+    """The simulation settings as run: the seed and replication count actually used, not the file's."""
+    params = spec.model_dump(mode="json")
+    if "replications" in params:
+        params["replications"] = replications
+    if "seed" in params and isinstance(seed, (int, np.integer)):
+        params["seed"] = int(seed)
+    return params
 
 
 def monte_carlo(

@@ -359,25 +359,11 @@ def _flags(row: dict) -> str:
 
 
 def _profile_urls(roster: Any, rows: np.ndarray) -> Optional[list[str]]:
-    """The ``profile_url`` of each row when the roster has that column with any value, else ``None``."""
-    column = getattr(roster, "profile_url", None)
-    if column is None:
-        return None
-    urls = ["" if u is None or (isinstance(u, float) and u != u) else str(u).strip()
-            for u in np.asarray(column, dtype=object)[rows]]
+    """Each row's safe profile link (:func:`lineup.domain.links.profile_links`), or ``None`` when there is none."""
+    from lineup.domain.links import profile_links
+
+    urls = profile_links(roster, rows)
     return urls if any(urls) else None
-
-
-def _profile_link(url: str) -> str:
-    """A link for an http(s) URL (shown without the scheme), plain escaped text otherwise."""
-    import re
-
-    if not url:
-        return ""
-    if not re.match(r"(?i)https?://[^\s\"'<>]+$", url):
-        return _e(url)
-    shown = re.sub(r"(?i)^https?://(www\.)?", "", url)
-    return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(shown)}</a>'
 
 
 def _portfolio_rows(scenario: Scenario, portfolio: Any) -> list[dict]:
@@ -420,7 +406,7 @@ def _portfolio_table(scenario: Scenario, rows: list[dict]) -> str:
     numeric = dict(numeric_from=4, numeric_to=9)
     body = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
              f"{r['engagement_rate']:.2%}", _money(r["fee"], cur), _count(r["expected_engagement"]),
-             f"{r['budget_share']:.1%}", _flags(r)] + ([_profile_link(r.get("profile_url", ""))] if links else [])
+             f"{r['budget_share']:.1%}", _flags(r)] + ([_link(r.get("profile_url", ""))] if links else [])
             for r in rows]
     spend = sum(r["fee"] for r in rows)
     estimated = _estimated_text(sum(r["er_estimated"] for r in rows), sum(r["fee_estimated"] for r in rows))
@@ -428,6 +414,20 @@ def _portfolio_table(scenario: Scenario, rows: list[dict]) -> str:
             _count(sum(r["expected_engagement"] for r in rows)),
             f"{spend / scenario.budget:.1%}" if scenario.budget else "", _e(estimated)] + ([""] if links else [])
     return _table(headers, body, cls="portfolio", foot=foot, **numeric)
+
+
+def _link(url: str) -> str:
+    """A profile link (already a safe http(s) URL, see :mod:`lineup.domain.links`) as an escaped ``<a>``.
+
+    >>> _link('https://x.example/"><script>')
+    '<a href="https://x.example/&quot;&gt;&lt;script&gt;" rel="noopener noreferrer">profile</a>'
+    >>> _link("javascript:alert(1)"), _link("")
+    ('', '')
+    """
+    from lineup.domain.links import safe_url
+
+    url = safe_url(url)[0] if url else ""
+    return f'<a href="{_e(url)}" rel="noopener noreferrer">profile</a>' if url else ""
 
 
 def _coverage_table(scenario: Scenario, data: dict) -> str:
@@ -473,7 +473,11 @@ def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
     if data["diagnosis"]:
         parts.append("<p><strong>Why no portfolio fits the rules:</strong></p><ul>"
                      + "".join(f"<li>{_e(d)}</li>" for d in data["diagnosis"]) + "</ul>")
-    if result.portfolio is not None and len(result.portfolio):
+    if data["empty_reason"]:
+        parts.append(f'<p class="warning">The best portfolio is empty because {_e(data["empty_reason"])}.</p>')
+    elif data["zero_objective_reason"]:
+        parts.append(f'<p class="warning">The objective is 0 because {_e(data["zero_objective_reason"])}.</p>')
+    if data["selected"]:
         cur = data["currency"]
         tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
         parts += [

@@ -228,6 +228,8 @@ def _ids_from_json(name: str, text: str) -> list[str]:
         raise UsageError(f"{name}, line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise UsageError(f"{name}: the JSON is nested too deeply to be a portfolio") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise UsageError(f"{name}: not a usable portfolio JSON ({printable(str(exc), limit=120)})") from None
     field = ""
     if isinstance(data, dict):
         field = next((k for k in ("selected", "portfolio", "ids") if k in data), "")
