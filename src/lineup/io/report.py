@@ -12,7 +12,7 @@ from ..optimize.rules import format_money
 from .terminal import literal
 from .writers import csv_text
 
-__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "estimate_summary", "row_flags"]
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "render_notes", "estimate_summary", "row_flags"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -148,7 +148,8 @@ def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def portfolio_csv(result) -> str:
-    """The portfolio table as CSV text: numbers to 6 significant digits, blank when missing.
+    """The portfolio table as CSV text: numbers to 15 significant digits (fees and followers exact,
+    no exponent below 1e15), blank when missing.
 
     Written with the :mod:`csv` module (``lineup solve`` does not import pandas);
     text cells (ids, platforms, niches) go through :func:`~lineup.io.writers.csv_cell`
@@ -156,7 +157,7 @@ def portfolio_csv(result) -> str:
     negative number is not.
     """
     columns = result.portfolio_columns()
-    return csv_text(list(columns), (row.values() for row in _records(columns)), float_format="%.6g")
+    return csv_text(list(columns), (row.values() for row in _records(columns)), float_format="%.15g")
 
 
 # ------------------------------------------------------------------ terminal
@@ -165,6 +166,15 @@ def portfolio_csv(result) -> str:
 def _money(x: float, currency: str) -> str:
     """``format_money`` as markup (the currency is the scenario's text)."""
     return literal(format_money(x, currency))
+
+
+def render_notes(data: dict, console) -> None:
+    """The estimate summary and the warnings of a solve (``solve_to_dict``): on stdout above the table, or
+    on stderr when stdout carries ``--format json`` or ``csv``."""
+    if data["estimated"]["summary"]:
+        console.print(f"Estimates: {literal(data['estimated']['summary'])}")
+    for w in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {literal(w)}")
 
 
 def render_solve(result, console, what_if=None) -> None:
@@ -179,10 +189,7 @@ def render_solve(result, console, what_if=None) -> None:
     cur = data["currency"]
     console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
     _render_status(data, console)
-    if data["estimated"]["summary"]:
-        console.print(f"Estimates: {literal(data['estimated']['summary'])}")
-    for w in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {literal(w)}")
+    render_notes(data, console)
     if data["diagnosis"]:
         console.print("[bold red]Why no portfolio fits the rules:[/bold red]")
         for line in data["diagnosis"]:
