@@ -43,6 +43,8 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
                               replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                               dask_local=dask_local, progress=tick)
     data = result.to_dict()
+    for note in result.notes:
+        stderr_console().print(f"note: {note}", markup=False, highlight=False)
     if output is not None:
         paths = write_files(output, _files(result, data, to_json))
         stderr_console().print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)

@@ -38,6 +38,7 @@ from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
 from lineup.simulation.montecarlo import Progress
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
+from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 from lineup.workflows.simulate import niche_names, simulate_portfolios
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,8 +79,7 @@ _SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "
 PER_SPEND: dict[str, str] = {"engagements_per_1k": "engagements", "reach_per_1k": "reach",
                              "talkers_per_1k": "talkers"}
 
-#: Share of its budget a strategy may leave unspent before a note says which rule stopped it.
-UNSPENT_NOTE_SHARE = 0.10
+
 
 
 # --------------------------------------------------------------------------- strategies
@@ -481,12 +481,7 @@ def _stopping_rules(built: StrategyPortfolio) -> str:
     """Which rules stopped a strategy's spending, in the planner's words."""
     if built.solve is None:
         return "an explicit list of ids (not solved)"
-    every = list(built.solve.binding)
-    rules = ([b for b in every if b.name != "budget" and not (b.name.startswith("constraints.") and b.limit == 0)]
-             or [b for b in every if b.name != "budget"] or every)  # a strategy's own exclusions (max 0) last
-    if not rules:
-        return "no rule is binding"
-    return "; ".join(f"{b.name} binding ({b.detail})" for b in rules)
+    return stopped_by(built.solve.binding) or "no rule is binding"
 
 
 def unspent_note(built: StrategyPortfolio, share: float = UNSPENT_NOTE_SHARE) -> str | None:
