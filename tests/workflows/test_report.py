@@ -104,3 +104,10 @@ def test_report_command_maps_errors_to_exit_codes(tmp_path):
     assert res.exit_code == 2
     assert "missing.yaml" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_comparison_states_spend_and_unspent_budget_per_strategy(built):
+    section = built.html.split('<section id="comparison">')[1].split("</section>")[0]
+    assert "unspent (GBP)" in section and "spend (GBP)" in section
+    assert "cost per reach (GBP per person)" in section
+    assert ("spend differs:" in section or "every strategy spends the same:" in section) and "ratios of means" in section

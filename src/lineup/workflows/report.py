@@ -247,8 +247,10 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
     sign = "+" if signed and x > 0 else ""
     if metric == "wom_share":
         return f"{sign}{x:.1%}"
-    if metric == "spend":
+    if metric in ("spend", "unspent"):
         return _e(sign + _money_text(x, currency))
+    if metric == "cost_per_reach":
+        return _e(sign + _money_text(x, currency, f"{abs(x):,.4f}"))
     if metric in ("cost_per_engagement", "cost_per_talker"):
         return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
     return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
@@ -298,6 +300,10 @@ def _strategy_list(comparison: "Comparison") -> str:
 def _comparison(comparison: "Comparison") -> str:
     intro = (f"<p>Each strategy's portfolio simulated {comparison.replications} times on the same random "
              f"populations (seed {_e(comparison.seed)}); mean with its 95 % interval in brackets.</p>")
+    from lineup.workflows.compare import spend_summary
+
+    intro += (f"<p class=note>{_e(spend_summary(comparison))}. Costs per engagement, talker and person reached "
+              f"are ratios of means (mean spend ÷ mean count over every replication).</p>")
     return _section("comparison", intro + _strategy_list(comparison) + _comparison_tables(comparison))
 
 
@@ -402,7 +408,8 @@ def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveRes
         "<h3>Priors for blank roster values</h3>", _priors(scenario),
         "<h3>Monte Carlo</h3>", _monte_carlo(comparison),
         "<p class=note>Counts of people are real people: simulated counts × k. Intervals are 95 % Student-t "
-        "intervals over replications.</p>",
+        "intervals over replications; costs and the word-of-mouth share are ratios of means with delta-method "
+        "intervals.</p>",
         "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
         "<h3>Run</h3>", _dl(items),
     ]))
