@@ -37,6 +37,7 @@ from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
 from lineup.simulation.montecarlo import Progress
+from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
 from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 from lineup.workflows.simulate import niche_names, simulate_portfolios
@@ -596,9 +597,13 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
               f"{built[n].scenario.budget:,.2f} {scenario.currency} and adds value); its simulation is all zeros"
               for n in ok if len(built[n].portfolio) == 0]
-    advice = ("raise simulation.population.size for finer results" if scenario.spec.simulation.network is None
-              else f"the network has only {first.population_size:,} people; a larger network gives finer results")
-    notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
+    if first.resolution.get("source") == "auto":
+        notes += [f"resolution: {first.resolution['note']}"] if first.resolution.get("note") else []
+    else:
+        advice = ("raise simulation.population.size (or set it to auto) for finer results"
+                  if scenario.spec.simulation.network is None
+                  else f"the network has only {first.population_size:,} people; a larger network gives finer results")
+        notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
     notes += [note for n in ok if (note := unspent_note(built[n])) is not None]
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
@@ -607,8 +612,6 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     )
 
 
-#: Simulated followers below which an influencer's audience is too coarse to trust.
-MIN_SIMULATED_FOLLOWERS = 20
 
 
 def _resolution_notes(portfolios: dict[str, Portfolio], scale: float, advice: str) -> list[str]:

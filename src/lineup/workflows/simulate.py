@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from lineup.domain.portfolio import Portfolio
@@ -25,10 +26,11 @@ from lineup.io.writers import csv_uncell
 from lineup.simulation.campaign import Influencers
 from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
 from lineup.simulation.population import Population
+from lineup.simulation.resolution import Resolution, choose_size, fixed_resolution
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
-           "common_scale", "check_simulation"]
+           "common_scale", "check_simulation", "resolve_population"]
 
 
 def population_of(scenario: Scenario) -> Population | None:
@@ -71,6 +73,57 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
     estimate = estimate_memory(spec, network=None if population is None else population.graph, workers=local,
                                portfolios=portfolios, replications=reps, niches=len(niche_names(scenario)))
     check_memory(estimate, _where_memory(scenario), generated=population is None)
+
+
+def _people_that_fit(scenario: Scenario, *, workers: int, scheduler, dask_local, portfolios: int,
+                     replications: int | None) -> int | None:
+    """Largest generated population this machine's memory allows (``None``: unknown)."""
+    from lineup.simulation.memory import estimate_memory
+
+    spec = scenario.spec.simulation
+    reps = spec.replications if replications is None else replications
+    local = dask_local if dask_local is not None else (0 if scheduler else min(workers, reps))
+    estimate = estimate_memory(spec, workers=max(local, 1), portfolios=portfolios, replications=reps,
+                               niches=len(niche_names(scenario)))
+    return estimate.people_that_fit() or None
+
+
+def resolve_population(scenario: Scenario, influencers: Iterable[Influencers], *, population: Population | None = None,
+                       workers: int = 1, scheduler=None, dask_local=None,
+                       replications: int | None = None) -> tuple[Scenario, Resolution]:
+    """The scenario with its population size chosen, and how (see :mod:`lineup.simulation.resolution`).
+
+    ``simulation.population.size: auto`` (the default) becomes the size at which
+    every influencer of every portfolio gets at least
+    :data:`~lineup.simulation.resolution.MIN_SIMULATED_FOLLOWERS` simulated
+    followers, within the memory available; an explicit size or a network is
+    kept and only audited.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> sc = tiny_scenario()
+    >>> inf = Influencers.from_portfolio(Portfolio(sc.roster, [0, 4]), sc.tiers, sc.spec.simulation.talk_prob)
+    >>> resolved, how = resolve_population(sc, [inf])
+    >>> how.source, how.size == resolved.spec.simulation.population.size, how.below
+    ('auto', True, 0)
+    """
+    spec, influencers = scenario.spec.simulation, list(influencers)
+    reals = [inf.real_followers for inf in influencers]
+    if population is not None:
+        return scenario, fixed_resolution(reals, spec, population.size, "network")
+    if not spec.auto_size:
+        return scenario, fixed_resolution(reals, spec, spec.population_or_default.size, "scenario")
+    fit = _people_that_fit(scenario, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                           portfolios=len(influencers), replications=replications)
+    how = choose_size(reals, spec, people_that_fit=fit)
+    return replace(scenario, spec=scenario.spec.model_copy(update={"simulation": spec.with_size(how.size)})), how
+
+
+def _with_resolution(result: SimulationResult, how: Resolution) -> SimulationResult:
+    note = how.note
+    return replace(result, resolution=how.to_dict(), warnings=((note,) if note else ()) + tuple(result.warnings))
 
 
 def _where_memory(scenario: Scenario) -> str:
@@ -122,14 +175,19 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
     sends the work to one executor; each result equals a separate simulation of
     that portfolio with the same seed and scale.
     """
-    spec, population = scenario.spec.simulation, population_of(scenario)
+    population = population_of(scenario)
+    influencers = {k: Influencers.from_portfolio(p, scenario.tiers, scenario.spec.simulation.talk_prob)
+                   for k, p in portfolios.items()}
+    scenario, how = resolve_population(scenario, influencers.values(), population=population, workers=workers,
+                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
+    spec = scenario.spec.simulation
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      portfolios=len(portfolios), replications=replications)
-    influencers = {k: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for k, p in portfolios.items()}
-    return monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
+    sims = monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
                             replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                             dask_local=dask_local, executor=executor, progress=progress,
                             scale=scenario_scale(scenario, population, influencers.values()))
+    return {k: _with_resolution(r, how) for k, r in sims.items()}
 
 
 def _solve(scenario: Scenario) -> Portfolio:
@@ -190,11 +248,15 @@ def simulate(
                      replications=replications)
     if portfolio is None:
         portfolio = _solve(scenario)
-    sim = scenario.spec.simulation
-    influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
-    return monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
-                       replications=replications, seed=seed, workers=workers, progress=progress,
-                       scheduler=scheduler, dask_local=dask_local)
+    influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
+    scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
+                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
+    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                     replications=replications)
+    result = monte_carlo(influencers, scenario.spec.simulation, population=population, niches=niche_names(scenario),
+                         replications=replications, seed=seed, workers=workers, progress=progress,
+                         scheduler=scheduler, dask_local=dask_local)
+    return _with_resolution(result, how)
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
