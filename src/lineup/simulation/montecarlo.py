@@ -32,7 +32,7 @@ from lineup.domain.campaign import MAX_REPLICATIONS, SimulationSpec
 from lineup.errors import UsageError
 
 from .audiences import audience_scale, audience_sizes, draw_audiences
-from .campaign import Influencers, check_schedule, resolution_warning, simulate_campaign
+from .campaign import Influencers, check_schedule, engagement_warning, resolution_warning, simulate_campaign
 from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import RATIOS, Band, SimulationResult, ratio_interval, t_interval
@@ -163,11 +163,13 @@ def _scalar(b: Band) -> Band:
 
 def _warnings(influencers: Influencers, spec: SimulationSpec, population: Population | None,
               scale: float | None) -> tuple[str, ...]:
-    """Warnings known before simulating: a population too small for the portfolio's audiences."""
+    """Warnings known before simulating: a population too small for the portfolio's audiences, and
+    engagement capped below the optimiser's (:func:`~lineup.simulation.campaign.engagement_warning`)."""
     size = population.size if population is not None else spec.population_or_default.size
     k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else scale
-    warning = resolution_warning(influencers, spec, size, k, audience_sizes(influencers.real_followers, size, k))
-    return () if warning is None else (warning,)
+    sizes = audience_sizes(influencers.real_followers, size, k)
+    found = (resolution_warning(influencers, spec, size, k, sizes), engagement_warning(influencers, spec, size, k, sizes))
+    return tuple(w for w in found if w is not None)
 
 
 def _stack(runs: list[dict], name: str) -> np.ndarray:

@@ -538,6 +538,9 @@ def spend_summary(comparison: "Comparison") -> str:
 
 # --------------------------------------------------------------------------- compare
 
+#: Simulation warnings repeated in the comparison's notes (engagement caps, zero denominators).
+_SIMULATION_NOTES = ("simulated engagements are capped", "every replication had")
+
 
 def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -> None:
     problems = [f"strategy {n!r}: {b.status}" + (f": {d}" if (d := "; ".join(b.diagnosis)) else "")
@@ -605,6 +608,8 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
                   else f"the network has only {first.population_size:,} people; a larger network gives finer results")
         notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
     notes += [note for n in ok if (note := unspent_note(built[n])) is not None]
+    notes += [f"strategy {n!r}: {w}" for n in ok for w in sims[n].warnings
+              if w.startswith(_SIMULATION_NOTES) or " replications had " in w]
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
