@@ -57,5 +57,5 @@ def test_a_two_person_network_warns_why_the_counts_are_zero():
 
 
 def test_a_population_large_enough_has_no_warning():
-    res = monte_carlo(_influencers(), SimulationSpec(days=10, population={"size": 20_000}), replications=2, seed=1)
+    res = monte_carlo(_influencers(), SimulationSpec(days=30, population={"size": 20_000}), replications=2, seed=1)
     assert res.warnings == () and res.to_dict()["warnings"] == []
