@@ -26,6 +26,7 @@ def micro_vs_macro_json() -> dict:
     return {"data": json.loads(proc.stdout), "stderr": proc.stderr}
 
 
+@pytest.mark.slow  # the whole micro_vs_macro scenario, as a planner runs it
 def test_compare_states_spend_and_unspent_budget_per_strategy(micro_vs_macro_json):
     data = micro_vs_macro_json["data"]
     for name, result in data["results"].items():
@@ -40,6 +41,7 @@ def test_compare_states_spend_and_unspent_budget_per_strategy(micro_vs_macro_jso
     assert "constraints.influencers.max binding" in notes
 
 
+@pytest.mark.slow
 def test_cost_per_talker_is_spend_over_mean_talkers_for_every_strategy(micro_vs_macro_json):
     for name, result in micro_vs_macro_json["data"]["results"].items():
         m = result["metrics"]
@@ -47,6 +49,7 @@ def test_cost_per_talker_is_spend_over_mean_talkers_for_every_strategy(micro_vs_
         assert m["cost_per_engagement"]["mean"] > 0 and m["cost_per_reach"]["mean"] > 0
 
 
+@pytest.mark.slow  # the whole micro_vs_macro scenario, as a planner runs it
 def test_compare_table_shows_spend_unspent_and_per_spend_metrics():
     proc = lineup("compare", MICRO_VS_MACRO, "-r", "3", "--strategies", "micro,macro", "--normalise", "spend")
     assert proc.returncode == 0, proc.stderr
@@ -60,3 +63,63 @@ def test_compare_table_shows_spend_unspent_and_per_spend_metrics():
 def test_shipped_scenario_description_does_not_claim_equal_spend():
     text = MICRO_VS_MACRO.read_text()
     assert "spent four ways" not in text and "unspent" in text
+
+
+# ---------------------------------------------------------------------- defaults that speak (item 6)
+
+NO_COVERAGE = """\
+name: Weights without coverage
+currency: GBP
+budget: 6000
+roster: roster.csv
+niches:
+  skincare: {weight: 3, target: 2}
+  vegan: {weight: 1}
+simulation: {days: 5, replications: 2, seed: 4}
+"""
+
+#: Every default a result depends on, as named in the ``assumptions`` block.
+DEPENDS_ON = ("solver.time_limit", "solver.gap", "solver.backend", "objective.coverage", "priors.engagement_rate",
+              "priors.fee_per_1k")
+SIMULATION_DEPENDS_ON = ("simulation.population.size", "simulation.replications", "simulation.seed",
+                         "simulation.organic_reach", "simulation.talk_prob.micro", "simulation.word_of_mouth.p",
+                         "confidence", "ratio_method", "simulation.min_simulated_followers")
+
+
+def test_niche_weights_without_coverage_warn(tmp_path):
+    from .conftest import write_case
+
+    path = write_case(tmp_path, NO_COVERAGE)
+    proc = lineup("solve", path)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join((proc.stdout + proc.stderr).split())
+    assert "warning: objective.coverage is 0 (the default), so the niche weights (skincare 3, vegan 1) do nothing" \
+        in text
+    data = json.loads(lineup("solve", path, "--format", "json").stdout)
+    assert any("objective.coverage is 0" in w for w in data["warnings"])
+    assert data["assumptions"]["objective.coverage"] == {
+        "value": 0.0, "source": "default", "meaning": data["assumptions"]["objective.coverage"]["meaning"]}
+    for key in DEPENDS_ON:
+        assert key in data["assumptions"], key
+
+
+@pytest.mark.slow  # the whole micro_vs_macro scenario, as a planner runs it
+def test_every_default_is_listed_in_simulate_and_compare_json(tmp_path):
+    from .conftest import write_case
+
+    path = write_case(tmp_path, NO_COVERAGE)
+    sim = json.loads(lineup("simulate", path, "--format", "json", "--seed", "9").stdout)
+    cmp = lineup("compare", path, "--format", "json", "--strategies", "micro,optimised")
+    assert cmp.returncode == 0, cmp.stderr
+    cmp = json.loads(cmp.stdout)
+    for data in (sim["assumptions"], cmp["assumptions"]):
+        for key in DEPENDS_ON + SIMULATION_DEPENDS_ON:
+            assert key in data, key
+        assert data["simulation.population.size"]["source"] == "auto"
+        assert data["confidence"]["value"] == 0.95
+        assert data["simulation.replications"] == {"value": 2, "source": "scenario",
+                                                   "meaning": data["simulation.replications"]["meaning"]}
+    assert sim["assumptions"]["simulation.seed"]["source"] == "command line"
+    assert sim["assumptions"]["simulation.population.size"]["value"] == sim["population_size"]
+    assert cmp["assumptions"]["unspent_note_share"]["value"] == 0.10
+    assert any("objective.coverage is 0" in n for n in cmp["notes"])

@@ -111,3 +111,11 @@ def test_comparison_states_spend_and_unspent_budget_per_strategy(built):
     assert "unspent (GBP)" in section and "spend (GBP)" in section
     assert "cost per reach (GBP per person)" in section
     assert ("spend differs:" in section or "every strategy spends the same:" in section) and "ratios of means" in section
+
+
+def test_every_setting_the_numbers_depend_on_is_listed(built):
+    section = built.html.split('<section id="assumptions">')[1].split("</section>")[0]
+    assert "Every setting the numbers depend on" in section
+    for key in ("solver.time_limit", "solver.gap", "simulation.population.size", "simulation.replications",
+                "simulation.seed", "confidence", "ratio_method", "priors.fee_per_1k"):
+        assert f"<code>{key}</code>" in section, key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
 from .terminal import literal
@@ -63,6 +64,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "time_limit": sc.spec.solver.time_limit,
             "gap_tolerance": sc.spec.solver.gap,
         },
+        "assumptions": {k: v for k, v in assumptions(sc.spec).items() if not k.startswith("simulation.")},
         "lineup_version": __version__,
     }
 

@@ -46,6 +46,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if spec.overlap is not None:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
+    warnings = list(warnings) + spec.default_warnings()
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
 
 

@@ -200,6 +200,9 @@ class SimulationResult:
     resolution : dict
         How the population size was chosen (see
         :class:`lineup.simulation.resolution.Resolution`); empty when not recorded.
+    assumptions : dict
+        Every default the numbers depend on, ``{name: {"value", "source", "meaning"}}``
+        (:func:`lineup.workflows.simulate.simulation_assumptions`); empty when not recorded.
     warnings : tuple of str
         Why the numbers may mislead (e.g. a population too small for the
         portfolio, so that the counts come out 0).
@@ -219,6 +222,7 @@ class SimulationResult:
     warnings: tuple[str, ...] = ()
     zero_denominators: dict = field(default_factory=dict)
     resolution: dict = field(default_factory=dict)
+    assumptions: dict = field(default_factory=dict)
 
     @property
     def metrics(self) -> list[str]:
@@ -271,6 +275,7 @@ class SimulationResult:
                               "zero_denominator_replications": int(self.zero_denominators.get(name, 0))}
                        for name, (num, den) in RATIOS.items() if name in self.totals},
             "resolution": dict(self.resolution),
+            "assumptions": dict(self.assumptions),
             "warnings": list(self.warnings),
         }
 

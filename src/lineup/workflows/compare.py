@@ -360,6 +360,16 @@ class Comparison:
                 out[m] = band_of(rm - rb, zm - zb)
         return {m: out[m] for m in METRICS}
 
+    def assumptions(self) -> dict[str, dict]:
+        """Every default the comparison depends on (``{name: {"value", "source", "meaning"}}``)."""
+        from lineup.domain.assumptions import entry
+
+        first = self.simulations[self.strategies[0]]
+        out = dict(first.assumptions)
+        out["unspent_note_share"] = entry(UNSPENT_NOTE_SHARE, "default", "a strategy leaving more than this share "
+                                          "of its budget unspent gets a note naming the rule that stopped it")
+        return out
+
     def per_spend(self, name: str) -> dict[str, tuple[Band, Band | None]]:
         """Counts per 1,000 units of currency spent (:data:`PER_SPEND`), each as a ratio of means.
 
@@ -413,6 +423,7 @@ class Comparison:
             "seed": self.seed, "replications": self.replications, "baseline": self.baseline,
             "strategies": list(self.strategies), "units": dict(METRICS),
             "spend_summary": spend_summary(self), "unspent_note_share": UNSPENT_NOTE_SHARE,
+            "assumptions": self.assumptions(),
             "results": {name: self._strategy_dict(name) for name in self.strategies},
             "left_out": {n: {"status": b.status, "diagnosis": list(b.diagnosis)}
                          for n, b in self.built.items() if not b.ok},
@@ -596,7 +607,7 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
                                workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
     first = sims[ok[0]]
-    notes = [note for b in built.values() for note in b.notes]
+    notes = list(scenario.warnings) + [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
               f"{built[n].scenario.budget:,.2f} {scenario.currency} and adds value); its simulation is all zeros"
               for n in ok if len(built[n].portfolio) == 0]

@@ -290,7 +290,15 @@ class Frontier:
                       "objective": "expected engagements + coverage worth (engagement-equivalents)"},
             "points": [self._point_dict(k) for k in range(len(self.values))],
             "unspent_note_share": UNSPENT_NOTE_SHARE, "notes": list(self.notes),
+            "assumptions": self.assumptions(),
         }
+
+    def assumptions(self) -> dict[str, dict]:
+        """Every default the sweep depends on (the simulation's too, when simulated)."""
+        from lineup.domain.assumptions import assumptions
+
+        done = next((s for s in self.simulations or () if s is not None), None)
+        return dict(done.assumptions) if done is not None and done.assumptions else assumptions(self.scenario.spec)
 
     def plot(self):
         """The frontier figure (:func:`lineup.io.figures.frontier_figure`); returns the Figure."""

@@ -383,8 +383,8 @@ def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
 
 def _simulation_parameters(scenario: Scenario, comparison: "Comparison") -> str:
     spec = scenario.spec.simulation
-    if spec.population is None and spec.network is None:
-        spec = spec.model_copy(update={"population": spec.population_or_default})
+    if spec.auto_size:  # the size 'auto' chose (the same for every strategy)
+        spec = spec.with_size(next(iter(comparison.simulations.values())).population_size)
     rows = [[f"<code>{_e(k)}</code>", _e("—" if v is None else v), _e(d)] for k, v, d in _flatten(spec)
             if k not in ("replications", "seed")]
     return _table(["parameter", "value", "meaning and unit"], rows, cls="params", numeric_from=3)
@@ -395,6 +395,23 @@ def _monte_carlo(comparison: "Comparison") -> str:
              _e(s.seed)] for n, s in comparison.simulations.items()]
     return _table(["strategy", "simulated people", "scale k (real people per simulated)", "influencers",
                    "replications", "seed"], rows, cls="mc")
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_shown_value(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+def _defaults_table(comparison: "Comparison") -> str:
+    """Every assumption with its value and source (lineup's default, the scenario, the command line, auto)."""
+    rows = [[f"<code>{_e(k)}</code>", _e(_shown_value(a["value"])), _e(a["source"]), _e(a["meaning"])]
+            for k, a in comparison.assumptions().items()]
+    return _table(["setting", "value", "source", "meaning and unit"], rows, cls="params", numeric_from=4)
 
 
 def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveResult") -> str:
@@ -411,6 +428,7 @@ def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveRes
         "intervals over replications; costs and the word-of-mouth share are ratios of means with delta-method "
         "intervals.</p>",
         "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
+        "<h3>Every setting the numbers depend on</h3>", _defaults_table(comparison),
         "<h3>Run</h3>", _dl(items),
     ]))
 

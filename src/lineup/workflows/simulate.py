@@ -30,7 +30,7 @@ from lineup.simulation.resolution import Resolution, choose_size, fixed_resoluti
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
-           "common_scale", "check_simulation", "resolve_population"]
+           "common_scale", "check_simulation", "resolve_population", "simulation_assumptions"]
 
 
 def population_of(scenario: Scenario) -> Population | None:
@@ -121,9 +121,50 @@ def resolve_population(scenario: Scenario, influencers: Iterable[Influencers], *
     return replace(scenario, spec=scenario.spec.model_copy(update={"simulation": spec.with_size(how.size)})), how
 
 
-def _with_resolution(result: SimulationResult, how: Resolution) -> SimulationResult:
+def simulation_assumptions(scenario: Scenario, result: SimulationResult, *, replications: int | None = None,
+                           seed: int | None = None) -> dict[str, dict]:
+    """Every default a simulation's numbers depend on: the scenario's settings (with their source) plus
+    the run's replications, seed, population size (``auto`` → chosen), confidence level and ratio method.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> sc = tiny_scenario().with_overrides(simulation={"days": 5, "replications": 2})
+    >>> res = simulate(sc, Portfolio(sc.roster, [0]), seed=3)
+    >>> a = res.assumptions
+    >>> a["simulation.seed"]["source"], a["simulation.replications"]["source"], a["confidence"]["value"]
+    ('command line', 'scenario', 0.95)
+    >>> a["simulation.population.size"]["source"], a["simulation.population.size"]["value"] == res.population_size
+    ('auto', True)
+    """
+    from lineup.domain.assumptions import assumptions, entry
+    from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
+    from lineup.simulation.result import CONFIDENCE, RATIO_METHOD
+
+    out = assumptions(scenario.spec)
+    for key, given, value in (("simulation.replications", replications, result.replications),
+                              ("simulation.seed", seed, result.seed)):
+        old = out[key]
+        out[key] = entry(value, "command line" if given is not None else old["source"], old["meaning"])
+    how = result.resolution or {}
+    if how.get("source") == "auto":
+        out["simulation.population.size"] = entry(
+            result.population_size, "auto", f"simulated people, chosen so that every influencer has at least "
+            f"{how['min_followers']} simulated followers (between {how['auto_range'][0]:,} and "
+            f"{how['auto_range'][1]:,}, within the memory available)")
+    out["simulation.min_simulated_followers"] = entry(MIN_SIMULATED_FOLLOWERS, "default",
+                                                      "resolution target of population.size auto (people)")
+    out["confidence"] = entry(CONFIDENCE, "default", "level of every interval")
+    out["ratio_method"] = entry(RATIO_METHOD, "default", "how costs and the word-of-mouth share are estimated")
+    return out
+
+
+def _with_resolution(result: SimulationResult, how: Resolution, scenario: Scenario, replications=None,
+                     seed=None) -> SimulationResult:
     note = how.note
-    return replace(result, resolution=how.to_dict(), warnings=((note,) if note else ()) + tuple(result.warnings))
+    result = replace(result, resolution=how.to_dict(), warnings=((note,) if note else ()) + tuple(result.warnings))
+    return replace(result, assumptions=simulation_assumptions(scenario, result, replications=replications, seed=seed))
 
 
 def _where_memory(scenario: Scenario) -> str:
@@ -187,7 +228,7 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
                             replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                             dask_local=dask_local, executor=executor, progress=progress,
                             scale=scenario_scale(scenario, population, influencers.values()))
-    return {k: _with_resolution(r, how) for k, r in sims.items()}
+    return {k: _with_resolution(r, how, scenario, replications, seed) for k, r in sims.items()}
 
 
 def _solve(scenario: Scenario) -> Portfolio:
@@ -256,7 +297,7 @@ def simulate(
     result = monte_carlo(influencers, scenario.spec.simulation, population=population, niches=niche_names(scenario),
                          replications=replications, seed=seed, workers=workers, progress=progress,
                          scheduler=scheduler, dask_local=dask_local)
-    return _with_resolution(result, how)
+    return _with_resolution(result, how, scenario, replications, seed)
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
