@@ -103,7 +103,7 @@ def test_niche_weights_without_coverage_warn(tmp_path):
         assert key in data["assumptions"], key
 
 
-@pytest.mark.slow  # the whole micro_vs_macro scenario, as a planner runs it
+@pytest.mark.slow  # three real CLI runs
 def test_every_default_is_listed_in_simulate_and_compare_json(tmp_path):
     from .conftest import write_case
 
