@@ -124,8 +124,10 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
     with progress_bar(err, "Simulating strategies") as tick:
         result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,
                              scheduler=scheduler, dask_local=dask_local, progress=tick)
-    for note in result.notes:
-        err.print(f"warning: {note}", markup=False, highlight=False)
+    from lineup._text import printable
+
+    for note in result.notes:  # notes quote roster ids and binding details: control characters escaped
+        err.print(f"warning: {printable(note)}", markup=False, highlight=False)
     if output is not None:
         paths = write_files(output, comparison_files(result))
         err.print(f"wrote {', '.join(str(p) for p in paths)}", markup=False, highlight=False)

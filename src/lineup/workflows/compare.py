@@ -20,6 +20,11 @@ and ``macro`` (at most two macro or mega creators).
 population (common random numbers, see :mod:`lineup.simulation.montecarlo`) —
 and reports each metric's mean and 95 % interval, plus the paired
 per-replication difference to the first strategy with its 95 % t-interval.
+Costs (per engagement, talker, person reached) and the word-of-mouth share are
+ratios of means with delta-method intervals, paired for the differences
+(:mod:`lineup.simulation.result`); every strategy's spend and unspent budget is
+stated, and one leaving more than :data:`UNSPENT_NOTE_SHARE` unspent gets a note
+naming the rule that stopped it (:func:`unspent_note`).
 A strategy that cannot be solved is reported (status and diagnosis) and left
 out of the simulations; only when every strategy fails does :func:`compare`
 raise :class:`~lineup.errors.InfeasibleError`.
