@@ -328,3 +328,8 @@ def test_costs_are_ratios_of_means_and_unspent_budget_is_stated(scenario):
     base, macro = cmp.bands("micro")["cost_per_engagement"], cmp.bands("macro")["cost_per_engagement"]
     assert diff.mean == pytest.approx(macro.mean - base.mean) and diff.ci_low < diff.mean < diff.ci_high
     assert "spend differs" in data["spend_summary"]
+    sim = cmp.simulations["macro"]
+    per, diff = cmp.per_spend("macro")["reach_per_1k"]
+    assert per.mean == pytest.approx(1_000 * sim.samples["reach"].mean() / sim.samples["spend"].mean())
+    assert diff.mean == pytest.approx(per.mean - cmp.per_spend("micro")["reach_per_1k"][0].mean)
+    assert data["results"]["macro"]["per_1k_spend"]["reach_per_1k"]["mean"] == pytest.approx(per.mean)
