@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from lineup.cli import app
 
-from .conftest import TINY_SCENARIO, write_case
+from .conftest import REPO, TINY_SCENARIO, write_case
+
+REPO_SCENARIOS = REPO / "scenarios"
 
 
 def run(*args):
@@ -149,3 +151,82 @@ def test_simulate_table_and_portfolio_file(tiny_case, tmp_path):
     (tmp_path / "bad.csv").write_text("id\nalcie\n")
     res = run("simulate", tiny_case, "-r", "2", "--portfolio", tmp_path / "bad.csv")
     assert res.exit_code == 2 and "alcie" in res.stderr
+
+
+# ------------------------------------------------------------------ solver robustness (issue 15)
+def _shipped(tmp_path, name: str, *replacements) -> str:
+    """A copy of ``scenarios/<name>.yaml`` (and its rosters) in tmp_path, with text replaced."""
+    import shutil
+
+    shutil.copytree(REPO / "scenarios" / "rosters", tmp_path / "rosters")
+    text = (REPO / "scenarios" / f"{name}.yaml").read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / f"{name}.yaml").write_text(text)
+    return str(tmp_path / f"{name}.yaml")
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "lineup.cli", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_huge_objective_weights_solve_like_weight_one(tmp_path, solver):
+    """objective.engagement: 1e20 made CBC claim infeasibility (exit 3) and HiGHS fail (exit 4)."""
+    plain = _cli("solve", REPO_SCENARIOS / "small_budget.yaml", "--solver", solver, "--format", "json")
+    path = _shipped(tmp_path, "small_budget", ("engagement: 1.0 ", "engagement: 1.0e+20 "),
+                    ("coverage: 500 ", "coverage: 5.0e+22 "))
+    big = _cli("solve", path, "--solver", solver, "--format", "json")
+    assert big.returncode == 0, big.stderr
+    a, b = json.loads(plain.stdout), json.loads(big.stdout)
+    assert b["status"] == "optimal" and [s["id"] for s in b["selected"]] == [s["id"] for s in a["selected"]]
+    assert b["objective"] == pytest.approx(1e20 * a["objective"], rel=1e-6)  # JSON rounds the plain objective to 0.1
+
+
+def test_milp_over_the_memory_cap_exits_4_with_the_estimate(tmp_path):
+    path = _shipped(tmp_path, "small_budget", ("constraints:\n", "solver: {memory_limit: 0.0001}\nconstraints:\n"))
+    proc = _cli("solve", path)
+    assert proc.returncode == 4
+    assert proc.stderr.startswith("error: the MILP for ") and "Traceback" not in proc.stderr
+    for words in ("GB with cbc", "the cap is 0.0 GB (solver.memory_limit = 0.0001 GB)", "--solver greedy"):
+        assert words in proc.stderr
+
+
+def test_greedy_over_the_memory_cap_still_answers_and_warns(tmp_path):
+    path = _shipped(tmp_path, "small_budget", ("constraints:\n", "solver: {memory_limit: 0.0001}\nconstraints:\n"))
+    proc = _cli("solve", path, "--solver", "greedy", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["status"] == "feasible" and data["selected"] and data["bound"] >= data["objective"]
+    assert any("LP relaxation bound is unavailable" in w for w in data["warnings"])
+
+
+@pytest.mark.slow
+def test_frontier_json_is_byte_identical_across_runs():
+    args = ("frontier", REPO_SCENARIOS / "coffee_overlap.yaml", "--budgets", "1000:6000:6", "--format", "json")
+    outs = [_cli(*args) for _ in range(3)]
+    assert all(p.returncode == 0 for p in outs), outs[0].stderr
+    assert outs[0].stdout and outs[0].stdout == outs[1].stdout == outs[2].stdout
+
+
+def test_a_reader_that_closes_stdout_early_is_not_an_error(tiny_case):
+    """`lineup solve … | head -c 0`: the run succeeded, the pipe just closed (no 'internal error: BrokenPipeError')."""
+    proc = subprocess.Popen([sys.executable, "-m", "lineup.cli", "solve", str(tiny_case), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert b"internal error" not in err and b"Traceback" not in err
+
+
+def test_an_internal_error_is_one_line(monkeypatch, tiny_case):
+    import lineup.optimize
+
+    def boom(*args, **kwargs):
+        raise ValueError("first line\n  second line\n  third line")
+
+    monkeypatch.setattr(lineup.optimize, "solve", boom)
+    res = run("solve", tiny_case)
+    assert res.exit_code == 1
+    assert res.stderr.count("\n") == 1 and "first line" in res.stderr and "second" not in res.stderr

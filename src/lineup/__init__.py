@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "solve": "lineup.optimize",
     "SolveResult": "lineup.optimize.result",
     "SolveStatus": "lineup.optimize.result",
+    "SolveProgress": "lineup.optimize.result",
     # simulator
     "spread": "lineup.simulation.spread",
     "SpreadResult": "lineup.simulation.spread",
@@ -67,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "InfeasibleError": "lineup.errors",
     "SolverUnavailableError": "lineup.errors",
     "SolverError": "lineup.errors",
+    "ModelTooLargeError": "lineup.errors",
     "OutputBusyError": "lineup.errors",
 }
 

@@ -1,9 +1,11 @@
 """The ``lineup`` command: parse → call the library → render → exit code.
 
-Exit codes: 0 success; 1 unexpected internal error; 2 invalid scenario, roster,
-network or usage; 3 infeasible; 4 solver unavailable or failed (including a
-time limit reached before any portfolio was found); 5 another run is writing the
-``--output`` directory.
+Exit codes: 0 success (also a solve stopped by its time limit or by Ctrl-C with a
+portfolio: status ``time_limit`` / ``interrupted``, with a warning); 1 unexpected
+internal error; 2 invalid scenario, roster, network or usage; 3 infeasible; 4 solver
+unavailable or failed (including a time limit or Ctrl-C before any portfolio was
+found); 5 another run is writing the ``--output`` directory; 130 Ctrl-C before a result
+was ready (outside a solve, or a second Ctrl-C during one).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output, maybe_status,
-                               progress_bar, finite_float, scale_out_options, scenario_arg, stderr_console,
+from .commands._common import (EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output, progress_bar,
+                               finite_float, scale_out_options, scenario_arg, solver_progress, stderr_console,
                                stdout_console)
 
 
@@ -28,7 +30,8 @@ def app() -> None:
 @click.option("--solver", "backend", type=click.Choice(["cbc", "highs", "greedy"]), default=None,
               help="Solver backend (default: the scenario's, else cbc).")
 @click.option("--time-limit", type=finite_float(min=0, min_open=True), default=None,
-              help="Solver time limit in seconds.")
+              help="Solver time limit in seconds (default: the scenario's solver.time_limit, else 60); "
+                   "the best portfolio found is returned with status time_limit.")
 @click.option("--gap", type=finite_float(0, 1), default=None, help="Relative optimality gap to stop at.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               help="What to print on stdout.")
@@ -39,7 +42,11 @@ def app() -> None:
                    "(default 10 for rosters up to 5,000 influencers; 0 turns it off).")
 @guarded
 def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | None, what_if) -> int:
-    """Pick the best portfolio for SCENARIO (a YAML file) and explain it."""
+    """Pick the best portfolio for SCENARIO (a YAML file) and explain it.
+
+    A long solve shows its incumbent, bound and gap on stderr; Ctrl-C stops it and
+    returns the best portfolio found (status interrupted).
+    """
     from .io.report import portfolio_csv, render_solve, solve_to_dict
     from .io.scenario import load_scenario
     from .io.writers import to_json, write_files
@@ -48,8 +55,8 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     sc = load_scenario(scenario)
     hold_output(output)
     err = stderr_console()
-    with maybe_status(err, f"Solving {sc.name} ({sc.roster.n:,} candidates)…"):
-        result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap)
+    with solver_progress(err, f"Solving {sc.name} ({sc.roster.n:,} candidates)…") as progress:
+        result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap, progress=progress)
         extra = _what_if(sc, result, what_if, backend, time_limit)
     data = solve_to_dict(result, extra)
     if output is not None:
@@ -83,9 +90,14 @@ def _solve_exit_code(result) -> int:
         click.echo(f"error: infeasible: {reason}", err=True)
         return EXIT_INFEASIBLE
     if result.portfolio is None:
-        click.echo(f"error: the solver ({result.backend}) stopped at its time limit before finding any portfolio; "
+        why = "was interrupted" if status == "interrupted" else "stopped at its time limit"
+        click.echo(f"error: the solver ({result.backend}) {why} before finding any portfolio; "
                    "raise --time-limit or try --solver greedy", err=True)
         return EXIT_SOLVER
+    if status == "interrupted":
+        gap = "unknown" if result.gap is None else f"{result.gap:.3%}"
+        click.echo(f"warning: interrupted: returning the best portfolio found so far (status interrupted, "
+                   f"gap {gap})", err=True)
     return EXIT_OK
 
 
@@ -142,7 +154,8 @@ def validate(scenario: Path) -> int:
     r = sc.roster
     click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
     click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
-               f"and {int(r.fee_estimated.sum()):,} fees estimated; niches: {', '.join(r.niche_names) or 'none'}")
+               f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
+               f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
     for w in sc.warnings:
         click.echo(f"warning: {w}")
     return EXIT_OK

@@ -13,6 +13,7 @@ class                         what went wrong                        exit
 :class:`InfeasibleError`      no portfolio satisfies the rules       3
 :class:`SolverUnavailableError`  the solver is not installed         4
 :class:`SolverError`          the solver crashed / returned garbage  4
+:class:`ModelTooLargeError`   the model would not fit in memory      4
 :class:`OutputBusyError`      another run is writing the directory   5
 ============================  =====================================  =====
 
@@ -35,6 +36,7 @@ __all__ = [
     "InfeasibleError",
     "SolverUnavailableError",
     "SolverError",
+    "ModelTooLargeError",
     "OutputBusyError",
     "Problem",
 ]
@@ -125,6 +127,10 @@ class SolverError(LineupError):
     """The solver failed or returned something unusable (exit code 4)."""
 
     exit_code = 4
+
+
+class ModelTooLargeError(SolverError):
+    """The model would need more memory than allowed; the message says how much and what to do (exit code 4)."""
 
 
 class OutputBusyError(LineupError):

@@ -3,6 +3,7 @@ import os
 import time
 import traceback
 
+import numpy as np
 import pytest
 
 from lineup.errors import RosterError, ScenarioError
@@ -226,3 +227,49 @@ def test_control_characters_in_keys_are_escaped(tmp_path):
         read_spec(path)
     text = _problems(info.value)
     assert "\x1b" not in text and "field '\\x1b[31mbudget'" in text
+
+
+# ------------------------------------------------------------------ rate cards and plausibility (issue 8)
+
+def test_rate_card_override_fills_blank_fees(tmp_path):
+    path = write_case(tmp_path, TINY_SCENARIO + "priors:\n  rate_card: {YouTube: {mega: [30000, 30000]}}\n")
+    sc = load_scenario(path)
+    erin = sc.roster.index_of("erin")
+    assert sc.roster.fee_estimated[erin] and sc.roster.fee[erin] == 30_000.0
+
+
+def test_rate_card_uses_the_scenario_tiers(tmp_path):
+    # with mega starting at 2M, erin (1.1M, YouTube) is macro, which spans 100k–2M for 10k–20k per video:
+    # 1.1M lies log(11) / log(20) of the way up
+    path = write_case(tmp_path, TINY_SCENARIO + "tiers: {macro: 2000000}\n")
+    assert load_scenario(path).roster.fee[4] == pytest.approx(10_000 * 2 ** (np.log10(11) / np.log10(20)))
+
+
+@pytest.mark.parametrize("card, message", [
+    ("{instagram: {micr: [1, 2]}}", "field 'priors.rate_card.instagram.micr'"),
+    ("{instagram: {micro: [500, 100]}}", "instagram.micro: the low price 500 is above the high price 100"),
+    ("{instagram: {micro: [0, 100]}}", "greater than 0"),
+    ("{instagram: {micro: [100]}}", "at least 2 items"),
+    ("{instagram: {micro: [100, 200, 300]}}", "at most 2 items"),
+    ("{instagram: {micro: ['100', 500]}}", "valid number"),
+    ("{instagram: {micro: 300}}", "valid list"),
+    ("{instagram: {micro: [.inf, .inf]}}", "finite number"),
+])
+def test_rate_card_is_validated_strictly(tmp_path, card, message):
+    path = write_case(tmp_path, TINY_SCENARIO + f"priors:\n  rate_card: {card}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert message in _problems(info.value) and "line 15" in _problems(info.value)
+
+
+def test_implausible_mode_is_validated(tmp_path):
+    path = write_case(tmp_path, TINY_SCENARIO.replace("roster: roster.csv",
+                                                      "roster: {path: roster.csv, implausible: drop}"))
+    with pytest.raises(ScenarioError, match="roster.implausible"):
+        load_scenario(path)
+
+
+def test_rate_card_survives_overrides(tmp_path):
+    sc = load_scenario(write_case(tmp_path, TINY_SCENARIO + "priors:\n  rate_card: {YouTube: {mega: [30000, 40000]}}\n"))
+    again = sc.with_overrides(budget=7000)
+    assert again.spec.priors.rate_card == {"youtube": {"mega": [30000.0, 40000.0]}} and again.budget == 7000

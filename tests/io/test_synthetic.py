@@ -9,6 +9,8 @@ import pytest
 import yaml
 from scipy import stats
 
+from lineup.domain.plausibility import ER_LOW, er_high
+from lineup.domain.priors import card_ranges
 from lineup.domain.scenario import ScenarioSpec, check_against_roster
 from lineup.domain.tiers import Tiers
 from lineup.io.overlap import read_overlap
@@ -46,6 +48,23 @@ def test_median_engagement_falls_with_tier(big):
 def test_fee_follows_followers(big):
     rho = stats.spearmanr(big["followers"], big["fee"]).statistic
     assert rho > 0.8
+
+
+def test_fees_are_inside_the_rate_cards(big):
+    platform = big["platform"].to_numpy(dtype=object)
+    low, high = card_ranges(platform, Tiers().codes_of(big["followers"].to_numpy()))
+    per_post = big["fee"].to_numpy() / big["posts"].to_numpy()
+    assert np.all(per_post >= low) and np.all(per_post <= high)
+    # both platforms, every tier: spread across the card, not piled on its ends
+    assert set(platform) == {"instagram", "tiktok"}
+    inside = (per_post > low) & (per_post < high)
+    assert inside.mean() > 0.6
+
+
+def test_engagement_rates_stay_in_the_plausible_band(big):
+    codes = Tiers().codes_of(big["followers"].to_numpy())
+    rates = big["engagement_rate"].to_numpy()
+    assert np.all(rates <= er_high(big["platform"].to_numpy(dtype=object), codes)) and np.all(rates >= ER_LOW)
 
 
 def test_tier_mix_and_ranges(big):

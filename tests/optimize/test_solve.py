@@ -53,7 +53,7 @@ def _tier_vs_niche():
 @pytest.mark.parametrize("backend", ["cbc", "highs"])
 def test_infeasible_milp_names_the_conflicting_groups(backend):
     res = solve(_tier_vs_niche(), backend=backend)
-    assert res.status is SolveStatus.INFEASIBLE and res.method == "milp"
+    assert res.status is SolveStatus.INFEASIBLE and res.method == "milp" and res.notes == ()
     text = " ".join(res.diagnosis)
     assert len(res.diagnosis) == 1
     for name in ("constraints.influencers.max (3)", "constraints.tiers.micro.min (2)",
@@ -181,8 +181,8 @@ def test_to_frame_columns(small_scenario):
     res = solve(small_scenario)
     df = res.to_frame()
     assert list(df.columns) == ["id", "platform", "tier", "niches", "followers", "fee", "expected_engagement",
-                                "budget_share", "er_estimated", "fee_estimated", "engagement_rate", "authenticity",
-                                "posts", "country"]
+                                "budget_share", "er_estimated", "fee_estimated", "er_derived", "implausible",
+                                "engagement_rate", "authenticity", "posts", "country"]
     assert sorted(df["id"]) == sorted(res.portfolio.ids)
     tiers = small_scenario.tiers.codes_of(df["followers"].to_numpy())
     assert (tiers[:-1] >= tiers[1:]).all()  # largest tier first
@@ -195,3 +195,77 @@ def test_solver_is_silent(small_scenario, capfd):
     solve(small_scenario, backend="cbc")
     out, _ = capfd.readouterr()
     assert out == ""
+
+
+# ------------------------------------------------------------------ greedy: the bound never decides
+def _failing_lp_bound(monkeypatch, message="HiGHS returned status 'Unknown'"):
+    """Make every LP relaxation fail as HiGHS did on a 20k-row roster; MILPs still solve."""
+    from lineup.errors import SolverError
+    from lineup.optimize import backends
+
+    real = backends.solve_model
+
+    def fake(model, backend="cbc", *, relax=False, **kw):
+        if relax:
+            raise SolverError(message)
+        return real(model, backend, relax=relax, **kw)
+
+    monkeypatch.setattr(backends, "solve_model", fake)
+
+
+def test_greedy_returns_its_portfolio_when_the_lp_bound_fails(monkeypatch):
+    from lineup.optimize.greedy import knapsack_bound
+    from lineup.optimize.rules import candidates
+
+    sc = random_scenario(5, 20_000, p=0.0, overlap=False).with_overrides(
+        constraints__influencers={"max": 40}, solver__time_limit=30)
+    good = solve(sc, backend="greedy")
+    assert good.method == "greedy" and good.notes == ()
+    _failing_lp_bound(monkeypatch)
+    res = solve(sc, backend="greedy")
+    assert res.status is SolveStatus.FEASIBLE and res.method == "greedy"
+    assert res.portfolio.ids == good.portfolio.ids                        # the answer does not depend on the bound
+    assert res.bound == pytest.approx(knapsack_bound(sc, candidates(sc)))
+    assert good.bound - 1e-6 <= res.bound and res.objective <= res.bound
+    assert "LP relaxation bound is unavailable" in res.notes[0] and "'Unknown'" in res.notes[0]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_knapsack_bound_is_never_below_the_optimum(seed):
+    from lineup.optimize.greedy import knapsack_bound
+    from lineup.optimize.rules import candidates
+
+    sc = random_scenario(seed, 30, p=0.5)
+    res = solve(sc, backend="highs")
+    if res.portfolio is not None:
+        assert knapsack_bound(sc, candidates(sc)) >= res.objective - 1e-6 * max(1.0, abs(res.objective))
+
+
+def test_greedy_fallback_to_the_milp_is_stated(monkeypatch, small_scenario):
+    from lineup.optimize import greedy
+
+    monkeypatch.setattr(greedy, "greedy", lambda scenario, cand: None)
+    res = solve(small_scenario, backend="greedy")
+    assert res.method == "milp" and res.backend == "cbc" and res.status is SolveStatus.OPTIMAL
+    assert res.notes == ("the greedy found no portfolio satisfying every rule; solved the full MILP with cbc instead",)
+
+
+# ------------------------------------------------------------------ "infeasible" is checked
+@pytest.mark.parametrize("backend", ["cbc", "highs"])
+def test_a_numerical_infeasible_is_not_reported(monkeypatch, small_scenario, backend):
+    """A solver that wrongly says 'infeasible' (as CBC did at objective.engagement: 1e12) is overruled."""
+    from lineup.optimize import backends
+
+    real = backends.solve_model
+
+    def fake(model, name="cbc", **kw):
+        if not any(c.startswith("slack[") for c in model.col_names):
+            return backends.Solution("infeasible", None, None, None, 0.0, name)
+        return real(model, name, **kw)
+
+    monkeypatch.setattr(backends, "solve_model", fake)
+    res = solve(small_scenario, backend=backend)
+    assert res.status is SolveStatus.FEASIBLE and res.portfolio is not None and res.diagnosis == ()
+    assert violations(small_scenario, res.portfolio.mask) == []
+    assert "numerical problem" in res.notes[0]
+

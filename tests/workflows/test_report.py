@@ -12,7 +12,7 @@ import lineup
 from lineup.commands.report import report as report_command
 from lineup.io.scenario import load_scenario
 from lineup.workflows.report import SECTIONS, build_report
-from tests.conftest import TINY_SCENARIO, write_case
+from tests.conftest import TINY_ROSTER, TINY_SCENARIO, write_case
 
 SMALL_SIMULATION = """\
 simulation:
@@ -119,3 +119,19 @@ def test_every_setting_the_numbers_depend_on_is_listed(built):
     for key in ("solver.time_limit", "solver.gap", "simulation.population.size", "simulation.replications",
                 "simulation.seed", "confidence", "ratio_method", "priors.fee_per_1k"):
         assert f"<code>{key}</code>" in section, key
+
+
+def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path):
+    # bob's 60 % engagement rate is implausible (kept and flagged); carol's rate and erin's fee are blank
+    roster = TINY_ROSTER.replace("bob,instagram,8k,3.5%,650", "bob,instagram,8k,60%,650")
+    sc = load_scenario(write_case(tmp_path, TINY_SCENARIO + SMALL_SIMULATION, roster))
+    page = build_report(sc, replications=2, seed=5, generated="2025-03-01", frontier_points=0).html
+    columns = lineup.solve(sc).portfolio_columns()
+    n, fees, rates = len(columns["id"]), sum(columns["fee_estimated"]), sum(columns["er_estimated"])
+    assert "bob" in columns["id"]
+    share = round(100 * float(columns["fee"][columns["fee_estimated"]].sum() / columns["fee"].sum()))
+    summary = (f"{fees} of {n} chosen fees and {rates} of {n} engagement rates are estimated; "
+               f"{share} % of the spend is estimated")
+    assert page.index('<dt>Estimates</dt><dd><span class="estimates">' + summary) < page.index('id="portfolio"')
+    assert f"1 of {n} chosen influencers has implausible values (flagged)" in page
+    assert '<span class="flag">implausible engagement_rate</span>' in page

@@ -9,10 +9,13 @@ from pathlib import Path
 import click
 
 __all__ = ["finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER", "EXIT_BUSY",
+           "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "scale_out_options", "hold_output"]
+           "solver_progress", "progress_line", "scale_out_options", "hold_output"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
+#: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
+EXIT_INTERRUPTED = 130
 
 scenario_arg = click.argument("scenario", type=click.Path(path_type=Path))
 
@@ -37,7 +40,8 @@ def _debug_option(fn):
 
 
 def guarded(fn):
-    """Map lineup errors to one-line messages and exit codes (traceback with --debug)."""
+    """Map lineup errors to one-line messages and exit codes (traceback with --debug); Ctrl-C that reaches
+    here (outside a solve, or a second one during it) is one line and exit 130."""
 
     @functools.wraps(fn)
     def wrapper(*args, debug: bool = False, **kwargs):
@@ -51,16 +55,33 @@ def guarded(fn):
             _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
                    else exc.message)
             sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            _error("interrupted (Ctrl-C) before a result was ready")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader of stdout left early (`| head`): not an error of the run
+            _silence_stdout()
+            sys.exit(EXIT_OK)
         except Exception as exc:  # noqa: BLE001 - last-resort mapping to exit 1
             if debug:
                 raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+            first = (str(exc).strip().splitlines() or [""])[0]
+            _error(f"internal error: {type(exc).__name__}: {first} (run again with --debug for the traceback)")
             sys.exit(EXIT_INTERNAL)
         sys.exit(code or EXIT_OK)
 
     return _debug_option(wrapper)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's exit flush does not fail again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def hold_output(output: Path | None) -> None:
@@ -143,6 +164,55 @@ def maybe_status(console, text: str):
     from ..io.terminal import literal
 
     return console.status(literal(text), spinner="dots") if console.is_terminal else _nullcontext()
+
+
+def progress_line(p) -> str:
+    """One plain line for a :class:`~lineup.optimize.SolveProgress`.
+
+    >>> from lineup.optimize import SolveProgress
+    >>> progress_line(SolveProgress("cbc", 6.2, 12_345.0, 12_400.0))
+    'cbc: incumbent 12,345 bound 12,400 gap 0.45 % after 6 s'
+    >>> progress_line(SolveProgress("highs", 2.0, None, None))
+    'highs: no portfolio yet, bound — after 2 s'
+    """
+    bound = "—" if p.bound is None else f"{p.bound:,.0f}"
+    if p.incumbent is None:
+        return f"{p.backend}: no portfolio yet, bound {bound} after {p.seconds:.0f} s"
+    return (f"{p.backend}: incumbent {p.incumbent:,.0f} bound {bound} gap "
+            f"{'—' if p.gap is None else f'{100 * p.gap:.2f} %'} after {p.seconds:.0f} s")
+
+
+class solver_progress:
+    """Live solver state on stderr; yields the ``progress`` callback for :func:`lineup.optimize.solve`.
+
+    On a terminal a spinner shows ``label`` and the latest :func:`progress_line`;
+    otherwise (piped, logged) a plain :func:`progress_line` is printed every ``every``
+    seconds of solving, so short solves print nothing.  Stdout is never touched.
+    """
+
+    def __init__(self, console, label: str, every: float = 2.0):
+        self.console, self.label, self.every, self.due = console, label, every, every
+        self.status = None
+
+    def __enter__(self):
+        if self.console.is_terminal:
+            self.status = maybe_status(self.console, self.label)
+            self.status.__enter__()
+        return self.update
+
+    def update(self, p) -> None:
+        from ..io.terminal import literal
+
+        if self.status is not None:
+            self.status.update(literal(f"{self.label} {progress_line(p)}"))
+        elif p.seconds >= self.due:
+            self.due = p.seconds + self.every
+            click.echo(progress_line(p), err=True)
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.__exit__(*exc)
+        return False
 
 
 def scale_out_options(fn):

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .campaign import PopulationSpec, SimulationSpec
-from .priors import DEFAULT_FEE_PER_1K, ER_ANCHORS, FEE_PER_1K
+from .priors import DEFAULT_RATE_CARD, ER_ANCHORS, RATE_CARDS
 from .scenario import Objective, ScenarioSpec, SolverSpec
 
 __all__ = ["assumptions", "entry"]
@@ -51,14 +51,20 @@ def _population(spec: SimulationSpec) -> dict[str, dict]:
 
 
 def _priors(spec: ScenarioSpec) -> dict[str, dict]:
-    rates = {**FEE_PER_1K, "default": DEFAULT_FEE_PER_1K}
-    given = dict(spec.priors.fee_per_1k)
+    per_1k = dict(spec.priors.fee_per_1k)
+    cards = {p: {t: list(r) for t, r in card.items()} for p, card in RATE_CARDS.items()}
+    cards["default"] = {t: list(r) for t, r in DEFAULT_RATE_CARD.items()}
+    given = {p: dict(card) for p, card in spec.priors.rate_card.items()}
     return {
         "priors.engagement_rate": entry([[f, r] for f, r in ER_ANCHORS], "default",
                                         "blank engagement rates: linear in log10(followers) between these "
                                         "(followers, rate) anchors"),
-        "priors.fee_per_1k": entry({**rates, **given}, "scenario" if given else "default",
-                                   "blank fees: posts × followers / 1,000 × this rate per platform (currency)"),
+        "priors.rate_card": entry({p: {**cards.get(p, {}), **card} for p, card in {**cards, **given}.items()},
+                                  "scenario" if given else "default",
+                                  "blank fees: price per post [low, high] by platform and tier (currency)"),
+        "priors.fee_per_1k": entry(per_1k, "scenario" if per_1k else "default",
+                                   "opt-in per-1k rule for blank fees: platform → rate per 1,000 followers per "
+                                   "post (currency); none by default"),
     }
 
 

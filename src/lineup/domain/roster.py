@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -86,6 +86,11 @@ class Roster:
     ``niche_matrix`` is an ``n × len(niche_names)`` sparse matrix whose entry
     is the audience share of the niche (1.0 when the roster gives no share).
     ``line`` is each row's line number in the source file (for messages).
+    ``er_estimated`` marks engagement rates filled by the prior (the file had none),
+    ``er_derived`` rates computed from average interaction counts ÷ followers, and
+    ``fee_estimated`` fees filled by the prior.
+    ``implausible`` names, per row, the plausibility rules its values break
+    (``"engagement_rate, fee"``; ``""`` when none: :mod:`lineup.domain.plausibility`).
 
     Examples
     --------
@@ -112,12 +117,18 @@ class Roster:
     fee_estimated: np.ndarray
     line: np.ndarray
     source: str = "<memory>"
+    er_derived: np.ndarray = None  # type: ignore[assignment]  # all False when not given
+    implausible: np.ndarray = None  # type: ignore[assignment]
     _index: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.er_derived is None:
+            object.__setattr__(self, "er_derived", np.zeros(n, dtype=bool))
+        if self.implausible is None:
+            object.__setattr__(self, "implausible", np.full(n, "", dtype=object))
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
-                     "country", "er_estimated", "fee_estimated", "line"):
+                     "country", "er_estimated", "fee_estimated", "line", "er_derived", "implausible"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
@@ -148,6 +159,7 @@ class Roster:
         fee_estimated=None,
         line=None,
         source: str = "<memory>",
+        er_derived=None,
     ) -> "Roster":
         """Build a roster from plain sequences (niches: one list of names per row)."""
         n = len(ids)
@@ -170,7 +182,7 @@ class Roster:
             er_estimated=col(er_estimated, False, bool),
             fee_estimated=col(fee_estimated, False, bool),
             line=col(line, 0, np.int64) if line is not None else np.arange(2, n + 2, dtype=np.int64),
-            source=source,
+            source=source, er_derived=col(er_derived, False, bool),
         )
 
     # ------------------------------------------------------------- derived
@@ -217,8 +229,13 @@ class Roster:
             authenticity=self.authenticity[rows], posts=self.posts[rows], country=self.country[rows],
             niche_names=self.niche_names, niche_matrix=self.niche_matrix[rows].tocsr(),
             er_estimated=self.er_estimated[rows], fee_estimated=self.fee_estimated[rows],
-            line=self.line[rows], source=self.source,
+            line=self.line[rows], source=self.source, er_derived=self.er_derived[rows],
+            implausible=self.implausible[rows],
         )
+
+    def with_implausible(self, labels: np.ndarray) -> "Roster":
+        """The same roster with per-row plausibility flags ``labels`` (see :attr:`implausible`)."""
+        return replace(self, implausible=np.asarray(labels, dtype=object))
 
 
 def niche_matrix_from_lists(niches, shares=None) -> tuple[tuple[str, ...], sp.csr_matrix]:

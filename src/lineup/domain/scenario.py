@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -49,7 +49,9 @@ class _Model(BaseModel):
 class RosterSource(_Model):
     """Where the candidate influencers come from."""
 
-    path: str = Field(description="CSV (or .parquet/.xlsx) file, relative to the scenario file.")
+    path: Union[str, list[str]] = Field(
+        description="CSV/TSV (or .parquet/.xlsx) file, relative to the scenario file, or a list of files "
+        "(e.g. monthly exports) whose rows are joined.")
     columns: dict[str, Optional[str]] = Field(
         default_factory=dict,
         description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
@@ -62,8 +64,32 @@ class RosterSource(_Model):
     on_bad_rows: Literal["error", "skip"] = Field(
         default="error",
         description="'error': any unusable row stops the run (exit 2), all listed with line numbers; "
-        "'skip': unusable rows are left out and listed as warnings in the output.",
+        "'skip': unusable rows are left out and summarised (by kind, with counts and first lines) as a warning.",
     )
+    implausible: Literal["flag", "skip", "error"] = Field(
+        default="flag",
+        description="Rows with implausible values (engagement rate outside its tier's band, authenticity "
+        "< 0.3, followers < 10, a fee > 20x or < 1/20 of the rate card; docs/model.md): 'flag' keeps them, "
+        "flagged in every output; 'skip' leaves them out with a warning; 'error' stops the run (exit 2).",
+    )
+    sep: Optional[Literal[",", ";", "\t", "|"]] = Field(
+        default=None, description="Delimiter of CSV files (default: sniffed among , ; tab |; .tsv files: tab)."
+    )
+    encoding: Optional[str] = Field(
+        default=None, description="Text encoding of CSV files (default: UTF-8, else UTF-16 by its BOM, else cp1252)."
+    )
+    duplicates: Literal["error", "first", "last", "max_followers"] = Field(
+        default="error",
+        description="Rows with the same id and different values: 'error' (exit 2, both rows shown), or keep the "
+        "'first', the 'last' or the one with the most followers ('max_followers'). Identical rows always collapse.",
+    )
+
+    @field_validator("path", mode="after")
+    @classmethod
+    def _some_path(cls, v: Union[str, list[str]]) -> Union[str, list[str]]:
+        if isinstance(v, list) and not v:
+            raise ValueError("give at least one roster file")
+        return v
 
 
 class Objective(_Model):
@@ -162,13 +188,21 @@ class Constraints(_Model):
         return [[normalise_id(i) for i in g] for g in v]
 
 
+#: Seconds a MILP solver may run unless the scenario (``solver.time_limit``) or the caller says otherwise.
+DEFAULT_TIME_LIMIT = 60.0
+
+
 class SolverSpec(_Model):
     """How to solve."""
 
     backend: Literal["cbc", "highs", "greedy"] = Field(
         default="cbc", description="cbc (bundled with PuLP), highs (highspy) or greedy (heuristic with a bound)."
     )
-    time_limit: Optional[float] = Field(default=None, gt=0, description="Wall-clock limit for the solver, seconds.")
+    time_limit: Optional[float] = Field(
+        default=DEFAULT_TIME_LIMIT, gt=0,
+        description="Wall-clock limit for the solver, seconds (default 60; null for none). A solve stopped by it "
+        "returns the best portfolio found with status time_limit, its bound and gap.",
+    )
     gap: float = Field(
         default=1e-4, ge=0, le=1, description="Relative optimality gap at which a MILP counts as solved."
     )
@@ -177,6 +211,15 @@ class SolverSpec(_Model):
         ge=1,
         description="Rosters with more candidates than this are solved by the greedy (with a bound).",
     )
+    memory_limit: Optional[float] = Field(
+        default=None,
+        gt=0,
+        description="Most memory, in GB, a MILP (or the greedy's LP bound) may be estimated to need before it is "
+        "built; default 80% of the available memory (see docs/model.md, 'Memory').",
+    )
+
+
+CardRange = Annotated[list[Annotated[float, Field(gt=0)]], Field(min_length=2, max_length=2)]
 
 
 class Priors(_Model):
@@ -184,8 +227,24 @@ class Priors(_Model):
 
     fee_per_1k: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,
-        description="Price per 1,000 followers per post, by platform ('default' for others), in currency.",
+        description="Opt-in per-1k rule: price per 1,000 followers per post, by platform ('default' for "
+        "others), in currency; listed platforms use it instead of the rate card.",
     )
+    rate_card: dict[str, dict[TierName, CardRange]] = Field(
+        default_factory=dict,
+        description="Rate card overrides: platform ('default' for platforms without a card) → tier → "
+        "[low, high] price per post, in currency; blank fees are estimated from the card.",
+    )
+
+    @field_validator("rate_card", mode="after")
+    @classmethod
+    def _ranges(cls, v: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, list[float]]]:
+        for platform, card in v.items():
+            for tier, (low, high) in card.items():
+                if low > high:
+                    raise ValueError(f"{platform}.{tier}: the low price {low:g} is above the high price {high:g}")
+        return {normalise_label(p): {t: [float(lo), float(hi)] for t, (lo, hi) in card.items()}
+                for p, card in v.items()}
 
 
 class OverlapSpec(_Model):
@@ -262,7 +321,7 @@ class ScenarioSpec(_Model):
     @field_validator("roster", "overlap", mode="before")
     @classmethod
     def _path_shorthand(cls, v: Any) -> Any:
-        return {"path": v} if isinstance(v, str) else v
+        return {"path": v} if isinstance(v, (str, list)) else v
 
     @field_validator("niches", mode="after")
     @classmethod

@@ -9,15 +9,18 @@ file (escaped for the terminal) and, for bad bytes, the line.
 
 from __future__ import annotations
 
+import csv
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .._text import printable
 from ..errors import InputError
 
-__all__ = ["read_user_text", "shown_path"]
+__all__ = ["read_user_text", "shown_path", "csv_cells_up_to"]
 
 #: Open without blocking: a FIFO swapped in after the check must not hang the read.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -96,3 +99,14 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, what: str, name: str) -> str
     bad = data[exc.start:exc.end]
     return (f"{name}, line {line}, column {column}: the {what} is not UTF-8 text (byte {bad!r}); "
             f"save it as UTF-8")
+
+
+@contextmanager
+def csv_cells_up_to(chars: int) -> Iterator[None]:
+    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)

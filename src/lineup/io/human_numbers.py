@@ -33,6 +33,13 @@ as a percentage too (``3.4`` → 0.034, ``85`` → 0.85), while a bare number
 between 0 and 1 is taken as a fraction already (``0.034`` → 0.034, ``1`` →
 1.0).  Suffixes ``k/m/b`` are not allowed in percentage columns.
 
+A percentage column keeps one unit for its bare numbers (:func:`percent_column_units`,
+applied by the roster reader): when most bare numbers are at most 1 the column holds
+fractions, and a bare number above 1 in it (``1.20755`` among ``0.034``, ``0.05``) is an
+error that says how to write it, never a silent 1.2 %; when most are above 1 the column
+holds percentages, and its bare numbers up to 1 are percentages too (``0.8`` → 0.8 %) —
+or an error where such a percentage makes no sense (authenticity).
+
 Columns are parsed whole: a column of plain numbers is one ``astype(float)``
 (plus a look at its dotted cells for ``1.200``); otherwise each distinct cell is
 parsed once (:func:`lineup._arrays.factorize`) and decorations are peeled with
@@ -48,7 +55,7 @@ import numpy as np
 
 from .._arrays import factorize
 
-__all__ = ["MISSING_TOKENS", "parse_numbers", "explain_bad"]
+__all__ = ["MISSING_TOKENS", "parse_numbers", "explain_bad", "percent_column_units"]
 
 #: Cell values (after trimming, lower-cased) that mean "no value".
 MISSING_TOKENS: frozenset[str] = frozenset(
@@ -248,6 +255,89 @@ def explain_bad(cell: object) -> str:
         return (f"not a number here: {text!r} is written the European way ({european_value:g}) but other cells "
                 f"of the column are not; write the column one way")
     return f"not a number: {text!r}"
+
+
+def percent_column_units(cells, values: np.ndarray, bad: np.ndarray, *, small_percentages: bool = True,
+                         ignore: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Keep one unit for the bare numbers of a percentage column; return values and ``(row, message)`` problems.
+
+    ``values``/``bad`` are :func:`parse_numbers` ``(…, percent=True)`` of ``cells``.  Bare
+    numbers (no ``%``) are fractions when at most 1 and percentages above 1; a column mixing
+    both is read in its majority's unit (ties: fractions).  In a column of fractions a bare
+    number above 1 is a problem (as a fraction it is over 100 %).  In a column of
+    percentages a bare number up to 1 is read as a percentage (``0.8`` → 0.008) — or, with
+    ``small_percentages=False``, is a problem (an authenticity of 0.9 % is meant as 90 %).
+    Rows in ``ignore`` (records whose values cannot be matched to columns) neither vote nor are reported.
+
+    Examples
+    --------
+    >>> cells = ["0.034", "0.05", "1.20755", "2%"]
+    >>> values, problems = percent_column_units(cells, *parse_numbers(cells, percent=True))
+    >>> print(problems[0][1])
+    1.20755 in a column of fractions (2 of its 3 bare numbers are at most 1, e.g. 0.034) would be 120.755 %; write 1.20755% if it is a percentage, or the fraction it stands for
+    >>> cells = ["3.4", "2.1", "0.8"]
+    >>> percent_column_units(cells, *parse_numbers(cells, percent=True))[0].tolist()
+    [0.034, 0.021, 0.008]
+    """
+    raw = cells.to_numpy(dtype=object, na_value="") if hasattr(cells, "to_numpy") else np.asarray(cells, dtype=object)
+    if not len(raw):
+        return values, []
+    bare, at_most_one = _bare_at_most_one(raw, values, bad)
+    if ignore is not None:
+        bare &= ~np.asarray(ignore, dtype=bool)
+    small, large = bare & at_most_one, bare & ~at_most_one & (values > 0.01)
+    written = np.where(large, values * 100.0, values)
+    n_small, n_large = int(small.sum()), int(large.sum())
+    if not n_small or not n_large:
+        return values, []
+    n_bare = n_small + n_large
+    if n_small >= n_large:
+        example = _shown_number(raw[np.flatnonzero(small)[0]])
+        return values, [(int(r), f"{_shown_number(raw[r])} in a column of fractions ({n_small} of its {n_bare} bare "
+                                  f"numbers are at most 1, e.g. {example}) would be {written[r] * 100:g} %; write "
+                                  f"{_shown_number(raw[r])}% if it is a percentage, or the fraction it stands for")
+                        for r in np.flatnonzero(large)]
+    if small_percentages:
+        values = np.where(small, written / 100.0, values)
+        return values, []
+    example = _shown_number(raw[np.flatnonzero(large)[0]])
+    return values, [(int(r), f"{_shown_number(raw[r])} in a column of percentages ({n_large} of its {n_bare} bare "
+                              f"numbers are above 1, e.g. {example}) would be {written[r]:g} %; write "
+                              f"{written[r] * 100:g} if it means {written[r]:.0%}, or {_shown_number(raw[r])}% if it "
+                              f"is a percentage")
+                    for r in np.flatnonzero(small)]
+
+
+def _bare_at_most_one(raw: np.ndarray, values: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are bare positive numbers (no ``%``), and which of those are written as at most 1.
+
+    Cheap tests on the text (no second parse): a number written as at most 1 starts with
+    ``0`` or a decimal mark, or is ``1`` itself; numbers typed by a reader are looked at directly.
+    """
+    cells = raw.tolist()
+    if set(map(type, cells)) <= {str}:  # the usual case: text only
+        typed, text = np.zeros(len(raw), dtype=bool), raw.astype(np.dtypes.StringDType())
+    else:
+        typed = np.array([isinstance(c, (int, float, np.number)) and not isinstance(c, bool) for c in cells])
+        text = raw.astype(str).astype(np.dtypes.StringDType())
+    text = np.strings.lstrip(np.strings.strip(text), "+$£€¥ ")
+    bare = ~bad & np.isfinite(values) & (values > 0) & (typed | (np.strings.find(text, "%") < 0))
+    at_most_one = (np.strings.startswith(text, "0") | np.strings.startswith(text, ".")
+                   | np.strings.startswith(text, ",") | np.isin(text.astype(object), _ONES))
+    if typed.any():
+        numbers = np.where(typed, raw, np.nan).astype(float)
+        at_most_one = np.where(typed, numbers <= 1, at_most_one)
+    return bare, at_most_one
+
+
+_ONES = np.array(["1", "1.0", "1.00", "1.000", "1,0", "1,00"], dtype=object)
+
+
+def _shown_number(cell: object) -> str:
+    """A cell as written (typed numbers without a trailing ``.0``), trimmed and safe to print."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(cell).strip())
 
 
 def _finish(plain: np.ndarray, percent: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -18,8 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -29,7 +27,7 @@ from ..domain.roster import Roster
 from ..domain.scenario import Overlap, did_you_mean
 from .._text import printable
 from ..errors import Problem, RosterError
-from .files import read_user_text, shown_path
+from .files import csv_cells_up_to, read_user_text, shown_path
 from .human_numbers import explain_bad, parse_numbers
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,7 +99,7 @@ def _records(text: str, name: str) -> tuple[list[list[str]], list[int]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, starts, start = [], [], 1
     try:
-        with _cells_up_to(len(text)):
+        with csv_cells_up_to(len(text)):
             for record in reader:
                 if any(cell.strip() for cell in record):
                     rows.append(record)
@@ -112,17 +110,6 @@ def _records(text: str, name: str) -> tuple[list[list[str]], list[int]]:
                 else f"not a readable CSV record ({printable(exc)})")
         raise RosterError(f"{name}, line {start}: {what}") from None
     return rows, starts
-
-
-@contextmanager
-def _cells_up_to(chars: int) -> Iterator[None]:
-    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _fit(rows: list[list[str]], starts: list[int], width: int, name: str) -> list[list[str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import __version__
 from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
@@ -11,7 +13,7 @@ from ..optimize.rules import format_money
 from .terminal import literal
 from .writers import csv_text
 
-__all__ = ["solve_to_dict", "portfolio_csv", "render_solve"]
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "estimate_summary", "row_flags"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -50,23 +52,87 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         ],
         "diagnosis": list(result.diagnosis),
         "removed_by_filters": dict(result.removed),
-        "estimated": {
-            "engagement_rate": int(sum(columns["er_estimated"])) if selected else 0,
-            "fee": int(sum(columns["fee_estimated"])) if selected else 0,
-        },
+        "estimated": estimate_summary(columns),
+        "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
-        "warnings": list(sc.warnings) + _empty_warning(result),
+        "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(result),
         "solver": {
             "backend": result.backend,
             "method": result.method,
             "build_seconds": round(result.build_seconds, 4),
             "solve_seconds": round(result.solve_seconds, 4),
-            "time_limit": sc.spec.solver.time_limit,
-            "gap_tolerance": sc.spec.solver.gap,
+            "time_limit": result.time_limit,
+            "gap_tolerance": result.gap_tolerance,
         },
-        "assumptions": {k: v for k, v in assumptions(sc.spec).items() if not k.startswith("simulation.")},
+        "assumptions": _solve_assumptions(result),
         "lineup_version": __version__,
     }
+
+
+def estimate_summary(columns: dict[str, Any]) -> dict[str, Any]:
+    """How much of a portfolio rests on estimates and on implausible values (counts, spend share, a sentence).
+
+    Examples
+    --------
+    >>> s = estimate_summary({"fee": [900, 100], "fee_estimated": [True, False], "er_estimated": [True, True],
+    ...                       "implausible": ["", "fee"]})
+    >>> s["fee"], s["engagement_rate"], s["spend_share"], s["implausible"]
+    (1, 2, 0.9, 1)
+    >>> print(s["summary"])
+    1 of 2 chosen fees and 2 of 2 engagement rates are estimated; 90 % of the spend is estimated; 1 of 2 chosen influencers has implausible values (flagged)
+    """
+    n = len(columns["fee"])
+    fee_est, er_est = (np.asarray(columns[k], dtype=bool) for k in ("fee_estimated", "er_estimated"))
+    fees = np.asarray(columns["fee"], dtype=float)
+    spend = float(fees.sum())
+    share = float(fees[fee_est].sum()) / spend if spend > 0 else 0.0
+    odd = int(sum(1 for x in columns.get("implausible", []) if x))
+    summary = (f"{int(fee_est.sum())} of {n} chosen fees and {int(er_est.sum())} of {n} engagement rates are "
+               f"estimated; {share:.0%} of the spend is estimated".replace("%", " %") if n else "")
+    if odd:
+        summary += (f"; {odd} of {n} chosen influencer{'s' if n != 1 else ''} {'has' if odd == 1 else 'have'} "
+                    f"implausible values (flagged)")
+    return {"engagement_rate": int(er_est.sum()), "fee": int(fee_est.sum()), "influencers": n,
+            "spend_share": round(share, 6), "implausible": odd, "summary": summary}
+
+
+def row_flags(row: dict[str, Any]) -> list[str]:
+    """Short flags of one portfolio row: estimated, derived and implausible values.
+
+    >>> row_flags({"er_estimated": True, "fee_estimated": False, "implausible": "engagement_rate, fee"})
+    ['est. ER', 'implausible engagement_rate, fee']
+    >>> row_flags({"er_estimated": False, "er_derived": True, "fee_estimated": True, "implausible": ""})
+    ['derived ER', 'est. fee']
+    """
+    flags = [f for f, on in (("est. ER", row["er_estimated"]), ("derived ER", row.get("er_derived")),
+                             ("est. fee", row["fee_estimated"])) if on]
+    return flags + ([f"implausible {row['implausible']}"] if row.get("implausible") else [])
+
+
+def _stop_warning(result) -> list[str]:
+    """What a solve stopped early (time limit, Ctrl-C) means for the portfolio shown."""
+    status = result.status.value
+    if status not in ("time_limit", "interrupted") or result.portfolio is None:
+        return []
+    why = ("it was interrupted" if status == "interrupted"
+           else f"the solver reached its time limit ({_seconds(result.time_limit)})")
+    gap = ("no bound is known" if result.gap is None
+           else f"at most {result.gap:.3%} below the bound")
+    hint = "" if status == "interrupted" else " (raise --time-limit or solver.time_limit to search longer)"
+    return [f"not proven optimal: {why}; the portfolio is the best found, {gap}{hint}"]
+
+
+def _seconds(value) -> str:
+    return "none" if value is None else f"{value:g} s"
+
+
+def _solve_assumptions(result) -> dict:
+    """The solver, objective and prior settings of a solve, with the limit and gap it actually ran with."""
+    out = {k: v for k, v in assumptions(result.scenario.spec).items() if not k.startswith("simulation.")}
+    for key, used in (("solver.time_limit", result.time_limit), ("solver.gap", result.gap_tolerance)):
+        if used is not None and used != out[key]["value"]:
+            out[key] = {**out[key], "value": used, "source": "command line"}
+    return out
 
 
 def _empty_warning(result) -> list[str]:
@@ -121,6 +187,8 @@ def render_solve(result, console, what_if=None) -> None:
     cur = data["currency"]
     console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
     _render_status(data, console)
+    if data["estimated"]["summary"]:
+        console.print(f"Estimates: {literal(data['estimated']['summary'])}")
     for w in data["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {literal(w)}")
     if data["diagnosis"]:
@@ -135,7 +203,7 @@ def render_solve(result, console, what_if=None) -> None:
                          ("budget share", "right"), ("flags", "left")]:
         table.add_column(col, justify=justify)
     for row in data["selected"]:
-        flags = ", ".join(f for f, on in (("est. ER", row["er_estimated"]), ("est. fee", row["fee_estimated"])) if on)
+        flags = literal(", ".join(row_flags(row)))
         table.add_row(
             *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
             f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
@@ -149,11 +217,12 @@ def _render_status(data: dict, console) -> None:
     gap = data["gap"]
     gap_text = "—" if gap is None else f"{gap:.3%}"
     s = data["solver"]
-    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow"}.get(data["status"], "red")
+    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow",
+              "interrupted": "yellow"}.get(data["status"], "red")
     console.print(
         f"status [{colour}]{data['status']}[/{colour}] · objective {_fmt(data['objective'])} · "
         f"bound {_fmt(data['bound'])} · gap {gap_text} · {s['backend']} ({s['method']}) "
-        f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s"
+        f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s (time limit {_seconds(s['time_limit'])})"
     )
 
 
@@ -177,8 +246,7 @@ def _render_totals(data: dict, console) -> None:
         console.print(f"Niche coverage: {cov}")
     est = data["estimated"]
     if est["engagement_rate"] or est["fee"]:
-        console.print(f"Estimated values in the portfolio: {est['engagement_rate']} engagement rates, "
-                      f"{est['fee']} fees (see docs/model.md, priors)")
+        console.print("Estimated values come from the priors, and implausible ones are flagged: see docs/model.md")
     if data["removed_by_filters"]:
         removed = ", ".join(f"{literal(k)} {v}" for k, v in data["removed_by_filters"].items() if v)
         if removed:

@@ -10,9 +10,15 @@ flagged: engagement rate → :func:`~lineup.domain.priors.engagement_prior`
 (``fee_estimated``), authenticity → 1.0, posts → 1, platform → the ``platform``
 argument or ``'unknown'``.
 
+Average interaction counts (``avg_likes``, ``avg_engagements``, ``avg_views`` …) give
+the engagement rate of rows whose rate is blank (:func:`_derive_rates`, flagged
+``er_derived``).  Text files' delimiter and encoding are sniffed
+(:mod:`lineup.io.roster_text`); several files are joined and repeated ids decided by
+:mod:`lineup.io.roster_rows`.
+
 Every unusable row is reported with its physical line number (header = line 1)
 and the reason, all at once; with ``on_bad_rows="skip"`` they are dropped and
-listed as warnings.
+summarised by kind in one warning.
 
 Speed: CSV files are split by the standard :mod:`csv` module (no pandas: its
 import alone would double the start-up time of ``lineup solve``), keeping only
@@ -33,8 +39,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -43,32 +48,64 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
+from ..domain.plausibility import apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster, id_keys
+from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
+from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
-from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
+from .files import csv_cells_up_to
+from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
+from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
+from .roster_text import decode, delimiter_name, sniff_delimiter
 
 __all__ = ["ALIASES", "read_roster", "niche_matrix_from_cells"]
 
-#: Canonical column → accepted names (matched after :func:`_key`).
+#: Canonical column → accepted names (matched after :func:`_key`: case, spaces, punctuation and line
+#: breaks ignored), grown from real exports: vendor tools and public monthly top lists.  When several
+#: file columns match, the first alias wins, except for ``id`` (the most handle-like column wins, see
+#: :func:`_handle_score`) and ``posts`` (lifetime post counts are set aside, see :func:`_posts_columns`).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "handle", "username", "user", "channel", "channel_info", "youtuber", "name", "account",
-           "creator", "influencer"),
-    "platform": ("platform", "network", "social_network"),
+    "id": ("handle", "username", "user_name", "account", "instagram_name", "instagram_handle",
+           "instagram_username", "tiktok_name", "tiktok_handle", "tiktok_username", "tiktoker_name", "tiktoker",
+           "youtube_channel", "youtube_handle", "channel", "channel_name", "channel_info", "youtuber_name",
+           "youtuber", "account_name", "profile", "creator_handle", "influencer_handle", "id", "user",
+           "creator", "influencer", "creator_name", "influencer_name", "name"),
+    "platform": ("platform", "network", "social_network", "social_media", "social_platform", "channel_platform"),
     "followers": ("followers", "subscribers", "followers_count", "#followers", "fans", "audience",
-                  "subscriber_count", "follower_count"),
+                  "subscriber_count", "follower_count", "subscribers_count", "fans_count", "total_followers",
+                  "total_subscribers", "audience_size", "subs", "instagram_followers", "tiktok_followers",
+                  "youtube_subscribers", "number_of_followers"),
     "engagement_rate": ("engagement_rate", "er", "eng_rate", "60d_eng_rate", "engagement",
-                        "engagement_rate_pct"),
-    "fee": ("fee", "price", "cost", "rate", "fee_usd", "fee_gbp", "fee_eur"),
-    "niches": ("niches", "niche", "category", "categories", "topics", "topic", "vertical"),
-    "authenticity": ("authenticity", "real_followers", "audience_quality", "authenticity_score"),
-    "posts": ("posts", "deliverables", "campaign_posts", "posts_per_campaign"),
-    "country": ("country", "location", "country_code", "region"),
+                        "engagement_rate_pct", "engagement_%", "avg_engagement_rate", "average_engagement_rate",
+                        "eng_rate_avg", "er_%", "engagement_rate_%", "avg_engagement", "average_engagement"),
+    "fee": ("fee", "price", "cost", "rate", "fee_usd", "fee_gbp", "fee_eur", "price_usd", "cost_usd",
+            "price_per_post", "cost_per_post", "fee_per_post", "rate_per_post", "post_price", "sponsored_post_price"),
+    "niches": ("niches", "niche", "category", "categories", "topics", "topic", "vertical", "genre", "genres",
+               "category_name", "content_category", "interests"),
+    "authenticity": ("authenticity", "real_followers", "audience_quality", "authenticity_score",
+                     "real_followers_%", "real_followers_pct", "audience_quality_score", "authentic_followers",
+                     "authentic_followers_%"),
+    "posts": ("posts", "deliverables", "campaign_posts", "posts_per_campaign", "total_posts", "posts_count",
+              "post_count", "number_of_posts", "uploads", "video_count", "videos", "media_count"),
+    "country": ("country", "location", "country_code", "country_name", "audience_country", "top_country",
+                "region"),
+    "avg_engagements": ("avg_engagements", "eng_avg", "engagements_avg", "average_engagements",
+                        "avg_interactions", "average_interactions", "interactions_avg", "engagements_per_post"),
+    "avg_likes": ("avg_likes", "average_likes", "likes_avg", "avg_like", "likes_per_post", "mean_likes"),
+    "avg_comments": ("avg_comments", "average_comments", "comments_avg", "avg_comment", "comments_per_post",
+                     "mean_comments"),
+    "avg_shares": ("avg_shares", "average_shares", "shares_avg", "avg_share", "shares_per_post", "mean_shares"),
+    "avg_views": ("avg_views", "average_views", "views_avg", "avg_view", "views_per_post", "views_per_video",
+                  "mean_views"),
 }
+#: Columns of average interactions per post, from which a blank engagement rate is derived.
+COUNT_COLUMNS = ("avg_engagements", "avg_likes", "avg_comments", "avg_shares", "avg_views")
+#: Platforms whose engagement is defined on views: their rate is average views / followers.
+VIEW_PLATFORMS = frozenset({"youtube", "twitch"})
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
-POSTS_MEDIAN_LIMIT = 100
+POSTS_MEDIAN_LIMIT = 50
 #: Largest follower count accepted: more than the world's population is a typo or garbage.
 MAX_FOLLOWERS = 1e10
 #: Largest fee accepted (any currency); larger fees are garbage and could overflow sums.
@@ -78,8 +115,19 @@ MAX_POSTS = 1_000
 
 
 def _key(name: object) -> str:
-    """Column-matching key: lower case, letters and digits only."""
+    """Column-matching key: lower case, letters and digits only.
+
+    >>> _key(" Eng. (Avg.)"), _key(chr(10) + "Followers")
+    ('engavg', 'followers')
+    """
     return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+_ALIAS_KEYS = frozenset(_key(a) for aliases in ALIASES.values() for a in aliases)
+
+
+def _known_column(name: str) -> bool:
+    return _key(name) in _ALIAS_KEYS
 
 
 # ---------------------------------------------------------------- reading
@@ -89,30 +137,50 @@ _S = np.dtypes.StringDType()
 
 
 def read_roster(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     columns: dict[str, str | None] | None = None,
     platform: str | None = None,
     on_bad_rows: Literal["error", "skip"] = "error",
     fee_rates: dict[str, float] | None = None,
-    display_name: str | None = None,
+    display_name: str | Sequence[str] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    duplicates: DuplicatePolicy = "error",
+    rate_card: dict | None = None,
+    tiers: Tiers | None = None,
+    implausible: Literal["flag", "skip", "error"] = "flag",
 ) -> tuple[Roster, list[str]]:
-    """Read and check a roster file; return the roster and warnings.
+    """Read and check a roster file (or several, e.g. monthly exports); return the roster and warnings.
 
     Parameters
     ----------
-    path : str or Path
-        ``.csv`` (UTF-8 with or without BOM, else latin-1), ``.parquet`` or ``.xlsx``.
+    path : str or Path, or a sequence of them
+        ``.csv``/``.tsv``/``.txt`` (delimiter and encoding sniffed, see
+        :mod:`lineup.io.roster_text`), ``.parquet`` or ``.xlsx``.  Several files are
+        read in order and their rows joined (their headers may differ).
     columns : dict
         Canonical name → file column, or → ``None`` to ignore that column.
     platform : str, optional
         Platform of rows that have none (no column, or a blank cell).
     on_bad_rows : {"error", "skip"}
-        Raise :class:`~lineup.errors.RosterError` listing every bad row, or drop them with a warning each.
+        Raise :class:`~lineup.errors.RosterError` listing every bad row, or drop them with a warning
+        summarising the reasons by kind.
     fee_rates : dict, optional
         Per-1k-followers price by platform for blank fees (see :mod:`lineup.domain.priors`).
-    display_name : str, optional
-        How the file is named in messages (default: the path as given).
+    display_name : str or sequence of str, optional
+        How each file is named in messages (default: the path as given).
+    sep, encoding : str, optional
+        The text files' delimiter and encoding, when sniffing is not wanted.
+    duplicates : {"error", "first", "last", "max_followers"}
+        Rows with the same id and different values: a located error, or which row to keep.
+        Rows with the same id and the same values always collapse (one warning).
+    rate_card : dict, optional
+        Rate card overrides (platform → tier → ``(low, high)`` per post) for blank fees.
+    tiers : Tiers, optional
+        Tier bounds for the rate card and the plausibility rules (default: lineup's).
+    implausible : {"flag", "skip", "error"}
+        What rows with implausible values become (:func:`~lineup.domain.plausibility.apply_plausibility`).
 
     Examples
     --------
@@ -125,19 +193,115 @@ def read_roster(
     >>> roster.niche_names
     ('makeup', 'skincare', 'vegan')
     """
-    name = display_name or str(path)
-    table = _load(Path(path), name, columns or {})
-    parsed, problems = _parse_columns(table, name)
-    _check_posts_column(parsed, table.mapping, name)
-    warnings = table.warnings + [w for w in [_platform_warning(table.mapping, platform, name)] if w]
-    bad = _bad_rows(problems, len(table.lines))
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise RosterError("no roster file given")
+    names = ([display_name] if isinstance(display_name, str) else list(display_name or [])) or [str(p) for p in paths]
+    parts = [_read_part(Path(p), n, columns or {}, sep, encoding) for p, n in zip(paths, names)]
+    name = names[0] if len(names) == 1 else " + ".join(names)
+    rows = _join(parts)
+    warnings = [w for part in parts for w in part.warnings]
+    warnings += [w for w in [_platform_warning(parts, platform, name)] if w]
+    problems = rows.problems + _derive_rates(rows, platform)
+    drop, dup_problems, dup_warnings = resolve_duplicates(
+        rows.parsed["id"], _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
+    warnings += dup_warnings
+    problems += dup_problems
+    bad = _bad_rows(problems, rows.n)
     if bad.any() and on_bad_rows == "error":
         count = int(bad.sum())
         raise RosterError(f"{name}: {count} unusable row{'s' if count != 1 else ''}", _sorted(problems))
-    warnings += _skip_warnings(problems)
-    if bad.all():
-        raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows")
-    return _build(parsed, ~bad, table.lines, platform, fee_rates, name, table.unit), warnings
+    summary = skip_summary(problems, lambda r: rows.loc_from(r, r), name)
+    if (bad | drop).all():
+        raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
+                          [Problem(name, s.split(": ", 1)[1]) for s in summary])
+    warnings += summary
+    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name)
+    roster, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
+    return roster, list(dict.fromkeys(warnings + odd))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One file's parsed columns (canonical names), problems by row, and warnings."""
+
+    parsed: dict
+    problems: list
+    lines: np.ndarray
+    unit: str
+    name: str
+    mapping: dict[str, str]
+    warnings: list[str]
+
+
+def _read_part(path: Path, name: str, columns: dict[str, str | None], sep, encoding) -> _Part:
+    table = _load(path, name, columns, sep, encoding)
+    parsed, problems, notes = _parse_columns(table, name)
+    return _Part(parsed, problems, table.lines, table.unit, name, table.mapping, table.warnings + notes)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of every file, joined: parsed columns, problems, and where each row came from."""
+
+    parsed: dict
+    problems: list
+    lines: np.ndarray
+    file: np.ndarray          # index into ``parts`` of each row
+    parts: list[_Part]
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+    def loc(self, r: int) -> str:
+        part = self.parts[self.file[r]]
+        return f"{part.name}, {part.unit} {self.lines[r]}"
+
+    def id_where(self, r: int) -> str:
+        return f"{self.loc(r)}, column '{_escaped(self.parts[self.file[r]].mapping['id'])}'"
+
+    def loc_from(self, r: int, other: int) -> str:
+        """``r``'s place in a message about ``other``: with the file name only when there are several files."""
+        if len(self.parts) > 1:
+            return self.loc(r)
+        return f"{self.parts[self.file[r]].unit} {self.lines[r]}"
+
+
+_EMPTY = {"text": "", "number": np.nan}
+
+
+def _join(parts: list[_Part]) -> _Rows:
+    """Rows of several files as one table (columns one file lacks are blank there)."""
+    if len(parts) == 1:
+        p = parts[0]
+        return _Rows(p.parsed, p.problems, p.lines, np.zeros(len(p.lines), dtype=np.int64), parts)
+    sizes = [len(p.lines) for p in parts]
+    offsets = np.cumsum([0] + sizes)
+    keys = list(dict.fromkeys(k for p in parts for k in p.parsed))
+    parsed: dict = {}
+    for k in keys:
+        if k == "niches":
+            items = [(p.parsed["niches"], o) for p, o in zip(parts, offsets) if "niches" in p.parsed]
+            parsed[k] = (np.concatenate([rows + o for (rows, _, _), o in items]),
+                         np.concatenate([labels for (_, labels, _), _ in items]),
+                         np.concatenate([shares for (_, _, shares), _ in items]))
+            continue
+        kind = next(("number" if p.parsed[k].dtype.kind == "f" else "text") for p in parts if k in p.parsed)
+        parsed[k] = np.concatenate([p.parsed[k] if k in p.parsed else
+                                    np.full(n, _EMPTY[kind], dtype=float if kind == "number" else object)
+                                    for p, n in zip(parts, sizes)])
+    problems = [(r + int(o), pr) for p, o in zip(parts, offsets) for r, pr in p.problems]
+    file = np.repeat(np.arange(len(parts)), sizes)
+    return _Rows(parsed, problems, np.concatenate([p.lines for p in parts]), file, parts)
+
+
+def _compared(rows: _Rows) -> dict[str, np.ndarray]:
+    """The columns two rows with one id are compared on (niches as the cell was written)."""
+    out = {k: v for k, v in rows.parsed.items() if k not in ("id", "niches", "niches_text")}
+    if "niches_text" in rows.parsed:
+        out["niches"] = rows.parsed["niches_text"]
+    return out
 
 
 @dataclass(frozen=True)
@@ -158,7 +322,8 @@ class _Table:
     extra: np.ndarray | None = None                             # CSV: values per record when more than the header
 
 
-def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
+def _load(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
+          encoding: str | None = None) -> _Table:
     _check_regular_file(path, name)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -168,7 +333,7 @@ def _load(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     elif suffix == ".xls":
         frame = _read_other(lambda pd: pd.read_excel(path), name, "xlrd", "xlrd")
     else:
-        return _load_csv(path, name, explicit)
+        return _load_csv(path, name, explicit, sep, encoding)
     return _load_frame(frame, np.arange(2, len(frame) + 2), name, explicit)
 
 
@@ -308,17 +473,12 @@ def _read_other(reader, name: str, module: str, extra: str):
         raise RosterError(f"{name}: cannot read the file ({exc})") from exc
 
 
-def _decode(path: Path, name: str) -> tuple[str, list[str]]:
+def _decode(path: Path, name: str, encoding: str | None) -> tuple[str, list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"{name}: cannot read the roster file ({exc.strerror})") from exc
-    if b"\x00" in raw[:4096]:
-        raise RosterError(f"{name}: does not look like a CSV file (binary content)")
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), [f"{name}: not UTF-8; read as latin-1 (check accented names)"]
+        raise RosterError(f"{name}: cannot read the roster file ({_escaped(exc.strerror)})") from exc
+    return decode(raw, name, encoding)
 
 
 #: From this size (characters) a CSV is split by pandas' C reader: faster than the csv module
@@ -336,12 +496,16 @@ class _Split:
     extra: np.ndarray       # values per record when more than the header (non-empty beyond it), else 0
 
 
-def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
+def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
+              encoding: str | None = None) -> _Table:
     """Split the file (small: :mod:`csv`; large: pandas); keep the mapped columns as text and each record's line."""
-    text, warnings = _decode(path, name)
-    with _cells_up_to(len(text)):  # a long cell is no reason to refuse a file
-        split = (_split_with_pandas(text) if len(text) >= PANDAS_FROM_CHARS else None) or _split_with_csv(text, name)
-    mapping = _match_columns(split.header, explicit, name)
+    text, warnings = _decode(path, name, encoding)
+    sep = sep or ("\t" if path.suffix.lower() in (".tsv", ".tab") else sniff_delimiter(text, _known_column))
+    with csv_cells_up_to(len(text)):  # a long cell is no reason to refuse a file
+        split = ((_split_with_pandas(text, sep) if len(text) >= PANDAS_FROM_CHARS else None)
+                 or _split_with_csv(text, name, sep))
+    mapping = _match_columns(split.header, explicit, name, f" (read as {delimiter_name(sep)}-separated: set "
+                                                         f"roster.sep if the file uses another delimiter)")
     warnings += _check_rivals(lambda col: split.column(split.header.index(col)),
                               _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
@@ -349,19 +513,8 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
     return _drop_blank(table, name)
 
 
-@contextmanager
-def _cells_up_to(chars: int) -> Iterator[None]:
-    """Let the csv module read cells of up to ``chars`` characters (its default limit is 131,072)."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, min(chars + 1, 2**31 - 1)))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(limit)
-
-
-def _split_with_csv(text: str, name: str) -> _Split:
-    header, records, lines = _csv_records(text, name)
+def _split_with_csv(text: str, name: str, sep: str = ",") -> _Split:
+    header, records, lines = _csv_records(text, name, sep)
     width = len(header)
     extra = np.zeros(len(records), dtype=np.int64)  # values beyond the header (empty trailing cells are fine)
     for k, rec in enumerate(records):
@@ -378,7 +531,7 @@ def _split_with_csv(text: str, name: str) -> _Split:
     return _Split(header, column, np.asarray(lines, dtype=np.int64), extra)
 
 
-def _split_with_pandas(text: str) -> _Split | None:
+def _split_with_pandas(text: str, sep: str = ",") -> _Split | None:
     """The same split by pandas' C reader, or ``None`` to leave the file to :func:`_split_with_csv`
     (which locates the problem) when pandas cannot read it as a plain table."""
     if text[:1] in ("\n", "\r"):
@@ -388,7 +541,7 @@ def _split_with_pandas(text: str) -> _Split | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. "loss of data" when a row has more values than the header
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                                 skip_blank_lines=False, index_col=False)
     except Exception:  # noqa: BLE001 - ragged rows, bad quoting...: the csv path reports them with lines
         return None
@@ -402,7 +555,7 @@ def _split_with_pandas(text: str) -> _Split | None:
     if physical == header_lines + len(frame):
         lines = np.arange(header_lines + 1, header_lines + 1 + len(frame), dtype=np.int64)
     else:
-        lines = np.asarray(_record_lines(text)[1:], dtype=np.int64)
+        lines = np.asarray(_record_lines(text, sep)[1:], dtype=np.int64)
 
     def column(j: int) -> np.ndarray:
         return frame.iloc[:, j].fillna("").to_numpy(dtype=object)
@@ -410,17 +563,17 @@ def _split_with_pandas(text: str) -> _Split | None:
     return _Split(header, column, lines, np.zeros(len(frame), dtype=np.int64))
 
 
-def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+def _csv_records(text: str, name: str, sep: str = ",") -> tuple[list[str], list[list[str]], list[int]]:
     """Header (duplicates renamed ``a.1``, ``a.2`` like pandas), non-blank records and their first physical line."""
     try:
-        every = list(csv.reader(io.StringIO(text, newline="")))
+        every = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:
-        _csv_error(text, name, exc)
+        _csv_error(text, name, exc, sep)
     if len(every) == _physical_lines(text):  # no quoted line breaks: record k is on line k + 1
         starts = range(1, len(every) + 1)
     else:
-        starts = _record_lines(text)
-        _check_quotes_closed(text, starts[-1] if starts else 1, name)
+        starts = _record_lines(text, sep)
+        _check_quotes_closed(text, starts[-1] if starts else 1, name, sep)
     head = next((k for k, rec in enumerate(every) if any(rec)), None)
     if head is None:
         raise RosterError(f"{name}: the roster file is empty")
@@ -428,12 +581,12 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[list[str]], list
     return _dedupe(every[head]), [rec for rec, _ in body], [line for _, line in body]
 
 
-def _check_quotes_closed(text: str, last_start: int, name: str) -> None:
+def _check_quotes_closed(text: str, last_start: int, name: str, sep: str = ",") -> None:
     """The csv module reads a quote that is never closed as a cell running to the end of the
     file (rows silently lost); re-read the last record strictly to catch that."""
     tail = "".join(itertools.islice(io.StringIO(text, newline=""), last_start - 1, None))
     try:
-        list(csv.reader(io.StringIO(tail, newline=""), strict=True))
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=sep, strict=True))
     except csv.Error as exc:
         if "end of data" in str(exc):
             raise RosterError(f"{name}, line {last_start}: a quoted value opened on this line is never closed, so "
@@ -446,9 +599,9 @@ def _physical_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
-def _record_lines(text: str) -> list[int]:
+def _record_lines(text: str, sep: str = ",") -> list[int]:
     """First physical line of every record (records may span lines inside quotes)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     starts, start = [], 1
     for _ in reader:
         starts.append(start)
@@ -456,8 +609,8 @@ def _record_lines(text: str) -> list[int]:
     return starts
 
 
-def _csv_error(text: str, name: str, exc: csv.Error):
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_error(text: str, name: str, exc: csv.Error, sep: str = ","):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         for _ in reader:
             pass
@@ -549,7 +702,7 @@ _TEXT_PREP = {
 
 # ------------------------------------------------------------- columns
 
-def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[str, str]:
+def _match_columns(found, explicit: dict[str, str | None], name: str, how: str = "") -> dict[str, str]:
     """Canonical name → file column, explicit choices first, then aliases in order."""
     found = [str(c) for c in found]
     for canon in explicit:
@@ -581,7 +734,7 @@ def _match_columns(found, explicit: dict[str, str | None], name: str) -> dict[st
                 mapping[canon] = col
                 taken.add(col)
                 break
-    _require(mapping, found, name)
+    _require(mapping, found, name, how)
     return mapping
 
 
@@ -607,23 +760,68 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
     return out
 
 
+#: Lineup columns whose rival file columns may differ: the first by alias order is used, with a warning.
+_FIRST_WINS = frozenset({"platform", "country", "niches", "posts", *COUNT_COLUMNS})
+
+
 def _check_rivals(cells, rivals: dict[str, list[str]], mapping, lines, unit: str, name: str) -> list[str]:
-    """Rival columns that agree are a warning saying which was used; ones that differ are an error."""
+    """Rival columns that agree are a warning saying which was used; ones that differ are an error, except
+    for the id (the most handle-like column is taken: ``mapping`` is updated) and text or count columns
+    (the first by alias order is used)."""
     out = []
     for canon, others in rivals.items():
+        if canon == "id":
+            out += _choose_id(cells, [mapping["id"], *others], mapping, name)
+            continue
         used = mapping[canon]
         a = _comparable(cells(used), canon)
         for other in others:
             differ = np.flatnonzero(~_same(a, _comparable(cells(other), canon)))
-            if len(differ):
+            if len(differ) and canon in _FIRST_WINS:
+                out.append(f"{name}: columns {_escaped(used)!r} and {_escaped(other)!r} both look like the {canon} "
+                           f"column; {_escaped(used)!r} used (choose with roster.columns.{canon})")
+            elif len(differ):
                 r = differ[0]
                 raise RosterError(
-                    f"{name}: columns {used!r} and {other!r} both look like the {canon} column and their values "
-                    f"differ ({unit} {lines[r]}: {_shown(cells(used)[r])!r} vs {_shown(cells(other)[r])!r}); choose "
-                    f"one with roster: {{path: ..., columns: {{{canon}: {other!r}}}}} (or {used!r})")
-            out.append(f"{name}: columns {used!r} and {other!r} both look like the {canon} column and hold the "
-                       f"same values; {used!r} used")
+                    f"{name}: columns {_escaped(used)!r} and {_escaped(other)!r} both look like the {canon} column "
+                    f"and their values differ ({unit} {lines[r]}: {_escaped(_shown(cells(used)[r]))!r} vs "
+                    f"{_escaped(_shown(cells(other)[r]))!r}); choose one with roster: {{path: ..., columns: "
+                    f"{{{canon}: {_escaped(other)!r}}}}} (or {_escaped(used)!r})")
+            else:
+                out.append(f"{name}: columns {_escaped(used)!r} and {_escaped(other)!r} both look like the {canon} "
+                           f"column and hold the same values; {_escaped(used)!r} used")
     return out
+
+
+def _choose_id(cells, candidates: list[str], mapping: dict[str, str], name: str) -> list[str]:
+    """Take the most handle-like of several id columns (first by alias order on a tie) and say so."""
+    ids = {c: _norm_id(np.asarray(cells(c), dtype=object).astype(str).astype(object)) for c in candidates}
+    best = max(candidates, key=lambda c: (_handle_score(ids[c]), -candidates.index(c)))
+    mapping["id"] = best
+    others = [c for c in candidates if c != best]
+    if all(np.array_equal(ids[c], ids[best]) for c in others):
+        return [f"{name}: columns {', '.join(repr(_escaped(c)) for c in candidates)} all look like the id column and "
+                f"hold the same values; {_escaped(best)!r} used"]
+    return [f"{name}: columns {', '.join(repr(_escaped(c)) for c in candidates)} could each be the id; "
+            f"{_escaped(best)!r} taken as the most handle-like (no spaces, unique, non-blank); choose another "
+            f"with roster.columns.id"]
+
+
+def _handle_score(ids: np.ndarray) -> tuple[bool, bool, float, bool]:
+    """How much a column of ids looks like account handles, most telling first: no spaces (in 99 % of
+    the filled cells), not only digits (platforms' internal numeric ids), share filled, all distinct.
+
+    >>> names = np.array(["Ann Lee", "", "Bo Li"], dtype=object)
+    >>> handles = np.array(["ann", "", "bo_li"], dtype=object)
+    >>> _handle_score(names) < _handle_score(handles)
+    True
+    """
+    filled = ids[ids != ""]
+    if not len(filled):
+        return (False, False, 0.0, False)
+    spaced = float((np.strings.find(filled.astype(_S), " ") >= 0).mean())
+    digits = all(x.isdigit() for x in filled[:1000].tolist())
+    return (spaced <= 0.01, not digits, len(filled) / len(ids), len(set(filled.tolist())) == len(filled))
 
 
 def _comparable(cells: np.ndarray, canon: str) -> np.ndarray:
@@ -639,32 +837,42 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a == b
 
 
-def _require(mapping: dict[str, str], found: list[str], name: str) -> None:
+def _require(mapping: dict[str, str], found: list[str], name: str, how: str = "") -> None:
     missing = [c for c in REQUIRED if c not in mapping]
     if missing:
-        hints = "".join(did_you_mean(m, found) for m in missing)
+        hints = _escaped("".join(did_you_mean(m, found) for m in missing))
+        shown = ", ".join(f"'{_escaped(c)}'" for c in found)
         raise RosterError(f"{name}: no {' or '.join(missing)} column; found columns: "
-                          f"{', '.join(found)}{hints} (map one with roster.columns)")
+                          f"{shown}{hints}{how} (map one with "
+                          f"roster: {{path: ..., columns: {{{missing[0]}: <column>}}}})")
 
 
 # ------------------------------------------------------------- parsing
 
 _NUMBER_COLUMNS = (("followers", False), ("engagement_rate", True), ("fee", False), ("authenticity", True),
-                   ("posts", False))
+                   ("posts", False)) + tuple((c, False) for c in COUNT_COLUMNS)
 
 
-def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Problem]]]:
-    """Parse every mapped column; return values and ``(row, Problem)`` pairs."""
+def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Problem]], list[str]]:
+    """Parse every mapped column; return values, ``(row, Problem)`` pairs and notes."""
     columns, mapping = table.columns, table.mapping
 
     def where(rows, canon):
-        return [f"{name}, {table.unit} {table.lines[r]}, column '{mapping[canon]}'" for r in rows]
+        return [f"{name}, {table.unit} {table.lines[r]}, column '{_escaped(mapping[canon])}'" for r in rows]
 
     problems: list[tuple[int, Problem]] = []
+    notes: list[str] = _rate_or_count(columns, mapping, name)
     out: dict[str, object] = {}
     for canon, pct in _NUMBER_COLUMNS:
         if canon in mapping:
             values, bad = parse_numbers(columns[canon], percent=pct)
+            if canon == "posts" and (note := _lifetime_posts(values, bad, mapping[canon], name)):
+                notes.append(note)
+                continue
+            if pct:  # one unit per column: a fraction among percentages (or back) is located, not guessed
+                values, switched = percent_column_units(columns[canon], values, bad, ignore=table.extra,
+                                                        small_percentages=canon == "engagement_rate")
+                problems += [(r, Problem(where([r], canon)[0], msg)) for r, msg in switched]
             out[canon] = values
             problems += _number_problems(columns[canon], values, bad, canon, where)
     out["id"] = table.text["id"]
@@ -679,8 +887,9 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
             out[canon] = table.text[canon]
     if "niches" in mapping:
         out["niches"], niche_problems = _parse_niches(table.text["niches"])
+        out["niches_text"] = table.text["niches"]
         problems += [(r, Problem(where([r], "niches")[0], msg)) for r, msg in niche_problems]
-    return out, problems
+    return out, problems, notes
 
 
 #: (canonical column, test on parsed values, message template) for values out of range.
@@ -719,30 +928,9 @@ def _shown(cell):
 
 
 def _id_problems(ids: np.ndarray, table: _Table, where):
+    """Blank ids (repeated ids are decided over all files: :func:`~lineup.io.roster_rows.resolve_duplicates`)."""
     rows = np.flatnonzero(ids == "")
-    problems = [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
-    keys = id_keys(ids.tolist())  # the roster's own matching: case, Unicode width, a leading '@'
-    if len(set(keys)) == len(keys):
-        return problems
-    first = first_of_each(factorize(keys)[0])
-    dup = (first != np.arange(len(ids))) & (np.array(keys, dtype=object) != "")
-    if dup.any():
-        rows = np.flatnonzero(dup)
-        problems += [(r, Problem(loc, _duplicate(ids[r], ids[first[r]], f"{table.unit} {table.lines[first[r]]}")))
-                     for r, loc in zip(rows, where(rows, "id"))]
-    return problems
-
-
-def _duplicate(this: str, other: str, where: str) -> str:
-    """Why a second id is refused; says how they match when they are written differently.
-
-    >>> _duplicate("STRASSE", "straße", "line 2")
-    "duplicate id 'STRASSE': the same account as 'straße' on line 2 (ids are matched ignoring case and Unicode width)"
-    """
-    if this == other:
-        return f"duplicate id {this!r} (also on {where})"
-    return (f"duplicate id {this!r}: the same account as {other!r} on {where} "
-            f"(ids are matched ignoring case and Unicode width)")
+    return [(r, Problem(loc, "the id is missing")) for r, loc in zip(rows, where(rows, "id"))]
 
 
 #: Id cells meaning "no id" (``null``, ``none``, ``NA``, ``nan`` are real handles).
@@ -785,33 +973,47 @@ def _sorted(problems) -> list[Problem]:
     return [p for _, p in sorted(problems, key=lambda rp: rp[0])]
 
 
-def _skip_warnings(problems) -> list[str]:
-    """One warning per skipped row, all its reasons joined."""
-    by_row: dict[int, list[Problem]] = {}
-    for r, p in sorted(problems, key=lambda rp: rp[0]):
-        by_row.setdefault(r, []).append(p)
-    def reason(p: Problem) -> str:
-        tail = p.where.rsplit(", ", 1)[-1]
-        return f"{tail}: {p.what}" if tail.startswith("column") else p.what
-
-    return [f"{ps[0].where.rsplit(', column', 1)[0]}: row skipped: " + "; ".join(map(reason, ps))
-            for ps in by_row.values()]
+#: Names that hold a rate in some exports and a count in others (``Avg engagement``: 0.034 or 23.4K).
+_RATE_OR_COUNT = frozenset({"avgengagement", "averageengagement", "engagement"})
 
 
-def _check_posts_column(parsed, mapping, name: str) -> None:
-    posts = parsed.get("posts")
-    if posts is None or not np.isfinite(posts).any():
-        return
-    median = float(np.nanmedian(posts))
-    if median > POSTS_MEDIAN_LIMIT:
-        raise RosterError(
-            f"{name}: column '{mapping['posts']}' (read as posts per campaign) has a median of {median:,.0f}; "
-            "it looks like each account's lifetime post count. Ignore it with "
-            "roster: {path: ..., columns: {posts: null}} or map posts to another column")
+def _rate_or_count(columns: dict, mapping: dict[str, str], name: str) -> list[str]:
+    """Read an engagement column whose name fits a rate or a count as average engagements per post when
+    its values are counts (median above 100); ``columns`` and ``mapping`` are updated."""
+    col = mapping.get("engagement_rate")
+    if col is None or _key(col) not in _RATE_OR_COUNT or "avg_engagements" in mapping:
+        return []
+    counts, bad = parse_numbers(columns["engagement_rate"])
+    if bad.all() or not np.isfinite(counts).any() or float(np.nanmedian(counts)) <= 100:
+        return []
+    mapping["avg_engagements"] = mapping.pop("engagement_rate")
+    columns["avg_engagements"] = columns.pop("engagement_rate")
+    return [f"{name}: column '{_escaped(col)}' read as average engagements per post (its values are counts, not "
+            f"rates); engagement rates derived from it ÷ followers"]
 
 
-def _platform_warning(mapping, platform, name) -> str | None:
-    if platform or "platform" in mapping:
+def _lifetime_posts(values: np.ndarray, bad: np.ndarray, col: str, name: str) -> str | None:
+    """Why a ``posts`` column is set aside (each account's lifetime post count, or not numbers at all), or ``None``.
+
+    >>> _lifetime_posts(np.array([3300., 6900., 2.]), np.zeros(3, bool), "Posts", "r.csv")[:58]
+    "r.csv: column 'Posts' set aside: its median is 3,300 posts"
+    """
+    given = ~np.isnan(values) | bad
+    if not given.any():
+        return None
+    if bad.sum() * 2 > given.sum():
+        why = "most of its cells are not numbers"
+    elif np.isfinite(values).any() and (median := float(np.nanmedian(values))) > POSTS_MEDIAN_LIMIT:
+        why = (f"its median is {median:,.0f} posts, so it holds each account's lifetime post count, "
+               f"not the posts of this campaign's deliverable")
+    else:
+        return None
+    return (f"{name}: column '{_escaped(col)}' set aside: {why}; every influencer is taken to deliver 1 post "
+            f"(map posts to a column of deliverables with roster.columns, or posts: null to silence this)")
+
+
+def _platform_warning(parts, platform, name) -> str | None:
+    if platform or all("platform" in p.mapping for p in parts):
         return None
     return f"{name}: no platform column and no roster.platform given; platform set to 'unknown'"
 
@@ -882,7 +1084,51 @@ def niche_matrix_from_cells(rows: np.ndarray, labels: np.ndarray, shares: np.nda
 
 # ------------------------------------------------------------- build
 
-def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> Roster:
+def _platforms(parsed, n: int, platform_arg: str | None) -> np.ndarray:
+    """Each row's platform: its cell, else the ``platform`` argument, else ``'unknown'``."""
+    platform = parsed["platform"].astype(object) if "platform" in parsed else np.full(n, "", dtype=object)
+    platform[platform == ""] = platform_arg.strip().lower() if platform_arg else "unknown"
+    return platform
+
+
+def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Problem]]:
+    """Blank engagement rates from average interactions per post ÷ followers; flags them ``er_derived``.
+
+    Interactions are ``avg_engagements``, else ``avg_likes + avg_comments + avg_shares``
+    (the ones given); on platforms whose engagement is defined on views
+    (:data:`VIEW_PLATFORMS`: YouTube, Twitch) ``avg_views`` when given.  A derived rate
+    above 100 % is a located problem.
+    """
+    p, n = rows.parsed, rows.n
+    p["er_derived"] = np.zeros(n, dtype=bool)
+    given = [c for c in COUNT_COLUMNS if c in p]
+    if not given or "followers" not in p:
+        return []
+    interactions = p.get("avg_engagements", np.full(n, np.nan))
+    summed = [p[c] for c in ("avg_likes", "avg_comments", "avg_shares") if c in p]
+    if summed:
+        stack = np.vstack(summed)
+        total = np.where(np.isnan(stack).all(axis=0), np.nan, np.nansum(stack, axis=0))
+        interactions = np.where(np.isnan(interactions), total, interactions)
+    if "avg_views" in p:
+        on_views = np.isin(_platforms(p, n, platform_arg), list(VIEW_PLATFORMS)) & ~np.isnan(p["avg_views"])
+        interactions = np.where(on_views, p["avg_views"], interactions)
+    er = p.get("engagement_rate", np.full(n, np.nan))
+    followers = p["followers"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        derived = interactions / followers
+        use = np.isnan(er) & np.isfinite(derived) & (followers > 0) & (interactions >= 0)
+    p["engagement_rate"] = np.where(use, derived, er)
+    p["er_derived"] = use
+    names = ", ".join(sorted({f"'{_escaped(part.mapping[c])}'" for part in rows.parts for c in given
+                              if c in part.mapping}))
+    return [(int(r), Problem(rows.loc(int(r)), f"the engagement rate derived from {names} (average interactions "
+                             f"per post {interactions[r]:,.0f} ÷ followers {followers[r]:,.0f}) is above 100 %; "
+                             f"check those columns, or give the engagement rate"))
+            for r in np.flatnonzero(use & (derived > 1))]
+
+
+def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -890,16 +1136,17 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> R
         return parsed[canon][keep].astype(dtype) if canon in parsed else np.full(n, default, dtype=dtype)
 
     followers = col("followers", np.nan, float)
-    platform = col("platform", "", object)
-    platform[platform == ""] = platform_arg.strip().lower() if platform_arg else "unknown"
+    platform = _platforms(parsed, rows.n, platform_arg)[keep]
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
     er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
-    fee, fee_est = _fill(col("fee", np.nan, float), lambda: fee_prior(followers, platform, posts, fee_rates))
+    fee_rates, card, tiers = fee_priors
+    fee, fee_est = _fill(col("fee", np.nan, float),
+                         lambda: fee_prior(followers, platform, posts, fee_rates, card=card, tiers=tiers))
     authenticity = np.nan_to_num(col("authenticity", np.nan, float), nan=1.0)
-    line = np.asarray(lines)[keep].astype(np.int64)
+    line = rows.lines[keep].astype(np.int64)
     with np.errstate(over="ignore"):
         engagement = posts * followers * authenticity * er
-    _check_derived(fee, engagement, [f"{name}, {unit} {k}" for k in line], name)
+    _check_derived(fee, engagement, np.flatnonzero(keep), rows.loc, name)
     rows_map = np.cumsum(keep) - 1
     rows_map[~keep] = -1
     names, matrix = _niche_matrix(parsed.get("niches"), rows_map, n)
@@ -907,14 +1154,16 @@ def _build(parsed, keep, lines, platform_arg, fee_rates, name, unit="line") -> R
         ids=col("id", "", object), platform=platform, followers=followers, engagement_rate=er, fee=fee,
         authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
-        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name,
+        er_estimated=er_est, fee_estimated=fee_est, line=line, source=name, er_derived=col("er_derived", False, bool),
     )
 
 
-def _check_derived(fee: np.ndarray, engagement: np.ndarray, where: list[str], name: str) -> None:
+def _check_derived(fee: np.ndarray, engagement: np.ndarray, kept: np.ndarray, loc, name: str) -> None:
     """Fees (given or estimated) and expected engagement must be finite numbers the solver can use."""
+    where = {r: loc(int(kept[r])) for r in np.flatnonzero(~np.isfinite(fee) | ~np.isfinite(engagement))}
     problems = [Problem(where[r], f"the estimated fee is not a finite number ({fee[r]}); "
-                        f"check priors.fee_per_1k or give the fee") for r in np.flatnonzero(~np.isfinite(fee))]
+                        f"check priors.fee_per_1k / priors.rate_card or give the fee")
+                for r in np.flatnonzero(~np.isfinite(fee))]
     problems += [Problem(where[r], "expected engagement (posts × followers × authenticity × "
                          "engagement rate) is not a finite number") for r in np.flatnonzero(~np.isfinite(engagement))]
     if problems:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..domain.roster import Roster
+from ..domain.tiers import Tiers
 from ..domain.scenario import Scenario, ScenarioSpec, check_against_roster, did_you_mean
 from .._text import printable
 from ..errors import Problem, ScenarioError
@@ -52,13 +53,20 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
     src = spec.roster
+    paths = [_resolve(path, p) for p in ([src.path] if isinstance(src.path, str) else src.path)]
     return read_roster(
-        _resolve(path, src.path),
+        paths,
         columns=dict(src.columns),
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
-        display_name=_display(_resolve(path, src.path)),
+        rate_card=dict(spec.priors.rate_card) or None,
+        tiers=Tiers.from_mapping(dict(spec.tiers)),
+        implausible=src.implausible,
+        display_name=[_display(p) for p in paths],
+        sep=src.sep,
+        encoding=src.encoding,
+        duplicates=src.duplicates,
     )
 
 

@@ -17,15 +17,17 @@ followers
     22 % → 7 % → ~0.6 % from 1k–10k up to 1M–10M: a heavy, roughly power-law
     tail.
 engagement rate
-    ``engagement_prior(followers) × LogNormal(0, 0.45)``, capped at 0.5: the
-    median follows the published tier medians (8 % < 1k … 1.6 % at 10M+).
+    ``engagement_prior(followers) × LogNormal(0, 0.45)``, capped at the top of the
+    plausible band of the tier (:data:`~lineup.domain.plausibility.ER_HIGH`: 30 % for
+    nano … 15 % for mega on Instagram): the median follows the published tier medians
+    (8 % < 1k … 1.6 % at 10M+).
 posts
     1, 2 or 3 with probabilities 0.5, 0.3, 0.2.
 fee
-    ``max(20 × posts, posts × followers / 1000 × rate[platform] × LogNormal(0, 0.35))``
-    rounded to whole currency units; ``rate`` from
-    :data:`~lineup.domain.priors.FEE_PER_1K`; the floor of 20 per post is the
-    least a creator charges.
+    ``posts × clip(card price per post × LogNormal(0, 0.35), low, high)`` rounded to
+    whole currency units, where the card price and its ``(low, high)`` range are the
+    platform × tier rate card of :mod:`lineup.domain.priors` (Instagram micro
+    100–500 per post, …): the fees a planner would be quoted, never outside the card.
 authenticity
     Mixture: 92 % Beta(30, 3.5) (mean 0.90, mostly 0.80–0.98) and 8 %
     Beta(6, 4) (mean 0.6, suspect audiences below the 0.75 vendor flag);
@@ -52,8 +54,9 @@ import pandas as pd
 
 from ..errors import UsageError
 from .._rng import SeedLike, as_generator
-from ..domain.priors import DEFAULT_FEE_PER_1K, FEE_PER_1K, engagement_prior
-from ..domain.tiers import TIER_NAMES
+from ..domain.plausibility import er_high
+from ..domain.priors import card_fee_per_post, card_ranges, engagement_prior
+from ..domain.tiers import TIER_NAMES, Tiers
 
 __all__ = ["DEFAULT_TIER_MIX", "TIER_RANGES", "generate_roster", "generate_overlap", "write_roster_csv"]
 
@@ -63,7 +66,7 @@ TIER_RANGES: dict[str, tuple[float, float]] = {
     "nano": (100, 1_000), "micro": (1_000, 10_000), "mid": (10_000, 100_000),
     "macro": (100_000, 1_000_000), "mega": (1_000_000, 50_000_000),
 }
-ER_SIGMA, FEE_SIGMA, FEE_FLOOR_PER_POST = 0.45, 0.35, 20.0
+ER_SIGMA, FEE_SIGMA = 0.45, 0.35
 _WORDS_A = np.array(["glow", "skin", "vegan", "daily", "pure", "mia", "leo", "sunny", "urban", "green", "bella",
                      "fit", "wild", "cosy", "honest", "little", "bright", "calm", "nova", "sage"], dtype=object)
 _WORDS_B = np.array(["lab", "diary", "notes", "life", "studio", "edit", "kitchen", "journal", "club", "talks",
@@ -94,9 +97,11 @@ def generate_roster(
     followers = _followers(rng, n, tier_mix or DEFAULT_TIER_MIX)
     platform = _categorical(rng, platforms, n)
     posts = rng.choice([1, 2, 3], size=n, p=[0.5, 0.3, 0.2])
-    er = np.minimum(engagement_prior(followers) * rng.lognormal(0.0, ER_SIGMA, n), 0.5)
-    rate = np.array([FEE_PER_1K.get(p, DEFAULT_FEE_PER_1K) for p in platform.tolist()]) if n else np.zeros(0)
-    fee = np.maximum(FEE_FLOOR_PER_POST * posts, posts * followers / 1000 * rate * rng.lognormal(0.0, FEE_SIGMA, n))
+    codes = Tiers().codes_of(followers)
+    er = np.minimum(engagement_prior(followers) * rng.lognormal(0.0, ER_SIGMA, n), er_high(platform, codes))
+    low, high = card_ranges(platform, codes)
+    per_post = np.clip(card_fee_per_post(followers, platform) * rng.lognormal(0.0, FEE_SIGMA, n), low, high)
+    fee = posts * per_post
     country = _categorical(rng, countries if isinstance(countries, Mapping) else dict.fromkeys(countries, 1.0), n)
     frame = pd.DataFrame({
         "id": _handles(rng, n), "platform": platform, "followers": followers.astype(np.int64),

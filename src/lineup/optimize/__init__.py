@@ -4,27 +4,42 @@
 that explain obvious infeasibility in currency (:mod:`.precheck`), then either the
 MILP (:mod:`.formulation` solved by a backend from :mod:`.backends`, CBC by default)
 or, for very large rosters or ``backend="greedy"``, the slot-aware greedy
-(:mod:`.greedy`) with the LP relaxation as its bound.  An infeasible MILP is explained
-by an elastic relaxation (:mod:`.elastic`).  Solvers are imported only when used.
+(:mod:`.greedy`) with the LP relaxation as its bound (or, when that LP fails or would
+not fit in memory, the weaker :func:`~.greedy.knapsack_bound`, said in the result's
+``notes``).  Before a model is built its memory is estimated (:mod:`.memory`); one
+that would not fit raises :class:`~lineup.errors.ModelTooLargeError`.  When the
+greedy finds nothing the full MILP is solved, and a note says so.  An "infeasible"
+from the MILP solver is checked by the elastic relaxation (:mod:`.elastic`): it
+either finds a portfolio (a numerical problem, reported as ``feasible`` with a note)
+or names the conflicting rules.  Solvers are imported only when used.
+
+A MILP solve stops at the scenario's ``solver.time_limit`` (60 s by default) with status
+``time_limit``, or on Ctrl-C with status ``interrupted``; either way it returns the best
+portfolio known — the solver's incumbent or, when the greedy's portfolio is better (or
+the solver had none), the greedy's, said in ``notes`` — with the solver's bound.
+``progress`` (a callable taking a :class:`SolveProgress`) follows a running MILP;
+nothing is printed.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import numpy as np
 
 from ..domain.portfolio import Portfolio
 from ..domain.scenario import Scenario
-from .result import SolveResult, SolveStatus, relative_gap
+from .result import SolveProgress, SolveResult, SolveStatus, relative_gap
 
-__all__ = ["solve", "SolveResult", "SolveStatus"]
+__all__ = ["solve", "SolveResult", "SolveStatus", "SolveProgress"]
 
-_MILP_STATUS = {"optimal": SolveStatus.OPTIMAL, "time_limit": SolveStatus.TIME_LIMIT}
+_MILP_STATUS = {"optimal": SolveStatus.OPTIMAL, "time_limit": SolveStatus.TIME_LIMIT,
+                "interrupted": SolveStatus.INTERRUPTED}
 
 
 def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
-          gap: float | None = None) -> SolveResult:
+          gap: float | None = None, progress: Callable[[SolveProgress], None] | None = None) -> SolveResult:
     """Choose the portfolio that maximises the scenario's objective under its rules.
 
     Parameters
@@ -34,15 +49,20 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     backend : {"cbc", "highs", "greedy"}, optional
         Solver; default ``scenario.spec.solver.backend``.
     time_limit : float, optional
-        Wall-clock seconds for the solver; default ``scenario.spec.solver.time_limit``.
+        Wall-clock seconds for the solver; default ``scenario.spec.solver.time_limit``
+        (60 s unless the scenario says otherwise; ``null`` there means no limit).
     gap : float, optional
         Relative optimality gap; default ``scenario.spec.solver.gap``.
+    progress : callable, optional
+        Called with a :class:`SolveProgress` (incumbent, bound, seconds) about every
+        0.25 s while the MILP solver runs; nothing is printed without it.
 
     Returns
     -------
     SolveResult
         Never raises for infeasibility: check ``result.status`` (or call
-        ``result.raise_for_status()``).
+        ``result.raise_for_status()``).  Ctrl-C during the MILP gives status
+        ``interrupted`` with the best portfolio known.
 
     Examples
     --------
@@ -66,35 +86,92 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     t0 = time.perf_counter()
     cand = rules.candidates(scenario)
     messages = precheck.precheck(scenario, cand)
-    base = dict(scenario=scenario, cand=cand, backend=backend)
+    base = dict(scenario=scenario, cand=cand, backend=backend, time_limit=time_limit, gap_tolerance=gap)
     if messages:
         return _result(**base, status=SolveStatus.INFEASIBLE, diagnosis=messages,
                        method="precheck", build_seconds=time.perf_counter() - t0)
     if backend == "greedy" or int(np.count_nonzero(cand.mask)) > opts.greedy_above:
-        found = _solve_greedy(scenario, cand, t0)
+        found = _solve_greedy(base, t0)
         if found is not None:
             return found
-        backend = "cbc" if backend == "greedy" else backend
-        base["backend"] = backend
-    return _solve_milp(base, backend, time_limit, gap, t0)
+        base["backend"] = backend = "cbc" if backend == "greedy" else backend
+        return _solve_milp(base, backend, time_limit, gap, t0, progress, greedy_failed=True)
+    return _solve_milp(base, backend, time_limit, gap, t0, progress)
 
 
-def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float) -> SolveResult:
-    from . import elastic
+def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=None,
+                greedy_failed: bool = False) -> SolveResult:
     from .backends import solve_model
     from .formulation import build
+    from .memory import check_memory
 
     scenario, cand = base["scenario"], base["cand"]
+    check_memory(scenario, cand, backend, greedy_failed=greedy_failed)
+    notes = [f"the greedy found no portfolio satisfying every rule; solved the full MILP with {backend} instead"
+             ] if greedy_failed else []
     model = build(scenario, cand)
     built = time.perf_counter() - t0
-    sol = solve_model(model, backend, time_limit=time_limit, gap=gap)
+    sol = solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
     if sol.status == "infeasible":
-        lines = elastic.diagnose(scenario, model, backend, time_limit=max(time_limit or 30.0, 5.0))
-        return _result(**base, status=SolveStatus.INFEASIBLE, diagnosis=lines, method="milp",
-                       build_seconds=built, solve_seconds=time.perf_counter() - t0 - built)
+        return _check_infeasible(base, model, backend, time_limit, built, t0, notes)
     mask = None if sol.values is None else _mask(scenario, model, sol.values)
+    bound = sol.bound
+    if sol.status != "optimal":
+        mask, bound, notes = _stopped_early(scenario, cand, backend, sol.status, mask, bound, notes, greedy_failed)
     return _result(**base, status=_MILP_STATUS[sol.status], mask=mask, objective=sol.objective,
-                   bound=sol.bound, method="milp", build_seconds=built, solve_seconds=sol.seconds)
+                   bound=bound, method="milp", build_seconds=built, solve_seconds=sol.seconds, notes=notes)
+
+
+def _stopped_early(scenario: Scenario, cand, backend: str, status: str, mask, bound, notes: list,
+                   greedy_failed: bool) -> tuple:
+    """(mask, bound, notes) of a MILP stopped by its time limit or Ctrl-C: the better of the solver's
+    incumbent and the greedy's portfolio; the fractional-knapsack bound when the solver proved none."""
+    from .greedy import knapsack_bound
+
+    if not greedy_failed:
+        mask, notes = _better_of_greedy(scenario, cand, mask, status, notes)
+    if bound is None:
+        bound = knapsack_bound(scenario, cand)
+        notes = [*notes, f"{backend} stopped before proving a bound; the bound shown is the fractional-knapsack bound"]
+    return mask, bound, notes
+
+
+def _better_of_greedy(scenario: Scenario, cand, mask, status: str, notes: list) -> tuple:
+    """The solver stopped early (time limit or Ctrl-C): keep its incumbent, or the greedy's portfolio
+    when that is better or the solver had none (the greedy is fast and needs no solver), saying which."""
+    from . import greedy, rules
+
+    why = "was interrupted" if status == "interrupted" else "stopped at its time limit"
+    try:
+        found = greedy.greedy(scenario, cand)
+    except KeyboardInterrupt:  # a second Ctrl-C: keep what the solver had
+        return mask, notes
+    if found is None or rules.violations(scenario, found):
+        return mask, notes
+    if mask is not None and rules.evaluate(scenario, found).objective <= rules.evaluate(scenario, mask).objective:
+        return mask, notes
+    had = "had no portfolio yet" if mask is None else "had a worse portfolio"
+    return found, [*notes, f"the solver {why} and {had}; the portfolio shown is the greedy heuristic's"]
+
+
+def _check_infeasible(base: dict, model, backend: str, time_limit, built: float, t0: float,
+                      notes: list) -> SolveResult:
+    """The solver said infeasible: confirm it with the elastic relaxation and explain it, or return
+    the feasible portfolio the relaxation found (the solver's answer was a numerical accident)."""
+    from . import elastic, rules
+
+    scenario = base["scenario"]
+    limit = max(time_limit or 30.0, 5.0)
+    groups, values = elastic.relax(model, backend, time_limit=limit)
+    timing = dict(method="milp", build_seconds=built, solve_seconds=time.perf_counter() - t0 - built)
+    if groups == {} and values is not None:
+        mask = _mask(scenario, model, values)
+        if not rules.violations(scenario, mask):
+            note = (f"{backend} reported no feasible portfolio, but the feasibility check found one that satisfies "
+                    f"every rule (a numerical problem in the solver); it is not proven optimal")
+            return _result(**base, status=SolveStatus.FEASIBLE, mask=mask, notes=[*notes, note], **timing)
+    lines = elastic.diagnose(scenario, model, backend, time_limit=limit, groups=groups or None)
+    return _result(**base, status=SolveStatus.INFEASIBLE, diagnosis=lines, notes=notes, **timing)
 
 
 def _mask(scenario: Scenario, model, values: np.ndarray) -> np.ndarray:
@@ -103,22 +180,52 @@ def _mask(scenario: Scenario, model, values: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _solve_greedy(scenario: Scenario, cand, t0: float) -> SolveResult | None:
-    """Greedy portfolio with the LP relaxation's bound; ``None`` when the greedy finds nothing."""
-    from . import greedy, rules
-    from .backends import solve_model
-    from .formulation import build
+def _solve_greedy(base: dict, t0: float) -> SolveResult | None:
+    """Greedy portfolio with a bound (:func:`_greedy_bound`); ``None`` when the greedy finds nothing."""
+    from . import greedy
 
+    scenario, cand = base["scenario"], base["cand"]
     mask = greedy.greedy(scenario, cand)
     if mask is None:
         return None
     built = time.perf_counter() - t0
-    objective = rules.evaluate(scenario, mask).objective
-    lp = solve_model(build(scenario, cand), _lp_backend(), relax=True)
-    bound = max(objective, lp.objective) if lp.objective is not None else None
-    return _result(scenario=scenario, cand=cand, backend="greedy", status=SolveStatus.FEASIBLE, mask=mask,
-                   objective=objective, bound=bound, method="greedy", build_seconds=built,
-                   solve_seconds=time.perf_counter() - t0 - built)
+    bound, notes = _greedy_bound(scenario, cand, base["time_limit"])
+    return _result(**{**base, "backend": "greedy"}, status=SolveStatus.FEASIBLE, mask=mask,
+                   bound=bound, method="greedy", build_seconds=built,
+                   solve_seconds=time.perf_counter() - t0 - built, notes=notes)
+
+
+def _greedy_bound(scenario: Scenario, cand, time_limit) -> tuple[float, list[str]]:
+    """The LP relaxation's optimum, or the knapsack bound (with a note saying why) when the LP
+    would not fit in memory, fails or stops early.  The greedy's portfolio never depends on it."""
+    from ..errors import SolverError
+    from .backends import solve_model
+    from .formulation import build
+    from .greedy import knapsack_bound
+    from .memory import memory_need
+
+    simple = knapsack_bound(scenario, cand)
+    backend = _lp_backend()
+    _, need, cap, source = memory_need(scenario, cand, backend)
+    if need > cap:
+        why = f"it would need about {need / 1e9:.1f} GB, above the cap of {cap / 1e9:.1f} GB ({source})"
+    else:
+        try:
+            lp = solve_model(build(scenario, cand), backend, relax=True, time_limit=time_limit)
+        except SolverError as exc:
+            lp, why = None, _first_line(str(exc))
+        if lp is not None and lp.status == "optimal" and lp.objective is not None:
+            return min(lp.objective, simple), []
+        if lp is not None:
+            why = f"{backend} stopped with status {lp.status!r}"
+    return simple, [f"the LP relaxation bound is unavailable ({why}); the bound shown is the weaker "
+                    f"fractional-knapsack bound"]
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    """First line of ``text``, printable characters only, at most ``limit`` long (for a one-line note)."""
+    line = "".join(ch for ch in (text.splitlines() or [""])[0] if ch.isprintable())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _lp_backend() -> str:
@@ -132,7 +239,8 @@ def _lp_backend() -> str:
 
 
 def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, method: str, mask=None,
-            objective=None, bound=None, diagnosis=(), build_seconds=0.0, solve_seconds=0.0) -> SolveResult:
+            objective=None, bound=None, diagnosis=(), build_seconds=0.0, solve_seconds=0.0, notes=(),
+            time_limit=None, gap_tolerance=None) -> SolveResult:
     from . import rules
 
     has = mask is not None
@@ -149,5 +257,6 @@ def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, meth
         objective=objective, bound=bound, gap=relative_gap(objective, bound),
         binding=tuple(rules.binding(scenario, mask)) if has else (),
         diagnosis=tuple(diagnosis), removed=dict(cand.removed), backend=backend, method=method,
-        build_seconds=build_seconds, solve_seconds=solve_seconds,
+        build_seconds=build_seconds, solve_seconds=solve_seconds, notes=tuple(notes),
+        time_limit=time_limit, gap_tolerance=gap_tolerance,
     )

@@ -6,15 +6,33 @@ Nothing is imported or chosen at import time: :func:`check_backend` and
 missing.
 
 * **cbc** — the MPS file is written straight from the arrays (vectorised, fixed-width
-  records; no per-row Python) and the bundled ``cbc`` binary runs on it with ``-sec``,
-  ``-ratio`` and ``-threads``.  Status, objective and best bound are read from CBC's
+  records; no per-row Python) and the bundled ``cbc`` binary runs on it with ``-sec``
+  and ``-ratio`` (:func:`cbc_args`).  Status, objective and best bound are read from CBC's
   log and solution file.  (PuLP's own file writing costs about a third of the
   end-to-end time at 100k influencers.)
 * **highs** — the arrays are passed to ``highspy`` in one ``passModel`` call;
-  ``mip_dual_bound`` gives the bound.
+  ``mip_dual_bound`` gives the bound (options: :func:`highs_options`).
+
+Both run **reproducibly**: one thread (CBC serial, HiGHS ``threads=1``) and a fixed
+random seed (:data:`SEED`), so the same model gives the same portfolio, bound and gap
+on every run (a multi-threaded branch and bound reaches its bound by a different path
+each time).  The objective is **scaled** by a power of two before it reaches a solver
+when its largest coefficient is outside ``[2**-10, 2**20]`` (:func:`objective_scale`):
+weights like ``objective.engagement: 1e12`` otherwise make CBC claim infeasibility and
+HiGHS give up.  A power of two scales exactly; objective and bound are reported in the
+original units.
 
 :func:`to_pulp` turns the same arrays into a :class:`pulp.LpProblem` (built with
 ``LpAffineExpression``), for users who want PuLP's modelling layer or an LP file.
+**Interruption and progress.**  The solver runs while the calling thread waits in short
+slices (:func:`_wait`): a ``KeyboardInterrupt`` (Ctrl-C) there asks the solver to stop —
+CBC gets SIGINT, on which it stops and writes its best solution; HiGHS gets
+``cancelSolve`` — and the run ends with status ``interrupted`` and whatever incumbent
+the solver had (a second Ctrl-C abandons the run).  Between slices the ``progress``
+callback, when given, receives a :class:`~lineup.optimize.result.SolveProgress`
+(incumbent, bound, seconds), read from CBC's log as it is written and from HiGHS's
+MIP callbacks; nothing is printed.
+
 Solver logs never reach stdout.  CBC works in a private ``lineup-cbc-<pid>-*`` temporary
 directory, locked while in use; directories of runs that were killed are removed by the
 next CBC solve (:func:`remove_stale_workdirs`).
@@ -26,20 +44,29 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable, Optional
 
 import numpy as np
 
 from .._locks import PidLock, is_locked, pid_alive
 from ..errors import SolverError, SolverUnavailableError, UsageError
 from .formulation import LinearModel
+from .result import SolveProgress
 
-__all__ = ["BACKENDS", "Solution", "check_backend", "solve_model", "write_mps", "to_pulp", "lp_name",
-           "remove_stale_workdirs"]
+#: Called with the solver's state about every :data:`POLL_SECONDS` while it runs.
+ProgressCallback = Callable[[SolveProgress], None]
+#: How long the waiting thread sleeps between looks at a running solver (seconds).
+POLL_SECONDS = 0.25
+
+__all__ = ["BACKENDS", "SEED", "Solution", "check_backend", "solve_model", "objective_scale", "cbc_args",
+           "highs_options", "write_mps", "to_pulp", "lp_name", "remove_stale_workdirs"]
 
 BACKENDS = ("cbc", "highs")
 _INSTALL = {
@@ -50,7 +77,7 @@ _INSTALL = {
 
 @dataclass(frozen=True)
 class Solution:
-    """What a backend measured: ``status`` is ``optimal``, ``time_limit`` or ``infeasible``.
+    """What a backend measured: ``status`` is ``optimal``, ``time_limit``, ``interrupted`` or ``infeasible``.
 
     ``values`` (all columns) is ``None`` when no feasible point is known; ``bound``
     is the proven upper bound on the (maximised) objective.
@@ -64,12 +91,29 @@ class Solution:
     backend: str
 
 
-def threads() -> int:
-    """Solver threads: every core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+#: Random seed given to both solvers (CBC ``-randomSeed``/``-randomCbcSeed``, HiGHS ``random_seed``).
+SEED = 20250101
+#: Largest objective coefficient (in absolute value) handed to a solver unscaled, and the smallest.
+_OBJ_HI, _OBJ_LO = 2.0 ** 20, 2.0 ** -10
+
+
+def objective_scale(c: np.ndarray) -> float:
+    """Power of two that brings the largest objective coefficient into ``[512, 1024)``; 1 when already tame.
+
+    Examples
+    --------
+    >>> objective_scale(np.array([3.0, -40_000.0]))
+    1.0
+    >>> s = objective_scale(np.array([1e12, 5.0]))
+    >>> s == 2.0 ** -30, 512 <= 1e12 * s < 1024
+    (True, True)
+    >>> objective_scale(np.zeros(3))
+    1.0
+    """
+    top = float(np.max(np.abs(c))) if np.size(c) else 0.0
+    if top == 0.0 or not np.isfinite(top) or _OBJ_LO <= top <= _OBJ_HI:
+        return 1.0
+    return float(2.0 ** (10 - np.frexp(top)[1]))
 
 
 # ------------------------------------------------------------------ lookup
@@ -114,10 +158,14 @@ def check_backend(name: str) -> str:
 
 
 def solve_model(model: LinearModel, backend: str = "cbc", *, time_limit: float | None = None,
-                gap: float = 1e-4, relax: bool = False) -> Solution:
+                gap: float = 1e-4, relax: bool = False, progress: ProgressCallback | None = None) -> Solution:
     """Solve ``model`` (maximise) with the named backend.
 
     ``relax=True`` drops integrality (the LP relaxation; its objective is a bound).
+    ``progress`` is called from the calling thread about every :data:`POLL_SECONDS`
+    with a :class:`~lineup.optimize.result.SolveProgress` in the model's units.  Ctrl-C
+    (``KeyboardInterrupt``) during the run stops the solver and returns its incumbent
+    with status ``interrupted`` (see the module docstring).
 
     Examples
     --------
@@ -132,11 +180,59 @@ def solve_model(model: LinearModel, backend: str = "cbc", *, time_limit: float |
     check_backend(backend)
     run = _solve_cbc if backend == "cbc" else _solve_highs
     t0 = time.perf_counter()
-    status, values, obj, bound = (_solve_empty if model.n_cols == 0 else run)(model, time_limit, gap, relax)
+    k = objective_scale(model.c)
+    scaled = model if k == 1.0 else replace(model, c=model.c * k)
+    report = _reporter(progress, backend, k, t0)
+    status, values, obj, bound = (_solve_empty if model.n_cols == 0 else run)(scaled, time_limit, gap, relax, report)
+    obj, bound = (None if v is None else v / k for v in (obj, bound))
     return Solution(status, values, obj, bound, time.perf_counter() - t0, backend)
 
 
-def _solve_empty(model: LinearModel, time_limit, gap, relax):
+def _reporter(progress: ProgressCallback | None, backend: str, k: float, t0: float):
+    """``report(incumbent, bound)`` in the scaled model's units → ``progress(SolveProgress)`` in the user's;
+    ``None`` without a callback."""
+    if progress is None:
+        return None
+
+    def report(incumbent: Optional[float], bound: Optional[float]) -> None:
+        progress(SolveProgress(backend, time.perf_counter() - t0, _unscaled(incumbent, k), _unscaled(bound, k)))
+
+    return report
+
+
+def _quiet(incumbent, bound) -> None:
+    """The reporter when nobody asked for progress."""
+
+
+def _unscaled(value: Optional[float], k: float) -> Optional[float]:
+    """``value / k``, or ``None`` for unknown / infinite values (solvers say ±1e50 or ±inf)."""
+    if value is None or not np.isfinite(value) or abs(value) >= 1e49:
+        return None
+    return float(value) / k
+
+
+def _wait(done: Callable[[float], bool], stop: Callable[[], None], report: Callable[[], None]) -> bool:
+    """Wait for a running solver; returns True when it was interrupted (Ctrl-C) and asked to stop.
+
+    ``done(timeout)`` waits up to ``timeout`` seconds and says whether the solver has
+    finished; ``report()`` passes its state to the progress callback between slices.
+    The first ``KeyboardInterrupt`` calls ``stop()`` and keeps waiting for the solver
+    to write its incumbent; a second one propagates (the caller's cleanup ends the run).
+    """
+    interrupted = False
+    while True:
+        try:
+            if done(POLL_SECONDS):
+                return interrupted
+            report()
+        except KeyboardInterrupt:
+            if interrupted:
+                raise
+            interrupted = True
+            stop()
+
+
+def _solve_empty(model: LinearModel, time_limit, gap, relax, report):
     """No columns: feasible iff every row admits 0 (solvers reject or mislabel empty models)."""
     if np.all((model.row_lo <= 1e-9) & (model.row_hi >= -1e-9)):
         return "optimal", np.zeros(0), 0.0, 0.0
@@ -305,26 +401,159 @@ def _stale(path: str, pid: int) -> bool:
     return not pid_alive(pid) and not is_locked(os.path.join(path, _OWNER))
 
 
-def _solve_cbc(model: LinearModel, time_limit, gap, relax):
+def cbc_args(mps: str, sol: str, time_limit: float | None, gap: float, relax: bool) -> list[str]:
+    """CBC's command line after the executable: serial (``-threads 0``) with a fixed seed.
+
+    Examples
+    --------
+    >>> " ".join(cbc_args("m.mps", "m.sol", None, 1e-4, False))
+    'm.mps -timeMode elapsed -threads 0 -randomSeed 20250101 -randomCbcSeed 20250101 -ratio 0.0001 -solve -solution m.sol'
+    """
+    args = [mps, "-timeMode", "elapsed", "-threads", "0", "-randomSeed", str(SEED), "-randomCbcSeed", str(SEED),
+            "-ratio", repr(float(gap))]
+    if time_limit is not None:
+        args += ["-sec", repr(float(time_limit))]
+    return args + ["-primalS" if relax else "-solve", "-solution", sol]
+
+
+def _solve_cbc(model: LinearModel, time_limit, gap, relax, report):
     exe = _cbc_path()
     with _cbc_workdir() as tmp:
         mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
         write_mps(model, mps, relax=relax)
-        args = [exe, mps, "-timeMode", "elapsed", "-threads", str(threads()), "-ratio", repr(float(gap))]
-        if time_limit is not None:
-            args += ["-sec", repr(float(time_limit))]
-        args += ["-primalS" if relax else "-solve", "-solution", sol]
+        args = [exe, *cbc_args(mps, sol, time_limit, gap, relax)]
         t0 = time.perf_counter()
-        proc = subprocess.run(args, capture_output=True, text=True, check=False)
+        run = _run_cbc(args, report)
         elapsed = time.perf_counter() - t0
         if not os.path.exists(sol):
-            raise SolverError(f"CBC failed (exit {proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}")
+            if run.interrupted:  # stopped before CBC could write anything
+                return "interrupted", None, None, run.log.bound
+            raise SolverError(f"CBC failed (exit {run.returncode}): {_last_words(run.stderr, run.stdout)}")
         head, values = _read_cbc_solution(sol, model.n_cols)
-    outcome = _cbc_outcome(proc.stdout, head, values, relax)
-    if outcome[0] == "infeasible" and time_limit is not None and elapsed >= 0.95 * time_limit:
-        # CBC stopped by the clock inside preprocessing can claim "infeasible": not a proof
-        return "time_limit", None, None, None
-    return outcome
+    status, values, obj, bound = _cbc_outcome(run.stdout, head, values, relax)
+    cut_short = run.interrupted or (time_limit is not None and elapsed >= 0.95 * time_limit)
+    if status == "infeasible" and cut_short:
+        # CBC stopped by the clock (or Ctrl-C) inside preprocessing can claim "infeasible": not a proof
+        return ("interrupted" if run.interrupted else "time_limit"), None, None, None
+    if run.interrupted and status == "time_limit":
+        status = "interrupted"
+    return status, values, obj, bound
+
+
+_NUM = r"[-+]?[0-9][0-9.eE+-]*"
+
+
+class _CbcLog:
+    """Incumbent and bound (maximisation sense) read from CBC's log lines as they arrive."""
+
+    _INCUMBENT = re.compile(rf"(?:Integer solution of|best objective) ({_NUM})|({_NUM}) best solution,")
+    _BOUND = re.compile(rf"best possible ({_NUM})|changed objective from {_NUM} to ({_NUM})|"
+                        rf"^Continuous objective value is ({_NUM})")
+
+    def __init__(self):
+        self.incumbent: Optional[float] = None
+        self.bound: Optional[float] = None
+
+    def feed(self, line: str) -> None:
+        """Update from one log line (CBC minimises ``−c``, so values change sign).
+
+        >>> log = _CbcLog()
+        >>> log.feed("Cbc0012I Integer solution of -1899044 found by DiveCoefficient after 0 iterations")
+        >>> log.feed("Cbc0010I After 100 nodes, 54 on tree, -1899086 best solution, best possible -1900788.4 (4.54 seconds)")
+        >>> log.incumbent, log.bound
+        (1899086.0, 1900788.4)
+        """
+        for pattern, attr in ((self._INCUMBENT, "incumbent"), (self._BOUND, "bound")):
+            m = pattern.search(line)
+            text = m and next((g for g in m.groups() if g), None)
+            value = _cbc_number(text)
+            if value is not None:
+                setattr(self, attr, -value)
+
+
+def _cbc_number(text: Optional[str]) -> Optional[float]:
+    """A finite number from CBC's log (``1e+50`` means none), else ``None``."""
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and abs(value) < 1e49 else None
+
+
+@dataclass
+class _CbcRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    interrupted: bool
+    log: _CbcLog
+
+
+def _run_cbc(args: list[str], report) -> _CbcRun:
+    """Run CBC, reading its log as it is written; Ctrl-C sends it SIGINT (it then writes its incumbent).
+
+    With a ``report`` callback CBC runs under ``stdbuf -oL`` where available, so its
+    log arrives line by line rather than in 4 kB blocks.
+    """
+    log = _CbcLog()
+    stdbuf = shutil.which("stdbuf") if report is not None else None
+    report = report or _quiet
+    proc = subprocess.Popen([stdbuf, "-oL", *args] if stdbuf else args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out: list[str] = []
+    err: list[str] = []
+    readers = [threading.Thread(target=_drain, args=(proc.stdout, out, log.feed), daemon=True),
+               threading.Thread(target=_drain, args=(proc.stderr, err, None), daemon=True)]
+    for reader in readers:
+        reader.start()
+    try:
+        interrupted = _wait(lambda t: _exited(proc, t), lambda: _sigint(proc), lambda: report(log.incumbent, log.bound))
+    finally:
+        if proc.poll() is None:  # a second Ctrl-C, or an error while waiting: do not leave CBC running
+            proc.kill()
+            proc.wait()
+        for reader in readers:
+            reader.join()
+    return _CbcRun(proc.returncode, "".join(out), "".join(err), interrupted, log)
+
+
+def _drain(stream, sink: list, feed) -> None:
+    for line in stream:
+        sink.append(line)
+        if feed is not None:
+            feed(line)
+    stream.close()
+
+
+def _exited(proc, timeout: float) -> bool:
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+def _sigint(proc) -> None:
+    """Ask CBC to stop as on Ctrl-C at its terminal (it finishes the node and writes its best solution)."""
+    if proc.poll() is not None:
+        return
+    if os.name == "nt":  # no SIGINT for a child on Windows: stop it (the greedy then stands in)
+        proc.terminate()
+    else:
+        proc.send_signal(signal.SIGINT)
+
+
+def _last_words(*logs: str, limit: int = 200) -> str:
+    r"""The last non-blank line of the first log that has one, printable and at most ``limit`` characters.
+
+    >>> _last_words("", "Cbc0010I ...\nterminate called after throwing 'std::bad_alloc'\x07\n\n")
+    "terminate called after throwing 'std::bad_alloc'"
+    """
+    for log in logs:
+        lines = [ln.strip() for ln in (log or "").splitlines() if ln.strip()]
+        if lines:
+            text = "".join(ch for ch in lines[-1] if ch.isprintable())
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+    return "no output"
 
 
 def _read_cbc_solution(path: str, n: int) -> tuple[str, np.ndarray]:
@@ -343,13 +572,15 @@ def _cbc_outcome(log: str, head: str, values: np.ndarray, relax: bool):
     """(status, values, objective, bound) in the maximisation sense, from the log and solution header."""
     result = _RESULT.search(log)
     text = (result.group(1) if result else head).lower()
-    if "infeasible" in text and "stopped" not in text:
+    stopped = "stopped" in text or "ctrl-c" in text
+    if "infeasible" in text and not stopped:
         return "infeasible", None, None, None
     obj_m = _OBJ.search(log)
-    if "stopped" in text:
+    if stopped:
         has_sol = obj_m is not None and "no integer solution" not in head.lower()
         obj = -float(obj_m.group(1)) if has_sol else None
-        return "time_limit", (values if has_sol else None), obj, _cbc_bound(log, obj)
+        status = "interrupted" if "ctrl-c" in text else "time_limit"
+        return status, (values if has_sol else None), obj, _cbc_bound(log, obj)
     if "optimal" not in text:
         raise SolverError(f"CBC returned an unexpected status: {text.strip()!r}")
     obj = -float(obj_m.group(1)) if obj_m else -float(head.rsplit(None, 1)[-1])
@@ -401,24 +632,49 @@ def _highs_model(hs, model: LinearModel, relax: bool):
     return lp
 
 
-def _solve_highs(model: LinearModel, time_limit, gap, relax):
+def highs_options(time_limit: float | None, gap: float, relax: bool) -> dict:
+    """HiGHS options: quiet, one thread, a fixed seed; for the LP relaxation primal simplex without presolve.
+
+    Examples
+    --------
+    >>> highs_options(None, 1e-4, False)
+    {'output_flag': False, 'mip_rel_gap': 0.0001, 'threads': 1, 'random_seed': 20250101}
+    """
+    out = {"output_flag": False, "mip_rel_gap": float(gap), "threads": 1, "random_seed": SEED}
+    if time_limit is not None:
+        out["time_limit"] = float(time_limit)
+    if relax:  # measured: primal simplex without presolve is ~10x faster on these wide LPs
+        out.update(presolve="off", simplex_strategy=4)
+    return out
+
+
+def _solve_highs(model: LinearModel, time_limit, gap, relax, report):
     hs = _highspy()
     with _quiet_stdout():
         h = hs.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_rel_gap", float(gap))
-        h.setOptionValue("threads", threads())
-        if time_limit is not None:
-            h.setOptionValue("time_limit", float(time_limit))
-        if relax:  # measured: primal simplex without presolve is ~10x faster on these wide LPs
-            h.setOptionValue("presolve", "off")
-            h.setOptionValue("simplex_strategy", 4)
+        for key, value in highs_options(time_limit, gap, relax).items():
+            h.setOptionValue(key, value)
         h.passModel(_highs_model(hs, model, relax))
-        h.run()
-    return _highs_outcome(hs, h, model, relax)
+    state = {"incumbent": None, "bound": None}
+    h.HandleUserInterrupt = True  # cancelSolve() then stops the run at HiGHS's next interrupt check
+    h.cbMipInterrupt += lambda event: _highs_watch(event, state)
+    report = report or _quiet
+    h.startSolve()
+    try:
+        interrupted = _wait(lambda t: h.wait(t)[0], h.cancelSolve, lambda: report(state["incumbent"], state["bound"]))
+    finally:
+        if h.is_solver_running():  # a second Ctrl-C: ask it to stop; the solver thread is a daemon
+            h.cancelSolve()
+    return _highs_outcome(hs, h, model, relax, interrupted)
 
 
-def _highs_outcome(hs, h, model: LinearModel, relax: bool):
+def _highs_watch(event, state: dict) -> None:
+    """HiGHS's MIP callback (solver thread): remember the incumbent and the bound (maximisation sense)."""
+    out = event.data_out
+    state["incumbent"], state["bound"] = float(out.mip_primal_bound), float(out.mip_dual_bound)
+
+
+def _highs_outcome(hs, h, model: LinearModel, relax: bool, interrupted: bool = False):
     st = h.getModelStatus()
     S = hs.HighsModelStatus
     if st in (S.kInfeasible, S.kUnboundedOrInfeasible):
@@ -431,7 +687,8 @@ def _highs_outcome(hs, h, model: LinearModel, relax: bool):
     if st == S.kOptimal:
         return "optimal", values, obj, bound
     if st in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
-        return "time_limit", values, obj, (bound if np.isfinite(bound) else None)
+        status = "interrupted" if interrupted or st == S.kInterrupt else "time_limit"
+        return status, values, obj, (bound if np.isfinite(bound) else None)
     raise SolverError(f"HiGHS returned status {h.modelStatusToString(st)!r}")
 
 

@@ -17,7 +17,7 @@ from ..domain.scenario import Scenario
 from .backends import solve_model
 from .formulation import LinearModel, with_slack
 
-__all__ = ["diagnose", "relaxed_groups"]
+__all__ = ["diagnose", "relaxed_groups", "relax"]
 
 _SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
 _MAX_LINES = 3  # explained groups
@@ -44,13 +44,35 @@ def relaxed_groups(model: LinearModel, backend: str, hard: frozenset[str] = froz
     >>> relaxed_groups(build(sc, rules.candidates(sc)), "highs")
     {'budget': 600.0}
     """
+    return relax(model, backend, hard, time_limit)[0]
+
+
+def relax(model: LinearModel, backend: str, hard: frozenset[str] = frozenset(),
+          time_limit: float | None = 30.0) -> tuple[dict[str, float] | None, np.ndarray | None]:
+    """(groups with positive slack, the relaxed solution's columns of ``model``); ``(None, None)`` when none found.
+
+    Empty groups mean ``model`` is feasible and the columns are a feasible point: a
+    solver's "infeasible" is checked this way before it is reported, as the elastic
+    model always has a solution and its objective (total scaled slack) does not
+    depend on the magnitude of the original objective.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario()
+    >>> groups, values = relax(build(sc, rules.candidates(sc)), "highs")
+    >>> groups, values is not None
+    ({}, True)
+    """
     elastic, srows = with_slack(model, hard)
     sol = solve_model(elastic, backend, time_limit=time_limit, gap=1e-6)
     if sol.values is None:
-        return None
+        return None, None
     slack = sol.values[model.n_cols:]
     tol = 1e-6 * np.maximum(model.scale[srows], 1.0)
-    return {model.row_names[r]: float(s) for r, s, t in zip(srows.tolist(), slack.tolist(), tol.tolist()) if s > t}
+    groups = {model.row_names[r]: float(s) for r, s, t in zip(srows.tolist(), slack.tolist(), tol.tolist()) if s > t}
+    return groups, sol.values[:model.n_cols]
 
 
 def _limit(sc: Scenario, model: LinearModel, r: int) -> str:
@@ -113,8 +135,10 @@ def _line(sc: Scenario, model: LinearModel, name: str, amount: float, chain: lis
 
 
 def diagnose(scenario: Scenario, model: LinearModel, backend: str = "highs",
-             time_limit: float | None = 30.0) -> list[str]:
+             time_limit: float | None = 30.0, groups: dict[str, float] | None = None) -> list[str]:
     """Lines naming the rule groups of an infeasible ``model`` that cannot all hold.
+
+    ``groups``: the result of :func:`relaxed_groups` with nothing hard, when already known.
 
     Examples
     --------
@@ -127,7 +151,8 @@ def diagnose(scenario: Scenario, model: LinearModel, backend: str = "highs",
     short of constraints.tiers.macro.min by 1; keeping that too, it falls short of
     constraints.tiers.mid.min by 1
     """
-    groups = relaxed_groups(model, backend, time_limit=time_limit)
+    if groups is None:
+        groups = relaxed_groups(model, backend, time_limit=time_limit)
     if groups is None:
         return ["the rules cannot all hold (the elastic diagnosis found no relaxed portfolio in time)"]
     return [_line(scenario, model, name, amount, _chain(model, backend, name, time_limit))

@@ -25,8 +25,11 @@ the fill tops up within the true shares.
 
 The result is the best feasible one of up to three runs (slot-aware; plain ratio;
 slot-aware after the best single influencer — without ``influencers.max`` the
-first two coincide), checked with :func:`lineup.optimize.rules.violations`;
-``None`` when none of them is feasible.  A short local search
+first two coincide), checked with :func:`lineup.optimize.rules.violations`.  When
+none of them is feasible (a minimum the construction could not meet within the
+budget or the maximums), :func:`repair` adds, drops and swaps influencers to remove
+the shortfall (from each run and from the includes alone); ``None`` only when that
+fails too.  A short local search
 (:func:`improve_by_swaps`) then swaps chosen influencers for better ones of the same
 tier and platform (measured on the benchmark instances with every rule kind: 97.4 %
 → 99.4 % of the optimum at 1k candidates, 91.8 % → 92.5 % at 10k).
@@ -43,7 +46,7 @@ import scipy.sparse as sp
 from ..domain.scenario import Scenario
 from .rules import Candidates, _Bound, _context, _Context, _eligible, evaluate, violations
 
-__all__ = ["greedy"]
+__all__ = ["greedy", "knapsack_bound", "repair"]
 
 _TOL = 1e-9
 
@@ -400,16 +403,12 @@ def _min_spend(st: _Static, s: _State, scenario: Scenario, cand: np.ndarray) -> 
         _add(st, s, r)
 
 
-def _base(st: _Static, cand: Candidates) -> Optional[_State]:
-    """Includes, then count minimums, then platform shares; None when stuck."""
-    if not cand.mask[cand.include_rows].all():
-        return None
+def _base(st: _Static, cand: Candidates) -> tuple[_State, bool]:
+    """Includes, then count minimums, then platform shares; False (with the state reached) when stuck."""
     s = _start(st)
     for r in cand.include_rows:
         _add(st, s, int(r))
-    if not _meet_minimums(st, s, cand.mask) or not _meet_shares(st, s, cand.mask):
-        return None
-    return s
+    return s, _meet_minimums(st, s, cand.mask) and _meet_shares(st, s, cand.mask)
 
 
 def _over_max_share(st: _Static, s: _State):
@@ -508,7 +507,8 @@ def greedy(scenario: Scenario, cand: Candidates) -> Optional[np.ndarray]:
     Best (by :func:`~lineup.optimize.rules.evaluate`) of: the slot-aware ratio
     greedy, the plain ratio greedy, and the slot-aware greedy started from the
     best single influencer — each after the includes, count minimums and platform
-    minimum shares are met.  Every returned mask passes
+    minimum shares are met; when all of them break a rule, the best of them after
+    :func:`repair`.  Every returned mask passes
     :func:`~lineup.optimize.rules.violations`; ``None`` means the heuristic found
     no feasible portfolio (the scenario may still have one).
 
@@ -524,18 +524,28 @@ def greedy(scenario: Scenario, cand: Candidates) -> Optional[np.ndarray]:
     >>> r.ids[greedy(sc, candidates(sc))].tolist()    # the plain ratio greedy takes a and c
     ['star', 'a']
     """
-    st = _static(scenario)
-    base = _base(st, cand)
-    if base is None:
+    if not cand.mask[cand.include_rows].all():
         return None
+    st = _static(scenario)
+    base, ok = _base(st, cand)
+    masks = _runs(st, base, scenario, cand.mask) if ok else [base.mask]
+    best = _best_feasible(scenario, masks)
+    if best is None:                      # repair each run, and a fresh start from the includes alone
+        starts = [*masks, np.isin(np.arange(st.ctx.n), cand.include_rows)]
+        best = _best_feasible(scenario, [m for m in (repair(scenario, cand, m) for m in starts) if m is not None])
+    return None if best is None else improve_by_swaps(scenario, cand, best)
+
+
+def _best_feasible(scenario: Scenario, masks: list) -> Optional[np.ndarray]:
+    """The mask of highest objective among those breaking no rule (the first on ties); None if none."""
     best, value = None, -np.inf
-    for mask in _runs(st, base, scenario, cand.mask):
+    for mask in masks:
         if violations(scenario, mask):
             continue
         v = evaluate(scenario, mask).objective
         if best is None or v > value + 1e-9 * max(1.0, abs(value)):
             best, value = mask, v
-    return None if best is None else improve_by_swaps(scenario, cand, best)
+    return best
 
 
 def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, rounds: int = 4,
@@ -603,3 +613,227 @@ def _swap_groups(scenario: Scenario, cand: Candidates) -> dict:
         for p in np.unique(r.platform[rows[tiers == t]]):
             groups[(t, p)] = rows[(tiers == t) & (r.platform[rows] == p)]
     return groups
+
+
+# ---------------------------------------------------------------- a bound without a solver
+def _fractional_knapsack(value: np.ndarray, weight: np.ndarray, capacity: float) -> float:
+    """Best total value of items taken whole or in part within ``capacity`` (free items all taken)."""
+    free = weight <= 0
+    v, w = value[~free], weight[~free]
+    order = np.argsort(-(v / w), kind="stable")
+    v, w = v[order], w[order]
+    cum = np.cumsum(w)
+    k = int(np.searchsorted(cum, capacity, "right"))
+    total = float(value[free].sum() + v[:k].sum())
+    if k < v.size:
+        total += float(v[k] * (capacity - (cum[k - 1] if k else 0.0)) / w[k])
+    return total
+
+
+def knapsack_bound(scenario: Scenario, cand: Candidates) -> float:
+    """An upper bound on the objective that needs no solver: always available, in O(n log n).
+
+    Engagement: the fractional knapsack of expected engagement over fees within the
+    budget, and at most the ``influencers.max`` highest engagements (overlaps
+    ignored, they only lower the value); coverage: every niche as covered as its
+    candidates (and ``influencers.max``) allow.  Weaker than the LP relaxation.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.optimize.rules import candidates
+    >>> sc = tiny_scenario()
+    >>> round(knapsack_bound(sc, candidates(sc)), 1)    # the optimum is 4014.0
+    4157.1
+    """
+    ctx, obj = _context(scenario), scenario.spec.objective
+    rows = np.flatnonzero(cand.mask)
+    e = np.maximum(ctx.gain_e[rows], 0.0)
+    eng = _fractional_knapsack(e, ctx.fee[rows], scenario.budget)
+    cap = next((b.limit for b in ctx.bounds if b.name == "constraints.influencers.max"), None)
+    if cap is not None:
+        eng = min(eng, float(np.sort(e)[::-1][:cap].sum()))
+    if not len(ctx.targets):
+        return obj.engagement * eng
+    have = np.asarray(ctx.members[rows].sum(axis=0)).ravel()
+    if cap is not None:
+        have = np.minimum(have, cap)
+    return obj.engagement * eng + obj.coverage * float(ctx.weights @ np.minimum(1.0, have / ctx.targets))
+
+
+# ---------------------------------------------------------------- repair
+# When the constructive greedy ends breaking a minimum (count, tier, niche, min_spend,
+# platform share), a descent on the total *shortfall* repairs it: every rule's
+# violation in its own unit (counts in influencers, money and shares in budgets),
+# summed.  Moves: add a candidate, drop a chosen one (never an include), or swap the
+# two; candidates come from short lists (cheapest, best engagement per fee, priciest)
+# per rule group, so a step costs the same at 1k and at 1M influencers.
+
+_POOL = 8          # candidates taken from each short list per step
+_SWAP_DROPS = 40   # chosen rows tried in swaps per step
+
+
+@dataclass(frozen=True, eq=False)
+class _Space:
+    """Totals as one vector: [spend, count, tiers (5), niches (S), platform spend (P), conflict groups (G)]."""
+
+    st: _Static
+    scenario: Scenario
+    niche0: int
+    plat0: int
+    group0: int
+    lists: tuple       # candidate rows sorted for the short lists
+    forced: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return self.group0 + len(self.st.group_rows)
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Contribution of each row to the totals, ``(len(rows), width)``."""
+        ctx, k = self.st.ctx, np.arange(rows.size)
+        out = np.zeros((rows.size, self.width))
+        out[:, 0] = ctx.fee[rows]
+        out[:, 1] = 1.0
+        out[k, 2 + ctx.tier[rows]] = 1.0
+        if self.plat0 > self.niche0:
+            out[:, self.niche0:self.plat0] = ctx.members[rows].toarray()
+        out[k, self.plat0 + ctx.platform[rows]] = ctx.fee[rows]
+        if self.width > self.group0:
+            out[:, self.group0:] = self.st.group_of[rows].toarray()
+        return out
+
+    def shortfall(self, T: np.ndarray) -> np.ndarray:
+        """Total violation of every rule by each row of totals ``T``, 0 when all hold."""
+        st, budget = self.st, max(self.st.budget, 1e-9)
+        spend = T[:, 0]
+        terms = [np.maximum(0.0, spend - st.budget) / budget]
+        lo = self.scenario.spec.constraints.min_spend
+        if lo:
+            terms.append(np.maximum(0.0, lo - spend) / budget)
+        for b in st.ctx.bounds:
+            v = T[:, 1 if b.source == "count" else (2 + b.index if b.source == "tier" else self.niche0 + b.index)]
+            terms.append(np.maximum(0.0, b.limit - v) if b.kind == "min" else np.maximum(0.0, v - b.limit))
+        for rule in st.ctx.shares:
+            p = T[:, self.plat0 + rule.code] if rule.code >= 0 else 0.0
+            gap = rule.share * spend - p if rule.kind == "min" else p - rule.share * spend
+            terms.append(np.maximum(0.0, gap) / budget)
+        if T.shape[1] > self.group0:
+            terms.append(np.maximum(0.0, T[:, self.group0:] - 1.0).sum(axis=1))
+        total = np.sum(terms, axis=0)
+        return np.where(total > 1e-9, total, 0.0)
+
+
+def _short_lists(st: _Static, cand: np.ndarray) -> tuple:
+    """Candidate rows per rule group, each sorted cheapest first, best ratio first and priciest first."""
+    ctx = st.ctx
+    groups = [cand]
+    groups += [cand & (ctx.tier == b.index) for b in ctx.bounds if b.source == "tier"]
+    groups += [cand & _eligible(ctx, b) for b in ctx.bounds if b.source == "niche"]
+    groups += [cand & (ctx.platform == r.code) for r in ctx.shares if r.code >= 0]
+    groups += [cand & (ctx.platform != r.code) for r in ctx.shares if r.code >= 0 and r.kind == "max"]
+    ratio = ctx.gain_e / np.maximum(ctx.fee, 1e-12)
+    out = []
+    for g in groups:
+        rows = np.flatnonzero(g)
+        fee = ctx.fee[rows]
+        out += [rows[np.argsort(fee, kind="stable")], rows[np.argsort(-ratio[rows], kind="stable")],
+                rows[np.argsort(-fee, kind="stable")]]
+    return tuple(out)
+
+
+def _space(st: _Static, scenario: Scenario, cand: Candidates) -> _Space:
+    forced = np.zeros(st.ctx.n, dtype=bool)
+    forced[cand.include_rows] = True
+    niche0 = 7
+    plat0 = niche0 + len(st.ctx.niches)
+    return _Space(st, scenario, niche0, plat0, plat0 + len(st.ctx.platform_names), _short_lists(st, cand.mask),
+                  forced)
+
+
+def _pool(sp_: _Space, mask: np.ndarray, count: int) -> np.ndarray:
+    """The first unchosen rows of every short list."""
+    parts = []
+    for rows in sp_.lists:
+        head = rows[: _POOL + count]
+        parts.append(head[~mask[head]][:_POOL])
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _swap_drops(st: _Static, chosen: np.ndarray) -> np.ndarray:
+    """At most ``_SWAP_DROPS`` chosen rows to try in swaps: the worst engagement per fee and the priciest."""
+    if chosen.size <= _SWAP_DROPS:
+        return chosen
+    fee = st.ctx.fee[chosen]
+    half = _SWAP_DROPS // 2
+    worst = chosen[np.argsort(st.ctx.gain_e[chosen] / np.maximum(fee, 1e-12), kind="stable")[:half]]
+    return np.union1d(worst, chosen[np.argsort(-fee, kind="stable")[:half]])
+
+
+def _moves(sp_: _Space, mask: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every candidate move as (rows added, rows dropped, resulting totals); -1 means none."""
+    chosen = np.flatnonzero(mask & ~sp_.forced)
+    pool = _pool(sp_, mask, int(mask.sum()))
+    add_v, drop_v = sp_.vectors(pool), sp_.vectors(chosen)
+    swap = _swap_drops(sp_.st, chosen)
+    swap_v = sp_.vectors(swap)
+    adds = np.r_[pool, np.full(chosen.size, -1), np.tile(pool, swap.size)]
+    drops = np.r_[np.full(pool.size, -1), chosen, np.repeat(swap, pool.size)]
+    T = np.vstack([total + add_v, total - drop_v,
+                   (total - swap_v[:, None, :] + add_v[None, :, :]).reshape(-1, sp_.width)])
+    return adds, drops, T
+
+
+def repair(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, steps: int = 400) -> Optional[np.ndarray]:
+    """A selection breaking no rule, reached from ``mask`` by adds, drops and swaps; ``None`` if stuck.
+
+    Each step takes the move that lowers the total shortfall the most (ties: the
+    most expected engagement), so minimums are met with cheap candidates first and a
+    broken budget or maximum is fixed by dropping or swapping.  Includes are never
+    dropped and filtered candidates never added.  The repaired selection is then
+    filled like the greedy's (adding only what breaks nothing).
+
+    Examples
+    --------
+    >>> from lineup.domain import Roster, Scenario, ScenarioSpec
+    >>> from lineup.optimize.rules import candidates, violations
+    >>> r = Roster.from_columns(ids=["a", "b", "c", "d"], followers=[5_000, 6_000, 9_000, 300_000],
+    ...                         engagement_rate=[0.04] * 4, fee=[100, 120, 150, 900])
+    >>> sc = Scenario(ScenarioSpec.model_validate({"name": "x", "budget": 1_000, "roster": "r.csv",
+    ...     "constraints": {"min_spend": 950, "influencers": {"max": 2}}}), r)
+    >>> start = np.array([True, True, False, False])           # cheap, but spends too little
+    >>> fixed = repair(sc, candidates(sc), start)
+    >>> r.ids[fixed].tolist(), violations(sc, fixed)
+    (['a', 'd'], [])
+    """
+    st = _static(scenario)
+    sp_ = _space(st, scenario, cand)
+    mask = mask.copy()
+    total = sp_.vectors(np.flatnonzero(mask)).sum(axis=0)
+    now = float(sp_.shortfall(total[None, :])[0])
+    for _ in range(steps):
+        if now == 0.0:
+            break
+        adds, drops, T = _moves(sp_, mask, total)
+        if not adds.size:
+            return None
+        short = sp_.shortfall(T)
+        best = short.min()
+        if not best < now - 1e-12:
+            return None
+        gain = np.where(adds >= 0, st.ctx.gain_e[adds], 0.0) - np.where(drops >= 0, st.ctx.gain_e[drops], 0.0)
+        k = int(np.flatnonzero(short <= best + 1e-12)[np.argmax(gain[short <= best + 1e-12])])
+        if drops[k] >= 0:
+            mask[drops[k]] = False
+        if adds[k] >= 0:
+            mask[adds[k]] = True
+        total, now = T[k], float(short[k])
+    if now != 0.0 or violations(scenario, mask):
+        return None
+    return _top_up(st, scenario, cand, mask)
+
+
+def _top_up(st: _Static, scenario: Scenario, cand: Candidates, mask: np.ndarray) -> np.ndarray:
+    """Fill a feasible selection with whatever adds value and breaks nothing (kept only if still feasible)."""
+    s = _fill(st, _rebuild(st, mask), cand.mask, slot_aware=True)
+    return s.mask if not violations(scenario, s.mask) else mask

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .rules import Binding, Evaluation
 
-__all__ = ["SolveStatus", "SolveResult", "relative_gap"]
+__all__ = ["SolveStatus", "SolveResult", "SolveProgress", "relative_gap"]
 
 
 class SolveStatus(str, Enum):
@@ -24,13 +24,15 @@ class SolveStatus(str, Enum):
     ``OPTIMAL``: proven optimal within the requested gap; ``FEASIBLE``: a portfolio
     from the greedy heuristic, with a bound; ``INFEASIBLE``: no portfolio satisfies
     the rules (see ``diagnosis``); ``TIME_LIMIT``: stopped by the time limit, with the
-    best portfolio found (if any) and the bound.
+    best portfolio found (if any) and the bound; ``INTERRUPTED``: stopped by the user
+    (Ctrl-C), with the best portfolio known at that moment and the bound.
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     TIME_LIMIT = "time_limit"
+    INTERRUPTED = "interrupted"
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -46,9 +48,39 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, (bound - objective) / max(abs(objective), 1e-9))
 
 
+@dataclass(frozen=True)
+class SolveProgress:
+    """A running solver's state, passed to the ``progress`` callback of :func:`lineup.optimize.solve`.
+
+    ``incumbent`` is the objective of the best portfolio found so far and ``bound``
+    the best proven upper bound (both in objective units; ``None`` while unknown);
+    ``seconds`` is the wall-clock time since the solver started.
+
+    >>> p = SolveProgress("cbc", 6.2, 12_345.0, 12_400.0)
+    >>> round(p.gap, 6)
+    0.004455
+    >>> SolveProgress("highs", 0.5, None, 10.0).gap is None
+    True
+    """
+
+    backend: str
+    seconds: float
+    incumbent: Optional[float]
+    bound: Optional[float]
+
+    @property
+    def gap(self) -> Optional[float]:
+        """Relative gap between bound and incumbent (:func:`relative_gap`)."""
+        return relative_gap(self.incumbent, self.bound)
+
+
 @dataclass(frozen=True, eq=False)
 class SolveResult:
     """A solve's portfolio, its value, proof of quality and explanations.
+
+    ``notes`` say what the reader of the result should know about how it was found
+    (a weaker bound than usual, a fallback from the greedy to the MILP, a solver's
+    numerical trouble); ``lineup solve`` prints them as warnings.
 
     Examples
     --------
@@ -75,10 +107,13 @@ class SolveResult:
     method: str = "milp"
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+    time_limit: Optional[float] = None
+    gap_tolerance: Optional[float] = None
 
     @property
     def ok(self) -> bool:
-        """True when a portfolio is known (optimal, feasible or time-limited with an incumbent)."""
+        """True when a portfolio is known (optimal, feasible, or time-limited / interrupted with an incumbent)."""
         return self.portfolio is not None
 
     def raise_for_status(self) -> "SolveResult":
@@ -112,6 +147,8 @@ class SolveResult:
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
             "fee_estimated": r.fee_estimated[rows],
+            "er_derived": r.er_derived[rows],
+            "implausible": r.implausible[rows].tolist(),
             "engagement_rate": r.engagement_rate[rows],
             "authenticity": r.authenticity[rows],
             "posts": r.posts[rows],

@@ -5,8 +5,9 @@ random numbers (:func:`lineup.workflows.compare.compare`), sweeps the budget
 around the scenario's (:func:`lineup.workflows.frontier.frontier`, when a
 solve is cheap) and renders:
 
-1. the scenario summary (budget, currency, date, lineup version, seed);
-2. the chosen portfolio (estimated values flagged, totals, niche coverage,
+1. the scenario summary (how much of the portfolio rests on estimates, budget,
+   currency, date, lineup version, seed);
+2. the chosen portfolio (estimated and implausible values flagged, totals, niche coverage,
    binding rules);
 3. the strategy comparison with 95 % intervals and paired differences;
 4. the figures (buzz over time, reach vs spend, niche coverage, frontier),
@@ -141,12 +142,15 @@ def _count(x: Optional[float]) -> str:
 # --------------------------------------------------------------------------- 1. summary
 
 
-def _summary(scenario: Scenario, seed: Optional[int], replications: int, generated: str) -> str:
+def _summary(scenario: Scenario, seed: Optional[int], replications: int, generated: str,
+             estimates: str = "") -> str:
     spec = scenario.spec
-    items = [
+    items = [("Estimates", f'<span class="estimates">{_e(estimates)}</span>')] if estimates else []
+    items += [
         ("Budget", _money(scenario.budget, scenario.currency)),
         ("Currency", _e(scenario.currency)),
-        ("Roster", f"{scenario.roster.n:,} candidates from {_e(spec.roster.path)}"),
+        ("Roster", f"{scenario.roster.n:,} candidates from "
+                   f"{_e(spec.roster.path if isinstance(spec.roster.path, str) else ', '.join(spec.roster.path))}"),
         ("Scenario file", _e(scenario.path.name if scenario.path is not None else "(built in memory)")),
         ("Report date", f'<span class="generated">{_e(generated)}</span>'),
         ("lineup version", _e(__version__)),
@@ -158,18 +162,26 @@ def _summary(scenario: Scenario, seed: Optional[int], replications: int, generat
     return _section("summary", desc + _dl(items) + warnings)
 
 
+def _estimates(result: "SolveResult") -> str:
+    """How much of the chosen portfolio rests on estimates (the sentence of the solve outputs)."""
+    from lineup.io.report import estimate_summary
+
+    return estimate_summary(result.portfolio_columns())["summary"]
+
+
 # --------------------------------------------------------------------------- 2. portfolio
 
 
 def _flags(row: dict) -> str:
-    flags = [label for key, label in (("er_estimated", "est. ER"), ("fee_estimated", "est. fee")) if row.get(key)]
-    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in flags)
+    from lineup.io.report import row_flags
+
+    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in row_flags(row))
 
 
 def _portfolio_table(data: dict) -> str:
     cur = data["currency"]
     headers = ["id", "platform", "tier", "niches", "followers", "fee", "expected engagement", "budget share",
-               "estimated"]
+               "flags"]
     rows = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
              _money(r["fee"], cur), _count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r)]
             for r in data["selected"]]
@@ -231,7 +243,8 @@ def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
             f"({_money(data['budget_left'], cur)} left) · expected engagement {_count(data['expected_engagement'])}"
             f" · coverage value {_count(data['coverage_value'])} · tiers: {tiers}.</p>",
             "<p class=note>“est.” marks a value the roster left blank, estimated from the priors "
-            "(see Assumptions).</p>",
+            "(see Assumptions); “implausible” a value outside the plausible bands (docs/model.md), kept "
+            "because the roster says <code>implausible: flag</code>.</p>",
             "<h3>Niche coverage</h3>", _coverage_table(scenario, data),
             "<h3>Binding rules</h3>", _binding(data),
         ]
@@ -355,16 +368,25 @@ def _objective(scenario: Scenario) -> str:
 
 
 def _priors(scenario: Scenario) -> str:
-    from lineup.domain.priors import DEFAULT_FEE_PER_1K, ER_ANCHORS, FEE_PER_1K
+    from lineup.domain.priors import ER_ANCHORS, RATE_CARDS, rate_card
+    from lineup.domain.tiers import TIER_NAMES
 
-    rates = {**FEE_PER_1K, "other platforms": DEFAULT_FEE_PER_1K, **scenario.spec.priors.fee_per_1k}
+    priors = scenario.spec.priors
     r = scenario.roster
     er = ", ".join(f"{rate:.1%} at {f:,.0f} followers" for f, rate in ER_ANCHORS)
-    fee = ", ".join(f"{_e(p)} {v:g}" for p, v in rates.items())
+    platforms = sorted({*RATE_CARDS, *priors.rate_card} - {"default"}) + ["other platforms"]
+    cards = "; ".join(
+        f"{_e(p)}: " + ", ".join(f"{t} {lo:,.0f}–{hi:,.0f}" for t, (lo, hi) in
+                                 ((t, rate_card("" if p == "other platforms" else p, priors.rate_card)[t])
+                                  for t in TIER_NAMES))
+        for p in platforms)
+    per_1k = "".join(f" {_e(p)} uses {v:g} per 1,000 followers per post instead (priors.fee_per_1k)."
+                     for p, v in priors.fee_per_1k.items())
     return (f"<p>Blank engagement rates ({int(r.er_estimated.sum()):,} in the roster) follow the prior, linear "
             f"in log10(followers) between published tier medians: {er}.</p>"
-            f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × followers / 1,000 × rate per "
-            f"1,000 followers per post ({_e(scenario.currency)}): {fee}.</p>")
+            f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × the rate card's price per post "
+            f"for the platform and tier ({_e(scenario.currency)}, USD-based published ranges, low end at the tier's "
+            f"lower follower bound rising to the high end at its upper bound): {cards}.{per_1k}</p>")
 
 
 def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
@@ -487,7 +509,7 @@ def render_html(scenario: Scenario, result: "SolveResult", comparison: "Comparis
     """
     body = [
         f"<header><h1>{_e(scenario.name)}</h1><p class=note>Influencer campaign report</p></header>",
-        _summary(scenario, comparison.seed, comparison.replications, generated),
+        _summary(scenario, comparison.seed, comparison.replications, generated, _estimates(result)),
         _portfolio(scenario, result),
         _comparison(comparison),
         _figures(figures or {}, "" if frontier is None else _frontier_table(frontier, scenario.currency),

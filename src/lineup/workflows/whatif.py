@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.scenario import Scenario
-from ..optimize import SolveResult, solve
+from ..optimize import SolveResult, SolveStatus, solve
 
 __all__ = ["BudgetWhatIf", "budget_what_if"]
 
@@ -37,7 +37,8 @@ class BudgetWhatIf:
 
 def budget_what_if(scenario: Scenario, base: SolveResult, *, factor: float = 1.1,
                    backend: str | None = None, time_limit: float | None = None) -> BudgetWhatIf | None:
-    """Re-solve ``scenario`` with ``factor`` × budget; ``None`` when the base has no portfolio.
+    """Re-solve ``scenario`` with ``factor`` × budget; ``None`` when the base has no portfolio or was
+    interrupted (Ctrl-C: the user asked to stop, so no second solve is started).
 
     Examples
     --------
@@ -47,7 +48,7 @@ def budget_what_if(scenario: Scenario, base: SolveResult, *, factor: float = 1.1
     >>> w.budget, w.status, w.objective_gain >= 0
     (1100.0, 'optimal', True)
     """
-    if base.portfolio is None or base.evaluation is None:
+    if base.portfolio is None or base.evaluation is None or base.status is SolveStatus.INTERRUPTED:
         return None
     bigger = scenario.with_overrides(budget=scenario.budget * factor)
     res = solve(bigger, backend=backend or base.backend, time_limit=time_limit)

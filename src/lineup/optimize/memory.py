@@ -1,0 +1,174 @@
+"""How much memory a model will need, estimated *before* it is built, and the cap it must fit.
+
+A MILP over a large roster can need more memory than the machine has (CBC on a
+1M-influencer roster: 920k columns, 8.7 GB; at 6M it died with ``std::bad_alloc``).
+:func:`model_size` counts the columns and nonzeros :func:`~lineup.optimize.formulation.build`
+would create, from the candidates alone, and :func:`estimate_bytes` turns them into
+bytes with per-column and per-nonzero costs measured on the scaling benchmark
+(``benchmarks/solve_scaling.py``, 20k and 100k influencers, peak resident memory
+``ru_maxrss`` of the solver process or of lineup's) and rounded up:
+
+=========  ===================  ====================
+backend    bytes per column     bytes per nonzero
+=========  ===================  ====================
+cbc        600                  1,000
+highs      400                  500
+lineup     150                  250  (the arrays and the MPS file, added to both)
+=========  ===================  ====================
+
+plus 100 MB.  The cap (:func:`memory_cap`) is ``solver.memory_limit`` (GB) when
+the scenario sets it, otherwise 80 % of the memory the kernel reports as available
+(``MemAvailable`` in ``/proc/meminfo``; 8 GB where that file does not exist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..domain.scenario import Scenario
+from ..errors import ModelTooLargeError
+from .formulation import overlap_pairs
+
+__all__ = ["ModelSize", "model_size", "estimate_bytes", "memory_cap", "memory_need", "check_memory"]
+
+_PER = {"cbc": (600, 1_000), "highs": (400, 500)}
+_LINEUP = (150, 250)
+_BASE = 100e6
+_AVAILABLE_SHARE = 0.8
+_FALLBACK_CAP = 8e9
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Columns, rows and nonzeros of the portfolio model (see :mod:`lineup.optimize.formulation`)."""
+
+    cols: int
+    rows: int
+    nnz: int
+
+
+def model_size(scenario: Scenario, cand) -> ModelSize:
+    """Size of ``build(scenario, cand)`` without building it (vectorised counts only).
+
+    Conflict groups and includes are counted whole, so the size is never under-estimated.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario()
+    >>> m = build(sc, rules.candidates(sc))
+    >>> model_size(sc, rules.candidates(sc)) == ModelSize(m.n_cols, m.shape[0], m.A.nnz)
+    True
+    """
+    rows_x = np.flatnonzero(np.asarray(cand.mask, dtype=bool))
+    pos = np.full(scenario.roster.n, -1, dtype=np.int64)
+    pos[rows_x] = np.arange(rows_x.size)
+    n_z = overlap_pairs(scenario, pos)[0].size
+    n_y = sum(1 for ns in scenario.spec.niches.values() if scenario.spec.objective.coverage * ns.weight > 0)
+    parts = [(int(k), int(k) * width) for k, width in _rule_rows(scenario, rows_x)]
+    return ModelSize(cols=rows_x.size + n_y + n_z, rows=sum(k for k, _ in parts) + n_z,
+                     nnz=sum(v for _, v in parts) + n_y + 3 * n_z)
+
+
+def _rule_rows(sc: Scenario, rows_x: np.ndarray):
+    """(how many rows, nonzeros in each) per rule, in the order of :func:`~lineup.optimize.formulation.build`."""
+    c, n_x = sc.spec.constraints, rows_x.size
+    yield 1, n_x                                                          # budget
+    yield bool(c.min_spend), n_x
+    yield from _count_rules(sc, rows_x)
+    per_niche = _niche_counts(sc, rows_x)
+    for niche, ns in sc.spec.niches.items():
+        yield ns.min_influencers > 0, per_niche.get(niche, 0)
+        yield sc.spec.objective.coverage * ns.weight > 0, per_niche.get(niche, 0)  # coverage row (+ its y)
+    for b in c.platforms.values():                                        # share rows cover every x column
+        yield int(bool(b.min_share)) + int(b.max_share is not None and b.max_share < 1), n_x
+    yield len(c.include), 1
+    for group in c.conflicts:
+        yield 1, len(group)
+
+
+def _niche_counts(sc: Scenario, rows_x: np.ndarray) -> dict[str, int]:
+    r = sc.roster
+    if not r.niche_names or rows_x.size == 0:
+        return {}
+    counts = np.asarray(r.niche_membership[rows_x].sum(axis=0)).ravel()
+    return {name: int(k) for name, k in zip(r.niche_names, counts)}
+
+
+def _count_rules(sc: Scenario, rows_x: np.ndarray):
+    """(number of rows, columns in each) for influencers.min/max and every tier rule."""
+    from ..domain.tiers import TIER_NAMES
+
+    c = sc.spec.constraints
+    yield (c.influencers.min or 0) > 0, rows_x.size
+    yield c.influencers.max is not None, rows_x.size
+    if c.tiers:
+        codes = np.bincount(sc.tiers.codes_of(sc.roster.followers[rows_x]), minlength=5)
+        for tier, b in c.tiers.items():
+            k = int(codes[TIER_NAMES.index(tier)])
+            yield (b.min or 0) > 0, k
+            yield b.max is not None, k
+
+
+def estimate_bytes(size: ModelSize, backend: str) -> float:
+    """Peak memory (bytes) to build ``size`` and solve it with ``backend`` (see the module table).
+
+    Examples
+    --------
+    >>> round(estimate_bytes(ModelSize(cols=920_000, rows=40, nnz=9_000_000), "cbc") / 1e9, 1)
+    12.0
+    """
+    per_col, per_nnz = _PER[backend]
+    return _BASE + (per_col + _LINEUP[0]) * size.cols + (per_nnz + _LINEUP[1]) * size.nnz
+
+
+def _available_bytes() -> float | None:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def memory_cap(scenario: Scenario) -> tuple[float, str]:
+    """(bytes a model may need, where that number comes from)."""
+    limit = scenario.spec.solver.memory_limit
+    if limit is not None:
+        return float(limit) * 1e9, f"solver.memory_limit = {limit:g} GB"
+    avail = _available_bytes()
+    if avail is None:
+        return _FALLBACK_CAP, f"the default of {_FALLBACK_CAP / 1e9:g} GB"
+    return _AVAILABLE_SHARE * avail, f"80% of the {avail / 1e9:.1f} GB of available memory"
+
+
+def memory_need(scenario: Scenario, cand, backend: str) -> tuple[ModelSize, float, float, str]:
+    """(model size, estimated bytes with ``backend``, the cap in bytes, where the cap comes from)."""
+    size = model_size(scenario, cand)
+    cap, source = memory_cap(scenario)
+    return size, estimate_bytes(size, backend), cap, source
+
+
+def check_memory(scenario: Scenario, cand, backend: str, *, greedy_failed: bool = False) -> ModelSize:
+    """Raise :class:`~lineup.errors.ModelTooLargeError` when the MILP would need more than the cap.
+
+    The message gives the estimate, the cap and what to do; ``greedy_failed``: the
+    greedy already found nothing, so it is not suggested.  Returns the model size.
+    """
+    size, need, cap, source = memory_need(scenario, cand, backend)
+    if need <= cap:
+        return size
+    first = ("the greedy found no portfolio satisfying every rule, and the full MILP" if greedy_failed
+             else "the MILP")
+    todo = ("relax the rules or filter the roster" if greedy_failed
+            else "use --solver greedy (a heuristic with a bound) or filter the roster")
+    raise ModelTooLargeError(
+        f"{first} for {cand.count:,} candidates ({size.cols:,} columns, {size.nnz:,} nonzeros) would need "
+        f"about {need / 1e9:.1f} GB with {backend}; the cap is {cap / 1e9:.1f} GB ({source}). To go on, {todo} "
+        f"(constraints.min_authenticity, countries, exclude, max_budget_share remove candidates), or raise "
+        f"solver.memory_limit (GB) in the scenario")
