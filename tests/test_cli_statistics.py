@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -33,12 +34,15 @@ def test_compare_states_spend_and_unspent_budget_per_strategy(micro_vs_macro_jso
         assert result["budget"] == 25_000
         assert result["unspent"] == pytest.approx(result["budget"] - result["spend"])
         assert result["metrics"]["unspent"]["mean"] == pytest.approx(result["unspent"])
-    micro = data["results"]["micro"]
-    assert micro["unspent"] > 20_000 and "constraints.influencers.max" in micro["stopped_by"]
-    assert "spend differs" in data["spend_summary"] and "same" not in data["spend_summary"]
     notes = " ".join(data["notes"])
-    assert "strategy 'micro': £21,171.42 of its £25,000 budget unspent" in notes
-    assert "constraints.influencers.max binding" in notes
+    assert "spend differs" in data["spend_summary"] and "every strategy spends the same" not in data["spend_summary"]
+    unspent = {n: r for n, r in data["results"].items() if r["unspent_share"] > data["unspent_note_share"]}
+    assert unspent  # the hand-picked shortlist leaves most of the budget unspent
+    for name, result in data["results"].items():
+        noted = re.search(rf"strategy '{name}': \S+ of its £25,000 budget unspent \(\d+%\); stopped by ", notes)
+        assert bool(noted) == (name in unspent), name
+        if name in unspent:
+            assert result["stopped_by"] and f"stopped by {result['stopped_by']}" in notes
 
 
 @pytest.mark.slow
@@ -54,9 +58,9 @@ def test_compare_table_shows_spend_unspent_and_per_spend_metrics():
     proc = lineup("compare", MICRO_VS_MACRO, "-r", "3", "--strategies", "micro,macro", "--normalise", "spend")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for text in ("spend (GBP)", "unspent budget (GBP)", "21,171", "cost per talker (GBP)", "talkers per 1,000 GBP",
-                 "spend differs: micro £3,828.58 of £25,000, macro £23,748 of £25,000"):
-        assert text in out, text
+    for text in ("spend (GBP)", "unspent budget (GBP)", "cost per talker (GBP)", "talkers per 1,000 GBP",
+                 "spend differs: micro £", " of £25,000, macro £"):
+        assert text in " ".join(out.split()), text
     assert "same GBP 25,000 spent" not in out + proc.stderr
 
 
