@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
 from .terminal import literal
@@ -66,6 +67,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "time_limit": result.time_limit,
             "gap_tolerance": result.gap_tolerance,
         },
+        "assumptions": _solve_assumptions(result),
         "lineup_version": __version__,
     }
 
@@ -125,6 +127,15 @@ def _stop_warning(result) -> list[str]:
 
 def _seconds(value) -> str:
     return "none" if value is None else f"{value:g} s"
+
+
+def _solve_assumptions(result) -> dict:
+    """The solver, objective and prior settings of a solve, with the limit and gap it actually ran with."""
+    out = {k: v for k, v in assumptions(result.scenario.spec).items() if not k.startswith("simulation.")}
+    for key, used in (("solver.time_limit", result.time_limit), ("solver.gap", result.gap_tolerance)):
+        if used is not None and used != out[key]["value"]:
+            out[key] = {**out[key], "value": used, "source": "command line"}
+    return out
 
 
 def _empty_warning(empty: str | None, zero: str | None) -> list[str]:

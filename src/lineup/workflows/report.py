@@ -279,8 +279,10 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
     sign = "+" if signed and x > 0 else ""
     if metric == "wom_share":
         return f"{sign}{x:.1%}"
-    if metric == "spend":
+    if metric in ("spend", "unspent"):
         return _e(sign + _money_text(x, currency))
+    if metric == "cost_per_reach":
+        return _e(sign + _money_text(x, currency, f"{abs(x):,.4f}"))
     if metric in ("cost_per_engagement", "cost_per_talker"):
         return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
     return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
@@ -330,6 +332,10 @@ def _strategy_list(comparison: "Comparison") -> str:
 def _comparison(comparison: "Comparison") -> str:
     intro = (f"<p>Each strategy's portfolio simulated {comparison.replications} times on the same random "
              f"populations (seed {_e(comparison.seed)}); mean with its 95 % interval in brackets.</p>")
+    from lineup.workflows.compare import spend_summary
+
+    intro += (f"<p class=note>{_e(spend_summary(comparison))}. Costs per engagement, talker and person reached "
+              f"are ratios of means (mean spend ÷ mean count over every replication).</p>")
     return _section("comparison", intro + _strategy_list(comparison) + _comparison_tables(comparison))
 
 
@@ -418,8 +424,8 @@ def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
 
 def _simulation_parameters(scenario: Scenario, comparison: "Comparison") -> str:
     spec = scenario.spec.simulation
-    if spec.population is None and spec.network is None:
-        spec = spec.model_copy(update={"population": spec.population_or_default})
+    if spec.auto_size:  # the size 'auto' chose (the same for every strategy)
+        spec = spec.with_size(next(iter(comparison.simulations.values())).population_size)
     rows = [[f"<code>{_e(k)}</code>", _e("—" if v is None else v), _e(d)] for k, v, d in _flatten(spec)
             if k not in ("replications", "seed")]
     return _table(["parameter", "value", "meaning and unit"], rows, cls="params", numeric_from=3)
@@ -430,6 +436,23 @@ def _monte_carlo(comparison: "Comparison") -> str:
              _e(s.seed)] for n, s in comparison.simulations.items()]
     return _table(["strategy", "simulated people", "scale k (real people per simulated)", "influencers",
                    "replications", "seed"], rows, cls="mc")
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_shown_value(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+def _defaults_table(comparison: "Comparison") -> str:
+    """Every assumption with its value and source (lineup's default, the scenario, the command line, auto)."""
+    rows = [[f"<code>{_e(k)}</code>", _e(_shown_value(a["value"])), _e(a["source"]), _e(a["meaning"])]
+            for k, a in comparison.assumptions().items()]
+    return _table(["setting", "value", "source", "meaning and unit"], rows, cls="params", numeric_from=4)
 
 
 def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveResult") -> str:
@@ -443,8 +466,10 @@ def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveRes
         "<h3>Priors for blank roster values</h3>", _priors(scenario),
         "<h3>Monte Carlo</h3>", _monte_carlo(comparison),
         "<p class=note>Counts of people are real people: simulated counts × k. Intervals are 95 % Student-t "
-        "intervals over replications.</p>",
+        "intervals over replications; costs and the word-of-mouth share are ratios of means with delta-method "
+        "intervals.</p>",
         "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
+        "<h3>Every setting the numbers depend on</h3>", _defaults_table(comparison),
         "<h3>Run</h3>", _dl(items),
     ]))
 
