@@ -110,6 +110,21 @@ def test_report_command_maps_errors_to_exit_codes(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_comparison_states_spend_and_unspent_budget_per_strategy(built):
+    section = built.html.split('<section id="comparison">')[1].split("</section>")[0]
+    assert "unspent (GBP)" in section and "spend (GBP)" in section
+    assert "cost per reach (GBP per person)" in section
+    assert ("spend differs:" in section or "every strategy spends the same:" in section) and "ratios of means" in section
+
+
+def test_every_setting_the_numbers_depend_on_is_listed(built):
+    section = built.html.split('<section id="assumptions">')[1].split("</section>")[0]
+    assert "Every setting the numbers depend on" in section
+    for key in ("solver.time_limit", "solver.gap", "simulation.population.size", "simulation.replications",
+                "simulation.seed", "confidence", "ratio_method", "priors.fee_per_1k"):
+        assert f"<code>{key}</code>" in section, key
+
+
 def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path):
     # bob's 60 % engagement rate is implausible (kept and flagged); carol's rate and erin's fee are blank
     roster = TINY_ROSTER.replace("bob,instagram,8k,3.5%,650", "bob,instagram,8k,60%,650")

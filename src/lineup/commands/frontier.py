@@ -44,6 +44,10 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
                               replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                               dask_local=dask_local, progress=tick)
     data = result.to_dict()
+    from .._text import printable
+
+    for note in result.notes:  # notes quote ids from the roster: control characters shown escaped
+        stderr_console().print(f"note: {printable(note)}", markup=False, highlight=False)
     if output is not None:
         paths = write_files(output, _files(result, data, to_json))
         say_wrote(stderr_console(), paths)

@@ -360,6 +360,24 @@ class ScenarioSpec(_Model):
         """The scenario's tier boundaries."""
         return Tiers.from_mapping(self.tiers)
 
+    def default_warnings(self) -> list[str]:
+        """Defaults that silently change what the scenario means (issue 9): said out loud.
+
+        Examples
+        --------
+        >>> spec = ScenarioSpec.model_validate({"name": "x", "budget": 100, "roster": "r.csv",
+        ...                                     "niches": {"vegan": {"weight": 3}}})
+        >>> print(spec.default_warnings()[0])  # doctest: +ELLIPSIS
+        objective.coverage is 0 (the default), so the niche weights (vegan 3) do nothing: ...
+        """
+        weights = {n: s.weight for n, s in self.niches.items() if s.weight > 0}
+        if not weights or self.objective.coverage > 0:
+            return []
+        shown = ", ".join(f"{n} {w:g}" for n, w in list(weights.items())[:6]) + (", ..." if len(weights) > 6 else "")
+        return [f"objective.coverage is 0 (the default), so the niche weights ({shown}) do nothing: the optimiser "
+                f"maximises expected engagements only; set objective.coverage (the worth of one fully covered niche "
+                f"of weight 1, in expected engagements, e.g. 1000) to value niche coverage"]
+
 
 @dataclass(frozen=True, eq=False)
 class Overlap:
@@ -450,7 +468,9 @@ class Scenario:
         else:
             problems = [_where_override(loc, msg) for loc, msg in check_against_roster(spec, self.roster)]
             if not problems:
-                return replace(self, spec=spec)
+                stale = set(self.spec.default_warnings())
+                warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
+                return replace(self, spec=spec, warnings=warnings)
         raise ScenarioError(problems[0] if len(problems) == 1 else
                             f"with_overrides: {len(problems)} problems in the overrides", problems)
 

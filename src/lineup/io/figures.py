@@ -198,6 +198,8 @@ def coverage_heatmap(comparison):
     ['skincare', 'vegan']
     """
     niches, names = list(comparison.niches), list(comparison.strategies)
+    if not niches:
+        return _no_niches(comparison)
     values = np.array([[_penetration(comparison.simulations[s], n) for n in niches] for s in names]) * 100
     counts = _niche_counts(comparison, niches)
     fig = _figure(max(8.0, 1.1 * values.shape[1] + 3.0), max(2.6, 0.75 * values.shape[0] + 1.8))
@@ -233,6 +235,16 @@ def percent_decimals(top: float) -> int:
     if not np.isfinite(top) or top <= 0:
         return 1
     return int(min(6, max(1, 1 - np.floor(np.log10(top)))))
+
+
+def _no_niches(comparison):
+    """The heat map's place when the roster names no niches (a top-followers list, say): a note, not a crash."""
+    fig = _figure(8.0, 2.6)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "no niche coverage to show: the roster has no niches column", ha="center", va="center")
+    _titles(fig, ax, f"Niche coverage — {comparison.scenario.name}", "")
+    return fig
 
 
 def _penetration(sim, niche: str) -> float:

@@ -18,6 +18,7 @@ _SUMMARY = [
     ("wom_share", "word-of-mouth share", "{:.1%}"),
     ("cost_per_engagement", "cost per engagement", "{:,.3f}"),
     ("cost_per_talker", "cost per talker", "{:,.2f}"),
+    ("cost_per_reach", "cost per person reached", "{:,.4f}"),
 ]
 
 
@@ -39,6 +40,23 @@ def _fmt(fmt: str, value) -> str:
         return fmt.format(float(value)) if value == value else "—"
     except (TypeError, ValueError):
         return "—"
+
+
+def _resolution_line(resolution: dict) -> str:
+    """How the population size was chosen, in one line.
+
+    >>> _resolution_line({"source": "auto", "size": 54478, "min_followers": 20, "smallest_audience": 20})
+    'population size auto: 54,478 people, so that every influencer has at least 20 simulated followers (smallest 20)'
+    """
+    if not resolution:
+        return "population size: as given"
+    size, smallest, least = resolution["size"], resolution["smallest_audience"], resolution["min_followers"]
+    if resolution["source"] == "auto":
+        goal = "every influencer has" if not resolution.get("influencers_below") else "as many influencers as allowed have"
+        return (f"population size auto: {size:,} people, so that {goal} at least {least} simulated followers "
+                f"(smallest {smallest:,})")
+    where = "the network" if resolution["source"] == "network" else "simulation.population.size"
+    return f"population size from {where}: {size:,} people (smallest simulated audience {smallest:,})"
 
 
 def render_simulation(result, console) -> None:
@@ -64,5 +82,8 @@ def render_simulation(result, console) -> None:
         console.print(f"(penetration of {len(niches) - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "
                   f"one stands for {result.scale:,.1f} real people · seed {result.seed}")
+    console.print(_resolution_line(result.resolution), markup=False, highlight=False)
+    console.print("costs and the word-of-mouth share are ratios of means (e.g. mean spend ÷ mean talkers over every "
+                  "replication) with delta-method intervals", markup=False, highlight=False)
     for warning in result.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)

@@ -281,7 +281,7 @@ def _estimate_caveat(comparison: "Comparison", estimates: str = "") -> str:
 def _resolution_caveat(comparison: "Comparison") -> str:
     sims = list(comparison.simulations.values())
     first = sims[0]
-    coarse = [n for n in comparison.notes if "simulated followers" in n]
+    coarse = [n for n in comparison.notes if "simulated followers" in n or n.startswith("resolution: ")]
     text = (f"<li><strong>Resolution.</strong> The word of mouth is simulated on {first.population_size:,} people; "
             f"one simulated person stands for {first.scale:,.0f} real people. The 95 % intervals cover the Monte "
             f"Carlo noise of {comparison.replications} replications, not the error of this resolution or of the "
@@ -303,7 +303,9 @@ def _summary(comparison: "Comparison", estimates: str = "") -> str:
     caveats = [_estimate_caveat(comparison, estimates)]
     caveats += [f"<li><strong>Unspent budget.</strong> {n}.</li>" for n in unspent]
     caveats.append(_resolution_caveat(comparison))
-    other = [n for n in comparison.notes if "simulated followers" not in n]
+    # unspent-budget notes are the Spend table's caveats above; resolution notes are under Resolution
+    other = [n for n in comparison.notes if "simulated followers" not in n and "budget unspent" not in n
+             and not n.startswith("resolution: ")]
     caveats += [f"<li>{_e(n)}</li>" for n in other]
     caveats.append("<li>The scenario's description is the planner's words; the statements in this summary are "
                    "lineup's, computed from the results below.</li>")
@@ -560,6 +562,8 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
         return f"{sign}{x:.1%}"
     if metric in _MONEY:
         return _e(sign + _money_text(x, currency))
+    if metric == "cost_per_reach":
+        return _e(sign + _money_text(x, currency, f"{abs(x):,.4f}"))
     if metric in ("cost_per_engagement", "cost_per_talker"):
         return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
     return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
@@ -638,6 +642,10 @@ def _strategy_list(comparison: "Comparison") -> str:
 def _comparison(comparison: "Comparison") -> str:
     intro = (f"<p>Each strategy's portfolio simulated {comparison.replications} times on the same random "
              f"populations (seed {_e(comparison.seed)}); mean with its 95 % interval in brackets.</p>")
+    from lineup.workflows.compare import spend_summary
+
+    intro += (f"<p class=note>{_e(spend_summary(comparison))}. Costs per engagement, talker and person reached "
+              f"are ratios of means (mean spend ÷ mean count over every replication).</p>")
     return _section("comparison", intro + _strategy_list(comparison) + _comparison_tables(comparison))
 
 
@@ -745,8 +753,8 @@ def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
 
 def _simulation_parameters(scenario: Scenario, comparison: "Comparison") -> str:
     spec = scenario.spec.simulation
-    if spec.population is None and spec.network is None:
-        spec = spec.model_copy(update={"population": spec.population_or_default})
+    if spec.auto_size:  # the size 'auto' chose (the same for every strategy)
+        spec = spec.with_size(next(iter(comparison.simulations.values())).population_size)
     rows = [[f"<code>{_e(k)}</code>", _e("—" if v is None else v), _e(d)] for k, v, d in _flatten(spec)
             if k not in ("replications", "seed")]
     return _table(["parameter", "value", "meaning and unit"], rows, cls="params", numeric_from=3)
@@ -759,13 +767,21 @@ def _monte_carlo(comparison: "Comparison") -> str:
                    "replications", "seed"], rows, cls="mc")
 
 
-def _defaults(comparison: "Comparison") -> str:
-    """The defaults the results depend on, when the comparison lists them (a ``defaults`` mapping)."""
-    defaults = getattr(comparison, "defaults", None)
-    if not isinstance(defaults, dict) or not defaults:
-        return ""
-    rows = [[f"<code>{_e(k)}</code>", _e(v)] for k, v in defaults.items()]
-    return "<h3>Defaults used</h3>" + _table(["default", "value"], rows, cls="params", numeric_from=2)
+def _shown_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_shown_value(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+def _defaults_table(comparison: "Comparison") -> str:
+    """Every assumption with its value and source (lineup's default, the scenario, the command line, auto)."""
+    rows = [[f"<code>{_e(k)}</code>", _e(_shown_value(a["value"])), _e(a["source"]), _e(a["meaning"])]
+            for k, a in comparison.assumptions().items()]
+    return _table(["setting", "value", "source", "meaning and unit"], rows, cls="params", numeric_from=4)
 
 
 def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveResult") -> str:
@@ -779,9 +795,10 @@ def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveRes
         "<h3>Priors for blank roster values</h3>", _priors(scenario),
         "<h3>Monte Carlo</h3>", _monte_carlo(comparison),
         "<p class=note>Counts of people are real people: simulated counts × k. Intervals are 95 % Student-t "
-        "intervals over replications.</p>",
+        "intervals over replications; costs and the word-of-mouth share are ratios of means with delta-method "
+        "intervals.</p>",
         "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
-        _defaults(comparison),
+        "<h3>Every setting the numbers depend on</h3>", _defaults_table(comparison),
         "<h3>Run</h3>", _dl(items),
     ]))
 
