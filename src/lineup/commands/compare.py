@@ -62,7 +62,7 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
     """Metric rows × strategy columns: mean, [95 % CI] and Δ to the first strategy [95 % CI]."""
     from rich.table import Table
 
-    from lineup.io.terminal import literal
+    from lineup.io.terminal import literal, print_table
 
     sc = comparison.scenario
     k = len(comparison.strategies)
@@ -72,7 +72,7 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
                   title_justify="left", show_lines=True)
     table.add_column("metric")
     for name in comparison.strategies:
-        table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right")
+        table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right", no_wrap=True)
     bands = {n: comparison.bands(n) for n in comparison.strategies}
     diffs = {n: comparison.differences(n) for n in comparison.strategies[1:]}
     for key, label, fmt in _ROWS:
@@ -83,7 +83,7 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
         per = {n: comparison.per_spend(n) for n in comparison.strategies}
         for key, label, fmt in _PER_SPEND_ROWS:
             table.add_row(label.format(cur=literal(sc.currency)), *(_cell(fmt, *per[n][key]) for n in comparison.strategies))
-    console.print(table)
+    print_table(console, table)
     console.print(f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} "
                   f"random populations (common random numbers)")
     from lineup.workflows.compare import spend_summary

@@ -10,7 +10,7 @@ from .. import __version__
 from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
-from .terminal import literal
+from .terminal import literal, print_table
 from .writers import csv_text
 
 __all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "render_notes", "estimate_summary", "row_flags"]
@@ -211,10 +211,10 @@ def render_solve(result, console, what_if=None) -> None:
     table = _portfolio_table(data, links=has_links)
     if has_links and not _fits(table, console):
         table = _portfolio_table(data, links=False)
-        console.print(table)
+        print_table(console, table)
         console.print("(profile links: --format json or csv, --output, or a wider terminal)")
     else:
-        console.print(table)
+        print_table(console, table)
     _render_totals(data, console)
 
 
@@ -224,10 +224,11 @@ def _portfolio_table(data: dict, links: bool):
 
     cur = data["currency"]
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
-    for col, justify in [("id", "left"), ("platform", "left"), ("tier", "left"), ("niches", "left"),
-                         ("followers", "right"), ("fee", "right"), ("exp. engagement", "right"),
-                         ("budget share", "right"), ("flags", "left")] + ([("profile", "left")] if links else []):
-        table.add_column(col, justify=justify)
+    for col, justify, whole in [("id", "left", True), ("platform", "left", False), ("tier", "left", True),
+                                ("niches", "left", False), ("followers", "right", True), ("fee", "right", True),
+                                ("exp. engagement", "right", True), ("budget share", "right", True),
+                                ("flags", "left", False)] + ([("profile", "left", True)] if links else []):
+        table.add_column(col, justify=justify, no_wrap=whole)
     for row in data["selected"]:
         flags = literal(", ".join(row_flags(row)))
         table.add_row(

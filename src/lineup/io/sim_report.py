@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .terminal import literal
+from .terminal import literal, print_table
 from .writers import frame_csv, to_json
 
 __all__ = ["render_simulation", "simulation_files"]
@@ -66,7 +66,7 @@ def render_simulation(result, console) -> None:
     table = Table(title=f"Campaign totals after {result.days} days "
                         f"(mean of {result.replications} replications, 95 % CI)", title_justify="left")
     for col in ("metric", "mean", "95 % CI"):
-        table.add_column(col, justify="left" if col == "metric" else "right")
+        table.add_column(col, justify="left" if col == "metric" else "right", no_wrap=col != "metric")
     for key, label, fmt in _SUMMARY:
         band = result.totals.get(key)
         if band is None:
@@ -77,7 +77,7 @@ def render_simulation(result, console) -> None:
         band = result.totals[key]
         table.add_row(f"penetration of {literal(key.split(':', 1)[1])}", _fmt("{:.2%}", band.mean),
                       f"{_fmt('{:.2%}', band.ci_low)} – {_fmt('{:.2%}', band.ci_high)}")
-    console.print(table)
+    print_table(console, table)
     if len(niches) > _MAX_NICHE_ROWS:
         console.print(f"(penetration of {len(niches) - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     console.print(f"{len(result.portfolio)} influencers · {result.population_size:,} simulated people, "

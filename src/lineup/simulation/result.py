@@ -279,10 +279,43 @@ class SimulationResult:
             "warnings": list(self.warnings),
         }
 
+    def _facts(self) -> dict[str, Any]:
+        facts: dict[str, Any] = {"influencers": len(self.portfolio), "days": self.days,
+                                 "replications": self.replications, "seed": self.seed,
+                                 "population_size": self.population_size, "scale": round(float(self.scale), 2)}
+        for name in ("reach", "talkers"):
+            if name in self.totals:
+                facts[name] = round(float(self.totals[name].mean), 1)
+        return facts
+
+    def __repr__(self) -> str:
+        """Short: size, days, replications, seed, population and the mean reach and talkers.
+
+        >>> SimulationResult(days=3, series={}, totals={"talkers": Band(12.0, 10.0, 14.0)}, samples={},
+        ...                  replications=5, seed=1, scale=2.0, population_size=100, portfolio=("a",))
+        SimulationResult(influencers=1, days=3, replications=5, seed=1, population_size=100, scale=2.0, talkers=12.0)
+        """
+        from .._repr import short_repr
+
+        return short_repr("SimulationResult", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and the campaign totals with their 95 % intervals (escaped), for notebooks."""
+        from .._repr import html_card
+
+        return html_card("SimulationResult", self._facts(),
+                         self.totals_frame().to_html(index=False, escape=True, float_format="{:,.4g}".format))
+
     def plot(self, metric: str = "talkers", ax=None):
         """Line of ``metric``'s daily mean with its CI band (matplotlib); returns the axes."""
         import matplotlib.pyplot as plt
 
+        if metric not in self.series:
+            from ..domain.scenario import did_you_mean
+            from ..errors import UsageError
+
+            raise UsageError(f"metric {metric!r} is not one of {', '.join(self.series)}"
+                             f"{did_you_mean(metric, self.series)}")
         ax = ax if ax is not None else plt.subplots(figsize=(7, 4))[1]
         b, day = self.series[metric], np.arange(self.days)
         ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")

@@ -32,6 +32,7 @@ raise :class:`~lineup.errors.InfeasibleError`.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -234,8 +235,8 @@ class StrategyPortfolio:
 def _explicit(scenario: Scenario, spec: StrategySpec, name: str, sc: Scenario) -> StrategyPortfolio:
     try:
         portfolio = Portfolio.from_ids(scenario.roster, spec.ids)
-    except KeyError as exc:
-        raise UsageError(f"strategy {name!r}: {exc.args[0]}") from None
+    except UsageError as exc:
+        raise UsageError(f"strategy {name!r}: {exc.message}", [f"strategy {name!r}: {p}" for p in exc.problems]) from None
     notes = []
     if portfolio.spend > sc.budget:
         notes.append(f"strategy {name!r}: the explicit portfolio costs {portfolio.spend:,.2f} {sc.currency}, "
@@ -459,6 +460,25 @@ class Comparison:
             "buzz": {"mean": [_num(v) for v in talkers.mean], "ci_low": [_num(v) for v in talkers.ci_low],
                      "ci_high": [_num(v) for v in talkers.ci_high]},
         }
+
+    def _facts(self) -> dict[str, Any]:
+        return {"scenario": self.scenario.name, "strategies": self.strategies, "replications": self.replications,
+                "seed": self.seed, "notes": len(self.notes)}
+
+    def __repr__(self) -> str:
+        """Short: the scenario's name, the strategies, replications, seed and how many notes."""
+        from lineup._repr import short_repr
+
+        return short_repr("Comparison", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and each metric's mean per strategy (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        frame = self.to_frame().set_index("strategy")[list(METRICS)].T
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        return html_card("Comparison", self._facts(), frame.to_html(escape=True, float_format="{:,.4g}".format)
+                         + notes)
 
     def plot(self, kind: str = "buzz"):
         """A matplotlib Figure: ``"buzz"``, ``"reach_vs_spend"`` or ``"coverage"`` (see :mod:`lineup.io.figures`)."""

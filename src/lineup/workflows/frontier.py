@@ -293,6 +293,29 @@ class Frontier:
             "assumptions": self.assumptions(),
         }
 
+    def _facts(self) -> dict[str, Any]:
+        return {"scenario": self.scenario.name, "kind": self.kind, "points": len(self.values),
+                "values": f"{self.values.min():g}–{self.values.max():g}" if len(self.values) else "",
+                "simulated": self.simulations is not None}
+
+    def __repr__(self) -> str:
+        """Short: the scenario's name, what was swept, how many points and their range.
+
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> frontier(tiny_scenario(), budgets=[500, 1000])
+        Frontier(scenario='tiny', kind='budget', points=2, values='500–1000', simulated=False)
+        """
+        from lineup._repr import short_repr
+
+        return short_repr("Frontier", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and one row per point (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        return html_card("Frontier", self._facts(), self.to_frame().to_html(index=False, escape=True,
+                                                                            float_format="{:,.6g}".format))
+
     def assumptions(self) -> dict[str, dict]:
         """Every default the sweep depends on (the simulation's too, when simulated)."""
         from lineup.domain.assumptions import assumptions

@@ -15,6 +15,7 @@ import json
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
@@ -258,9 +259,10 @@ def simulate(
     ----------
     scenario : Scenario
         Loaded scenario; its ``simulation:`` section gives every option.
-    portfolio : Portfolio, optional
+    portfolio : Portfolio, SolveResult or list of ids, optional
         Influencers to simulate; ``None`` solves the scenario first (an
-        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`).
+        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`);
+        unknown ids raise :class:`~lineup.errors.UsageError`.
     replications, seed : int, optional
         Override ``simulation.replications`` / ``simulation.seed``.
     workers : int
@@ -287,8 +289,7 @@ def simulate(
     population = population_of(scenario)
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      replications=replications)
-    if portfolio is None:
-        portfolio = _solve(scenario)
+    portfolio = _solve(scenario) if portfolio is None else as_portfolio(portfolio, scenario.roster)
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
     scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
                                        scheduler=scheduler, dask_local=dask_local, replications=replications)
@@ -298,6 +299,29 @@ def simulate(
                          replications=replications, seed=seed, workers=workers, progress=progress,
                          scheduler=scheduler, dask_local=dask_local)
     return _with_resolution(result, how, scenario, replications, seed)
+
+
+def as_portfolio(value: Any, roster: Roster) -> Portfolio:
+    """``value`` as a portfolio of ``roster``: a Portfolio, a solve result's portfolio or a list of ids.
+
+    Anything else raises :class:`~lineup.errors.UsageError`.
+
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[1, 2])
+    >>> as_portfolio(["b"], r).ids
+    ['b']
+    >>> as_portfolio(3, r)
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: portfolio: expected a Portfolio, a SolveResult or a list of ids, got int
+    """
+    if isinstance(value, Portfolio):
+        return value
+    inner = getattr(value, "portfolio", None)
+    if isinstance(inner, Portfolio):
+        return inner
+    if isinstance(value, (list, tuple)) and all(isinstance(i, str) for i in value):
+        return Portfolio.from_ids(roster, value)
+    raise UsageError(f"portfolio: expected a Portfolio, a SolveResult or a list of ids, got {type(value).__name__}")
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
