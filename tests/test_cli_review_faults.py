@@ -109,3 +109,44 @@ def test_an_output_path_with_an_escape_is_echoed_escaped(tmp_path):
     proc = lineup("solve", write_case(tmp_path), "--output", out)
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr and "out\\x1b[31mred" in proc.stderr
+
+
+# ------------------------------------------------------------------ issue 8 review: real rosters end to end
+
+NO_NICHES_ROSTER = """\
+Username,Followers,ER,Fee
+big_one,1234567,0.0123456,12345.67
+big_two,98765432,0.02,123456.78
+small,5000,0.05,
+"""
+NO_NICHES_SCENARIO = """\
+name: Top list
+currency: USD
+budget: 200000
+roster: {path: roster.csv, platform: instagram}
+simulation: {replications: 2, days: 5, population: {size: 2000}}
+"""
+
+
+def test_portfolio_csv_keeps_fees_and_followers_exact(tmp_path):
+    proc = lineup("solve", write_case(tmp_path, NO_NICHES_SCENARIO, NO_NICHES_ROSTER), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r.split(",")[0]: r for r in proc.stdout.splitlines()[1:]}
+    assert ",98765432," in rows["big_two"] and ",123456.78," in rows["big_two"]
+    assert ",1234567," in rows["big_one"] and ",12345.67," in rows["big_one"] and "e+" not in proc.stdout
+
+
+def test_csv_and_json_formats_print_the_estimates_and_warnings_on_stderr(tmp_path):
+    path = write_case(tmp_path, NO_NICHES_SCENARIO, NO_NICHES_ROSTER.replace("0.05,", "0.60,"))
+    for fmt in ("csv", "json"):
+        proc = lineup("solve", path, "--format", fmt)
+        assert proc.returncode == 0, proc.stderr
+        assert "Estimates: " in proc.stderr and "implausible" in proc.stderr
+        assert "Estimates" not in proc.stdout.splitlines()[0]
+
+
+def test_a_report_on_a_roster_without_niches(tmp_path):
+    proc = lineup("report", write_case(tmp_path, NO_NICHES_SCENARIO, NO_NICHES_ROSTER), "-o", tmp_path / "rep",
+                  "-r", "2", "--frontier-points", "0", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "rep" / "report.html").exists()

@@ -77,5 +77,9 @@ def test_a_two_person_network_warns_why_the_numbers_are_zero(tmp_path):
     proc = lineup("simulate", _scenario(tmp_path, "  network: edges.txt\n"), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["population_size"] == 2 and len(data["warnings"]) == 1
+    assert data["population_size"] == 2
+    too_small = [w for w in data["warnings"] if "too small" in w]
+    assert len(too_small) == 1  # and the resolution and zero-denominator warnings that go with it
+    assert data["resolution"]["source"] == "network" and data["resolution"]["influencers_below"] > 0
+    assert data["ratios"]["cost_per_talker"]["zero_denominator_replications"] == data["replications"]
     assert "warning: the simulated population is too small" in proc.stderr and "count nobody" in proc.stderr

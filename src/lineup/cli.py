@@ -49,7 +49,7 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     A long solve shows its incumbent, bound and gap on stderr; Ctrl-C stops it and
     returns the best portfolio found (status interrupted).
     """
-    from .io.report import portfolio_csv, render_solve, solve_to_dict
+    from .io.report import portfolio_csv, render_notes, render_solve, solve_to_dict
     from .io.scenario import load_scenario
     from .io.writers import to_json, write_files
     from .optimize import solve as run_solve
@@ -64,12 +64,11 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
         say_wrote(err, paths)
-    if fmt == "json":
-        click.echo(to_json(data), nl=False)
-    elif fmt == "csv":
-        click.echo(portfolio_csv(result), nl=False)
-    else:
+    if fmt == "table":
         render_solve(result, stdout_console(), extra)
+    else:  # stdout is data: the estimate summary and the warnings go to stderr, once
+        render_notes(data, err)
+        click.echo(to_json(data) if fmt == "json" else portfolio_csv(result), nl=False)
     return _solve_exit_code(result)
 
 

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from lineup.domain import Portfolio, Roster, Tiers
+from lineup.errors import UsageError
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_portfolio_totals(roster):
     assert p.spend == 30_300
     assert p.niche_counts().tolist() == [1, 1, 1]
     assert p.tier_counts(Tiers()).tolist() == [0, 1, 0, 0, 1]
-    with pytest.raises(KeyError, match="zz"):
+    with pytest.raises(UsageError, match="zz"):
         Portfolio.from_ids(roster, ["zz"])
 
 

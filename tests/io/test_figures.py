@@ -73,7 +73,11 @@ def test_coverage_heatmap_is_annotated_per_cell(comparison):
     assert len(cells) == len(comparison.strategies) * len(comparison.niches)
     assert all("%" in c and "infl." in c for c in cells)
     pen = comparison.simulations["micro"].totals["penetration:skincare"].mean
-    assert cells[0].startswith(f"{pen * 100:.1f} %")
+    top = max(float(s.totals[f"penetration:{n}"].mean) for s in comparison.simulations.values()
+              for n in comparison.niches) * 100
+    from lineup.io.figures import percent_decimals
+
+    assert cells[0].startswith(f"{pen * 100:.{percent_decimals(top)}f} %")  # decimals chosen from the scale
 
 
 def test_frontier_budget_and_coverage_kinds():

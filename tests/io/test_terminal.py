@@ -46,3 +46,54 @@ def test_status_and_progress_labels_are_literal():
     with progress_bar(out, "Report on [/i] brand[official]") as tick:
         tick(1, 2)
     assert "Report on [/i] brand[official]" in out.file.getvalue()
+
+
+# ---------------------------------------------------------------- whole ids and numbers (issue 9, item 7)
+
+LONG_IDS = ["glow.studio3_official_account", "bob_the_very_long_handle_name_2024", "x" * 70]
+NUMBERS = ["338,456,789", "1,234,567.89", "£400,123", "[2.40 – 2.96]"]
+
+
+def _long_table():
+    from rich.table import Table
+
+    table = Table(title="Portfolio of a campaign whose name is long enough to wrap")
+    table.add_column("id", no_wrap=True)
+    table.add_column("niches")
+    for name in ("followers", "fee", "cost per talker"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for k, i in enumerate(LONG_IDS):
+        table.add_row(literal(i), "skincare; vegan; makeup; wellness; travel", NUMBERS[0], NUMBERS[2 - k % 2],
+                      f"2.68\n{literal(NUMBERS[3])}")
+    return table
+
+
+@pytest.mark.parametrize("width", [80, 120, None])
+def test_print_table_never_cuts_ids_or_numbers(width):
+    from lineup.io.terminal import print_table
+
+    out = console(file=io.StringIO(), width=width, color_system=None)
+    print_table(out, _long_table())
+    text = out.file.getvalue()
+    assert "…" not in text
+    for word in LONG_IDS + NUMBERS[:1] + NUMBERS[2:]:
+        assert word in text, word
+
+
+def test_piped_console_is_as_wide_as_the_text():
+    from lineup.io.terminal import PIPED_WIDTH
+
+    assert console(file=io.StringIO()).width == PIPED_WIDTH
+    assert console(file=io.StringIO(), width=80).width == 80
+
+
+def test_every_command_uses_the_one_console_helper():
+    import pathlib
+
+    import lineup
+
+    src = pathlib.Path(lineup.__file__).parent
+    for path in [src / "cli.py", *(src / "commands").glob("*.py"), *(src / "io").glob("*.py")]:
+        text = path.read_text()
+        assert "Console(" not in text or path.name == "terminal.py", path
+        assert "console.print(table)" not in text, f"{path}: print tables with print_table"

@@ -227,7 +227,7 @@ def test_same_seed_same_json_on_one_and_two_workers(scenario):
     other = to_json(compare(scenario, names=["micro", "macro"], seed=12, workers=1).to_dict())
     assert other != one
     data = json.loads(one)
-    assert data["seed"] == 11 and data["baseline"] == "micro" and "seconds" not in one
+    assert data["seed"] == 11 and data["baseline"] == "micro" and "_seconds" not in one  # no timings
     assert str(scenario.path.parent) not in one
 
 
@@ -242,11 +242,14 @@ def test_each_simulation_is_what_simulate_gives_for_that_portfolio(scenario):
 
     cmp = compare(scenario, names=["micro", "macro"], seed=4)
     alone = simulate(scenario, cmp.portfolios["macro"], seed=4)
-    # a simulation on its own also carries the scenario's roster warnings (compare carries them once, on top)
-    together, apart = cmp.simulations["macro"].to_dict(), alone.to_dict()
-    assert [w for w in apart.pop("warnings") if w not in together.pop("warnings")] == [
-        w for w in alone.warnings if w in scenario.warnings]
-    assert to_json(together) == to_json(apart)
+    together, single = cmp.simulations["macro"].to_dict(), alone.to_dict()
+    # the resolution audit covers every portfolio simulated on the shared population, not one; a simulation on
+    # its own also carries the scenario's roster warnings (compare carries them once, on top)
+    for data in (together, single):
+        data.pop("resolution")
+        data["warnings"] = [w for w in data["warnings"] if "simulated followers" not in w
+                            and w not in scenario.warnings]
+    assert to_json(together) == to_json(single)
 
 
 def test_same_json_on_one_worker_and_on_dask_with_two(scenario, dask_address):
@@ -302,3 +305,33 @@ def test_plot_kinds(scenario):
     with pytest.raises(UsageError, match="did you mean 'buzz'"):
         cmp.plot("buz")
     assert list(cmp.penetration().index) == ["micro", "macro"]
+
+
+# ---------------------------------------------------------------------- defensible numbers (issue 9)
+
+
+def test_costs_are_ratios_of_means_and_unspent_budget_is_stated(scenario):
+    cmp = compare(scenario, seed=2)
+    data = cmp.to_dict()
+    for name in cmp.strategies:
+        sim, result = cmp.simulations[name], data["results"][name]
+        talkers = sim.samples["talkers"]
+        if talkers.mean() > 0:
+            assert cmp.bands(name)["cost_per_talker"].mean == pytest.approx(sim.samples["spend"].mean() / talkers.mean())
+        else:  # nobody talked in any replication: undefined, said so, never a silent NaN-dropped mean
+            assert np.isnan(cmp.bands(name)["cost_per_talker"].mean)
+            assert result["metrics"]["cost_per_talker"]["mean"] is None
+            assert result["zero_denominator_replications"]["cost_per_talker"] == cmp.replications
+            assert any(f"strategy {name!r}: every replication had no talker" in n for n in cmp.notes)
+        assert result["unspent"] == pytest.approx(result["budget"] - cmp.portfolios[name].spend)
+        assert result["metrics"]["unspent"]["mean"] == pytest.approx(result["unspent"])
+    assert "strategy 'micro': £23,730 of its £25,000 budget unspent (95%); stopped by" in " ".join(cmp.notes)
+    diff = cmp.differences("macro")["cost_per_engagement"]
+    base, macro = cmp.bands("micro")["cost_per_engagement"], cmp.bands("macro")["cost_per_engagement"]
+    assert diff.mean == pytest.approx(macro.mean - base.mean) and diff.ci_low < diff.mean < diff.ci_high
+    assert "spend differs" in data["spend_summary"]
+    sim = cmp.simulations["macro"]
+    per, diff = cmp.per_spend("macro")["reach_per_1k"]
+    assert per.mean == pytest.approx(1_000 * sim.samples["reach"].mean() / sim.samples["spend"].mean())
+    assert diff.mean == pytest.approx(per.mean - cmp.per_spend("micro")["reach_per_1k"][0].mean)
+    assert data["results"]["macro"]["per_1k_spend"]["reach_per_1k"]["mean"] == pytest.approx(per.mean)

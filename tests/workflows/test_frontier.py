@@ -94,7 +94,7 @@ def test_infeasible_low_budgets_are_reported_not_raised():
 
 def test_frame_and_dict_are_complete_and_deterministic(budget_sweep):
     frame = budget_sweep.to_frame()
-    assert list(frame.columns) == ["budget", "status", "spend", "influencers", "engagement", "coverage_value",
+    assert list(frame.columns) == ["budget", "status", "spend", "unspent", "influencers", "engagement", "coverage_value",
                                    "objective", "bound", "gap", "marginal_value"]
     assert frame["objective"].tolist() == budget_sweep.objective.tolist()
     again = frontier(tiny_scenario(), budgets="100:2400:8")
@@ -161,6 +161,7 @@ def test_command_prints_table_and_writes_files(tmp_path):
     res = _run(case, "--budgets", "1000:7000:4", "--output", out)
     assert res.exit_code == 0, res.output
     assert "budget frontier" in res.output and "optimal" in res.output
+    assert "note: budget 1,000: £380 of £1,000 unspent (38%); stopped by budget binding" in res.output
     assert {p.name for p in out.iterdir()} == {"frontier.csv", "frontier.json", "frontier.png", "frontier.svg",
                                                "lineup-manifest.json"}
     data = json.loads((out / "frontier.json").read_text())
@@ -192,3 +193,16 @@ def test_command_table_shows_simulated_reach_and_talkers_with_intervals(tmp_path
 def test_command_bad_sweep_exits_2(tmp_path, args):
     res = _run(write_case(tmp_path), *args)
     assert res.exit_code == 2 and "error:" in res.output
+
+
+def test_points_state_unspent_budget_and_the_rule_that_stopped_spending():
+    from lineup.optimize.formulation import tiny_scenario
+
+    f = frontier(tiny_scenario(), budgets=[500, 1000, 50_000])
+    frame = f.to_frame()
+    assert frame["unspent"].tolist() == pytest.approx((frame["budget"] - frame["spend"]).tolist())
+    point = f.to_dict()["points"][2]
+    assert point["unspent"] == pytest.approx(48_000) and "constraints.influencers.max" in point["stopped_by"]
+    assert f.notes == ("budget 50,000: £48,000 of £50,000 unspent (96%); stopped by constraints.influencers.max "
+                       "binding (3 influencers selected, the maximum; it blocks 2 affordable candidates)",)
+    assert f.to_dict()["notes"] == list(f.notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -109,6 +110,21 @@ def test_report_command_maps_errors_to_exit_codes(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_comparison_states_spend_and_unspent_budget_per_strategy(built):
+    section = built.html.split('<section id="comparison">')[1].split("</section>")[0]
+    assert "unspent (GBP)" in section and "spend (GBP)" in section
+    assert "cost per reach (GBP per person)" in section
+    assert ("spend differs:" in section or "every strategy spends the same:" in section) and "ratios of means" in section
+
+
+def test_every_setting_the_numbers_depend_on_is_listed(built):
+    section = built.html.split('<section id="assumptions">')[1].split("</section>")[0]
+    assert "Every setting the numbers depend on" in section
+    for key in ("solver.time_limit", "solver.gap", "simulation.population.size", "simulation.replications",
+                "simulation.seed", "confidence", "ratio_method", "priors.fee_per_1k"):
+        assert f"<code>{key}</code>" in section, key
+
+
 def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path):
     # bob's 60 % engagement rate is implausible (kept and flagged); carol's rate and erin's fee are blank
     roster = TINY_ROSTER.replace("bob,instagram,8k,3.5%,650", "bob,instagram,8k,60%,650")
@@ -123,6 +139,139 @@ def test_the_estimate_summary_is_at_the_top_and_flags_are_in_the_table(tmp_path)
     assert page.index('<dt>Estimates</dt><dd><span class="estimates">' + summary) < page.index('id="portfolio"')
     assert f"1 of {n} chosen influencers has implausible values (flagged)" in page
     assert '<span class="flag">implausible engagement_rate</span>' in page
+
+
+# ---------------------------------------------------------------- issue 9, item 8: a report that recommends
+
+
+def _section_html(page: str, key: str) -> str:
+    return page.split(f'<section id="{key}">', 1)[1].split("</section>", 1)[0]
+
+
+def test_summary_comes_first_and_names_winners_with_intervals(built):
+    page = built.html
+    starts = [page.index(f'<section id="{key}">') for key in SECTIONS]
+    assert list(SECTIONS)[0] == "summary" and starts == sorted(starts)
+    summary = _section_html(page, "summary")
+    assert "Who wins on which metric" in summary
+    for label in ("talkers (real people)", "expected engagements (roster estimate, interactions)"):
+        assert label in summary
+    assert '<span class="ci">[' in summary  # intervals
+    assert "paired" in summary or "intervals" in summary  # whether the lead is beyond the noise
+
+
+@pytest.fixture(scope="module")
+def comparison(scenario_path):
+    """The comparison inside ``built`` (same scenario, replications and seed)."""
+    return lineup.compare(load_scenario(scenario_path), replications=3, seed=5)
+
+
+def test_summary_states_spend_and_unspent_per_strategy(built, comparison):
+    from lineup.optimize.rules import format_money
+    from lineup.workflows.report import UNSPENT_NOTE_SHARE
+
+    summary = _section_html(built.html, "summary")
+    for name in comparison.strategies:
+        spend = comparison.portfolios[name].spend
+        budget = comparison.built[name].scenario.budget
+        assert format_money(spend, "GBP") in summary and format_money(budget - spend, "GBP") in summary, name
+        if (budget - spend) / budget > UNSPENT_NOTE_SHARE:
+            assert f"<strong>{name}</strong>: " in summary.split("Caveats", 1)[1]
+    caveats = summary.split("Caveats", 1)[1]
+    assert "Resolution." in caveats and "real people" in caveats
+    assert "planner's words" in caveats
+
+
+def test_every_strategy_portfolio_is_listed_collapsible(built, comparison):
+    section = _section_html(built.html, "portfolio")
+    assert section.count("<details class=strategy>") == len(comparison.strategies)
+    assert "::details-content { content-visibility: visible" in built.html  # printed open
+    for name in comparison.strategies:
+        for i in comparison.portfolios[name].ids:
+            assert f"<td>{i}</td>" in section
+    assert "<th class=num>engagement rate</th>" in section
+    # instagram handles give profile links (lineup.domain.links): a column in every strategy's table
+    assert section.count("<th>profile</th>") == len(comparison.strategies) + 1
+    assert '<a href="https://www.instagram.com/bob/" rel="noopener noreferrer">profile</a>' in section
+
+
+def test_labels_read_well(built):
+    page = built.html
+    for bad in ("influencers (influencers)", "estimate))", " ER, ", "0 fees", "(fraction)"):
+        assert bad not in page, bad
+
+
+def test_frontier_table_names_each_points_binding_rule(built):
+    figures = _section_html(built.html, "figures")
+    table = figures.split('<table class="frontier">', 1)[1].split("</table>", 1)[0]
+    assert "<th>binding rules</th>" in table and "<th class=num>unspent</th>" in table
+    assert table.count("<code>") >= 1
+
+
+def test_coverage_frontier_table_has_no_column_of_dashes():
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.workflows.report import _frontier_table
+
+    html = _frontier_table(lineup.frontier(tiny_scenario(), coverage_weights=[0, 500]), "GBP")
+    assert "marginal value" not in html and "per extra" not in html
+    assert "<th>coverage weight</th>" in html
+
+
+def test_profile_links_show_only_when_the_roster_has_them():
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.workflows.report import _link, _portfolio_table
+
+    sc = tiny_scenario()
+    row = {"id": "ann", "platform": "instagram", "tier": "nano", "niches": "vegan", "followers": 900.0,
+           "engagement_rate": 0.05, "er_estimated": False, "fee": 60.0, "fee_estimated": True,
+           "expected_engagement": 45.0, "budget_share": 0.06}
+    assert "profile" not in _portfolio_table(sc, [row])
+    with_link = _portfolio_table(sc, [{**row, "profile_url": "https://instagram.com/ann?x=1&y=2"}])
+    assert "<th>profile</th>" in with_link
+    assert '<a href="https://instagram.com/ann?x=1&amp;y=2" rel="noopener noreferrer">profile</a>' in with_link
+    assert "<script>" not in _portfolio_table(sc, [{**row, "profile_url": 'https://x.example/"><script>'}])
+    assert _link("javascript:alert(1)") == ""  # never a link
+    assert "1 fee estimated" in with_link
+
+
+def test_coverage_heatmap_cells_use_the_scale_s_decimals():
+    from lineup.io.figures import _demo_comparison, coverage_heatmap, percent_decimals
+
+    from lineup.io.figures import _penetration
+
+    comparison = _demo_comparison()
+    fig = coverage_heatmap(comparison)
+    values = np.array([[_penetration(comparison.simulations[s], n) for n in comparison.niches]
+                       for s in comparison.strategies]) * 100
+    digits = percent_decimals(float(values.max()))
+    texts = [t.get_text().split("\n")[0] for t in fig.axes[0].texts]
+    assert texts == [f"{v:.{digits}f} %" for v in values.ravel()]
+    assert percent_decimals(0.14) == 2  # a 0–0.14 % scale shows 0.14 %, not 0.1 % or 0.0 %
+
+
+@pytest.mark.slow
+def test_micro_vs_macro_report_states_unspent_budget_and_the_rule():
+    """Acceptance (issue 9): the shipped equal-budget study says what each strategy left unspent and why."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "micro_vs_macro.yaml"
+    from lineup.optimize.rules import format_money
+    from lineup.workflows.report import UNSPENT_NOTE_SHARE, _stopped_by
+
+    sc = load_scenario(path).with_overrides(simulation__population__size=4000, simulation__days=5)
+    page = build_report(sc, replications=2, seed=1, frontier_points=0, generated="2025-01-01").html
+    comparison = lineup.compare(sc, replications=2, seed=1)
+    spend_table, caveats = _section_html(page, "summary").split("<h3>Spend</h3>", 1)[1].split("Caveats", 1)
+    assert comparison.strategies == ("micro", "macro", "optimised", "handpicked")
+    for name in comparison.strategies:
+        spend, budget = comparison.portfolios[name].spend, comparison.built[name].scenario.budget
+        row = spend_table.split(f"<strong>{name}</strong>", 1)[1].split("</tr>", 1)[0]
+        assert format_money(spend, "GBP") in row and format_money(budget - spend, "GBP") in row
+        stopped = _stopped_by(comparison, name)
+        assert stopped in row
+        noted = f"<strong>{name}</strong>: {stopped}; {format_money(budget - spend, 'GBP')} of " in caveats
+        assert noted == ((budget - spend) / budget > UNSPENT_NOTE_SHARE), name
+    assert "<strong>handpicked</strong>: an explicit list of ids (not solved);" in caveats  # 5 ids, ~60 % unspent
 
 
 def test_profile_links_are_escaped_anchors_and_empty_portfolio_says_why(tmp_path):

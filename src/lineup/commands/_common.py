@@ -122,19 +122,17 @@ def _error(text: str) -> None:
 
 
 def stderr_console():
-    """Rich console for stderr (emoji codes off; user text goes through ``lineup.io.terminal.literal``)."""
+    """:func:`lineup.io.terminal.console` on stderr (the one console helper; kept as a short name)."""
     from ..io.terminal import console
 
     return console(stderr=True)
 
 
 def stdout_console():
-    """Rich console for stdout: the terminal's width, or 200 columns when piped (tables paste whole)."""
+    """:func:`lineup.io.terminal.console` on stdout: the terminal's width, or as wide as the text when piped."""
     from ..io.terminal import console
 
-    return console() if sys.stdout.isatty() else console(width=200)
-
-
+    return console()
 
 
 class progress_bar:

@@ -14,6 +14,7 @@ __all__ = ["compare"]
 #: Rows of the terminal table: (metric, label, number format).
 _ROWS = [
     ("spend", "spend ({cur})", "{:,.0f}"),
+    ("unspent", "unspent budget ({cur})", "{:,.0f}"),
     ("influencers", "influencers", "{:,.0f}"),
     ("expected_engagement", "expected engagements", "{:,.0f}"),
     ("reach", "unique reach (people)", "{:,.0f}"),
@@ -22,6 +23,7 @@ _ROWS = [
     ("niches_covered", "niches covered", "{:,.0f}"),
     ("cost_per_engagement", "cost per engagement ({cur})", "{:,.3f}"),
     ("cost_per_talker", "cost per talker ({cur})", "{:,.2f}"),
+    ("cost_per_reach", "cost per person reached ({cur})", "{:,.4f}"),
 ]
 
 
@@ -48,11 +50,19 @@ def _cell(fmt: str, band, diff=None) -> str:
     return text
 
 
-def render_comparison(comparison, console) -> None:
+#: Rows added by ``--normalise spend``: counts per 1,000 units of currency spent.
+_PER_SPEND_ROWS = [
+    ("engagements_per_1k", "engagements per 1,000 {cur}", "{:,.0f}"),
+    ("reach_per_1k", "people reached per 1,000 {cur}", "{:,.0f}"),
+    ("talkers_per_1k", "talkers per 1,000 {cur}", "{:,.1f}"),
+]
+
+
+def render_comparison(comparison, console, normalise: str | None = None) -> None:
     """Metric rows × strategy columns: mean, [95 % CI] and Δ to the first strategy [95 % CI]."""
     from rich.table import Table
 
-    from lineup.io.terminal import literal
+    from lineup.io.terminal import literal, print_table
 
     sc = comparison.scenario
     k = len(comparison.strategies)
@@ -62,16 +72,24 @@ def render_comparison(comparison, console) -> None:
                   title_justify="left", show_lines=True)
     table.add_column("metric")
     for name in comparison.strategies:
-        table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right")
+        table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right", no_wrap=True)
     bands = {n: comparison.bands(n) for n in comparison.strategies}
     diffs = {n: comparison.differences(n) for n in comparison.strategies[1:]}
     for key, label, fmt in _ROWS:
         table.add_row(label.format(cur=literal(sc.currency)),
                       *(_cell(fmt, bands[n][key], diffs[n][key] if n in diffs else None)
                         for n in comparison.strategies))
-    console.print(table)
+    if normalise == "spend":
+        per = {n: comparison.per_spend(n) for n in comparison.strategies}
+        for key, label, fmt in _PER_SPEND_ROWS:
+            table.add_row(label.format(cur=literal(sc.currency)), *(_cell(fmt, *per[n][key]) for n in comparison.strategies))
+    print_table(console, table)
     console.print(f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} "
                   f"random populations (common random numbers)")
+    from lineup.workflows.compare import spend_summary
+
+    console.print(spend_summary(comparison) + "; costs are mean spend ÷ mean count (ratios of means)",
+                  markup=False, highlight=False)
 
 
 @click.command("compare")
@@ -84,12 +102,15 @@ def render_comparison(comparison, console) -> None:
 @click.option("--seed", type=SEED_RANGE, default=None,
               help="Seed shared by every strategy (default: simulation.seed).")
 @scale_out_options
+@click.option("--normalise", type=click.Choice(["spend"]), default=None,
+              help="Also show counts per 1,000 units of currency spent (engagements, reach, talkers), "
+                   "ratios of means with paired intervals; always in --format json as per_1k_spend.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="What to print on stdout.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into.")
 @guarded
-def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, fmt: str,
+def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, normalise, fmt: str,
             output: Path | None) -> int:
     """Compare SCENARIO's strategies (e.g. micro vs macro) on the same random populations."""
     from lineup.io.scenario import load_scenario
@@ -103,12 +124,12 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
     with progress_bar(err, "Simulating strategies") as tick:
         result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,
                              scheduler=scheduler, dask_local=dask_local, progress=tick)
-    say_warnings(sc.warnings, result.notes)
+    say_warnings(sc.warnings, result.notes)  # notes quote roster ids: control characters escaped
     if output is not None:
         paths = write_files(output, comparison_files(result))
         say_wrote(err, paths)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     else:
-        render_comparison(result, stdout_console())
+        render_comparison(result, stdout_console(), normalise)
     return EXIT_OK

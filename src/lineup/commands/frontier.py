@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, say_wrote,
-                      scale_out_options, scenario_arg, stderr_console)
+                      scale_out_options, scenario_arg, stderr_console, stdout_console)
 
 __all__ = ["frontier"]
 
@@ -45,15 +45,19 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
                               dask_local=dask_local, progress=tick)
     say_warnings(sc.warnings)
     data = result.to_dict()
+    from .._text import printable
+
+    for note in result.notes:  # notes quote ids from the roster: control characters shown escaped
+        stderr_console().print(f"note: {printable(note)}", markup=False, highlight=False)
     if output is not None:
         paths = write_files(output, _files(result, data, to_json))
         say_wrote(stderr_console(), paths)
     if fmt == "json":
         click.echo(to_json(data), nl=False)
     else:
-        from ..io.terminal import console
+        from ..io.terminal import print_table
 
-        console().print(_table(result))
+        print_table(stdout_console(), _table(result))
     return EXIT_OK
 
 
@@ -101,6 +105,14 @@ def _band(sim, metric: str) -> str:
     return f"{_fmt(b.mean)} [{_fmt(b.ci_low)}–{_fmt(b.ci_high)}]"
 
 
+def _binding(solve) -> str:
+    """The rules that stop a point's spending, one per line (a limit of 0 only excludes: left out)."""
+    from ..io.terminal import literal
+
+    rules = [b for b in solve.binding if b.limit != 0] or list(solve.binding)
+    return "\n".join(literal(b.name) for b in rules) or "—"
+
+
 def _table(result):
     from rich.table import Table
 
@@ -108,25 +120,30 @@ def _table(result):
 
     cur = literal(result.scenario.currency)
     first = "budget" if result.kind == "budget" else "weight"
-    caption = f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point"
+    per_k = result.kind == "budget"  # the marginal value of budget exists only along a budget sweep
+    caption = f"+1k: objective gained per extra 1,000 {cur} of budget since the previous point" if per_k else ""
     sims = result.simulations
     if sims is not None:
         done = next((s for s in sims if s is not None), None)
-        caption += ("; simulated: mean [95 % interval]" + (f" over {done.replications} replications, "
-                                                          f"same seed {done.seed} for every point" if done else ""))
+        simulated = "simulated: mean [95 % interval]" + (f" over {done.replications} replications, same seed "
+                                                         f"{done.seed} for every point" if done else "")
+        caption = f"{caption}; {simulated}" if caption else simulated
     table = Table(title=f"{literal(result.scenario.name)}: {result.kind} frontier ({cur})", title_justify="left",
                   caption=caption, caption_justify="left")
-    columns = [first, "status", "spend", "n", "engagement", "coverage", "objective", "+1k"]
+    columns = [first, "status", "spend", "unspent", "n", "engagement", "coverage", "objective"] + \
+        (["+1k"] if per_k else [])
     if sims is not None:
         columns += list(_SIMULATED_COLUMNS.values())
+    columns.append("binding rules")
     for name in columns:
-        table.add_column(name, justify="left" if name == "status" else "right", no_wrap=True)
+        table.add_column(name, justify="left" if name in ("status", "binding rules") else "right", no_wrap=True)
     value_fmt = "{:,.2f}" if result.kind == "coverage" else "{:,.0f}"
     for k, value in enumerate(result.values):
-        cells = [_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]), _fmt(result.influencers[k]),
-                 _fmt(result.engagement[k]), _fmt(result.coverage_value[k]), _fmt(result.objective[k]),
-                 _per_thousand(result.marginal_value[k])]
+        cells = [_fmt(value, value_fmt), result.status[k], _fmt(result.spend[k]),
+                 _fmt(result.budgets[k] - result.spend[k]), _fmt(result.influencers[k]),
+                 _fmt(result.engagement[k]), _fmt(result.coverage_value[k]), _fmt(result.objective[k])]
+        cells += [_per_thousand(result.marginal_value[k])] if per_k else []
         if sims is not None:
             cells += [_band(sims[k], metric) for metric in _SIMULATED_COLUMNS]
-        table.add_row(*cells)
+        table.add_row(*cells, _binding(result.results[k]))
     return table

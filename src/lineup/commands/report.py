@@ -28,7 +28,6 @@ __all__ = ["report"]
 def report(scenario: Path, output: Path, replications, seed, workers: int, frontier_points: int) -> int:
     """Solve, compare and simulate SCENARIO and write a self-contained HTML report to --output."""
     from ..io.scenario import load_scenario
-    from ..io.writers import write_files
     from ..workflows.report import build_report
 
     sc = load_scenario(scenario)
@@ -38,7 +37,7 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
         result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,
                               frontier_points=frontier_points)
     say_warnings(sc.warnings)
-    paths = write_files(output, result.files)
+    paths = result.write(output)
     err.print(f"wrote {len(paths)} files into {printable(output)}: report.html and {len(paths) - 1} figure files",
               markup=False, highlight=False)
     return EXIT_OK

@@ -36,6 +36,7 @@ MAX_AUDIENCE_CAP = 10.0
 MAX_HAZARD = 100.0              # Bass hazards (1/day): beyond it everybody talks within the first hour
 MAX_STEPS_PER_DAY = 1_440       # one step a minute
 MAX_SEED = 2**63 - 1            # fits a 64-bit integer in every output
+AUTO_MIN_PEOPLE = 10_000        # smallest population 'auto' chooses (and the size of an unresolved 'auto')
 
 
 class _Model(BaseModel):
@@ -49,8 +50,11 @@ class PopulationSpec(_Model):
     with no niche ("general"); heavy-tailed (Pareto) expected degrees.
     """
 
-    size: int = Field(default=10_000, ge=10, le=MAX_PEOPLE,
-                      description="Number of simulated people (people, 10–50,000,000). Default 10,000.")
+    size: Optional[int] = Field(
+        default=None, ge=10, le=MAX_PEOPLE,
+        description="Number of simulated people (people, 10–50,000,000), or 'auto'. Default 'auto': sized so that "
+        "every influencer simulated gets at least 20 simulated followers, at least 10,000 and at most "
+        "2,000,000 people or what the memory allows (the outputs say which, and why when 20 cannot be reached).")
     mean_degree: float = Field(
         default=10.0, gt=0, le=MAX_MEAN_DEGREE,
         description="Mean number of friends per person (ties/person, (0, 1,000], below size). Default 10.",
@@ -77,9 +81,14 @@ class PopulationSpec(_Model):
         "The rest are split evenly across the niches.",
     )
 
+    @field_validator("size", mode="before")
+    @classmethod
+    def _auto(cls, v: Any) -> Any:
+        return None if isinstance(v, str) and v.strip().lower() == "auto" else v
+
     @model_validator(mode="after")
     def _degree_fits(self) -> "PopulationSpec":
-        if self.mean_degree >= self.size:
+        if self.mean_degree >= (self.size if self.size is not None else AUTO_MIN_PEOPLE):
             raise ValueError(f"mean_degree ({self.mean_degree:g}) must be below size ({self.size}): "
                              "nobody can have more friends than there are other people")
         return self
@@ -261,5 +270,20 @@ class SimulationSpec(_Model):
 
     @property
     def population_or_default(self) -> PopulationSpec:
-        """The generated-population options (defaults when none are given)."""
-        return self.population if self.population is not None else PopulationSpec()
+        """The generated-population options (defaults when none are given).
+
+        An ``auto`` size not yet resolved (by :func:`lineup.workflows.simulate.resolve_population`)
+        reads as :data:`AUTO_MIN_PEOPLE`.
+        """
+        p = self.population if self.population is not None else PopulationSpec()
+        return p if p.size is not None else p.model_copy(update={"size": AUTO_MIN_PEOPLE})
+
+    @property
+    def auto_size(self) -> bool:
+        """Whether the generated population's size is ``auto`` (chosen for the portfolio)."""
+        return self.network is None and (self.population is None or self.population.size is None)
+
+    def with_size(self, size: int) -> "SimulationSpec":
+        """A copy whose generated population has ``size`` people."""
+        p = self.population if self.population is not None else PopulationSpec()
+        return self.model_copy(update={"population": p.model_copy(update={"size": int(size)})})

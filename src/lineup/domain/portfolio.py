@@ -11,6 +11,22 @@ from .tiers import Tiers
 
 __all__ = ["Portfolio"]
 
+#: Unknown ids given a "did you mean" each (the search is over the whole roster).
+_MAX_HINTS = 20
+
+
+def _raise_unknown(roster: Roster, missing: list) -> None:
+    from .._text import printable
+    from ..errors import UsageError
+    from .scenario import did_you_mean
+
+    known = roster.ids.tolist()
+    problems = [f"id {printable(repr(str(i)), limit=120)} is not in the roster"
+                f"{did_you_mean(i, known) if k < _MAX_HINTS else ''}" for k, i in enumerate(missing)]
+    if len(problems) == 1:
+        raise UsageError(problems[0], problems)
+    raise UsageError(f"{len(missing)} ids are not in the roster {printable(roster.source)}", problems)
+
 
 @dataclass(frozen=True, eq=False)
 class Portfolio:
@@ -31,21 +47,51 @@ class Portfolio:
     def __post_init__(self) -> None:
         rows = np.unique(np.asarray(self.rows, dtype=np.int64))
         if rows.size and (rows[0] < 0 or rows[-1] >= self.roster.n):
-            raise IndexError("portfolio rows out of the roster's range")
+            from ._invalid import InvalidIndex
+
+            raise InvalidIndex(f"portfolio rows must lie in 0..{self.roster.n - 1} (the roster's rows), "
+                               f"got {int(rows[0]) if rows[0] < 0 else int(rows[-1])}")
         object.__setattr__(self, "rows", rows)
 
     @classmethod
     def from_ids(cls, roster: Roster, ids) -> "Portfolio":
-        """Portfolio of the given ids; unknown ids raise ``KeyError`` naming them."""
+        """Portfolio of the given ids (matched ignoring case and a leading ``@``).
+
+        Unknown ids raise :class:`~lineup.errors.UsageError` naming each of
+        them, with a "did you mean".
+
+        >>> r = Roster.from_columns(ids=["alice", "bob"], followers=[1e3, 2e3],
+        ...                         engagement_rate=[0.1, 0.1], fee=[10, 20])
+        >>> Portfolio.from_ids(r, ["@Alice"]).ids
+        ['alice']
+        >>> Portfolio.from_ids(r, ["alcie"])
+        Traceback (most recent call last):
+        ...
+        lineup.errors.UsageError: id 'alcie' is not in the roster (did you mean 'alice'?)
+        """
+        ids = [ids] if isinstance(ids, str) else list(ids)
         rows = [roster.index_of(i) for i in ids]
         missing = [i for i, r in zip(ids, rows) if r is None]
         if missing:
-            raise KeyError(f"not in the roster: {', '.join(map(str, missing))}")
+            _raise_unknown(roster, missing)
         return cls(roster, np.asarray(rows, dtype=np.int64))
 
     @classmethod
     def from_mask(cls, roster: Roster, mask: np.ndarray) -> "Portfolio":
         return cls(roster, np.flatnonzero(mask))
+
+    def __repr__(self) -> str:
+        """Short: size, spend and the first ids.
+
+        >>> r = Roster.from_columns(ids=["a", "b"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[10, 20])
+        >>> Portfolio(r, [0, 1])
+        Portfolio(influencers=2, spend=30.0, ids='a, b')
+        """
+        from .._repr import short_repr
+
+        ids = self.ids[:5]
+        shown = ", ".join(ids) + (f", … ({len(self) - 5} more)" if len(self) > 5 else "")
+        return short_repr("Portfolio", {"influencers": len(self), "spend": round(self.spend, 2), "ids": shown})
 
     def __len__(self) -> int:
         return len(self.rows)

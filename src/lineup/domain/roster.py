@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from ._invalid import InvalidValue
 from .tiers import Tiers
 
 __all__ = ["Roster", "normalise_label", "normalise_id", "id_key", "id_keys"]
@@ -136,16 +137,16 @@ class Roster:
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
                      "country", "er_estimated", "fee_estimated", "line", "er_derived", "implausible", "url"):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
+                raise InvalidValue(f"roster column {name!r} has {len(getattr(self, name))} rows, expected {n}")
         if self.niche_matrix.shape != (n, len(self.niche_names)):
-            raise ValueError("niche_matrix shape does not match ids × niche_names")
+            raise InvalidValue("niche_matrix shape does not match ids × niche_names")
         ids = self.ids.tolist()
         normal = [normalise_id(k) for k in ids] if any(_needs_normalising(k) for k in ids) else ids
         if normal is not ids:
             object.__setattr__(self, "ids", np.asarray(normal, dtype=object))
         object.__setattr__(self, "_index", dict(zip(id_keys(normal), range(n))))
         if len(self._index) != n:
-            raise ValueError("roster ids must be unique (ignoring case, Unicode width and a leading '@')")
+            raise InvalidValue("roster ids must be unique (ignoring case, Unicode width and a leading '@')")
 
     # ------------------------------------------------------------------ build
     @classmethod

@@ -360,6 +360,24 @@ class ScenarioSpec(_Model):
         """The scenario's tier boundaries."""
         return Tiers.from_mapping(self.tiers)
 
+    def default_warnings(self) -> list[str]:
+        """Defaults that silently change what the scenario means (issue 9): said out loud.
+
+        Examples
+        --------
+        >>> spec = ScenarioSpec.model_validate({"name": "x", "budget": 100, "roster": "r.csv",
+        ...                                     "niches": {"vegan": {"weight": 3}}})
+        >>> print(spec.default_warnings()[0])  # doctest: +ELLIPSIS
+        objective.coverage is 0 (the default), so the niche weights (vegan 3) do nothing: ...
+        """
+        weights = {n: s.weight for n, s in self.niches.items() if s.weight > 0}
+        if not weights or self.objective.coverage > 0:
+            return []
+        shown = ", ".join(f"{n} {w:g}" for n, w in list(weights.items())[:6]) + (", ..." if len(weights) > 6 else "")
+        return [f"objective.coverage is 0 (the default), so the niche weights ({shown}) do nothing: the optimiser "
+                f"maximises expected engagements only; set objective.coverage (the worth of one fully covered niche "
+                f"of weight 1, in expected engagements, e.g. 1000) to value niche coverage"]
+
 
 @dataclass(frozen=True, eq=False)
 class Overlap:
@@ -403,30 +421,121 @@ class Scenario:
     def tiers(self) -> Tiers:
         return self.spec.tier_bounds
 
+    def __repr__(self) -> str:
+        """Short: name, budget, currency and roster size (never the whole spec or roster).
+
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> tiny_scenario()
+        Scenario(name='tiny', budget=1000.0, currency='GBP', influencers=5, warnings=0)
+        """
+        from .._repr import short_repr
+
+        return short_repr("Scenario", {"name": self.name, "budget": self.budget, "currency": self.currency,
+                                       "influencers": self.roster.n, "warnings": len(self.warnings)})
+
     def with_overrides(self, **changes: Any) -> "Scenario":
         """A copy with top-level fields replaced and re-validated (roster kept).
 
         Nested fields take dotted names written with ``__``, e.g.
-        ``constraints__influencers__max=20``.
+        ``constraints__influencers__max=20``.  Every problem (an unknown field,
+        with a "did you mean", or an invalid value) raises one
+        :class:`~lineup.errors.ScenarioError` that lists them all, located by
+        the override's field.
+
+        Examples
+        --------
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> tiny_scenario().with_overrides(constraints__influencers__max=1).spec.constraints.influencers.max
+        1
+        >>> tiny_scenario().with_overrides(budgt=3)
+        Traceback (most recent call last):
+        ...
+        lineup.errors.ScenarioError: with_overrides, field 'budgt': unknown key 'budgt' (did you mean 'budget'?)
         """
+        from pydantic import ValidationError
+
+        from ..errors import ScenarioError
+
         data = self.spec.model_dump()
         for key, value in changes.items():
-            *parents, leaf = key.split("__")
-            node = data
-            for p in parents:
-                if node.get(p) is None:
-                    node[p] = {}
-                node = node[p]
-            node[leaf] = value
+            _set_override(data, key, value)
         if data["roster"] != self.spec.roster.model_dump():
-            raise ValueError("with_overrides cannot change the roster; load another scenario instead")
-        spec = ScenarioSpec.model_validate(data)
-        problems = check_against_roster(spec, self.roster)
-        if problems:
-            from ..errors import ScenarioError
+            raise ScenarioError("with_overrides cannot change the roster; load another scenario instead")
+        try:
+            spec = ScenarioSpec.model_validate(data)
+        except ValidationError as exc:
+            problems = [_override_problem(err) for err in exc.errors()]
+        else:
+            problems = [_where_override(loc, msg) for loc, msg in check_against_roster(spec, self.roster)]
+            if not problems:
+                stale = set(self.spec.default_warnings())
+                warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
+                return replace(self, spec=spec, warnings=warnings)
+        raise ScenarioError(problems[0] if len(problems) == 1 else
+                            f"with_overrides: {len(problems)} problems in the overrides", problems)
 
-            raise ScenarioError("the overrides do not fit the roster", [f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems])
-        return replace(self, spec=spec)
+
+def _set_override(data: dict, key: str, value: Any) -> None:
+    """Set ``a__b__c`` in the nested dict ``data`` (a ScenarioError if ``a.b`` is not a group of fields)."""
+    from ..errors import ScenarioError
+
+    *parents, leaf = key.split("__")
+    node = data
+    for depth, p in enumerate(parents):
+        if node.get(p) is None:
+            node[p] = {}
+        node = node[p]
+        if not isinstance(node, dict):
+            problem = _where_override(key.split("__"), f"{'.'.join(parents[:depth + 1])!r} is a value, "
+                                                       f"not a group of fields")
+            raise ScenarioError(problem, [problem])
+    node[leaf] = value
+
+
+def _where_override(loc, message: str) -> str:
+    from .._text import printable
+
+    field = printable(".".join(str(p) for p in loc))
+    return f"with_overrides, field '{field}': {message}" if field else f"with_overrides: {message}"
+
+
+def _override_problem(err: dict) -> str:
+    """One pydantic error as a located problem, with a did-you-mean for unknown keys."""
+    from .._text import printable
+
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    if err["type"] == "extra_forbidden":
+        return _where_override(loc, f"unknown key {printable(repr(loc[-1]))}"
+                                    f"{did_you_mean(loc[-1], _fields_at(loc[:-1]))}")
+    if err["type"] == "missing":
+        return _where_override(loc, "required field is missing")
+    value = err.get("input")
+    shown = "" if isinstance(value, (dict, list)) else f", got {printable(repr(value), limit=80)}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return _where_override(loc, f"{msg[:1].lower()}{msg[1:]}{shown}")
+
+
+def _fields_at(loc) -> list[str]:
+    """Field names of the ScenarioSpec model found at ``loc`` (``[]`` where there is no model)."""
+    model: Any = ScenarioSpec
+    for part in loc:
+        field_info = model.model_fields.get(str(part)) if isinstance(model, type) else None
+        model = _model_in(field_info.annotation) if field_info is not None else None
+        if model is None:
+            return []
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``annotation`` (``Optional[M]``, ``M | None``), or ``None``."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -33,7 +33,9 @@ class Tiers:
     def __post_init__(self) -> None:
         b = np.asarray(self.bounds, dtype=float)
         if b.shape != (4,) or np.any(np.diff(b) <= 0) or b[0] <= 0:
-            raise ValueError(f"tier bounds must be 4 increasing positive numbers, got {self.bounds}")
+            from ._invalid import InvalidValue
+
+            raise InvalidValue(f"tier bounds must be 4 increasing positive numbers, got {self.bounds}")
 
     @classmethod
     def from_mapping(cls, bounds: dict[str, float]) -> "Tiers":

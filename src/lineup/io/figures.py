@@ -198,6 +198,8 @@ def coverage_heatmap(comparison):
     ['skincare', 'vegan']
     """
     niches, names = list(comparison.niches), list(comparison.strategies)
+    if not niches:
+        return _no_niches(comparison)
     values = np.array([[_penetration(comparison.simulations[s], n) for n in niches] for s in names]) * 100
     counts = _niche_counts(comparison, niches)
     fig = _figure(max(8.0, 1.1 * values.shape[1] + 3.0), max(2.6, 0.75 * values.shape[0] + 1.8))
@@ -205,9 +207,11 @@ def coverage_heatmap(comparison):
     ax.grid(False)
     im = ax.imshow(values, cmap="viridis", aspect="auto", vmin=0, vmax=max(np.nanmax(values), 1e-9))
     top = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    digits = percent_decimals(top)
     for (i, j), v in np.ndenumerate(values):
         colour = "white" if not np.isfinite(v) or v < 0.6 * top else "black"
-        ax.text(j, i, f"{v:.1f} %\n{counts[i, j]} infl.", ha="center", va="center", fontsize=8, color=colour)
+        shown = "—" if not np.isfinite(v) else f"{v:.{digits}f} %"
+        ax.text(j, i, f"{shown}\n{counts[i, j]} infl.", ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(range(values.shape[1]), [literal_text(n) for n in niches], rotation=30, ha="right")
     ax.set_yticks(range(values.shape[0]), [literal_text(f"{n}\n(k = {comparison.simulations[n].scale:,.0f})")
                                            for n in names])
@@ -217,6 +221,29 @@ def coverage_heatmap(comparison):
     _titles(fig, ax, f"Niche coverage — {comparison.scenario.name}",
             f"simulated talkers / simulated people in the niche, mean of {comparison.replications} replications; "
             f"\ncells: penetration and influencers listing the niche; k: real people per simulated person")
+    return fig
+
+
+def percent_decimals(top: float) -> int:
+    """Decimals that show a percentage scale topping at ``top`` % with two significant digits (at least 1).
+
+    >>> percent_decimals(42.0), percent_decimals(3.2), percent_decimals(0.14), percent_decimals(0.012)
+    (1, 1, 2, 3)
+    >>> percent_decimals(0.0), percent_decimals(float("nan"))
+    (1, 1)
+    """
+    if not np.isfinite(top) or top <= 0:
+        return 1
+    return int(min(6, max(1, 1 - np.floor(np.log10(top)))))
+
+
+def _no_niches(comparison):
+    """The heat map's place when the roster names no niches (a top-followers list, say): a note, not a crash."""
+    fig = _figure(8.0, 2.6)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "no niche coverage to show: the roster has no niches column", ha="center", va="center")
+    _titles(fig, ax, f"Niche coverage — {comparison.scenario.name}", "")
     return fig
 
 

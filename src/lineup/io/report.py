@@ -7,12 +7,13 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money
-from .terminal import literal
+from .terminal import literal, print_table
 from .writers import csv_text
 
-__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "estimate_summary", "row_flags"]
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "render_notes", "estimate_summary", "row_flags"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -66,6 +67,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
             "time_limit": result.time_limit,
             "gap_tolerance": result.gap_tolerance,
         },
+        "assumptions": _solve_assumptions(result),
         "lineup_version": __version__,
     }
 
@@ -127,6 +129,15 @@ def _seconds(value) -> str:
     return "none" if value is None else f"{value:g} s"
 
 
+def _solve_assumptions(result) -> dict:
+    """The solver, objective and prior settings of a solve, with the limit and gap it actually ran with."""
+    out = {k: v for k, v in assumptions(result.scenario.spec).items() if not k.startswith("simulation.")}
+    for key, used in (("solver.time_limit", result.time_limit), ("solver.gap", result.gap_tolerance)):
+        if used is not None and used != out[key]["value"]:
+            out[key] = {**out[key], "value": used, "source": "command line"}
+    return out
+
+
 def _empty_warning(empty: str | None, zero: str | None) -> list[str]:
     """The sentence saying why the best portfolio is empty, or why its objective is 0."""
     if empty:
@@ -148,7 +159,8 @@ def _records(columns: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def portfolio_csv(result) -> str:
-    """The portfolio table as CSV text: numbers to 6 significant digits, blank when missing.
+    """The portfolio table as CSV text: numbers to 15 significant digits (fees and followers exact,
+    no exponent below 1e15), blank when missing.
 
     Written with the :mod:`csv` module (``lineup solve`` does not import pandas);
     text cells (ids, platforms, niches) go through :func:`~lineup.io.writers.csv_cell`
@@ -156,7 +168,7 @@ def portfolio_csv(result) -> str:
     negative number is not.
     """
     columns = result.portfolio_columns()
-    return csv_text(list(columns), (row.values() for row in _records(columns)), float_format="%.6g")
+    return csv_text(list(columns), (row.values() for row in _records(columns)), float_format="%.15g")
 
 
 # ------------------------------------------------------------------ terminal
@@ -165,6 +177,15 @@ def portfolio_csv(result) -> str:
 def _money(x: float, currency: str) -> str:
     """``format_money`` as markup (the currency is the scenario's text)."""
     return literal(format_money(x, currency))
+
+
+def render_notes(data: dict, console) -> None:
+    """The estimate summary and the warnings of a solve (``solve_to_dict``): on stdout above the table, or
+    on stderr when stdout carries ``--format json`` or ``csv``."""
+    if data["estimated"]["summary"]:
+        console.print(f"Estimates: {literal(data['estimated']['summary'])}")
+    for w in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {literal(w)}")
 
 
 def render_solve(result, console, what_if=None) -> None:
@@ -179,10 +200,7 @@ def render_solve(result, console, what_if=None) -> None:
     cur = data["currency"]
     console.print(f"[bold]{literal(data['scenario'])}[/bold] — budget {_money(data['budget'], cur)}")
     _render_status(data, console)
-    if data["estimated"]["summary"]:
-        console.print(f"Estimates: {literal(data['estimated']['summary'])}")
-    for w in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {literal(w)}")
+    render_notes(data, console)
     if data["diagnosis"]:
         console.print("[bold red]Why no portfolio fits the rules:[/bold red]")
         for line in data["diagnosis"]:
@@ -193,10 +211,10 @@ def render_solve(result, console, what_if=None) -> None:
     table = _portfolio_table(data, links=has_links)
     if has_links and not _fits(table, console):
         table = _portfolio_table(data, links=False)
-        console.print(table)
+        print_table(console, table)
         console.print("(profile links: --format json or csv, --output, or a wider terminal)")
     else:
-        console.print(table)
+        print_table(console, table)
     _render_totals(data, console)
 
 
@@ -206,10 +224,11 @@ def _portfolio_table(data: dict, links: bool):
 
     cur = data["currency"]
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
-    for col, justify in [("id", "left"), ("platform", "left"), ("tier", "left"), ("niches", "left"),
-                         ("followers", "right"), ("fee", "right"), ("exp. engagement", "right"),
-                         ("budget share", "right"), ("flags", "left")] + ([("profile", "left")] if links else []):
-        table.add_column(col, justify=justify)
+    for col, justify, whole in [("id", "left", True), ("platform", "left", False), ("tier", "left", True),
+                                ("niches", "left", False), ("followers", "right", True), ("fee", "right", True),
+                                ("exp. engagement", "right", True), ("budget share", "right", True),
+                                ("flags", "left", False)] + ([("profile", "left", True)] if links else []):
+        table.add_column(col, justify=justify, no_wrap=whole)
     for row in data["selected"]:
         flags = literal(", ".join(row_flags(row)))
         table.add_row(

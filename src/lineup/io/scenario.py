@@ -49,6 +49,7 @@ def load_scenario(path: str | Path) -> Scenario:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
     warnings += _country_warnings(spec, roster) + _link_warnings(roster)
+    warnings = list(warnings) + spec.default_warnings()
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
 
 

@@ -23,6 +23,8 @@ nothing is printed.
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 from typing import Callable
 
@@ -36,6 +38,25 @@ __all__ = ["solve", "SolveResult", "SolveStatus", "SolveProgress"]
 
 _MILP_STATUS = {"optimal": SolveStatus.OPTIMAL, "time_limit": SolveStatus.TIME_LIMIT,
                 "interrupted": SolveStatus.INTERRUPTED}
+
+
+def _check_arguments(time_limit: float | None, gap: float | None) -> None:
+    """The API's ``time_limit`` (> 0 s) and ``gap`` (0–1), as the CLI checks ``--time-limit`` and ``--gap``.
+
+    >>> _check_arguments(-1, None)
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: time_limit must be a finite number of seconds > 0, got -1
+    """
+    from ..errors import UsageError
+
+    def finite(x) -> bool:
+        return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(float(x))
+
+    if time_limit is not None and not (finite(time_limit) and time_limit > 0):
+        raise UsageError(f"time_limit must be a finite number of seconds > 0, got {time_limit!r}")
+    if gap is not None and not (finite(gap) and 0 <= gap <= 1):
+        raise UsageError(f"gap must be a relative gap between 0 and 1, got {gap!r}")
 
 
 def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
@@ -77,6 +98,7 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     from . import precheck, rules
     from .backends import check_backend
 
+    _check_arguments(time_limit, gap)
     opts = scenario.spec.solver
     backend = backend or opts.backend
     time_limit = opts.time_limit if time_limit is None else time_limit

@@ -180,3 +180,32 @@ class SolveResult:
         import pandas as pd
 
         return pd.DataFrame(self.portfolio_columns())
+
+    def _facts(self) -> dict[str, Any]:
+        ev = self.evaluation
+        return {"scenario": self.scenario.name, "status": self.status.value,
+                "influencers": len(self.portfolio) if self.portfolio is not None else None,
+                "spend": None if ev is None else round(float(ev.spend), 2), "budget": self.scenario.budget,
+                "currency": self.scenario.currency,
+                "objective": None if self.objective is None else round(float(self.objective), 2),
+                "gap": None if self.gap is None else round(float(self.gap), 6), "backend": self.backend}
+
+    def __repr__(self) -> str:
+        """Short: scenario name, status, size, spend, objective, gap, backend (never the whole scenario).
+
+        >>> from lineup.optimize import solve
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> solve(tiny_scenario())
+        SolveResult(scenario='tiny', status='optimal', influencers=2, spend=960.0, budget=1000.0, currency='GBP', objective=4014.0, gap=0.0, backend='cbc')
+        """
+        from .._repr import short_repr
+
+        return short_repr("SolveResult", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and the portfolio table (escaped), for notebooks."""
+        from .._repr import html_card
+
+        table = self.to_frame().drop(columns=["er_estimated", "fee_estimated"]).to_html(index=False, escape=True,
+                                                                                        max_rows=30)
+        return html_card("SolveResult", self._facts(), table if self.portfolio is not None else "")

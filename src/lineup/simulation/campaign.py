@@ -81,7 +81,7 @@ from .kernels import ic_step
 from .population import Population
 
 __all__ = ["Influencers", "simulate_campaign", "posts_in_campaign", "check_schedule", "COUNT_METRICS", "METRICS",
-           "MAX_POSTS_PER_INFLUENCER"]
+           "MAX_POSTS_PER_INFLUENCER", "expected_posts", "expected_engagements", "engagement_warning"]
 
 #: Metrics counted in people (scaled by k to real people).
 COUNT_METRICS = ("exposed", "engaged", "engagements", "new_talkers", "talkers",
@@ -113,6 +113,7 @@ class Influencers:
     fee: np.ndarray
     talk_prob: np.ndarray
     niches: list[list[str]]
+    roster_posts: np.ndarray | None = None   # the roster's posts before rounding (the optimiser's)
 
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio, tiers: Tiers, talk_prob) -> "Influencers":
@@ -127,6 +128,7 @@ class Influencers:
             fee=r.fee[rows].astype(float),
             talk_prob=by_tier[tiers.codes_of(r.followers[rows])],
             niches=r.niche_lists(rows),
+            roster_posts=np.asarray(r.posts[rows], dtype=float),
         )
 
     def __len__(self) -> int:
@@ -247,6 +249,94 @@ def resolution_warning(influencers: "Influencers", spec: SimulationSpec, populat
             f"posts, so most replications count nobody and the counts of people come out 0 (or a lucky "
             f"few × k). Simulate a larger network or population.size (about {needed:,} people expect one "
             f"simulated talker; ten times that for stable numbers)")
+
+
+def expected_posts(posts: np.ndarray, spec: SimulationSpec) -> np.ndarray:
+    """Mean posts each influencer publishes inside the campaign, over the random first day.
+
+    The first post is on a whole day drawn uniformly from ``[0, ceil(start_window_days))``
+    (day 0 when the window is 0); posts (and repeated cycles) after the last day are
+    not published.
+
+    Examples
+    --------
+    >>> expected_posts(np.array([1, 3, 10]), SimulationSpec(days=30)).round(3).tolist()
+    [1.0, 3.0, 9.286]
+    >>> expected_posts(np.array([2]), SimulationSpec(days=4, start_window_days=4, post_spacing_days=3)).tolist()
+    [1.25]
+    """
+    posts = np.maximum(1, np.round(np.asarray(posts, dtype=float)))
+    window = max(1, math.ceil(spec.start_window_days)) if spec.start_window_days > 0 else 1
+    total = np.zeros(len(posts))
+    for first in range(window):
+        starts = np.arange(first, spec.days, spec.recurring_every_days or spec.days + 1.0)
+        room = np.ceil((spec.days - starts) / spec.post_spacing_days)
+        total += np.minimum(posts[:, None], room[None, :]).sum(axis=1)
+    return total / window
+
+
+def expected_engagements(influencers: "Influencers", spec: SimulationSpec, sizes: np.ndarray,
+                         scale: float) -> np.ndarray:
+    """Interactions each influencer is expected to get in the simulation (real interactions).
+
+    Posts published × simulated followers × k × organic reach × engagement
+    probability, where the probability of a reached follower engaging is
+    ``min(1, engagement_rate / organic_reach)``: a post cannot engage more people
+    than it reaches.
+    """
+    p_engage = np.minimum(1.0, influencers.engagement_rate / spec.organic_reach)
+    return expected_posts(influencers.posts, spec) * sizes * scale * spec.organic_reach * p_engage
+
+
+def _named(ids, mask: np.ndarray, limit: int = 8) -> str:
+    chosen = [printable(str(i), limit=60) for i in np.asarray(ids, dtype=object)[mask]]
+    more = f" and {len(chosen) - limit:,} more" if len(chosen) > limit else ""
+    return ", ".join(chosen[:limit]) + more
+
+
+def engagement_warning(influencers: "Influencers", spec: SimulationSpec, population_size: int, scale: float,
+                       sizes: np.ndarray, roster_posts: np.ndarray | None = None) -> str | None:
+    """A warning naming the influencers whose simulated engagement is capped below the optimiser's.
+
+    The optimiser expects ``posts × followers × authenticity × engagement_rate``
+    interactions per influencer; the simulator gives fewer when the engagement
+    rate exceeds ``organic_reach`` (engagement capped at the people reached), when
+    posts fall after the campaign's last day, or when an audience is larger than
+    the population.  ``roster_posts`` are the roster's (unrounded) posts.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> inf = NS(ids=["ann", "bob"], engagement_rate=np.array([0.5, 0.02]), posts=np.array([1, 1]),
+    ...          real_followers=np.array([1e3, 1e3]))
+    >>> print(engagement_warning(inf, SimulationSpec(), 10_000, 1.0, np.array([1000, 1000])))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    simulated engagements are capped below the optimiser's expected 520 interactions (expected 320 in the
+    simulation, 38% fewer): engagement rate above organic_reach 0.3, so a post engages at most the people it
+    reaches: ann
+    """
+    if roster_posts is None:
+        roster_posts = getattr(influencers, "roster_posts", None)
+    posts = influencers.posts if roster_posts is None else np.asarray(roster_posts, dtype=float)
+    optimiser = posts * influencers.real_followers * influencers.engagement_rate
+    simulated = expected_engagements(influencers, spec, sizes, scale)
+    reasons = [
+        (influencers.engagement_rate > spec.organic_reach,
+         f"engagement rate above organic_reach {spec.organic_reach:g}, so a post engages at most the people it "
+         f"reaches"),
+        (expected_posts(influencers.posts, spec) < posts - 1e-9,
+         f"not every post fits in the {spec.days:,}-day campaign (first post on a random day before day "
+         f"{spec.start_window_days:g}, one every {spec.post_spacing_days:g} days)"),
+        ((sizes >= population_size) & (influencers.real_followers / scale > population_size),
+         f"audience larger than the {population_size:,} simulated people"),
+    ]
+    found = [(mask, text) for mask, text in reasons if mask.any()]
+    total, sim = float(optimiser.sum()), float(simulated.sum())
+    if not found or total <= 0 or sim >= total * (1 - 1e-3):
+        return None
+    parts = "; ".join(f"{text}: {_named(influencers.ids, mask)}" for mask, text in found)
+    return (f"simulated engagements are capped below the optimiser's expected {total:,.0f} interactions "
+            f"(expected {sim:,.0f} in the simulation, {1 - sim / total:.0%} fewer): {parts}")
 
 
 def _poster(env: simpy.Environment, i: int, times, fee: float, state: _State):

@@ -35,7 +35,7 @@ from typing import Any
 
 from lineup.errors import UsageError
 
-__all__ = ["make_executor", "local_cluster", "DASK_WORKER_CONFIG",
+__all__ = ["make_executor", "local_cluster", "require_dask", "DASK_WORKER_CONFIG",
            "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress", "check_worker_versions"]
 
 SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
@@ -193,8 +193,20 @@ def check_worker_versions(address: str, versions: dict) -> None:
                          f"({first}), this process {__version__}; install the same version everywhere")
 
 
+def require_dask(option: str) -> None:
+    """Raise :class:`~lineup.errors.UsageError` naming the extra to install when Dask is missing.
+
+    ``option`` is what asked for Dask (``--scheduler``, ``--dask-local``).
+    """
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(f"{option} runs on Dask, which is not installed: pip install 'lineup[dask]'") from None
+
+
 @contextmanager
 def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecutor]:
+    require_dask("--scheduler" if address is not None else "--dask-local")
     if address is not None:
         client = _connect(address)
         try:
@@ -227,6 +239,7 @@ def local_cluster(n_workers: int) -> Iterator[Any]:
     """
     import logging
 
+    require_dask("--dask-local")
     import dask
     from dask.distributed import LocalCluster
 

@@ -32,10 +32,10 @@ from lineup.domain.campaign import MAX_REPLICATIONS, SimulationSpec
 from lineup.errors import UsageError
 
 from .audiences import audience_scale, audience_sizes, draw_audiences
-from .campaign import Influencers, check_schedule, resolution_warning, simulate_campaign
+from .campaign import Influencers, check_schedule, engagement_warning, resolution_warning, simulate_campaign
 from .distributed import batches, make_executor
 from .population import Population, generate_population
-from .result import Band, SimulationResult, t_interval
+from .result import RATIOS, Band, SimulationResult, ratio_interval, t_interval
 
 __all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_many", "Progress"]
 
@@ -163,24 +163,78 @@ def _scalar(b: Band) -> Band:
 
 def _warnings(influencers: Influencers, spec: SimulationSpec, population: Population | None,
               scale: float | None) -> tuple[str, ...]:
-    """Warnings known before simulating: a population too small for the portfolio's audiences."""
+    """Warnings known before simulating: a population too small for the portfolio's audiences, and
+    engagement capped below the optimiser's (:func:`~lineup.simulation.campaign.engagement_warning`)."""
     size = population.size if population is not None else spec.population_or_default.size
     k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else scale
-    warning = resolution_warning(influencers, spec, size, k, audience_sizes(influencers.real_followers, size, k))
-    return () if warning is None else (warning,)
+    sizes = audience_sizes(influencers.real_followers, size, k)
+    found = (resolution_warning(influencers, spec, size, k, sizes), engagement_warning(influencers, spec, size, k, sizes))
+    return tuple(w for w in found if w is not None)
+
+
+def _stack(runs: list[dict], name: str) -> np.ndarray:
+    """Replications × days of one metric; ``engagements`` cumulated (a ratio's denominator)."""
+    values = np.stack([run["series"][name] for run in runs])
+    return np.cumsum(values, axis=1) if name == "engagements" else values
+
+
+def _ratio_series(runs: list[dict]) -> dict[str, Band]:
+    """Per-day ratio of means of each ratio metric (see :func:`~lineup.simulation.result.ratio_interval`)."""
+    return {name: _in_range(name, ratio_interval(_stack(runs, num), _stack(runs, den)))
+            for name, (num, den) in RATIOS.items()}
+
+
+def _ratio_samples(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-replication ratios (NaN where the denominator is 0): data only, never averaged."""
+    out = {}
+    for name, (num, den) in RATIOS.items():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[name] = np.where(samples[den] > 0, samples[num] / samples[den], np.nan)
+    return out
+
+
+_RATIO_WORDS = {"talkers": "no talker", "engagements": "no engagement", "reach": "nobody reached"}
+
+
+def zero_denominator_warnings(zeros: dict[str, int], replications: int) -> tuple[str, ...]:
+    """One warning per ratio metric with replications whose denominator is 0.
+
+    >>> zero_denominator_warnings({"cost_per_talker": 134, "cost_per_reach": 0}, 200)[0][:62]
+    '134 of 200 replications had no talker: cost_per_talker is mean'
+    """
+    out = []
+    for name, count in zeros.items():
+        if not count or not name.startswith("cost_per_"):
+            continue
+        num, den = RATIOS[name]
+        if count == replications:
+            out.append(f"every replication had {_RATIO_WORDS[den]}: {name} is undefined ({num} ÷ mean {den} = "
+                       f"{num} ÷ 0); simulate a larger population or more posts")
+        else:
+            out.append(f"{count:,} of {replications:,} replications had {_RATIO_WORDS[den]}: {name} is mean "
+                       f"{num} ÷ mean {den} over all {replications:,} replications (those zeros included, none "
+                       f"dropped)")
+    return tuple(out)
 
 
 def _summarise(runs: list[dict], spec: SimulationSpec, seed, influencers: Influencers,
                warnings: tuple[str, ...] = ()) -> SimulationResult:
     names = list(runs[0]["series"])
     series = {n: _in_range(n, t_interval(np.stack([run["series"][n] for run in runs]))) for n in names}
+    series.update(_ratio_series(runs))
     samples = {n: np.array([run["totals"][n] for run in runs]) for n in runs[0]["totals"]}
-    totals = {n: _scalar(_in_range(n, t_interval(v))) for n, v in samples.items()}
+    samples.update(_ratio_samples(samples))
+    totals = {n: _scalar(_in_range(n, t_interval(v))) for n, v in samples.items() if n not in RATIOS}
+    totals.update({n: _scalar(_in_range(n, ratio_interval(samples[num], samples[den])))
+                   for n, (num, den) in RATIOS.items()})
+    totals = {n: totals[n] for n in samples}  # metric order as in the samples
+    zeros = {n: int((samples[den] == 0).sum()) for n, (num, den) in RATIOS.items()}
     return SimulationResult(
         days=spec.days, series=series, totals=totals, samples=samples, replications=len(runs),
         seed=seed, scale=float(runs[0]["scale"]), population_size=int(runs[0]["size"]),
         portfolio=tuple(influencers.ids), niche_names=tuple(runs[0]["niches"]),
-        parameters=_parameters(spec, seed, len(runs)), warnings=warnings,
+        parameters=_parameters(spec, seed, len(runs)),
+        warnings=warnings + zero_denominator_warnings(zeros, len(runs)), zero_denominators=zeros,
     )
 
 

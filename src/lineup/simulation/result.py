@@ -8,8 +8,22 @@ costs at 0, shares at [0, 1]): rare large cascades make the samples skewed,
 and an untruncated t-interval would dip below zero.  Counts of people are real people (simulated × ``scale``);
 shares and penetrations are fractions; spend and costs are in the
 scenario's currency.  With a single replication (or where fewer than two
-replications have a value, e.g. a cost per talker before anybody talks) the
-interval bounds are NaN (``None`` in :meth:`SimulationResult.to_dict`).
+replications have a value) the interval bounds are NaN (``None`` in
+:meth:`SimulationResult.to_dict`).
+
+**Ratio metrics** (:data:`RATIOS`: cost per engagement, per talker, per
+person reached, and the word-of-mouth share) are *ratios of means*, e.g. mean spend ÷ mean talkers over
+all replications, never a mean of per-replication ratios (which drops the
+replications where nobody talks and is biased).  Their interval is the
+**delta method** (:func:`ratio_interval`): the ratio ``R = x̄ / ȳ`` is
+linearised into per-replication values ``z_r = (x_r − R y_r) / ȳ`` whose
+Student-t interval is the ratio's; paired differences between strategies
+simulated on common random numbers subtract the ``z`` of the two strategies
+replication by replication.  It is deterministic (no resampling, so nothing
+to seed) and does not depend on the worker count.  Replications whose
+denominator is 0 are kept (they count as 0 in the mean) and counted in
+:attr:`SimulationResult.zero_denominators`; a ratio whose denominator is 0 in
+every replication is undefined (NaN, ``None`` in JSON).
 """
 
 from __future__ import annotations
@@ -19,7 +33,23 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Band", "SimulationResult", "t_interval", "METRIC_DESCRIPTIONS"]
+__all__ = ["Band", "SimulationResult", "t_interval", "ratio_interval", "linearised", "band_of", "METRIC_DESCRIPTIONS",
+           "RATIOS", "CONFIDENCE", "RATIO_METHOD"]
+
+#: Confidence level of every interval lineup reports.
+CONFIDENCE = 0.95
+
+#: Ratio metrics: name → (numerator, denominator) of the per-replication totals.
+RATIOS: dict[str, tuple[str, str]] = {
+    "cost_per_engagement": ("spend", "engagements"),
+    "cost_per_talker": ("spend", "talkers"),
+    "cost_per_reach": ("spend", "reach"),
+    "wom_share": ("wom_talkers", "talkers"),
+}
+
+#: How the ratio metrics and their intervals are computed (shown in outputs).
+RATIO_METHOD = ("ratio of means (mean spend ÷ mean count over every replication, zeros included); "
+                "95 % interval by the delta method, paired over replications for differences")
 
 #: What each metric means (units in brackets).
 METRIC_DESCRIPTIONS: dict[str, str] = {
@@ -31,10 +61,11 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "direct_talkers": "cumulative talkers started by a post [real people]",
     "wom_talkers": "cumulative talkers started by word of mouth [real people]",
     "reach": "cumulative unique people exposed or talking [real people]",
-    "wom_share": "word-of-mouth talkers / talkers [fraction]",
+    "wom_share": "word-of-mouth talkers / talkers (mean over mean) [fraction]",
     "spend": "cumulative spend committed [currency]",
-    "cost_per_engagement": "spend / cumulative engagements [currency per interaction]",
-    "cost_per_talker": "spend / cumulative talkers [currency per person]",
+    "cost_per_engagement": "mean spend / mean cumulative engagements [currency per interaction]",
+    "cost_per_talker": "mean spend / mean cumulative talkers [currency per person]",
+    "cost_per_reach": "mean spend / mean cumulative unique reach [currency per person]",
     "penetration": "talkers in the niche / people in the niche ('penetration:<niche>') [fraction]",
 }
 
@@ -72,6 +103,50 @@ def t_interval(samples: np.ndarray, level: float = 0.95) -> Band:
         half = stats.t.ppf(0.5 + level / 2, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
     half = np.where(count >= 2, half, np.nan)
     return Band(mean, mean - half, mean + half)
+
+
+def linearised(numerator, denominator) -> tuple[Any, np.ndarray]:
+    """The ratio of means ``R = x̄ / ȳ`` (over axis 0) and its per-replication linearisation.
+
+    ``z_r = (x_r − R y_r) / ȳ`` has mean 0 and the variance the delta method gives
+    the ratio; ``R`` is NaN (and ``z`` too) where ``ȳ`` is 0.
+
+    Examples
+    --------
+    >>> r, z = linearised(np.array([10.0, 10.0]), np.array([0.0, 4.0]))
+    >>> float(r), z.tolist()
+    (5.0, [5.0, -5.0])
+    """
+    x, y = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    mx, my = x.mean(axis=0), y.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(my != 0, mx / np.where(my != 0, my, 1.0), np.nan)
+        z = (x - ratio * y) / np.where(my != 0, my, np.nan)
+    return ratio, z
+
+
+def band_of(estimate, z: np.ndarray, level: float = CONFIDENCE) -> Band:
+    """``estimate`` ± the Student-t half-width of the mean of ``z`` (NaN with fewer than 2 values)."""
+    half = t_interval(z, level)
+    width = np.asarray(half.ci_high, dtype=float) - np.asarray(half.mean, dtype=float)
+    return Band(estimate, estimate - width, estimate + width)
+
+
+def ratio_interval(numerator, denominator, level: float = CONFIDENCE) -> Band:
+    """Ratio of means ``Σ x / Σ y`` over replications (axis 0) with its delta-method interval.
+
+    Replications with ``y = 0`` are kept; the ratio is NaN only when every ``y`` is 0.
+
+    Examples
+    --------
+    >>> b = ratio_interval(np.full(4, 100.0), np.array([0.0, 10.0, 30.0, 40.0]))
+    >>> float(b.mean), round(float(b.ci_low), 2), round(float(b.ci_high), 2)
+    (5.0, -2.26, 12.26)
+    >>> np.isnan(ratio_interval(np.ones(3), np.zeros(3)).mean)
+    np.True_
+    """
+    ratio, z = linearised(numerator, denominator)
+    return band_of(ratio, z, level)
 
 
 def _clean(values) -> Any:
@@ -118,6 +193,16 @@ class SimulationResult:
         Ids of the simulated influencers.
     parameters : dict
         The simulation options used (``SimulationSpec.model_dump()``).
+    zero_denominators : dict of str to int
+        For each ratio metric of :data:`RATIOS`, the replications whose
+        denominator (engagements, talkers, reach) was 0; they are included in
+        the ratio of means, never dropped.
+    resolution : dict
+        How the population size was chosen (see
+        :class:`lineup.simulation.resolution.Resolution`); empty when not recorded.
+    assumptions : dict
+        Every default the numbers depend on, ``{name: {"value", "source", "meaning"}}``
+        (:func:`lineup.workflows.simulate.simulation_assumptions`); empty when not recorded.
     warnings : tuple of str
         Why the numbers may mislead (e.g. a population too small for the
         portfolio, so that the counts come out 0).
@@ -135,6 +220,9 @@ class SimulationResult:
     niche_names: tuple[str, ...] = ()
     parameters: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    zero_denominators: dict = field(default_factory=dict)
+    resolution: dict = field(default_factory=dict)
+    assumptions: dict = field(default_factory=dict)
 
     @property
     def metrics(self) -> list[str]:
@@ -182,13 +270,52 @@ class SimulationResult:
             "niches": list(self.niche_names),
             "units": dict(METRIC_DESCRIPTIONS),
             "parameters": self.parameters,
+            "confidence": CONFIDENCE,
+            "ratios": {name: {"numerator": num, "denominator": den, "method": RATIO_METHOD,
+                              "zero_denominator_replications": int(self.zero_denominators.get(name, 0))}
+                       for name, (num, den) in RATIOS.items() if name in self.totals},
+            "resolution": dict(self.resolution),
+            "assumptions": dict(self.assumptions),
             "warnings": list(self.warnings),
         }
+
+    def _facts(self) -> dict[str, Any]:
+        facts: dict[str, Any] = {"influencers": len(self.portfolio), "days": self.days,
+                                 "replications": self.replications, "seed": self.seed,
+                                 "population_size": self.population_size, "scale": round(float(self.scale), 2)}
+        for name in ("reach", "talkers"):
+            if name in self.totals:
+                facts[name] = round(float(self.totals[name].mean), 1)
+        return facts
+
+    def __repr__(self) -> str:
+        """Short: size, days, replications, seed, population and the mean reach and talkers.
+
+        >>> SimulationResult(days=3, series={}, totals={"talkers": Band(12.0, 10.0, 14.0)}, samples={},
+        ...                  replications=5, seed=1, scale=2.0, population_size=100, portfolio=("a",))
+        SimulationResult(influencers=1, days=3, replications=5, seed=1, population_size=100, scale=2.0, talkers=12.0)
+        """
+        from .._repr import short_repr
+
+        return short_repr("SimulationResult", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and the campaign totals with their 95 % intervals (escaped), for notebooks."""
+        from .._repr import html_card
+
+        return html_card("SimulationResult", self._facts(),
+                         self.totals_frame().to_html(index=False, escape=True, float_format="{:,.4g}".format))
 
     def plot(self, metric: str = "talkers", ax=None):
         """Line of ``metric``'s daily mean with its CI band (matplotlib); returns the axes."""
         import matplotlib.pyplot as plt
 
+        if metric not in self.series:
+            from ..domain.scenario import did_you_mean
+            from ..errors import UsageError
+
+            raise UsageError(f"metric {metric!r} is not one of {', '.join(self.series)}"
+                             f"{did_you_mean(metric, self.series)}")
         ax = ax if ax is not None else plt.subplots(figsize=(7, 4))[1]
         b, day = self.series[metric], np.arange(self.days)
         ax.plot(day, b.mean, label=f"{metric} (mean of {self.replications})")

@@ -20,6 +20,11 @@ and ``macro`` (at most two macro or mega creators).
 population (common random numbers, see :mod:`lineup.simulation.montecarlo`) —
 and reports each metric's mean and 95 % interval, plus the paired
 per-replication difference to the first strategy with its 95 % t-interval.
+Costs (per engagement, talker, person reached) and the word-of-mouth share are
+ratios of means with delta-method intervals, paired for the differences
+(:mod:`lineup.simulation.result`); every strategy's spend and unspent budget is
+stated, and one leaving more than :data:`UNSPENT_NOTE_SHARE` unspent gets a note
+naming the rule that stopped it (:func:`unspent_note`).
 A strategy that cannot be solved is reported (status and diagnosis) and left
 out of the simulations; only when every strategy fails does :func:`compare`
 raise :class:`~lineup.errors.InfeasibleError`.
@@ -27,6 +32,7 @@ raise :class:`~lineup.errors.InfeasibleError`.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -38,7 +44,9 @@ from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
 from lineup.io.estimates import portfolio_estimates
 from lineup.simulation.montecarlo import Progress
-from lineup.simulation.result import Band, SimulationResult, t_interval
+from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
+from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
+from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 from lineup.workflows.simulate import niche_names, simulate_portfolios
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +68,7 @@ DEFAULT_STRATEGIES: dict[str, StrategySpec] = {
 #: Metrics of :meth:`Comparison.to_frame`, in order, with their unit.
 METRICS: dict[str, str] = {
     "spend": "currency",
+    "unspent": "currency",
     "influencers": "influencers",
     "expected_engagement": "interactions (roster estimate)",
     "reach": "real people",
@@ -68,10 +77,17 @@ METRICS: dict[str, str] = {
     "niches_covered": "niches",
     "cost_per_engagement": "currency per interaction",
     "cost_per_talker": "currency per person",
+    "cost_per_reach": "currency per person",
 }
 
 #: Metrics taken from the simulation samples (the others are properties of the portfolio).
-_SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "cost_per_talker")
+_SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "cost_per_talker", "cost_per_reach")
+
+#: Per-spend metrics (``compare --normalise spend``): name → simulated count per 1,000 units of currency.
+PER_SPEND: dict[str, str] = {"engagements_per_1k": "engagements", "reach_per_1k": "reach",
+                             "talkers_per_1k": "talkers"}
+
+
 
 
 # --------------------------------------------------------------------------- strategies
@@ -220,8 +236,8 @@ class StrategyPortfolio:
 def _explicit(scenario: Scenario, spec: StrategySpec, name: str, sc: Scenario) -> StrategyPortfolio:
     try:
         portfolio = Portfolio.from_ids(scenario.roster, spec.ids)
-    except KeyError as exc:
-        raise UsageError(f"strategy {name!r}: {exc.args[0]}") from None
+    except UsageError as exc:
+        raise UsageError(f"strategy {name!r}: {exc.message}", [f"strategy {name!r}: {p}" for p in exc.problems]) from None
     notes = []
     if portfolio.spend > sc.budget:
         notes.append(f"strategy {name!r}: the explicit portfolio costs {portfolio.spend:,.2f} {sc.currency}, "
@@ -327,7 +343,8 @@ class Comparison:
         sim, portfolio = self.simulations[name], self.portfolios[name]
         sc = self.built[name].scenario if name in self.built else self.scenario
         const = {"influencers": float(len(portfolio)), "expected_engagement": _engagement(sc, portfolio),
-                 "niches_covered": float(_niches_covered(self.scenario, portfolio))}
+                 "niches_covered": float(_niches_covered(self.scenario, portfolio)),
+                 "unspent": float(sc.budget - portfolio.spend)}
         return {m: (np.asarray(sim.samples[m], dtype=float) if m in _SIMULATED
                     else np.full(sim.replications, const[m])) for m in METRICS}
 
@@ -336,9 +353,54 @@ class Comparison:
         return {m: _total_band(m, self.simulations[name], v) for m, v in self.samples(name).items()}
 
     def differences(self, name: str) -> dict[str, Band]:
-        """Paired per-replication difference ``name − baseline`` of each metric, mean and 95 % t-interval."""
+        """Paired difference ``name − baseline`` of each metric, mean and 95 % interval.
+
+        Means: t-interval of the per-replication differences.  Ratio metrics
+        (:data:`~lineup.simulation.result.RATIOS`): difference of the ratios of
+        means, delta-method interval paired over replications.
+        """
         base, mine = self.samples(self.baseline), self.samples(name)
-        return {m: t_interval(mine[m] - base[m]) for m in METRICS}
+        out = {m: t_interval(mine[m] - base[m]) for m in METRICS if m not in RATIOS}
+        for m in METRICS:
+            if m in RATIOS:
+                (rm, zm), (rb, zb) = self._linearised(name, m), self._linearised(self.baseline, m)
+                out[m] = band_of(rm - rb, zm - zb)
+        return {m: out[m] for m in METRICS}
+
+    def assumptions(self) -> dict[str, dict]:
+        """Every default the comparison depends on (``{name: {"value", "source", "meaning"}}``)."""
+        from lineup.domain.assumptions import entry
+
+        first = self.simulations[self.strategies[0]]
+        out = dict(first.assumptions)
+        out["unspent_note_share"] = entry(UNSPENT_NOTE_SHARE, "default", "a strategy leaving more than this share "
+                                          "of its budget unspent gets a note naming the rule that stopped it")
+        return out
+
+    def per_spend(self, name: str) -> dict[str, tuple[Band, Band | None]]:
+        """Counts per 1,000 units of currency spent (:data:`PER_SPEND`), each as a ratio of means.
+
+        ``{metric: (band, paired difference to the baseline or None)}``; e.g.
+        ``talkers_per_1k`` = 1,000 × mean talkers ÷ mean spend, delta-method intervals.
+        """
+        out = {}
+        for metric, count in PER_SPEND.items():
+            rm, zm = self._per_spend_linearised(name, count)
+            diff = None
+            if name != self.baseline:
+                rb, zb = self._per_spend_linearised(self.baseline, count)
+                diff = band_of(rm - rb, zm - zb)
+            out[metric] = (band_of(rm, zm), diff)
+        return out
+
+    def _per_spend_linearised(self, name: str, count: str):
+        samples = self.simulations[name].samples
+        return linearised(1_000.0 * samples[count], samples["spend"])
+
+    def _linearised(self, name: str, metric: str):
+        num, den = RATIOS[metric]
+        samples = self.simulations[name].samples
+        return linearised(samples[num], samples[den])
 
     def to_frame(self) -> "pd.DataFrame":
         """One row per strategy: ``<metric>``, ``<metric>_ci_low/_ci_high``, ``diff_<metric>`` (+ CI)."""
@@ -367,6 +429,8 @@ class Comparison:
             "scenario": self.scenario.name, "currency": self.scenario.currency, "budget": self.scenario.budget,
             "seed": self.seed, "replications": self.replications, "baseline": self.baseline,
             "strategies": list(self.strategies), "units": dict(METRICS),
+            "spend_summary": spend_summary(self), "unspent_note_share": UNSPENT_NOTE_SHARE,
+            "assumptions": self.assumptions(),
             "results": {name: self._strategy_dict(name) for name in self.strategies},
             "left_out": {n: {"status": b.status, "diagnosis": list(b.diagnosis)}
                          for n, b in self.built.items() if not b.ok},
@@ -377,19 +441,47 @@ class Comparison:
     def _strategy_dict(self, name: str) -> dict:
         built, sim = self.built.get(name), self.simulations[name]
         talkers = sim.series["talkers"]
+        budget = built.scenario.budget if built else self.scenario.budget
+        spend = float(self.portfolios[name].spend)
         return {
             "description": built.spec.description if built else "",
             "status": built.status if built else "",
-            "budget": built.scenario.budget if built else self.scenario.budget,
+            "budget": budget,
+            "spend": spend,
+            "unspent": budget - spend,
+            "unspent_share": (budget - spend) / budget if budget > 0 else None,
+            "stopped_by": _stopping_rules(built) if built else "",
+            "zero_denominator_replications": {m: int(sim.zero_denominators.get(m, 0)) for m in RATIOS},
             "portfolio": self.portfolios[name].ids,
             **portfolio_estimates(self.portfolios[name]),  # "estimated" (summary) and "implausible" chosen rows
             "scale": sim.scale,
             "metrics": {m: _band_dict(b) for m, b in self.bands(name).items()},
+            "per_1k_spend": {m: {**_band_dict(b), "difference": None if d is None else _band_dict(d)}
+                             for m, (b, d) in self.per_spend(name).items()},
             "difference": {m: _band_dict(b) for m, b in self.differences(name).items()},
             "penetration": {n: _num(_penetration(sim, n)) for n in self.niches},
             "buzz": {"mean": [_num(v) for v in talkers.mean], "ci_low": [_num(v) for v in talkers.ci_low],
                      "ci_high": [_num(v) for v in talkers.ci_high]},
         }
+
+    def _facts(self) -> dict[str, Any]:
+        return {"scenario": self.scenario.name, "strategies": self.strategies, "replications": self.replications,
+                "seed": self.seed, "notes": len(self.notes)}
+
+    def __repr__(self) -> str:
+        """Short: the scenario's name, the strategies, replications, seed and how many notes."""
+        from lineup._repr import short_repr
+
+        return short_repr("Comparison", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and each metric's mean per strategy (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        frame = self.to_frame().set_index("strategy")[list(METRICS)].T
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        return html_card("Comparison", self._facts(), frame.to_html(escape=True, float_format="{:,.4g}".format)
+                         + notes)
 
     def plot(self, kind: str = "buzz"):
         """A matplotlib Figure: ``"buzz"``, ``"reach_vs_spend"`` or ``"coverage"`` (see :mod:`lineup.io.figures`)."""
@@ -422,7 +514,71 @@ def _penetration(sim: SimulationResult, niche: str) -> float:
     return float("nan") if b is None else float(b.mean)
 
 
+# --------------------------------------------------------------------------- spend honesty
+
+
+def _stopping_rules(built: StrategyPortfolio) -> str:
+    """Which rules stopped a strategy's spending, in the planner's words."""
+    if built.solve is None:
+        return "an explicit list of ids (not solved)"
+    return stopped_by(built.solve.binding) or "no rule is binding"
+
+
+def unspent_note(built: StrategyPortfolio, share: float = UNSPENT_NOTE_SHARE) -> str | None:
+    """A note when strategy ``built`` leaves more than ``share`` of its budget unspent, naming the rule.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> b = build_portfolios(tiny_scenario().with_overrides(budget=50_000), names=["macro"])["macro"]
+    >>> print(unspent_note(b))  # doctest: +ELLIPSIS
+    strategy 'macro': ... of its ... budget unspent (...%); stopped by ...
+    """
+    sc, portfolio = built.scenario, built.portfolio
+    if portfolio is None or sc.budget <= 0:
+        return None
+    from lineup.optimize.rules import format_money
+
+    left = sc.budget - portfolio.spend
+    if left <= share * sc.budget:
+        return None
+    return (f"strategy {built.name!r}: {format_money(left, sc.currency)} of its {format_money(sc.budget, sc.currency)} "
+            f"budget unspent ({left / sc.budget:.0%}); stopped by {_stopping_rules(built)}")
+
+
+def spend_summary(comparison: "Comparison") -> str:
+    """lineup's own one-line summary of what each strategy spends (never claims equal spend).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = tiny_scenario()
+    >>> fake = NS(strategies=("a", "b"), scenario=sc, portfolios={"a": NS(spend=960.0), "b": NS(spend=900.0)},
+    ...           built={})
+    >>> spend_summary(fake)
+    'spend differs: a £960 of £1,000, b £900 of £1,000; compare costs per unit (cost per talker, per engagement, per person reached) or per-spend metrics (--normalise spend), not totals'
+    """
+    from lineup.optimize.rules import format_money
+
+    cur, parts, spends = comparison.scenario.currency, [], []
+    for name in comparison.strategies:
+        built = comparison.built.get(name)
+        budget = built.scenario.budget if built is not None else comparison.scenario.budget
+        spend = comparison.portfolios[name].spend
+        spends.append(spend)
+        parts.append(f"{name} {format_money(spend, cur)} of {format_money(budget, cur)}")
+    same = max(spends) - min(spends) <= 0.005 * max(max(spends), 1.0)
+    head = "every strategy spends the same" if same else "spend differs"
+    tail = "" if same else ("; compare costs per unit (cost per talker, per engagement, per person reached) or "
+                            "per-spend metrics (--normalise spend), not totals")
+    return f"{head}: {', '.join(parts)}{tail}"
+
+
 # --------------------------------------------------------------------------- compare
+
+#: Simulation warnings repeated in the comparison's notes (engagement caps, zero denominators).
+_SIMULATION_NOTES = ("simulated engagements are capped", "every replication had")
 
 
 def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -> None:
@@ -479,13 +635,20 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
                                workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
     first = sims[ok[0]]
-    notes = [note for b in built.values() for note in b.notes]
+    notes = list(scenario.warnings) + [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
               f"{built[n].scenario.budget:,.2f} {scenario.currency} and adds value); its simulation is all zeros"
               for n in ok if len(built[n].portfolio) == 0]
-    advice = ("raise simulation.population.size for finer results" if scenario.spec.simulation.network is None
-              else f"the network has only {first.population_size:,} people; a larger network gives finer results")
-    notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
+    if first.resolution.get("source") == "auto":
+        notes += [f"resolution: {first.resolution['note']}"] if first.resolution.get("note") else []
+    else:
+        advice = ("raise simulation.population.size (or set it to auto) for finer results"
+                  if scenario.spec.simulation.network is None
+                  else f"the network has only {first.population_size:,} people; a larger network gives finer results")
+        notes += _resolution_notes({n: built[n].portfolio for n in ok}, first.scale, advice)
+    notes += [note for n in ok if (note := unspent_note(built[n])) is not None]
+    notes += [f"strategy {n!r}: {w}" for n in ok for w in sims[n].warnings
+              if w.startswith(_SIMULATION_NOTES) or " replications had " in w]
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
@@ -493,8 +656,6 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     )
 
 
-#: Simulated followers below which an influencer's audience is too coarse to trust.
-MIN_SIMULATED_FOLLOWERS = 20
 
 
 def _resolution_notes(portfolios: dict[str, Portfolio], scale: float, advice: str) -> list[str]:

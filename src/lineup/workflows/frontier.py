@@ -31,11 +31,13 @@ from lineup.io.estimates import portfolio_estimates
 from lineup.optimize import SolveResult, solve
 from lineup.simulation.distributed import make_executor
 from lineup.simulation.result import SimulationResult
+from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 
 __all__ = ["Frontier", "frontier", "parse_range"]
 
 Progress = Callable[[int, int], None]
 SIM_METRICS = ("reach", "talkers", "wom_share", "cost_per_talker")
+
 
 
 def _number(text: str, option: str, spec: str) -> float:
@@ -167,7 +169,9 @@ class Frontier:
     results : tuple of SolveResult
         One solve per point.
     objective, engagement, coverage_value, spend, influencers : numpy.ndarray
-        Per point (NaN where no portfolio was found).
+        Per point (NaN where no portfolio was found); :attr:`unspent` is the
+        budget minus the spend, and :attr:`notes` name the rule that stopped
+        spending where more than :data:`UNSPENT_NOTE_SHARE` is left.
     marginal_value : numpy.ndarray
         For budget sweeps, objective gained per extra unit of currency since the
         previous point (NaN at the first point and for coverage sweeps).
@@ -182,8 +186,10 @@ class Frontier:
     >>> f = frontier(tiny_scenario(), budgets=[500, 1000, 2000])
     >>> f.status, f.spend.tolist()
     (('optimal', 'optimal', 'optimal'), [460.0, 960.0, 2000.0])
-    >>> round(float(f.marginal_value[1]), 3), f.to_frame().columns[:3].tolist()
-    (6.78, ['budget', 'status', 'spend'])
+    >>> round(float(f.marginal_value[1]), 3), f.to_frame().columns[:4].tolist()
+    (6.78, ['budget', 'status', 'spend', 'unspent'])
+    >>> f.unspent.tolist()
+    [40.0, 40.0, 0.0]
     """
 
     scenario: Scenario
@@ -205,6 +211,29 @@ class Frontier:
         return self.values if self.kind == "budget" else np.full(len(self.values), float(self.scenario.budget))
 
     @property
+    def unspent(self) -> np.ndarray:
+        """Budget left unspent at each point (currency; NaN where no portfolio was found)."""
+        return self.budgets - self.spend
+
+    def stopped_by(self, k: int) -> str:
+        """The rules that stopped spending at point ``k`` (binding rules other than the budget), or ``""``."""
+        return stopped_by(self.results[k].binding)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """A note per point leaving more than :data:`UNSPENT_NOTE_SHARE` of its budget unspent, naming the rule."""
+        from lineup.optimize.rules import format_money
+
+        cur, out = self.scenario.currency, []
+        for k, budget in enumerate(self.budgets):
+            left = self.unspent[k]
+            if np.isfinite(left) and budget > 0 and left > UNSPENT_NOTE_SHARE * budget:
+                out.append(f"{self.value_name} {self.values[k]:,.6g}: {format_money(left, cur)} of "
+                           f"{format_money(budget, cur)} unspent ({left / budget:.0%}); stopped by "
+                           f"{self.stopped_by(k) or 'no rule'}")
+        return tuple(out)
+
+    @property
     def value_name(self) -> str:
         """Column name of the swept value: ``budget`` or ``coverage_weight``."""
         return "budget" if self.kind == "budget" else "coverage_weight"
@@ -224,7 +253,7 @@ class Frontier:
         import pandas as pd
 
         frame = pd.DataFrame({
-            self.value_name: self.values, "status": list(self.status), "spend": self.spend,
+            self.value_name: self.values, "status": list(self.status), "spend": self.spend, "unspent": self.unspent,
             "influencers": pd.array(np.where(np.isnan(self.influencers), None, self.influencers), dtype="Int64"),
             "engagement": self.engagement, "coverage_value": self.coverage_value, "objective": self.objective,
             "bound": [np.nan if r.bound is None else r.bound for r in self.results],
@@ -238,7 +267,8 @@ class Frontier:
     def _point_dict(self, k: int) -> dict:
         r = self.results[k]
         row = {self.value_name: float(self.values[k]), "status": self.status[k],
-               "spend": _clean(self.spend[k]), "influencers": None if np.isnan(self.influencers[k])
+               "spend": _clean(self.spend[k]), "unspent": _clean(self.unspent[k]),
+               "stopped_by": self.stopped_by(k) if r.portfolio is not None else "", "influencers": None if np.isnan(self.influencers[k])
                else int(self.influencers[k]), "engagement": _clean(self.engagement[k]),
                "coverage_value": _clean(self.coverage_value[k]), "objective": _clean(self.objective[k]),
                "bound": _clean(r.bound), "gap": _clean(r.gap), "marginal_value": _clean(self.marginal_value[k]),
@@ -261,8 +291,40 @@ class Frontier:
             "units": {"marginal_value": f"objective per extra 1 {self.scenario.currency} of budget",
                       "objective": "expected engagements + coverage worth (engagement-equivalents)"},
             "points": [self._point_dict(k) for k in range(len(self.values))],
+            "unspent_note_share": UNSPENT_NOTE_SHARE, "notes": list(self.notes),
+            "assumptions": self.assumptions(),
             "warnings": list(self.scenario.warnings),
         }
+
+    def _facts(self) -> dict[str, Any]:
+        return {"scenario": self.scenario.name, "kind": self.kind, "points": len(self.values),
+                "values": f"{self.values.min():g}–{self.values.max():g}" if len(self.values) else "",
+                "simulated": self.simulations is not None}
+
+    def __repr__(self) -> str:
+        """Short: the scenario's name, what was swept, how many points and their range.
+
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> frontier(tiny_scenario(), budgets=[500, 1000])
+        Frontier(scenario='tiny', kind='budget', points=2, values='500–1000', simulated=False)
+        """
+        from lineup._repr import short_repr
+
+        return short_repr("Frontier", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and one row per point (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        return html_card("Frontier", self._facts(), self.to_frame().to_html(index=False, escape=True,
+                                                                            float_format="{:,.6g}".format))
+
+    def assumptions(self) -> dict[str, dict]:
+        """Every default the sweep depends on (the simulation's too, when simulated)."""
+        from lineup.domain.assumptions import assumptions
+
+        done = next((s for s in self.simulations or () if s is not None), None)
+        return dict(done.assumptions) if done is not None and done.assumptions else assumptions(self.scenario.spec)
 
     def plot(self):
         """The frontier figure (:func:`lineup.io.figures.frontier_figure`); returns the Figure."""

@@ -5,14 +5,20 @@ random numbers (:func:`lineup.workflows.compare.compare`), sweeps the budget
 around the scenario's (:func:`lineup.workflows.frontier.frontier`, when a
 solve is cheap) and renders:
 
-1. the scenario summary (how much of the portfolio rests on estimates, budget,
-   currency, date, lineup version, seed);
-2. the chosen portfolio (estimated and implausible values flagged, totals, niche coverage,
-   binding rules);
-3. the strategy comparison with 95 % intervals and paired differences;
-4. the figures (buzz over time, reach vs spend, niche coverage, frontier),
-   embedded as base64 SVG images;
-5. the assumptions and parameters (objective, priors, simulation parameters
+1. an executive summary: which strategy wins on which metric (with 95 %
+   intervals and whether the lead is beyond the noise), spend and unspent
+   budget per strategy with the rule that stopped each one, and the caveats
+   (estimated roster values, unspent budget, simulation resolution);
+2. the scenario (the planner's description, how much of the portfolio rests on
+   estimates, budget, currency, date, lineup version, seed);
+3. the portfolios: the scenario's optimum (estimated and implausible values flagged, totals,
+   niche coverage, binding rules) and every strategy's, collapsible, with
+   engagement rates and, when the roster has them, profile links;
+4. the strategy comparison with 95 % intervals and paired differences;
+5. the figures (buzz over time, reach vs spend, niche coverage, frontier),
+   embedded as base64 SVG images, and the frontier table with each point's
+   binding rule;
+6. the assumptions and parameters (objective, priors, simulation parameters
    with units, population size and scale, replications, seed, version).
 
 The page has no external assets or scripts, escapes every piece of user
@@ -41,8 +47,9 @@ __all__ = ["Report", "build_report", "render_html", "SECTIONS", "FRONTIER_FACTOR
 
 #: Section headings of the page, in order (ids used as anchors).
 SECTIONS: dict[str, str] = {
-    "summary": "Scenario",
-    "portfolio": "Chosen portfolio",
+    "summary": "Summary",
+    "scenario": "Scenario",
+    "portfolio": "Portfolios",
     "comparison": "Strategy comparison",
     "figures": "Figures",
     "assumptions": "Assumptions and parameters",
@@ -77,6 +84,32 @@ class Report:
     files: dict[str, Any] = field(default_factory=dict)
     generated: str = ""
 
+    def write(self, directory) -> list:
+        """Write ``report.html`` and the figures into ``directory`` (atomically, as ``lineup report -o``).
+
+        Returns the paths written.  Raises :class:`~lineup.errors.OutputBusyError`
+        when another run is writing the same directory and
+        :class:`~lineup.errors.UsageError` when it cannot be written.
+        """
+        from lineup.io.writers import write_files
+
+        return write_files(directory, self.files)
+
+    def _facts(self) -> dict[str, Any]:
+        return {"generated": self.generated, "files": len(self.files), "html_chars": len(self.html)}
+
+    def __repr__(self) -> str:
+        """Short: generation date and sizes (never the page itself)."""
+        from lineup._repr import short_repr
+
+        return short_repr("Report", self._facts())
+
+    def _repr_html_(self) -> str:
+        """The facts and the file names, for notebooks (the page itself: ``write()`` it and open it)."""
+        from lineup._repr import html_card
+
+        return html_card("Report", {**self._facts(), "file names": ", ".join(self.files)})
+
 
 # --------------------------------------------------------------------------- small HTML helpers
 
@@ -98,10 +131,14 @@ def _prose(text: str) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]], *, cls: str = "", foot: list[str] | None = None,
-           numeric_from: int = 1) -> str:
-    """An HTML table; ``headers`` are escaped here, cells must already be HTML."""
+           numeric_from: int = 1, numeric_to: int | None = None) -> str:
+    """An HTML table; ``headers`` are escaped here, cells must already be HTML.
+
+    Columns ``numeric_from`` up to (not including) ``numeric_to`` are right-aligned numbers.
+    """
     def cells(row: list[str], tag: str) -> str:
-        return "".join(f'<{tag}{" class=num" if k >= numeric_from else ""}>{c}</{tag}>' for k, c in enumerate(row))
+        return "".join(f'<{tag}{" class=num" if numeric_from <= k < (numeric_to or len(row)) else ""}>{c}</{tag}>'
+                       for k, c in enumerate(row))
 
     head = "<tr>" + cells([_e(h) for h in headers], "th") + "</tr>"
     body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
@@ -141,9 +178,152 @@ def _count(x: Optional[float]) -> str:
 
 # --------------------------------------------------------------------------- 1. summary
 
+#: Metrics of the summary, with the direction that wins (+1 more is better, -1 less is better).
+SUMMARY_METRICS: dict[str, int] = {"talkers": 1, "reach": 1, "expected_engagement": 1, "niches_covered": 1,
+                                   "cost_per_talker": -1, "cost_per_engagement": -1}
 
-def _summary(scenario: Scenario, seed: Optional[int], replications: int, generated: str,
-             estimates: str = "") -> str:
+#: A strategy leaving more than this share of its budget unspent gets a caveat naming the rule that stopped it.
+UNSPENT_NOTE_SHARE = 0.10
+
+#: Properties of the portfolio itself (no Monte Carlo noise).
+_EXACT = ("influencers", "expected_engagement", "niches_covered")
+
+
+def _band_text(metric: str, band: Any, currency: str) -> str:
+    """``value [low – high]`` as HTML (the interval left out when unknown or of zero width)."""
+    main = _fmt_metric(metric, band.mean, currency)
+    low, high = _fmt_metric(metric, band.ci_low, currency), _fmt_metric(metric, band.ci_high, currency)
+    if not (np.isfinite(band.ci_low) and np.isfinite(band.ci_high)) or low == high:
+        return main
+    return f'{main} <span class="ci">[{low} – {high}]</span>'
+
+
+def _ranked(bands: dict[str, dict], metric: str, direction: int) -> list[str]:
+    """Strategies with a finite mean of ``metric``, best first (ties keep the strategy order)."""
+    finite = [n for n, b in bands.items() if metric in b and np.isfinite(float(b[metric].mean))]
+    return sorted(finite, key=lambda n: -direction * float(bands[n][metric].mean))
+
+
+def _verdict(comparison: "Comparison", bands: dict, metric: str, best: str, runner: str, direction: int) -> str:
+    """Whether ``best`` leads ``runner`` on ``metric`` beyond the Monte Carlo noise, in words."""
+    from lineup.simulation.result import t_interval
+
+    a, b = bands[best][metric], bands[runner][metric]
+    cur = comparison.scenario.currency
+    if float(a.mean) == float(b.mean):
+        return f"tied with {_e(runner)}"
+    if metric in _EXACT:
+        return f"ahead of {_e(runner)} ({_fmt_metric(metric, b.mean, cur)}; a property of the portfolio)"
+    if metric.startswith("cost_per"):  # a ratio: compare the intervals themselves
+        apart = (a.ci_high < b.ci_low) if direction < 0 else (a.ci_low > b.ci_high)
+        return (f"ahead of {_e(runner)} ({_band_text(metric, b, cur)}); "
+                + ("the intervals do not overlap" if apart else "<strong>the intervals overlap</strong>: "
+                   "not a clear lead"))
+    d = t_interval(comparison.samples(best)[metric] - comparison.samples(runner)[metric])
+    low, high = _fmt_metric(metric, d.ci_low, cur, True), _fmt_metric(metric, d.ci_high, cur, True)
+    clear = (float(d.ci_low) > 0) if direction > 0 else (float(d.ci_high) < 0)
+    return (f"ahead of {_e(runner)} by {_fmt_metric(metric, d.mean, cur, True)} [{low} – {high}], paired; "
+            + ("beyond the noise" if clear else "<strong>within the noise</strong>: not a clear lead"))
+
+
+def _winners(comparison: "Comparison", bands: dict) -> tuple[list[list[str]], list[str]]:
+    """Rows of the "who wins" table and the headline phrases."""
+    cur, rows, headline = comparison.scenario.currency, [], []
+    for metric, direction in SUMMARY_METRICS.items():
+        ranked = _ranked(bands, metric, direction)
+        if not ranked:
+            continue
+        best = ranked[0]
+        label = _label(metric, "", cur)
+        verdict = (_verdict(comparison, bands, metric, best, ranked[1], direction) if len(ranked) > 1
+                   else "the only strategy")
+        rows.append([_e(label), f"<strong>{_e(best)}</strong>", _band_text(metric, bands[best][metric], cur),
+                     verdict])
+        if metric in ("talkers", "cost_per_talker"):
+            word = "the most talkers" if metric == "talkers" else "the lowest cost per talker"
+            doubt = " (not a clear lead)" if "not a clear lead" in verdict else ""
+            headline.append(f"<strong>{_e(best)}</strong> has {word}, "
+                            f"{_band_text(metric, bands[best][metric], cur)}{doubt}")
+    return rows, headline
+
+
+def _spend_rows(comparison: "Comparison") -> tuple[list[list[str]], list[str]]:
+    """Rows of the spend table and a caveat per strategy leaving much of its budget unspent."""
+    cur, rows, notes = comparison.scenario.currency, [], []
+    for name in comparison.strategies:
+        spend, budget, unspent = _spend_facts(comparison, name)
+        share = unspent / budget if budget else 0.0
+        stopped = _stopped_by(comparison, name)
+        rows.append([f"<strong>{_e(name)}</strong>", _count(len(comparison.portfolios[name])), _money(spend, cur),
+                     _money(budget, cur), _money(unspent, cur), f"{share:.0%}", _e(stopped)])
+        if share > UNSPENT_NOTE_SHARE:
+            notes.append(f"<strong>{_e(name)}</strong>: {_e(stopped)}; {_money(unspent, cur)} of "
+                         f"{_money(budget, cur)} unspent ({share:.0%}); its per-person figures are for "
+                         f"{_money(spend, cur)} of spend")
+    return rows, notes
+
+
+def _estimate_caveat(comparison: "Comparison", estimates: str = "") -> str:
+    parts = []
+    for name in comparison.strategies:
+        p = comparison.portfolios[name]
+        er, fee = int(p.roster.er_estimated[p.rows].sum()), int(p.roster.fee_estimated[p.rows].sum())
+        if er or fee:
+            parts.append(f"{_e(name)}: {_e(_estimated_text(er, fee))}")
+    if not parts and "implausible" not in estimates:
+        return ""
+    parts = ([f"the scenario's optimum: {_e(estimates)}"] if estimates else []) + parts
+    return ("<li><strong>Estimated values.</strong> Some influencers have a blank engagement rate or fee in the "
+            "roster; lineup estimated them from published tier figures (see Assumptions), so their numbers are "
+            "less certain — " + "; ".join(parts) + ".</li>")
+
+
+def _resolution_caveat(comparison: "Comparison") -> str:
+    sims = list(comparison.simulations.values())
+    first = sims[0]
+    coarse = [n for n in comparison.notes if "simulated followers" in n or n.startswith("resolution: ")]
+    text = (f"<li><strong>Resolution.</strong> The word of mouth is simulated on {first.population_size:,} people; "
+            f"one simulated person stands for {first.scale:,.0f} real people. The 95 % intervals cover the Monte "
+            f"Carlo noise of {comparison.replications} replications, not the error of this resolution or of the "
+            f"roster's figures.")
+    if coarse:
+        text += "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in coarse) + "</ul>"
+    return text + "</li>"
+
+
+def _summary(comparison: "Comparison", estimates: str = "") -> str:
+    bands = {n: comparison.bands(n) for n in comparison.strategies}
+    win_rows, headline = _winners(comparison, bands)
+    spend_rows, unspent = _spend_rows(comparison)
+    k = len(comparison.strategies)
+    lead = (f"<p class=lead>{k} strateg{'y' if k == 1 else 'ies'} simulated on the same "
+            f"{comparison.replications} random populations (seed {_e(comparison.seed)})"
+            + (": " + "; ".join(headline) if headline else "") + ". Numbers are estimates: the mean with its 95 % "
+            "interval in brackets.</p>")
+    caveats = [_estimate_caveat(comparison, estimates)]
+    caveats += [f"<li><strong>Unspent budget.</strong> {n}.</li>" for n in unspent]
+    caveats.append(_resolution_caveat(comparison))
+    # unspent-budget notes are the Spend table's caveats above; resolution notes are under Resolution
+    other = [n for n in comparison.notes if "simulated followers" not in n and "budget unspent" not in n
+             and not n.startswith("resolution: ")]
+    caveats += [f"<li>{_e(n)}</li>" for n in other]
+    caveats.append("<li>The scenario's description is the planner's words; the statements in this summary are "
+                   "lineup's, computed from the results below.</li>")
+    body = [lead, "<h3>Who wins on which metric</h3>",
+            _table(["metric", "best strategy", "its value [95 % interval]", "against the runner-up"], win_rows,
+                   cls="winners", numeric_from=2, numeric_to=3),
+            "<h3>Spend</h3>",
+            _table(["strategy", "influencers", "spend", "budget", "unspent", "unspent share", "what stopped it"],
+                   spend_rows, cls="spend", numeric_from=1, numeric_to=6),
+            "<h3>Caveats</h3>", '<ul class="caveats">' + "".join(c for c in caveats if c) + "</ul>"]
+    return _section("summary", "\n".join(body))
+
+
+# --------------------------------------------------------------------------- 2. scenario
+
+
+def _scenario(scenario: Scenario, seed: Optional[int], replications: int, generated: str,
+              estimates: str = "") -> str:
     spec = scenario.spec
     items = [("Estimates", f'<span class="estimates">{_e(estimates)}</span>')] if estimates else []
     items += [
@@ -157,9 +337,11 @@ def _summary(scenario: Scenario, seed: Optional[int], replications: int, generat
         ("Seed", _e(seed)),
         ("Replications", _e(replications)),
     ]
-    desc = f'<p class="description">{_prose(spec.description)}</p>' if spec.description else ""
+    desc = (f'<p class="note">The planner\'s description (their words; the figures in the Summary are '
+            f'lineup\'s):</p><blockquote class="description">{_prose(spec.description)}</blockquote>'
+            if spec.description else "")
     warnings = "".join(f'<p class="warning">Warning: {_e(w)}</p>' for w in scenario.warnings)
-    return _section("summary", desc + _dl(items) + warnings)
+    return _section("scenario", desc + _dl(items) + warnings)
 
 
 def _estimates(result: "SolveResult") -> str:
@@ -169,7 +351,7 @@ def _estimates(result: "SolveResult") -> str:
     return estimate_summary(result.portfolio_columns())["summary"]
 
 
-# --------------------------------------------------------------------------- 2. portfolio
+# --------------------------------------------------------------------------- 3. portfolios
 
 
 def _flags(row: dict) -> str:
@@ -178,18 +360,62 @@ def _flags(row: dict) -> str:
     return " ".join(f'<span class="flag">{_e(f)}</span>' for f in row_flags(row))
 
 
-def _portfolio_table(data: dict) -> str:
-    cur = data["currency"]
-    headers = ["id", "platform", "tier", "niches", "followers", "fee", "expected engagement", "budget share",
-               "flags", "profile"]
-    rows = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
-             _money(r["fee"], cur), _count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r),
-             _link(r["profile_url"])]
-            for r in data["selected"]]
-    foot = [f"Total: {data['influencers']} influencers", "", "", "", "", _money(data["spend"], cur),
-            _count(data["expected_engagement"]), f"{data['spend'] / data['budget']:.1%}" if data["budget"] else "",
-            _e(f"{data['estimated']['engagement_rate']} ER, {data['estimated']['fee']} fees"), ""]
-    return _table(headers, rows, cls="portfolio", foot=foot, numeric_from=4)
+def _profile_urls(roster: Any, rows: np.ndarray) -> Optional[list[str]]:
+    """Each row's safe profile link (:func:`lineup.domain.links.profile_links`), or ``None`` when there is none."""
+    from lineup.domain.links import profile_links
+
+    urls = profile_links(roster, rows)
+    return urls if any(urls) else None
+
+
+def _portfolio_rows(scenario: Scenario, portfolio: Any) -> list[dict]:
+    """One dict per influencer of ``portfolio``: largest tier first, then expected engagement, then id."""
+    r, rows = scenario.roster, np.asarray(portfolio.rows)
+    order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -scenario.tiers.codes_of(r.followers[rows])))
+    rows = rows[order]
+    urls = _profile_urls(r, rows)
+    derived, implausible = getattr(r, "er_derived", None), getattr(r, "implausible", None)
+    out = []
+    for k, row in enumerate(rows.tolist()):
+        out.append({"id": r.ids[row], "platform": r.platform[row],
+                    "tier": str(scenario.tiers.names_of(r.followers[row:row + 1])[0]),
+                    "niches": "; ".join(r.niche_lists(np.array([row]))[0]), "followers": float(r.followers[row]),
+                    "engagement_rate": float(r.engagement_rate[row]), "er_estimated": bool(r.er_estimated[row]),
+                    "er_derived": bool(derived[row]) if derived is not None else False,
+                    "implausible": str(implausible[row]) if implausible is not None else "",
+                    "fee": float(r.fee[row]), "fee_estimated": bool(r.fee_estimated[row]),
+                    "expected_engagement": float(r.expected_engagement[row]),
+                    "budget_share": float(r.fee[row]) / scenario.budget if scenario.budget else float("nan"),
+                    **({"profile_url": urls[k]} if urls is not None else {})})
+    return out
+
+
+def _estimated_text(er: int, fee: int) -> str:
+    """``"2 engagement rates and 3 fees estimated"``, or ``"none estimated"``.
+
+    >>> _estimated_text(0, 3), _estimated_text(1, 0), _estimated_text(0, 0)
+    ('3 fees estimated', '1 engagement rate estimated', 'none estimated')
+    """
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((er, "engagement rate"), (fee, "fee")) if n]
+    return " and ".join(parts) + " estimated" if parts else "none estimated"
+
+
+def _portfolio_table(scenario: Scenario, rows: list[dict]) -> str:
+    cur = scenario.currency
+    links = any("profile_url" in row for row in rows)
+    headers = ["id", "platform", "tier", "niches", "followers", "engagement rate", "fee", "expected engagement",
+               "budget share", "flags"] + (["profile"] if links else [])
+    numeric = dict(numeric_from=4, numeric_to=9)
+    body = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
+             f"{r['engagement_rate']:.2%}", _money(r["fee"], cur), _count(r["expected_engagement"]),
+             f"{r['budget_share']:.1%}", _flags(r)] + ([_link(r.get("profile_url", ""))] if links else [])
+            for r in rows]
+    spend = sum(r["fee"] for r in rows)
+    estimated = _estimated_text(sum(r["er_estimated"] for r in rows), sum(r["fee_estimated"] for r in rows))
+    foot = [f"Total: {len(rows)} influencers", "", "", "", "", "", _money(spend, cur),
+            _count(sum(r["expected_engagement"] for r in rows)),
+            f"{spend / scenario.budget:.1%}" if scenario.budget else "", _e(estimated)] + ([""] if links else [])
+    return _table(headers, body, cls="portfolio", foot=foot, **numeric)
 
 
 def _link(url: str) -> str:
@@ -234,14 +460,14 @@ def _status_line(data: dict) -> str:
             f"{_e(s['backend'])} ({_e(s['method'])})</p>")
 
 
-def _binding(data: dict) -> str:
-    if not data["binding"]:
+def _binding(bindings: list[dict]) -> str:
+    if not bindings:
         return "<p>No rule is binding: the budget and the objective alone decide.</p>"
     return "<ul class=binding>" + "".join(f"<li><code>{_e(b['name'])}</code>: {_e(b['detail'])}</li>"
-                                          for b in data["binding"]) + "</ul>"
+                                          for b in bindings) + "</ul>"
 
 
-def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
+def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
     from lineup.io.report import solve_to_dict
 
     data = solve_to_dict(result)
@@ -257,20 +483,75 @@ def _portfolio(scenario: Scenario, result: "SolveResult") -> str:
         cur = data["currency"]
         tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
         parts += [
-            _portfolio_table(data),
+            _portfolio_table(scenario, _portfolio_rows(scenario, result.portfolio)),
             f"<p>Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)} "
-            f"({_money(data['budget_left'], cur)} left) · expected engagement {_count(data['expected_engagement'])}"
-            f" · coverage value {_count(data['coverage_value'])} · tiers: {tiers}.</p>",
+            f"({_money(data['budget_left'], cur)} unspent) · expected engagement "
+            f"{_count(data['expected_engagement'])} · coverage value {_count(data['coverage_value'])} · "
+            f"tiers: {tiers}.</p>",
             "<p class=note>“est.” marks a value the roster left blank, estimated from the priors "
             "(see Assumptions); “implausible” a value outside the plausible bands (docs/model.md), kept "
             "because the roster says <code>implausible: flag</code>.</p>",
-            "<h3>Niche coverage</h3>", _coverage_table(scenario, data),
-            "<h3>Binding rules</h3>", _binding(data),
+            "<h4>Niche coverage</h4>", _coverage_table(scenario, data),
+            "<h4>Binding rules</h4>", _binding(data["binding"]),
         ]
+    return "\n".join(parts)
+
+
+def _spend_facts(comparison: "Comparison", name: str) -> tuple[float, float, float]:
+    """``(spend, budget, unspent)`` of a strategy's portfolio (the strategy's own budget)."""
+    built = comparison.built[name]
+    spend = float(comparison.portfolios[name].spend)
+    budget = float(built.scenario.budget)
+    return spend, budget, budget - spend
+
+
+def _stopped_by(comparison: "Comparison", name: str) -> str:
+    """The rule that stopped a strategy's spending, in the planner's words."""
+    built = comparison.built[name]
+    if built.solve is None:
+        return "an explicit list of ids (not solved)"
+    # a limit of 0 is how a strategy leaves tiers or platforms out: it excludes, it does not stop spending
+    binding = [b for b in built.solve.binding if b.limit != 0] or list(built.solve.binding)
+    if not binding:
+        return "the objective (no more influencer adds value)"
+    return "; ".join(f"{b.name} = {b.limit:,.6g} binding" if b.name != "budget" else "the budget"
+                     for b in binding[:2])
+
+
+def _strategy_details(comparison: "Comparison", name: str, same_as_main: bool) -> str:
+    built, cur = comparison.built[name], comparison.scenario.currency
+    spend, budget, unspent = _spend_facts(comparison, name)
+    rows = _portfolio_rows(built.scenario, comparison.portfolios[name])
+    head = (f"<summary><strong>{_e(name)}</strong> — {len(rows)} influencers, spend {_money(spend, cur)} of "
+            f"{_money(budget, cur)} ({_money(unspent, cur)} unspent), {_e(built.status)}"
+            + (" · the scenario's optimum above" if same_as_main else "") + "</summary>")
+    desc = f"<p class=note>{_prose(built.spec.description)}</p>" if built.spec.description else ""
+    bindings = [] if built.solve is None else [{"name": b.name, "detail": b.detail} for b in built.solve.binding]
+    rules = ("<p class=note>Explicit list of ids: not solved, no binding rule.</p>" if built.solve is None
+             else "<h4>Binding rules</h4>" + _binding(bindings))
+    return f"<details class=strategy>{head}{desc}{_portfolio_table(built.scenario, rows)}{rules}</details>"
+
+
+def _portfolios(scenario: Scenario, result: "SolveResult", comparison: "Comparison") -> str:
+    main = [n for n in comparison.strategies if comparison.solves.get(n) is result]
+    parts = ['<details class=strategy open><summary><strong>The scenario\'s optimum</strong> (its own rules, '
+             'no strategy)</summary>', _main_portfolio(scenario, result), "</details>",
+             "<h3>Each strategy's portfolio</h3>",
+             "<p class=note>Click a strategy to see whom it hires. “est.” marks a value the roster left blank, "
+             "estimated from the priors (see Assumptions).</p>"]
+    parts += [_strategy_details(comparison, n, n in main) for n in comparison.strategies]
+    left_out = [f"<li><strong>{_e(n)}</strong>: {_e(b.status)}" + (f" — {_e(b.diagnosis[0])}" if b.diagnosis else "")
+                + "</li>" for n, b in comparison.built.items() if not b.ok]
+    if left_out:
+        parts.append("<p>Strategies left out (no portfolio):</p><ul>" + "".join(left_out) + "</ul>")
     return _section("portfolio", "\n".join(parts))
 
 
 # --------------------------------------------------------------------------- 3. comparison
+
+
+#: Metrics shown as money (whole units of the currency).
+_MONEY = ("spend", "unspent", "budget")
 
 
 def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> str:
@@ -279,8 +560,10 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
     sign = "+" if signed and x > 0 else ""
     if metric == "wom_share":
         return f"{sign}{x:.1%}"
-    if metric == "spend":
+    if metric in _MONEY:
         return _e(sign + _money_text(x, currency))
+    if metric == "cost_per_reach":
+        return _e(sign + _money_text(x, currency, f"{abs(x):,.4f}"))
     if metric in ("cost_per_engagement", "cost_per_talker"):
         return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
     return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
@@ -297,13 +580,42 @@ def _band_cell(metric: str, frame_row: Any, prefix: str, currency: str) -> str:
     return f'{main}<br><span class="ci">[{low} – {high}]</span>'
 
 
+#: How each comparison metric is labelled (``{cur}`` is the currency); other metrics get :func:`_label`.
+_LABELS: dict[str, str] = {
+    "spend": "spend ({cur})",
+    "influencers": "influencers",
+    "expected_engagement": "expected engagements (roster estimate, interactions)",
+    "reach": "unique reach (real people)",
+    "talkers": "talkers (real people)",
+    "wom_share": "word-of-mouth share of talkers",
+    "niches_covered": "niches covered",
+    "cost_per_engagement": "cost per engagement ({cur} per interaction)",
+    "cost_per_talker": "cost per talker ({cur} per person)",
+}
+
+
+def _label(metric: str, unit: str, currency: str) -> str:
+    """A metric's row label: its name and, unless it repeats the name, its unit (no nested brackets).
+
+    >>> _label("influencers", "influencers", "GBP"), _label("spend", "currency", "GBP")
+    ('influencers', 'spend (GBP)')
+    >>> _label("unspent", "currency (of the budget)", "GBP")
+    'unspent (GBP, of the budget)'
+    """
+    if metric in _LABELS:
+        return _LABELS[metric].format(cur=currency)
+    name = metric.replace("_", " ")
+    unit = unit.replace("currency", currency).replace(" (", ", ").replace("(", "").replace(")", "").strip()
+    return name if not unit or unit == name or unit in ("fraction", "niches") else f"{name} ({unit})"
+
+
 def _comparison_tables(comparison: "Comparison") -> str:
     from lineup.workflows.compare import METRICS
 
     frame = comparison.to_frame().set_index("strategy")
     cur = comparison.scenario.currency
     names = list(comparison.strategies)
-    labels = {m: f"{m.replace('_', ' ')} ({u.replace('currency', cur)})" for m, u in METRICS.items()}
+    labels = {m: _label(m, u, cur) for m, u in METRICS.items()}
     rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in METRICS]
     parts = [_table(["metric"] + names, rows, cls="compare")]
     if len(names) > 1:
@@ -330,6 +642,10 @@ def _strategy_list(comparison: "Comparison") -> str:
 def _comparison(comparison: "Comparison") -> str:
     intro = (f"<p>Each strategy's portfolio simulated {comparison.replications} times on the same random "
              f"populations (seed {_e(comparison.seed)}); mean with its 95 % interval in brackets.</p>")
+    from lineup.workflows.compare import spend_summary
+
+    intro += (f"<p class=note>{_e(spend_summary(comparison))}. Costs per engagement, talker and person reached "
+              f"are ratios of means (mean spend ÷ mean count over every replication).</p>")
     return _section("comparison", intro + _strategy_list(comparison) + _comparison_tables(comparison))
 
 
@@ -359,13 +675,32 @@ def _figures(figures: dict[str, bytes], frontier_table: str, frontier_note: str)
     return _section("figures", "\n".join(parts))
 
 
+def _point_binding(result: Any) -> str:
+    """The rules that stop a frontier point's spending (``—`` when none or no portfolio)."""
+    binding = [b for b in result.binding if b.limit != 0] or list(result.binding)
+    return ", ".join(f"<code>{_e(b.name)}</code>" for b in binding) or "—"
+
+
 def _frontier_table(front: Any, currency: str) -> str:
-    rows = [[_money(b, currency), _e(s), _count(o), _count(e), _count(c), _money(sp, currency),
-             "—" if not np.isfinite(m) else f"{m:,.2f}"]
-            for b, s, o, e, c, sp, m in zip(front.values, front.status, front.objective, front.engagement,
-                                            front.coverage_value, front.spend, front.marginal_value)]
-    return _table(["budget", "status", "objective", "expected engagement", "coverage value", "spend",
-                   f"marginal value (per {currency})"], rows, cls="frontier", numeric_from=2)
+    budgets = front.budgets
+    rows = [[_money(v, currency) if front.kind == "budget" else _e(f"{v:g}"), _e(s), _count(o), _count(e), _count(c),
+             _money(sp, currency), _money(b - sp, currency) if np.isfinite(sp) else "—",
+             "—" if not np.isfinite(m) else f"{m:,.2f}", _point_binding(r)]
+            for v, b, s, o, e, c, sp, m, r in zip(front.values, budgets, front.status, front.objective,
+                                                  front.engagement, front.coverage_value, front.spend,
+                                                  front.marginal_value, front.results)]
+    headers = ["budget" if front.kind == "budget" else "coverage weight", "status", "objective",
+               "expected engagement", "coverage value", "spend", "unspent", f"marginal value (per {currency})",
+               "binding rules"]
+    note = "Binding rules: the rules that stop each point from spending more."
+    if front.kind != "budget" or not np.isfinite(front.marginal_value).any():  # no column of "—"
+        headers.pop(7)
+        rows = [r[:7] + r[8:] for r in rows]
+    else:
+        note = (f"Marginal value: objective gained per extra 1 {_e(currency)} of budget since the previous "
+                f"budget. {note}")
+    return (_table(headers, rows, cls="frontier", numeric_from=2, numeric_to=len(headers) - 1)
+            + f"<p class=note>{note}</p>")
 
 
 # --------------------------------------------------------------------------- 5. assumptions
@@ -418,8 +753,8 @@ def _flatten(model: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
 
 def _simulation_parameters(scenario: Scenario, comparison: "Comparison") -> str:
     spec = scenario.spec.simulation
-    if spec.population is None and spec.network is None:
-        spec = spec.model_copy(update={"population": spec.population_or_default})
+    if spec.auto_size:  # the size 'auto' chose (the same for every strategy)
+        spec = spec.with_size(next(iter(comparison.simulations.values())).population_size)
     rows = [[f"<code>{_e(k)}</code>", _e("—" if v is None else v), _e(d)] for k, v, d in _flatten(spec)
             if k not in ("replications", "seed")]
     return _table(["parameter", "value", "meaning and unit"], rows, cls="params", numeric_from=3)
@@ -430,6 +765,23 @@ def _monte_carlo(comparison: "Comparison") -> str:
              _e(s.seed)] for n, s in comparison.simulations.items()]
     return _table(["strategy", "simulated people", "scale k (real people per simulated)", "influencers",
                    "replications", "seed"], rows, cls="mc")
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_shown_value(v) for v in value)
+    return "—" if value is None else str(value)
+
+
+def _defaults_table(comparison: "Comparison") -> str:
+    """Every assumption with its value and source (lineup's default, the scenario, the command line, auto)."""
+    rows = [[f"<code>{_e(k)}</code>", _e(_shown_value(a["value"])), _e(a["source"]), _e(a["meaning"])]
+            for k, a in comparison.assumptions().items()]
+    return _table(["setting", "value", "source", "meaning and unit"], rows, cls="params", numeric_from=4)
 
 
 def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveResult") -> str:
@@ -443,8 +795,10 @@ def _assumptions(scenario: Scenario, comparison: "Comparison", result: "SolveRes
         "<h3>Priors for blank roster values</h3>", _priors(scenario),
         "<h3>Monte Carlo</h3>", _monte_carlo(comparison),
         "<p class=note>Counts of people are real people: simulated counts × k. Intervals are 95 % Student-t "
-        "intervals over replications.</p>",
+        "intervals over replications; costs and the word-of-mouth share are ratios of means with delta-method "
+        "intervals.</p>",
         "<h3>Simulation parameters</h3>", _simulation_parameters(scenario, comparison),
+        "<h3>Every setting the numbers depend on</h3>", _defaults_table(comparison),
         "<h3>Run</h3>", _dl(items),
     ]))
 
@@ -461,7 +815,14 @@ h1 { font-size: 1.8rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--accent); }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 p { margin: .4rem 0; }
-.description { font-size: 1.05rem; color: var(--muted); }
+.description { font-size: 1.05rem; color: var(--muted); margin: .3rem 0 .6rem; padding-left: .8rem;
+               border-left: 3px solid var(--rule); }
+.lead { font-size: 1.1rem; margin: .6rem 0 1rem; }
+h4 { font-size: .95rem; margin: .9rem 0 .3rem; }
+ul.caveats li { margin: .25rem 0; }
+details.strategy { border: 1px solid var(--rule); border-radius: 4px; padding: .3rem .7rem; margin: .5rem 0; }
+details.strategy > summary { cursor: pointer; padding: .2rem 0; }
+details.strategy[open] > summary { border-bottom: 1px solid var(--rule); margin-bottom: .4rem; }
 .note { color: var(--muted); font-size: .9rem; }
 .warning { color: #8a5300; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1.2rem; margin: .6rem 0; }
@@ -487,6 +848,8 @@ footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid var(--rul
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; }
   table, figure, dl.facts { break-inside: avoid; }
+  details.strategy { border: none; padding: 0; }
+  details.strategy::details-content { content-visibility: visible; display: block; }
   tr { break-inside: avoid; }
   tbody tr:nth-child(even) { background: none; }
 }
@@ -503,8 +866,9 @@ def render_html(scenario: Scenario, result: "SolveResult", comparison: "Comparis
     """
     body = [
         f"<header><h1>{_e(scenario.name)}</h1><p class=note>Influencer campaign report</p></header>",
-        _summary(scenario, comparison.seed, comparison.replications, generated, _estimates(result)),
-        _portfolio(scenario, result),
+        _summary(comparison, _estimates(result)),
+        _scenario(scenario, comparison.seed, comparison.replications, generated, _estimates(result)),
+        _portfolios(scenario, result, comparison),
         _comparison(comparison),
         _figures(figures or {}, "" if frontier is None else _frontier_table(frontier, scenario.currency),
                  frontier_note),

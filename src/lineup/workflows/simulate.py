@@ -10,11 +10,12 @@ runs :func:`lineup.simulation.montecarlo.monte_carlo`.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
@@ -26,10 +27,11 @@ from lineup.io.writers import csv_uncell
 from lineup.simulation.campaign import Influencers
 from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
 from lineup.simulation.population import Population
+from lineup.simulation.resolution import Resolution, choose_size, fixed_resolution
 from lineup.simulation.result import SimulationResult
 
 __all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
-           "common_scale", "check_simulation"]
+           "common_scale", "check_simulation", "resolve_population", "simulation_assumptions"]
 
 
 def population_of(scenario: Scenario) -> Population | None:
@@ -72,6 +74,98 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
     estimate = estimate_memory(spec, network=None if population is None else population.graph, workers=local,
                                portfolios=portfolios, replications=reps, niches=len(niche_names(scenario)))
     check_memory(estimate, _where_memory(scenario), generated=population is None)
+
+
+def _people_that_fit(scenario: Scenario, *, workers: int, scheduler, dask_local, portfolios: int,
+                     replications: int | None) -> int | None:
+    """Largest generated population this machine's memory allows (``None``: unknown)."""
+    from lineup.simulation.memory import estimate_memory
+
+    spec = scenario.spec.simulation
+    reps = spec.replications if replications is None else replications
+    local = dask_local if dask_local is not None else (0 if scheduler else min(workers, reps))
+    estimate = estimate_memory(spec, workers=max(local, 1), portfolios=portfolios, replications=reps,
+                               niches=len(niche_names(scenario)))
+    return estimate.people_that_fit() or None
+
+
+def resolve_population(scenario: Scenario, influencers: Iterable[Influencers], *, population: Population | None = None,
+                       workers: int = 1, scheduler=None, dask_local=None,
+                       replications: int | None = None) -> tuple[Scenario, Resolution]:
+    """The scenario with its population size chosen, and how (see :mod:`lineup.simulation.resolution`).
+
+    ``simulation.population.size: auto`` (the default) becomes the size at which
+    every influencer of every portfolio gets at least
+    :data:`~lineup.simulation.resolution.MIN_SIMULATED_FOLLOWERS` simulated
+    followers, within the memory available; an explicit size or a network is
+    kept and only audited.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> sc = tiny_scenario()
+    >>> inf = Influencers.from_portfolio(Portfolio(sc.roster, [0, 4]), sc.tiers, sc.spec.simulation.talk_prob)
+    >>> resolved, how = resolve_population(sc, [inf])
+    >>> how.source, how.size == resolved.spec.simulation.population.size, how.below
+    ('auto', True, 0)
+    """
+    spec, influencers = scenario.spec.simulation, list(influencers)
+    reals = [inf.real_followers for inf in influencers]
+    if population is not None:
+        return scenario, fixed_resolution(reals, spec, population.size, "network")
+    if not spec.auto_size:
+        return scenario, fixed_resolution(reals, spec, spec.population_or_default.size, "scenario")
+    fit = _people_that_fit(scenario, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                           portfolios=len(influencers), replications=replications)
+    how = choose_size(reals, spec, people_that_fit=fit)
+    return replace(scenario, spec=scenario.spec.model_copy(update={"simulation": spec.with_size(how.size)})), how
+
+
+def simulation_assumptions(scenario: Scenario, result: SimulationResult, *, replications: int | None = None,
+                           seed: int | None = None) -> dict[str, dict]:
+    """Every default a simulation's numbers depend on: the scenario's settings (with their source) plus
+    the run's replications, seed, population size (``auto`` → chosen), confidence level and ratio method.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> sc = tiny_scenario().with_overrides(simulation={"days": 5, "replications": 2})
+    >>> res = simulate(sc, Portfolio(sc.roster, [0]), seed=3)
+    >>> a = res.assumptions
+    >>> a["simulation.seed"]["source"], a["simulation.replications"]["source"], a["confidence"]["value"]
+    ('command line', 'scenario', 0.95)
+    >>> a["simulation.population.size"]["source"], a["simulation.population.size"]["value"] == res.population_size
+    ('auto', True)
+    """
+    from lineup.domain.assumptions import assumptions, entry
+    from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
+    from lineup.simulation.result import CONFIDENCE, RATIO_METHOD
+
+    out = assumptions(scenario.spec)
+    for key, given, value in (("simulation.replications", replications, result.replications),
+                              ("simulation.seed", seed, result.seed)):
+        old = out[key]
+        out[key] = entry(value, "command line" if given is not None else old["source"], old["meaning"])
+    how = result.resolution or {}
+    if how.get("source") == "auto":
+        out["simulation.population.size"] = entry(
+            result.population_size, "auto", f"simulated people, chosen so that every influencer has at least "
+            f"{how['min_followers']} simulated followers (between {how['auto_range'][0]:,} and "
+            f"{how['auto_range'][1]:,}, within the memory available)")
+    out["simulation.min_simulated_followers"] = entry(MIN_SIMULATED_FOLLOWERS, "default",
+                                                      "resolution target of population.size auto (people)")
+    out["confidence"] = entry(CONFIDENCE, "default", "level of every interval")
+    out["ratio_method"] = entry(RATIO_METHOD, "default", "how costs and the word-of-mouth share are estimated")
+    return out
+
+
+def _with_resolution(result: SimulationResult, how: Resolution, scenario: Scenario, replications=None,
+                     seed=None) -> SimulationResult:
+    note = how.note
+    result = replace(result, resolution=how.to_dict(), warnings=((note,) if note else ()) + tuple(result.warnings))
+    return replace(result, assumptions=simulation_assumptions(scenario, result, replications=replications, seed=seed))
 
 
 def _where_memory(scenario: Scenario) -> str:
@@ -123,14 +217,19 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
     sends the work to one executor; each result equals a separate simulation of
     that portfolio with the same seed and scale.
     """
-    spec, population = scenario.spec.simulation, population_of(scenario)
+    population = population_of(scenario)
+    influencers = {k: Influencers.from_portfolio(p, scenario.tiers, scenario.spec.simulation.talk_prob)
+                   for k, p in portfolios.items()}
+    scenario, how = resolve_population(scenario, influencers.values(), population=population, workers=workers,
+                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
+    spec = scenario.spec.simulation
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      portfolios=len(portfolios), replications=replications)
-    influencers = {k: Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for k, p in portfolios.items()}
-    return monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
+    sims = monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
                             replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                             dask_local=dask_local, executor=executor, progress=progress,
                             scale=scenario_scale(scenario, population, influencers.values()))
+    return {k: _with_resolution(r, how, scenario, replications, seed) for k, r in sims.items()}
 
 
 def _solve(scenario: Scenario) -> Portfolio:
@@ -160,9 +259,10 @@ def simulate(
     ----------
     scenario : Scenario
         Loaded scenario; its ``simulation:`` section gives every option.
-    portfolio : Portfolio, optional
+    portfolio : Portfolio, SolveResult or list of ids, optional
         Influencers to simulate; ``None`` solves the scenario first (an
-        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`).
+        infeasible scenario raises :class:`~lineup.errors.InfeasibleError`);
+        unknown ids raise :class:`~lineup.errors.UsageError`.
     replications, seed : int, optional
         Override ``simulation.replications`` / ``simulation.seed``.
     workers : int
@@ -189,15 +289,41 @@ def simulate(
     population = population_of(scenario)
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      replications=replications)
-    if portfolio is None:
-        portfolio = _solve(scenario)
-    sim = scenario.spec.simulation
-    influencers = Influencers.from_portfolio(portfolio, scenario.tiers, sim.talk_prob)
-    result = monte_carlo(influencers, sim, population=population, niches=niche_names(scenario),
+    roster_warnings = scenario.warnings
+    portfolio = _solve(scenario) if portfolio is None else as_portfolio(portfolio, scenario.roster)
+    influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
+    scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
+                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
+    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                     replications=replications)
+    result = monte_carlo(influencers, scenario.spec.simulation, population=population, niches=niche_names(scenario),
                          replications=replications, seed=seed, workers=workers, progress=progress,
                          scheduler=scheduler, dask_local=dask_local)
-    warnings = tuple(dict.fromkeys((*scenario.warnings, *result.warnings)))  # the roster's warnings first
-    return dataclasses.replace(result, warnings=warnings)
+    result = _with_resolution(result, how, scenario, replications, seed)
+    return replace(result, warnings=tuple(dict.fromkeys((*roster_warnings, *result.warnings))))  # roster's first
+
+
+def as_portfolio(value: Any, roster: Roster) -> Portfolio:
+    """``value`` as a portfolio of ``roster``: a Portfolio, a solve result's portfolio or a list of ids.
+
+    Anything else raises :class:`~lineup.errors.UsageError`.
+
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[1e3, 2e3], engagement_rate=[0.1, 0.1], fee=[1, 2])
+    >>> as_portfolio(["b"], r).ids
+    ['b']
+    >>> as_portfolio(3, r)
+    Traceback (most recent call last):
+    ...
+    lineup.errors.UsageError: portfolio: expected a Portfolio, a SolveResult or a list of ids, got int
+    """
+    if isinstance(value, Portfolio):
+        return value
+    inner = getattr(value, "portfolio", None)
+    if isinstance(inner, Portfolio):
+        return inner
+    if isinstance(value, (list, tuple)) and all(isinstance(i, str) for i in value):
+        return Portfolio.from_ids(roster, value)
+    raise UsageError(f"portfolio: expected a Portfolio, a SolveResult or a list of ids, got {type(value).__name__}")
 
 
 def _ids_from_json(name: str, text: str) -> list[str]:
