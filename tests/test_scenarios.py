@@ -83,3 +83,16 @@ def test_skincare_launch_comment_states_the_included_creators_fee():
     text = (REPO / "scenarios" / "skincare_launch.yaml").read_text()
     assert f"a GBP {r.fee[k]:,.0f} skincare micro creator" in text
     assert sc.tiers.names_of(r.followers[[k]]).tolist() == ["micro"] and "skincare" in r.niche_lists([k])[0]
+
+
+def test_micro_vs_macro_description_states_each_strategys_spend():
+    from lineup.io.scenario import load_scenario
+    from lineup.workflows.compare import build_portfolios
+
+    sc = load_scenario(REPO / "scenarios" / "micro_vs_macro.yaml")
+    text = " ".join(sc.spec.description.split())
+    built = build_portfolios(sc, names=["micro", "handpicked"])
+    micro, hand = (built[n].portfolio for n in ("micro", "handpicked"))
+    assert f"(at most 30: GBP {micro.spend:,.0f} of it spent)" in text and len(micro) <= 30
+    assert f"a hand-picked shortlist of five (GBP {hand.spend:,.0f}, most of the budget unspent)" in text
+    assert len(hand) == 5 and hand.spend < sc.budget / 2
