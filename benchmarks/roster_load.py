@@ -1,12 +1,13 @@
 """Time read_roster on generated rosters (10k and 100k rows; plain and human-number files).
 
-Run: ``python benchmarks/roster_load.py``.  Prints the median wall-clock and
-CPU (process) time of 5 loads, and the machine's load average (other work on
+Run: ``python benchmarks/roster_load.py [--sizes 10000 100000] [--repeats 5]``
+(``--help`` lists the options).  Prints the median wall-clock and CPU (process)
+time of the loads, and the machine's load average (other work on
 the machine inflates wall time but hardly CPU time).
 """
 
+import argparse
 import os
-
 import statistics
 import tempfile
 import time
@@ -40,18 +41,30 @@ def time_load(path, repeats=5):
     return statistics.median(wall), statistics.median(cpu), len(roster)
 
 
-def main():
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], metavar="ROWS",
+                        help="roster sizes to time (default: 10000 100000)")
+    parser.add_argument("--repeats", type=int, default=5, help="loads per file; the median is shown (default: 5)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or min(args.sizes) < 1:
+        parser.error("--sizes and --repeats must be at least 1")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     with tempfile.TemporaryDirectory() as d:
-        for n in (10_000, 100_000):
+        for n in args.sizes:
             df = generate_roster(n, niches=NICHES, platforms={"instagram": 0.6, "tiktok": 0.3, "youtube": 0.1},
                                  seed=1, blank_rate=0.05)
             for label, frame in (("plain", df), ("human numbers", humanise(df))):
                 path = Path(d) / f"r{n}_{label[0]}.csv"
                 write_roster_csv(frame, path)
-                wall, cpu, rows = time_load(path)
+                wall, cpu, rows = time_load(path, args.repeats)
                 size = path.stat().st_size / 1e6
                 print(f"{n:>7,} rows ({label:13s}, {size:4.1f} MB): median wall {wall:.3f} s, cpu {cpu:.3f} s "
-                      f"over 5 loads ({rows:,} rows read; load average {os.getloadavg()[0]:.1f})")
+                      f"over {args.repeats} loads ({rows:,} rows read; load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

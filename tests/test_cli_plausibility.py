@@ -83,3 +83,69 @@ def test_the_estimate_summary_is_at_the_top_of_the_solve_outputs(tmp_path):
     out = lineup("solve", path).stdout
     head = out[:out.index("Portfolio")]
     assert f"Estimates: {n} of {n} chosen fees" in head and "100 % of the spend is estimated" in head
+
+
+# ------------------------------------------------------------------ compare, simulate, frontier, report
+
+FAST = "simulation: {days: 5, replications: 2, population: {size: 600}}\n"
+IMPLAUSIBLE = ("roster.csv: 1 implausible engagement rates, flagged (roster.implausible: flag): line 3 (bob): "
+               "engagement rate 60.00% is outside the plausible 0.05%–25% for a micro creator on instagram")
+
+
+def fast_case(tmp_path):
+    return write_case(tmp_path, TINY_SCENARIO + FAST, ROSTER)
+
+
+def warned_once(stderr: str, text: str) -> bool:
+    return sum(line.startswith("warning: ") and line.endswith(text) for line in stderr.splitlines()) == 1
+
+
+def carries(warnings: list[str], text: str) -> bool:
+    return sum(w.endswith(text) for w in warnings) == 1
+
+
+def test_compare_carries_roster_warnings_estimates_and_flags(tmp_path):
+    path = fast_case(tmp_path)
+    proc = lineup("compare", path, "--strategies", "optimised,micro", "--format", "json", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert carries(data["warnings"], IMPLAUSIBLE) and warned_once(proc.stderr, IMPLAUSIBLE)
+    for name, result in data["results"].items():
+        assert result["estimated"]["influencers"] == len(result["portfolio"])
+        assert result["estimated"]["summary"].startswith(f"{result['estimated']['fee']} of ")
+        flagged = {row["id"]: row for row in result["implausible"]}
+        assert ("bob" in flagged) == ("bob" in result["portfolio"])
+    bob = next(r for r in data["results"].values() if "bob" in r["portfolio"])
+    assert {"id": "bob", "line": 3, "rules": "engagement_rate"} in bob["implausible"]
+    assert bob["estimated"]["implausible"] == 1
+    table = lineup("compare", path, "--strategies", "optimised", timeout=120)
+    assert table.returncode == 0 and warned_once(table.stderr, IMPLAUSIBLE)
+
+
+def test_simulate_carries_roster_warnings_once(tmp_path):
+    path = fast_case(tmp_path)
+    proc = lineup("simulate", path, "--format", "json", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert carries(data["warnings"], IMPLAUSIBLE) and warned_once(proc.stderr, IMPLAUSIBLE)
+    table = lineup("simulate", path, timeout=120)
+    assert table.returncode == 0 and warned_once(table.stderr, IMPLAUSIBLE) and IMPLAUSIBLE not in table.stdout
+
+
+def test_frontier_carries_roster_warnings_estimates_and_flags(tmp_path):
+    path = fast_case(tmp_path)
+    proc = lineup("frontier", path, "--budgets", "3000,6000", "--format", "json", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert carries(data["warnings"], IMPLAUSIBLE) and warned_once(proc.stderr, IMPLAUSIBLE)
+    for point in data["points"]:
+        assert point["estimated"]["influencers"] == len(point["ids"])
+        assert ("bob" in point["ids"]) == any(row["id"] == "bob" for row in point["implausible"])
+    table = lineup("frontier", path, "--budgets", "3000,6000", timeout=120)
+    assert table.returncode == 0 and warned_once(table.stderr, IMPLAUSIBLE)
+
+
+def test_report_prints_roster_warnings_once(tmp_path):
+    proc = lineup("report", fast_case(tmp_path), "--output", tmp_path / "out", "--frontier-points", "0", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert warned_once(proc.stderr, IMPLAUSIBLE)

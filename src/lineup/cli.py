@@ -16,7 +16,7 @@ import click
 
 from ._text import printable
 
-from .commands._common import (say_wrote, SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output,
+from .commands._common import (say_warnings, say_wrote, SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output,
                                progress_bar, finite_float, scale_out_options, scenario_arg, solver_progress,
                                stderr_console, stdout_console)
 
@@ -132,12 +132,11 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
     if output is not None:
         paths = write_files(output, simulation_files(result))
         say_wrote(stderr_console(), paths)
+    say_warnings(result.warnings)  # the scenario's roster warnings first, then the simulation's
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
-        for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
     else:
-        render_simulation(result, stdout_console())
+        render_simulation(result, stdout_console(), warnings=False)
     return EXIT_OK
 
 

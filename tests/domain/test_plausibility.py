@@ -115,3 +115,11 @@ def test_error_mode_lists_every_row_located_and_escaped():
 def test_subset_keeps_the_flags():
     out, _ = apply_plausibility(roster(engagement_rate=[0.6, 0.04, 0.04, 0.04, 0.04]))
     assert out.subset(np.array([0, 2])).implausible.tolist() == ["engagement_rate", ""]
+
+
+@pytest.mark.parametrize("platform", ["youtube", "twitch"])
+def test_rates_on_views_get_the_view_band_on_youtube_and_twitch(platform):
+    # a mega channel's views per subscriber (MrBeast ~25 %) is a typical rate on views, not a typo
+    r = roster(platform=[platform] * 5, followers=[3e8, 3e8, 5_000, 5_000, 5_000],
+               engagement_rate=[0.25, 0.45, 0.35, 0.04, 0.04], fee=[2e5, 2e5, 100, 100, 100])
+    assert flagged(r).get("engagement_rate") == [1]

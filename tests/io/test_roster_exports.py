@@ -230,6 +230,18 @@ def test_conflicting_duplicates_show_both_rows_with_file_and_line(tmp_path):
     assert "followers 1,000 vs 1,200" in problem.what and "duplicates: first, last or max_followers" in problem.what
 
 
+def test_duplicates_spelling_one_country_two_ways_are_identical(tmp_path):
+    a = write(tmp_path, "Username,Followers,Country\nann,1000,US\nbob,2000,Canada\n", "jan.csv")
+    b = write(tmp_path, "Username,Followers,Country\nann,1000,United States\nbob,2000,CA\n", "feb.csv")
+    roster, warnings = read_roster([a, b], display_name=["jan.csv", "feb.csv"], platform="instagram")
+    assert roster.ids.tolist() == ["ann", "bob"] and roster.country.tolist() == ["us", "canada"]
+    assert any("2 identical duplicate rows collapsed" in w for w in warnings)
+    c = write(tmp_path, "Username,Followers,Country\nann,1000,Mexico\n", "mar.csv")
+    with pytest.raises(RosterError) as info:
+        read_roster([a, c], display_name=["jan.csv", "mar.csv"], platform="instagram")
+    assert "country 'United States' vs 'Mexico'" in info.value.problems[0].what
+
+
 @pytest.mark.parametrize("policy, followers", [("first", 1000), ("last", 900), ("max_followers", 1200)])
 def test_duplicate_policies(tmp_path, policy, followers):
     path = month(tmp_path, "r.csv", "ann,1000,50\nann,1200,60\nbob,5,5\nann,900,70\n")
@@ -277,6 +289,13 @@ class TestThroughTheCli:
         proc = cli(tmp_path, "validate", "s.yaml")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "1 influencers" in proc.stdout and "read as UTF-16" in proc.stdout
+
+    def test_engagement_avg_column_is_used_and_said(self, tmp_path):
+        s = self._case(tmp_path, "{path: r.csv, platform: instagram}", {"r.csv": HYPE})
+        proc = cli(tmp_path, "validate", "s.yaml")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "2 engagement rates derived from counts" in proc.stdout
+        assert "'Engagement avg.' used" in proc.stdout + proc.stderr
 
     def test_tab_export_with_counts_and_skip_summary_validates(self, tmp_path):
         text = ("Tiktoker name\tSubscribers count\tEng. (Avg.)\tTotal posts\n"
@@ -380,3 +399,62 @@ def test_scenario_roster_options_are_validated(tmp_path):
         with pytest.raises(ScenarioError) as info:
             load_scenario(tmp_path / "s.yaml")
         assert where in str(info.value) + " ".join(map(str, getattr(info.value, "problems", []))), bad
+
+
+def test_a_youtube_rate_derived_from_views_is_judged_on_the_view_band(tmp_path):
+    roster, warnings = read(write(tmp_path, "Youtuber name,Subscribers count,Views (Avg.)\n"
+                                            "MrBeast,300M,75M\nsmall,2000,1000\n"), platform="youtube")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.25, 0.5]) and roster.er_derived.all()
+    assert roster.implausible.tolist() == ["", "engagement_rate"]
+    assert any("line 3 (small): engagement rate 50.00% is outside the plausible 0.05%–40%" in w for w in warnings)
+
+
+HYPE = ("Rank,Influencer,Category,Followers,Country,Engagement avg.,Authentic engagement\n"
+        "1,cristiano,Sports,600M,Spain,5.2M,4.1M\n2,leomessi,Sports,500M,Argentina,4.0M,3.3M\n")
+
+
+def test_engagement_avg_of_monthly_top_lists_is_a_count_per_post(tmp_path):
+    roster, warnings = read(write(tmp_path, HYPE), platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([5.2 / 600, 4.0 / 500]) and roster.er_derived.all()
+    assert any("'Engagement avg.' and 'Authentic engagement' both look like the avg_engagements column; "
+               "'Engagement avg.' used" in w for w in warnings)
+
+
+def test_authentic_engagement_alone_is_used_and_a_second_discount_is_warned(tmp_path):
+    roster, warnings = read(write(tmp_path, "Influencer,Followers,Authentic engagement,Audience quality\n"
+                                            "ann,5000,100,80%\n"), platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.02]) and roster.er_derived.all()
+    assert any("'Authentic engagement' counts engagements from real followers only" in w for w in warnings)
+
+
+def test_a_column_that_looks_like_engagement_but_is_not_used_is_named(tmp_path):
+    _, warnings = read(write(tmp_path, "Handle,Followers,ER,Eng. per day\nann,5000,3%,40\n"), platform="instagram")
+    assert any("column 'Eng. per day' looks like engagement but is not used" in w for w in warnings)
+
+
+def test_a_rate_column_of_percentages_is_the_engagement_rate_not_the_fee(tmp_path):
+    roster, warnings = read(write(tmp_path, "Handle,Followers,Rate\nann,5000,3.4%\nbob,8000,2.1%\n"),
+                            platform="instagram")
+    assert roster.engagement_rate.tolist() == pytest.approx([0.034, 0.021]) and roster.fee_estimated.all()
+    assert any("column 'Rate' read as the engagement rate, not the fee" in w for w in warnings)
+    err = error_of(write(tmp_path, "Handle,Followers,Rate,ER\nann,5000,3.4%,3%\n"), platform="instagram")
+    assert "column 'Rate' was read as the fee but holds percentages (e.g. '3.4%')" in str(err)
+    assert "columns: {fee: <fee column or null>, engagement_rate: 'Rate'}" in str(err)
+
+
+def test_a_derived_rate_error_names_only_the_columns_used_on_that_platform(tmp_path):
+    # TikTok's rate is not defined on views: the row's interactions are its likes and comments only
+    err = error_of(write(tmp_path, "Handle,Platform,Followers,Avg likes,Avg comments,Avg views\n"
+                                   "ann,tiktok,1000,3000,100,90000\nbob,youtube,1000,10,1,5000\n"))
+    assert [p.where for p in err.problems] == ["r.csv, line 2", "r.csv, line 3"]
+    assert "derived from 'Avg likes', 'Avg comments' (" in err.problems[0].what
+    assert "derived from 'Avg views' (" in err.problems[1].what
+
+
+def test_the_skip_summary_keeps_the_column_names_of_a_derived_rate(tmp_path):
+    roster, warnings = read(write(tmp_path, "Handle,Followers,Avg likes,Avg comments\n"
+                                            "ann,1000,3000,100\nbob,1000,5000,1\ncid,1000,10,1\n"), on_bad_rows="skip",
+                            platform="instagram")
+    assert roster.ids.tolist() == ["cid"]
+    assert ("2 rows skipped (on_bad_rows: skip): the engagement rate derived from 'Avg likes', 'Avg comments' is "
+            "above 100 %; check those columns, or give the engagement rate: 2 (line 2, line 3)") in warnings[0]

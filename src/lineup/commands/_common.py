@@ -11,7 +11,7 @@ import click
 __all__ = ["SEED_RANGE", "finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
            "EXIT_BUSY", "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "solver_progress", "progress_line", "scale_out_options", "hold_output", "say_wrote"]
+           "solver_progress", "progress_line", "scale_out_options", "hold_output", "say_wrote", "say_warnings"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 #: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
@@ -84,6 +84,15 @@ def say_wrote(console, paths) -> None:
     from .._text import printable
 
     console.print(f"wrote {', '.join(printable(p) for p in paths)}", markup=False, highlight=False)
+
+
+def say_warnings(*groups) -> None:
+    """``warning: …`` on stderr, one unwrapped line per warning of ``groups``, each once, in order (the
+    scenario's roster warnings first, then the command's own); control characters are shown escaped."""
+    from .._text import printable
+
+    for w in dict.fromkeys(w for group in groups for w in group):
+        click.echo(f"warning: {printable(w)}", err=True)
 
 
 def _silence_stdout() -> None:

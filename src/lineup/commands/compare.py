@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_wrote, scale_out_options,
-                      scenario_arg, stderr_console, stdout_console)
+from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, say_wrote,
+                      scale_out_options, scenario_arg, stderr_console, stdout_console)
 
 __all__ = ["compare"]
 
@@ -124,10 +124,7 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
     with progress_bar(err, "Simulating strategies") as tick:
         result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,
                              scheduler=scheduler, dask_local=dask_local, progress=tick)
-    from lineup._text import printable
-
-    for note in result.notes:  # notes quote roster ids and binding details: control characters escaped
-        err.print(f"warning: {printable(note)}", markup=False, highlight=False)
+    say_warnings(sc.warnings, result.notes)  # notes quote roster ids: control characters escaped
     if output is not None:
         paths = write_files(output, comparison_files(result))
         say_wrote(err, paths)

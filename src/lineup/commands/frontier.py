@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_wrote, scale_out_options,
-                      scenario_arg, stderr_console, stdout_console)
+from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, say_wrote,
+                      scale_out_options, scenario_arg, stderr_console, stdout_console)
 
 __all__ = ["frontier"]
 
@@ -43,6 +43,7 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
         result = run_frontier(sc, budgets=budgets, coverage_weights=coverage_weights, simulate=do_simulate,
                               replications=replications, seed=seed, workers=workers, scheduler=scheduler,
                               dask_local=dask_local, progress=tick)
+    say_warnings(sc.warnings)
     data = result.to_dict()
     from .._text import printable
 

@@ -8,7 +8,7 @@ import click
 
 from .._text import printable
 
-from ._common import SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, scenario_arg, stderr_console
+from ._common import SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, scenario_arg, stderr_console
 
 __all__ = ["report"]
 
@@ -36,6 +36,7 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
     with progress_bar(err, f"Report on {sc.name}") as tick:
         result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,
                               frontier_points=frontier_points)
+    say_warnings(sc.warnings)
     paths = result.write(output)
     err.print(f"wrote {len(paths)} files into {printable(output)}: report.html and {len(paths) - 1} figure files",
               markup=False, highlight=False)

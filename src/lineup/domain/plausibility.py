@@ -6,8 +6,10 @@ words, test) over the roster's columns:
 
 ``engagement_rate``
     outside ``[ER_LOW, er_high(platform, tier)]``: 0.05 % to 30 % (nano), 25 % (micro),
-    20 % (mid), 15 % (macro, mega); TikTok, whose rates are often computed on views,
-    40 % for every tier (:data:`ER_HIGH`).
+    20 % (mid), 15 % (macro, mega); rates on views (:data:`VIEW_ER_HIGH`, 40 % for every
+    tier) on TikTok, whose rates are often computed on views, and on YouTube and Twitch
+    (:data:`VIEW_PLATFORMS`), whose engagement is defined on views and whose blank rates
+    lineup derives from average views (:data:`ER_HIGH`).
 ``authenticity``
     below :data:`MIN_AUTHENTICITY` (0.3: most of the audience is not real).
 ``followers``
@@ -35,15 +37,20 @@ from .priors import card_ranges
 from .roster import Roster
 from .tiers import TIER_NAMES, Tiers
 
-__all__ = ["ER_LOW", "ER_HIGH", "MIN_AUTHENTICITY", "MIN_FOLLOWERS", "FEE_FACTOR", "RULES",
+__all__ = ["ER_LOW", "ER_HIGH", "VIEW_ER_HIGH", "VIEW_PLATFORMS", "MIN_AUTHENTICITY", "MIN_FOLLOWERS", "FEE_FACTOR", "RULES",
            "implausible_rows", "apply_plausibility"]
 
 #: Lowest plausible engagement rate (a fraction).
 ER_LOW = 0.0005
+#: Platforms whose engagement is defined on views (a rate is average views / followers).
+VIEW_PLATFORMS = frozenset({"youtube", "twitch"})
+#: Highest plausible rate computed on views, every tier (the public top-250 TikTok list reaches 36 %;
+#: views per subscriber of large YouTube channels run 20–35 %).
+VIEW_ER_HIGH = 0.40
 #: Highest plausible engagement rate by platform (``default`` for others) and tier.
 ER_HIGH: dict[str, dict[str, float]] = {
     "default": {"nano": 0.30, "micro": 0.25, "mid": 0.20, "macro": 0.15, "mega": 0.15},
-    "tiktok": dict.fromkeys(TIER_NAMES, 0.40),
+    **{p: dict.fromkeys(TIER_NAMES, VIEW_ER_HIGH) for p in sorted(VIEW_PLATFORMS | {"tiktok"})},
 }
 MIN_AUTHENTICITY = 0.3
 MIN_FOLLOWERS = 10
@@ -58,8 +65,8 @@ Context = dict
 def er_high(platform: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Highest plausible engagement rate of each row (platform, tier code).
 
-    >>> er_high(np.array(["instagram", "tiktok"], dtype=object), np.array([1, 4])).tolist()
-    [0.25, 0.4]
+    >>> er_high(np.array(["instagram", "tiktok", "youtube"], dtype=object), np.array([1, 4, 4])).tolist()
+    [0.25, 0.4, 0.4]
     """
     out = np.empty(len(platform))
     for name in np.unique(platform).tolist() if len(platform) else []:

@@ -48,7 +48,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
-from ..domain.plausibility import apply_plausibility
+from ..domain.countries import country_code, country_name
+from ..domain.plausibility import VIEW_PLATFORMS, apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster
 from ..domain.scenario import did_you_mean
@@ -90,8 +91,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
               "post_count", "number_of_posts", "uploads", "video_count", "videos", "media_count"),
     "country": ("country", "location", "country_code", "country_name", "audience_country", "top_country",
                 "region"),
-    "avg_engagements": ("avg_engagements", "eng_avg", "engagements_avg", "average_engagements",
-                        "avg_interactions", "average_interactions", "interactions_avg", "engagements_per_post"),
+    "avg_engagements": ("avg_engagements", "eng_avg", "engagements_avg", "engagement_avg", "average_engagements",
+                        "avg_interactions", "average_interactions", "interactions_avg", "engagements_per_post",
+                        "engagement_per_post", "avg_engagement_count",
+                        # engagements from real followers only (HypeAuditor-style top lists): used when no
+                        # total is given, and then a roster authenticity would discount twice (warned)
+                        "authentic_engagement", "authentic_engagements", "avg_authentic_engagement"),
     "avg_likes": ("avg_likes", "average_likes", "likes_avg", "avg_like", "likes_per_post", "mean_likes"),
     "avg_comments": ("avg_comments", "average_comments", "comments_avg", "avg_comment", "comments_per_post",
                      "mean_comments"),
@@ -103,8 +108,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Columns of average interactions per post, from which a blank engagement rate is derived.
 COUNT_COLUMNS = ("avg_engagements", "avg_likes", "avg_comments", "avg_shares", "avg_views")
-#: Platforms whose engagement is defined on views: their rate is average views / followers.
-VIEW_PLATFORMS = frozenset({"youtube", "twitch"})
 REQUIRED = ("id", "followers")
 #: A ``posts`` column whose median is above this is a lifetime post count.
 POSTS_MEDIAN_LIMIT = 50
@@ -303,7 +306,20 @@ def _compared(rows: _Rows) -> dict[str, np.ndarray]:
     out = {k: v for k, v in rows.parsed.items() if k not in ("id", "niches", "niches_text")}
     if "niches_text" in rows.parsed:
         out["niches"] = rows.parsed["niches_text"]
+    if "country" in out:
+        out["country"] = _canonical_countries(out["country"])
     return out
+
+
+def _canonical_countries(cells: np.ndarray) -> np.ndarray:
+    """Country cells by the country they name (``US`` and ``United States`` alike), as the filter matches them.
+
+    >>> _canonical_countries(np.array(["US", "United States", "Worldwide", ""], dtype=object)).tolist()
+    ['United States', 'United States', 'Worldwide', '']
+    """
+    codes, uniques = factorize(cells)
+    named = [country_name(c) if (c := country_code(u)) else u for u in uniques.tolist()]
+    return np.asarray(named, dtype=object)[codes] if len(named) else cells
 
 
 @dataclass(frozen=True)
@@ -322,6 +338,7 @@ class _Table:
     text: dict[str, np.ndarray] = field(default_factory=dict)  # trimmed text columns (numpy strings)
     width: int = 0                                              # CSV: columns in the header
     extra: np.ndarray | None = None                             # CSV: values per record when more than the header
+    explicit: frozenset[str] = frozenset()                      # lineup columns mapped by roster.columns
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
@@ -344,8 +361,9 @@ def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | N
     mapping = _match_columns(frame.columns, explicit, name)
     warnings = _check_rivals(lambda col: _frame_column(frame[col], "", col, name), _rivals(frame.columns, mapping, explicit),
                              mapping, lines, "row", name)
+    warnings += _unused_engagement(frame.columns, mapping, name)
     columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, lines, "row", warnings), name)
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit)), name)
 
 
 def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
@@ -510,8 +528,10 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
                                                          f"roster.sep if the file uses another delimiter)")
     warnings += _check_rivals(lambda col: split.column(split.header.index(col)),
                               _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
+    warnings += _unused_engagement(split.header, mapping, name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
-    table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra)
+    table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra,
+                   explicit=frozenset(explicit))
     return _drop_blank(table, name)
 
 
@@ -658,7 +678,8 @@ def _drop_blank(table: _Table, name: str) -> _Table:
         columns = {c: a[keep] for c, a in columns.items()}
         text = {c: a[keep] for c, a in text.items()}
         extra = None if extra is None else extra[keep]
-    return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra)
+    return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra,
+                  table.explicit)
 
 
 def _is_missing(cells: np.ndarray) -> np.ndarray:
@@ -782,6 +803,20 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
 _FIRST_WINS = frozenset({"platform", "country", "niches", "posts", *COUNT_COLUMNS})
 
 
+def _unused_engagement(found, mapping: dict[str, str], name: str) -> list[str]:
+    """A column whose name speaks of engagement but that no lineup column reads (nor any alias: those are
+    reported by :func:`_check_rivals`) is named, so that it is not silently ignored.
+
+    >>> _unused_engagement(["Handle", "Eng. per day", "Engagement"], {"engagement_rate": "Engagement"}, "r.csv")
+    ["r.csv: column 'Eng. per day' looks like engagement but is not used; map it with roster.columns (engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)"]
+    """
+    used = set(mapping.values())
+    odd = [str(c) for c in found if str(c) not in used and _key(c) not in _ALIAS_KEYS
+           and re.search(r"engag|interaction|^eng(?!l)", _key(c))]
+    return [f"{name}: column '{_escaped(c)}' looks like engagement but is not used; map it with roster.columns "
+            f"(engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)" for c in odd]
+
+
 def _check_rivals(cells, rivals: dict[str, list[str]], mapping, lines, unit: str, name: str) -> list[str]:
     """Rival columns that agree are a warning saying which was used; ones that differ are an error, except
     for the id (the most handle-like column is taken: ``mapping`` is updated) and text or count columns
@@ -879,7 +914,8 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
         return [f"{name}, {table.unit} {table.lines[r]}, column '{_escaped(mapping[canon])}'" for r in rows]
 
     problems: list[tuple[int, Problem]] = []
-    notes: list[str] = _rate_or_count(columns, mapping, name)
+    notes: list[str] = _rate_or_count(columns, mapping, name) + _percent_fee(columns, mapping, table.explicit, name)
+    notes += _authentic_twice(mapping, name)
     out: dict[str, object] = {}
     for canon, pct in _NUMBER_COLUMNS:
         if canon in mapping:
@@ -1010,6 +1046,38 @@ def _rate_or_count(columns: dict, mapping: dict[str, str], name: str) -> list[st
             f"rates); engagement rates derived from it ÷ followers"]
 
 
+def _percent_fee(columns: dict, mapping: dict[str, str], explicit: frozenset[str], name: str) -> list[str]:
+    """A fee column (``Rate``) holding percentages is an engagement rate: read as one when the file has none
+    and the fee was matched by name; otherwise a message that says how to remap."""
+    col = mapping.get("fee")
+    cells = columns.get("fee")
+    if col is None or cells is None or cells.dtype != object:
+        return []
+    texts = [c for c in cells.tolist() if isinstance(c, str) and c.strip()]
+    percent = [c for c in texts if c.strip().endswith("%")]
+    if not percent or len(percent) * 2 <= len(texts):
+        return []
+    if "engagement_rate" not in mapping and "fee" not in explicit:
+        mapping["engagement_rate"] = mapping.pop("fee")
+        columns["engagement_rate"] = columns.pop("fee")
+        return [f"{name}: column '{_escaped(col)}' read as the engagement rate, not the fee (its values are "
+                f"percentages, e.g. '{_escaped(percent[0])}'); fees are estimated (map fee with roster.columns)"]
+    rate = f"engagement_rate: {_escaped(col)!r}" if "engagement_rate" not in explicit else "..."
+    raise RosterError(f"{name}: column '{_escaped(col)}' was read as the fee but holds percentages (e.g. "
+                      f"'{_escaped(percent[0])}'); if it is a rate, remap it: roster: {{columns: {{fee: <fee column "
+                      f"or null>, {rate}}}}}")
+
+
+def _authentic_twice(mapping: dict[str, str], name: str) -> list[str]:
+    """Engagements from real followers only, with an authenticity column too: the discount would apply twice."""
+    col = mapping.get("avg_engagements")
+    if col is None or not _key(col).startswith(("authentic", "avgauthentic")) or "authenticity" not in mapping:
+        return []
+    return [f"{name}: column '{_escaped(col)}' counts engagements from real followers only, and column "
+            f"'{_escaped(mapping['authenticity'])}' discounts fake followers again (expected engagement = followers "
+            f"× authenticity × rate); set roster.columns.authenticity: null if the discount is already in the counts"]
+
+
 def _lifetime_posts(values: np.ndarray, bad: np.ndarray, col: str, name: str) -> str | None:
     """Why a ``posts`` column is set aside (each account's lifetime post count, or not numbers at all), or ``None``.
 
@@ -1128,6 +1196,7 @@ def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Prob
         stack = np.vstack(summed)
         total = np.where(np.isnan(stack).all(axis=0), np.nan, np.nansum(stack, axis=0))
         interactions = np.where(np.isnan(interactions), total, interactions)
+    on_views = np.zeros(n, dtype=bool)
     if "avg_views" in p:
         on_views = np.isin(_platforms(p, n, platform_arg), list(VIEW_PLATFORMS)) & ~np.isnan(p["avg_views"])
         interactions = np.where(on_views, p["avg_views"], interactions)
@@ -1138,12 +1207,22 @@ def _derive_rates(rows: _Rows, platform_arg: str | None) -> list[tuple[int, Prob
         use = np.isnan(er) & np.isfinite(derived) & (followers > 0) & (interactions >= 0)
     p["engagement_rate"] = np.where(use, derived, er)
     p["er_derived"] = use
-    names = ", ".join(sorted({f"'{_escaped(part.mapping[c])}'" for part in rows.parts for c in given
-                              if c in part.mapping}))
-    return [(int(r), Problem(rows.loc(int(r)), f"the engagement rate derived from {names} (average interactions "
-                             f"per post {interactions[r]:,.0f} ÷ followers {followers[r]:,.0f}) is above 100 %; "
-                             f"check those columns, or give the engagement rate"))
-            for r in np.flatnonzero(use & (derived > 1))]
+    return [(int(r), Problem(rows.loc(int(r)), f"the engagement rate derived from {_used_columns(rows, r, on_views)} "
+                             f"(average interactions per post {interactions[r]:,.0f} ÷ followers "
+                             f"{followers[r]:,.0f}) is above 100 %; check those columns, or give the engagement rate"))
+            for r in np.flatnonzero(use & (derived > 1)).tolist()]
+
+
+def _used_columns(rows: _Rows, r: int, on_views: np.ndarray) -> str:
+    """The file columns that went into row ``r``'s interactions (as :func:`_derive_rates` chose them)."""
+    p, mapping = rows.parsed, rows.parts[rows.file[r]].mapping
+    if on_views[r]:
+        used = ["avg_views"]
+    elif "avg_engagements" in p and not np.isnan(p["avg_engagements"][r]):
+        used = ["avg_engagements"]
+    else:
+        used = [c for c in ("avg_likes", "avg_comments", "avg_shares") if c in p and not np.isnan(p[c][r])]
+    return ", ".join(f"'{_escaped(mapping[c])}'" for c in used if c in mapping)
 
 
 def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:

@@ -163,6 +163,8 @@ def skip_summary(problems: list[tuple[int, Problem]], loc: Callable[[int], str],
 def _kind(p: Problem) -> str:
     """A problem's reason without the cell's value: ``column 'fee': fee must be >= 0``."""
     what = re.split(r"(?:,? got |: )['(\d-]", p.what, maxsplit=1)[0]
-    what = re.sub(r"'[^']*'|\"[^\"]*\"", "…", what).rstrip(" ,:")
+    what = re.sub(r"\s*\([^()]*(?:÷|also on| vs )[^()]*\)", "", what)  # a row's own numbers in brackets
+    what = re.sub(r"(from '[^']*'(?:, '[^']*')*)|'[^']*'|\"[^\"]*\"",  # values, not the columns a value is from
+                  lambda m: m.group(1) or "…", what).rstrip(" ,:")
     tail = p.where.rsplit(", ", 1)[-1]
     return f"{tail}: {what}" if tail.startswith("column") else what

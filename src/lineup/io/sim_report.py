@@ -59,8 +59,9 @@ def _resolution_line(resolution: dict) -> str:
     return f"population size from {where}: {size:,} people (smallest simulated audience {smallest:,})"
 
 
-def render_simulation(result, console) -> None:
-    """Print the campaign totals with 95 % intervals and the key assumptions."""
+def render_simulation(result, console, warnings: bool = True) -> None:
+    """Print the campaign totals with 95 % intervals and the key assumptions (and the warnings, unless the
+    caller prints them elsewhere: the CLI puts them on stderr)."""
     from rich.table import Table
 
     table = Table(title=f"Campaign totals after {result.days} days "
@@ -85,5 +86,5 @@ def render_simulation(result, console) -> None:
     console.print(_resolution_line(result.resolution), markup=False, highlight=False)
     console.print("costs and the word-of-mouth share are ratios of means (e.g. mean spend ÷ mean talkers over every "
                   "replication) with delta-method intervals", markup=False, highlight=False)
-    for warning in result.warnings:
+    for warning in result.warnings if warnings else ():
         console.print(f"warning: {warning}", markup=False, highlight=False)

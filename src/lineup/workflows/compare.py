@@ -42,6 +42,7 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
+from lineup.io.estimates import portfolio_estimates
 from lineup.simulation.montecarlo import Progress
 from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
@@ -434,6 +435,7 @@ class Comparison:
             "left_out": {n: {"status": b.status, "diagnosis": list(b.diagnosis)}
                          for n, b in self.built.items() if not b.ok},
             "notes": list(self.notes),
+            "warnings": list(self.scenario.warnings),
         }
 
     def _strategy_dict(self, name: str) -> dict:
@@ -451,6 +453,7 @@ class Comparison:
             "stopped_by": _stopping_rules(built) if built else "",
             "zero_denominator_replications": {m: int(sim.zero_denominators.get(m, 0)) for m in RATIOS},
             "portfolio": self.portfolios[name].ids,
+            **portfolio_estimates(self.portfolios[name]),  # "estimated" (summary) and "implausible" chosen rows
             "scale": sim.scale,
             "metrics": {m: _band_dict(b) for m, b in self.bands(name).items()},
             "per_1k_spend": {m: {**_band_dict(b), "difference": None if d is None else _band_dict(d)}

@@ -27,6 +27,7 @@ import numpy as np
 
 from lineup.domain.scenario import Scenario
 from lineup.errors import UsageError
+from lineup.io.estimates import portfolio_estimates
 from lineup.optimize import SolveResult, solve
 from lineup.simulation.distributed import make_executor
 from lineup.simulation.result import SimulationResult
@@ -271,7 +272,8 @@ class Frontier:
                else int(self.influencers[k]), "engagement": _clean(self.engagement[k]),
                "coverage_value": _clean(self.coverage_value[k]), "objective": _clean(self.objective[k]),
                "bound": _clean(r.bound), "gap": _clean(r.gap), "marginal_value": _clean(self.marginal_value[k]),
-               "ids": r.portfolio.ids if r.portfolio is not None else [], "diagnosis": list(r.diagnosis)}
+               "ids": r.portfolio.ids if r.portfolio is not None else [], "diagnosis": list(r.diagnosis),
+               **(portfolio_estimates(r.portfolio) if r.portfolio is not None else {"estimated": None, "implausible": []})}
         if self.simulations is not None:
             s = self.simulations[k]
             row["simulation"] = None if s is None else s.to_dict()["totals"]
@@ -291,6 +293,7 @@ class Frontier:
             "points": [self._point_dict(k) for k in range(len(self.values))],
             "unspent_note_share": UNSPENT_NOTE_SHARE, "notes": list(self.notes),
             "assumptions": self.assumptions(),
+            "warnings": list(self.scenario.warnings),
         }
 
     def _facts(self) -> dict[str, Any]:

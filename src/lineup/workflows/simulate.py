@@ -289,6 +289,7 @@ def simulate(
     population = population_of(scenario)
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      replications=replications)
+    roster_warnings = scenario.warnings
     portfolio = _solve(scenario) if portfolio is None else as_portfolio(portfolio, scenario.roster)
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
     scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
@@ -298,7 +299,8 @@ def simulate(
     result = monte_carlo(influencers, scenario.spec.simulation, population=population, niches=niche_names(scenario),
                          replications=replications, seed=seed, workers=workers, progress=progress,
                          scheduler=scheduler, dask_local=dask_local)
-    return _with_resolution(result, how, scenario, replications, seed)
+    result = _with_resolution(result, how, scenario, replications, seed)
+    return replace(result, warnings=tuple(dict.fromkeys((*roster_warnings, *result.warnings))))  # roster's first
 
 
 def as_portfolio(value: Any, roster: Roster) -> Portfolio:
