@@ -58,3 +58,41 @@ def dask_address():
 
     with local_cluster(2) as cluster:
         yield cluster.scheduler_address
+
+
+#: A child process that claims argv[1] as an output directory and holds it (to be killed).
+HOLD_OUTPUT = """
+import sys, time
+from lineup.io.writers import claim_output
+claim = claim_output(sys.argv[1])  # kept referenced: a collected claim is released
+claim.__enter__()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def pause_at_rename(stop_arg: int) -> str:
+    """Child-process prelude: ``os.replace``/``os.unlink`` wrapped so that the process pauses (to be killed)
+    once ``sys.argv[stop_arg]`` renames are done (after the last one: just before the journal is removed)."""
+    return f"""
+import os, sys, time
+real, real_unlink, done, stop = os.replace, os.unlink, [0], int(sys.argv[{stop_arg}])
+
+def pause():
+    print("paused", flush=True)
+    time.sleep(120)
+
+def replace(src, dst):
+    if done[0] == stop:
+        pause()
+    real(src, dst)
+    done[0] += 1
+
+def unlink(path, *args, **kwargs):
+    if str(path).endswith(".lineup-journal.json") and done[0] == stop:
+        pause()
+    real_unlink(path, *args, **kwargs)
+
+os.replace, os.unlink = replace, unlink
+"""
+

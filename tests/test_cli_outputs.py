@@ -16,41 +16,14 @@ from click.testing import CliRunner
 from lineup.cli import app
 from lineup.io.writers import MANIFEST, verify_outputs
 
-from .conftest import TINY_SCENARIO, write_case
+from .conftest import HOLD_OUTPUT, TINY_SCENARIO, pause_at_rename, write_case
 
 LINEUP = [sys.executable, "-m", "lineup.cli"]
 
-HOLD = """
-import sys, time
-from lineup.io.writers import claim_output
-claim = claim_output(sys.argv[1])  # kept referenced: a collected claim is released
-claim.__enter__()
-print("held", flush=True)
-time.sleep(120)
-"""
+HOLD = HOLD_OUTPUT
 
-#: ``lineup solve SCENARIO -o DIR`` that pauses (to be killed) once argv[3] renames are done
-#: (after the last one: just before the journal is removed).
-KILLED_SOLVE = """
-import os, sys, time
-real, real_unlink, done, stop = os.replace, os.unlink, [0], int(sys.argv[3])
-
-def pause():
-    print("paused", flush=True)
-    time.sleep(120)
-
-def replace(src, dst):
-    if done[0] == stop:
-        pause()
-    real(src, dst)
-    done[0] += 1
-
-def unlink(path, *args, **kwargs):
-    if str(path).endswith(".lineup-journal.json") and done[0] == stop:
-        pause()
-    real_unlink(path, *args, **kwargs)
-
-os.replace, os.unlink = replace, unlink
+#: ``lineup solve SCENARIO -o DIR`` that pauses (to be killed) once argv[3] renames are done.
+KILLED_SOLVE = pause_at_rename(3) + """
 from lineup.cli import main
 sys.argv = ["lineup", "solve", sys.argv[1], "-o", sys.argv[2], "--what-if", "0", "--format", "json"]
 main()

@@ -11,6 +11,8 @@ from hypothesis import given, strategies as st
 from lineup.errors import OutputBusyError, UsageError
 from lineup.io.writers import MANIFEST, claim_output, to_json, verify_outputs, write_files
 
+from ..conftest import HOLD_OUTPUT, pause_at_rename
+
 
 def test_files_appear_whole_with_ordinary_permissions(tmp_path):
     paths = write_files(tmp_path / "new" / "dir", {"a.json": to_json({"x": 1}), "b.bin": b"\x00\x01"})
@@ -78,38 +80,11 @@ def test_symlink_is_written_through_and_special_files_refused(tmp_path):
 
 
 # ------------------------------------------------------------------ one writer at a time, crashes, leftovers
-HOLD = """
-import sys, time
-from lineup.io.writers import claim_output
-claim = claim_output(sys.argv[1])
-claim.__enter__()
-print("held", flush=True)
-time.sleep(120)
-"""
+HOLD = HOLD_OUTPUT
 
-#: Writes a new set into argv[1], pausing (to be killed) once argv[2] renames are done
-#: (after the last one: just before the journal is removed).
-KILLED_WRITE = """
-import os, sys, time
+#: Writes a new set into argv[1], pausing (to be killed) once argv[2] renames are done.
+KILLED_WRITE = pause_at_rename(2) + """
 from lineup.io.writers import write_files
-real, real_unlink, done, stop = os.replace, os.unlink, [0], int(sys.argv[2])
-
-def pause():
-    print("paused", flush=True)
-    time.sleep(120)
-
-def replace(src, dst):
-    if done[0] == stop:
-        pause()
-    real(src, dst)
-    done[0] += 1
-
-def unlink(path, *args, **kwargs):
-    if str(path).endswith(".lineup-journal.json") and done[0] == stop:
-        pause()
-    real_unlink(path, *args, **kwargs)
-
-os.replace, os.unlink = replace, unlink
 write_files(sys.argv[1], {"a.txt": "new a", "b.txt": "new b"})
 """
 
