@@ -821,8 +821,12 @@ def _written(table, col, raw, written, out, problems, place) -> tuple[np.ndarray
     parsed = np.array([_one_date(t, dayfirst) for t in texts], dtype="datetime64[ns]") if texts else \
         np.zeros(0, dtype="datetime64[ns]")
     for u in np.flatnonzero(np.isnat(parsed)):
-        why = order_problem if order_problem and isinstance(texts[u], str) and _DMY.fullmatch(texts[u]) else \
-            f"not a date: {_shown(texts[u])!r}; write dates as YYYY-MM-DD (or unix seconds)"
+        if order_problem and isinstance(texts[u], str) and _DMY.fullmatch(texts[u]):
+            why = order_problem
+        elif isinstance(texts[u], str) and _ISO.fullmatch(texts[u]):
+            why = f"not a readable date: {_shown(texts[u])!r} (an impossible day, or outside 1677–2262)"
+        else:
+            why = f"not a date: {_shown(texts[u])!r}; write dates as YYYY-MM-DD (or unix seconds)"
         problems += [(int(r), Problem(table.loc(int(r), col), why)) for r in rows[codes == u]]
     out[rows] = parsed[codes]
     order = {True: "day/month/year", False: "month/day/year"}.get(dayfirst, "year-month-day")
