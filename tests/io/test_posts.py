@@ -308,6 +308,9 @@ def test_hostile_files_are_refused(tmp_path):
     assert "not yes/no: 'maybe'" in _error(tmp_path, "creator,date,followers,likes,sponsored\n"
                                                      "ann,2024-01-01,10,5,maybe\n")
     assert "the influencer id is missing" in _error(tmp_path, "creator,date,followers,likes\n@,2024-01-01,10,5\n")
+    posts = read_posts(_write(tmp_path / "n.csv", "creator,date,followers,likes\nnull,2024-01-01,10,5\n"),
+                       platform="tiktok")
+    assert posts.frame["influencer_id"].tolist() == ["null"]  # a real handle, as in rosters
 
 
 def test_from_frame_checks_columns_and_values():

@@ -71,7 +71,7 @@ from .._text import printable
 from ..errors import PostsError, Problem, RosterError
 from .files import csv_cells_up_to, read_user_bytes, shown_path
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
-from .roster import MAX_FEE, MAX_FOLLOWERS, _csv_records, _key, _xlsx_cells
+from .roster import _MISSING_IDS, MAX_FEE, MAX_FOLLOWERS, _csv_records, _key, _xlsx_cells
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
 __all__ = ["Posts", "read_posts", "COLUMNS", "ALIASES", "SPONSOR_TAGS", "SPONSOR_SUFFIXES", "ad_tagged"]
@@ -130,7 +130,7 @@ _WHAT = "post-history file"
 
 # ------------------------------------------------------------------ the value
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Posts:
     """Per-post observations, one row per post (deduplicated), in the columns :data:`COLUMNS`.
 
@@ -705,7 +705,7 @@ def _post_ids(table: _Table, mapping: dict[str, str]) -> np.ndarray:
 
 def _influencer_ids(table: _Table, col: str, problems: list) -> np.ndarray:
     ids = _column([s.lstrip("@").strip() for s in _text(table.cells[col]).tolist()])
-    blank = np.flatnonzero(_blank(ids))
+    blank = np.flatnonzero([s.lower() in _MISSING_IDS for s in ids.tolist()])  # `null`, `NA` are real handles
     problems += [(int(r), Problem(table.loc(r, col), "the influencer id is missing")) for r in blank]
     return ids
 
