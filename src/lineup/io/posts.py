@@ -666,7 +666,10 @@ def _parse(table: _Table, mapping: dict[str, str], name: str, platform: str | No
     notes += [f"{name}: {note}"]
     out["sponsored"], flag = _sponsorship(table, mapping, problems)
     counts = np.vstack([out[c] for c in COUNTS])
+    flagged = {r for r, _ in problems}  # a bad count cell is reported already
     for r in np.flatnonzero(np.isnan(counts).all(axis=0)):
+        if r in flagged:
+            continue
         problems.append((int(r), Problem(str(table.where[r]), "no likes, comments, shares, views or engagements "
                                                                "given")))
     out["engagements"] = _engagements(out)
