@@ -71,7 +71,7 @@ from .._text import printable
 from ..errors import PostsError, Problem, RosterError
 from .files import csv_cells_up_to, read_user_bytes, shown_path
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
-from .roster import _MISSING_IDS, MAX_FEE, MAX_FOLLOWERS, _csv_records, _key, _xlsx_cells
+from .roster import MISSING_IDS, MAX_FEE, MAX_FOLLOWERS, csv_records, header_key, xlsx_cells
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
 __all__ = ["Posts", "read_posts", "COLUMNS", "ALIASES", "SPONSOR_TAGS", "SPONSOR_SUFFIXES", "ad_tagged"]
@@ -364,10 +364,10 @@ def _load(path: Path, name: str) -> _Table:
 
 
 def _known(column: str) -> bool:
-    return _key(column) in _ALIAS_KEYS
+    return header_key(column) in _ALIAS_KEYS
 
 
-_ALIAS_KEYS = frozenset(_key(a) for aliases in ALIASES.values() for a in aliases)
+_ALIAS_KEYS = frozenset(header_key(a) for aliases in ALIASES.values() for a in aliases)
 
 
 def _load_csv(raw: bytes, name: str, *, tab: bool) -> _Table:
@@ -377,7 +377,7 @@ def _load_csv(raw: bytes, name: str, *, tab: bool) -> _Table:
         raise PostsError(f"{name}: the {_WHAT} is empty")
     sep = "\t" if tab else sniff_delimiter(text, _known)
     with csv_cells_up_to(len(text)), _as_posts_error():
-        header, records, lines = _csv_records(text, name, sep)
+        header, records, lines = csv_records(text, name, sep)
     width = len(header)
     long = [(k, rec) for k, rec in enumerate(records) if len(rec) > width and any(c.strip() for c in rec[width:])]
     if long:
@@ -402,7 +402,7 @@ def _table(header: list[str], cells: dict[str, np.ndarray], name: str, unit: str
 
 def _load_xlsx(path: Path, name: str) -> _Table:
     with _as_posts_error():
-        header, rows, numbers, formulas = _xlsx_cells(path, name)
+        header, rows, numbers, formulas = xlsx_cells(path, name)
     if formulas:
         raise PostsError(f"{name}: {len(formulas)} formula{'s' if len(formulas) != 1 else ''} without a saved value",
                          [Problem(f"{name}, row {r}, column '{printable(header[j])}'",
@@ -481,11 +481,11 @@ def _match(header: list[str], name: str, field: str) -> tuple[dict[str, str], li
     """Column → file column by :data:`ALIASES` (first alias found wins; other matches are named in a warning)."""
     by_key: dict[str, str] = {}
     for col in header:
-        by_key.setdefault(_key(col), col)
+        by_key.setdefault(header_key(col), col)
     mapping: dict[str, str] = {}
     notes = []
     for canon, aliases in ALIASES.items():
-        hits = [by_key[k] for k in dict.fromkeys(_key(a) for a in aliases)
+        hits = [by_key[k] for k in dict.fromkeys(header_key(a) for a in aliases)
                 if k in by_key and by_key[k] not in mapping.values()]
         if hits:
             mapping[canon] = hits[0]
@@ -524,9 +524,9 @@ def _hint(canon: str, found: list[str]) -> str:
     " (did you mean 'n_followers' for 'n_folowers'?)"
     """
     aliases = [a for c in (COUNTS if canon == "counts" else (canon,)) for a in ALIASES[c]]
-    keys = {_key(a): a for a in aliases}
+    keys = {header_key(a): a for a in aliases}
     for col in found:
-        close = difflib.get_close_matches(_key(col), list(keys), n=1, cutoff=0.8)
+        close = difflib.get_close_matches(header_key(col), list(keys), n=1, cutoff=0.8)
         if close:
             return f" (did you mean '{keys[close[0]]}' for '{printable(col)}'?)"
     return ""
@@ -708,7 +708,7 @@ def _post_ids(table: _Table, mapping: dict[str, str]) -> np.ndarray:
 
 def _influencer_ids(table: _Table, col: str, problems: list) -> np.ndarray:
     ids = _column([s.lstrip("@").strip() for s in _text(table.cells[col]).tolist()])
-    blank = np.flatnonzero([s.lower() in _MISSING_IDS for s in ids.tolist()])  # `null`, `NA` are real handles
+    blank = np.flatnonzero([s.lower() in MISSING_IDS for s in ids.tolist()])  # `null`, `NA` are real handles
     problems += [(int(r), Problem(table.loc(r, col), "the influencer id is missing")) for r in blank]
     return ids
 
