@@ -256,7 +256,8 @@ def wilson(successes: float, n: int, level: float = CONFIDENCE) -> tuple[float, 
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)
+    return float(low), float(1.0 if successes >= n else min(1.0, centre + half))
 
 
 def _indices(method: str, problem: dict, X: np.ndarray, y: np.ndarray, seed: int) -> tuple[dict, str | None]:
@@ -295,8 +296,13 @@ def _indices(method: str, problem: dict, X: np.ndarray, y: np.ndarray, seed: int
             fast = rbd_fast.analyze(problem, X[ok], y[ok], M=max(1, min(10, (n - 1) // 4)), conf_level=CONFIDENCE,
                                     seed=seed)
             res = {"S1": fast["S1"], "S1_conf": fast["S1_conf"],
-                   "pawn": pawn.analyze(problem, X[ok], y[ok], S=max(2, min(10, n // 8)), seed=seed)["median"]}
+                   "pawn": pawn.analyze(problem, X[ok], y[ok], S=_pawn_slices(n), seed=seed)["median"]}
     return {n: {k: _num(res[k][j]) for k in keys} for j, n in enumerate(names)}, None
+
+
+def _pawn_slices(n: int) -> int:
+    """PAWN's conditioning slices: about 8 points or more each, a power of 2 (SALib steps 0..1 by 1/S)."""
+    return 8 if n >= 64 else 4 if n >= 32 else 2
 
 
 #: Indices reported per design (the first is the headline, see :attr:`SensitivityResult.index_name`).
