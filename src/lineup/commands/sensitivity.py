@@ -27,10 +27,13 @@ def _win_cell(v: dict) -> str:
 
 
 def _index_cell(by: dict, assumption: str, key: str) -> str:
+    """One line per strategy: its name (escaped) and its index of ``assumption``."""
+    from lineup.io.terminal import literal
+
     lines = []
     for other, entry in by.items():
         value = (entry["indices"].get(assumption) or {}).get(key)
-        lines.append(f"{other} {'—' if value is None else f'{value:.3g}'}")
+        lines.append(f"{literal(other)} {'—' if value is None else f'{value:.3g}'}")
     return "\n".join(lines)
 
 
@@ -67,7 +70,7 @@ def render_sensitivity(result, console) -> None:
         flipped = [f"{m}: {literal(f[m]['lower_half_winner'])} → {literal(f[m]['upper_half_winner'])}"
                    for f in [flips[a]] for m in METRICS if f[m]["flips"]]
         table.add_row(f"{literal(a)}\n[dim][{r['low']:g}, {r['high']:g}] {r['source']}[/dim]",
-                      *(literal(_index_cell(indices[m], a, key)) for m in METRICS), "\n".join(flipped) or "—")
+                      *(_index_cell(indices[m], a, key) for m in METRICS), "\n".join(flipped) or "—")
     print_table(console, table)
     pop = result.population
     size = "the scenario's network" if pop["size"] is None else f"{pop['size']:,} simulated people ({pop['source']})"
@@ -87,7 +90,7 @@ def run_sensitivity(scenario: Path, *, names, points, replications, seed, method
     chosen = None if names is None else [n.strip() for n in names.split(",") if n.strip()]
     hold_output(output)
     err = stderr_console()
-    with progress_bar(err, "Simulating design points") as tick:
+    with progress_bar(err, "Simulating replications (every design point)") as tick:
         result = run(sc, names=chosen, points=points, replications=replications, seed=seed, method=method,
                      population=population, common_random_numbers=crn, workers=workers, scheduler=scheduler,
                      dask_local=dask_local, progress=tick)

@@ -449,7 +449,7 @@ def tornado_figure(result):
         ax.set_xlim(left=0)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)), frameon=False)
-    fig.suptitle(literal_text(f"What drives the difference to {result.baseline} — {result.scenario.name} · "
+    fig.suptitle(literal_text(f"What drives the difference to {result.baseline} — {result.scenario.name}\n"
                               + _sensitivity_subtitle(result)), x=0.01, ha="left", fontsize=11, fontweight="bold")
     return fig
 

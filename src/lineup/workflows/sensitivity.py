@@ -594,7 +594,8 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     backend : str, optional
         Solver backend.
     progress : callable, optional
-        ``progress(done, total)`` in design points.
+        ``progress(done, total)`` in replications (each covering every design point), or in design
+        points when every point generates its own populations.
 
     Examples
     --------
