@@ -69,6 +69,20 @@ def test_win_probabilities_sum_to_one_and_intervals_hold_them(tmp_path):
     assert "SensitivityResult(" in repr(res) and "<table" in res._repr_html_()
 
 
+def test_the_prior_scale_multiplies_only_estimated_rates_capped_at_one(tmp_path):
+    from lineup.workflows.sensitivity import point_scenario
+
+    sc = _tiny(tmp_path)
+    r = sc.roster
+    assert r.er_estimated.sum() == 1  # carol's rate is blank in the roster
+    scaled = point_scenario(sc, {"engagement_prior_scale": 1.5}).roster
+    est = r.er_estimated
+    assert np.allclose(scaled.engagement_rate[est], 1.5 * r.engagement_rate[est])
+    assert np.array_equal(scaled.engagement_rate[~est], r.engagement_rate[~est])
+    assert (point_scenario(sc, {"engagement_prior_scale": 10.0}).roster.engagement_rate <= 1).all()
+    assert point_scenario(sc, {"simulation.organic_reach": 0.2}).spec.simulation.organic_reach == 0.2
+
+
 def test_defaults_listed_when_the_scenario_has_no_uncertain_section(tmp_path):
     sc = _tiny(tmp_path)
     ranges = sensitivity_ranges(sc)

@@ -123,6 +123,10 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
             points, method, population, crn, fmt: str, output: Path | None) -> int:
     """Compare SCENARIO's strategies (e.g. micro vs macro) on the same random populations."""
     if stress:
+        if normalise is not None:
+            from lineup.errors import UsageError
+
+            raise UsageError("--normalise applies to a plain comparison, not to --sensitivity")
         return run_sensitivity(scenario, names=names, points=points, replications=replications or 20, seed=seed,
                                method=method, population=population, crn=crn, workers=workers,
                                scheduler=scheduler, dask_local=dask_local, fmt=fmt, output=output)
