@@ -184,3 +184,14 @@ def test_files_are_written_and_user_text_escaped(tmp_path):
         res.plot("flip")
     rows = np.loadtxt(files["points.csv"].splitlines()[1:], delimiter=",", usecols=(1, 2))
     assert rows.shape == (8, 2)
+
+
+def test_a_network_scenario_keeps_its_network(tmp_path):
+    text = TOY_SCENARIO.replace("  population: {size: 20000}\n", "  network: edges.txt\n")
+    sc = _toy(tmp_path, text)
+    (tmp_path / "edges.txt").write_text("".join(f"{k} {(k + 1) % 500}\n" for k in range(500)))
+    res = sensitivity(sc, points=4, replications=2, seed=1)
+    assert res.population["source"] == "network" and res.population["shared"] is True
+    assert to_json(res.to_dict()) == to_json(sensitivity(sc, points=4, replications=2, seed=1, workers=2).to_dict())
+    with pytest.raises(UsageError, match="its network"):
+        sensitivity(sc, points=4, replications=2, population=1000)

@@ -546,6 +546,9 @@ def _population(scenario: Scenario, size: int | None, influencers, workers, sche
     """The scenario with the size simulated at every point, and how it was chosen."""
     spec = scenario.spec.simulation
     if spec.network is not None:
+        if size is not None:
+            raise UsageError("--population sets the size of generated populations; this scenario simulates on "
+                             "its network (simulation.network)")
         return scenario, {"size": None, "source": "network", "meaning": "the scenario's network"}
     if size is not None:
         return (replace(scenario, spec=scenario.spec.model_copy(update={"simulation": spec.with_size(size)})),
