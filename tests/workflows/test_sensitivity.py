@@ -151,13 +151,15 @@ def test_populations_per_point_when_the_design_varies_them(tmp_path):
     ("engagement_prior_scale: [1.3, 0.7]", "line 15", "low 1.3 must be below high 0.7"),
     ("simulation.word_of_mouth.p: [0.1]", "line 15", "at least 2 items"),
     ("simulation.days: [5, 10]", "line 15", "is not allowed"),
+    ("{}", "line 14", "must list at least one assumption"),
 ])
 def test_bad_uncertain_entries_are_located(tmp_path, entry, where, says):
-    path = write_case(tmp_path, TINY_SCENARIO + f"uncertain:\n  {entry}\n")
+    path = write_case(tmp_path, TINY_SCENARIO + (f"uncertain:\n  {entry}\n" if entry != "{}" else "uncertain: {}\n"))
     with pytest.raises(ScenarioError) as info:
         lineup.load_scenario(path)
     text = "\n".join(info.value.problems) or str(info.value)
-    assert where in text and f"field 'uncertain.{entry.split(':')[0]}'" in text and says in text
+    field = "uncertain" if entry == "{}" else f"uncertain.{entry.split(':')[0]}"
+    assert where in text and f"field '{field}'" in text and says in text
 
 
 def test_bad_arguments_and_too_few_strategies(tmp_path):

@@ -352,6 +352,13 @@ class ScenarioSpec(_Model):
     def _path_shorthand(cls, v: Any) -> Any:
         return {"path": v} if isinstance(v, (str, list)) else v
 
+    @field_validator("uncertain", mode="after")
+    @classmethod
+    def _some_uncertain(cls, v: Optional[dict]) -> Optional[dict]:
+        if v is not None and not v:
+            raise ValueError("must list at least one assumption (leave the key out to use the default ranges)")
+        return v
+
     @field_validator("niches", mode="after")
     @classmethod
     def _niche_names(cls, v: dict[str, NicheSpec]) -> dict[str, NicheSpec]:
