@@ -37,6 +37,19 @@ def _index_cell(by: dict, assumption: str, key: str) -> str:
     return "\n".join(lines)
 
 
+def _flip_lines(flips: dict, baseline: str) -> list[str]:
+    """Escaped lines: winners that change between the halves of the range, and trend zero crossings."""
+    from lineup.io.terminal import literal
+
+    lines = []
+    for m, f in flips.items():
+        if f["flips"]:
+            lines.append(f"{m}: {literal(f['lower_half_winner'])} → {literal(f['upper_half_winner'])}")
+        lines += [f"{m}: {literal(other)} − {literal(baseline)} = 0 at {t['flip_at']:.3g}"
+                  for other, t in f["trend"].items() if t["flip_at"] is not None]
+    return lines
+
+
 def render_sensitivity(result, console) -> None:
     """Win probabilities (strategies × metrics), the indices (assumptions × metrics) and the flips."""
     from rich.table import Table
@@ -60,15 +73,15 @@ def render_sensitivity(result, console) -> None:
     what = ("first-order index S1 (RBD-FAST, share of variance) of the difference to the baseline" if key == "S1"
             else "Morris mu* of the difference to the baseline (units of the metric)")
     indices, flips = result.indices(), result.flips()
-    table = Table(title=f"{what} {literal(repr(result.baseline))}, per assumption; flips: winner in the lower → "
-                        f"upper half of the range when it changes", title_justify="left", show_lines=True)
+    table = Table(title=f"{what} {literal(repr(result.baseline))}, per assumption; flips: the winner in the lower → "
+                        f"upper half of the range when it changes, and where a difference's trend crosses 0",
+                  title_justify="left", show_lines=True)
     table.add_column("assumption [range]")
     for m in METRICS:
         table.add_column(_LABELS[m].format(cur=cur), justify="right")
     table.add_column("flips")
     for a, r in result.ranges.items():
-        flipped = [f"{m}: {literal(f[m]['lower_half_winner'])} → {literal(f[m]['upper_half_winner'])}"
-                   for f in [flips[a]] for m in METRICS if f[m]["flips"]]
+        flipped = _flip_lines(flips[a], result.baseline)
         table.add_row(f"{literal(a)}\n[dim][{r['low']:g}, {r['high']:g}] {r['source']}[/dim]",
                       *(_index_cell(indices[m], a, key) for m in METRICS), "\n".join(flipped) or "—")
     print_table(console, table)
