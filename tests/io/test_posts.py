@@ -35,7 +35,7 @@ def _write(path: Path, text: str) -> Path:
 def _invariants(posts: Posts) -> None:
     f = posts.frame
     assert list(f.columns) == list(COLUMNS)
-    assert f["post_id"].is_unique
+    assert not f[["platform", "post_id"]].duplicated().any()
     assert (f["followers"] > 0).all()
     assert str(f["posted_at"].dtype) == "datetime64[ns, UTC]"
     assert f["sponsored"].dtype == bool
@@ -66,8 +66,8 @@ def test_tiktok_shape_dedupes_and_flags_ads(tmp_path):
     assert f.loc["1", "posted_at"] == pd.Timestamp(1604786417, unit="s", tz="UTC")
     assert f.loc["1", "views"] == 1000 and f.loc["1", "engagements"] == 480800 + 10 + 5
     text = "\n".join(posts.warnings)
-    assert "dropped 2 duplicate posts (same post_id in several files)" in text
-    assert "1 of the repeated posts have different numbers" in text and "later file's values kept" in text
+    assert "dropped 2 duplicate posts (same platform and post_id in several files)" in text
+    assert "1 of the repeated posts has different numbers" in text and "later file's values kept" in text
     assert "unix time in seconds" in text
     assert posts.source == (str(a), str(b))
 
@@ -291,7 +291,7 @@ def test_duplicate_post_ids_with_conflicting_numbers_in_one_file(tmp_path):
                        platform="tiktok")
     assert posts.frame.set_index("post_id")["likes"].to_dict() == {"7": 6.0, "8": 1.0}
     text = "\n".join(posts.warnings)
-    assert "dropped 1 duplicate post (same post_id in several rows)" in text
+    assert "dropped 1 duplicate post (same platform and post_id in several rows)" in text
     assert "post '7': likes 5 on" in text and "p.csv, line 2 vs 6 on" in text
 
 

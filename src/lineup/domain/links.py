@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-__all__ = ["PROFILE_URLS", "safe_url", "profile_link", "profile_links", "unsafe_urls"]
+__all__ = ["PROFILE_URLS", "PLATFORM_ALIASES", "platform_name", "safe_url", "profile_link", "profile_links", "unsafe_urls"]
 
 _H = r"(?!\.)(?!.*\.\.)(?!.*\.$)"  # no leading/trailing dot, no ".."
 #: Platform → (handle pattern, profile URL template): the public profile address of a handle.
@@ -32,8 +32,22 @@ PROFILE_URLS: dict[str, tuple[str, str]] = {
     "facebook": (_H + r"[A-Za-z0-9.]{5,50}", "https://www.facebook.com/{}"),
     "snapchat": (_H + r"[A-Za-z0-9._-]{3,15}", "https://www.snapchat.com/add/{}"),
 }
-_PLATFORM_ALIASES = {"ig": "instagram", "insta": "instagram", "tik tok": "tiktok", "tt": "tiktok", "yt": "youtube",
+#: Short or spaced platform names and the platform they mean (matched after lower-casing and joining spaces).
+PLATFORM_ALIASES = {"ig": "instagram", "insta": "instagram", "tik tok": "tiktok", "tt": "tiktok", "yt": "youtube",
                      "x": "twitter", "fb": "facebook"}
+_PLATFORM_ALIASES = PLATFORM_ALIASES  # the old private name
+
+
+def platform_name(text: object) -> str:
+    """Canonical platform name: lower case, spaces joined, short names spelled out (:data:`PLATFORM_ALIASES`).
+
+    >>> [platform_name(p) for p in ("IG", " Tik  Tok ", "tiktok", "YouTube")]
+    ['instagram', 'tiktok', 'tiktok', 'youtube']
+    """
+    key = " ".join(str(text).strip().lower().split())
+    return PLATFORM_ALIASES.get(key, key)
+
+
 _PATTERNS = {k: re.compile(p) for k, (p, _) in PROFILE_URLS.items()}
 _BARE_HOST = re.compile(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]|$)")
 MAX_URL = 2048
@@ -97,7 +111,7 @@ def profile_link(url: object, platform: object, handle: object) -> str:
     if str(url).strip():
         return safe_url(url)[0]
     key = " ".join(str(platform).strip().lower().split())
-    key = _PLATFORM_ALIASES.get(key, key)
+    key = platform_name(key)
     if key not in PROFILE_URLS or not _PATTERNS[key].fullmatch(str(handle)):
         return ""
     return PROFILE_URLS[key][1].format(handle)

@@ -59,7 +59,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,7 +71,9 @@ from .._text import printable
 from ..errors import PostsError, Problem, RosterError
 from .files import csv_cells_up_to, read_user_bytes, shown_path
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
-from .roster import MISSING_IDS, MAX_FEE, MAX_FOLLOWERS, csv_records, header_key, xlsx_cells
+from ..domain.links import platform_name
+from ..domain.roster import id_keys
+from .roster import MISSING_IDS, MAX_FEE, MAX_FOLLOWERS, csv_records, header_key, refuse_repeated, xlsx_cells
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
 __all__ = ["Posts", "read_posts", "COLUMNS", "ALIASES", "SPONSOR_TAGS", "SPONSOR_SUFFIXES", "ad_tagged"]
@@ -229,7 +231,7 @@ def _check_frame(out: pd.DataFrame) -> None:
         (out["post_id"] == "", "blank post_id"), (out["influencer_id"] == "", "blank influencer_id"),
         (out["platform"] == "", "blank platform"), (~(out["followers"] > 0), "followers not > 0"),
         (out[["likes", "comments", "shares", "views", "engagements", "fee"]].lt(0).any(axis=1), "negative count or fee"),
-        (out["posted_at"].isna(), "missing posted_at"), (out["post_id"].duplicated(keep=False), "repeated post_id"),
+        (out["posted_at"].isna(), "missing posted_at"), (out[["platform", "post_id"]].duplicated(keep=False), "repeated post_id on one platform"),
     ]
     problems = [Problem(f"posts table, row {r}", what) for mask, what in rules for r in np.flatnonzero(mask)[:_FIRST]]
     if problems:
@@ -269,15 +271,53 @@ def read_posts(paths: str | os.PathLike | Sequence[str | os.PathLike], *, platfo
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise PostsError("no post-history file given")
+    _refuse_same_file(items)
     parts = [_read_part(Path(p), shown_path(p), platform) for p in items]
     name = " + ".join(p.name for p in parts)
     frame = pd.concat([p.frame for p in parts], ignore_index=True)
     where = np.concatenate([p.where for p in parts])
+    id_notes = _unify_ids(frame, where, name)
     keep, duplicate_notes = _deduplicate(frame, where, name, several=len(parts) > 1)
-    warnings = [w for p in parts for w in p.warnings] + duplicate_notes + _flag_note(parts)
+    warnings = [w for p in parts for w in p.warnings] + id_notes + duplicate_notes + _flag_note(parts)
     flag = all(p.has_flag for p in parts)
     return Posts.from_frame(frame[keep], source=tuple(os.fspath(p) for p in items), warnings=warnings,
                             has_sponsored_flag=flag)
+
+
+def _refuse_same_file(items: list) -> None:
+    """One file given twice (``a.csv`` and ``./a.csv``, a link to it): its posts would be read twice."""
+    seen: dict[object, object] = {}
+    for p in items:
+        try:
+            st = os.stat(p)
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:  # read_user_bytes reports a missing file
+            key = Path(p).resolve()
+        if key in seen:
+            raise PostsError(f"{shown_path(seen[key])} and {shown_path(p)} are the same file, given twice; give it "
+                             f"once")
+        seen[key] = p
+
+
+def _unify_ids(frame: pd.DataFrame, where: np.ndarray, name: str) -> list[str]:
+    """Creator ids the roster would match as one (:func:`~lineup.domain.roster.id_key`: case, full-width letters,
+    invisible characters) take their first spelling, in place; a warning counts and locates the changed ones."""
+    ids = frame["influencer_id"].to_numpy(dtype=object)
+    first = pd.Series(ids).groupby(np.asarray(id_keys(ids), dtype=object), sort=False).transform("first")
+    changed = np.flatnonzero(first.to_numpy(dtype=object) != ids)
+    if not len(changed):
+        return []
+    frame["influencer_id"] = first.to_numpy(dtype=object)
+    r = int(changed[0])
+    return [f"{name}: {_count(len(changed), 'post')} {'names' if len(changed) == 1 else 'name'} a creator spelt "
+            f"differently from the first post of the same id (ids are matched as the roster matches them: ignoring "
+            f"case, full-width letters and invisible characters), read as the first spelling: e.g. "
+            f"'{printable(ids[r])}' as '{printable(first.iloc[r])}' ({_places(where[changed], name)})"]
+
+
+def _count(k: int, noun: str) -> str:
+    """``"1 post"``, ``"2 posts"``."""
+    return f"{k:,} {noun}{'' if k == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -294,6 +334,8 @@ class _Part:
 def _read_part(path: Path, name: str, platform: str | None) -> _Part:
     table = _load(path, name)
     mapping, notes = _match(table.header, name, table.field)
+    with _as_posts_error():
+        refuse_repeated(mapping, table.header, name)
     if "posts" in mapping and not set(mapping) & set(COUNTS):
         table, mapping, more = _explode(table, mapping, name)
         notes += more
@@ -318,6 +360,7 @@ class _Table:
     field: str = "column"
     carried: frozenset[str] = frozenset()
     outer: np.ndarray | None = None
+    doubles: bool = False  # numbers were stored as doubles (spreadsheets): integers above 2**53 are not exact
 
     def loc(self, r: int, col: str) -> str:
         if col in self.carried:
@@ -327,7 +370,7 @@ class _Table:
     def take(self, rows: np.ndarray) -> "_Table":
         outer = None if self.outer is None else self.outer[rows]
         return _Table(self.header, {c: a[rows] for c, a in self.cells.items()}, self.where[rows], self.ids[rows],
-                      self.field, self.carried, outer)
+                      self.field, self.carried, outer, self.doubles)
 
 
 @contextmanager
@@ -413,7 +456,7 @@ def _load_xlsx(path: Path, name: str) -> _Table:
         column = np.empty(len(rows), dtype=object)
         column[:] = [("" if row[j] is None else row[j]) if j < len(row) else "" for row in rows]
         cells[col] = column
-    return _table(header, cells, name, "row", np.asarray(numbers, dtype=np.int64))
+    return replace(_table(header, cells, name, "row", np.asarray(numbers, dtype=np.int64)), doubles=True)
 
 
 def _load_parquet(raw: bytes, name: str) -> _Table:
@@ -436,10 +479,7 @@ _JSON_LISTS = ("posts", "data", "items", "records", "results", "videos")
 def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
     text = _utf8(raw, name)
     try:
-        if lines:
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            records = json.loads(text)
+        records, numbers = _json_lines(text) if lines else (json.loads(text), None)
     except json.JSONDecodeError as exc:
         raise PostsError(f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
     except RecursionError:
@@ -452,10 +492,11 @@ def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
         records = records[key]
     if not isinstance(records, list) or not records:
         raise PostsError(f"{name}: the {_WHAT} holds no records")
+    unit, numbers = ("record", np.arange(1, len(records) + 1)) if numbers is None else ("line", numbers)
     odd = [k for k, rec in enumerate(records) if not isinstance(rec, dict)]
     if odd:
         raise PostsError(f"{name}: {len(odd)} record{'s' if len(odd) != 1 else ''} not a JSON object",
-                         [Problem(f"{name}, record {k + 1}", f"expected an object, got {type(records[k]).__name__}")
+                         [Problem(f"{name}, {unit} {numbers[k]}", f"expected an object, got {type(records[k]).__name__}")
                           for k in odd[:20]])
     header = list(dict.fromkeys(str(k) for rec in records for k in rec))
     cells = {}
@@ -463,7 +504,27 @@ def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
         column = np.empty(len(records), dtype=object)
         column[:] = [_json_cell(rec.get(col)) for rec in records]
         cells[col] = column
-    return _table(header, cells, name, "record", np.arange(1, len(records) + 1), "field")
+    return _table(header, cells, name, unit, np.asarray(numbers, dtype=np.int64), "field")
+
+
+def _json_lines(text: str) -> tuple[list, np.ndarray]:
+    """The records of a JSON-lines text and their line numbers (blank lines skipped); a bad line's error names
+    its own line.
+
+    >>> _json_lines('{"a": 1}\\n\\n{"a": 2}\\n')
+    ([{'a': 1}, {'a': 2}], array([1, 3]))
+    """
+    records, numbers = [], []
+    for k, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON strings may hold U+2028
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise json.JSONDecodeError(exc.msg, text, sum(len(x) + 1 for x in text.split("\n")[:k - 1]) + exc.pos
+                                       ) from None
+        numbers.append(k)
+    return records, np.asarray(numbers, dtype=np.int64)
 
 
 def _json_cell(value):
@@ -657,7 +718,8 @@ def _parse(table: _Table, mapping: dict[str, str], name: str, platform: str | No
     problems: list[tuple[int, Problem]] = []
     notes: list[str] = []
     out: dict[str, object] = {}
-    out["post_id"] = _post_ids(table, mapping)
+    _refuse_structured(table, mapping, name)
+    out["post_id"] = _post_ids(table, mapping, problems)
     out["influencer_id"] = _influencer_ids(table, mapping["influencer_id"], problems)
     out["platform"] = _platforms(table, mapping.get("platform"), platform, name, problems)
     for canon in ("followers", "likes", "comments", "shares", "views", "engagements", "fee"):
@@ -673,6 +735,7 @@ def _parse(table: _Table, mapping: dict[str, str], name: str, platform: str | No
         problems.append((int(r), Problem(str(table.where[r]), "no likes, comments, shares, views or engagements "
                                                                "given")))
     out["engagements"] = _engagements(out)
+    notes += _implausible(table, out, name)
     if problems:
         raise PostsError(f"{name}: {len({r for r, _ in problems})} unusable post"
                          f"{'s' if len({r for r, _ in problems}) != 1 else ''}",
@@ -690,6 +753,41 @@ def _parse(table: _Table, mapping: dict[str, str], name: str, platform: str | No
     return frame, flag, notes
 
 
+#: Fields that may hold a JSON list: hashtags, and a profile's posts.
+_LISTS = ("hashtags", "posts")
+
+
+def _refuse_structured(table: _Table, mapping: dict[str, str], name: str) -> None:
+    """A JSON list or object where one value belongs (``"likes": [1, 2]``, ``"user": {"id": 1}``): refused, located."""
+    problems = []
+    for canon, col in mapping.items():
+        if canon in _LISTS:
+            continue
+        for r, c in enumerate(table.cells[col].tolist()):
+            if isinstance(c, (list, tuple, dict)):
+                kind = "an object" if isinstance(c, dict) else "a list"
+                problems.append(Problem(table.loc(r, col), f"expected one value for {canon}, got {kind}: "
+                                                           f"{printable(json.dumps(c, default=str), limit=60)}"))
+    if problems:
+        raise PostsError(f"{name}: {_count(len(problems), 'value')} {'is' if len(problems) == 1 else 'are'} a JSON "
+                         f"list or object where one value belongs", problems[:50])
+
+
+#: Integers above this are not exact as doubles (spreadsheets, JSON floats): two ids could become one.
+_EXACT = 2 ** 53
+
+
+def _inexact(table: _Table, cells: np.ndarray, col: str, what: str, problems: list) -> None:
+    """Ids typed as numbers too large to be exact (``6.89e18`` from a spreadsheet): located problems."""
+    for r, c in enumerate(cells.tolist()):
+        big = (isinstance(c, float) or (table.doubles and isinstance(c, (int, np.integer)) and not isinstance(c, bool))
+               ) and c == c and abs(c) > _EXACT
+        if big:
+            problems.append((r, Problem(table.loc(r, col), f"the {what} {_shown(c)!r} is a number too large to be "
+                                                           f"exact (above 2^53; digits may be lost and two posts "
+                                                           f"merged): store ids as text")))
+
+
 def _text(cells: np.ndarray) -> np.ndarray:
     """Cells as trimmed text; integral numbers without ``.0`` (ids typed as numbers by a spreadsheet)."""
     def one(c) -> str:
@@ -699,14 +797,16 @@ def _text(cells: np.ndarray) -> np.ndarray:
     return _column([one(c) for c in cells.tolist()])
 
 
-def _post_ids(table: _Table, mapping: dict[str, str]) -> np.ndarray:
+def _post_ids(table: _Table, mapping: dict[str, str], problems: list) -> np.ndarray:
     if "post_id" not in mapping:
         return table.ids.copy()
+    _inexact(table, table.cells[mapping["post_id"]], mapping["post_id"], "post id", problems)
     given = _text(table.cells[mapping["post_id"]])
     return np.where(given == "", table.ids, given)
 
 
 def _influencer_ids(table: _Table, col: str, problems: list) -> np.ndarray:
+    _inexact(table, table.cells[col], col, "influencer id", problems)
     ids = _column([s.lstrip("@").strip() for s in _text(table.cells[col]).tolist()])
     blank = np.flatnonzero([s.lower() in MISSING_IDS for s in ids.tolist()])  # `null`, `NA` are real handles
     problems += [(int(r), Problem(table.loc(r, col), "the influencer id is missing")) for r in blank]
@@ -715,13 +815,13 @@ def _influencer_ids(table: _Table, col: str, problems: list) -> np.ndarray:
 
 def _platforms(table: _Table, col: str | None, platform: str | None, name: str, problems: list) -> np.ndarray:
     n = len(table.where)
-    default = platform.strip().lower() if platform and platform.strip() else ""
+    default = platform_name(platform) if platform and platform.strip() else ""
     if col is None:
         if not default:
             raise PostsError(f"{name}: no platform column and no platform given; say which platform the posts are "
                              f"from (read_posts(..., platform='tiktok'); on the command line --platform tiktok)")
         return np.full(n, default, dtype=object)
-    cells = _column([" ".join(s.lower().split()) for s in _text(table.cells[col]).tolist()])
+    cells = _column([platform_name(s) for s in _text(table.cells[col]).tolist()])
     blank = _blank(cells)
     if default:
         cells[blank] = default
@@ -739,6 +839,8 @@ def _numbers(table: _Table, col: str, canon: str, problems: list) -> np.ndarray:
     raw = table.cells[col]
     values, bad = parse_numbers(raw)
     problems += [(int(r), Problem(table.loc(r, col), explain_bad(raw[r]))) for r in np.flatnonzero(bad)]
+    if canon in _WHOLE:
+        bad = bad | _ambiguous_commas(table, col, canon, bad, problems)
     top = {"followers": MAX_FOLLOWERS, "fee": MAX_FEE}.get(canon, MAX_COUNT)
     with np.errstate(invalid="ignore"):
         negative = np.flatnonzero(values < 0)
@@ -752,6 +854,42 @@ def _numbers(table: _Table, col: str, canon: str, problems: list) -> np.ndarray:
         problems += [(int(r), Problem(table.loc(r, col), "followers are missing (followers at posting time are "
                                                          "needed for an engagement rate)")) for r in missing]
     return values
+
+
+#: ``1,5`` or ``12,50``: a decimal comma, or a thousands separator with digits missing; a count is whole.
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?\d{1,3},\d{1,2}\s*")
+#: Whole-number columns.
+_WHOLE = ("followers", "likes", "comments", "shares", "views", "engagements")
+
+
+def _ambiguous_commas(table: _Table, col: str, canon: str, bad: np.ndarray, problems: list) -> np.ndarray:
+    """``1,5`` in a count column is 1.5 (a decimal comma) or 15/1,500 mistyped: refused as ambiguous (located)."""
+    hits = np.array([isinstance(c, str) and bool(_DECIMAL_COMMA.fullmatch(c)) for c in table.cells[col].tolist()],
+                    dtype=bool) & ~bad
+    problems += [(int(r), Problem(table.loc(r, col), f"ambiguous {canon} {_shown(table.cells[col][r])!r}: a decimal "
+                                                     f"comma, but {canon} are whole numbers (a thousands separator "
+                                                     f"with digits missing?); write the whole number"))
+                 for r in np.flatnonzero(hits)]
+    return hits
+
+
+def _implausible(table: _Table, out: dict, name: str) -> list[str]:
+    """Warnings (counted, located; the posts are kept) for fractional counts and more engagements than followers."""
+    notes = []
+    with np.errstate(invalid="ignore"):
+        fractional = np.vstack([out[c] % 1 != 0 for c in _WHOLE]) & ~np.isnan(np.vstack([out[c] for c in _WHOLE]))
+        over = np.flatnonzero(out["engagements"] > out["followers"])
+    rows = np.flatnonzero(fractional.any(axis=0))
+    if len(rows):
+        cols = ", ".join(c for c, hit in zip(_WHOLE, fractional.any(axis=1)) if hit)
+        notes.append(f"{name}: {_count(len(rows), 'post')} {'has' if len(rows) == 1 else 'have'} a fractional count "
+                     f"({cols}), kept as written: {_places(table.where[rows], name)}; counts are whole numbers, "
+                     f"check the file")
+    if len(over):
+        notes.append(f"{name}: {_count(len(over), 'post')} {'has' if len(over) == 1 else 'have'} more engagements "
+                     f"than followers (engagement rate > 1), kept: {_places(table.where[over], name)}; check the "
+                     f"followers column (followers at posting time?)")
+    return notes
 
 
 def _shown(cell) -> str:
@@ -781,10 +919,15 @@ def _dates(table: _Table, col: str, problems: list) -> tuple[np.ndarray, str]:
     out = np.full(n, np.datetime64("NaT", "ns"))
     blank = _blank(raw)
     problems += [(int(r), Problem(table.loc(r, col), "the date is missing")) for r in np.flatnonzero(blank)]
-    numbers, not_number = parse_numbers(_column([c if not isinstance(c, (datetime, date, pd.Timestamp)) else "x"
-                                                 for c in raw.tolist()]))
+    numbers, not_number = parse_numbers(_column([c if not _written_date(c) else "x" for c in raw.tolist()]))
     numeric = ~blank & ~not_number & np.isfinite(numbers)
-    written = ~blank & ~numeric
+    suffixed = numeric & np.array([isinstance(c, str) and bool(re.search(r"[^\d\s.,+-]", c)) for c in raw.tolist()],
+                                  dtype=bool)
+    problems += [(int(r), Problem(table.loc(r, col), f"not a date: {_shown(raw[r])!r} (a number with a unit or "
+                                                     f"suffix); write dates as YYYY-MM-DD or unix seconds in full"))
+                 for r in np.flatnonzero(suffixed)]
+    numeric &= ~suffixed
+    written = ~blank & ~numeric & ~suffixed
     place = f"column '{printable(col)}'" if table.field == "column" or col in table.carried else f"field '{col}'"
     if numeric.any() and written.any():
         minority = np.flatnonzero(written if written.sum() <= numeric.sum() else numeric)
@@ -795,6 +938,11 @@ def _dates(table: _Table, col: str, problems: list) -> tuple[np.ndarray, str]:
     if numeric.any():
         return _unix(table, col, numbers, numeric, out, problems, place)
     return _written(table, col, raw, written, out, problems, place)
+
+
+def _written_date(cell) -> bool:
+    """A date object, or text written as day.month.year (``05.01.2024``, which would otherwise read as a number)."""
+    return isinstance(cell, (datetime, date, pd.Timestamp)) or (isinstance(cell, str) and bool(_DMY.fullmatch(cell)))
 
 
 def _unix(table, col, numbers, numeric, out, problems, place) -> tuple[np.ndarray, str]:
@@ -973,28 +1121,29 @@ def _flag_note(parts: list[_Part]) -> list[str]:
 
 # ------------------------------------------------------------------ duplicates
 
-_COMPARED = ("influencer_id", "platform", "followers", "likes", "comments", "shares", "views", "engagements",
+_COMPARED = ("influencer_id", "followers", "likes", "comments", "shares", "views", "engagements",
              "posted_at", "sponsored", "fee")
 
 
 def _deduplicate(frame: pd.DataFrame, where: np.ndarray, name: str, *, several: bool) -> tuple[np.ndarray, list[str]]:
     """Rows to keep (the last of each post_id) and warnings counting duplicates and conflicting numbers."""
-    later = frame["post_id"].duplicated(keep="last").to_numpy()
+    later = frame[["platform", "post_id"]].duplicated(keep="last").to_numpy()
     if not later.any():
         return ~later, []
     scope = "several files" if several else "several rows"
-    notes = [f"{name}: dropped {int(later.sum()):,} duplicate post{'s' if later.sum() != 1 else ''} (same post_id in "
-             f"{scope})"]
-    repeated = frame[frame["post_id"].duplicated(keep=False).to_numpy()]
-    varying = repeated.groupby("post_id", sort=False)[list(_COMPARED)].nunique(dropna=False) > 1
+    notes = [f"{name}: dropped {int(later.sum()):,} duplicate post{'s' if later.sum() != 1 else ''} (same platform and "
+             f"post_id in {scope})"]
+    repeated = frame[frame[["platform", "post_id"]].duplicated(keep=False).to_numpy()]
+    varying = repeated.groupby(["platform", "post_id"], sort=False)[list(_COMPARED)].nunique(dropna=False) > 1
     conflicts = varying.index[varying.any(axis=1).to_numpy()]
     if len(conflicts):
         example = conflicts[0]
-        rows = np.flatnonzero((frame["post_id"] == example).to_numpy())
+        rows = np.flatnonzero(((frame["platform"] == example[0]) & (frame["post_id"] == example[1])).to_numpy())
         first, last = int(rows[0]), int(rows[-1])
         column = next(c for c in _COMPARED if varying.loc[example, c])
-        notes.append(f"{name}: {len(conflicts):,} of the repeated posts have different numbers in different "
-                     f"{'files' if several else 'rows'} (e.g. post '{printable(example)}': {column} "
+        notes.append(f"{name}: {len(conflicts):,} of the repeated posts {'has' if len(conflicts) == 1 else 'have'} "
+                     f"different numbers in different "
+                     f"{'files' if several else 'rows'} (e.g. {printable(example[0])} post '{printable(example[1])}': {column} "
                      f"{_value(frame[column].iloc[first])} on {where[first]} vs {_value(frame[column].iloc[last])} on "
                      f"{where[last]}); the later {'file' if several else 'row'}'s values kept")
     return ~later, notes

@@ -60,7 +60,7 @@ from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_c
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
-__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells"]
+__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells", "refuse_repeated"]
 
 #: Canonical column → accepted names (matched after :func:`header_key`: case, spaces, punctuation and line
 #: breaks ignored), grown from real exports: vendor tools and public monthly top lists.  When several
@@ -759,11 +759,11 @@ def _match_columns(found, explicit: dict[str, str | None], name: str, how: str =
                 taken.add(col)
                 break
     _require(mapping, found, name, how)
-    _refuse_repeated(mapping, found, name)
+    refuse_repeated(mapping, found, name)
     return mapping
 
 
-def _refuse_repeated(mapping: dict[str, str], found: list[str], name: str) -> None:
+def refuse_repeated(mapping: dict[str, str], found: list[str], name: str) -> None:
     """A used column whose exact name the header repeats: which one is meant cannot be known, so say so.
 
     Repeated names reach here renamed ``name.1``, ``name.2`` (as pandas does), so those count as repeats.
