@@ -379,3 +379,131 @@ def test_parquet_and_jsonl_tables(tmp_path):
 
 def test_out_of_range_date_says_so(tmp_path):
     assert "outside 1677–2262" in _error(tmp_path, "creator,date,followers,likes\nann,2999-01-01,10,5\n")
+
+
+# ------------------------------------------------------------------ review fixes (each failed before its fix)
+
+_HEAD = {"id": 1, "creator": "ann", "date": "2024-01-05", "followers": 1000, "likes": 40}
+
+
+def _records(tmp_path, name, *changes):
+    rows = [{**_HEAD, "id": k + 1, **c} for k, c in enumerate(changes)]
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change, field", [({"likes": [1, 2]}, "likes"), ({"date": {"t": 1}}, "date"),
+                                           ({"creator": ["ann"]}, "creator"), ({"id": {"x": 1}}, "id")])
+def test_a_json_list_or_object_in_a_one_value_field_is_a_located_error(tmp_path, change, field):
+    path = _records(tmp_path, "p.json", {}, change)
+    with pytest.raises(PostsError) as err:
+        read_posts(path, platform="tiktok")
+    assert f"p.json, record 2, field '{field}'" in "\n".join(map(str, err.value.problems))
+    assert "list or object where one value belongs" in err.value.message
+
+
+def test_hashtags_may_still_be_a_json_list(tmp_path):
+    posts = read_posts(_records(tmp_path, "p.json", {"hashtags": ["fyp", "ad"]}, {"hashtags": []}), platform="tiktok")
+    assert posts.frame["sponsored"].tolist() == [True, False]
+
+
+def test_float_ids_above_2_to_the_53_are_refused_not_merged(tmp_path):
+    path = _records(tmp_path, "p.json", {"id": 6.890000000000000001e18}, {"id": 6.890000000000000002e18})
+    with pytest.raises(PostsError) as err:
+        read_posts(path, platform="tiktok")
+    assert [p.where for p in err.value.problems] == [f"{path}, record {k}, field 'id'" for k in (1, 2)]
+    assert "too large to be exact" in str(err.value.problems[0])
+    exact = read_posts(_records(tmp_path, "q.json", {"id": 6890000000000000001}, {"id": 6890000000000000002}),
+                       platform="tiktok")  # JSON integers are exact
+    assert exact.frame["post_id"].tolist() == ["6890000000000000001", "6890000000000000002"]
+
+
+def test_big_numeric_ids_in_a_spreadsheet_are_refused(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "creator", "date", "followers", "likes"])
+    sheet.append([6890000000000000001, "ann", "2024-01-05", 1000, 40])
+    sheet.append([6890000000000000002, "ann", "2024-01-06", 1000, 41])
+    sheet.append(["6890000000000000003", "ann", "2024-01-07", 1000, 42])
+    book.save(tmp_path / "p.xlsx")
+    with pytest.raises(PostsError) as err:
+        read_posts(tmp_path / "p.xlsx", platform="tiktok")
+    places = "\n".join(map(str, err.value.problems))
+    assert "p.xlsx, row 2, column 'id'" in places and "row 3" in places and "row 4" not in places
+
+
+def test_jsonl_errors_name_their_own_line(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(_HEAD) + "\n\n" + json.dumps({**_HEAD, "id": 2}) + "\n{bad\n", encoding="utf-8")
+    with pytest.raises(PostsError, match=r"p\.jsonl, line 4, column 2: not valid JSON"):
+        read_posts(path, platform="tiktok")
+    path.write_text(json.dumps(_HEAD) + "\n\n" + json.dumps({**_HEAD, "id": 2, "followers": "lots"}) + "\n")
+    with pytest.raises(PostsError) as err:
+        read_posts(path, platform="tiktok")
+    assert "p.jsonl, line 3, field 'followers'" in str(err.value.problems[0])
+
+
+def test_a_repeated_column_name_is_a_located_error(tmp_path):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes,likes\nann,2024-01-05,1000,40,41\n")
+    with pytest.raises(PostsError, match=r"2 columns named 'likes' \(columns 4, 5\)"):
+        read_posts(path, platform="tiktok")
+
+
+def test_creator_ids_are_matched_as_the_roster_matches_them(tmp_path):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes\nAnn,2024-01-05,1000,40\nann,2024-01-06,1000,41\n"
+                                      "an\u200bn,2024-01-07,1000,42\n\uff41\uff4e\uff4e,2024-01-08,1000,43\n"
+                                      "@ANN,2024-01-09,1000,44\nbob,2024-01-09,1000,44\n")
+    posts = read_posts(path, platform="tiktok")
+    assert posts.frame["influencer_id"].tolist() == ["Ann"] * 5 + ["bob"]
+    assert any("4 posts name a creator spelt differently" in w and "line 3" in w for w in posts.warnings)
+
+
+def test_the_same_post_id_on_two_platforms_is_two_posts(tmp_path):
+    path = _write(tmp_path / "p.csv", "id,platform,creator,date,followers,likes\n1,tiktok,ann,2024-01-05,1000,40\n"
+                                      "1,Instagram,ann,2024-01-05,1000,40\n1,IG,ann,2024-01-05,1000,40\n")
+    posts = read_posts(path)
+    assert sorted(posts.frame["platform"]) == ["instagram", "tiktok"]
+    assert any("dropped 1 duplicate post" in w for w in posts.warnings)
+
+
+def test_platform_names_are_unified(tmp_path):
+    path = _write(tmp_path / "p.csv", "platform,creator,date,followers,likes\nig,a,2024-01-05,9,1\n"
+                                      "Tik Tok,b,2024-01-05,9,1\ntiktok,c,2024-01-05,9,1\n")
+    assert read_posts(path, platform="TT").frame["platform"].tolist() == ["instagram", "tiktok", "tiktok"]
+
+
+def test_dot_dates_are_read_as_day_month_year(tmp_path):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes\nann,05.01.2024,1000,40\nann,25.01.2024,1000,4\n")
+    posts = read_posts(path, platform="tiktok")
+    assert posts.frame["posted_at"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-01-25"]
+
+
+def test_a_suffixed_number_is_not_a_unix_time(tmp_path):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes\nann,1.6B,1000,40\nann,1604786417,1000,4\n")
+    with pytest.raises(PostsError) as err:
+        read_posts(path, platform="tiktok")
+    assert "'1.6B' (a number with a unit or suffix)" in str(err.value.problems[0])
+
+
+def test_implausible_counts_are_warned_about_and_decimal_commas_refused(tmp_path):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes\nann,2024-01-05,10,1000000\n"
+                                      "bob,2024-01-05,1000.5,3.5\ncy,2024-01-05,1000,2\n")
+    text = "\n".join(read_posts(path, platform="tiktok").warnings)
+    assert "1 post has more engagements than followers (engagement rate > 1), kept: line 2" in text
+    assert "1 post has a fractional count (followers, likes), kept as written: line 3" in text
+    path = _write(tmp_path / "q.csv", "creator,date,followers,likes\nann,2024-01-05,\"1,5\",10\n")
+    with pytest.raises(PostsError, match="unusable") as err:
+        read_posts(path, platform="tiktok")
+    assert "ambiguous followers '1,5'" in str(err.value.problems[0])
+
+
+def test_one_file_given_twice_is_refused(tmp_path, monkeypatch):
+    path = _write(tmp_path / "p.csv", "creator,date,followers,likes\nann,2024-01-05,1000,40\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PostsError, match=r"is given twice \(as \./p\.csv too\)"):
+        read_posts([path, "./p.csv"], platform="tiktok")

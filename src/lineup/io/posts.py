@@ -294,8 +294,9 @@ def _refuse_same_file(items: list) -> None:
         except OSError:  # read_user_bytes reports a missing file
             key = Path(p).resolve()
         if key in seen:
-            raise PostsError(f"{shown_path(seen[key])} and {shown_path(p)} are the same file, given twice; give it "
-                             f"once")
+            a, b = shown_path(seen[key]), shown_path(p)
+            raise PostsError(f"{a} is given twice ({'the same path' if a == b else 'as ' + b + ' too'}); its posts "
+                             f"would be read twice: give each file once")
         seen[key] = p
 
 
@@ -877,7 +878,10 @@ def _implausible(table: _Table, out: dict, name: str) -> list[str]:
     """Warnings (counted, located; the posts are kept) for fractional counts and more engagements than followers."""
     notes = []
     with np.errstate(invalid="ignore"):
-        fractional = np.vstack([out[c] % 1 != 0 for c in _WHOLE]) & ~np.isnan(np.vstack([out[c] for c in _WHOLE]))
+        derived = ~np.isnan(np.vstack([out["likes"], out["comments"], out["shares"]])).all(axis=0)
+        values = np.vstack([out[c] for c in _WHOLE])
+        fractional = (values % 1 != 0) & ~np.isnan(values)
+        fractional[_WHOLE.index("engagements")] &= ~derived  # a sum of the file's counts: reported as those
         over = np.flatnonzero(out["engagements"] > out["followers"])
     rows = np.flatnonzero(fractional.any(axis=0))
     if len(rows):
