@@ -21,8 +21,11 @@ Accepted shapes
 Columns of :attr:`Posts.frame` (:data:`COLUMNS`)
 ------------------------------------------------
 ``post_id`` (str; ``"<file>:<line>"`` when the file has no id column or the cell is blank),
-``influencer_id`` (str, trimmed, without a leading ``@``, as roster ids), ``platform`` (str,
-lower case; from a column or the ``platform=`` argument), ``followers`` (float, at posting
+``influencer_id`` (str, trimmed, without a leading ``@``, as roster ids; spellings that the roster
+matches as one id — :func:`~lineup.domain.roster.id_key`: case, full-width letters, invisible
+characters — take the first spelling in the files), ``platform`` (str, lower case, short names
+spelled out by :func:`~lineup.domain.links.platform_name`: ``ig`` → ``instagram``; from a column
+or the ``platform=`` argument), ``followers`` (float, at posting
 time, > 0), ``likes``, ``comments``, ``shares``, ``views`` (float, NaN where not given),
 ``engagements`` (float: the sum of likes, comments and shares that are given; a post with
 none of them takes the file's ``engagements`` column; views are never engagements),
@@ -31,8 +34,8 @@ none of them takes the file's ``engagements`` column; views are never engagement
 (:attr:`Posts.engagement_rate`).
 
 Dates are unix times (seconds, or milliseconds when every value is in that range) or written
-dates (``YYYY-MM-DD`` with an optional time; ``DD/MM/YYYY`` or ``MM/DD/YYYY`` only when a day
-above 12 tells which); a warning says which reading was used, a column that mixes them or
+dates (``YYYY-MM-DD`` with an optional time; ``DD/MM/YYYY``, ``DD.MM.YYYY`` or ``MM/DD/YYYY`` only
+when a day above 12 tells which; a number with a suffix such as ``1.6B`` is not a date); a warning says which reading was used, a column that mixes them or
 cannot be told apart is a located error, and a date without a time zone is taken as UTC.
 
 Sponsorship comes from a ``sponsored`` column (yes/no, true/false, 1/0, x; blank = not
@@ -44,8 +47,11 @@ a ``#tag`` in its ``caption`` is one of :data:`SPONSOR_TAGS` or ends in one of
 Problems are reported all at once with their place (file, line or row, column, the value
 escaped) as :class:`~lineup.errors.PostsError` (exit code 2).  Posts with 0 followers are
 skipped with a warning that counts and locates them (an engagement rate needs followers);
-dates in the future are kept with a warning.  Several files are joined and deduplicated on
-``post_id``: a warning counts the duplicates, and when one post has different numbers in two
+dates in the future, fractional counts and more engagements than followers are kept with a
+warning.  A JSON list or object where one value belongs, a numeric id above 2**53 read as a
+double (spreadsheets, JSON floats), a repeated column name, ``1,5`` in a count column and a file
+given twice are located errors.  Several files are joined and deduplicated on
+``(platform, post_id)``: a warning counts the duplicates, and when one post has different numbers in two
 files the later file's are kept and the warning says so.
 """
 
@@ -169,7 +175,7 @@ class Posts:
         """Posts from a DataFrame already in the canonical columns, checked and typed.
 
         ``has_sponsored_flag`` defaults to whether any post is sponsored.  Raises
-        :class:`~lineup.errors.PostsError` for missing or unknown columns, repeated post ids,
+        :class:`~lineup.errors.PostsError` for missing or unknown columns, a post id repeated on one platform,
         blank ids, followers that are not > 0, negative counts or fees, and missing dates.
         """
         frame = _canonical(df)
@@ -203,7 +209,7 @@ def _canonical(df: pd.DataFrame) -> pd.DataFrame:
     for col in _TEXT_COLUMNS:
         values = df[col].to_numpy(dtype=object)
         out[col] = np.array([str(v).strip() if v is not None and v == v else "" for v in values], dtype=object)
-    out["platform"] = out["platform"].str.lower()
+    out["platform"] = _column([platform_name(p) for p in out["platform"].tolist()])
     for col in _FLOAT_COLUMNS:
         try:
             out[col] = pd.to_numeric(df[col].to_numpy(), errors="raise").astype(float)
