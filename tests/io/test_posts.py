@@ -507,3 +507,19 @@ def test_one_file_given_twice_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(PostsError, match=r"is given twice \(as \./p\.csv too\)"):
         read_posts([path, "./p.csv"], platform="tiktok")
+
+
+def test_a_field_repeated_in_one_json_object_is_a_located_error(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(_HEAD) + '\n{"creator": "bob", "date": "2024-01-05", "followers": 9, "likes": 1, '
+                                        '"likes": 2}\n', encoding="utf-8")
+    with pytest.raises(PostsError) as err:
+        read_posts(path, platform="tiktok")
+    assert str(err.value.problems[0]).endswith("p.jsonl, line 2: the field 'likes' appears more than once in this "
+                                               "object; keep one")
+    profiles = tmp_path / "profiles.json"
+    profiles.write_text('[{"username": "ann", "followers": 900, "posts": [{"id": 1, "likes": 3, "likes": 4, '
+                        '"datetime": 1604786417}]}]', encoding="utf-8")
+    with pytest.raises(PostsError, match="repeats a field") as err:
+        read_posts(profiles, platform="instagram")
+    assert "profiles.json, record 1, column 'posts', post 1: the field 'likes'" in str(err.value.problems[0])

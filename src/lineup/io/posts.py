@@ -486,7 +486,7 @@ _JSON_LISTS = ("posts", "data", "items", "records", "results", "videos")
 def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
     text = _utf8(raw, name)
     try:
-        records, numbers = _json_lines(text) if lines else (json.loads(text), None)
+        records, numbers = _json_lines(text) if lines else (json.loads(text, object_pairs_hook=_Object), None)
     except json.JSONDecodeError as exc:
         raise PostsError(f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
     except RecursionError:
@@ -505,6 +505,7 @@ def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
         raise PostsError(f"{name}: {len(odd)} record{'s' if len(odd) != 1 else ''} not a JSON object",
                          [Problem(f"{name}, {unit} {numbers[k]}", f"expected an object, got {type(records[k]).__name__}")
                           for k in odd[:20]])
+    _refuse_repeated_keys(records, [f"{name}, {unit} {k}" for k in numbers.tolist()], name)
     header = list(dict.fromkeys(str(k) for rec in records for k in rec))
     cells = {}
     for col in header:
@@ -512,6 +513,29 @@ def _load_json(raw: bytes, name: str, *, lines: bool) -> _Table:
         column[:] = [_json_cell(rec.get(col)) for rec in records]
         cells[col] = column
     return _table(header, cells, name, unit, np.asarray(numbers, dtype=np.int64), "field")
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it repeats (``{"likes": 1, "likes": 2}``: json keeps the last)."""
+
+    repeated: tuple[str, ...] = ()
+
+    def __init__(self, pairs: list) -> None:
+        super().__init__(pairs)
+        if len(self) < len(pairs):
+            keys = [k for k, _ in pairs]
+            self.repeated = tuple(dict.fromkeys(k for k in keys if keys.count(k) > 1))
+
+
+def _refuse_repeated_keys(objects: list, places: list[str], name: str) -> None:
+    """Objects naming one field twice: which value is meant cannot be known (as for a repeated column name)."""
+    problems = [Problem(where, f"the field{'s' if len(obj.repeated) != 1 else ''} "
+                               f"{', '.join(repr(printable(k)) for k in obj.repeated)} "
+                               f"appear{'' if len(obj.repeated) != 1 else 's'} more than once in this object; keep one")
+                for obj, where in zip(objects, places) if getattr(obj, "repeated", ())]
+    if problems:
+        raise PostsError(f"{name}: {_count(len(problems), 'object')} {'repeats' if len(problems) == 1 else 'repeat'} "
+                         f"a field", problems[:50])
 
 
 def _json_lines(text: str) -> tuple[list, np.ndarray]:
@@ -526,7 +550,7 @@ def _json_lines(text: str) -> tuple[list, np.ndarray]:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(json.loads(line, object_pairs_hook=_Object))
         except json.JSONDecodeError as exc:
             raise json.JSONDecodeError(exc.msg, text, sum(len(x) + 1 for x in text.split("\n")[:k - 1]) + exc.pos
                                        ) from None
@@ -658,6 +682,8 @@ def _explode(table: _Table, mapping: dict[str, str], name: str) -> tuple[_Table,
                          f"column '{printable(col)}'", problems[:50])
     if not posts:
         raise PostsError(f"{name}: no posts (every cell of column '{printable(col)}' is empty)")
+    _refuse_repeated_keys(posts, [f"{table.where[r]}, column '{printable(col)}', post {k}"
+                                  for r, k in zip(owner, index)], name)
     inner_header = list(dict.fromkeys(str(k) for p in posts for k in p))
     inner, notes = _match(inner_header, name, "field")
     inner.pop("posts", None)
@@ -692,7 +718,7 @@ def _post_list(cell) -> tuple[list, str | None]:
     if not isinstance(cell, str):
         return [], f"expected a JSON array of posts, got {printable(cell, limit=40)!r}"
     try:
-        items = json.loads(cell)
+        items = json.loads(cell, object_pairs_hook=_Object)
     except (json.JSONDecodeError, RecursionError) as exc:
         return [], f"not a JSON array of posts ({printable(getattr(exc, 'msg', exc))}): {printable(cell, limit=40)!r}"
     if not isinstance(items, list):
