@@ -106,7 +106,7 @@ def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: 
     >>> posts, _ = generate_posts(80, seed=2)
     >>> bt = backtest(posts.frame, "2024-10-01")
     >>> s = bt.scores().set_index(["method", "creators"])
-    >>> 0.7 < s.loc[("calibrated", "all"), "coverage"] < 0.9
+    >>> bool(0.7 < s.loc[("calibrated", "all"), "coverage"] < 0.9)
     True
     """
     split = _timestamp(split)

@@ -131,7 +131,7 @@ def _seconds(value) -> str:
 
 def _solve_assumptions(result) -> dict:
     """The solver, objective and prior settings of a solve, with the limit and gap it actually ran with."""
-    out = {k: v for k, v in assumptions(result.scenario.spec).items() if not k.startswith("simulation.")}
+    out = {k: v for k, v in assumptions(result.scenario.spec, result.scenario.fitted).items() if not k.startswith("simulation.")}
     for key, used in (("solver.time_limit", result.time_limit), ("solver.gap", result.gap_tolerance)):
         if used is not None and used != out[key]["value"]:
             out[key] = {**out[key], "value": used, "source": "command line"}

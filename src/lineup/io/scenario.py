@@ -40,7 +40,8 @@ def load_scenario(path: str | Path) -> Scenario:
 
     path = Path(path)
     spec, lines = read_spec(path)
-    roster, warnings = _read_roster(spec, path, read_roster)
+    fitted = _read_fitted(spec, path)
+    roster, warnings = _read_roster(spec, path, read_roster, fitted)
     problems = check_against_roster(spec, roster)
     if problems:
         _raise(path, [_locate(path, lines, loc, msg) for loc, msg in problems])
@@ -50,7 +51,20 @@ def load_scenario(path: str | Path) -> Scenario:
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
     warnings += _country_warnings(spec, roster) + _link_warnings(roster)
     warnings = list(warnings) + spec.default_warnings()
-    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
+    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings), fitted=fitted)
+
+
+def _read_fitted(spec: ScenarioSpec, path: Path):
+    """The priors file of ``priors.file`` (and its influencer rates), or None."""
+    from .priors import read_priors
+
+    if spec.priors.file is None:
+        if spec.priors.influencers is not None:
+            raise ScenarioError(str(Problem(f"{shown_path(path)}, field 'priors.influencers'",
+                                            "needs priors.file (the priors file the rates were fitted with)")))
+        return None
+    rates = _resolve(path, spec.priors.influencers) if spec.priors.influencers else None
+    return read_priors(_resolve(path, spec.priors.file), influencers=rates)
 
 
 def _country_warnings(spec: ScenarioSpec, roster: Roster) -> list[str]:
@@ -99,8 +113,9 @@ def check_filters(scenario: Scenario) -> None:
     _raise(shown, [_locate(shown, lines, tuple(name.split(".")), printable(msg)) for name, msg in found])
 
 
-def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
+def _read_roster(spec: ScenarioSpec, path: Path, read_roster, fitted=None) -> tuple[Roster, list[str]]:
     src = spec.roster
+    card = dict(spec.priors.rate_card) if fitted is None else fitted.card(spec.priors.rate_card)
     paths = [_resolve(path, p) for p in ([src.path] if isinstance(src.path, str) else src.path)]
     return read_roster(
         paths,
@@ -108,13 +123,14 @@ def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, l
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
-        rate_card=dict(spec.priors.rate_card) or None,
+        rate_card=card or None,
         tiers=Tiers.from_mapping(dict(spec.tiers)),
         implausible=src.implausible,
         display_name=[_display(p) for p in paths],
         sep=src.sep,
         encoding=src.encoding,
         duplicates=src.duplicates,
+        fitted=fitted,
     )
 
 

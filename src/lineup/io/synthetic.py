@@ -259,7 +259,7 @@ def generate_posts(
     Examples
     --------
     >>> posts, truth = generate_posts(10, seed=1)
-    >>> len(posts.frame) == posts.frame["post_id"].nunique(), posts.frame["followers"].min() >= 1000
+    >>> len(posts.frame) == posts.frame["post_id"].nunique(), bool(posts.frame["followers"].min() >= 1000)
     (True, True)
     >>> generate_posts(10, seed=1)[0].frame.equals(posts.frame)
     True

@@ -1,0 +1,93 @@
+"""``lineup calibrate`` and ``lineup backtest``: priors fitted from post histories, and their back-test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, stderr_console, stdout_console
+
+__all__ = ["calibrate", "backtest"]
+
+posts_args = click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
+platform_option = click.option("--platform", default=None,
+                               help="Fit only this platform (also the platform of files that have none).")
+
+
+def _read(posts, platform):
+    from lineup.io.posts import read_posts
+
+    return read_posts(list(posts), platform=platform)
+
+
+def _platform(platform):
+    from lineup.domain.roster import normalise_label
+
+    return None if platform is None else normalise_label(platform)
+
+
+@click.command("calibrate")
+@posts_args
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Priors file to write (YAML, format lineup-priors/1), for a scenario's priors: {file: ...}.")
+@platform_option
+@click.option("--influencers", type=click.Path(path_type=Path), default=None,
+              help="Also write the creators' shrunk engagement rates (CSV, roster-joinable by id and platform); "
+                   "the priors file names it.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What to print on stdout.")
+@guarded
+def calibrate(posts, output: Path | None, platform, influencers: Path | None, fmt: str) -> int:
+    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files)."""
+    from lineup.io.calibration_report import render_calibration
+    from lineup.io.priors import priors_yaml, rates_csv
+    from lineup.io.writers import to_json, write_files
+    from lineup.workflows.calibrate import calibrate as run_calibrate, calibration_summary
+
+    data = _read(posts, platform)
+    cal = run_calibrate(data, platform=_platform(platform))
+    err = stderr_console()
+    if influencers is not None:
+        say_wrote(err, write_files(influencers.parent, {influencers.name: rates_csv(cal)}, manifest=False))
+    if output is not None:
+        link = None if influencers is None else os.path.relpath(influencers.resolve(), output.resolve().parent)
+        text = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
+        say_wrote(err, write_files(output.parent, {output.name: text}, manifest=False))
+    if fmt == "json":
+        say_warnings(cal.notes)
+        click.echo(to_json(cal.to_dict()), nl=False)
+    else:
+        render_calibration(calibration_summary(cal), cal.notes, stdout_console(),
+                           ", ".join(str(p) for p in data.source))
+    return EXIT_OK
+
+
+@click.command("backtest")
+@posts_args
+@click.option("--split", required=True, help="Date (UTC): fit on posts before it, forecast those on or after it.")
+@platform_option
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write backtest.json, forecasts.csv and backtest.png/.svg into (atomically).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What to print on stdout.")
+@guarded
+def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
+    """Back-test the calibrated forecasts of engagements per post against the built-in priors and the last post."""
+    from lineup.io.calibration_report import render_backtest
+    from lineup.io.writers import to_json, write_files
+    from lineup.workflows.calibrate import backtest as run_backtest, backtest_files
+
+    data = _read(posts, platform)
+    hold_output(output)
+    result = run_backtest(data, split, platform=_platform(platform))
+    if output is not None:
+        say_wrote(stderr_console(), write_files(output, backtest_files(result)))
+    if fmt == "json":
+        say_warnings(data.warnings, result.calibration.notes)
+        click.echo(to_json(result.to_dict()), nl=False)
+    else:
+        say_warnings(data.warnings)
+        render_backtest(result, stdout_console())
+    return EXIT_OK
