@@ -279,7 +279,10 @@ def _render_totals(data: dict, console) -> None:
         console.print(f"Niche coverage: {cov}")
     est = data["estimated"]
     if est["engagement_rate"] or est["fee"]:
-        console.print("Estimated values come from the priors, and implausible ones are flagged: see docs/model.md")
+        fitted = data.get("assumptions", {}).get("priors.file")
+        where = (f"the priors file {literal(fitted['value']['file'])} (lineup calibrate; built-in priors for what "
+                 "it does not cover)" if fitted else "the priors")
+        console.print(f"Estimated values come from {where}, and implausible ones are flagged: see docs/model.md")
     if data["removed_by_filters"]:
         removed = ", ".join(f"{literal(k)} {v}" for k, v in data["removed_by_filters"].items() if v)
         if removed:
