@@ -11,7 +11,7 @@ Format ``lineup-priors/1`` (YAML; README "Priors files")::
     notes: [...]
     platforms:
       tiktok:
-        use: sponsored             # group whose curve fills blank rates (sponsored when fitted, else all)
+        use: all                   # group whose curve fills blank rates (all: every post; edit to sponsored)
         groups:
           all:                     # also sponsored / organic when fitted separately
             posts: 50124
@@ -137,8 +137,6 @@ def priors_yaml(calibration, source, *, influencers: str | None = None) -> str:
         entry = platforms.setdefault(g.platform, {"use": "all", "groups": {}})
         entry["groups"][g.group] = {k: d[k] for k in ("posts", "creators", "posts_with_zero_engagements",
                                                        "followers_range", "spline_df", "dispersion", "curve")}
-        if g.group == "sponsored":
-            entry["use"] = "sponsored"
     for fee in calibration.fees:
         if fee.platform in platforms:
             d = fee.to_dict()
@@ -149,7 +147,8 @@ def priors_yaml(calibration, source, *, influencers: str | None = None) -> str:
     header = ("# lineup priors file (format lineup-priors/1), written by `lineup calibrate`.\n"
               "# curve: median = typical creator's engagement rate (fraction) with its 95 % interval low/high;\n"
               "# mean = expected rate per post of an unknown creator (fills blank roster rates).\n"
-              "# dispersion: variances of log engagement rate between creators and post to post.\n")
+              "# dispersion: variances of log engagement rate between creators and post to post.\n"
+              "# use: the group whose curve fills blank rates (all, or sponsored/organic when fitted apart).\n")
     return header + yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
 
 
