@@ -111,6 +111,9 @@ def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: 
     """
     split = _timestamp(split)
     if platform is not None:
+        if not (frame["platform"] == platform).any():
+            have = ", ".join(sorted(frame["platform"].unique())) or "none"
+            raise ValueError(f"no posts on platform {platform!r} (the posts are on: {have})")
         frame = frame[frame["platform"] == platform]
     frame = frame[frame["engagements"].notna()]
     before, after = frame[frame["posted_at"] < split], frame[frame["posted_at"] >= split]

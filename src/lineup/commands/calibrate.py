@@ -28,6 +28,12 @@ def _platform(platform):
     return None if platform is None else normalise_label(platform)
 
 
+def _files(source) -> str:
+    """The files read, or the first and how many more."""
+    source = [str(s) for s in source]
+    return ", ".join(source) if len(source) <= 2 else f"{source[0]} and {len(source) - 1} more files"
+
+
 @click.command("calibrate")
 @posts_args
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
@@ -55,12 +61,13 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
         link = None if influencers is None else os.path.relpath(influencers.resolve(), output.resolve().parent)
         text = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
         say_wrote(err, write_files(output.parent, {output.name: text}, manifest=False))
+    say_warnings(data.warnings)
+    own = [n for n in cal.notes if n not in data.warnings]  # the posts' warnings went to stderr above
     if fmt == "json":
-        say_warnings(cal.notes)
+        say_warnings(own)
         click.echo(to_json(cal.to_dict()), nl=False)
     else:
-        render_calibration(calibration_summary(cal), cal.notes, stdout_console(),
-                           ", ".join(str(p) for p in data.source))
+        render_calibration(calibration_summary(cal), own, stdout_console(), _files(data.source))
     return EXIT_OK
 
 
@@ -85,7 +92,7 @@ def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
     if output is not None:
         say_wrote(stderr_console(), write_files(output, backtest_files(result)))
     if fmt == "json":
-        say_warnings(data.warnings, result.calibration.notes)
+        say_warnings(data.warnings, result.calibration.notes)  # stdout is data: the notes go to stderr
         click.echo(to_json(result.to_dict()), nl=False)
     else:
         say_warnings(data.warnings)

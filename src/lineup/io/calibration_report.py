@@ -14,6 +14,11 @@ from .terminal import literal, print_table
 __all__ = ["render_calibration", "render_backtest", "backtest_figure", "rate_interval"]
 
 
+def _pct(level: float) -> str:
+    """``"80 %"``: lineup writes a space before per cent signs."""
+    return f"{100 * level:.0f} %"
+
+
 def rate_interval(row: dict) -> str:
     """``"2.41 % [2.10–2.77]"`` (a ``*`` when outside the fitted range: the edge value).
 
@@ -52,16 +57,16 @@ def render_backtest(result, console) -> None:
     from rich.table import Table
 
     scores = result.scores()
-    table = Table(title=f"Back-test: fitted before {result.split.date()}, scored on or after it "
-                        f"({result.level:.0%} predictive intervals)", title_justify="left")
-    for name in ("forecast", "creators", "posts", "MdAPE", f"{result.level:.0%} coverage"):
+    table = Table(title=f"Back-test: fitted before {result.split.date()}, scored on or after it",
+                  title_justify="left")
+    for name in ("forecast", "creators", "posts", "MdAPE", f"{_pct(result.level)} coverage"):
         table.add_column(name, justify="left" if name in ("forecast", "creators") else "right", no_wrap=True)
     for r in scores.to_dict("records"):
         if r["posts"] == 0:
             continue
-        cov = "—" if r["coverage"] != r["coverage"] else f"{r['coverage']:.1%}"
+        cov = "—" if r["coverage"] != r["coverage"] else f"{100 * r['coverage']:.1f} %"
         table.add_row(r["method"], r["creators"], f"{r['posts']:,}",
-                      "—" if r["mdape"] != r["mdape"] else f"{r['mdape']:.1%}", cov)
+                      "—" if r["mdape"] != r["mdape"] else f"{100 * r['mdape']:.1f} %", cov)
     print_table(console, table)
     console.print("MdAPE = median |forecast − actual| / actual; coverage = share of posts inside the interval. "
                   "built-in: lineup's prior curve with an interval from the fitted dispersion; last post: no "
@@ -87,7 +92,7 @@ def backtest_figure(result):
     order = np.argsort(x)
     ratio_lo, ratio_hi = np.median(low / x), np.median(high / x)
     ax.fill_between(x[order], x[order] * ratio_lo, x[order] * ratio_hi, color=PALETTE[0], alpha=0.15,
-                    label=f"typical {result.level:.0%} band")
+                    label=f"typical {_pct(result.level)} band")
     ax.scatter(x[inside], y[inside], s=6, alpha=0.5, color=PALETTE[0], label="inside its interval")
     ax.scatter(x[~inside], y[~inside], s=6, alpha=0.6, color=PALETTE[3], label="outside its interval")
     if len(x):
@@ -100,5 +105,5 @@ def backtest_figure(result):
     ax.legend(loc="upper left")
     cov = float(inside.mean()) if len(inside) else float("nan")
     _titles(fig, ax, "Back-test: forecast vs actual engagements",
-            literal_text(f"split {result.split.date()} · {len(x):,} posts · {result.level:.0%} coverage {cov:.1%}"))
+            literal_text(f"split {result.split.date()} · {len(x):,} posts · {_pct(result.level)} coverage {100 * cov:.1f} %"))
     return fig
