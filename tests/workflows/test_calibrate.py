@@ -161,3 +161,11 @@ def test_the_terminal_footnote_and_the_report_name_the_priors_file(tmp_path, fit
     assert "Estimated values come from the priors file" in out.file.getvalue()
     assert "priors.yaml" in out.file.getvalue()
     assert "Priors file" in _priors(sc) and "rates.csv" in _priors(sc)
+
+
+def test_blank_rates_outside_the_fitted_range_take_the_edge_value_with_a_warning(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "roster.csv").write_text("id,platform,followers,engagement_rate,fee\nbig,instagram,90000000,,300\n"
+                                         "mid,instagram,20000,,300\n")
+    sc = load_scenario(path)
+    assert any("1 blank engagement rate on instagram lies outside the follower range" in w for w in sc.warnings)

@@ -69,6 +69,24 @@ class FittedPriors:
             rate[hit], how[hit] = known[hit], "influencer rate"
         return rate, how
 
+    def held_at_edge(self, followers, platform, ids) -> dict[str, int]:
+        """Per platform, how many rows :meth:`engagement` fills from a curve outside its fitted follower range.
+
+        >>> fp = FittedPriors("p.yaml", {"tiktok": (np.array([1e3, 1e5]), np.array([0.08, 0.04]))})
+        >>> fp.held_at_edge(np.array([500.0, 1e4, 1e6]), np.array(["tiktok"] * 3, dtype=object), np.array(["a", "b", "c"]))
+        {'tiktok': 2}
+        """
+        followers = np.asarray(followers, dtype=float)
+        platform = np.asarray(platform, dtype=object)
+        how = self.engagement(followers, platform, ids)[1]
+        out = {}
+        for name, (points, _) in sorted(self.curves.items()):
+            rows = (platform == name) & (how == "fitted curve")
+            n = int((rows & ((followers < points[0]) | (followers > points[-1]))).sum())
+            if n:
+                out[name] = n
+        return out
+
     def card(self, overrides=None) -> dict:
         """The rate-card overrides to use: the file's cards, then the scenario's (tier by tier) on top."""
         out = {p: dict(c) for p, c in self.cards.items()}

@@ -149,7 +149,7 @@ def priors_yaml(calibration, source, *, influencers: str | None = None) -> str:
               "# mean = expected rate per post of an unknown creator (fills blank roster rates).\n"
               "# dispersion: variances of log engagement rate between creators and post to post.\n"
               "# use: the group whose curve fills blank rates (all, or sponsored/organic when fitted apart).\n")
-    return header + yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
+    return header + yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=120, default_flow_style=None)
 
 
 def _plain(value):

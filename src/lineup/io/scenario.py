@@ -49,7 +49,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if spec.overlap is not None:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
-    warnings += _country_warnings(spec, roster) + _link_warnings(roster)
+    warnings += _country_warnings(spec, roster) + _link_warnings(roster) + _edge_warnings(fitted, roster)
     warnings = list(warnings) + spec.default_warnings()
     return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings), fitted=fitted)
 
@@ -65,6 +65,20 @@ def _read_fitted(spec: ScenarioSpec, path: Path):
         return None
     rates = _resolve(path, spec.priors.influencers) if spec.priors.influencers else None
     return read_priors(_resolve(path, spec.priors.file), influencers=rates)
+
+
+def _edge_warnings(fitted, roster: Roster) -> list[str]:
+    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used)."""
+    if fitted is None or not roster.er_estimated.any():
+        return []
+    rows = roster.er_estimated
+    out = []
+    for platform, n in fitted.held_at_edge(roster.followers[rows], roster.platform[rows], roster.ids[rows]).items():
+        points = fitted.curves[platform][0]
+        out.append(f"{fitted.source}: {n:,} blank engagement rate{'s' if n != 1 else ''} on {printable(platform)} "
+                   f"{'lie' if n != 1 else 'lies'} outside the follower range the curve was fitted on ({points[0]:,.0f}–{points[-1]:,.0f}): "
+                   f"the curve's edge value is used, not an extrapolation")
+    return out
 
 
 def _country_warnings(spec: ScenarioSpec, roster: Roster) -> list[str]:
