@@ -87,3 +87,16 @@ def test_a_bad_priors_file_named_by_a_scenario_exits_2_located(tmp_path):
     scenario = write_case(tmp_path, scenario="name: x\nbudget: 5000\nroster: roster.csv\npriors: {file: priors.yaml}\n")
     res = CliRunner().invoke(app, ["solve", str(scenario)])
     assert res.exit_code == 2 and "priors.yaml, line 2, field 'platforms'" in res.stderr
+
+
+def test_generate_posts_writes_a_history_that_calibrate_reads(tmp_path):
+    out = tmp_path / "posts.csv"
+    res = CliRunner().invoke(app, ["generate-posts", "-n", "30", "--seed", "4", "--sponsored", "0.2", "--fees",
+                                   "-o", str(out)])
+    assert res.exit_code == 0 and "by 30 creators" in res.stderr
+    again = tmp_path / "again.csv"
+    CliRunner().invoke(app, ["generate-posts", "-n", "30", "--seed", "4", "--sponsored", "0.2", "--fees",
+                             "-o", str(again)])
+    assert out.read_bytes() == again.read_bytes()
+    res = CliRunner().invoke(app, ["calibrate", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output

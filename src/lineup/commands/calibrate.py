@@ -9,7 +9,7 @@ import click
 
 from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, stderr_console, stdout_console
 
-__all__ = ["calibrate", "backtest"]
+__all__ = ["calibrate", "backtest", "generate_posts"]
 
 posts_args = click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
 platform_option = click.option("--platform", default=None,
@@ -97,4 +97,34 @@ def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
     else:
         say_warnings(data.warnings)
         render_backtest(result, stdout_console())
+    return EXIT_OK
+
+
+@click.command("generate-posts")
+@click.option("--creators", "-n", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True,
+              help="Number of creators.")
+@click.option("--curve", type=click.Choice(["inverted_u", "falling"]), default="inverted_u", show_default=True,
+              help="True typical engagement-rate curve (inverted_u: peak 3 % near 30k followers; falling: the "
+                   "built-in prior).")
+@click.option("--sponsored", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of sponsored posts.")
+@click.option("--fees/--no-fees", default=False, show_default=True, help="Give sponsored posts a fee.")
+@click.option("--platform", default="instagram", show_default=True, help="Platform of every post.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=0, show_default=True, help="Random seed.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
+@guarded
+def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, platform: str, seed: int,
+                   output: Path) -> int:
+    """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
+    from lineup._text import printable
+    from lineup.domain.roster import normalise_label
+    from lineup.io.synthetic import generate_posts as generate
+    from lineup.io.writers import frame_csv, write_files
+
+    posts, _ = generate(creators, seed=seed, curve=curve, sponsored=sponsored, fees=fees,
+                        platform=normalise_label(platform) or "instagram")
+    frame = posts.frame.drop(columns=["engagements"])
+    frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_files(output.parent, {output.name: frame_csv(frame)}, manifest=False)
+    click.echo(f"wrote {len(frame):,} posts by {creators:,} creators to {printable(output)}", err=True)
     return EXIT_OK
