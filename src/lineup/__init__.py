@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     # scenarios and data
     "load_scenario": "lineup.io.scenario",
     "read_roster": "lineup.io.roster",
+    "read_posts": "lineup.io.posts",
+    "Posts": "lineup.io.posts",
     "scenario_json_schema": "lineup.io.scenario",
     "Scenario": "lineup.domain.scenario",
     "ScenarioSpec": "lineup.domain.scenario",
@@ -64,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "ScenarioError": "lineup.errors",
     "RosterError": "lineup.errors",
     "NetworkError": "lineup.errors",
+    "PostsError": "lineup.errors",
     "UsageError": "lineup.errors",
     "InfeasibleError": "lineup.errors",
     "SolverUnavailableError": "lineup.errors",

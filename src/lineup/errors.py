@@ -9,6 +9,7 @@ class                         what went wrong                        exit
 :class:`ScenarioError`        the scenario file is missing/invalid   2
 :class:`RosterError`          the roster file is missing/invalid     2
 :class:`NetworkError`         a network / edge-list file is invalid  2
+:class:`PostsError`           a post-history file is invalid         2
 :class:`UsageError`           a bad command-line argument            2
 :class:`InfeasibleError`      no portfolio satisfies the rules       3
 :class:`SolverUnavailableError`  the solver is not installed         4
@@ -32,6 +33,7 @@ __all__ = [
     "ScenarioError",
     "RosterError",
     "NetworkError",
+    "PostsError",
     "UsageError",
     "InfeasibleError",
     "SolverUnavailableError",
@@ -105,6 +107,10 @@ class RosterError(InputError):
 
 class NetworkError(InputError):
     """A social-network (edge list / communities) file is unusable."""
+
+
+class PostsError(InputError):
+    """A post-history file (per-post observations for calibration) is missing, malformed or unusable."""
 
 
 class UsageError(InputError):

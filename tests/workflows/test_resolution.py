@@ -58,15 +58,8 @@ def test_size_auto_is_accepted_in_a_scenario(tmp_path):
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
 
 
-#: Known open problem (after main's re-priced rosters, issue 8): at the auto size word of mouth on these
-#: scenarios is not converged in the population size (doubling it moves talkers by more than the intervals).
-NOT_CONVERGED = {"micro_vs_macro", "multi_platform"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(
-    reason="word of mouth not converged in population size at auto (reported, issue 9 item 3)", strict=False)]
-    if p.stem in NOT_CONVERGED else []) for p in SHIPPED])
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_resolution_error_at_the_default_is_inside_the_intervals(path):
     """The optimised portfolio at the auto size and at twice that: the means differ by less than the intervals."""
     from lineup.optimize import solve

@@ -27,6 +27,9 @@ MAX_PEOPLE = 50_000_000         # generated people: int32 CSR indices, n² edge 
 MAX_MEAN_DEGREE = 1_000         # ties/person: far above any social network's mean degree
 MIN_DEGREE_EXPONENT = 2.0       # exclusive: at 2 and below the Pareto mean (the mean degree) is infinite
 MAX_DEGREE_EXPONENT = 100.0     # beyond it every expected degree is the mean: there is no tail left
+DEFAULT_MAX_DEGREE = 150.0      # Dunbar's number: ~150 stable relationships a person can keep (Dunbar 1992)
+DEGREE_CAP_PER_MEAN = 15.0      # the default cap is never below 15 × mean_degree (150 / 10 at the defaults)
+MAX_MAX_DEGREE = 1_000_000      # ties/person: far above anyone's circle; keeps θ finite
 MAX_DAYS = 3650                 # ten years
 MAX_REPLICATIONS = 100_000      # per-replication results are kept in memory for the intervals
 MIN_SPACING_DAYS = 1 / 24       # one post an hour; posts are processed by day anyway
@@ -73,6 +76,13 @@ class PopulationSpec(_Model):
         description="Exponent α of the Pareto tail of expected degrees, P(deg > x) ~ x^(1-α) "
         "(unitless, (2, 100]). Default 2.5.",
     )
+    max_degree: Optional[float] = Field(
+        default=None, gt=0, le=MAX_MAX_DEGREE,
+        description="Largest expected number of friends of one person (ties/person, above mean_degree, "
+        "at most 1,000,000). Default 150 (Dunbar's number), or 15 × mean_degree when that is larger. "
+        "A cap in people, not in a share of the population, keeps word of mouth the same at every "
+        "population size.",
+    )
     general_share: float = Field(
         default=0.3,
         ge=0,
@@ -80,6 +90,17 @@ class PopulationSpec(_Model):
         description="Fraction of people with no niche of the campaign ('general' public) (0–1). Default 0.3.  "
         "The rest are split evenly across the niches.",
     )
+
+    @property
+    def degree_cap(self) -> float:
+        """The cap on expected degrees in use: ``max_degree`` or its default.
+
+        >>> PopulationSpec().degree_cap, PopulationSpec(mean_degree=20).degree_cap
+        (150.0, 300.0)
+        """
+        if self.max_degree is not None:
+            return float(self.max_degree)
+        return max(DEFAULT_MAX_DEGREE, DEGREE_CAP_PER_MEAN * self.mean_degree)
 
     @field_validator("size", mode="before")
     @classmethod
@@ -91,6 +112,9 @@ class PopulationSpec(_Model):
         if self.mean_degree >= (self.size if self.size is not None else AUTO_MIN_PEOPLE):
             raise ValueError(f"mean_degree ({self.mean_degree:g}) must be below size ({self.size}): "
                              "nobody can have more friends than there are other people")
+        if self.max_degree is not None and self.max_degree <= self.mean_degree:
+            raise ValueError(f"max_degree ({self.max_degree:g}) must be above mean_degree ({self.mean_degree:g}): "
+                             "the cap applies to the heavy tail of the degrees")
         return self
 
 

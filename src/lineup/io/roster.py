@@ -60,9 +60,9 @@ from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_c
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
-__all__ = ["ALIASES", "read_roster", "niche_matrix_from_cells"]
+__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells"]
 
-#: Canonical column → accepted names (matched after :func:`_key`: case, spaces, punctuation and line
+#: Canonical column → accepted names (matched after :func:`header_key`: case, spaces, punctuation and line
 #: breaks ignored), grown from real exports: vendor tools and public monthly top lists.  When several
 #: file columns match, the first alias wins, except for ``id`` (the most handle-like column wins, see
 #: :func:`_handle_score`) and ``posts`` (lifetime post counts are set aside, see :func:`_posts_columns`).
@@ -119,20 +119,20 @@ MAX_FEE = 1e12
 MAX_POSTS = 1_000
 
 
-def _key(name: object) -> str:
+def header_key(name: object) -> str:
     """Column-matching key: lower case, letters and digits only.
 
-    >>> _key(" Eng. (Avg.)"), _key(chr(10) + "Followers")
+    >>> header_key(" Eng. (Avg.)"), header_key(chr(10) + "Followers")
     ('engavg', 'followers')
     """
     return re.sub(r"[^0-9a-z]", "", str(name).lower())
 
 
-_ALIAS_KEYS = frozenset(_key(a) for aliases in ALIASES.values() for a in aliases)
+_ALIAS_KEYS = frozenset(header_key(a) for aliases in ALIASES.values() for a in aliases)
 
 
 def _known_column(name: str) -> bool:
-    return _key(name) in _ALIAS_KEYS
+    return header_key(name) in _ALIAS_KEYS
 
 
 # ---------------------------------------------------------------- reading
@@ -380,7 +380,7 @@ def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table
     """
     import pandas as pd
 
-    header, rows, numbers, formulas = _xlsx_cells(path, name)
+    header, rows, numbers, formulas = xlsx_cells(path, name)
     frame = pd.DataFrame(rows, columns=header, dtype=object).infer_objects()
     mapping = _match_columns(header, explicit, name)
     missing = [Problem(f"{name}, row {r}, column {header[j]!r}",
@@ -392,7 +392,7 @@ def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table
     return _load_frame(frame, np.asarray(numbers, dtype=np.int64), name, explicit)
 
 
-def _xlsx_cells(path: Path, name: str):
+def xlsx_cells(path: Path, name: str):
     """``(header, rows, row numbers, formulas without values)`` of the first sheet, merged ranges filled."""
     try:
         import openpyxl
@@ -540,7 +540,7 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
 
 
 def _split_with_csv(text: str, name: str, sep: str = ",") -> _Split:
-    header, records, lines = _csv_records(text, name, sep)
+    header, records, lines = csv_records(text, name, sep)
     width = len(header)
     extra = np.zeros(len(records), dtype=np.int64)  # values beyond the header (empty trailing cells are fine)
     for k, rec in enumerate(records):
@@ -589,7 +589,7 @@ def _split_with_pandas(text: str, sep: str = ",") -> _Split | None:
     return _Split(header, column, lines, np.zeros(len(frame), dtype=np.int64))
 
 
-def _csv_records(text: str, name: str, sep: str = ",") -> tuple[list[str], list[list[str]], list[int]]:
+def csv_records(text: str, name: str, sep: str = ",") -> tuple[list[str], list[list[str]], list[int]]:
     """Header (duplicates renamed ``a.1``, ``a.2`` like pandas), non-blank records and their first physical line."""
     try:
         every = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
@@ -750,12 +750,12 @@ def _match_columns(found, explicit: dict[str, str | None], name: str, how: str =
     taken = set(mapping.values())
     by_key = {}
     for c in found:
-        by_key.setdefault(_key(c), c)
+        by_key.setdefault(header_key(c), c)
     for canon, aliases in ALIASES.items():
         if canon in explicit:
             continue
         for alias in aliases:
-            col = by_key.get(_key(alias))
+            col = by_key.get(header_key(alias))
             if col in taken:
                 _explicit_clash(col, canon, mapping, name)
             if col is not None:
@@ -796,8 +796,8 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
     taken = set(mapping.values())
     out = {}
     for canon, col in mapping.items():
-        keys = {_key(a) for a in ALIASES[canon]}
-        others = [c for c in found if c not in taken and _key(c) in keys]
+        keys = {header_key(a) for a in ALIASES[canon]}
+        others = [c for c in found if c not in taken and header_key(c) in keys]
         if others and canon not in explicit:
             out[canon] = others
     return out
@@ -815,8 +815,8 @@ def _unused_engagement(found, mapping: dict[str, str], name: str) -> list[str]:
     ["r.csv: column 'Eng. per day' looks like engagement but is not used; map it with roster.columns (engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)"]
     """
     used = set(mapping.values())
-    odd = [str(c) for c in found if str(c) not in used and _key(c) not in _ALIAS_KEYS
-           and re.search(r"engag|interaction|^eng(?!l)", _key(c))]
+    odd = [str(c) for c in found if str(c) not in used and header_key(c) not in _ALIAS_KEYS
+           and re.search(r"engag|interaction|^eng(?!l)", header_key(c))]
     return [f"{name}: column '{_escaped(c)}' looks like engagement but is not used; map it with roster.columns "
             f"(engagement_rate: <column> for a rate, avg_engagements: <column> for engagements per post)" for c in odd]
 
@@ -992,7 +992,7 @@ def _id_problems(ids: np.ndarray, table: _Table, where):
 
 
 #: Id cells meaning "no id" (``null``, ``none``, ``NA``, ``nan`` are real handles).
-_MISSING_IDS = frozenset({"", "n/a", "#n/a"})
+MISSING_IDS = frozenset({"", "n/a", "#n/a"})
 
 
 def _is_token(a: np.ndarray, tokens: frozenset[str]) -> np.ndarray:
@@ -1007,7 +1007,7 @@ def _norm_id(a: np.ndarray) -> np.ndarray:
     """Ids without a leading ``@`` (as :func:`~lineup.domain.roster.normalise_id`); blank-like → ``""``."""
     s = np.strings.strip(np.strings.lstrip(np.strings.strip(a.astype(_S)), "@"))
     out = s.astype(object)
-    out[_is_token(s, _MISSING_IDS)] = ""
+    out[_is_token(s, MISSING_IDS)] = ""
     return out
 
 
@@ -1039,7 +1039,7 @@ def _rate_or_count(columns: dict, mapping: dict[str, str], name: str) -> list[st
     """Read an engagement column whose name fits a rate or a count as average engagements per post when
     its values are counts (median above 100); ``columns`` and ``mapping`` are updated."""
     col = mapping.get("engagement_rate")
-    if col is None or _key(col) not in _RATE_OR_COUNT or "avg_engagements" in mapping:
+    if col is None or header_key(col) not in _RATE_OR_COUNT or "avg_engagements" in mapping:
         return []
     counts, bad = parse_numbers(columns["engagement_rate"])
     if bad.all() or not np.isfinite(counts).any() or float(np.nanmedian(counts)) <= 100:
@@ -1075,7 +1075,7 @@ def _percent_fee(columns: dict, mapping: dict[str, str], explicit: frozenset[str
 def _authentic_twice(mapping: dict[str, str], name: str) -> list[str]:
     """Engagements from real followers only, with an authenticity column too: the discount would apply twice."""
     col = mapping.get("avg_engagements")
-    if col is None or not _key(col).startswith(("authentic", "avgauthentic")) or "authenticity" not in mapping:
+    if col is None or not header_key(col).startswith(("authentic", "avgauthentic")) or "authenticity" not in mapping:
         return []
     return [f"{name}: column '{_escaped(col)}' counts engagements from real followers only, and column "
             f"'{_escaped(mapping['authenticity'])}' discounts fake followers again (expected engagement = followers "

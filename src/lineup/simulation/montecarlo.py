@@ -47,7 +47,8 @@ def _population(child: np.random.SeedSequence, fixed: Population | None, niches,
         return fixed
     p = spec.population_or_default
     return generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
-                               degree_exponent=p.degree_exponent, general_share=p.general_share, seed=child)
+                               degree_exponent=p.degree_exponent,
+                               max_degree=p.degree_cap, general_share=p.general_share, seed=child)
 
 
 def _totals(series: dict[str, np.ndarray]) -> dict[str, float]:
@@ -245,6 +246,8 @@ def _parameters(spec: SimulationSpec, seed, replications: int) -> dict:
         params["replications"] = replications
     if "seed" in params and isinstance(seed, (int, np.integer)):
         params["seed"] = int(seed)
+    if isinstance(params.get("population"), dict) and spec.population is not None:
+        params["population"]["max_degree"] = spec.population.degree_cap   # the cap in use, not "default"
     return params
 
 

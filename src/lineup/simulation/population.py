@@ -8,7 +8,12 @@
 * **Expected degrees** ``θ_i`` are Pareto with tail exponent
   ``degree_exponent`` (α, default 2.5: ``P(θ > x) ~ x^(1-α)``), rescaled to
   mean ``mean_degree`` (default 10 ties/person) and capped at
-  ``sqrt(size × mean_degree)`` so that no pair probability exceeds one.
+  ``max_degree`` (default 150, Dunbar's number) and at ``sqrt(size ×
+  mean_degree)`` so that no pair probability exceeds one.  The cap is a
+  number of people, not a share of the population: with a tail exponent
+  below 3 the second moment of the degrees, and with it the reach of word of
+  mouth, would otherwise grow with the population size, and a finer
+  resolution would simulate a different (more connected) society.
 * **Ties.**  A niche member spends a fraction ``1 - mixing`` of its expected
   degree on ties inside its niche and ``mixing`` (default 0.2) on ties to
   people of other niches or none; general people tie to anyone.  Edges are
@@ -31,7 +36,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lineup._rng import SeedLike, as_generator
-from lineup.domain.campaign import MAX_DEGREE_EXPONENT, MAX_PEOPLE, MIN_DEGREE_EXPONENT
+from lineup.domain.campaign import (
+    DEFAULT_MAX_DEGREE,
+    MAX_DEGREE_EXPONENT,
+    MAX_MAX_DEGREE,
+    MAX_PEOPLE,
+    MIN_DEGREE_EXPONENT,
+)
 from lineup.errors import UsageError
 
 from .graph import CSRGraph, from_edges
@@ -86,18 +97,22 @@ class Population:
         return replace(self, scale=float(scale))
 
 
-def pareto_degrees(size: int, mean: float, exponent: float, rng: np.random.Generator) -> np.ndarray:
+def pareto_degrees(size: int, mean: float, exponent: float, rng: np.random.Generator,
+                   max_degree: float = DEFAULT_MAX_DEGREE) -> np.ndarray:
     """Heavy-tailed expected degrees: Pareto(α = ``exponent``) rescaled to ``mean``, capped.
+
+    The cap is ``min(max_degree, sqrt(size × mean))``; after the last
+    rescale to ``mean`` it may be exceeded by a fraction of a percent.
 
     Examples
     --------
     >>> th = pareto_degrees(100_000, 10.0, 2.5, as_generator(0))
-    >>> bool(abs(th.mean() - 10) < 1e-6), bool(th.max() > 20 * th.min())
-    (True, True)
+    >>> bool(abs(th.mean() - 10) < 1e-6), bool(th.max() > 10 * th.min()), bool(th.max() < 151)
+    (True, True, True)
     """
     theta = (1.0 - rng.random(size)) ** (-1.0 / (exponent - 1.0))
-    cap = np.sqrt(size * mean)
-    for _ in range(3):  # rescale, cap, repeat: converges in a couple of rounds
+    cap = min(float(max_degree), np.sqrt(size * mean))
+    for _ in range(6):  # rescale, cap, repeat: converges in a few rounds
         theta *= mean / theta.mean()
         np.minimum(theta, cap, out=theta)
     return theta * (mean / theta.mean())
@@ -156,6 +171,7 @@ def generate_population(
     degree_exponent: float = 2.5,
     general_share: float = 0.3,
     seed: SeedLike = None,
+    max_degree: float = DEFAULT_MAX_DEGREE,
 ) -> Population:
     """Generate ``size`` people with niches and an undirected social graph.
 
@@ -173,6 +189,9 @@ def generate_population(
         Pareto tail exponent of the expected degrees (in (2, 100], default 2.5).
     general_share : float
         Fraction of people with no niche (default 0.3).
+    max_degree : float
+        Cap on the expected degrees (ties/person, above ``mean_degree``;
+        default 150, Dunbar's number).
     seed : int, Generator or None
         Randomness (see :mod:`lineup._rng`).
 
@@ -182,11 +201,11 @@ def generate_population(
     >>> bool(6.5 < pop.graph.m / pop.size < 8.5)
     True
     """
-    _check_args(size, mean_degree, mixing, degree_exponent, general_share)
+    _check_args(size, mean_degree, mixing, degree_exponent, general_share, max_degree)
     rng = as_generator(seed)
     names = tuple(str(s) for s in niches)
     niche = _assign_niches(size, len(names), general_share, rng)
-    theta = pareto_degrees(size, mean_degree, degree_exponent, rng)
+    theta = pareto_degrees(size, mean_degree, degree_exponent, rng, max_degree)
     member = niche >= 0
     theta_in = np.where(member, theta * (1.0 - mixing), 0.0)
     theta_x = theta - theta_in
@@ -198,7 +217,7 @@ def generate_population(
     return Population(graph=graph, niche=niche, niche_names=names)
 
 
-def _check_args(size, mean_degree, mixing, degree_exponent, general_share) -> None:
+def _check_args(size, mean_degree, mixing, degree_exponent, general_share, max_degree) -> None:
     problems = []
     if not 2 <= int(size) <= MAX_PEOPLE:
         problems.append(f"size must be between 2 and {MAX_PEOPLE:,} people, got {size}")
@@ -209,6 +228,8 @@ def _check_args(size, mean_degree, mixing, degree_exponent, general_share) -> No
     if not MIN_DEGREE_EXPONENT < degree_exponent <= MAX_DEGREE_EXPONENT:
         problems.append(f"degree_exponent must be in ({MIN_DEGREE_EXPONENT:g}, {MAX_DEGREE_EXPONENT:g}], "
                         f"got {degree_exponent}")
+    if not mean_degree < max_degree <= MAX_MAX_DEGREE:
+        problems.append(f"max_degree must be above mean_degree and at most {MAX_MAX_DEGREE:,}, got {max_degree}")
     if not 0 <= general_share < 1:
         problems.append(f"general_share must be in [0, 1), got {general_share}")
     if problems:
