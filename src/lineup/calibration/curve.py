@@ -108,7 +108,7 @@ def fit_curve(followers, y, creators) -> Curve:
 
     x = np.log10(np.asarray(followers, dtype=float))
     y = np.asarray(y, dtype=float)
-    codes = pd.factorize(np.asarray(creators))[0]
+    codes = np.unique(np.asarray(creators).astype(str), return_inverse=True)[1]  # folds independent of row order
     choices = _df_choices(x, codes)
     cv = {k: _cv_mse(x, y, codes, k) for k in choices}
     best = min(cv, key=lambda k: (round(cv[k], 12), k))
