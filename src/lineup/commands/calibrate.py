@@ -67,7 +67,7 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
         say_warnings(own)
         click.echo(to_json(cal.to_dict()), nl=False)
     else:
-        render_calibration(calibration_summary(cal), own, stdout_console(), _files(data.source))
+        render_calibration(calibration_summary(cal), own, stdout_console(), _files(data.source), cal.fees)
     return EXIT_OK
 
 

@@ -29,7 +29,7 @@ def rate_interval(row: dict) -> str:
     return f"{100 * row['median']:.2f} % [{100 * row['low']:.2f}–{100 * row['high']:.2f}]{star}"
 
 
-def render_calibration(summary: list[dict], notes, console, source: str = "") -> None:
+def render_calibration(summary: list[dict], notes, console, source: str = "", fees=()) -> None:
     """Per platform × group: posts, creators, dispersion and the typical rate [95 % CI] at 1k … 10M followers."""
     from rich.table import Table
 
@@ -48,6 +48,9 @@ def render_calibration(summary: list[dict], notes, console, source: str = "") ->
     print_table(console, table)
     console.print("* outside the fitted range: the curve's edge value (not extrapolated). sd = standard "
                   "deviation of log engagement rate between creators / post to post.", markup=False)
+    for fee in fees:
+        card = ", ".join(f"{t} {lo:,.0f}–{hi:,.0f}" for t, (lo, hi) in fee.card.items()) or "none (too few fees per tier)"
+        console.print(f"fees ({literal(fee.platform)}, {fee.fees:,} paid): fitted rate card per post {card}")
     for n in notes:
         console.print(f"note: {literal(n)}")
 
