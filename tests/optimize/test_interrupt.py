@@ -65,9 +65,17 @@ def test_time_limit_returns_the_best_portfolio_with_its_gap(backend):
 
 @pytest.mark.parametrize("backend", ["cbc", "highs"])
 def test_progress_reports_incumbent_and_bound_and_prints_nothing(backend, capfd):
+    # stop (Ctrl-C) at the third report with an incumbent and a bound, however loaded the machine
     seen: list[SolveProgress] = []
-    res = solve(hard_knapsack(), backend=backend, time_limit=1.5, gap=0.0, progress=seen.append)
+
+    def progress(p: SolveProgress) -> None:
+        seen.append(p)
+        if sum(q.incumbent is not None and q.bound is not None for q in seen) == 3 and p.incumbent is not None:
+            raise KeyboardInterrupt
+
+    res = solve(hard_knapsack(), backend=backend, time_limit=30, gap=0.0, progress=progress)
     assert capfd.readouterr() == ("", "")
+    assert res.status in (SolveStatus.INTERRUPTED, SolveStatus.TIME_LIMIT)
     assert seen and all(p.backend == backend for p in seen)
     assert [p.seconds for p in seen] == sorted(p.seconds for p in seen)
     known = [p for p in seen if p.incumbent is not None and p.bound is not None]
