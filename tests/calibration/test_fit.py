@@ -128,3 +128,20 @@ def test_the_same_posts_give_the_same_numbers():
     frame = generate_posts(50, seed=3)[0].frame
     a, b = calibrate(frame).to_dict(), calibrate(frame.sample(frac=1.0, random_state=1)).to_dict()
     pd.testing.assert_frame_equal(pd.DataFrame(a["groups"][0]["curve"]), pd.DataFrame(b["groups"][0]["curve"]))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.lists(st.integers(1, 500), min_size=1, max_size=20), between=st.floats(1e-4, 5), within=st.floats(1e-4, 5))
+def test_shrinkage_weights_are_fractions_growing_with_posts_and_variances_below_the_prior(n, between, within):
+    n = np.sort(np.array(n))
+    w, v = shrink(np.zeros(len(n)), n, Dispersion(between, within))
+    assert ((0 < w) & (w < 1)).all() and (np.diff(w) >= 0).all()
+    assert (v <= between * (1 + 1e-12)).all() and (np.diff(v) <= 1e-15).all()
+
+
+def test_one_post_per_creator_is_said():
+    posts, _ = generate_posts(40, seed=12, posts=(1, 1))
+    assert any("every creator has one post" in n for n in calibrate(posts.frame).notes)

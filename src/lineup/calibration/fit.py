@@ -183,6 +183,10 @@ def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> lis
                      f"to fit (need {MIN_POSTS} posts by {MIN_CREATORS} creators); left out")
         return []
     out = [fit_group(platform, "all", part)]
+    if part.groupby("influencer_id").size().max() == 1:
+        notes.append(f"{platform}: every creator has one post: the between-creator and post-to-post variances "
+                     f"cannot be separated (all of it is counted between creators); creator rates are their raw "
+                     f"rates and their intervals leave out post-to-post noise")
     flag = part["sponsored"].astype(bool)
     if not flag.any():
         return out
