@@ -31,3 +31,10 @@ def test_roster_load_times_the_sizes_asked_for():
 def test_roster_load_refuses_a_size_of_zero():
     proc = run("--sizes", "0", timeout=20)
     assert proc.returncode == 2 and "at least 1" in proc.stderr
+
+
+def test_sensitivity_benchmark_help_names_its_options():
+    proc = subprocess.run([sys.executable, str(BENCH / "sensitivity.py"), "--help"], capture_output=True, text=True,
+                          timeout=20, env=os.environ.copy())
+    assert proc.returncode == 0, proc.stderr
+    assert "--points" in proc.stdout and "--replications" in proc.stdout and "wall" not in proc.stdout.split("\n")[-2]

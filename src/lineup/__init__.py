@@ -54,6 +54,8 @@ _EXPORTS: dict[str, str] = {
     "Comparison": "lineup.workflows.compare",
     "frontier": "lineup.workflows.frontier",
     "Frontier": "lineup.workflows.frontier",
+    "sensitivity": "lineup.workflows.sensitivity",
+    "SensitivityResult": "lineup.workflows.sensitivity",
     "build_report": "lineup.workflows.report",
     "Report": "lineup.workflows.report",
     "SimulationResult": "lineup.simulation.result",

@@ -213,9 +213,10 @@ def _register_extra_commands() -> None:
     from .commands.compare import compare as compare_command
     from .commands.frontier import frontier as frontier_command
     from .commands.report import report as report_command
+    from .commands.sensitivity import sensitivity as sensitivity_command
 
-    for command in (compare_command, frontier_command, report_command, calibrate_command, backtest_command,
-                    generate_posts_command):
+    for command in (compare_command, frontier_command, report_command, sensitivity_command, calibrate_command,
+                    backtest_command, generate_posts_command):
         app.add_command(command)
 
 

@@ -8,6 +8,7 @@ import click
 
 from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, say_wrote,
                       scale_out_options, scenario_arg, stderr_console, stdout_console)
+from .sensitivity import CRN_OPTION, METHOD_OPTION, POINTS_OPTION, POPULATION_OPTION, run_sensitivity
 
 __all__ = ["compare"]
 
@@ -105,14 +106,34 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
 @click.option("--normalise", type=click.Choice(["spend"]), default=None,
               help="Also show counts per 1,000 units of currency spent (engagements, reach, talkers), "
                    "ratios of means with paired intervals; always in --format json as per_1k_spend.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="What to print on stdout.")
+@click.option("--sensitivity", "stress", is_flag=True, default=False,
+              help="Stress-test the comparison instead: run it at every point of a design over the scenario's "
+                   "uncertain assumptions (as `lineup sensitivity`; --replications per point, default 20).")
+@POINTS_OPTION
+@METHOD_OPTION
+@POPULATION_OPTION
+@CRN_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="What to print on stdout (csv: only with --sensitivity, one row per design point).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into.")
+              help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into "
+                   "(with --sensitivity: sensitivity.json, points.csv and its figures).")
 @guarded
-def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, normalise, fmt: str,
-            output: Path | None) -> int:
+def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, normalise, stress: bool,
+            points, method, population, crn, fmt: str, output: Path | None) -> int:
     """Compare SCENARIO's strategies (e.g. micro vs macro) on the same random populations."""
+    if stress:
+        if normalise is not None:
+            from lineup.errors import UsageError
+
+            raise UsageError("--normalise applies to a plain comparison, not to --sensitivity")
+        return run_sensitivity(scenario, names=names, points=points, replications=replications or 20, seed=seed,
+                               method=method, population=population, crn=crn, workers=workers,
+                               scheduler=scheduler, dask_local=dask_local, fmt=fmt, output=output)
+    if fmt == "csv":
+        from lineup.errors import UsageError
+
+        raise UsageError("--format csv needs --sensitivity (use --output for comparison.csv)")
     from lineup.io.scenario import load_scenario
     from lineup.io.writers import to_json, write_files
     from lineup.workflows.compare import compare as run_compare, comparison_files

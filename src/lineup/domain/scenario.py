@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .campaign import SimulationSpec
 from .roster import Roster, id_key, normalise_id, normalise_label
 from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
+from .uncertain import range_problem, uncertain_paths
 
 __all__ = [
     "ScenarioSpec",
@@ -40,6 +41,9 @@ __all__ = [
 
 TierName = Literal["nano", "micro", "mid", "macro", "mega"]
 BoundName = Literal["nano", "micro", "mid", "macro"]
+#: Assumptions ``uncertain:`` may name (see :mod:`lineup.domain.uncertain`).
+UncertainPath = Literal[uncertain_paths()]  # type: ignore[valid-type]
+UncertainRange = Annotated[list[float], Field(min_length=2, max_length=2)]
 
 
 class _Model(BaseModel):
@@ -345,11 +349,25 @@ class ScenarioSpec(_Model):
         default_factory=dict,
         description="Named strategies for `lineup compare` (default: the scenario's own rules as 'optimised').",
     )
+    uncertain: Optional[dict[UncertainPath, UncertainRange]] = Field(
+        default=None,
+        description="Assumptions `lineup sensitivity` varies: scenario path (e.g. simulation.talk_prob.micro, "
+        "simulation.word_of_mouth.p, or engagement_prior_scale, a factor on estimated engagement rates) → "
+        "[low, high] inside the field's validated range. Default: the documented ranges (docs/model.md, "
+        "'Sensitivity').",
+    )
 
     @field_validator("roster", "overlap", mode="before")
     @classmethod
     def _path_shorthand(cls, v: Any) -> Any:
         return {"path": v} if isinstance(v, (str, list)) else v
+
+    @field_validator("uncertain", mode="after")
+    @classmethod
+    def _some_uncertain(cls, v: Optional[dict]) -> Optional[dict]:
+        if v is not None and not v:
+            raise ValueError("must list at least one assumption (leave the key out to use the default ranges)")
+        return v
 
     @field_validator("niches", mode="after")
     @classmethod
@@ -589,6 +607,9 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
     excluded = {id_key(i) for i in c.exclude}
     for i in sorted(i for i in c.include if id_key(i) in excluded):
         problems.append((("constraints", "include"), f"id {i!r} is both included and excluded"))
+    for path, (low, high) in (spec.uncertain or {}).items():
+        if (problem := range_problem(path, low, high, spec.simulation)) is not None:
+            problems.append((("uncertain", path), problem))
     platforms = set(roster.platform.tolist())
     for p in c.platforms:
         if p not in platforms:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["PALETTE", "literal_text", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
-           "save_figure", "comparison_figures"]
+           "save_figure", "comparison_figures", "flip_figure", "tornado_figure", "sensitivity_figures"]
 
 #: Okabe–Ito colour-blind-safe palette (yellow left out: too light on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
@@ -348,6 +348,119 @@ def comparison_figures(comparison) -> dict[str, bytes]:
     return out
 
 
+# --------------------------------------------------------------------------- sensitivity
+
+#: Axis labels of the sensitivity metrics (``{cur}``: the scenario's currency).
+_SENSITIVITY_LABELS = {"talkers": "talkers (real people)", "reach": "unique reach (real people)",
+                       "engagements": "engagements (interactions)", "cost_per_talker": "cost per talker ({cur})"}
+
+
+def _sensitivity_subtitle(result) -> str:
+    return (f"{result.points} design points ({result.method}) x {result.replications} replications · "
+            f"seed {result.seed}")
+
+
+@_styled
+def flip_figure(result, metric: str = "cost_per_talker"):
+    """Where an assumption flips the winner: per assumption, ``strategy − baseline`` at every design point.
+
+    One panel per assumption: each point's difference of means to the baseline
+    (one colour per strategy), its least-squares trend over the design, the zero
+    line (above it the strategy beats the baseline on a *higher is better*
+    metric, below it on cost) and the trend's zero crossing, the flip point,
+    marked where it falls inside the range.
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_sensitivity
+    >>> fig = flip_figure(_demo_sensitivity(), "talkers")
+    >>> len(fig.axes), fig.axes[0].get_xlabel()
+    (2, 'simulation.talk_prob.micro')
+    """
+    names = list(result.ranges)
+    cols = min(3, len(names))
+    rows = -(-len(names) // cols)
+    fig = _figure(3.6 * cols + 1.5, 2.7 * rows + 1.2)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    diffs = result.differences(metric)
+    flips = result.flips()
+    label = literal_text(_SENSITIVITY_LABELS[metric].format(cur=result.scenario.currency))
+    for j, (ax, name) in enumerate(zip(axes, names)):
+        x = result.design[:, j]
+        low, high = result.ranges[name]["low"], result.ranges[name]["high"]
+        ax.axhline(0.0, color="0.3", lw=1)
+        for k, (other, d) in enumerate(diffs.items()):
+            colour = PALETTE[(k + 1) % len(PALETTE)]
+            ax.scatter(x, d, s=10, color=colour, alpha=0.6, marker=_MARKERS[(k + 1) % len(_MARKERS)],
+                       label=literal_text(f"{other} − {result.baseline}"))
+            trend = flips[name][metric]["trend"][other]
+            if trend["slope"] is not None:
+                grid = np.linspace(low, high, 2)
+                ax.plot(grid, trend["intercept"] + trend["slope"] * grid, color=colour, lw=1.5)
+            if trend["flip_at"] is not None:
+                ax.axvline(trend["flip_at"], color=colour, ls=":", lw=1.5)
+                ax.annotate(f"flip {trend['flip_at']:.3g}", (trend["flip_at"], 0.0), xytext=(3, 4),
+                            textcoords="offset points", fontsize=8, color=colour)
+        ax.set_xlim(low, high)
+        ax.set_xlabel(literal_text(name))
+        if j % cols == 0:
+            ax.set_ylabel(literal_text(f"difference in {label}"), fontsize=8)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)), frameon=False)
+    fig.suptitle(literal_text(f"Which assumption flips the winner — {result.scenario.name}: {metric}"),
+                 x=0.01, ha="left", fontsize=12, fontweight="bold")
+    axes[0].set_title(literal_text(_sensitivity_subtitle(result) + " · lines: trend over the design"),
+                      loc="left", fontsize=8, color="0.3")
+    return fig
+
+
+@_styled
+def tornado_figure(result):
+    """Sensitivity indices of ``strategy − baseline`` per assumption, one panel per metric (largest on top).
+
+    Examples
+    --------
+    >>> from lineup.io.figures import _demo_sensitivity
+    >>> fig = tornado_figure(_demo_sensitivity())
+    >>> len(fig.axes), fig.axes[0].get_yticklabels()[-1].get_text()
+    (4, 'simulation.talk_prob.micro')
+    """
+    metrics = list(_SENSITIVITY_LABELS)
+    names = list(result.ranges)
+    fig = _figure(11.0, 1.2 + 0.35 * len(names) * 2)
+    axes = fig.subplots(2, 2, squeeze=False).ravel()
+    indices, key = result.indices(), result.index_name
+    for ax, metric in zip(axes, metrics):
+        by = indices[metric]
+        others = list(by)
+        values = np.array([[((by[o]["indices"].get(n) or {}).get(key) or 0.0) for o in others] for n in names])
+        order = np.argsort(values.max(axis=1) if values.size else np.zeros(len(names)))
+        height = 0.8 / max(1, len(others))
+        for k, other in enumerate(others):
+            ax.barh(np.arange(len(names)) + k * height - 0.4 + height / 2, values[order, k], height=height,
+                    color=PALETTE[(k + 1) % len(PALETTE)], label=literal_text(f"{other} − {result.baseline}"))
+        ax.set_yticks(np.arange(len(names)), [literal_text(names[i]) for i in order], fontsize=8)
+        ax.set_title(literal_text(_SENSITIVITY_LABELS[metric].format(cur=result.scenario.currency)), loc="left",
+                     fontsize=10)
+        ax.set_xlabel("first-order index S1 (RBD-FAST)" if key == "S1" else "Morris mu* (units of the metric)",
+                      fontsize=8)
+        ax.set_xlim(left=0)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)), frameon=False)
+    fig.suptitle(literal_text(f"What drives the difference to {result.baseline} — {result.scenario.name}\n"
+                              + _sensitivity_subtitle(result)), x=0.01, ha="left", fontsize=11, fontweight="bold")
+    return fig
+
+
+def sensitivity_figures(result, metric: str = "cost_per_talker") -> dict[str, bytes]:
+    """PNG and SVG of the flip chart (``flips``) and the tornado of indices (``tornado``)."""
+    out = save_figure(flip_figure(result, metric), "flips")
+    out.update(save_figure(tornado_figure(result), "tornado"))
+    return out
+
+
 # --------------------------------------------------------------------------- doctest fixtures
 
 
@@ -386,3 +499,24 @@ def _demo_frontier() -> Any:
                            engagement=objective - 100, coverage_value=np.full(4, 100.0), spend=budgets * 0.95,
                            marginal_value=np.array([np.nan, np.nan, 2.83, 7.0]),
                            status=("infeasible", "optimal", "optimal", "optimal"))
+
+
+def _demo_sensitivity() -> Any:
+    """A stand-in sensitivity result with the fields figures read (``lineup.workflows.sensitivity``)."""
+    from types import SimpleNamespace
+
+    from lineup.optimize.formulation import tiny_scenario
+
+    x = np.linspace(0.02, 0.10, 8)
+    design = np.column_stack([x, x[::-1] * 5])
+    ranges = {"simulation.talk_prob.micro": {"low": 0.02, "high": 0.10},
+              "simulation.organic_reach": {"low": 0.1, "high": 0.5}}
+    diff = {"macro": 1000.0 - 20_000.0 * x}
+    trend = {"macro": {"slope": -20_000.0, "intercept": 1000.0, "flip_at": 0.05}}
+    idx = {"macro": {"indices": {"simulation.talk_prob.micro": {"S1": 0.6}, "simulation.organic_reach": {"S1": 0.1}},
+                     "note": None}}
+    return SimpleNamespace(scenario=tiny_scenario(), strategies=("micro", "macro"), baseline="micro", ranges=ranges,
+                           design=design, method="lhs", points=8, replications=5, seed=1, index_name="S1",
+                           differences=lambda metric: diff,
+                           flips=lambda: {n: {m: {"trend": trend} for m in _SENSITIVITY_LABELS} for n in ranges},
+                           indices=lambda: {m: idx for m in _SENSITIVITY_LABELS})
