@@ -208,12 +208,15 @@ def generate_roster(size: int, niches: str, platforms: str, seed: int, output: P
 
 def _register_extra_commands() -> None:
     """Commands of the comparison/report workflows (their modules import only click at the top)."""
+    from .commands.calibrate import backtest as backtest_command, calibrate as calibrate_command
+    from .commands.calibrate import generate_posts as generate_posts_command
     from .commands.compare import compare as compare_command
     from .commands.frontier import frontier as frontier_command
     from .commands.report import report as report_command
     from .commands.sensitivity import sensitivity as sensitivity_command
 
-    for command in (compare_command, frontier_command, report_command, sensitivity_command):
+    for command in (compare_command, frontier_command, report_command, sensitivity_command, calibrate_command,
+                    backtest_command, generate_posts_command):
         app.add_command(command)
 
 

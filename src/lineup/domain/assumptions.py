@@ -50,7 +50,22 @@ def _population(spec: SimulationSpec) -> dict[str, dict]:
     return _flatten(population, PopulationSpec(), "simulation.population.")
 
 
-def _priors(spec: ScenarioSpec) -> dict[str, dict]:
+def _fitted(fitted) -> dict[str, dict]:
+    """The entries a priors file changes (``priors: {file: ...}``)."""
+    if fitted is None:
+        return {}
+    out = {"priors.file": entry(fitted.describe(), "priors file",
+                                "fitted priors (lineup calibrate): blank engagement rates = roster value > "
+                                "influencer rate > fitted curve (mean rate per post) > built-in curve")}
+    out["priors.engagement_rate"] = entry(
+        {p: [[float(f), float(r)] for f, r in zip(*pts)] for p, pts in sorted(fitted.curves.items())},
+        f"priors file {fitted.source}",
+        "blank engagement rates of these platforms: linear in log10(followers) between these fitted (followers, "
+        "mean rate) points; other platforms keep the built-in anchors")
+    return out
+
+
+def _priors(spec: ScenarioSpec, fitted=None) -> dict[str, dict]:
     per_1k = dict(spec.priors.fee_per_1k)
     cards = {p: {t: list(r) for t, r in card.items()} for p, card in RATE_CARDS.items()}
     cards["default"] = {t: list(r) for t, r in DEFAULT_RATE_CARD.items()}
@@ -65,11 +80,23 @@ def _priors(spec: ScenarioSpec) -> dict[str, dict]:
         "priors.fee_per_1k": entry(per_1k, "scenario" if per_1k else "default",
                                    "opt-in per-1k rule for blank fees: platform → rate per 1,000 followers per "
                                    "post (currency); none by default"),
-    }
+    } | _fitted_card(spec, fitted) | _fitted(fitted)
 
 
-def assumptions(spec: ScenarioSpec) -> dict[str, dict]:
+def _fitted_card(spec: ScenarioSpec, fitted) -> dict[str, dict]:
+    if fitted is None or not fitted.cards:
+        return {}
+    cards = {p: {t: list(r) for t, r in card.items()} for p, card in fitted.card(spec.priors.rate_card).items()}
+    return {"priors.rate_card_fitted": entry(cards, f"priors file {fitted.source}",
+                                             "blank fees of these platforms/tiers: fitted price per post [low, "
+                                             "high] (10th–90th percentile of fees paid), scenario cards on top")}
+
+
+def assumptions(spec: ScenarioSpec, fitted=None) -> dict[str, dict]:
     """The scenario's solver, objective, prior and simulation settings, each with its source.
+
+    ``fitted`` is the scenario's :class:`~lineup.domain.fitted_priors.FittedPriors`
+    (``Scenario.fitted``): the values it replaces name the priors file as their source.
 
     Examples
     --------
@@ -83,7 +110,7 @@ def assumptions(spec: ScenarioSpec) -> dict[str, dict]:
     """
     out = _flatten(spec.solver, SolverSpec(), "solver.")
     out.update(_flatten(spec.objective, Objective(), "objective."))
-    out.update(_priors(spec))
+    out.update(_priors(spec, fitted))
     out.update(_flatten(spec.simulation, SimulationSpec(), "simulation."))
     out.update(_population(spec.simulation))
     return out

@@ -257,6 +257,16 @@ class Priors(_Model):
         description="Rate card overrides: platform ('default' for platforms without a card) → tier → "
         "[low, high] price per post, in currency; blank fees are estimated from the card.",
     )
+    file: Optional[str] = Field(
+        default=None,
+        description="Priors file written by `lineup calibrate` (relative to the scenario): its fitted engagement "
+        "curves (and rate cards, when fitted) replace the built-in ones for blank roster values.",
+    )
+    influencers: Optional[str] = Field(
+        default=None,
+        description="Influencer-rates CSV (`lineup calibrate --influencers`, relative to the scenario): fills blank "
+        "engagement rates by platform and id before any curve (default: the one the priors file names).",
+    )
 
     @field_validator("rate_card", mode="after")
     @classmethod
@@ -422,6 +432,8 @@ class Scenario:
     overlap: Optional[Overlap] = None
     path: Optional[Path] = None
     warnings: tuple[str, ...] = field(default=())
+    #: Priors read from ``priors.file`` (None: the built-in priors).
+    fitted: Optional[Any] = None
 
     @property
     def name(self) -> str:

@@ -131,7 +131,7 @@ def _seconds(value) -> str:
 
 def _solve_assumptions(result) -> dict:
     """The solver, objective and prior settings of a solve, with the limit and gap it actually ran with."""
-    out = {k: v for k, v in assumptions(result.scenario.spec).items() if not k.startswith("simulation.")}
+    out = {k: v for k, v in assumptions(result.scenario.spec, result.scenario.fitted).items() if not k.startswith("simulation.")}
     for key, used in (("solver.time_limit", result.time_limit), ("solver.gap", result.gap_tolerance)):
         if used is not None and used != out[key]["value"]:
             out[key] = {**out[key], "value": used, "source": "command line"}
@@ -279,7 +279,10 @@ def _render_totals(data: dict, console) -> None:
         console.print(f"Niche coverage: {cov}")
     est = data["estimated"]
     if est["engagement_rate"] or est["fee"]:
-        console.print("Estimated values come from the priors, and implausible ones are flagged: see docs/model.md")
+        fitted = data.get("assumptions", {}).get("priors.file")
+        where = (f"the priors file {literal(fitted['value']['file'])} (lineup calibrate; built-in priors for what "
+                 "it does not cover)" if fitted else "the priors")
+        console.print(f"Estimated values come from {where}, and implausible ones are flagged: see docs/model.md")
     if data["removed_by_filters"]:
         removed = ", ".join(f"{literal(k)} {v}" for k, v in data["removed_by_filters"].items() if v)
         if removed:

@@ -155,6 +155,7 @@ def read_roster(
     rate_card: dict | None = None,
     tiers: Tiers | None = None,
     implausible: Literal["flag", "skip", "error"] = "flag",
+    fitted=None,
 ) -> tuple[Roster, list[str]]:
     """Read and check a roster file (or several, e.g. monthly exports); return the roster and warnings.
 
@@ -186,6 +187,9 @@ def read_roster(
         Tier bounds for the rate card and the plausibility rules (default: lineup's).
     implausible : {"flag", "skip", "error"}
         What rows with implausible values become (:func:`~lineup.domain.plausibility.apply_plausibility`).
+    fitted : FittedPriors, optional
+        Priors from a priors file (:mod:`lineup.domain.fitted_priors`): blank engagement rates take the
+        creator's fitted rate, else the platform's fitted curve, else the built-in curve.
 
     Examples
     --------
@@ -221,7 +225,7 @@ def read_roster(
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
                           [Problem(name, s.split(": ", 1)[1]) for s in summary])
     warnings += summary
-    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name)
+    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name, fitted)
     roster, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
     return roster, list(dict.fromkeys(warnings + odd))
 
@@ -1225,7 +1229,7 @@ def _used_columns(rows: _Rows, r: int, on_views: np.ndarray) -> str:
     return ", ".join(f"'{_escaped(mapping[c])}'" for c in used if c in mapping)
 
 
-def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
+def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name, fitted=None) -> Roster:
     """The roster of the kept rows, blanks filled by the priors and flagged."""
     n = int(keep.sum())
 
@@ -1235,7 +1239,9 @@ def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name) -> Roster:
     followers = col("followers", np.nan, float)
     platform = _platforms(parsed, rows.n, platform_arg)[keep]
     posts = np.nan_to_num(col("posts", np.nan, float), nan=1.0)
-    er, er_est = _fill(col("engagement_rate", np.nan, float), lambda: engagement_prior(followers))
+    er, er_est = _fill(col("engagement_rate", np.nan, float),
+                       lambda: engagement_prior(followers) if fitted is None
+                       else fitted.engagement(followers, platform, col("id", "", object))[0])
     fee_rates, card, tiers = fee_priors
     fee, fee_est = _fill(col("fee", np.nan, float),
                          lambda: fee_prior(followers, platform, posts, fee_rates, card=card, tiers=tiers))

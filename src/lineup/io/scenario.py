@@ -40,7 +40,8 @@ def load_scenario(path: str | Path) -> Scenario:
 
     path = Path(path)
     spec, lines = read_spec(path)
-    roster, warnings = _read_roster(spec, path, read_roster)
+    fitted = _read_fitted(spec, path)
+    roster, warnings = _read_roster(spec, path, read_roster, fitted)
     problems = check_against_roster(spec, roster)
     if problems:
         _raise(path, [_locate(path, lines, loc, msg) for loc, msg in problems])
@@ -48,9 +49,36 @@ def load_scenario(path: str | Path) -> Scenario:
     if spec.overlap is not None:
         overlap_path = _resolve(path, spec.overlap.path)
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
-    warnings += _country_warnings(spec, roster) + _link_warnings(roster)
+    warnings += _country_warnings(spec, roster) + _link_warnings(roster) + _edge_warnings(fitted, roster)
     warnings = list(warnings) + spec.default_warnings()
-    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings))
+    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings), fitted=fitted)
+
+
+def _read_fitted(spec: ScenarioSpec, path: Path):
+    """The priors file of ``priors.file`` (and its influencer rates), or None."""
+    from .priors import read_priors
+
+    if spec.priors.file is None:
+        if spec.priors.influencers is not None:
+            raise ScenarioError(str(Problem(f"{shown_path(path)}, field 'priors.influencers'",
+                                            "needs priors.file (the priors file the rates were fitted with)")))
+        return None
+    rates = _resolve(path, spec.priors.influencers) if spec.priors.influencers else None
+    return read_priors(_resolve(path, spec.priors.file), influencers=rates)
+
+
+def _edge_warnings(fitted, roster: Roster) -> list[str]:
+    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used)."""
+    if fitted is None or not roster.er_estimated.any():
+        return []
+    rows = roster.er_estimated
+    out = []
+    for platform, n in fitted.held_at_edge(roster.followers[rows], roster.platform[rows], roster.ids[rows]).items():
+        points = fitted.curves[platform][0]
+        out.append(f"{fitted.source}: {n:,} blank engagement rate{'s' if n != 1 else ''} on {printable(platform)} "
+                   f"{'lie' if n != 1 else 'lies'} outside the follower range the curve was fitted on ({points[0]:,.0f}–{points[-1]:,.0f}): "
+                   f"the curve's edge value is used, not an extrapolation")
+    return out
 
 
 def _country_warnings(spec: ScenarioSpec, roster: Roster) -> list[str]:
@@ -99,8 +127,9 @@ def check_filters(scenario: Scenario) -> None:
     _raise(shown, [_locate(shown, lines, tuple(name.split(".")), printable(msg)) for name, msg in found])
 
 
-def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, list[str]]:
+def _read_roster(spec: ScenarioSpec, path: Path, read_roster, fitted=None) -> tuple[Roster, list[str]]:
     src = spec.roster
+    card = dict(spec.priors.rate_card) if fitted is None else fitted.card(spec.priors.rate_card)
     paths = [_resolve(path, p) for p in ([src.path] if isinstance(src.path, str) else src.path)]
     return read_roster(
         paths,
@@ -108,13 +137,14 @@ def _read_roster(spec: ScenarioSpec, path: Path, read_roster) -> tuple[Roster, l
         platform=src.platform,
         on_bad_rows=src.on_bad_rows,
         fee_rates=dict(spec.priors.fee_per_1k) or None,
-        rate_card=dict(spec.priors.rate_card) or None,
+        rate_card=card or None,
         tiers=Tiers.from_mapping(dict(spec.tiers)),
         implausible=src.implausible,
         display_name=[_display(p) for p in paths],
         sep=src.sep,
         encoding=src.encoding,
         duplicates=src.duplicates,
+        fitted=fitted,
     )
 
 

@@ -58,7 +58,8 @@ from ..domain.plausibility import er_high
 from ..domain.priors import card_fee_per_post, card_ranges, engagement_prior
 from ..domain.tiers import TIER_NAMES, Tiers
 
-__all__ = ["DEFAULT_TIER_MIX", "TIER_RANGES", "generate_roster", "generate_overlap", "write_roster_csv"]
+__all__ = ["DEFAULT_TIER_MIX", "TIER_RANGES", "generate_roster", "generate_overlap", "write_roster_csv",
+           "generate_posts", "PostsTruth", "TRUE_CURVES"]
 
 DEFAULT_TIER_MIX: dict[str, float] = {"nano": 0.15, "micro": 0.55, "mid": 0.22, "macro": 0.07, "mega": 0.01}
 #: Follower range of each tier for generation (low inclusive, high exclusive).
@@ -195,3 +196,102 @@ def write_roster_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     return write_files(path.parent, {path.name: frame.to_csv(index=False)}, manifest=False)[0]
+
+
+# --------------------------------------------------------------------------- post histories
+
+
+def _inverted_u(followers: np.ndarray) -> np.ndarray:
+    """Typical rate peaking at 3 % near 30k followers: 1.4 % at 1k, 0.34 % at 10M (an inverted U)."""
+    x = np.log10(np.asarray(followers, dtype=float))
+    return 0.03 * np.exp(-0.5 * ((x - 4.5) / 1.2) ** 2)
+
+
+#: Named true curves of :func:`generate_posts`: typical (median) engagement rate at a follower count.
+TRUE_CURVES = {"inverted_u": _inverted_u, "falling": engagement_prior}
+
+
+class PostsTruth:
+    """What :func:`generate_posts` drew: the true curve, dispersion and creators.
+
+    ``curve(followers)`` is the typical (median) rate; ``creators`` has ``id``,
+    ``followers`` (at the first post), ``effect`` (u_i, log scale) and
+    ``expected_rate`` (``curve × exp(u_i + σ²/2)`` at those followers: the creator's mean
+    rate per post).
+    """
+
+    def __init__(self, curve, between: float, within: float, creators: pd.DataFrame, sponsored_effect: float):
+        self.curve, self.between, self.within = curve, between, within
+        self.creators, self.sponsored_effect = creators, sponsored_effect
+
+    def __repr__(self) -> str:
+        return f"PostsTruth(τ²={self.between:g}, σ²={self.within:g}, {len(self.creators):,} creators)"
+
+
+def generate_posts(
+    creators: int = 200,
+    *,
+    seed: SeedLike,
+    curve="inverted_u",
+    between: float = 0.25,
+    within: float = 0.16,
+    posts: tuple[int, int] = (5, 40),
+    followers: tuple[float, float] = (1e3, 1e7),
+    days: int = 365,
+    start: str = "2024-01-01",
+    growth: float = 0.2,
+    platform: str = "instagram",
+    sponsored: float = 0.0,
+    sponsored_effect: float = 1.0,
+    fees: bool = False,
+):
+    """A synthetic post history with a known truth: ``(Posts, PostsTruth)``.
+
+    Creators: followers log-uniform in ``followers`` (1k–10M), growing by up to
+    ``growth`` (a uniform fraction) over ``days``; ``posts`` (uniform integers) posts each
+    at uniform times.  A post's rate is ``curve(followers) × exp(u_i + e_ij)`` with
+    ``u_i ~ N(0, between)`` and ``e_ij ~ N(0, within)`` (× ``sponsored_effect`` when the
+    post is sponsored, a ``sponsored`` share of posts); its engagements are Poisson with
+    mean ``followers × rate``, split 90/8/2 % into likes, comments and shares.  With
+    ``fees``, sponsored posts (all posts when ``sponsored`` is 0) carry the rate-card
+    price per post × LogNormal(0, 0.35).
+
+    Examples
+    --------
+    >>> posts, truth = generate_posts(10, seed=1)
+    >>> len(posts.frame) == posts.frame["post_id"].nunique(), bool(posts.frame["followers"].min() >= 1000)
+    (True, True)
+    >>> generate_posts(10, seed=1)[0].frame.equals(posts.frame)
+    True
+    """
+    from .posts import Posts
+
+    rng = as_generator(seed)
+    true = TRUE_CURVES[curve] if isinstance(curve, str) else curve
+    lo, hi = np.log10(followers)
+    f0 = 10 ** rng.uniform(lo, hi, creators)
+    u = rng.normal(0.0, np.sqrt(between), creators)
+    n = rng.integers(posts[0], posts[1] + 1, creators)
+    who = np.repeat(np.arange(creators), n)
+    t = rng.uniform(0.0, 1.0, len(who))
+    f = np.floor(f0[who] * (1 + rng.uniform(0, growth, creators)[who] * t))
+    paid = rng.random(len(who)) < sponsored
+    rate = true(f) * np.exp(u[who] + rng.normal(0.0, np.sqrt(within), len(who))) * np.where(paid, sponsored_effect, 1.0)
+    eng = rng.poisson(f * rate).astype(float)
+    likes, comments = np.floor(eng * 0.9), np.floor(eng * 0.08)
+    ids = np.array([f"creator{i:05d}" for i in range(creators)], dtype=object)
+    fee = np.full(len(who), np.nan)
+    if fees:
+        priced = paid if sponsored > 0 else np.ones(len(who), bool)
+        card = card_fee_per_post(f, np.full(len(who), platform, dtype=object))
+        fee[priced] = np.round(card[priced] * rng.lognormal(0.0, 0.35, int(priced.sum())))
+    when = pd.Timestamp(start, tz="UTC") + pd.to_timedelta(np.round(t * days * 86400), unit="s")
+    frame = pd.DataFrame({
+        "post_id": [f"p{k:07d}" for k in range(len(who))], "influencer_id": ids[who], "platform": platform,
+        "followers": f, "likes": likes, "comments": comments, "shares": eng - likes - comments, "views": np.nan,
+        "engagements": eng, "posted_at": when.astype("datetime64[ns, UTC]"), "sponsored": paid, "fee": fee,
+    })
+    frame = frame.sort_values(["posted_at", "post_id"], kind="mergesort").reset_index(drop=True)
+    truth = PostsTruth(true, between, within, pd.DataFrame({
+        "id": ids, "followers": f0, "effect": u, "expected_rate": true(f0) * np.exp(u + within / 2)}), sponsored_effect)
+    return Posts.from_frame(frame, source=("synthetic",), has_sponsored_flag=sponsored > 0), truth

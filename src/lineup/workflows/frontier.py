@@ -324,7 +324,7 @@ class Frontier:
         from lineup.domain.assumptions import assumptions
 
         done = next((s for s in self.simulations or () if s is not None), None)
-        return dict(done.assumptions) if done is not None and done.assumptions else assumptions(self.scenario.spec)
+        return dict(done.assumptions) if done is not None and done.assumptions else assumptions(self.scenario.spec, self.scenario.fitted)
 
     def plot(self):
         """The frontier figure (:func:`lineup.io.figures.frontier_figure`); returns the Figure."""

@@ -730,7 +730,14 @@ def _priors(scenario: Scenario) -> str:
         for p in platforms)
     per_1k = "".join(f" {_e(p)} uses {v:g} per 1,000 followers per post instead (priors.fee_per_1k)."
                      for p, v in priors.fee_per_1k.items())
-    return (f"<p>Blank engagement rates ({int(r.er_estimated.sum()):,} in the roster) follow the prior, linear "
+    fitted = "" if scenario.fitted is None else (
+        f"<p>Priors file {_e(scenario.fitted.source)} (lineup calibrate) replaces the built-in priors below for "
+        f"{_e(', '.join(sorted(scenario.fitted.curves)) or 'no platform')}: blank engagement rates take the "
+        f"creator's fitted rate"
+        f"{' (' + _e(scenario.fitted.rates_source) + ')' if scenario.fitted.rates_source else ''}, else the "
+        f"fitted curve's mean rate per post; fitted rate cards: "
+        f"{_e(', '.join(sorted(scenario.fitted.cards)) or 'none')}.</p>")
+    return fitted + (f"<p>Blank engagement rates ({int(r.er_estimated.sum()):,} in the roster) follow the prior, linear "
             f"in log10(followers) between published tier medians: {er}.</p>"
             f"<p>Blank fees ({int(r.fee_estimated.sum()):,} in the roster) = posts × the rate card's price per post "
             f"for the platform and tier ({_e(scenario.currency)}, USD-based published ranges, low end at the tier's "

@@ -143,7 +143,7 @@ def simulation_assumptions(scenario: Scenario, result: SimulationResult, *, repl
     from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
     from lineup.simulation.result import CONFIDENCE, RATIO_METHOD
 
-    out = assumptions(scenario.spec)
+    out = assumptions(scenario.spec, scenario.fitted)
     for key, given, value in (("simulation.replications", replications, result.replications),
                               ("simulation.seed", seed, result.seed)):
         old = out[key]

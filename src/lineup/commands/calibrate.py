@@ -1,0 +1,130 @@
+"""``lineup calibrate`` and ``lineup backtest``: priors fitted from post histories, and their back-test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, stderr_console, stdout_console
+
+__all__ = ["calibrate", "backtest", "generate_posts"]
+
+posts_args = click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
+platform_option = click.option("--platform", default=None,
+                               help="Fit only this platform (also the platform of files that have none).")
+
+
+def _read(posts, platform):
+    from lineup.io.posts import read_posts
+
+    return read_posts(list(posts), platform=platform)
+
+
+def _platform(platform):
+    from lineup.domain.roster import normalise_label
+
+    return None if platform is None else normalise_label(platform)
+
+
+def _files(source) -> str:
+    """The files read, or the first and how many more."""
+    source = [str(s) for s in source]
+    return ", ".join(source) if len(source) <= 2 else f"{source[0]} and {len(source) - 1} more files"
+
+
+@click.command("calibrate")
+@posts_args
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Priors file to write (YAML, format lineup-priors/1), for a scenario's priors: {file: ...}.")
+@platform_option
+@click.option("--influencers", type=click.Path(path_type=Path), default=None,
+              help="Also write the creators' shrunk engagement rates (CSV, roster-joinable by id and platform); "
+                   "the priors file names it.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What to print on stdout.")
+@guarded
+def calibrate(posts, output: Path | None, platform, influencers: Path | None, fmt: str) -> int:
+    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files)."""
+    from lineup.io.calibration_report import render_calibration
+    from lineup.io.priors import priors_yaml, rates_csv
+    from lineup.io.writers import to_json, write_files
+    from lineup.workflows.calibrate import calibrate as run_calibrate, calibration_summary
+
+    data = _read(posts, platform)
+    cal = run_calibrate(data, platform=_platform(platform))
+    err = stderr_console()
+    if influencers is not None:
+        say_wrote(err, write_files(influencers.parent, {influencers.name: rates_csv(cal)}, manifest=False))
+    if output is not None:
+        link = None if influencers is None else os.path.relpath(influencers.resolve(), output.resolve().parent)
+        text = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
+        say_wrote(err, write_files(output.parent, {output.name: text}, manifest=False))
+    say_warnings(data.warnings)
+    own = [n for n in cal.notes if n not in data.warnings]  # the posts' warnings went to stderr above
+    if fmt == "json":
+        say_warnings(own)
+        click.echo(to_json(cal.to_dict()), nl=False)
+    else:
+        render_calibration(calibration_summary(cal), own, stdout_console(), _files(data.source), cal.fees)
+    return EXIT_OK
+
+
+@click.command("backtest")
+@posts_args
+@click.option("--split", required=True, help="Date (UTC): fit on posts before it, forecast those on or after it.")
+@platform_option
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Directory to write backtest.json, forecasts.csv and backtest.png/.svg into (atomically).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What to print on stdout.")
+@guarded
+def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
+    """Back-test the calibrated forecasts of engagements per post against the built-in priors and the last post."""
+    from lineup.io.calibration_report import render_backtest
+    from lineup.io.writers import to_json, write_files
+    from lineup.workflows.calibrate import backtest as run_backtest, backtest_files
+
+    data = _read(posts, platform)
+    hold_output(output)
+    result = run_backtest(data, split, platform=_platform(platform))
+    if output is not None:
+        say_wrote(stderr_console(), write_files(output, backtest_files(result)))
+    if fmt == "json":
+        say_warnings(data.warnings, result.calibration.notes)  # stdout is data: the notes go to stderr
+        click.echo(to_json(result.to_dict()), nl=False)
+    else:
+        say_warnings(data.warnings)
+        render_backtest(result, stdout_console())
+    return EXIT_OK
+
+
+@click.command("generate-posts")
+@click.option("--creators", "-n", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True,
+              help="Number of creators.")
+@click.option("--curve", type=click.Choice(["inverted_u", "falling"]), default="inverted_u", show_default=True,
+              help="True typical engagement-rate curve (inverted_u: peak 3 % near 30k followers; falling: the "
+                   "built-in prior).")
+@click.option("--sponsored", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of sponsored posts.")
+@click.option("--fees/--no-fees", default=False, show_default=True, help="Give sponsored posts a fee.")
+@click.option("--platform", default="instagram", show_default=True, help="Platform of every post.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=0, show_default=True, help="Random seed.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
+@guarded
+def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, platform: str, seed: int,
+                   output: Path) -> int:
+    """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
+    from lineup._text import printable
+    from lineup.domain.roster import normalise_label
+    from lineup.io.synthetic import generate_posts as generate
+    from lineup.io.writers import frame_csv, write_files
+
+    posts, _ = generate(creators, seed=seed, curve=curve, sponsored=sponsored, fees=fees,
+                        platform=normalise_label(platform) or "instagram")
+    frame = posts.frame.drop(columns=["engagements"])
+    frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_files(output.parent, {output.name: frame_csv(frame)}, manifest=False)
+    click.echo(f"wrote {len(frame):,} posts by {creators:,} creators to {printable(output)}", err=True)
+    return EXIT_OK

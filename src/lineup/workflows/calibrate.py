@@ -1,0 +1,79 @@
+"""``lineup calibrate`` and ``lineup backtest``: priors fitted from post histories, and their back-test.
+
+The fitting lives in :mod:`lineup.calibration`; here a :class:`~lineup.io.posts.Posts`
+value becomes a :class:`~lineup.calibration.fit.Calibration` (or a
+:class:`~lineup.calibration.backtest.Backtest`), problems of the data become
+:class:`~lineup.errors.UsageError`, and the output files are assembled.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..calibration.backtest import Backtest, backtest as run_backtest
+from ..calibration.fit import Calibration, calibrate as run_calibrate
+from ..errors import UsageError
+
+__all__ = ["calibrate", "backtest", "backtest_files", "calibration_summary"]
+
+
+def calibrate(posts, *, platform: str | None = None) -> Calibration:
+    """Fit priors on ``posts`` (every platform, or only ``platform``); the posts' own warnings come first."""
+    try:
+        cal = run_calibrate(posts.frame, platform=platform)
+    except ValueError as exc:
+        raise UsageError(f"{_shown(posts)}: {exc}") from None
+    return _with_notes(cal, posts.warnings)
+
+
+def backtest(posts, split, *, platform: str | None = None) -> Backtest:
+    """Back-test on ``posts`` split at ``split`` (see :mod:`lineup.calibration.backtest`)."""
+    try:
+        when = pd.Timestamp(split)
+    except (ValueError, TypeError):
+        raise UsageError(f"--split {split!r}: expected a date such as 2020-10-01") from None
+    try:
+        result = run_backtest(posts.frame, when, platform=platform)
+    except ValueError as exc:
+        raise UsageError(f"{_shown(posts)}: {exc}") from None
+    return result
+
+
+def _with_notes(cal: Calibration, warnings) -> Calibration:
+    from dataclasses import replace
+
+    return replace(cal, notes=tuple(warnings) + cal.notes) if warnings else cal
+
+
+def _shown(posts) -> str:
+    from .._text import printable
+
+    return " + ".join(printable(s) for s in posts.source) or "posts"
+
+
+def calibration_summary(cal: Calibration) -> list[dict]:
+    """Per platform × group: posts, creators, dispersion and the typical rate [95 % interval] at 1k … 10M."""
+    from ..calibration.fit import CHECK_FOLLOWERS
+
+    rows = []
+    for g in cal.groups:
+        at = g.typical(CHECK_FOLLOWERS)
+        rows.append({"platform": g.platform, "group": g.group, "posts": g.posts, "creators": g.creators,
+                     "between": g.dispersion.between, "within": g.dispersion.within,
+                     "followers_range": (10 ** g.curve.x_range[0], 10 ** g.curve.x_range[1]),
+                     "at": at.to_dict("records")})
+    return rows
+
+
+def backtest_files(result: Backtest) -> dict[str, str | bytes]:
+    """``backtest.json``, ``forecasts.csv`` and the forecast-vs-actual figure (PNG + SVG)."""
+    from ..io.calibration_report import backtest_figure
+    from ..io.figures import save_figure
+    from ..io.writers import frame_csv, to_json
+
+    frame = result.forecasts.copy()
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    files: dict[str, str | bytes] = {"backtest.json": to_json(result.to_dict()),
+                                     "forecasts.csv": frame_csv(frame, float_format="%.6g")}
+    files.update(save_figure(backtest_figure(result), "backtest"))
+    return files

@@ -1,0 +1,103 @@
+"""``lineup calibrate`` and ``lineup backtest`` end to end: files, outputs, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lineup.cli import app
+from lineup.io.synthetic import generate_posts
+from lineup.io.writers import verify_outputs
+
+from .conftest import write_case
+
+
+def _posts_csv(path, creators=80, seed=1, **kw):
+    posts, truth = generate_posts(creators, seed=seed, **kw)
+    frame = posts.frame.drop(columns=["engagements"])
+    frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_calibrate_writes_a_priors_file_and_rates_that_a_scenario_uses(tmp_path):
+    posts = _posts_csv(tmp_path / "posts.csv", fees=True)
+    res = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "priors.yaml"),
+                                   "--influencers", str(tmp_path / "rates.csv")])
+    assert res.exit_code == 0, res.output
+    assert "instagram" in res.stdout and "1,000,000" in res.stdout and "[95 % CI]" in res.stdout
+    assert "fitted rate card per post micro" in res.stdout
+    text = (tmp_path / "priors.yaml").read_text()
+    assert "format: lineup-priors/1" in text and "influencers: rates.csv" in text and "rate_card:" in text
+    assert (tmp_path / "rates.csv").read_text().startswith("id,platform,engagement_rate,low,high,posts,raw_rate")
+    scenario = write_case(tmp_path, scenario="name: x\nbudget: 5000\nroster: roster.csv\npriors: {file: priors.yaml}\n",
+                          roster="id,platform,followers,engagement_rate,fee\ncreator00003,instagram,5000,,\n"
+                                 "new,instagram,20000,,100\n")
+    res = CliRunner().invoke(app, ["solve", str(scenario), "--format", "json", "--what-if", "0"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["assumptions"]["priors.file"]["value"]["file"].endswith("priors.yaml")
+    assert data["assumptions"]["priors.file"]["value"]["creators_with_rates"] == 80
+
+
+def test_calibrate_json_is_the_whole_fit(tmp_path):
+    posts = _posts_csv(tmp_path / "posts.csv")
+    res = CliRunner().invoke(app, ["calibrate", str(posts), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [g["group"] for g in data["groups"]] == ["all"] and data["groups"][0]["creators"] == 80
+    assert "no fees in the posts: the built-in rate card stays" in res.stderr
+
+
+def test_backtest_prints_scores_and_writes_its_files_atomically(tmp_path):
+    posts = _posts_csv(tmp_path / "posts.csv", creators=150)
+    out = tmp_path / "bt"
+    res = CliRunner().invoke(app, ["backtest", str(posts), "--split", "2024-10-01", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "MdAPE" in res.stdout and "calibrated" in res.stdout and "last post" in res.stdout
+    assert {p.name for p in out.iterdir()} >= {"backtest.json", "forecasts.csv", "backtest.png", "backtest.svg"}
+    assert sorted(verify_outputs(out)) == ["backtest.json", "backtest.png", "backtest.svg", "forecasts.csv"]
+    data = json.loads((out / "backtest.json").read_text())
+    cal = next(s for s in data["scores"] if s["method"] == "calibrated" and s["creators"] == "all")
+    assert 0.7 <= cal["coverage"] <= 0.9
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--split", "soon"], "--split 'soon': expected a date"),
+    (["--split", "2030-01-01"], "no posts on or after the split 2030-01-01"),
+    (["--split", "2024-06-01", "--platform", "tiktok"], "no posts on platform 'tiktok'"),
+])
+def test_backtest_usage_errors_exit_2_with_one_line(tmp_path, args, message):
+    posts = _posts_csv(tmp_path / "posts.csv", creators=20)
+    res = CliRunner().invoke(app, ["backtest", str(posts), *args])
+    assert res.exit_code == 2 and message in res.stderr and "Traceback" not in res.output
+
+
+def test_calibrate_errors_exit_2(tmp_path):
+    res = CliRunner().invoke(app, ["calibrate", str(tmp_path / "missing.csv")])
+    assert res.exit_code == 2 and res.stderr.startswith("error:")
+    few = _posts_csv(tmp_path / "few.csv", creators=3, posts=(2, 3))
+    res = CliRunner().invoke(app, ["calibrate", str(few)])
+    assert res.exit_code == 2 and "too few posts to fit a curve" in res.stderr
+
+
+def test_a_bad_priors_file_named_by_a_scenario_exits_2_located(tmp_path):
+    (tmp_path / "priors.yaml").write_text("format: lineup-priors/1\nplatforms: {}\n")
+    scenario = write_case(tmp_path, scenario="name: x\nbudget: 5000\nroster: roster.csv\npriors: {file: priors.yaml}\n")
+    res = CliRunner().invoke(app, ["solve", str(scenario)])
+    assert res.exit_code == 2 and "priors.yaml, line 2, field 'platforms'" in res.stderr
+
+
+def test_generate_posts_writes_a_history_that_calibrate_reads(tmp_path):
+    out = tmp_path / "posts.csv"
+    res = CliRunner().invoke(app, ["generate-posts", "-n", "30", "--seed", "4", "--sponsored", "0.2", "--fees",
+                                   "-o", str(out)])
+    assert res.exit_code == 0 and "by 30 creators" in res.stderr
+    again = tmp_path / "again.csv"
+    CliRunner().invoke(app, ["generate-posts", "-n", "30", "--seed", "4", "--sponsored", "0.2", "--fees",
+                             "-o", str(again)])
+    assert out.read_bytes() == again.read_bytes()
+    res = CliRunner().invoke(app, ["calibrate", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output

@@ -1,0 +1,171 @@
+"""Priors files: written by calibrate, read back, used by scenarios for blank values, named in the outputs."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from lineup.errors import ScenarioError, UsageError
+from lineup.io.posts import Posts
+from lineup.io.priors import priors_yaml, rates_csv, read_priors
+from lineup.io.scenario import load_scenario
+from lineup.io.synthetic import generate_posts
+from lineup.workflows.calibrate import backtest, backtest_files, calibrate
+
+ROSTER = """\
+id,platform,followers,engagement_rate,fee
+creator00001,instagram,20000,,300
+newbie,instagram,20000,,300
+given,instagram,20000,3%,300
+tok,tiktok,20000,,300
+"""
+
+SCENARIO = """\
+name: Fitted priors
+budget: 1000
+roster: roster.csv
+priors: {priors}
+"""
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    posts, truth = generate_posts(120, seed=21, fees=True)
+    return posts, calibrate(posts)
+
+
+def _case(tmp_path, fitted, priors="{file: priors.yaml}", influencers="rates.csv"):
+    posts, cal = fitted
+    (tmp_path / "rates.csv").write_text(rates_csv(cal))
+    (tmp_path / "priors.yaml").write_text(priors_yaml(cal, ["posts.csv"], influencers=influencers))
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(SCENARIO.format(priors=priors))
+    return path
+
+
+def test_blank_rates_follow_roster_then_influencer_rate_then_fitted_curve_then_built_in(tmp_path, fitted):
+    _, cal = fitted
+    sc = load_scenario(_case(tmp_path, fitted))
+    er = dict(zip(sc.roster.ids, sc.roster.engagement_rate))
+    rates = cal.influencer_rates().set_index("id")["engagement_rate"]
+    assert er["creator00001"] == pytest.approx(rates["creator00001"], rel=1e-5)
+    assert er["newbie"] == pytest.approx(cal.group("instagram").typical([20000])["mean"][0], rel=1e-3)
+    assert er["given"] == 0.03
+    from lineup.domain.priors import engagement_prior
+
+    assert er["tok"] == pytest.approx(engagement_prior(np.array([20000.0]))[0])  # no tiktok curve in the file
+    assert sc.roster.er_estimated.tolist() == [True, True, False, True]
+
+
+def test_the_scenario_may_name_the_influencer_rates_itself(tmp_path, fitted):
+    path = _case(tmp_path, fitted, priors="{file: priors.yaml, influencers: mine.csv}", influencers=None)
+    (tmp_path / "mine.csv").write_text("id,platform,engagement_rate\nnewbie,instagram,0.2\n")
+    er = dict(zip(*[load_scenario(path).roster.ids, load_scenario(path).roster.engagement_rate]))
+    assert er["newbie"] == 0.2
+
+
+def test_a_fitted_rate_card_prices_blank_fees_and_the_scenario_card_wins(tmp_path, fitted):
+    _, cal = fitted
+    card = cal.fees[0].card
+    fp = read_priors(_case(tmp_path, fitted).parent / "priors.yaml")
+    assert fp.cards["instagram"]["mid"] == pytest.approx(card["mid"], rel=1e-5)
+    assert fp.card({"instagram": {"mid": [1.0, 2.0]}})["instagram"]["mid"] == [1.0, 2.0]
+
+
+def test_solve_outputs_name_the_priors_file_as_the_source(tmp_path, fitted):
+    from lineup.domain.assumptions import assumptions
+
+    sc = load_scenario(_case(tmp_path, fitted))
+    a = assumptions(sc.spec, sc.fitted)
+    assert a["priors.engagement_rate"]["source"].startswith("priors file ") and "priors.yaml" in a["priors.file"]["value"]["file"]
+    assert a["priors.file"]["value"]["influencer_rates"].endswith("rates.csv")
+    assert "priors.rate_card_fitted" in a
+    from lineup.optimize import solve
+    from lineup.io.report import solve_to_dict
+
+    data = solve_to_dict(solve(sc, backend="greedy"))
+    assert data["assumptions"]["priors.file"]["source"] == "priors file"
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ("format: lineup-priors/9\nplatforms: {}\n", "line 1, field 'format'", "not a lineup priors file"),
+    ("format: lineup-priors/1\nplatforms:\n  instagram:\n    use: sponsored\n    groups: {}\n",
+     "line 3, field 'platforms.instagram'", "use: 'sponsored' names no group"),
+    ("format: lineup-priors/1\nplatforms:\n  x:\n    groups:\n      all:\n        posts: 1\n        creators: 1\n"
+     "        followers_range: [1, 2]\n        spline_df: 3\n        dispersion: {between_creators: 0, within_creator: 0}\n"
+     "        curve:\n          - {followers: 10, median: 0.1, low: 0.2, high: 0.3, mean: 0.1}\n",
+     "line 12, field 'platforms.x.groups.all.curve.0'", "low ≤ median ≤ high does not hold"),
+    ("format: lineup-priors/1\nplatfroms: {}\n", "line 2, field 'platfroms'", "unknown key 'platfroms'"),
+])
+def test_a_bad_priors_file_is_a_located_scenario_error(tmp_path, fitted, text, where, what):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "priors.yaml").write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    shown = "\n".join(info.value.problems) or str(info.value)
+    assert f"priors.yaml, {where}" in shown and what in shown
+
+
+def test_bad_influencer_rates_are_located_by_line_and_column(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate\nann,instagram,0.1\nbob,instagram,-1\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert "rates.csv, line 3, column 'engagement_rate'" in "\n".join(info.value.problems)
+
+
+def test_influencers_without_a_priors_file_is_an_error(tmp_path, fitted):
+    path = _case(tmp_path, fitted, priors="{influencers: rates.csv}")
+    with pytest.raises(ScenarioError, match="priors.influencers.*needs priors.file"):
+        load_scenario(path)
+
+
+def test_the_priors_file_round_trips_its_curves(tmp_path, fitted):
+    _, cal = fitted
+    fp = read_priors(_case(tmp_path, fitted).parent / "priors.yaml")
+    grid = cal.group("instagram").grid()
+    np.testing.assert_allclose(fp.curves["instagram"][1], grid["mean"], rtol=1e-5)
+    assert fp.groups == {"instagram": "all"} and len(fp.rates) == 120
+
+
+def test_workflow_errors_are_usage_errors_naming_the_files():
+    posts, _ = generate_posts(3, seed=1, posts=(2, 3))
+    posts = Posts.from_frame(posts.frame, source=("few.csv",))
+    with pytest.raises(UsageError, match="few.csv: too few posts"):
+        calibrate(posts)
+    with pytest.raises(UsageError, match="--split 'soon'"):
+        backtest(posts, "soon")
+
+
+def test_backtest_files_are_json_csv_and_a_figure(fitted):
+    posts, _ = fitted
+    files = backtest_files(backtest(posts, "2024-10-01"))
+    assert set(files) == {"backtest.json", "forecasts.csv", "backtest.png", "backtest.svg"}
+    assert files["forecasts.csv"].splitlines()[0].startswith("post_id,influencer_id,platform,posted_at")
+
+
+def test_the_terminal_footnote_and_the_report_name_the_priors_file(tmp_path, fitted):
+    import io
+
+    from lineup.io.report import render_solve
+    from lineup.io.terminal import console
+    from lineup.optimize import solve
+    from lineup.workflows.report import _priors
+
+    sc = load_scenario(_case(tmp_path, fitted))
+    out = console(file=io.StringIO(), width=200)
+    render_solve(solve(sc, backend="greedy"), out)
+    assert "Estimated values come from the priors file" in out.file.getvalue()
+    assert "priors.yaml" in out.file.getvalue()
+    assert "Priors file" in _priors(sc) and "rates.csv" in _priors(sc)
+
+
+def test_blank_rates_outside_the_fitted_range_take_the_edge_value_with_a_warning(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "roster.csv").write_text("id,platform,followers,engagement_rate,fee\nbig,instagram,90000000,,300\n"
+                                         "mid,instagram,20000,,300\n")
+    sc = load_scenario(path)
+    assert any("1 blank engagement rate on instagram lies outside the follower range" in w for w in sc.warnings)
