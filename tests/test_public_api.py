@@ -97,10 +97,16 @@ def results(tmp_path_factory):
     cmp = lineup.compare(sc, names=["micro", "macro"], replications=2, seed=1)
     front = lineup.frontier(sc, budgets=[500, 1000])
     rep = lineup.build_report(sc, replications=2, seed=1, frontier_points=0, generated="2025-01-01")
-    return {"SolveResult": res, "SimulationResult": sim, "Comparison": cmp, "Frontier": front, "Report": rep}
+    sens = lineup.sensitivity(sc, names=["micro", "macro"], points=4, replications=2, seed=1, population=2_000)
+    posts, _ = lineup.generate_posts(30, seed=1)
+    cal = lineup.calibrate(posts)
+    back = lineup.backtest(posts, "2024-09-01")
+    return {"SolveResult": res, "SimulationResult": sim, "Comparison": cmp, "Frontier": front, "Report": rep,
+            "SensitivityResult": sens, "Calibration": cal, "Backtest": back}
 
 
-@pytest.mark.parametrize("kind", ["SolveResult", "SimulationResult", "Comparison", "Frontier", "Report"])
+@pytest.mark.parametrize("kind", ["SolveResult", "SimulationResult", "Comparison", "Frontier", "Report",
+                                  "SensitivityResult", "Calibration", "Backtest"])
 def test_result_reprs_are_short_and_html_is_escaped(results, kind):
     obj = results[kind]
     text = repr(obj)
@@ -108,7 +114,7 @@ def test_result_reprs_are_short_and_html_is_escaped(results, kind):
     assert "\x1b" not in text and "Roster(" not in text and "ScenarioSpec(" not in text
     page = obj._repr_html_()
     assert "<script>" not in page and "\x1b" not in page
-    if kind not in ("Report", "SimulationResult"):  # those two do not show the scenario's name
+    if kind in ("SolveResult", "Comparison", "Frontier", "SensitivityResult"):  # those show the scenario's name
         assert "&lt;script&gt;" in page
 
 

@@ -50,6 +50,14 @@ class Backtest:
         return (f"Backtest(split {self.split.date()}, {int(cal['posts']):,} posts, calibrated coverage "
                 f"{cal['coverage']:.1%}, MdAPE {cal['mdape']:.1%})")
 
+    def _repr_html_(self) -> str:
+        """The split and the scores table (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        return html_card("Backtest", {"split": self.split.date(), "level": f"{self.level:.0%}",
+                                      "posts scored": f"{len(self.forecasts):,}"},
+                         self.scores().to_html(escape=True, index=False))
+
     def scores(self) -> pd.DataFrame:
         """MdAPE and coverage per method × creators (``all``, ``with history``, ``new``)."""
         rows = []

@@ -111,6 +111,17 @@ class Calibration:
         names = ", ".join(f"{g.platform}/{g.group}" for g in self.groups)
         return f"Calibration({self.posts:,} posts; {names}; {len(self.fees)} fee fit(s))"
 
+    def _repr_html_(self) -> str:
+        """The facts and each group's typical rate at 1k … 10M followers (escaped), for notebooks."""
+        from lineup._repr import html_card
+
+        rows = {f"{g.platform}/{g.group}": {f"{int(r['followers']):,}": f"{r['median']:.2%} [{r['low']:.2%}–{r['high']:.2%}]"
+                                            for r in g.typical(CHECK_FOLLOWERS).to_dict("records")}
+                for g in self.groups}
+        table = pd.DataFrame(rows).T.to_html(escape=True) if rows else ""
+        return html_card("Calibration", {"posts": f"{self.posts:,}", "groups": len(self.groups),
+                                         "fee fits": len(self.fees), "notes": len(self.notes)}, table)
+
     def group(self, platform: str, group: str = "all") -> GroupFit:
         """The fit of ``platform`` × ``group`` (KeyError if not fitted)."""
         for g in self.groups:
