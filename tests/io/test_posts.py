@@ -523,3 +523,11 @@ def test_a_field_repeated_in_one_json_object_is_a_located_error(tmp_path):
     with pytest.raises(PostsError, match="repeats a field") as err:
         read_posts(profiles, platform="instagram")
     assert "profiles.json, record 1, column 'posts', post 1: the field 'likes'" in str(err.value.problems[0])
+
+
+def test_the_repr_is_short_and_escaped():
+    from lineup.io.synthetic import generate_posts
+
+    posts, _ = generate_posts(40, seed=1)
+    text = repr(posts)
+    assert text.startswith("Posts(posts=") and "creators=40" in text and len(text) < 200

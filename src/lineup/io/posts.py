@@ -190,6 +190,14 @@ class Posts:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def __repr__(self) -> str:
+        from .._repr import short_repr
+
+        f = self.frame
+        return short_repr("Posts", {"posts": len(f), "creators": int(f["influencer_id"].nunique()),
+                                    "platforms": ", ".join(sorted(f["platform"].unique())),
+                                    "source": " + ".join(self.source), "warnings": len(self.warnings)})
+
 
 _TEXT_COLUMNS = ("post_id", "influencer_id", "platform")
 _FLOAT_COLUMNS = ("followers", "likes", "comments", "shares", "views", "engagements", "fee")
