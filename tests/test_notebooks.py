@@ -17,12 +17,14 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
-#: Small parameters per notebook: the three together run in well under two minutes.
+#: Small parameters per notebook: the four together run in well under two minutes.
 SMALL = {
     "01_strategist_quickstart.ipynb": {"BUDGET_POINTS": 3, "REPLICATIONS": 3, "POPULATION": 2_000},
     "02_micro_vs_macro.ipynb": {"REPLICATIONS": 3, "POPULATION": 2_000},
     "03_researcher_sweep.ipynb": {"STRATEGIES": ["micro", "macro"], "P_VALUES": [0.01, 0.04], "REPLICATIONS": 4,
                                   "POPULATION": 2_000, "WORKERS": 1, "GRAPH_NODES": 3_000, "SPREAD_RUNS": 50},
+    "04_researcher_calibrate_and_stress.ipynb": {"CREATORS": 60, "POINTS": 6, "REPLICATIONS": 2, "POPULATION": 5_000,
+                                                 "WORKERS": 1},
 }
 
 
