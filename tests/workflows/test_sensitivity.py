@@ -37,7 +37,7 @@ strategies:
   big: {ids: [big]}
 uncertain:
   simulation.talk_prob.micro: [0.0, 0.2]      # decides: 'small' has a tenth of the followers, so they tie at 0.1
-  simulation.word_of_mouth.phi: [0.1, 0.4]    # does not enter (no word of mouth)
+  engagement_prior_scale: [0.5, 1.5]          # does not enter (the roster gives every engagement rate)
 """
 
 
@@ -109,11 +109,11 @@ def test_the_deciding_assumption_has_the_largest_index_and_an_absent_one_none(tm
     sc = _toy(tmp_path)
     morris = sensitivity(sc, points=60, replications=3, seed=4, method="morris", common_random_numbers=True)
     idx = morris.indices()["talkers"]["big"]["indices"]
-    assert idx["simulation.word_of_mouth.phi"]["mu_star"] == 0.0  # same runs whatever phi: no effect at all
+    assert idx["engagement_prior_scale"]["mu_star"] == 0.0  # same runs whatever the scale: no effect at all
     assert idx["simulation.talk_prob.micro"]["mu_star"] > 0
     lhs = sensitivity(sc, points=48, replications=3, seed=4)
     s1 = {a: v["S1"] for a, v in lhs.indices()["talkers"]["big"]["indices"].items()}
-    assert s1["simulation.talk_prob.micro"] > 0.5 > abs(s1["simulation.word_of_mouth.phi"])
+    assert s1["simulation.talk_prob.micro"] > 0.5 > abs(s1["engagement_prior_scale"])
     flips = lhs.flips()["simulation.talk_prob.micro"]["talkers"]
     assert flips["flips"] and flips["lower_half_winner"] == "big" and flips["upper_half_winner"] == "small"
     assert 0.05 < flips["trend"]["big"]["flip_at"] < 0.15  # the truth: 0.1
