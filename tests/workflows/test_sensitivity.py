@@ -321,3 +321,8 @@ def test_figures_raise_no_matplotlib_warning_on_control_characters_or_flat_indic
         files = sensitivity_files(res)
     assert files["tornado.png"][:4] == b"\x89PNG"
     assert "\x1b" not in res.plot("flips", "talkers")._suptitle.get_text()
+    one = sensitivity(_tiny(tmp_path, "uncertain:\n  simulation.talk_prob.micro: [0.02, 0.1]\n"), points=4,
+                      replications=2, seed=1, method="morris")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one assumption: no collapsed layout
+        sensitivity_files(one)

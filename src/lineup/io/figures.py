@@ -435,7 +435,7 @@ def tornado_figure(result):
     """
     metrics = list(_SENSITIVITY_LABELS)
     names = list(result.ranges)
-    fig = _figure(11.0, 1.2 + 0.35 * len(names) * 2)
+    fig = _figure(11.0, max(4.5, 1.2 + 0.35 * len(names) * 2))  # 4.5: room for titles and legend with one assumption
     axes = fig.subplots(2, 2, squeeze=False).ravel()
     indices, key = result.indices(), result.index_name
     for ax, metric in zip(axes, metrics):
