@@ -222,6 +222,7 @@ def test_points_without_a_value_have_no_winner_and_are_left_out(tmp_path):
     assert set(res.to_frame()["winner.cost_per_talker"]) == {"none (no value)"}
     talkers = res.win_probabilities()["talkers"]
     assert talkers["small"]["left_out"] == 0  # 0 talkers is a value: a tie, split
+    assert "<table" in res._repr_html_() and "SensitivityResult(" in repr(res)
 
 
 def test_no_winner_points_do_not_count_as_shared_wins(tmp_path):
@@ -326,3 +327,19 @@ def test_figures_raise_no_matplotlib_warning_on_control_characters_or_flat_indic
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # one assumption: no collapsed layout
         sensitivity_files(one)
+
+
+def test_the_tornado_has_a_proper_axis_when_every_index_is_negative():
+    import warnings
+
+    from lineup.io.figures import _demo_sensitivity, tornado_figure
+
+    res = _demo_sensitivity()
+    for by in res.indices().values():  # RBD-FAST's bias correction can make every S1 slightly negative
+        for entry in by.values():
+            for v in entry["indices"].values():
+                v[res.index_name] = -0.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # main: "Attempting to set identical low and high xlims"
+        fig = tornado_figure(res)
+    assert all(ax.get_xlim()[1] > ax.get_xlim()[0] == 0 for ax in fig.axes)
