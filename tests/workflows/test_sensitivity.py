@@ -204,7 +204,8 @@ def test_a_network_scenario_keeps_its_network(tmp_path):
 
 def test_a_population_below_a_varied_mean_degree_is_a_usage_error_naming_the_range(tmp_path):
     sc = _tiny(tmp_path, "uncertain:\n  simulation.population.mean_degree: [5, 60]\n")
-    with pytest.raises(UsageError, match=r"--population: uncertain\.simulation\.population\.mean_degree: high 60 .*below size \(40\)"):
+    says = r"--population: uncertain\.simulation\.population\.mean_degree: high 60 .*below size \(40\)"
+    with pytest.raises(UsageError, match=says):
         sensitivity(sc, points=4, replications=2, population=40)
 
 
@@ -256,7 +257,8 @@ def test_morris_uses_common_random_numbers_by_default_and_says_so(tmp_path):
     lhs = sensitivity(sc, points=6, replications=2, seed=1)
     assert lhs.common_random_numbers is False
     off = sensitivity(sc, points=6, replications=2, seed=1, method="morris", common_random_numbers=False)
-    assert off.common_random_numbers is False and off.to_dict()["assumptions"]["common_random_numbers"]["source"] == "argument"
+    assert off.common_random_numbers is False
+    assert off.to_dict()["assumptions"]["common_random_numbers"]["source"] == "argument"
 
 
 def test_few_points_are_flagged_and_a_null_confidence_explained(tmp_path):

@@ -100,7 +100,7 @@ def _refuse_sensitivity_options() -> None:
     from lineup.errors import UsageError
 
     ctx = click.get_current_context()
-    given = [f"--{p.name}" if p.name != "crn" else "--common-random-numbers"
+    given = [f"--{p.name}" if p.name != "crn" else f"--{'' if ctx.params['crn'] else 'no-'}common-random-numbers"
              for p in ctx.command.params if p.name in ("points", "method", "population", "crn")
              and ctx.get_parameter_source(p.name) not in (ParameterSource.DEFAULT, None)]
     if given:

@@ -62,10 +62,11 @@ def render_sensitivity(result, console) -> None:
 
     sc, cur = result.scenario, literal(result.scenario.currency)
     wins = result.win_probabilities()
+    approx = ", approximate: trajectory points are not independent" if result.method == "morris" else ""
     table = Table(title=f"{literal(sc.name)}: probability of winning over {result.points} design points "
                         f"({result.method}) × {result.replications} replications [95 % Wilson interval over the "
-                        f"points{', approximate: trajectory points are not independent' if result.method == 'morris' else ''}]; "
-                        f"points with no value for any strategy have no winner and are left out; decisive = paired 95 % interval to every other strategy excludes 0",
+                        f"points{approx}]; points with no value for any strategy have no winner and are left out; "
+                        f"decisive = paired 95 % interval to every other strategy excludes 0",
                   title_justify="left", show_lines=True)
     table.add_column("strategy")
     for m in METRICS:

@@ -153,8 +153,8 @@ def range_problem(path: str, low: float, high: float, spec: SimulationSpec | Non
 
     >>> range_problem("engagement_prior_scale", 1.3, 0.7)
     'low 1.3 must be below high 0.7'
-    >>> print(range_problem("simulation.word_of_mouth.phi", 0.1, 0.4))
-    the word-of-mouth model 'ic' does not use phi (it uses decay, mean_delay_days, p): varying it would only measure noise
+    >>> range_problem("simulation.word_of_mouth.phi", 0.1, 0.4)[:49]
+    "the word-of-mouth model 'ic' does not use phi (it"
     """
     spec = spec or SimulationSpec()
     if (unused := _unused(path, spec)) is not None:

@@ -531,8 +531,13 @@ class SensitivityResult:
             "population.size": entry(self.population["size"], self.population["source"], self.population["meaning"]),
             "confidence": entry(CONFIDENCE, "default", "level of every interval"),
             "win": entry("best mean", "default", "a point is won by the strategy with the best mean (ties split "
-                         "equally); decisive when its paired 95 % interval to every other strategy excludes 0"),
-            "win_interval": entry("Wilson", "default", "95 % Wilson score interval over the design points"),
+                         "equally; a point where no strategy has a value has no winner and is left out); decisive "
+                         "when its paired 95 % interval to every other strategy (all with a value) excludes 0"),
+            "win_interval": entry("Wilson", "default", "95 % Wilson score interval over the design points with a "
+                                  "winner" + ("; approximate: Morris trajectory points are not independent"
+                                              if self.method == "morris" else "")),
+            "reliable_points": entry(RELIABLE_POINTS, "default", "fewer design points and the indices are flagged "
+                                     "as unreliable"),
         }
 
     def to_dict(self) -> dict:
