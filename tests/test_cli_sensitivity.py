@@ -98,3 +98,25 @@ def test_bad_options_exit_2(case):
     assert run("sensitivity", case, "--points", 1).exit_code == 2
     res = run("sensitivity", case, "--strategies", "small", "--points", 4, "-r", 2)
     assert res.exit_code == 3 and "two strategies" in res.stderr
+
+
+@pytest.mark.parametrize("extra", [("--points", 8), ("--method", "morris"), ("--population", 5000),
+                                   ("--common-random-numbers",), ("--no-common-random-numbers",)])
+def test_compare_refuses_sensitivity_options_without_sensitivity(case, extra):
+    res = run("compare", case, *extra)
+    assert res.exit_code == 2 and "only with --sensitivity" in res.stderr and "Traceback" not in res.output
+
+
+def test_population_below_a_varied_mean_degree_exits_2_naming_the_range(tmp_path):
+    path = write_case(tmp_path, SCENARIO + "  simulation.population.mean_degree: [5, 60]\n")
+    res = run("sensitivity", path, "--points", 4, "-r", 2, "--population", 40)
+    assert res.exit_code == 2, res.output
+    assert "uncertain.simulation.population.mean_degree: high 60" in res.stderr and "Traceback" not in res.output
+
+
+def test_morris_says_common_random_numbers_are_on_by_default(case):
+    res = run("sensitivity", case, "--points", 6, "-r", 2, "--method", "morris")
+    assert res.exit_code == 0, res.output
+    assert "common random numbers on (default)" in res.stdout and "approximate" in res.stdout
+    res = run("sensitivity", case, "--points", 6, "-r", 2, "--method", "morris", "--no-common-random-numbers")
+    assert "common random numbers off (argument)" in res.stdout

@@ -93,6 +93,21 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
                   markup=False, highlight=False)
 
 
+def _refuse_sensitivity_options() -> None:
+    """--points, --method, --population and --common-random-numbers only mean something with --sensitivity."""
+    from click.core import ParameterSource
+
+    from lineup.errors import UsageError
+
+    ctx = click.get_current_context()
+    given = [f"--{p.name}" if p.name != "crn" else f"--{'' if ctx.params['crn'] else 'no-'}common-random-numbers"
+             for p in ctx.command.params if p.name in ("points", "method", "population", "crn")
+             and ctx.get_parameter_source(p.name) not in (ParameterSource.DEFAULT, None)]
+    if given:
+        raise UsageError(f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} only with --sensitivity "
+                         f"(a plain comparison has no design points)")
+
+
 @click.command("compare")
 @scenario_arg
 @click.option("--strategies", "names", default=None,
@@ -134,6 +149,7 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
         from lineup.errors import UsageError
 
         raise UsageError("--format csv needs --sensitivity (use --output for comparison.csv)")
+    _refuse_sensitivity_options()
     from lineup.io.scenario import load_scenario
     from lineup.io.writers import to_json, write_files
     from lineup.workflows.compare import compare as run_compare, comparison_files

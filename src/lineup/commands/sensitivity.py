@@ -18,7 +18,7 @@ _LABELS = {"talkers": "talkers", "reach": "reach", "engagements": "engagements",
 
 
 def _pct(x: float) -> str:
-    return "—" if x != x else f"{100 * x:.0f}%"
+    return "—" if x is None or x != x else f"{100 * x:.0f}%"
 
 
 def _win_cell(v: dict) -> str:
@@ -45,6 +45,9 @@ def _flip_lines(flips: dict, baseline: str) -> list[str]:
     for m, f in flips.items():
         if f["flips"]:
             lines.append(f"{m}: {literal(f['lower_half_winner'])} → {literal(f['upper_half_winner'])}")
+        for half in ("lower", "upper"):
+            if f[f"{half}_half_tie"]:
+                lines.append(f"{m}: {half} half tied ({', '.join(literal(s) for s in f[f'{half}_half_tie'])})")
         lines += [f"{m}: {literal(other)} − {literal(baseline)} = 0 at {t['flip_at']:.3g}"
                   for other, t in f["trend"].items() if t["flip_at"] is not None]
     return lines
@@ -59,9 +62,11 @@ def render_sensitivity(result, console) -> None:
 
     sc, cur = result.scenario, literal(result.scenario.currency)
     wins = result.win_probabilities()
+    approx = ", approximate: trajectory points are not independent" if result.method == "morris" else ""
     table = Table(title=f"{literal(sc.name)}: probability of winning over {result.points} design points "
                         f"({result.method}) × {result.replications} replications [95 % Wilson interval over the "
-                        f"points]; decisive = paired 95 % interval to every other strategy excludes 0",
+                        f"points{approx}]; points with no value for any strategy have no winner and are left out; "
+                        f"decisive = paired 95 % interval to every other strategy excludes 0",
                   title_justify="left", show_lines=True)
     table.add_column("strategy")
     for m in METRICS:
@@ -89,7 +94,9 @@ def render_sensitivity(result, console) -> None:
     size = "the scenario's network" if pop["size"] is None else f"{pop['size']:,} simulated people ({pop['source']})"
     console.print(f"seed {result.seed} · {size}; populations "
                   f"{'shared by every design point' if pop.get('shared') else 'generated at every point'} · "
-                  f"portfolios solved {result.portfolios['solved']}", markup=False, highlight=False)
+                  f"portfolios solved {result.portfolios['solved']} · common random numbers "
+                  f"{'on' if result.common_random_numbers else 'off'} ({result.crn_source})",
+                  markup=False, highlight=False)
 
 
 def run_sensitivity(scenario: Path, *, names, points, replications, seed, method, population, crn, workers,
@@ -127,8 +134,9 @@ METHOD_OPTION = click.option("--method", type=click.Choice(["lhs", "morris"]), d
 POPULATION_OPTION = click.option("--population", type=click.IntRange(min=10, max=50_000_000), default=None,
                                  help="Simulated people per replication (default: the scenario's size; for auto, "
                                       "at most 200,000).")
-CRN_OPTION = click.option("--common-random-numbers", "crn", is_flag=True, default=False,
-                          help="Same replication seeds at every design point (less noise in the indices).")
+CRN_OPTION = click.option("--common-random-numbers/--no-common-random-numbers", "crn", default=None,
+                          help="Same replication seeds at every design point (less noise in the indices); "
+                               "default: on for morris, off for lhs.")
 
 
 @click.command("sensitivity")

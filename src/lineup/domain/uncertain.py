@@ -79,6 +79,11 @@ _WOM_USES = {"ic": {"p", "decay", "mean_delay_days"}, "threshold": {"phi"}, "bas
              "none": set()}
 
 
+#: Optional float fields that are assumptions (absent: a default applies); others, like
+#: ``recurring_every_days``, are decisions of the plan, not uncertain assumptions.
+_OPTIONAL_ASSUMPTIONS = {"max_degree"}
+
+
 def _float_fields(model: type[BaseModel], prefix: str) -> list[str]:
     out = []
     for name, info in model.model_fields.items():
@@ -87,7 +92,7 @@ def _float_fields(model: type[BaseModel], prefix: str) -> list[str]:
         inner = args[0] if len(args) == 1 else annotation
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             out += _float_fields(inner, f"{prefix}{name}.")
-        elif annotation is float:
+        elif annotation is float or (inner is float and name in _OPTIONAL_ASSUMPTIONS):
             out.append(f"{prefix}{name}")
     return out
 
@@ -106,6 +111,18 @@ def default_ranges(spec: SimulationSpec) -> dict[str, Range]:
     uses = _WOM_USES[spec.word_of_mouth.model]
     return {path: r for path, r in DEFAULT_RANGES.items()
             if not path.startswith("simulation.word_of_mouth.") or path.rsplit(".", 1)[1] in uses}
+
+
+def _unused(path: str, spec: SimulationSpec) -> str | None:
+    """Why the word-of-mouth parameter ``path`` does not enter a simulation with ``spec`` (``None`` when it does)."""
+    if not path.startswith("simulation.word_of_mouth.") or path == "simulation.word_of_mouth.model":
+        return None
+    model, name = spec.word_of_mouth.model, path.rsplit(".", 1)[1]
+    uses = _WOM_USES.get(model)
+    if uses is None or name in uses:
+        return None
+    used = f"it uses {', '.join(sorted(uses))}" if uses else "it uses no word-of-mouth parameter"
+    return f"the word-of-mouth model {model!r} does not use {name} ({used}): varying it would only measure noise"
 
 
 def _set(data: dict, path: str, value: float) -> None:
@@ -131,11 +148,17 @@ def range_problem(path: str, low: float, high: float, spec: SimulationSpec | Non
     """Why ``[low, high]`` is not a usable range for ``path`` (``None`` when it is).
 
     Both ends must be valid values of the field (checked by the scenario's own schema,
-    against ``spec``'s other settings) and ``low < high``.
+    against ``spec``'s other settings) and ``low < high``; a word-of-mouth parameter
+    must be one that ``spec``'s model uses (the others do not enter the simulation).
 
     >>> range_problem("engagement_prior_scale", 1.3, 0.7)
     'low 1.3 must be below high 0.7'
+    >>> range_problem("simulation.word_of_mouth.phi", 0.1, 0.4)[:49]
+    "the word-of-mouth model 'ic' does not use phi (it"
     """
+    spec = spec or SimulationSpec()
+    if (unused := _unused(path, spec)) is not None:
+        return unused
     if not low < high:
         return f"low {low:g} must be below high {high:g}"
     for end, value in (("low", low), ("high", high)):
@@ -144,7 +167,7 @@ def range_problem(path: str, low: float, high: float, spec: SimulationSpec | Non
                 return f"{end} {value:g} is outside (0, {MAX_PRIOR_SCALE:g}]: a factor on the prior's engagement rates"
             continue
         try:
-            apply_values(spec or SimulationSpec(), {path: value})
+            apply_values(spec, {path: value})
         except ValidationError as exc:
             msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
             return f"{end} {value:g} is outside the field's validated range: {msg[:1].lower()}{msg[1:]}"

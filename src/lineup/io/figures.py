@@ -49,7 +49,9 @@ def literal_text(text) -> str:
     r"""``str(text)`` escaped so matplotlib draws it as typed (no mathtext).
 
     Every ``$`` becomes ``\$``; matplotlib then sees no math and draws each
-    one as a dollar sign (a ``\$`` already in the text stays ``\$``).
+    one as a dollar sign (a ``\$`` already in the text stays ``\$``).  Control
+    characters other than newlines (``\x1b``, which no font has a glyph for) are
+    written as escapes (:func:`lineup._text.printable`).
     Nothing else starts mathtext outside ``$`` pairs, and lineup's figures
     are drawn with ``text.usetex`` off.
 
@@ -61,8 +63,12 @@ def literal_text(text) -> str:
     >>> t = Text(text=literal_text(r"Cost $\alpha$ plan"))
     >>> print(t._preprocess_math(t.get_text()))
     ('Cost $\\alpha$ plan', False)
+    >>> print(literal_text("a\x1b[31mb"))
+    a\x1b[31mb
     """
-    return str(text).replace("$", r"\$")
+    from lineup._text import printable
+
+    return printable(text, keep="\n").replace("$", r"\$")
 
 
 def _styled(fn):
@@ -429,7 +435,7 @@ def tornado_figure(result):
     """
     metrics = list(_SENSITIVITY_LABELS)
     names = list(result.ranges)
-    fig = _figure(11.0, 1.2 + 0.35 * len(names) * 2)
+    fig = _figure(11.0, max(4.5, 1.2 + 0.35 * len(names) * 2))  # 4.5: room for titles and legend with one assumption
     axes = fig.subplots(2, 2, squeeze=False).ravel()
     indices, key = result.indices(), result.index_name
     for ax, metric in zip(axes, metrics):
@@ -446,7 +452,7 @@ def tornado_figure(result):
                      fontsize=10)
         ax.set_xlabel("first-order index S1 (RBD-FAST)" if key == "S1" else "Morris mu* (units of the metric)",
                       fontsize=8)
-        ax.set_xlim(left=0)
+        ax.set_xlim(0, max(float(np.nanmax(values)) if values.size else 0.0, 0.0) * 1.05 or 1.0)  # all 0: a unit axis
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)), frameon=False)
     fig.suptitle(literal_text(f"What drives the difference to {result.baseline} — {result.scenario.name}\n"

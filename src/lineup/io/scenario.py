@@ -288,7 +288,8 @@ def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
         value = err.get("input")
         expected = err.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
-        return _locate(path, lines, loc, f"{value!r} is not allowed; expected {expected}{did_you_mean(value, choices)}")
+        hint = did_you_mean(value, choices)  # first: the list of choices can be long (21 uncertain paths)
+        return _locate(path, lines, loc, f"{value!r} is not allowed{hint}; expected {expected}")
     value = err.get("input")
     shown = "" if isinstance(value, (dict, list)) else f", got {value!r}"
     msg = _LONG_NUMBER.sub(lambda m: f"{float(m.group()):g}", err["msg"].removeprefix("Value error, "))

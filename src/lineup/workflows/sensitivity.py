@@ -48,7 +48,7 @@ import numpy as np
 
 from lineup._rng import spawn, streams
 from lineup.domain.scenario import Scenario, did_you_mean
-from lineup.domain.uncertain import PRIOR_SCALE, apply_values, default_ranges
+from lineup.domain.uncertain import PRIOR_SCALE, apply_values, default_ranges, range_problem
 from lineup.errors import InfeasibleError, UsageError
 from lineup.simulation.campaign import Influencers, check_schedule
 from lineup.simulation.distributed import Progress, make_executor
@@ -76,6 +76,8 @@ METRICS: dict[str, tuple[str, str]] = {
 METHODS: dict[str, str] = {"lhs": "Latin hypercube; first-order S1 (SALib rbd_fast) and PAWN median (SALib pawn)",
                            "morris": "Morris trajectories (4 levels); mu*, sigma (SALib morris)"}
 DEFAULT_POINTS = 64
+#: Fewer design points than this and the indices are flagged as unreliable (RBD-FAST needs harmonics, PAWN slices).
+RELIABLE_POINTS = 32
 DEFAULT_REPLICATIONS = 20
 #: Simulated people per replication when the scenario's population size is ``auto`` (see :func:`sensitivity`).
 SENSITIVITY_POPULATION = 200_000
@@ -183,7 +185,8 @@ def _run_replication(context: dict, r: int) -> list[dict]:
         p = context["spec"].population_or_default
         population = generate_population(p.size, niches=context["niches"], mean_degree=p.mean_degree,
                                          mixing=p.mixing, degree_exponent=p.degree_exponent,
-                                         general_share=p.general_share, seed=context["population_seeds"][r])
+                                         max_degree=p.degree_cap, general_share=p.general_share,
+                                         seed=context["population_seeds"][r])
     return [_totals(run_replications(streams(child, context["replications"])[r], point["influencers"],
                                      point["spec"], population=population, scale=point["scale"]))
             for point, child in zip(context["points"], context["children"])]
@@ -213,12 +216,18 @@ def _difference(a: dict[str, np.ndarray], b: dict[str, np.ndarray], metric: str)
 
 
 def _point_winner(samples: dict[str, dict], names: tuple[str, ...], metric: str) -> tuple[dict[str, float], Optional[str]]:
-    """``({strategy: share of this point's win}, decisive winner or None)``; ties split, undefined means never win."""
+    """``({strategy: share of this point's win}, decisive winner or None)``; ties split, undefined means never win.
+
+    When no strategy has a value (no talker anywhere: no cost per talker) every share is 0: the
+    point has no winner and is left out of the metric's win probabilities.  A win is decisive only
+    when its paired interval to every other strategy excludes 0, so never against a strategy
+    whose value is undefined at the point (there is no interval).
+    """
     sign = 1.0 if METRICS[metric][0] == "higher" else -1.0
     score = {n: (sign * _metric(samples[n], metric) if n in samples else np.nan) for n in names}
     finite = {n: s for n, s in score.items() if np.isfinite(s)}
     if not finite:
-        return {n: 1.0 / len(names) for n in names}, None
+        return {n: 0.0 for n in names}, None
     best = max(finite.values())
     top = [n for n, s in finite.items() if s == best]
     share = {n: (1.0 / len(top) if n in top else 0.0) for n in names}
@@ -226,8 +235,10 @@ def _point_winner(samples: dict[str, dict], names: tuple[str, ...], metric: str)
         return share, None
     w = top[0]
     for o in names:
-        if o == w or o not in finite:
+        if o == w or o not in samples:  # not solved at this point: it never wins there
             continue
+        if o not in finite:
+            return share, None
         band = _difference(samples[w], samples[o], metric)
         low, high = sign * float(band.ci_low), sign * float(band.ci_high)
         if not (min(low, high) > 0):
@@ -300,6 +311,18 @@ def _indices(method: str, problem: dict, X: np.ndarray, y: np.ndarray, seed: int
     return {n: {k: _num(res[k][j]) for k in keys} for j, n in enumerate(names)}, None
 
 
+def _index_note(method: str, values: dict, y: np.ndarray) -> str | None:
+    """Why an index's confidence half-width is ``None`` (not computed), or why the indices are weak."""
+    conf = _INDEX_KEYS[method][1]
+    n = int(np.isfinite(y).sum())
+    parts = []
+    if values and any(v.get(conf) is None for v in values.values()):
+        parts.append(f"{conf} not computed: SALib's bootstrap gave no finite interval from {n} points")
+    if values and n < RELIABLE_POINTS:
+        parts.append(f"from only {n} points (fewer than {RELIABLE_POINTS}): unreliable")
+    return "; ".join(parts) or None
+
+
 def _pawn_slices(n: int) -> int:
     """PAWN's conditioning slices: about 8 points or more each, a power of 2 (SALib steps 0..1 by 1/S)."""
     return 8 if n >= 64 else 4 if n >= 32 else 2
@@ -323,6 +346,20 @@ def _trend_flip(x: np.ndarray, d: np.ndarray, low: float, high: float) -> dict:
     flip = -intercept / slope if slope != 0 else np.nan
     inside = bool(np.isfinite(flip) and low <= flip <= high)
     return {"slope": _num(slope), "intercept": _num(intercept), "flip_at": _num(flip) if inside else None}
+
+
+def _half_winner(strategies: tuple[str, ...], shares: np.ndarray) -> tuple[str | None, list[str]]:
+    """The strategy winning most of a half's points, and the strategies tied for it (``[]`` when one wins).
+
+    >>> _half_winner(("a", "b"), np.array([0.5, 0.5]))
+    (None, ['a', 'b'])
+    >>> _half_winner(("a", "b"), np.array([0.25, 0.75]))
+    ('b', [])
+    """
+    if not np.isfinite(shares).any():
+        return None, []
+    top = [s for s, v in zip(strategies, shares) if np.isfinite(v) and np.isclose(v, np.nanmax(shares))]
+    return (top[0], []) if len(top) == 1 else (None, top)
 
 
 # --------------------------------------------------------------------------- the result
@@ -372,6 +409,7 @@ class SensitivityResult:
     population: dict
     portfolios: dict
     common_random_numbers: bool = False
+    crn_source: str = "argument"
     notes: tuple[str, ...] = ()
     _index_cache: dict = field(default_factory=dict, repr=False)
 
@@ -391,20 +429,28 @@ class SensitivityResult:
     def win_probabilities(self) -> dict[str, dict[str, dict]]:
         """``{metric: {strategy: {"p", "ci_low", "ci_high", "decisive", "decisive_ci_low", "decisive_ci_high"}}}``.
 
-        ``p`` = (points won, ties split) ÷ points; intervals are 95 % Wilson intervals over the points.
-        The ``p`` of every metric sum to 1 over the strategies.
+        ``p`` = (points won, ties split) ÷ points with a winner; intervals are 95 % Wilson intervals
+        over those points (with Morris trajectories the points are not independent: approximate).
+        Points where no strategy has a value (no talker: no cost per talker) have no winner and are
+        left out; ``points`` says how many were counted, ``left_out`` how many were not.  The ``p``
+        of every metric sum to 1 over the strategies (all ``None`` when no point has a winner).
         """
-        n = self.points
         out: dict[str, dict[str, dict]] = {}
         for m in METRICS:
             out[m] = {}
+            n = int(self.has_winner(m).sum())
             for j, s in enumerate(self.strategies):
                 won, dec = float(self.win_share[m][:, j].sum()), int(self.decisive[m][:, j].sum())
                 lo, hi = wilson(won, n)
                 dlo, dhi = wilson(dec, n)
-                out[m][s] = {"p": won / n, "ci_low": lo, "ci_high": hi, "decisive": dec / n,
-                             "decisive_ci_low": dlo, "decisive_ci_high": dhi}
+                out[m][s] = {"p": _num(won / n) if n else None, "ci_low": _num(lo), "ci_high": _num(hi),
+                             "decisive": _num(dec / n) if n else None, "decisive_ci_low": _num(dlo),
+                             "decisive_ci_high": _num(dhi), "points": n, "left_out": self.points - n}
         return out
+
+    def has_winner(self, metric: str) -> np.ndarray:
+        """Per design point: does some strategy win ``metric`` there (``False``: no strategy has a value)?"""
+        return self.win_share[metric].sum(axis=1) > 0
 
     def differences(self, metric: str) -> dict[str, np.ndarray]:
         """Per-point difference of means ``strategy − baseline`` for every other strategy."""
@@ -421,7 +467,7 @@ class SensitivityResult:
                 out[m] = {}
                 for s, d in self.differences(m).items():
                     values, why = _indices(self.method, problem, self.design, d, self.seed % 2**32)
-                    out[m][s] = {"indices": values, "note": why}
+                    out[m][s] = {"indices": values, "note": why or _index_note(self.method, values, d)}
             self._index_cache["all"] = out
         return self._index_cache["all"]
 
@@ -440,11 +486,14 @@ class SensitivityResult:
             for m in METRICS:
                 halves = {}
                 for half, mask in (("lower_half", lower), ("upper_half", ~lower)):
+                    mask = mask & self.has_winner(m)
                     shares = self.win_share[m][mask].mean(axis=0) if mask.any() else np.full(len(self.strategies), np.nan)
                     halves[half] = {s: _num(v) for s, v in zip(self.strategies, shares)}
-                    halves[f"{half}_winner"] = (self.strategies[int(np.nanargmax(shares))]
-                                                if np.isfinite(shares).any() else None)
-                halves["flips"] = halves["lower_half_winner"] != halves["upper_half_winner"]
+                    halves[f"{half}_winner"], halves[f"{half}_tie"] = _half_winner(self.strategies, shares)
+                halves["flips"] = (not halves["lower_half_tie"] and not halves["upper_half_tie"]
+                                   and halves["lower_half_winner"] is not None
+                                   and halves["upper_half_winner"] is not None
+                                   and halves["lower_half_winner"] != halves["upper_half_winner"])
                 halves["trend"] = {s: _trend_flip(x, d, r["low"], r["high"]) for s, d in self.differences(m).items()}
                 out[a][m] = halves
         return out
@@ -465,7 +514,7 @@ class SensitivityResult:
     def _winner_label(self, k: int, metric: str) -> str:
         share = self.win_share[metric][k]
         top = [s for s, v in zip(self.strategies, share) if v > 0]
-        return top[0] if len(top) == 1 else "tie: " + " ".join(top)
+        return "none (no value)" if not top else top[0] if len(top) == 1 else "tie: " + " ".join(top)
 
     def assumptions(self) -> dict[str, dict]:
         """Every setting the result depends on (``{name: {"value", "source", "meaning"}}``)."""
@@ -476,13 +525,19 @@ class SensitivityResult:
             "points": entry(self.points, "argument", f"design points simulated ({self.requested_points} requested)"),
             "replications": entry(self.replications, "argument", "Monte Carlo runs per strategy at each point"),
             "seed": entry(self.seed, "argument", "root seed: point k uses child k of SeedSequence(seed).spawn(points)"),
-            "common_random_numbers": entry(self.common_random_numbers, "argument",
-                                           "every point uses the same replication seeds (child 0)"),
+            "common_random_numbers": entry(self.common_random_numbers, self.crn_source,
+                                           "every point uses the same replication seeds (child 0); default on for "
+                                           "Morris (elementary effects compare neighbouring points), off for lhs"),
             "population.size": entry(self.population["size"], self.population["source"], self.population["meaning"]),
             "confidence": entry(CONFIDENCE, "default", "level of every interval"),
             "win": entry("best mean", "default", "a point is won by the strategy with the best mean (ties split "
-                         "equally); decisive when its paired 95 % interval to every other strategy excludes 0"),
-            "win_interval": entry("Wilson", "default", "95 % Wilson score interval over the design points"),
+                         "equally; a point where no strategy has a value has no winner and is left out); decisive "
+                         "when its paired 95 % interval to every other strategy (all with a value) excludes 0"),
+            "win_interval": entry("Wilson", "default", "95 % Wilson score interval over the design points with a "
+                                  "winner" + ("; approximate: Morris trajectory points are not independent"
+                                              if self.method == "morris" else "")),
+            "reliable_points": entry(RELIABLE_POINTS, "default", "fewer design points and the indices are flagged "
+                                     "as unreliable"),
         }
 
     def to_dict(self) -> dict:
@@ -568,7 +623,7 @@ def _population(scenario: Scenario, size: int | None, influencers, workers, sche
 
 def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
                 replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, method: str = "lhs",
-                population: int | None = None, common_random_numbers: bool = False, workers: int = 1,
+                population: int | None = None, common_random_numbers: bool | None = None, workers: int = 1,
                 scheduler: str | None = None, dask_local: int | None = None, backend: str | None = None,
                 progress: Progress | None = None) -> SensitivityResult:
     """Compare the scenario's strategies at every point of a design over the uncertain assumptions.
@@ -590,8 +645,10 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     population : int, optional
         Simulated people per replication.  Default: the scenario's explicit size; for ``auto``,
         at most :data:`SENSITIVITY_POPULATION` (stated in the result with the size compare would use).
-    common_random_numbers : bool
+    common_random_numbers : bool, optional
         Use the same replication seeds at every point (less noise in the indices) instead of child ``k``.
+        Default: on for Morris (an elementary effect is the difference of two neighbouring points; on
+        independent seeds it would mostly measure Monte Carlo noise), off for a Latin hypercube.
     workers, scheduler, dask_local :
         Where the points run (:func:`lineup.simulation.distributed.make_executor`); results do not depend on it.
     backend : str, optional
@@ -631,6 +688,8 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     spec = scenario.spec.simulation
     infs = [Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for p in base.values()]
     sized, pop = _population(scenario, population, infs, workers, scheduler, dask_local, replications)
+    _check_ranges(ranges, sized, pop)
+    crn = (method == "morris") if common_random_numbers is None else bool(common_random_numbers)
     fixed = population_of(sized)
     check_simulation(sized, fixed, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      portfolios=len(ok), replications=replications)
@@ -639,7 +698,7 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     design_seed, runs_seed, population_seed = streams(root, 3)
     problem, X = _design(ranges, int(points), method, design_seed)
     children = spawn(runs_seed, X.shape[0])
-    if common_random_numbers:
+    if crn:
         children = [children[0]] * X.shape[0]
     context = {"scenario": sized, "names": ok, "backend": backend, "portfolios": None if resolve else base,
                "population": fixed}
@@ -661,11 +720,24 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     samples = [{n: {m: np.array([run[n][m] for run in point_runs]) for m in _KEPT} for n in point_runs[0]}
                for point_runs in done]
     return _collect(scenario, sized, ok, ranges, method, X, samples, prepared, built, pop, resolve, seed,
-                    replications, points, common_random_numbers, shared)
+                    replications, points, crn, shared, common_random_numbers is None)
+
+
+def _check_ranges(ranges: dict[str, dict], sized: Scenario, pop: dict) -> None:
+    """Every range must still be valid with the population size simulated (``--population`` may change it)."""
+    if pop["source"] == "scenario" or pop["size"] is None:
+        return  # checked when the scenario was loaded
+    spec = sized.spec.simulation
+    problems = [f"uncertain.{p}: {why}" for p, r in ranges.items()
+                if (why := range_problem(p, r["low"], r["high"], spec)) is not None]
+    if problems:
+        raise UsageError(f"scenario {sized.name!r}: with a population of {pop['size']:,} ({pop['source']}) "
+                         f"{'an uncertain range is' if len(problems) == 1 else 'uncertain ranges are'} no longer "
+                         f"valid — narrow the range or pass a larger --population: " + "; ".join(problems))
 
 
 def _collect(scenario, sized, names, ranges, method, X, samples, prepared, built, pop, resolve, seed, replications,
-             points, crn, shared) -> SensitivityResult:
+             points, crn, shared, crn_default=False) -> SensitivityResult:
     names = tuple(names)
     means = {m: np.array([[(_metric(d[n], m) if n in d else np.nan) for n in names] for d in samples])
              for m in METRICS}
@@ -695,13 +767,24 @@ def _collect(scenario, sized, names, ranges, method, X, samples, prepared, built
         portfolios = {"solved": "once (no assumption varied changes what the optimiser sees)",
                       "ids": {n: built[n].portfolio.ids for n in names}}
     pop["shared"] = shared
+    for m in METRICS:
+        if (none := sum(not share.any() for share in win[m])):
+            notes.append(f"{m}: {none} of {X.shape[0]} design points have no value for any strategy (no talker): "
+                         f"no winner there, left out of its win probabilities")
+    if X.shape[0] < RELIABLE_POINTS:
+        notes.append(f"only {X.shape[0]} design points: sensitivity indices from fewer than {RELIABLE_POINTS} points "
+                     f"are unreliable (mostly noise); pass more --points")
+    if method == "morris":
+        notes.append("Morris design: the 95 % Wilson intervals of the win probabilities treat the points of a "
+                     "trajectory as independent (they are not): approximate")
     if method == "morris" and X.shape[0] != points:
         notes.append(f"Morris design: {X.shape[0]} points ({X.shape[0] // (len(ranges) + 1)} trajectories of "
                      f"{len(ranges) + 1}) for the {points} requested")
     return SensitivityResult(scenario=scenario, strategies=names, ranges=ranges, method=method, design=X,
                              means=means, win_share=win, decisive=decisive, seed=seed, replications=int(replications),
                              requested_points=int(points), population=pop, portfolios=portfolios,
-                             common_random_numbers=crn, notes=tuple(dict.fromkeys(notes)))
+                             common_random_numbers=crn, crn_source="default" if crn_default else "argument",
+                             notes=tuple(dict.fromkeys(notes)))
 
 
 # --------------------------------------------------------------------------- files
