@@ -101,3 +101,25 @@ def test_generate_posts_writes_a_history_that_calibrate_reads(tmp_path):
     assert out.read_bytes() == again.read_bytes()
     res = CliRunner().invoke(app, ["calibrate", str(out), "--format", "json"])
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("split", ["-1", "", "NaT", "now", "today", "1e5", "0202-10-01", "2024-13-01"])
+def test_a_split_that_is_not_an_explicit_date_exits_2(tmp_path, split):
+    posts = _posts_csv(tmp_path / "posts.csv", creators=20)
+    res = CliRunner().invoke(app, ["backtest", str(posts), "--split", split])
+    assert res.exit_code == 2 and "expected a date such as 2020-10-01" in res.stderr, res.output
+    assert "Traceback" not in res.output and "internal error" not in res.output
+
+
+def test_no_later_post_on_a_fitted_platform_exits_2_saying_why(tmp_path):
+    import pandas as pd
+
+    early = pd.read_csv(_posts_csv(tmp_path / "a.csv", creators=40, seed=2))
+    late = pd.read_csv(_posts_csv(tmp_path / "b.csv", creators=40, seed=3)).assign(platform="tiktok")
+    split = "2024-07-01"
+    both = pd.concat([early[early["posted_at"] < split], late[late["posted_at"] >= split]])
+    both.to_csv(tmp_path / "posts.csv", index=False)
+    res = CliRunner().invoke(app, ["backtest", str(tmp_path / "posts.csv"), "--split", split])
+    assert res.exit_code == 2, res.output
+    assert ("no posts after the split on a fitted platform (tiktok not fitted: no posts before the split)"
+            in res.stderr)

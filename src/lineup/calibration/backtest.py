@@ -106,7 +106,8 @@ def _score(part: pd.DataFrame, col: str) -> dict:
 def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: float = LEVEL) -> Backtest:
     """Fit on posts before ``split`` (a date or timestamp, UTC), forecast and score those on or after it.
 
-    Raises ``ValueError`` when either side of the split has no posts.
+    Raises ``ValueError`` when either side of the split has no posts, or no later post is on a
+    platform fitted before the split.
 
     Examples
     --------
@@ -135,9 +136,23 @@ def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: 
     skipped = {"platforms_not_fitted": sorted(set(after["platform"]) - fitted),
                "posts_on_unfitted_platforms": int((~after["platform"].isin(fitted)).sum())}
     after = after[after["platform"].isin(fitted)]
+    if after.empty:
+        raise ValueError(f"no posts after the split on a fitted platform ({_why_unfitted(skipped, before)})")
     parts = [_forecast(cal, str(p), part, before, level) for p, part in after.groupby("platform", sort=True)]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return Backtest(split, cal, out, skipped, level)
+    return Backtest(split, cal, pd.concat(parts, ignore_index=True), skipped, level)
+
+
+def _why_unfitted(skipped: dict, before: pd.DataFrame) -> str:
+    """``tiktok not fitted: no posts before the split; …`` for each platform of the later posts."""
+    counts = before.groupby("platform")["influencer_id"].agg(["size", "nunique"])
+    why = []
+    for p in skipped["platforms_not_fitted"]:
+        if p not in counts.index:
+            why.append(f"{p} not fitted: no posts before the split")
+        else:
+            n, c = counts.loc[p]
+            why.append(f"{p} not fitted: {int(n):,} posts by {int(c):,} creators before the split")
+    return "; ".join(why)
 
 
 def _timestamp(split) -> pd.Timestamp:
