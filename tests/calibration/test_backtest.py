@@ -51,3 +51,16 @@ def test_a_split_outside_the_posts_is_a_value_error_naming_the_range():
     posts, _ = generate_posts(20, seed=5)
     with pytest.raises(ValueError, match="no posts before the split 2020-01-01 .posts run from 2024-01-01"):
         backtest(posts.frame, "2020-01-01")
+
+
+def test_one_post_per_creator_before_the_split_still_covers_80_percent():
+    # σ² cannot be separated from τ²: the creators take the curve and the whole residual variance
+    posts, _ = generate_posts(250, seed=6)
+    frame = posts.frame.sort_values("posted_at")
+    split = pd.Timestamp("2024-10-01", tz="UTC")
+    early = frame[frame["posted_at"] < split].groupby("influencer_id").head(1)
+    bt = backtest(pd.concat([early, frame[frame["posted_at"] >= split]]), split)
+    s = bt.scores().set_index(["method", "creators"])
+    assert s.loc[("calibrated", "with history"), "posts"] > 500
+    assert 0.72 <= s.loc[("calibrated", "all"), "coverage"] <= 0.88
+    assert any("every creator has one post" in n for n in bt.calibration.notes)

@@ -14,7 +14,9 @@ The model, on the log scale (``y = log(engagements / followers)`` of one post):
   ANOVA (method of moments) estimates from the residuals ``y − ĝ``.
 * A creator's rate is shrunk toward the curve (empirical Bayes):
   ``w_i = n_i / (n_i + σ²/τ²)``, ``m_i = ĝ(x_i) + w_i · r̄_i``, posterior variance
-  ``v_i = w_i σ² / n_i`` (+ the curve's variance at ``x_i``).
+  ``v_i = w_i σ² / n_i`` (+ the curve's variance at ``x_i``).  When no creator has two
+  posts ``σ²`` cannot be separated from ``τ²``: the whole residual variance is counted as
+  ``τ²`` and every creator takes the curve (``w_i = 0``, ``v_i = τ²``).
 
 A post with 0 engagements counts as 0.5 (``log 0`` is undefined); how many did is
 reported.
@@ -190,16 +192,20 @@ def dispersion(residuals, creators) -> Dispersion:
 
 
 def shrink(residual_mean, n_posts, disp: Dispersion) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical-Bayes weights ``w = n / (n + σ²/τ²)`` and posterior variances ``w σ² / n`` of creator effects.
+    """Empirical-Bayes weights ``w = n / (n + σ²/τ²)`` and posterior variances ``(1 − w) τ² = w σ² / n`` of creator effects.
+
+    When ``σ²`` is 0 it was not separated from ``τ²`` (no creator has two posts, see
+    :func:`dispersion`): a creator's one post cannot be told from post-to-post noise, so
+    nothing is learnt from it (``w = 0``) and its effect keeps the whole residual variance.
 
     >>> w, v = shrink(np.array([0.4, 0.4]), np.array([1, 100]), Dispersion(0.25, 0.25))
     >>> w.round(3).tolist(), v.round(4).tolist()
     ([0.5, 0.99], [0.125, 0.0025])
+    >>> shrink(np.array([0.4]), np.array([1]), Dispersion(0.5, 0.0))
+    (array([0.]), array([0.5]))
     """
     n = np.asarray(n_posts, dtype=float)
-    if disp.between <= 0:
-        return np.zeros_like(n), np.zeros_like(n)
-    if disp.within <= 0:
-        return np.ones_like(n), np.zeros_like(n)
+    if disp.between <= 0 or disp.within <= 0:
+        return np.zeros_like(n), np.full_like(n, max(disp.between, 0.0))
     w = n / (n + disp.within / disp.between)
-    return w, w * disp.within / n
+    return w, (1 - w) * disp.between

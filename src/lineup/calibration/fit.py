@@ -196,8 +196,9 @@ def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> lis
     out = [fit_group(platform, "all", part)]
     if part.groupby("influencer_id").size().max() == 1:
         notes.append(f"{platform}: every creator has one post: the between-creator and post-to-post variances "
-                     f"cannot be separated (all of it is counted between creators); creator rates are their raw "
-                     f"rates and their intervals leave out post-to-post noise")
+                     f"cannot be separated (all of it is counted between creators); creator rates are the curve's "
+                     f"(one post cannot be told from post-to-post noise) and forecasts carry the whole residual "
+                     f"variance")
     flag = part["sponsored"].astype(bool)
     if not flag.any():
         return out
