@@ -123,3 +123,11 @@ def test_no_later_post_on_a_fitted_platform_exits_2_saying_why(tmp_path):
     assert res.exit_code == 2, res.output
     assert ("no posts after the split on a fitted platform (tiktok not fitted: no posts before the split)"
             in res.stderr)
+
+
+@pytest.mark.parametrize("command", [["calibrate"], ["backtest", "--split", "2024-10-01"]])
+def test_platform_option_takes_short_names(tmp_path, command):
+    posts = _posts_csv(tmp_path / "posts.csv", creators=40)
+    res = CliRunner().invoke(app, [command[0], str(posts), *command[1:], "--platform", "IG", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "instagram" in res.stdout

@@ -169,3 +169,19 @@ def test_blank_rates_outside_the_fitted_range_take_the_edge_value_with_a_warning
                                          "mid,instagram,20000,,300\n")
     sc = load_scenario(path)
     assert any("1 blank engagement rate on instagram lies outside the follower range" in w for w in sc.warnings)
+
+
+def test_platform_short_names_match_on_every_side(tmp_path, fitted):
+    # a priors file keyed IG:, a rates CSV saying Ig, and a roster saying ig all mean instagram
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    prior.write_text(prior.read_text().replace("\n  instagram:\n", "\n  IG:\n"))
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate\ngiven2,Ig,0.25\n")
+    (tmp_path / "roster.csv").write_text(ROSTER + "given2,instagram,20000,,300\nalias,ig,20000,,300\n")
+    sc = load_scenario(path)
+    er = dict(zip(sc.roster.ids, sc.roster.engagement_rate))
+    _, cal = fitted
+    assert er["given2"] == 0.25
+    assert er["newbie"] == pytest.approx(cal.group("instagram").typical([20000])["mean"][0], rel=1e-3)
+    assert er["alias"] == er["newbie"]
+    assert read_priors(prior).card()["ig"] == read_priors(prior).cards["instagram"]

@@ -23,9 +23,9 @@ def _read(posts, platform):
 
 
 def _platform(platform):
-    from lineup.domain.roster import normalise_label
+    from lineup.domain.links import platform_name
 
-    return None if platform is None else normalise_label(platform)
+    return None if platform is None else platform_name(platform)
 
 
 def _files(source) -> str:
@@ -117,12 +117,12 @@ def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, plat
                    output: Path) -> int:
     """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
     from lineup._text import printable
-    from lineup.domain.roster import normalise_label
+    from lineup.domain.links import platform_name
     from lineup.io.synthetic import generate_posts as generate
     from lineup.io.writers import frame_csv, write_files
 
     posts, _ = generate(creators, seed=seed, curve=curve, sponsored=sponsored, fees=fees,
-                        platform=normalise_label(platform) or "instagram")
+                        platform=platform_name(platform) or "instagram")
     frame = posts.frame.drop(columns=["engagements"])
     frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     write_files(output.parent, {output.name: frame_csv(frame)}, manifest=False)

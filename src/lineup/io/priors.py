@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .._text import printable
 from ..domain.fitted_priors import FittedPriors
-from ..domain.roster import id_key, normalise_label
+from ..domain.links import platform_name
+from ..domain.roster import id_key
 from ..errors import Problem, ScenarioError
 from .files import read_user_text, shown_path
 
@@ -200,7 +201,7 @@ def read_priors(path: str | Path, *, influencers: str | Path | None = None) -> F
         raise AssertionError("unreachable")
     curves, cards, groups = {}, {}, {}
     for name, p in spec.platforms.items():
-        platform = normalise_label(name)
+        platform = platform_name(name)
         pts = p.groups[p.use].curve
         curves[platform] = (np.array([q.followers for q in pts]), np.array([q.mean for q in pts]))
         groups[platform] = p.use
@@ -254,5 +255,5 @@ def read_rates(path: str | Path) -> dict:
     bad += [Problem(f"{name}, line {k + 2}, column 'id'", "blank id") for k, i in enumerate(ids) if not i]
     if bad:
         raise ScenarioError(f"{name}: {len(bad)} bad row{'s' if len(bad) != 1 else ''}", bad)
-    platforms = [normalise_label(csv_uncell(v)) for v in df["platform"]]
+    platforms = [platform_name(csv_uncell(v)) for v in df["platform"]]
     return {(p, id_key(i)): float(r) for p, i, r in zip(platforms, ids, rate)}
