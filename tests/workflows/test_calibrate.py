@@ -185,3 +185,31 @@ def test_platform_short_names_match_on_every_side(tmp_path, fitted):
     assert er["newbie"] == pytest.approx(cal.group("instagram").typical([20000])["mean"][0], rel=1e-3)
     assert er["alias"] == er["newbie"]
     assert read_priors(prior).card()["ig"] == read_priors(prior).cards["instagram"]
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ("id,platform,engagement_rate\nann,instagram,0.1\nbob,instagram,0.2\n@ANN,IG,0.3\n",
+     "line 4, column 'id'", "'ann' on instagram is repeated (lines 2, 4)"),
+    ("id,platform,engagement_rate\nann,,0.1\n", "line 2, column 'platform'", "blank platform"),
+])
+def test_repeated_ids_and_blank_platforms_in_the_rates_are_located(tmp_path, fitted, text, where, what):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert any(f"rates.csv, {where}" in p and what in p for p in info.value.problems), info.value.problems
+
+
+def test_a_repeated_rates_header_is_refused(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate,engagement_rate\nann,instagram,0.1,0.2\n")
+    with pytest.raises(ScenarioError, match="rates.csv: the header has 2 columns named 'engagement_rate'"):
+        load_scenario(path)
+
+
+def test_rates_that_match_no_roster_row_are_one_warning(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate\nnewbie,instagram,0.1\nzed,instagram,0.2\n"
+                                        "amy,instagram,0.2\n")
+    lost = [w for w in load_scenario(path).warnings if "match no roster row" in w]
+    assert len(lost) == 1 and "2 creator rates" in lost[0] and "instagram/amy, instagram/zed" in lost[0]

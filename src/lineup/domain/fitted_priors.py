@@ -94,6 +94,16 @@ class FittedPriors:
                 out[name] = n
         return out
 
+    def unmatched_rates(self, platform, ids) -> list[tuple[str, str]]:
+        """The creator rates no roster row matches (platform, id key), sorted.
+
+        >>> FittedPriors("p.yaml", rates={("tiktok", "ann"): 0.2, ("tiktok", "zed"): 0.1}).unmatched_rates(
+        ...     np.array(["tt"], dtype=object), np.array(["@Ann"], dtype=object))
+        [('tiktok', 'zed')]
+        """
+        used = set(zip(_canonical(platform).tolist(), id_keys(ids)))
+        return sorted(k for k in self.rates if k not in used)
+
     def card(self, overrides=None) -> dict:
         """The rate-card overrides to use: the file's cards, then the scenario's (tier by tier) on top.
 

@@ -247,13 +247,48 @@ def read_rates(path: str | Path) -> dict:
     if missing:
         raise ScenarioError(f"{name}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                             f"(expected the file `lineup calibrate --influencers` writes)")
+    _refuse_repeated(df, name)
     rate = pd.to_numeric(df["engagement_rate"], errors="coerce").to_numpy(float)
     ids = [csv_uncell(v).strip() for v in df["id"]]
+    platforms = [platform_name(csv_uncell(v)) for v in df["platform"]]
     bad = [Problem(f"{name}, line {k + 2}, column 'engagement_rate'",
                    f"expected a rate in (0, 10], got {printable(repr(df['engagement_rate'].iat[k]), limit=40)}")
            for k in np.flatnonzero(~((rate > 0) & (rate <= 10)))]
     bad += [Problem(f"{name}, line {k + 2}, column 'id'", "blank id") for k, i in enumerate(ids) if not i]
+    bad += [Problem(f"{name}, line {k + 2}, column 'platform'", "blank platform")
+            for k, p in enumerate(platforms) if not p]
+    keys = [(p, id_key(i)) for p, i in zip(platforms, ids)]
+    bad += _repeats(keys, ids, name)
     if bad:
-        raise ScenarioError(f"{name}: {len(bad)} bad row{'s' if len(bad) != 1 else ''}", bad)
-    platforms = [platform_name(csv_uncell(v)) for v in df["platform"]]
-    return {(p, id_key(i)): float(r) for p, i, r in zip(platforms, ids, rate)}
+        raise ScenarioError(f"{name}: {len(bad)} bad row{'s' if len(bad) != 1 else ''}", sorted(bad, key=_line))
+    return {k: float(r) for k, r in zip(keys, rate)}
+
+
+def _refuse_repeated(df: pd.DataFrame, name: str) -> None:
+    """A repeated ``id``/``platform``/``engagement_rate`` header: which column is meant cannot be known."""
+    from ..errors import RosterError
+    from .roster import refuse_repeated
+
+    try:
+        refuse_repeated({c: c for c in ("id", "platform", "engagement_rate")}, [str(c) for c in df.columns], name)
+    except RosterError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+def _repeats(keys: list, ids: list[str], name: str) -> list[Problem]:
+    """One problem per id repeated on a platform (ids compared as the roster compares them), naming its lines."""
+    lines: dict = {}
+    for k, key in enumerate(keys):
+        if key[1]:
+            lines.setdefault(key, []).append(k + 2)
+    return [Problem(f"{name}, line {at[1]}, column 'id'",
+                    f"{printable(repr(ids[at[0] - 2]), limit=40)} on {printable(key[0])} is repeated (lines "
+                    f"{', '.join(map(str, at[:10]))}{', …' if len(at) > 10 else ''}): one rate per creator")
+            for key, at in lines.items() if len(at) > 1]
+
+
+def _line(problem: Problem) -> int:
+    import re
+
+    m = re.search(r", line (\d+),", str(problem))
+    return int(m.group(1)) if m else 0

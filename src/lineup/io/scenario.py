@@ -68,11 +68,17 @@ def _read_fitted(spec: ScenarioSpec, path: Path):
 
 
 def _edge_warnings(fitted, roster: Roster) -> list[str]:
-    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used)."""
-    if fitted is None or not roster.er_estimated.any():
+    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used),
+    and one for creator rates that match no roster row."""
+    if fitted is None:
         return []
+    lost = fitted.unmatched_rates(roster.platform, roster.ids)
+    out = [f"{fitted.rates_source}: {len(lost):,} creator rate{'s match' if len(lost) != 1 else ' matches'} no roster row "
+           f"by platform and id (e.g. {', '.join(printable(f'{p}/{i}', limit=40) for p, i in lost[:3])}): "
+           f"not used"] if lost else []
+    if not roster.er_estimated.any():
+        return out
     rows = roster.er_estimated
-    out = []
     for platform, n in fitted.held_at_edge(roster.followers[rows], roster.platform[rows], roster.ids[rows]).items():
         points = fitted.curves[platform][0]
         out.append(f"{fitted.source}: {n:,} blank engagement rate{'s' if n != 1 else ''} on {printable(platform)} "
