@@ -213,3 +213,50 @@ def test_rates_that_match_no_roster_row_are_one_warning(tmp_path, fitted):
                                         "amy,instagram,0.2\n")
     lost = [w for w in load_scenario(path).warnings if "match no roster row" in w]
     assert len(lost) == 1 and "2 creator rates" in lost[0] and "instagram/amy, instagram/zed" in lost[0]
+
+
+def _edited(tmp_path, fitted, old, new):
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    text = prior.read_text()
+    assert old in text
+    prior.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize("old, new, what", [
+    ("platforms:\n  instagram:\n", "platforms:\n  '':\n", "blank platform name"),
+    ("platforms:\n", "platforms:\n  Instagram: {groups: {all: {posts: 1, creators: 1, followers_range: [1, 2], "
+     "spline_df: 1, dispersion: {between_creators: 0, within_creator: 0}, curve: [{followers: 10, median: 0.1, "
+     "low: 0.1, high: 0.1, mean: 0.1}]}}}\n", "'instagram' is the platform 'Instagram' names again"),
+    ("mean: ", "mean: '0.02', x: ", "valid number"),
+    ("median: ", "median: true, x: ", "valid number"),
+    ("median: ", "median: 2, x: ", "less than or equal to 1"),
+    ("followers_range: [", "followers_range: [1.0e+9, 1, 1, ", "list should have at most 2 items"),
+])
+def test_loose_or_clashing_priors_entries_are_located_errors(tmp_path, fitted, old, new, what):
+    path = _edited(tmp_path, fitted, old, new)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    shown = "\n".join(info.value.problems) or str(info.value)
+    assert "priors.yaml, line " in shown and what in shown, shown
+    assert "scenario" not in str(info.value)
+
+
+def test_a_reversed_followers_range_is_a_located_error(tmp_path, fitted):
+    import re
+
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    prior.write_text(re.sub(r"followers_range: \[([^,]+), ([^\]]+)\]", r"followers_range: [\2, \1]", prior.read_text()))
+    with pytest.raises(ScenarioError, match=r"priors.yaml, line \d+, field 'platforms.instagram.groups.all."
+                                            r"followers_range': followers_range: expected \[low, high\]"):
+        load_scenario(path)
+
+
+def test_a_huge_priors_file_is_refused_before_reading(tmp_path, fitted, monkeypatch):
+    import lineup.io.priors as priors
+
+    monkeypatch.setattr(priors, "MAX_PRIORS_BYTES", 100)
+    with pytest.raises(ScenarioError, match="too large for a priors file"):
+        load_scenario(_case(tmp_path, fitted))

@@ -51,13 +51,18 @@ __all__ = ["FORMAT", "priors_yaml", "read_priors", "read_rates", "rates_csv"]
 FORMAT = "lineup-priors/1"
 
 
+#: Largest priors file read (bytes): a file from ``lineup calibrate`` is a few hundred kB at most.
+MAX_PRIORS_BYTES = 50 * 2**20
+
+
 class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: a quoted '0.02' or a true is a mistake in a file written by a program, not a number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class _Point(_M):
     followers: float = Field(gt=0)
-    median: float = Field(gt=0)
+    median: float = Field(gt=0, le=1)
     low: float = Field(gt=0)
     high: float = Field(gt=0)
     mean: float = Field(gt=0, le=10)
@@ -84,6 +89,13 @@ class _Group(_M):
         f = [p.followers for p in v]
         if any(b <= a for a, b in zip(f, f[1:])):
             raise ValueError("curve points must have increasing followers")
+        return v
+
+    @field_validator("followers_range", mode="after")
+    @classmethod
+    def _range(cls, v: list[float]) -> list[float]:
+        if not 0 < v[0] <= v[1]:
+            raise ValueError(f"followers_range: expected [low, high] with 0 < low ≤ high, got {v}")
         return v
 
     @field_validator("dispersion", mode="after")
@@ -190,15 +202,21 @@ def read_priors(path: str | Path, *, influencers: str | Path | None = None) -> F
     from .scenario import _locate, _parse_yaml, _raise
 
     path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_PRIORS_BYTES:
+        raise ScenarioError(f"{shown_path(path)}: {path.stat().st_size / 2**20:,.0f} MB is too large for a priors "
+                            f"file (at most {MAX_PRIORS_BYTES // 2**20} MB; `lineup calibrate` writes a few hundred kB)")
     text = read_user_text(path, ScenarioError, "priors file")
-    data, lines = _parse_yaml(path, text)
+    data, lines = _parse_yaml(path, text, "priors file")
     try:
         spec = _File.model_validate(data)
     except ValidationError as exc:
         problems = [_locate(path, lines, tuple(p for p in e["loc"] if not str(p).startswith("function-")),
                             _message(e)) for e in exc.errors()]
-        _raise(path, problems)
+        _raise(path, problems, "priors file")
         raise AssertionError("unreachable")
+    clashes = _platform_clashes(spec.platforms)
+    if clashes:
+        _raise(path, [_locate(path, lines, ("platforms", k), m) for k, m in clashes], "priors file")
     curves, cards, groups = {}, {}, {}
     for name, p in spec.platforms.items():
         platform = platform_name(name)
@@ -213,6 +231,22 @@ def read_priors(path: str | Path, *, influencers: str | Path | None = None) -> F
     if rates_path is not None:
         rates, shown = read_rates(rates_path), shown_path(rates_path)
     return FittedPriors(shown_path(path), curves, cards, rates, shown, groups)
+
+
+def _platform_clashes(platforms: dict) -> list[tuple[str, str]]:
+    """``(key, problem)`` for blank platform keys and keys naming a platform an earlier key named."""
+    seen: dict[str, str] = {}
+    out = []
+    for key in platforms:
+        name = platform_name(key)
+        if not name:
+            out.append((key, "blank platform name"))
+        elif name in seen:
+            out.append((key, f"{printable(repr(key))} is the platform {printable(repr(seen[name]))} names "
+                             f"again ({printable(name)}): one entry per platform"))
+        else:
+            seen[name] = key
+    return out
 
 
 def _message(err: dict) -> str:

@@ -204,11 +204,16 @@ def _read_text(path: Path) -> str:
     return read_user_text(path, ScenarioError, "scenario YAML file")
 
 
-def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
+#: What a YAML file of each kind holds, for the wording of its errors (the priors reader reuses the parser).
+_KINDS = {"scenario": "scenario fields (name, budget, roster, ...)",
+          "priors file": "priors-file fields (format, platforms, ...)"}
+
+
+def _parse_yaml(path: Path, text: str, kind: str = "scenario") -> tuple[Any, dict[Loc, int]]:
     try:
         node, data = _compose_and_construct(text)
     except RecursionError:
-        raise ScenarioError(f"{shown_path(path)}: the YAML is nested too deeply to be a scenario") from None
+        raise ScenarioError(f"{shown_path(path)}: the YAML is nested too deeply to be a {kind}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown_path(path)}, line {mark.line + 1}, column {mark.column + 1}" if mark else shown_path(path)
@@ -216,13 +221,12 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
         raise ScenarioError(str(Problem(where, f"invalid YAML: {printable(what)}"))) from None
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(f"{shown_path(path)}: expected a mapping of scenario fields (name, budget, roster, ...), "
-                            f"got {got}")
+        raise ScenarioError(f"{shown_path(path)}: expected a mapping of {_KINDS[kind]}, got {got}")
     lines: dict[Loc, int] = {}
     duplicates: list[str] = []
     _walk(node, (), lines, duplicates, path, set())
     if duplicates:
-        _raise(path, duplicates)
+        _raise(path, duplicates, kind)
     return data, lines
 
 
@@ -351,7 +355,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _raise(path: Path, problems: list[str]) -> None:
+def _raise(path: Path, problems: list[str], kind: str = "scenario") -> None:
     if len(problems) == 1:
         raise ScenarioError(problems[0], problems)
-    raise ScenarioError(f"{shown_path(path)}: {len(problems)} problems in the scenario", problems)
+    raise ScenarioError(f"{shown_path(path)}: {len(problems)} problems in the {kind}", problems)
