@@ -131,3 +131,34 @@ def test_platform_option_takes_short_names(tmp_path, command):
     res = CliRunner().invoke(app, [command[0], str(posts), *command[1:], "--platform", "IG", "--format", "json"])
     assert res.exit_code == 0, res.output
     assert "instagram" in res.stdout
+
+
+def test_calibrate_writes_both_files_or_neither(tmp_path):
+    posts = _posts_csv(tmp_path / "posts.csv", creators=40)
+    (tmp_path / "taken").mkdir()  # the priors file cannot be written: the rates CSV must not be either
+    res = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "taken"),
+                                   "--influencers", str(tmp_path / "rates.csv")])
+    assert res.exit_code == 2 and "a directory; cannot write output there" in res.stderr, res.output
+    assert not (tmp_path / "rates.csv").exists()
+    same = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "x.yaml"),
+                                    "--influencers", str(tmp_path / "x.yaml")])
+    assert same.exit_code == 2 and "name the same file" in same.stderr
+
+
+def test_calibrate_holds_both_output_directories(tmp_path):
+    from .test_cli_outputs import _hold, _stop
+
+    posts = _posts_csv(tmp_path / "posts.csv", creators=40)
+    holder = _hold(tmp_path / "p")
+    try:
+        res = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "p" / "priors.yaml"),
+                                       "--influencers", str(tmp_path / "rates" / "rates.csv")])
+        assert res.exit_code == 5 and "another lineup run is writing" in res.stderr, res.output
+        assert not (tmp_path / "rates" / "rates.csv").exists()
+    finally:
+        _stop(holder)
+    res = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "p" / "priors.yaml"),
+                                   "--influencers", str(tmp_path / "rates" / "rates.csv")])
+    assert res.exit_code == 0, res.output
+    assert "influencers: ../rates/rates.csv" in (tmp_path / "p" / "priors.yaml").read_text()
+    assert (tmp_path / "rates" / "rates.csv").read_text().startswith("id,platform,engagement_rate")

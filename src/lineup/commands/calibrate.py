@@ -46,21 +46,34 @@ def _files(source) -> str:
               help="What to print on stdout.")
 @guarded
 def calibrate(posts, output: Path | None, platform, influencers: Path | None, fmt: str) -> int:
-    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files)."""
+    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files).
+
+    The priors file and the rates CSV are written as one set: both or neither.  Each one's
+    directory is held (exit 5 when another lineup run holds it) until both are written.
+    """
+    from lineup.errors import UsageError
     from lineup.io.calibration_report import render_calibration
     from lineup.io.priors import priors_yaml, rates_csv
     from lineup.io.writers import to_json, write_files
     from lineup.workflows.calibrate import calibrate as run_calibrate, calibration_summary
 
     data = _read(posts, platform)
+    targets = [p for p in (output, influencers) if p is not None]
+    if len(targets) == 2 and os.path.realpath(output) == os.path.realpath(influencers):
+        raise UsageError("--output and --influencers name the same file; give two files")
+    for folder in dict.fromkeys(os.path.realpath(p.parent) for p in targets):
+        hold_output(Path(folder))  # one claim per directory (both when the two files are in different ones)
     cal = run_calibrate(data, platform=_platform(platform))
-    err = stderr_console()
+    files = {}
     if influencers is not None:
-        say_wrote(err, write_files(influencers.parent, {influencers.name: rates_csv(cal)}, manifest=False))
+        files[influencers] = rates_csv(cal)
     if output is not None:
         link = None if influencers is None else os.path.relpath(influencers.resolve(), output.resolve().parent)
-        text = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
-        say_wrote(err, write_files(output.parent, {output.name: text}, manifest=False))
+        files[output] = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
+    if files:
+        base = targets[0].parent  # the priors file's directory (or the rates file's): holds the commit journal
+        write_files(base, {os.path.relpath(p, base): text for p, text in files.items()}, manifest=False)
+        say_wrote(stderr_console(), list(files))
     say_warnings(data.warnings)
     own = [n for n in cal.notes if n not in data.warnings]  # the posts' warnings went to stderr above
     if fmt == "json":
