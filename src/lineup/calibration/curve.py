@@ -33,6 +33,9 @@ __all__ = ["Curve", "Dispersion", "fit_curve", "dispersion", "shrink", "log_rate
 
 #: Degrees of freedom tried for the spline (chosen by creator-grouped cross-validation).
 DF_CHOICES = (3, 4, 5, 6, 7)
+#: Creators per degree of freedom: with fewer than ``3 × 5`` creators the curve is a straight line in
+#: log10(followers) (``df`` 1), and when every post has the same follower count it is a constant (``df`` 0).
+CREATORS_PER_DF = 5
 #: Folds of the cross-validation.
 FOLDS = 5
 
@@ -55,10 +58,8 @@ class Curve:
 
     def predict(self, followers) -> tuple[np.ndarray, np.ndarray]:
         """``(ĝ, se)`` at each follower count (held at the edge outside the fitted range)."""
-        import patsy
-
         x = np.clip(np.log10(np.asarray(followers, dtype=float)), *self.x_range)
-        X = np.asarray(patsy.build_design_matrices([self.design_info], {"x": x})[0])
+        X = _rows(self.design_info, x)
         se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, self.cov, X), 0.0))
         return X @ self.params, se
 
@@ -122,18 +123,31 @@ def fit_curve(followers, y, creators) -> Curve:
 
 
 def _df_choices(x: np.ndarray, codes: np.ndarray) -> list[int]:
-    """Spline sizes the data can carry: fewer than ~5 distinct creators' x per df is too thin."""
+    """Spline sizes the data can carry: at most one df per :data:`CREATORS_PER_DF` creators and one per
+    distinct follower count beyond the first; below 3 a straight line (1), with one follower count a constant (0).
+
+    >>> _df_choices(np.log10([1e3, 1e4, 1e5] * 3), np.arange(9)), _df_choices(np.zeros(9), np.arange(9))
+    ([1], [0])
+    """
     distinct = len(np.unique(np.round(x, 3)))
     creators = int(codes.max()) + 1 if len(codes) else 0
-    room = min(distinct - 1, creators // 5)
-    return [k for k in DF_CHOICES if k <= room] or [DF_CHOICES[0]]
+    room = min(distinct - 1, creators // CREATORS_PER_DF)
+    return [k for k in DF_CHOICES if k <= room] or [min(room, 1) if distinct > 1 else 0]
 
 
 def _design(x: np.ndarray, df: int):
     import patsy
 
-    m = patsy.dmatrix(f"cr(x, df={df}, constraints='center')", {"x": x})
+    formula = {0: "1", 1: "x"}.get(df, f"cr(x, df={df}, constraints='center')")
+    m = patsy.dmatrix(formula, pd.DataFrame({"x": x}))  # a frame: patsy then knows the rows of formula "1"
     return np.asarray(m), m.design_info
+
+
+def _rows(info, x: np.ndarray) -> np.ndarray:
+    """The design matrix of ``x`` for a fitted design (a constant curve's too: the data is a frame)."""
+    import patsy
+
+    return np.asarray(patsy.build_design_matrices([info], pd.DataFrame({"x": x}))[0])
 
 
 def _cv_mse(x: np.ndarray, y: np.ndarray, codes: np.ndarray, df: int) -> float:
@@ -149,10 +163,7 @@ def _cv_mse(x: np.ndarray, y: np.ndarray, codes: np.ndarray, df: int) -> float:
             continue
         X, info = _design(x[train], df)
         beta = np.linalg.lstsq(X, y[train], rcond=None)[0]
-        import patsy
-
-        xt = np.clip(x[test], x[train].min(), x[train].max())
-        Xt = np.asarray(patsy.build_design_matrices([info], {"x": xt})[0])
+        Xt = _rows(info, np.clip(x[test], x[train].min(), x[train].max()))
         err += float(np.sum((y[test] - Xt @ beta) ** 2))
         n += int(test.sum())
     return err / n if n else float("inf")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .curve import Curve, Dispersion, dispersion, fit_curve, log_rates, shrink
+from .curve import CREATORS_PER_DF, Curve, Dispersion, dispersion, fit_curve, log_rates, shrink
 from .fees import FeeFit, fit_fees
 
 __all__ = ["Calibration", "GroupFit", "calibrate", "CHECK_FOLLOWERS", "MIN_GROUP_POSTS", "MIN_GROUP_CREATORS",
@@ -194,6 +194,13 @@ def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> lis
                      f"to fit (need {MIN_POSTS} posts by {MIN_CREATORS} creators); left out")
         return []
     out = [fit_group(platform, "all", part)]
+    if out[0].curve.df == 0:
+        notes.append(f"{platform}: every post has the same follower count: the curve is a constant (the median "
+                     f"rate of the posts), not a function of followers")
+    elif out[0].curve.df == 1:
+        notes.append(f"{platform}: {out[0].creators:,} creators: the curve is a straight line in log10(followers) "
+                     f"(a spline needs {3 * CREATORS_PER_DF} creators: one degree of freedom per "
+                     f"{CREATORS_PER_DF})")
     if part.groupby("influencer_id").size().max() == 1:
         notes.append(f"{platform}: every creator has one post: the between-creator and post-to-post variances "
                      f"cannot be separated (all of it is counted between creators); creator rates are the curve's "

@@ -79,7 +79,7 @@ class _Group(_M):
     creators: int = Field(ge=0)
     posts_with_zero_engagements: int = Field(default=0, ge=0)
     followers_range: list[float] = Field(min_length=2, max_length=2)
-    spline_df: int = Field(ge=1)
+    spline_df: int = Field(ge=0)  # 0: a constant curve, 1: a straight line in log10(followers)
     dispersion: dict[Literal["between_creators", "within_creator"], float]
     curve: list[_Point] = Field(min_length=1)
 
