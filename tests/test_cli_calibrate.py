@@ -27,7 +27,7 @@ def test_calibrate_writes_a_priors_file_and_rates_that_a_scenario_uses(tmp_path)
     res = CliRunner().invoke(app, ["calibrate", str(posts), "-o", str(tmp_path / "priors.yaml"),
                                    "--influencers", str(tmp_path / "rates.csv")])
     assert res.exit_code == 0, res.output
-    assert "instagram" in res.stdout and "1,000,000" in res.stdout and "[95 % CI]" in res.stdout
+    assert "instagram" in res.stdout and "1,000,000" in res.stdout and "[95 % CI: pointwise, conditional on the chosen spline size]" in " ".join(res.stdout.split())
     assert "fitted rate card per post micro" in res.stdout
     text = (tmp_path / "priors.yaml").read_text()
     assert "format: lineup-priors/1" in text and "influencers: rates.csv" in text and "rate_card:" in text

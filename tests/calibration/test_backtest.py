@@ -42,6 +42,8 @@ def test_scores_follow_their_definitions():
     inside = (f["calibrated_low"] <= f["actual"]) & (f["actual"] <= f["calibrated_high"])
     s = bt.scores().set_index(["method", "creators"]).loc[("calibrated", "all")]
     assert s["mdape"] == pytest.approx(ape[f["actual"] > 0].median())
+    ale = np.abs(np.log(f["calibrated"] / f["actual"]))
+    assert s["mdale"] == pytest.approx(ale[f["actual"] > 0].median())
     assert s["coverage"] == pytest.approx(inside.mean())
     assert (f["posted_at"] >= pd.Timestamp("2024-09-01", tz="UTC")).all()
     assert set(bt.to_dict()) >= {"split", "scores", "skipped", "definitions", "calibration"}
@@ -64,3 +66,17 @@ def test_one_post_per_creator_before_the_split_still_covers_80_percent():
     assert s.loc[("calibrated", "with history"), "posts"] > 500
     assert 0.72 <= s.loc[("calibrated", "all"), "coverage"] <= 0.88
     assert any("every creator has one post" in n for n in bt.calibration.notes)
+
+
+def test_the_figure_counts_the_posts_the_table_counts():
+    from lineup.io.calibration_report import backtest_figure
+
+    posts, _ = generate_posts(60, seed=4)
+    frame = posts.frame.copy()
+    late = frame["posted_at"] >= pd.Timestamp("2024-09-01", tz="UTC")
+    frame.loc[frame.index[late][:5], "engagements"] = 0.0
+    bt = backtest(frame, "2024-09-01")
+    s = bt.scores().set_index(["method", "creators"]).loc[("calibrated", "all")]
+    subtitle = backtest_figure(bt).axes[0].get_title(loc="left")
+    assert f"{int(s['posts']):,} posts; 5 with 0 engagements not drawn" in subtitle
+    assert f"coverage {100 * s['coverage']:.1f}" in subtitle

@@ -33,6 +33,9 @@ MIN_POSTS, MIN_CREATORS = 30, 8
 GRID_STEP = 0.1
 #: Level of the curve's and the per-creator intervals.
 LEVEL = 0.95
+#: What the curve's interval is, and is not (docs/model.md §4: measured coverage below nominal).
+INTERVAL_WORDING = ("pointwise 95 % interval of the typical (median) rate, conditional on the chosen spline size "
+                    "(the spline's degrees of freedom are picked by cross-validation and treated as known)")
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class Calibration:
     def to_dict(self) -> dict:
         return {"posts": self.posts, "date_range": list(self.date_range) if self.date_range else None,
                 "groups": [g.to_dict() for g in self.groups], "fees": [f.to_dict() for f in self.fees],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "definitions": {"low, high": INTERVAL_WORDING}}
 
 
 #: Columns of the per-influencer rates table.

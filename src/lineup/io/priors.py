@@ -158,7 +158,8 @@ def priors_yaml(calibration, source, *, influencers: str | None = None) -> str:
             platforms[fee.platform]["fees"] = {k: v for k, v in d.items() if k not in ("platform", "rate_card")}
     data["platforms"] = platforms
     header = ("# lineup priors file (format lineup-priors/1), written by `lineup calibrate`.\n"
-              "# curve: median = typical creator's engagement rate (fraction) with its 95 % interval low/high;\n"
+              "# curve: median = typical creator's engagement rate (fraction) with its pointwise 95 % interval\n"
+              "# low/high (conditional on the chosen spline size, spline_df);\n"
               "# mean = expected rate per post of an unknown creator (fills blank roster rates).\n"
               "# dispersion: variances of log engagement rate between creators and post to post.\n"
               "# use: the group whose curve fills blank rates (all, or sponsored/organic when fitted apart).\n")
