@@ -162,3 +162,11 @@ def test_calibrate_holds_both_output_directories(tmp_path):
     assert res.exit_code == 0, res.output
     assert "influencers: ../rates/rates.csv" in (tmp_path / "p" / "priors.yaml").read_text()
     assert (tmp_path / "rates" / "rates.csv").read_text().startswith("id,platform,engagement_rate")
+
+
+def test_generate_posts_counts_in_words_and_caps_creators_for_memory(tmp_path):
+    res = CliRunner().invoke(app, ["generate-posts", "-n", "1", "-o", str(tmp_path / "one.csv")])
+    assert res.exit_code == 0 and " by 1 creator to " in res.stderr, res.output
+    res = CliRunner().invoke(app, ["generate-posts", "-n", "100001", "-o", str(tmp_path / "big.csv")])
+    assert res.exit_code == 2 and "100001 is not in the range 1<=x<=100000" in res.stderr
+    assert "built in memory" in CliRunner().invoke(app, ["generate-posts", "--help"]).stdout

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from ..domain.priors import engagement_prior
-from .fit import Calibration, calibrate
+from .fit import Calibration, calibrate, counted
 
 __all__ = ["Backtest", "backtest", "LEVEL", "METHODS"]
 
@@ -162,7 +162,7 @@ def _why_unfitted(skipped: dict, before: pd.DataFrame) -> str:
             why.append(f"{p} not fitted: no posts before the split")
         else:
             n, c = counts.loc[p]
-            why.append(f"{p} not fitted: {int(n):,} posts by {int(c):,} creators before the split")
+            why.append(f"{p} not fitted: {counted(int(n), 'post')} by {counted(int(c), 'creator')} before the split")
     return "; ".join(why)
 
 

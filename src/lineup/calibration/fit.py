@@ -191,9 +191,18 @@ def calibrate(frame: pd.DataFrame, *, platform: str | None = None) -> Calibratio
     return Calibration(tuple(groups), tuple(fees), tuple(notes), int(len(df)), span)
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 post``, ``1,200 posts``: a count with its noun in the right number.
+
+    >>> counted(1, "creator"), counted(1200, "post")
+    ('1 creator', '1,200 posts')
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> list[GroupFit]:
     if part["influencer_id"].nunique() < MIN_CREATORS or len(part) < MIN_POSTS:
-        notes.append(f"{platform}: {len(part):,} posts by {part['influencer_id'].nunique():,} creators: too few "
+        notes.append(f"{platform}: {counted(len(part), 'post')} by {counted(part['influencer_id'].nunique(), 'creator')}: too few "
                      f"to fit (need {MIN_POSTS} posts by {MIN_CREATORS} creators); left out")
         return []
     out = [fit_group(platform, "all", part)]
@@ -214,7 +223,7 @@ def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> lis
         return out
     sizes = {g: (int(rows.sum()), part.loc[rows, "influencer_id"].nunique()) for g, rows in
              (("sponsored", flag), ("organic", ~flag))}
-    thin = [f"{g} {n:,} posts by {c:,} creators" for g, (n, c) in sizes.items()
+    thin = [f"{g} {counted(n, 'post')} by {counted(c, 'creator')}" for g, (n, c) in sizes.items()
             if n < MIN_GROUP_POSTS or c < MIN_GROUP_CREATORS]
     if thin:
         notes.append(f"{platform}: sponsored and organic posts pooled ({'; '.join(thin)}; each group needs "

@@ -11,6 +11,9 @@ from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, std
 
 __all__ = ["calibrate", "backtest", "generate_posts"]
 
+#: Largest ``generate-posts --creators``: 100,000 creators × ~22 posts ≈ 2.2M posts, ~2 GB while built in memory.
+MAX_CREATORS = 100_000
+
 posts_args = click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
 platform_option = click.option("--platform", default=None,
                                help="Fit only this platform (also the platform of files that have none).")
@@ -114,8 +117,9 @@ def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
 
 
 @click.command("generate-posts")
-@click.option("--creators", "-n", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True,
-              help="Number of creators.")
+@click.option("--creators", "-n", type=click.IntRange(min=1, max=MAX_CREATORS), default=200, show_default=True,
+              help=f"Number of creators (at most {MAX_CREATORS:,}: about 22 posts each, the history is built in memory, "
+                   f"roughly 1 kB per post).")
 @click.option("--curve", type=click.Choice(["inverted_u", "falling"]), default="inverted_u", show_default=True,
               help="True typical engagement-rate curve (inverted_u: peak 3 % near 30k followers; falling: the "
                    "built-in prior).")
@@ -131,6 +135,7 @@ def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, plat
     """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
     from lineup._text import printable
     from lineup.domain.links import platform_name
+    from lineup.calibration.fit import counted
     from lineup.io.synthetic import generate_posts as generate
     from lineup.io.writers import frame_csv, write_files
 
@@ -139,5 +144,5 @@ def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, plat
     frame = posts.frame.drop(columns=["engagements"])
     frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     write_files(output.parent, {output.name: frame_csv(frame)}, manifest=False)
-    click.echo(f"wrote {len(frame):,} posts by {creators:,} creators to {printable(output)}", err=True)
+    click.echo(f"wrote {counted(len(frame), 'post')} by {counted(creators, 'creator')} to {printable(output)}", err=True)
     return EXIT_OK
