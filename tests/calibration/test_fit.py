@@ -145,3 +145,18 @@ def test_shrinkage_weights_are_fractions_growing_with_posts_and_variances_below_
 def test_one_post_per_creator_is_said():
     posts, _ = generate_posts(40, seed=12, posts=(1, 1))
     assert any("every creator has one post" in n for n in calibrate(posts.frame).notes)
+
+
+def test_few_creators_get_a_straight_line_and_one_follower_count_a_constant_with_a_note():
+    from lineup.calibration.fit import calibrate
+
+    posts, _ = generate_posts(12, seed=8)
+    cal = calibrate(posts.frame)
+    assert cal.group("instagram").curve.df == 1
+    assert any("straight line in log10(followers)" in n for n in cal.notes)
+    same = posts.frame.assign(followers=10_000.0)
+    cal = calibrate(same)
+    g = cal.group("instagram")
+    assert g.curve.df == 0 and any("every post has the same follower count" in n for n in cal.notes)
+    t = g.typical([1e3, 1e4, 1e6])
+    assert t["median"].nunique() == 1 and t["low"].iloc[0] < t["median"].iloc[0] < t["high"].iloc[0]

@@ -169,3 +169,94 @@ def test_blank_rates_outside_the_fitted_range_take_the_edge_value_with_a_warning
                                          "mid,instagram,20000,,300\n")
     sc = load_scenario(path)
     assert any("1 blank engagement rate on instagram lies outside the follower range" in w for w in sc.warnings)
+
+
+def test_platform_short_names_match_on_every_side(tmp_path, fitted):
+    # a priors file keyed IG:, a rates CSV saying Ig, and a roster saying ig all mean instagram
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    prior.write_text(prior.read_text().replace("\n  instagram:\n", "\n  IG:\n"))
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate\ngiven2,Ig,0.25\n")
+    (tmp_path / "roster.csv").write_text(ROSTER + "given2,instagram,20000,,300\nalias,ig,20000,,300\n")
+    sc = load_scenario(path)
+    er = dict(zip(sc.roster.ids, sc.roster.engagement_rate))
+    _, cal = fitted
+    assert er["given2"] == 0.25
+    assert er["newbie"] == pytest.approx(cal.group("instagram").typical([20000])["mean"][0], rel=1e-3)
+    assert er["alias"] == er["newbie"]
+    assert read_priors(prior).card()["ig"] == read_priors(prior).cards["instagram"]
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ("id,platform,engagement_rate\nann,instagram,0.1\nbob,instagram,0.2\n@ANN,IG,0.3\n",
+     "line 4, column 'id'", "'ann' on instagram is repeated (lines 2, 4)"),
+    ("id,platform,engagement_rate\nann,,0.1\n", "line 2, column 'platform'", "blank platform"),
+])
+def test_repeated_ids_and_blank_platforms_in_the_rates_are_located(tmp_path, fitted, text, where, what):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert any(f"rates.csv, {where}" in p and what in p for p in info.value.problems), info.value.problems
+
+
+def test_a_repeated_rates_header_is_refused(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate,engagement_rate\nann,instagram,0.1,0.2\n")
+    with pytest.raises(ScenarioError, match="rates.csv: the header has 2 columns named 'engagement_rate'"):
+        load_scenario(path)
+
+
+def test_rates_that_match_no_roster_row_are_one_warning(tmp_path, fitted):
+    path = _case(tmp_path, fitted)
+    (tmp_path / "rates.csv").write_text("id,platform,engagement_rate\nnewbie,instagram,0.1\nzed,instagram,0.2\n"
+                                        "amy,instagram,0.2\n")
+    lost = [w for w in load_scenario(path).warnings if "match no roster row" in w]
+    assert len(lost) == 1 and "2 creator rates" in lost[0] and "instagram/amy, instagram/zed" in lost[0]
+
+
+def _edited(tmp_path, fitted, old, new):
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    text = prior.read_text()
+    assert old in text
+    prior.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize("old, new, what", [
+    ("platforms:\n  instagram:\n", "platforms:\n  '':\n", "blank platform name"),
+    ("platforms:\n", "platforms:\n  Instagram: {groups: {all: {posts: 1, creators: 1, followers_range: [1, 2], "
+     "spline_df: 1, dispersion: {between_creators: 0, within_creator: 0}, curve: [{followers: 10, median: 0.1, "
+     "low: 0.1, high: 0.1, mean: 0.1}]}}}\n", "'instagram' is the platform 'Instagram' names again"),
+    ("mean: ", "mean: '0.02', x: ", "valid number"),
+    ("median: ", "median: true, x: ", "valid number"),
+    ("median: ", "median: 2, x: ", "less than or equal to 1"),
+    ("followers_range: [", "followers_range: [1.0e+9, 1, 1, ", "list should have at most 2 items"),
+])
+def test_loose_or_clashing_priors_entries_are_located_errors(tmp_path, fitted, old, new, what):
+    path = _edited(tmp_path, fitted, old, new)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    shown = "\n".join(info.value.problems) or str(info.value)
+    assert "priors.yaml, line " in shown and what in shown, shown
+    assert "scenario" not in str(info.value)
+
+
+def test_a_reversed_followers_range_is_a_located_error(tmp_path, fitted):
+    import re
+
+    path = _case(tmp_path, fitted)
+    prior = tmp_path / "priors.yaml"
+    prior.write_text(re.sub(r"followers_range: \[([^,]+), ([^\]]+)\]", r"followers_range: [\2, \1]", prior.read_text()))
+    with pytest.raises(ScenarioError, match=r"priors.yaml, line \d+, field 'platforms.instagram.groups.all."
+                                            r"followers_range': followers_range: expected \[low, high\]"):
+        load_scenario(path)
+
+
+def test_a_huge_priors_file_is_refused_before_reading(tmp_path, fitted, monkeypatch):
+    import lineup.io.priors as priors
+
+    monkeypatch.setattr(priors, "MAX_PRIORS_BYTES", 100)
+    with pytest.raises(ScenarioError, match="too large for a priors file"):
+        load_scenario(_case(tmp_path, fitted))

@@ -12,8 +12,10 @@ Three forecasts of a post's engagements, each ``followers at posting time × rat
   with no earlier post are not forecast by it).
 
 Scores: MdAPE = median over posts of ``|forecast − actual| / actual`` (posts with 0
-engagements are left out of it and counted); coverage = share of posts whose actual
-engagements lie inside the 80 % interval.
+engagements are left out of it and counted; it favours forecasts that run low); MdALE =
+median of ``|log(forecast / actual)|`` (scale-free and symmetric); coverage = share of
+posts whose actual engagements lie inside the 80 % interval.  The point forecasts are
+medians; scenarios fill blank rates with the mean (expected engagements per post).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from ..domain.priors import engagement_prior
-from .fit import Calibration, calibrate
+from .fit import Calibration, calibrate, counted
 
 __all__ = ["Backtest", "backtest", "LEVEL", "METHODS"]
 
@@ -59,7 +61,7 @@ class Backtest:
                          self.scores().to_html(escape=True, index=False))
 
     def scores(self) -> pd.DataFrame:
-        """MdAPE and coverage per method × creators (``all``, ``with history``, ``new``)."""
+        """MdAPE, MdALE and coverage per method × creators (``all``, ``with history``, ``new``)."""
         rows = []
         f = self.forecasts
         for method in METHODS:
@@ -76,7 +78,14 @@ class Backtest:
                            for r in s.to_dict("records")],
                 "skipped": self.skipped, "calibration": self.calibration.to_dict(),
                 "definitions": {
-                    "mdape": "median over posts of |forecast - actual| / actual (posts with 0 engagements left out)",
+                    "mdape": "median over posts of |forecast - actual| / actual (posts with 0 engagements left out); "
+                             "it favours forecasts that run low (a forecast of 0 scores 100 %, one twice too high "
+                             "200 %)",
+                    "mdale": "median over posts of |log(forecast / actual)| (posts with 0 engagements left out): "
+                             "scale-free and symmetric (twice too high and half too low score the same, log 2)",
+                    "point forecast": "every method's point forecast is a median (engagements per post); scenarios "
+                                      "fill blank rates with the mean (expected engagements per post), which is "
+                                      "higher by exp(variance / 2)",
                     "coverage": f"share of posts whose engagements lie inside the {self.level:.0%} predictive interval",
                     "built-in": "lineup.domain.priors.engagement_prior as the median; its interval uses the fitted "
                                 "dispersion (tau^2 + sigma^2), the built-in priors have none",
@@ -93,8 +102,10 @@ def _score(part: pd.DataFrame, col: str) -> dict:
     point = part[col].to_numpy(float)
     pos = actual > 0
     ape = np.abs(point[pos] - actual[pos]) / actual[pos]
+    ale = np.abs(np.log(point[pos] / actual[pos]))
     out = {"posts": int(len(part)), "creators_scored": int(part["influencer_id"].nunique()),
-           "mdape": float(np.median(ape)) if len(ape) else float("nan"), "zero_actual": int((~pos).sum())}
+           "mdape": float(np.median(ape)) if len(ape) else float("nan"),
+           "mdale": float(np.median(ale)) if len(ale) else float("nan"), "zero_actual": int((~pos).sum())}
     if f"{col}_low" in part:
         inside = (part[f"{col}_low"] <= actual) & (actual <= part[f"{col}_high"])
         out["coverage"] = float(inside.mean()) if len(part) else float("nan")
@@ -106,7 +117,8 @@ def _score(part: pd.DataFrame, col: str) -> dict:
 def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: float = LEVEL) -> Backtest:
     """Fit on posts before ``split`` (a date or timestamp, UTC), forecast and score those on or after it.
 
-    Raises ``ValueError`` when either side of the split has no posts.
+    Raises ``ValueError`` when either side of the split has no posts, or no later post is on a
+    platform fitted before the split.
 
     Examples
     --------
@@ -135,9 +147,23 @@ def backtest(frame: pd.DataFrame, split, *, platform: str | None = None, level: 
     skipped = {"platforms_not_fitted": sorted(set(after["platform"]) - fitted),
                "posts_on_unfitted_platforms": int((~after["platform"].isin(fitted)).sum())}
     after = after[after["platform"].isin(fitted)]
+    if after.empty:
+        raise ValueError(f"no posts after the split on a fitted platform ({_why_unfitted(skipped, before)})")
     parts = [_forecast(cal, str(p), part, before, level) for p, part in after.groupby("platform", sort=True)]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return Backtest(split, cal, out, skipped, level)
+    return Backtest(split, cal, pd.concat(parts, ignore_index=True), skipped, level)
+
+
+def _why_unfitted(skipped: dict, before: pd.DataFrame) -> str:
+    """``tiktok not fitted: no posts before the split; …`` for each platform of the later posts."""
+    counts = before.groupby("platform")["influencer_id"].agg(["size", "nunique"])
+    why = []
+    for p in skipped["platforms_not_fitted"]:
+        if p not in counts.index:
+            why.append(f"{p} not fitted: no posts before the split")
+        else:
+            n, c = counts.loc[p]
+            why.append(f"{p} not fitted: {counted(int(n), 'post')} by {counted(int(c), 'creator')} before the split")
+    return "; ".join(why)
 
 
 def _timestamp(split) -> pd.Timestamp:

@@ -14,7 +14,9 @@ The model, on the log scale (``y = log(engagements / followers)`` of one post):
   ANOVA (method of moments) estimates from the residuals ``y − ĝ``.
 * A creator's rate is shrunk toward the curve (empirical Bayes):
   ``w_i = n_i / (n_i + σ²/τ²)``, ``m_i = ĝ(x_i) + w_i · r̄_i``, posterior variance
-  ``v_i = w_i σ² / n_i`` (+ the curve's variance at ``x_i``).
+  ``v_i = w_i σ² / n_i`` (+ the curve's variance at ``x_i``).  When no creator has two
+  posts ``σ²`` cannot be separated from ``τ²``: the whole residual variance is counted as
+  ``τ²`` and every creator takes the curve (``w_i = 0``, ``v_i = τ²``).
 
 A post with 0 engagements counts as 0.5 (``log 0`` is undefined); how many did is
 reported.
@@ -31,6 +33,9 @@ __all__ = ["Curve", "Dispersion", "fit_curve", "dispersion", "shrink", "log_rate
 
 #: Degrees of freedom tried for the spline (chosen by creator-grouped cross-validation).
 DF_CHOICES = (3, 4, 5, 6, 7)
+#: Creators per degree of freedom: with fewer than ``3 × 5`` creators the curve is a straight line in
+#: log10(followers) (``df`` 1), and when every post has the same follower count it is a constant (``df`` 0).
+CREATORS_PER_DF = 5
 #: Folds of the cross-validation.
 FOLDS = 5
 
@@ -53,10 +58,8 @@ class Curve:
 
     def predict(self, followers) -> tuple[np.ndarray, np.ndarray]:
         """``(ĝ, se)`` at each follower count (held at the edge outside the fitted range)."""
-        import patsy
-
         x = np.clip(np.log10(np.asarray(followers, dtype=float)), *self.x_range)
-        X = np.asarray(patsy.build_design_matrices([self.design_info], {"x": x})[0])
+        X = _rows(self.design_info, x)
         se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, self.cov, X), 0.0))
         return X @ self.params, se
 
@@ -120,18 +123,31 @@ def fit_curve(followers, y, creators) -> Curve:
 
 
 def _df_choices(x: np.ndarray, codes: np.ndarray) -> list[int]:
-    """Spline sizes the data can carry: fewer than ~5 distinct creators' x per df is too thin."""
+    """Spline sizes the data can carry: at most one df per :data:`CREATORS_PER_DF` creators and one per
+    distinct follower count beyond the first; below 3 a straight line (1), with one follower count a constant (0).
+
+    >>> _df_choices(np.log10([1e3, 1e4, 1e5] * 3), np.arange(9)), _df_choices(np.zeros(9), np.arange(9))
+    ([1], [0])
+    """
     distinct = len(np.unique(np.round(x, 3)))
     creators = int(codes.max()) + 1 if len(codes) else 0
-    room = min(distinct - 1, creators // 5)
-    return [k for k in DF_CHOICES if k <= room] or [DF_CHOICES[0]]
+    room = min(distinct - 1, creators // CREATORS_PER_DF)
+    return [k for k in DF_CHOICES if k <= room] or [min(room, 1) if distinct > 1 else 0]
 
 
 def _design(x: np.ndarray, df: int):
     import patsy
 
-    m = patsy.dmatrix(f"cr(x, df={df}, constraints='center')", {"x": x})
+    formula = {0: "1", 1: "x"}.get(df, f"cr(x, df={df}, constraints='center')")
+    m = patsy.dmatrix(formula, pd.DataFrame({"x": x}))  # a frame: patsy then knows the rows of formula "1"
     return np.asarray(m), m.design_info
+
+
+def _rows(info, x: np.ndarray) -> np.ndarray:
+    """The design matrix of ``x`` for a fitted design (a constant curve's too: the data is a frame)."""
+    import patsy
+
+    return np.asarray(patsy.build_design_matrices([info], pd.DataFrame({"x": x}))[0])
 
 
 def _cv_mse(x: np.ndarray, y: np.ndarray, codes: np.ndarray, df: int) -> float:
@@ -147,10 +163,7 @@ def _cv_mse(x: np.ndarray, y: np.ndarray, codes: np.ndarray, df: int) -> float:
             continue
         X, info = _design(x[train], df)
         beta = np.linalg.lstsq(X, y[train], rcond=None)[0]
-        import patsy
-
-        xt = np.clip(x[test], x[train].min(), x[train].max())
-        Xt = np.asarray(patsy.build_design_matrices([info], {"x": xt})[0])
+        Xt = _rows(info, np.clip(x[test], x[train].min(), x[train].max()))
         err += float(np.sum((y[test] - Xt @ beta) ** 2))
         n += int(test.sum())
     return err / n if n else float("inf")
@@ -190,16 +203,20 @@ def dispersion(residuals, creators) -> Dispersion:
 
 
 def shrink(residual_mean, n_posts, disp: Dispersion) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical-Bayes weights ``w = n / (n + σ²/τ²)`` and posterior variances ``w σ² / n`` of creator effects.
+    """Empirical-Bayes weights ``w = n / (n + σ²/τ²)`` and posterior variances ``(1 − w) τ² = w σ² / n`` of creator effects.
+
+    When ``σ²`` is 0 it was not separated from ``τ²`` (no creator has two posts, see
+    :func:`dispersion`): a creator's one post cannot be told from post-to-post noise, so
+    nothing is learnt from it (``w = 0``) and its effect keeps the whole residual variance.
 
     >>> w, v = shrink(np.array([0.4, 0.4]), np.array([1, 100]), Dispersion(0.25, 0.25))
     >>> w.round(3).tolist(), v.round(4).tolist()
     ([0.5, 0.99], [0.125, 0.0025])
+    >>> shrink(np.array([0.4]), np.array([1]), Dispersion(0.5, 0.0))
+    (array([0.]), array([0.5]))
     """
     n = np.asarray(n_posts, dtype=float)
-    if disp.between <= 0:
-        return np.zeros_like(n), np.zeros_like(n)
-    if disp.within <= 0:
-        return np.ones_like(n), np.zeros_like(n)
+    if disp.between <= 0 or disp.within <= 0:
+        return np.zeros_like(n), np.full_like(n, max(disp.between, 0.0))
     w = n / (n + disp.within / disp.between)
-    return w, w * disp.within / n
+    return w, (1 - w) * disp.between

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .curve import Curve, Dispersion, dispersion, fit_curve, log_rates, shrink
+from .curve import CREATORS_PER_DF, Curve, Dispersion, dispersion, fit_curve, log_rates, shrink
 from .fees import FeeFit, fit_fees
 
 __all__ = ["Calibration", "GroupFit", "calibrate", "CHECK_FOLLOWERS", "MIN_GROUP_POSTS", "MIN_GROUP_CREATORS",
@@ -33,6 +33,9 @@ MIN_POSTS, MIN_CREATORS = 30, 8
 GRID_STEP = 0.1
 #: Level of the curve's and the per-creator intervals.
 LEVEL = 0.95
+#: What the curve's interval is, and is not (docs/model.md §4: measured coverage below nominal).
+INTERVAL_WORDING = ("pointwise 95 % interval of the typical (median) rate, conditional on the chosen spline size "
+                    "(the spline's degrees of freedom are picked by cross-validation and treated as known)")
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class Calibration:
     def to_dict(self) -> dict:
         return {"posts": self.posts, "date_range": list(self.date_range) if self.date_range else None,
                 "groups": [g.to_dict() for g in self.groups], "fees": [f.to_dict() for f in self.fees],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "definitions": {"low, high": INTERVAL_WORDING}}
 
 
 #: Columns of the per-influencer rates table.
@@ -188,22 +191,39 @@ def calibrate(frame: pd.DataFrame, *, platform: str | None = None) -> Calibratio
     return Calibration(tuple(groups), tuple(fees), tuple(notes), int(len(df)), span)
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 post``, ``1,200 posts``: a count with its noun in the right number.
+
+    >>> counted(1, "creator"), counted(1200, "post")
+    ('1 creator', '1,200 posts')
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> list[GroupFit]:
     if part["influencer_id"].nunique() < MIN_CREATORS or len(part) < MIN_POSTS:
-        notes.append(f"{platform}: {len(part):,} posts by {part['influencer_id'].nunique():,} creators: too few "
+        notes.append(f"{platform}: {counted(len(part), 'post')} by {counted(part['influencer_id'].nunique(), 'creator')}: too few "
                      f"to fit (need {MIN_POSTS} posts by {MIN_CREATORS} creators); left out")
         return []
     out = [fit_group(platform, "all", part)]
+    if out[0].curve.df == 0:
+        notes.append(f"{platform}: every post has the same follower count: the curve is a constant (the median "
+                     f"rate of the posts), not a function of followers")
+    elif out[0].curve.df == 1:
+        notes.append(f"{platform}: {out[0].creators:,} creators: the curve is a straight line in log10(followers) "
+                     f"(a spline needs {3 * CREATORS_PER_DF} creators: one degree of freedom per "
+                     f"{CREATORS_PER_DF})")
     if part.groupby("influencer_id").size().max() == 1:
         notes.append(f"{platform}: every creator has one post: the between-creator and post-to-post variances "
-                     f"cannot be separated (all of it is counted between creators); creator rates are their raw "
-                     f"rates and their intervals leave out post-to-post noise")
+                     f"cannot be separated (all of it is counted between creators); creator rates are the curve's "
+                     f"(one post cannot be told from post-to-post noise) and forecasts carry the whole residual "
+                     f"variance")
     flag = part["sponsored"].astype(bool)
     if not flag.any():
         return out
     sizes = {g: (int(rows.sum()), part.loc[rows, "influencer_id"].nunique()) for g, rows in
              (("sponsored", flag), ("organic", ~flag))}
-    thin = [f"{g} {n:,} posts by {c:,} creators" for g, (n, c) in sizes.items()
+    thin = [f"{g} {counted(n, 'post')} by {counted(c, 'creator')}" for g, (n, c) in sizes.items()
             if n < MIN_GROUP_POSTS or c < MIN_GROUP_CREATORS]
     if thin:
         notes.append(f"{platform}: sponsored and organic posts pooled ({'; '.join(thin)}; each group needs "

@@ -11,6 +11,9 @@ from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, std
 
 __all__ = ["calibrate", "backtest", "generate_posts"]
 
+#: Largest ``generate-posts --creators``: 100,000 creators × ~22 posts ≈ 2.2M posts, ~2 GB while built in memory.
+MAX_CREATORS = 100_000
+
 posts_args = click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
 platform_option = click.option("--platform", default=None,
                                help="Fit only this platform (also the platform of files that have none).")
@@ -23,9 +26,9 @@ def _read(posts, platform):
 
 
 def _platform(platform):
-    from lineup.domain.roster import normalise_label
+    from lineup.domain.links import platform_name
 
-    return None if platform is None else normalise_label(platform)
+    return None if platform is None else platform_name(platform)
 
 
 def _files(source) -> str:
@@ -46,21 +49,34 @@ def _files(source) -> str:
               help="What to print on stdout.")
 @guarded
 def calibrate(posts, output: Path | None, platform, influencers: Path | None, fmt: str) -> int:
-    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files)."""
+    """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files).
+
+    The priors file and the rates CSV are written as one set: both or neither.  Each one's
+    directory is held (exit 5 when another lineup run holds it) until both are written.
+    """
+    from lineup.errors import UsageError
     from lineup.io.calibration_report import render_calibration
     from lineup.io.priors import priors_yaml, rates_csv
     from lineup.io.writers import to_json, write_files
     from lineup.workflows.calibrate import calibrate as run_calibrate, calibration_summary
 
     data = _read(posts, platform)
+    targets = [p for p in (output, influencers) if p is not None]
+    if len(targets) == 2 and os.path.realpath(output) == os.path.realpath(influencers):
+        raise UsageError("--output and --influencers name the same file; give two files")
+    for folder in dict.fromkeys(os.path.realpath(p.parent) for p in targets):
+        hold_output(Path(folder))  # one claim per directory (both when the two files are in different ones)
     cal = run_calibrate(data, platform=_platform(platform))
-    err = stderr_console()
+    files = {}
     if influencers is not None:
-        say_wrote(err, write_files(influencers.parent, {influencers.name: rates_csv(cal)}, manifest=False))
+        files[influencers] = rates_csv(cal)
     if output is not None:
         link = None if influencers is None else os.path.relpath(influencers.resolve(), output.resolve().parent)
-        text = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
-        say_wrote(err, write_files(output.parent, {output.name: text}, manifest=False))
+        files[output] = priors_yaml(cal, [str(p) for p in data.source], influencers=link)
+    if files:
+        base = targets[0].parent  # the priors file's directory (or the rates file's): holds the commit journal
+        write_files(base, {os.path.relpath(p, base): text for p, text in files.items()}, manifest=False)
+        say_wrote(stderr_console(), list(files))
     say_warnings(data.warnings)
     own = [n for n in cal.notes if n not in data.warnings]  # the posts' warnings went to stderr above
     if fmt == "json":
@@ -101,8 +117,9 @@ def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
 
 
 @click.command("generate-posts")
-@click.option("--creators", "-n", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True,
-              help="Number of creators.")
+@click.option("--creators", "-n", type=click.IntRange(min=1, max=MAX_CREATORS), default=200, show_default=True,
+              help=f"Number of creators (at most {MAX_CREATORS:,}: about 22 posts each, the history is built in memory, "
+                   f"roughly 1 kB per post).")
 @click.option("--curve", type=click.Choice(["inverted_u", "falling"]), default="inverted_u", show_default=True,
               help="True typical engagement-rate curve (inverted_u: peak 3 % near 30k followers; falling: the "
                    "built-in prior).")
@@ -117,14 +134,15 @@ def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, plat
                    output: Path) -> int:
     """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
     from lineup._text import printable
-    from lineup.domain.roster import normalise_label
+    from lineup.domain.links import platform_name
+    from lineup.calibration.fit import counted
     from lineup.io.synthetic import generate_posts as generate
     from lineup.io.writers import frame_csv, write_files
 
     posts, _ = generate(creators, seed=seed, curve=curve, sponsored=sponsored, fees=fees,
-                        platform=normalise_label(platform) or "instagram")
+                        platform=platform_name(platform) or "instagram")
     frame = posts.frame.drop(columns=["engagements"])
     frame["posted_at"] = frame["posted_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     write_files(output.parent, {output.name: frame_csv(frame)}, manifest=False)
-    click.echo(f"wrote {len(frame):,} posts by {creators:,} creators to {printable(output)}", err=True)
+    click.echo(f"wrote {counted(len(frame), 'post')} by {counted(creators, 'creator')} to {printable(output)}", err=True)
     return EXIT_OK

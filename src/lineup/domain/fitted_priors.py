@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .links import PLATFORM_ALIASES, platform_name
 from .priors import engagement_prior
 from .roster import id_keys
 
@@ -38,6 +39,12 @@ class FittedPriors:
     ...                           np.array(["@Ann", "bob", "cy"], dtype=object))
     >>> rate.round(3).tolist(), how.tolist()
     ([0.2, 0.06, 0.032], ['influencer rate', 'fitted curve', 'built-in curve'])
+
+    Platforms are matched by :func:`~lineup.domain.links.platform_name` on both sides, so a
+    roster's ``tt`` rows take the file's ``tiktok`` curve:
+
+    >>> fp.engagement(np.array([1e4]), np.array(["TT"], dtype=object), np.array(["bob"], dtype=object))[1].tolist()
+    ['fitted curve']
     """
 
     source: str
@@ -54,7 +61,7 @@ class FittedPriors:
     def engagement(self, followers, platform, ids) -> tuple[np.ndarray, np.ndarray]:
         """Each row's rate and where it came from (``influencer rate``/``fitted curve``/``built-in curve``)."""
         followers = np.asarray(followers, dtype=float)
-        platform = np.asarray(platform, dtype=object)
+        platform = _canonical(platform)
         rate = engagement_prior(followers)
         how = np.full(len(followers), "built-in curve", dtype=object)
         x = np.log10(np.maximum(followers, 1.0))
@@ -77,7 +84,7 @@ class FittedPriors:
         {'tiktok': 2}
         """
         followers = np.asarray(followers, dtype=float)
-        platform = np.asarray(platform, dtype=object)
+        platform = _canonical(platform)
         how = self.engagement(followers, platform, ids)[1]
         out = {}
         for name, (points, _) in sorted(self.curves.items()):
@@ -87,9 +94,27 @@ class FittedPriors:
                 out[name] = n
         return out
 
+    def unmatched_rates(self, platform, ids) -> list[tuple[str, str]]:
+        """The creator rates no roster row matches (platform, id key), sorted.
+
+        >>> FittedPriors("p.yaml", rates={("tiktok", "ann"): 0.2, ("tiktok", "zed"): 0.1}).unmatched_rates(
+        ...     np.array(["tt"], dtype=object), np.array(["@Ann"], dtype=object))
+        [('tiktok', 'zed')]
+        """
+        used = set(zip(_canonical(platform).tolist(), id_keys(ids)))
+        return sorted(k for k in self.rates if k not in used)
+
     def card(self, overrides=None) -> dict:
-        """The rate-card overrides to use: the file's cards, then the scenario's (tier by tier) on top."""
+        """The rate-card overrides to use: the file's cards, then the scenario's (tier by tier) on top.
+
+        A file's card also answers to its platform's short names (``ig`` for ``instagram``), which
+        rosters may use as they are.
+
+        >>> FittedPriors("p.yaml", cards={"instagram": {"micro": (1.0, 2.0)}}).card({"ig": {"nano": (0.5, 1.0)}})["ig"]
+        {'micro': (1.0, 2.0), 'nano': (0.5, 1.0)}
+        """
         out = {p: dict(c) for p, c in self.cards.items()}
+        out.update({alias: dict(out[p]) for alias, p in PLATFORM_ALIASES.items() if p in out and alias not in out})
         for p, c in (overrides or {}).items():
             out[p] = {**out.get(p, {}), **c}
         return out
@@ -99,3 +124,10 @@ class FittedPriors:
         return {"file": self.source, "platforms": {p: self.groups.get(p, "all") for p in sorted(self.curves)},
                 "rate_card_platforms": sorted(self.cards), "influencer_rates": self.rates_source,
                 "creators_with_rates": len(self.rates)}
+
+
+def _canonical(platform) -> np.ndarray:
+    """:func:`~lineup.domain.links.platform_name` of each platform (once per distinct name)."""
+    platform = np.asarray(platform, dtype=object)
+    names, codes = np.unique(platform.astype(str), return_inverse=True)
+    return np.array([platform_name(n) for n in names], dtype=object)[codes.reshape(-1)] if len(platform) else platform

@@ -30,11 +30,11 @@ def rate_interval(row: dict) -> str:
 
 
 def render_calibration(summary: list[dict], notes, console, source: str = "", fees=()) -> None:
-    """Per platform × group: posts, creators, dispersion and the typical rate [95 % CI] at 1k … 10M followers."""
+    """Per platform × group: posts, creators, dispersion and the typical rate [pointwise 95 % CI] at 1k … 10M."""
     from rich.table import Table
 
     table = Table(title=f"Fitted engagement-rate curves{' — ' + literal(source) if source else ''}: typical "
-                        "(median) rate [95 % CI] by followers", title_justify="left", show_lines=True)
+                        "(median) rate [95 % CI: pointwise, conditional on the chosen spline size] by followers", title_justify="left", show_lines=True)
     for name in ("platform", "group", "posts", "creators", "fitted on followers", "sd between / within"):
         table.add_column(name, no_wrap=name != "platform", justify="right" if name in ("posts", "creators") else "left")
     at = summary[0]["at"] if summary else []
@@ -62,16 +62,19 @@ def render_backtest(result, console) -> None:
     scores = result.scores()
     table = Table(title=f"Back-test: fitted before {result.split.date()}, scored on or after it",
                   title_justify="left")
-    for name in ("forecast", "creators", "posts", "MdAPE", f"{_pct(result.level)} coverage"):
+    for name in ("forecast", "creators", "posts", "MdAPE", "MdALE", f"{_pct(result.level)} coverage"):
         table.add_column(name, justify="left" if name in ("forecast", "creators") else "right", no_wrap=True)
     for r in scores.to_dict("records"):
         if r["posts"] == 0:
             continue
         cov = "—" if r["coverage"] != r["coverage"] else f"{100 * r['coverage']:.1f} %"
         table.add_row(r["method"], r["creators"], f"{r['posts']:,}",
-                      "—" if r["mdape"] != r["mdape"] else f"{100 * r['mdape']:.1f} %", cov)
+                      "—" if r["mdape"] != r["mdape"] else f"{100 * r['mdape']:.1f} %",
+                      "—" if r["mdale"] != r["mdale"] else f"{r['mdale']:.2f}", cov)
     print_table(console, table)
-    console.print("MdAPE = median |forecast − actual| / actual; coverage = share of posts inside the interval. "
+    console.print("MdAPE = median |forecast − actual| / actual (favours forecasts that run low); MdALE = median "
+                  "|log(forecast / actual)| (symmetric: log 2 = 0.69 is a factor of 2 either way); forecasts are "
+                  "medians (scenarios fill blank rates with the mean); coverage = share of posts inside the interval. "
                   "built-in: lineup's prior curve with an interval from the fitted dispersion; last post: no "
                   "interval; new = creators with no post before the split (curve only).", markup=False)
     skipped = result.skipped
@@ -106,7 +109,10 @@ def backtest_figure(result):
     ax.set_xlabel("forecast engagements per post (median)")
     ax.set_ylabel("actual engagements per post")
     ax.legend(loc="upper left")
-    cov = float(inside.mean()) if len(inside) else float("nan")
+    # the coverage of the table (every scored post); posts with 0 engagements cannot be drawn on log axes
+    cov = float(((f["calibrated_low"] <= f["actual"]) & (f["actual"] <= f["calibrated_high"])).mean())
+    zero = f"; {int((~keep).sum()):,} with 0 engagements not drawn" if (~keep).any() else ""
     _titles(fig, ax, "Back-test: forecast vs actual engagements",
-            literal_text(f"split {result.split.date()} · {len(x):,} posts · {_pct(result.level)} coverage {100 * cov:.1f} %"))
+            literal_text(f"split {result.split.date()} · {len(f):,} posts{zero} · {_pct(result.level)} coverage "
+                         f"{100 * cov:.1f} %"))
     return fig

@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .._text import printable
 from ..domain.fitted_priors import FittedPriors
-from ..domain.roster import id_key, normalise_label
+from ..domain.links import platform_name
+from ..domain.roster import id_key
 from ..errors import Problem, ScenarioError
 from .files import read_user_text, shown_path
 
@@ -50,13 +51,18 @@ __all__ = ["FORMAT", "priors_yaml", "read_priors", "read_rates", "rates_csv"]
 FORMAT = "lineup-priors/1"
 
 
+#: Largest priors file read (bytes): a file from ``lineup calibrate`` is a few hundred kB at most.
+MAX_PRIORS_BYTES = 50 * 2**20
+
+
 class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: a quoted '0.02' or a true is a mistake in a file written by a program, not a number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class _Point(_M):
     followers: float = Field(gt=0)
-    median: float = Field(gt=0)
+    median: float = Field(gt=0, le=1)
     low: float = Field(gt=0)
     high: float = Field(gt=0)
     mean: float = Field(gt=0, le=10)
@@ -73,7 +79,7 @@ class _Group(_M):
     creators: int = Field(ge=0)
     posts_with_zero_engagements: int = Field(default=0, ge=0)
     followers_range: list[float] = Field(min_length=2, max_length=2)
-    spline_df: int = Field(ge=1)
+    spline_df: int = Field(ge=0)  # 0: a constant curve, 1: a straight line in log10(followers)
     dispersion: dict[Literal["between_creators", "within_creator"], float]
     curve: list[_Point] = Field(min_length=1)
 
@@ -83,6 +89,13 @@ class _Group(_M):
         f = [p.followers for p in v]
         if any(b <= a for a, b in zip(f, f[1:])):
             raise ValueError("curve points must have increasing followers")
+        return v
+
+    @field_validator("followers_range", mode="after")
+    @classmethod
+    def _range(cls, v: list[float]) -> list[float]:
+        if not 0 < v[0] <= v[1]:
+            raise ValueError(f"followers_range: expected [low, high] with 0 < low ≤ high, got {v}")
         return v
 
     @field_validator("dispersion", mode="after")
@@ -145,7 +158,8 @@ def priors_yaml(calibration, source, *, influencers: str | None = None) -> str:
             platforms[fee.platform]["fees"] = {k: v for k, v in d.items() if k not in ("platform", "rate_card")}
     data["platforms"] = platforms
     header = ("# lineup priors file (format lineup-priors/1), written by `lineup calibrate`.\n"
-              "# curve: median = typical creator's engagement rate (fraction) with its 95 % interval low/high;\n"
+              "# curve: median = typical creator's engagement rate (fraction) with its pointwise 95 % interval\n"
+              "# low/high (conditional on the chosen spline size, spline_df);\n"
               "# mean = expected rate per post of an unknown creator (fills blank roster rates).\n"
               "# dispersion: variances of log engagement rate between creators and post to post.\n"
               "# use: the group whose curve fills blank rates (all, or sponsored/organic when fitted apart).\n")
@@ -189,18 +203,24 @@ def read_priors(path: str | Path, *, influencers: str | Path | None = None) -> F
     from .scenario import _locate, _parse_yaml, _raise
 
     path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_PRIORS_BYTES:
+        raise ScenarioError(f"{shown_path(path)}: {path.stat().st_size / 2**20:,.0f} MB is too large for a priors "
+                            f"file (at most {MAX_PRIORS_BYTES // 2**20} MB; `lineup calibrate` writes a few hundred kB)")
     text = read_user_text(path, ScenarioError, "priors file")
-    data, lines = _parse_yaml(path, text)
+    data, lines = _parse_yaml(path, text, "priors file")
     try:
         spec = _File.model_validate(data)
     except ValidationError as exc:
         problems = [_locate(path, lines, tuple(p for p in e["loc"] if not str(p).startswith("function-")),
                             _message(e)) for e in exc.errors()]
-        _raise(path, problems)
+        _raise(path, problems, "priors file")
         raise AssertionError("unreachable")
+    clashes = _platform_clashes(spec.platforms)
+    if clashes:
+        _raise(path, [_locate(path, lines, ("platforms", k), m) for k, m in clashes], "priors file")
     curves, cards, groups = {}, {}, {}
     for name, p in spec.platforms.items():
-        platform = normalise_label(name)
+        platform = platform_name(name)
         pts = p.groups[p.use].curve
         curves[platform] = (np.array([q.followers for q in pts]), np.array([q.mean for q in pts]))
         groups[platform] = p.use
@@ -212,6 +232,22 @@ def read_priors(path: str | Path, *, influencers: str | Path | None = None) -> F
     if rates_path is not None:
         rates, shown = read_rates(rates_path), shown_path(rates_path)
     return FittedPriors(shown_path(path), curves, cards, rates, shown, groups)
+
+
+def _platform_clashes(platforms: dict) -> list[tuple[str, str]]:
+    """``(key, problem)`` for blank platform keys and keys naming a platform an earlier key named."""
+    seen: dict[str, str] = {}
+    out = []
+    for key in platforms:
+        name = platform_name(key)
+        if not name:
+            out.append((key, "blank platform name"))
+        elif name in seen:
+            out.append((key, f"{printable(repr(key))} is the platform {printable(repr(seen[name]))} names "
+                             f"again ({printable(name)}): one entry per platform"))
+        else:
+            seen[name] = key
+    return out
 
 
 def _message(err: dict) -> str:
@@ -246,13 +282,48 @@ def read_rates(path: str | Path) -> dict:
     if missing:
         raise ScenarioError(f"{name}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                             f"(expected the file `lineup calibrate --influencers` writes)")
+    _refuse_repeated(df, name)
     rate = pd.to_numeric(df["engagement_rate"], errors="coerce").to_numpy(float)
     ids = [csv_uncell(v).strip() for v in df["id"]]
+    platforms = [platform_name(csv_uncell(v)) for v in df["platform"]]
     bad = [Problem(f"{name}, line {k + 2}, column 'engagement_rate'",
                    f"expected a rate in (0, 10], got {printable(repr(df['engagement_rate'].iat[k]), limit=40)}")
            for k in np.flatnonzero(~((rate > 0) & (rate <= 10)))]
     bad += [Problem(f"{name}, line {k + 2}, column 'id'", "blank id") for k, i in enumerate(ids) if not i]
+    bad += [Problem(f"{name}, line {k + 2}, column 'platform'", "blank platform")
+            for k, p in enumerate(platforms) if not p]
+    keys = [(p, id_key(i)) for p, i in zip(platforms, ids)]
+    bad += _repeats(keys, ids, name)
     if bad:
-        raise ScenarioError(f"{name}: {len(bad)} bad row{'s' if len(bad) != 1 else ''}", bad)
-    platforms = [normalise_label(csv_uncell(v)) for v in df["platform"]]
-    return {(p, id_key(i)): float(r) for p, i, r in zip(platforms, ids, rate)}
+        raise ScenarioError(f"{name}: {len(bad)} bad row{'s' if len(bad) != 1 else ''}", sorted(bad, key=_line))
+    return {k: float(r) for k, r in zip(keys, rate)}
+
+
+def _refuse_repeated(df: pd.DataFrame, name: str) -> None:
+    """A repeated ``id``/``platform``/``engagement_rate`` header: which column is meant cannot be known."""
+    from ..errors import RosterError
+    from .roster import refuse_repeated
+
+    try:
+        refuse_repeated({c: c for c in ("id", "platform", "engagement_rate")}, [str(c) for c in df.columns], name)
+    except RosterError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+def _repeats(keys: list, ids: list[str], name: str) -> list[Problem]:
+    """One problem per id repeated on a platform (ids compared as the roster compares them), naming its lines."""
+    lines: dict = {}
+    for k, key in enumerate(keys):
+        if key[1]:
+            lines.setdefault(key, []).append(k + 2)
+    return [Problem(f"{name}, line {at[1]}, column 'id'",
+                    f"{printable(repr(ids[at[0] - 2]), limit=40)} on {printable(key[0])} is repeated (lines "
+                    f"{', '.join(map(str, at[:10]))}{', …' if len(at) > 10 else ''}): one rate per creator")
+            for key, at in lines.items() if len(at) > 1]
+
+
+def _line(problem: Problem) -> int:
+    import re
+
+    m = re.search(r", line (\d+),", str(problem))
+    return int(m.group(1)) if m else 0

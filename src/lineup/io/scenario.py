@@ -68,11 +68,17 @@ def _read_fitted(spec: ScenarioSpec, path: Path):
 
 
 def _edge_warnings(fitted, roster: Roster) -> list[str]:
-    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used)."""
-    if fitted is None or not roster.er_estimated.any():
+    """One warning per platform whose blank rates lie outside the fitted follower range (the edge value is used),
+    and one for creator rates that match no roster row."""
+    if fitted is None:
         return []
+    lost = fitted.unmatched_rates(roster.platform, roster.ids)
+    out = [f"{fitted.rates_source}: {len(lost):,} creator rate{'s match' if len(lost) != 1 else ' matches'} no roster row "
+           f"by platform and id (e.g. {', '.join(printable(f'{p}/{i}', limit=40) for p, i in lost[:3])}): "
+           f"not used"] if lost else []
+    if not roster.er_estimated.any():
+        return out
     rows = roster.er_estimated
-    out = []
     for platform, n in fitted.held_at_edge(roster.followers[rows], roster.platform[rows], roster.ids[rows]).items():
         points = fitted.curves[platform][0]
         out.append(f"{fitted.source}: {n:,} blank engagement rate{'s' if n != 1 else ''} on {printable(platform)} "
@@ -198,11 +204,16 @@ def _read_text(path: Path) -> str:
     return read_user_text(path, ScenarioError, "scenario YAML file")
 
 
-def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
+#: What a YAML file of each kind holds, for the wording of its errors (the priors reader reuses the parser).
+_KINDS = {"scenario": "scenario fields (name, budget, roster, ...)",
+          "priors file": "priors-file fields (format, platforms, ...)"}
+
+
+def _parse_yaml(path: Path, text: str, kind: str = "scenario") -> tuple[Any, dict[Loc, int]]:
     try:
         node, data = _compose_and_construct(text)
     except RecursionError:
-        raise ScenarioError(f"{shown_path(path)}: the YAML is nested too deeply to be a scenario") from None
+        raise ScenarioError(f"{shown_path(path)}: the YAML is nested too deeply to be a {kind}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown_path(path)}, line {mark.line + 1}, column {mark.column + 1}" if mark else shown_path(path)
@@ -210,13 +221,12 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[Loc, int]]:
         raise ScenarioError(str(Problem(where, f"invalid YAML: {printable(what)}"))) from None
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(f"{shown_path(path)}: expected a mapping of scenario fields (name, budget, roster, ...), "
-                            f"got {got}")
+        raise ScenarioError(f"{shown_path(path)}: expected a mapping of {_KINDS[kind]}, got {got}")
     lines: dict[Loc, int] = {}
     duplicates: list[str] = []
     _walk(node, (), lines, duplicates, path, set())
     if duplicates:
-        _raise(path, duplicates)
+        _raise(path, duplicates, kind)
     return data, lines
 
 
@@ -345,7 +355,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _raise(path: Path, problems: list[str]) -> None:
+def _raise(path: Path, problems: list[str], kind: str = "scenario") -> None:
     if len(problems) == 1:
         raise ScenarioError(problems[0], problems)
-    raise ScenarioError(f"{shown_path(path)}: {len(problems)} problems in the scenario", problems)
+    raise ScenarioError(f"{shown_path(path)}: {len(problems)} problems in the {kind}", problems)

@@ -8,13 +8,15 @@ value becomes a :class:`~lineup.calibration.fit.Calibration` (or a
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..calibration.backtest import Backtest, backtest as run_backtest
 from ..calibration.fit import Calibration, calibrate as run_calibrate
 from ..errors import UsageError
 
-__all__ = ["calibrate", "backtest", "backtest_files", "calibration_summary"]
+__all__ = ["calibrate", "backtest", "split_date", "backtest_files", "calibration_summary"]
 
 
 def calibrate(posts, *, platform: str | None = None) -> Calibration:
@@ -28,15 +30,46 @@ def calibrate(posts, *, platform: str | None = None) -> Calibration:
 
 def backtest(posts, split, *, platform: str | None = None) -> Backtest:
     """Back-test on ``posts`` split at ``split`` (see :mod:`lineup.calibration.backtest`)."""
-    try:
-        when = pd.Timestamp(split)
-    except (ValueError, TypeError):
-        raise UsageError(f"--split {split!r}: expected a date such as 2020-10-01") from None
+    when = split_date(split)
     try:
         result = run_backtest(posts.frame, when, platform=platform)
     except ValueError as exc:
         raise UsageError(f"{_shown(posts)}: {exc}") from None
     return result
+
+
+#: Years a split may fall in (a guard against typos such as ``0202-10-01``).
+SPLIT_YEARS = (1970, 2100)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def split_date(split) -> pd.Timestamp:
+    """An explicit calendar date (ISO ``YYYY-MM-DD``, optionally with a time), years 1970–2100; else a UsageError.
+
+    Relative words (``now``, ``today``), ``NaT``, blanks and bare numbers are refused.
+
+    >>> split_date("2024-10-01"), split_date("2024-10-01T12:00Z").hour
+    (Timestamp('2024-10-01 00:00:00'), 12)
+    >>> split_date("-1")
+    Traceback (most recent call last):
+    lineup.errors.UsageError: --split '-1': expected a date such as 2020-10-01 (YYYY-MM-DD, optionally with a time; years 1970–2100)
+    """
+    from .._text import printable
+
+    bad = UsageError(f"--split {printable(repr(str(split)), limit=40)}: expected a date such as 2020-10-01 "
+                     f"(YYYY-MM-DD, optionally with a time; years {SPLIT_YEARS[0]}–{SPLIT_YEARS[1]})")
+    if isinstance(split, pd.Timestamp):
+        when = split
+    elif not isinstance(split, str) or not _DATE.fullmatch(split.strip()):
+        raise bad
+    else:
+        try:
+            when = pd.Timestamp(split.strip())
+        except (ValueError, TypeError, OverflowError):
+            raise bad from None
+    if pd.isna(when) or not SPLIT_YEARS[0] <= when.year <= SPLIT_YEARS[1]:
+        raise bad
+    return when
 
 
 def _with_notes(cal: Calibration, warnings) -> Calibration:
