@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["printable"]
+__all__ = ["printable", "counted"]
 
 
 def printable(text: object, limit: int | None = None, keep: str = "") -> str:
@@ -40,3 +40,12 @@ def _safe(c: str) -> bool:
     """Not a control (Cc), format (Cf), unassigned or line/paragraph separator character."""
     kind = unicodedata.category(c)
     return kind[0] != "C" and kind not in ("Zl", "Zp")
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 post``, ``1,200 posts``: a count with its noun in the right number.
+
+    >>> counted(1, "creator"), counted(1200, "post")
+    ('1 creator', '1,200 posts')
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

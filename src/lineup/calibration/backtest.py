@@ -27,7 +27,8 @@ import pandas as pd
 from scipy import stats
 
 from ..domain.priors import engagement_prior
-from .fit import Calibration, calibrate, counted
+from .._text import counted
+from .fit import Calibration, calibrate
 
 __all__ = ["Backtest", "backtest", "LEVEL", "METHODS"]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._text import counted
 from .curve import CREATORS_PER_DF, Curve, Dispersion, dispersion, fit_curve, log_rates, shrink
 from .fees import FeeFit, fit_fees
 
@@ -189,15 +190,6 @@ def calibrate(frame: pd.DataFrame, *, platform: str | None = None) -> Calibratio
     dates = df["posted_at"].dropna()
     span = (str(dates.min().date()), str(dates.max().date())) if len(dates) else None
     return Calibration(tuple(groups), tuple(fees), tuple(notes), int(len(df)), span)
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 post``, ``1,200 posts``: a count with its noun in the right number.
-
-    >>> counted(1, "creator"), counted(1200, "post")
-    ('1 creator', '1,200 posts')
-    """
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _platform_groups(platform: str, part: pd.DataFrame, notes: list[str]) -> list[GroupFit]:

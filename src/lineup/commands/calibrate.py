@@ -135,7 +135,7 @@ def generate_posts(creators: int, curve: str, sponsored: float, fees: bool, plat
     """Write a synthetic post history with a known truth (docs/model.md §4), for trying calibrate and backtest."""
     from lineup._text import printable
     from lineup.domain.links import platform_name
-    from lineup.calibration.fit import counted
+    from lineup._text import counted
     from lineup.io.synthetic import generate_posts as generate
     from lineup.io.writers import frame_csv, write_files
 

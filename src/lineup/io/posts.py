@@ -57,7 +57,6 @@ files the later file's are kept and the warning says so.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 import json
@@ -73,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from .._arrays import factorize
-from .._text import printable
+from .._text import counted, printable
 from ..errors import PostsError, Problem, RosterError
 from .files import csv_cells_up_to, read_user_bytes, shown_path
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
@@ -324,15 +323,10 @@ def _unify_ids(frame: pd.DataFrame, where: np.ndarray, name: str) -> list[str]:
         return []
     frame["influencer_id"] = first.to_numpy(dtype=object)
     r = int(changed[0])
-    return [f"{name}: {_count(len(changed), 'post')} {'names' if len(changed) == 1 else 'name'} a creator spelt "
+    return [f"{name}: {counted(len(changed), 'post')} {'names' if len(changed) == 1 else 'name'} a creator spelt "
             f"differently from the first post of the same id (ids are matched as the roster matches them: ignoring "
             f"case, full-width letters and invisible characters), read as the first spelling: e.g. "
             f"'{printable(ids[r])}' as '{printable(first.iloc[r])}' ({_places(where[changed], name)})"]
-
-
-def _count(k: int, noun: str) -> str:
-    """``"1 post"``, ``"2 posts"``."""
-    return f"{k:,} {noun}{'' if k == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -542,7 +536,7 @@ def _refuse_repeated_keys(objects: list, places: list[str], name: str) -> None:
                                f"appear{'' if len(obj.repeated) != 1 else 's'} more than once in this object; keep one")
                 for obj, where in zip(objects, places) if getattr(obj, "repeated", ())]
     if problems:
-        raise PostsError(f"{name}: {_count(len(problems), 'object')} {'repeats' if len(problems) == 1 else 'repeat'} "
+        raise PostsError(f"{name}: {counted(len(problems), 'object')} {'repeats' if len(problems) == 1 else 'repeat'} "
                          f"a field", problems[:50])
 
 
@@ -810,7 +804,7 @@ def _refuse_structured(table: _Table, mapping: dict[str, str], name: str) -> Non
                 problems.append(Problem(table.loc(r, col), f"expected one value for {canon}, got {kind}: "
                                                            f"{printable(json.dumps(c, default=str), limit=60)}"))
     if problems:
-        raise PostsError(f"{name}: {_count(len(problems), 'value')} {'is' if len(problems) == 1 else 'are'} a JSON "
+        raise PostsError(f"{name}: {counted(len(problems), 'value')} {'is' if len(problems) == 1 else 'are'} a JSON "
                          f"list or object where one value belongs", problems[:50])
 
 
@@ -926,11 +920,11 @@ def _implausible(table: _Table, out: dict, name: str) -> list[str]:
     rows = np.flatnonzero(fractional.any(axis=0))
     if len(rows):
         cols = ", ".join(c for c, hit in zip(_WHOLE, fractional.any(axis=1)) if hit)
-        notes.append(f"{name}: {_count(len(rows), 'post')} {'has' if len(rows) == 1 else 'have'} a fractional count "
+        notes.append(f"{name}: {counted(len(rows), 'post')} {'has' if len(rows) == 1 else 'have'} a fractional count "
                      f"({cols}), kept as written: {_places(table.where[rows], name)}; counts are whole numbers, "
                      f"check the file")
     if len(over):
-        notes.append(f"{name}: {_count(len(over), 'post')} {'has' if len(over) == 1 else 'have'} more engagements "
+        notes.append(f"{name}: {counted(len(over), 'post')} {'has' if len(over) == 1 else 'have'} more engagements "
                      f"than followers (engagement rate > 1), kept: {_places(table.where[over], name)}; check the "
                      f"followers column (followers at posting time?)")
     return notes

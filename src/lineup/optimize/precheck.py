@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._text import counted
 from ..domain.scenario import Scenario
 from ..domain.tiers import TIER_NAMES
 from .rules import (
@@ -29,7 +30,6 @@ from .rules import (
     _label,
     _money_tol,
     _pct,
-    _plural,
     _some_ids,
     format_money,
 )
@@ -210,7 +210,7 @@ def _emptied(scenario: Scenario, ctx: _Context, cand: Candidates) -> list[str]:
     removed = ", ".join(f"{k} removed {v:,}" for k, v in cand.removed.items())
     alone = len(cand.removed) == 1
     who = names[0] if alone else "the filters"
-    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {_plural(ctx.n, 'influencer')}, "
+    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {counted(ctx.n, 'influencer')}, "
             f"{removed}{_allowed(scenario, names)}{_held_values(scenario, ctx, names)}{_budget_note(scenario, ctx)}"]
 
 
@@ -370,7 +370,7 @@ def _min_cost_checks(scenario: Scenario, ctx: _Context, pool: _Pool) -> tuple[li
 
 def _with_includes(pool: _Pool) -> str:
     k = int(pool.forced.sum())
-    return f" together with the {_plural(k, 'included influencer')}" if k else ""
+    return f" together with the {counted(k, 'included influencer')}" if k else ""
 
 
 def _min_cost_message(scenario: Scenario, b: _Bound, need: float, pool: _Pool) -> str:

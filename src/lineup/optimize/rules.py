@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import factorize
+from .._text import counted
 from ..domain.countries import country_mask
 from ..domain.scenario import Scenario
 from ..domain.tiers import TIER_NAMES
@@ -83,10 +84,6 @@ def _pct(share: float) -> str:
     """``0.5 -> '50%'``, ``0.4731 -> '47.3%'``."""
     p = 100.0 * float(share)
     return f"{p:.0f}%" if abs(p - round(p)) < 0.05 else f"{p:.1f}%"
-
-
-def _plural(k: int, noun: str) -> str:
-    return f"{k:,} {noun}" if k == 1 else f"{k:,} {noun}s"
 
 
 def _some_ids(ids, limit: int = 3) -> str:
@@ -439,18 +436,18 @@ def _filter_violations(scenario: Scenario, ctx: _Context, mask: np.ndarray) -> l
     bad = np.flatnonzero(ctx.filters["constraints.min_authenticity"] & mask)
     if bad.size:
         shown = _some_ids([f"{r.ids[k]} {r.authenticity[k]:.2f}" for k in bad])
-        out.append(f"constraints.min_authenticity: {_plural(bad.size, 'selected influencer')} below "
+        out.append(f"constraints.min_authenticity: {counted(bad.size, 'selected influencer')} below "
                    f"{c.min_authenticity:g} authenticity ({shown})")
     bad = np.flatnonzero(ctx.filters["constraints.countries"] & mask)
     if bad.size:
         shown = _some_ids([f"{r.ids[k]} {r.country[k] or 'no country'}" for k in bad])
-        out.append(f"constraints.countries: {_plural(bad.size, 'selected influencer')} outside "
+        out.append(f"constraints.countries: {counted(bad.size, 'selected influencer')} outside "
                    f"{', '.join(c.countries)} ({shown})")
     bad = np.flatnonzero(ctx.filters["constraints.max_budget_share"] & mask)
     if bad.size:
         cap = c.max_budget_share * scenario.budget
         shown = _some_ids([f"{r.ids[k]} {format_money(r.fee[k], cur)}" for k in bad])
-        out.append(f"constraints.max_budget_share: {_plural(bad.size, 'selected fee')} above "
+        out.append(f"constraints.max_budget_share: {counted(bad.size, 'selected fee')} above "
                    f"{_pct(c.max_budget_share)} of the budget ({format_money(cap, cur)}): {shown}")
     return out
 
@@ -579,7 +576,7 @@ def _tight_bounds(scenario: Scenario, ctx: _Context, t: _Totals, blocked: dict) 
             word = "the maximum" if b.kind == "max" else "the minimum"
             detail = f"{_label(b, v)} selected, {word}"
             if b.name in blocked:
-                detail += f"; it blocks {_plural(blocked[b.name], 'affordable candidate')}"
+                detail += f"; it blocks {counted(blocked[b.name], 'affordable candidate')}"
             out.append(Binding(b.name, float(v), float(b.limit), detail))
     lo = scenario.spec.constraints.min_spend
     if lo is not None and lo > 0 and abs(t.spend - lo) <= 1e-6 * max(1.0, lo):
@@ -598,7 +595,7 @@ def _tight_shares(scenario: Scenario, ctx: _Context, t: _Totals, blocked: dict) 
             word = "at least" if s.kind == "min" else "at most"
             detail = f"{s.platform} has {_pct(share)} of spend, {word} {_pct(s.share)} allowed"
             if s.name in blocked:
-                detail += f"; it blocks {_plural(blocked[s.name], 'affordable candidate')}"
+                detail += f"; it blocks {counted(blocked[s.name], 'affordable candidate')}"
             out.append(Binding(s.name, share, s.share, detail))
     return out
 
@@ -635,7 +632,7 @@ def _unspent(scenario: Scenario, ctx: _Context, t: _Totals, free: np.ndarray, po
     if k == 0:
         return []
     return [Binding("unspent", t.spend, scenario.budget,
-                    f"{format_money(left, cur)} of the budget is left although {_plural(k, 'affordable candidate')} "
+                    f"{format_money(left, cur)} of the budget is left although {counted(k, 'affordable candidate')} "
                     f"could still be added without breaking a rule")]
 
 
