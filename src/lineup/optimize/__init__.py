@@ -197,8 +197,11 @@ def _check_infeasible(base: dict, model, backend: str, time_limit, built: float,
 
 
 def _mask(scenario: Scenario, model, values: np.ndarray) -> np.ndarray:
-    mask = np.zeros(scenario.roster.n, dtype=bool)
-    mask[model.rows[values[: model.n_x] > 0.5]] = True
+    """The decisions whose x column is 1 in the solver's ``values``."""
+    from .model import model_of
+
+    mask = np.zeros(model_of(scenario).n, dtype=bool)
+    mask[model.decisions[values[: model.n_x] > 0.5]] = True
     return mask
 
 

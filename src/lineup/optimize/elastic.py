@@ -16,17 +16,12 @@ import numpy as np
 from ..domain.scenario import Scenario
 from .backends import solve_model
 from .formulation import LinearModel, with_slack
+from .model import model_of
 
 __all__ = ["diagnose", "relaxed_groups", "relax"]
 
-_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
 _MAX_LINES = 3  # explained groups
 _MAX_CHAIN = 3  # partners found per group (one elastic solve each)
-
-
-def _money(amount: float, currency: str) -> str:
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
 
 
 def relaxed_groups(model: LinearModel, backend: str, hard: frozenset[str] = frozenset(),
@@ -76,29 +71,12 @@ def relax(model: LinearModel, backend: str, hard: frozenset[str] = frozenset(),
 
 
 def _limit(sc: Scenario, model: LinearModel, r: int) -> str:
-    kind, lim = model.kind[r], model.limit[r]
-    if kind == "money":
-        return _money(lim, sc.currency)
-    if kind == "share":
-        return f"{lim:.0%}"
-    if kind == "count":
-        return f"{lim:.0f}"
-    return "must be chosen" if kind == "include" else "at most one"
+    return model.owners[r].limit_text(model_of(sc), model.limit[r])
 
 
 def _miss(sc: Scenario, model: LinearModel, r: int, amount: float) -> str:
-    """How far the best relaxed portfolio misses group ``r``, in planner's words."""
-    name, kind, at_least = model.row_names[r], model.kind[r], np.isfinite(model.row_lo[r])
-    if kind == "money":
-        verb = "falls short of" if at_least else "overshoots"
-        return f"{verb} {name} by {_money(amount, sc.currency)}"
-    if kind == "share":
-        return f"misses {name} by {_money(amount, sc.currency)} of spend"
-    if kind == "count":
-        return f"{'falls short of' if at_least else 'exceeds'} {name} by {amount:.0f}"
-    if kind == "include":
-        return f"leaves out {name[len('constraints.include['):-1]}"
-    return f"selects {amount + 1:.0f} of {name}"
+    """How far the best relaxed portfolio misses group ``r``, in planner's words (the owning rule's)."""
+    return model.owners[r].miss_text(model_of(sc), model.row_names[r], bool(np.isfinite(model.row_lo[r])), amount)
 
 
 def _named(sc: Scenario, model: LinearModel, names) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..domain.scenario import Scenario
-from .rules import _context, candidates, format_money
+from .model import model_of
+from .rules import candidates
+from .wording import format_money
 
 __all__ = ["empty_reason", "zero_reason"]
 
@@ -31,10 +33,10 @@ def _weights_zero(scenario: Scenario) -> str | None:
 
 def _rows_zero(scenario: Scenario, rows: np.ndarray, who: str, none: str) -> str | None:
     """Why the influencers ``rows`` add nothing: no expected engagement, in no weighted niche."""
-    ctx, obj = _context(scenario), scenario.spec.objective
-    no_engagement = obj.engagement == 0 or not (ctx.gain_e[rows] > 0).any()
-    weighted = ctx.weights > 0
-    in_niche = ctx.members[rows][:, weighted].nnz > 0 if weighted.any() else False
+    m, obj = model_of(scenario), scenario.spec.objective
+    no_engagement = obj.engagement == 0 or not (m.decisions.gain_e[rows] > 0).any()
+    weighted = m.objective.coverage.weights > 0
+    in_niche = m.decisions.members[rows][:, weighted].nnz > 0 if weighted.any() else False
     no_coverage = obj.coverage == 0 or not in_niche
     if not (no_engagement and no_coverage):
         return None
@@ -42,7 +44,7 @@ def _rows_zero(scenario: Scenario, rows: np.ndarray, who: str, none: str) -> str
     if obj.engagement > 0:
         parts.append(f"{who} has an expected engagement of 0 (engagement rate, authenticity or followers of 0)")
     if obj.coverage > 0 and weighted.any():
-        names = ", ".join(n for n, w in zip(ctx.niches, weighted) if w)
+        names = ", ".join(n for n, w in zip(m.decisions.niches, weighted) if w)
         parts.append(f"{none} is in a niche to cover ({names})")
     return " and ".join(parts) or None
 
@@ -60,11 +62,11 @@ def empty_reason(scenario: Scenario, mask: np.ndarray) -> str | None:
     """
     if np.asarray(mask).any():
         return None
-    cand, ctx = candidates(scenario), _context(scenario)
+    cand, d = candidates(scenario), model_of(scenario).decisions
     cur = scenario.currency
     if not cand.count:
         if set(cand.removed) == {"budget"}:
-            return (f"no candidate fits the budget: the cheapest fee is {format_money(ctx.fee.min(), cur)} "
+            return (f"no candidate fits the budget: the cheapest fee is {format_money(d.cost.min(), cur)} "
                     f"and the budget is {format_money(scenario.budget, cur)}")
         removed = ", ".join(f"{k} removed {v:,}" for k, v in cand.removed.items())
         return f"every candidate is removed by the filters ({removed})"

@@ -26,7 +26,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..domain.scenario import Scenario
-from ..domain.tiers import TIER_NAMES
 
 __all__ = ["LinearModel", "build", "with_slack", "overlap_pairs", "tiny_scenario"]
 
@@ -67,6 +66,8 @@ class LinearModel:
     col_names: tuple[str, ...]
     n_x: int
     rows: np.ndarray  # roster row of each x column
+    owners: tuple = ()  # the rule that owns each row (None: structural)
+    decisions: np.ndarray = None  # type: ignore[assignment]  # decision of each x column
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -130,151 +131,48 @@ class _Rows:
         return A.tocsr()
 
 
-# ----------------------------------------------------------------- building blocks
-def _money_rows(rows: _Rows, sc: Scenario, fee: np.ndarray) -> None:
-    cols = np.arange(fee.size)
-    rows.add("budget", cols, fee, -_INF, sc.budget, "money", sc.budget, sc.budget)
-    ms = sc.spec.constraints.min_spend
-    if ms is not None and ms > 0:
-        rows.add("constraints.min_spend", cols, fee, ms, _INF, "money", ms, sc.budget)
-
-
-def _count_rows(rows: _Rows, name: str, cols: np.ndarray, bounds) -> None:
-    if bounds.min is not None and bounds.min > 0:
-        rows.add(f"{name}.min", cols, 1.0, bounds.min, _INF, "count", bounds.min)
-    if bounds.max is not None:
-        rows.add(f"{name}.max", cols, 1.0, -_INF, bounds.max, "count", bounds.max)
-
-
-def _tier_rows(rows: _Rows, sc: Scenario, cand_rows: np.ndarray) -> None:
-    c = sc.spec.constraints
-    _count_rows(rows, "constraints.influencers", np.arange(cand_rows.size), c.influencers)
-    if not c.tiers:
-        return
-    codes = sc.tiers.codes_of(sc.roster.followers[cand_rows])
-    for tier in TIER_NAMES:
-        if tier in c.tiers:
-            _count_rows(rows, f"constraints.tiers.{tier}", np.flatnonzero(codes == TIER_NAMES.index(tier)), c.tiers[tier])
-
-
-def _niche_cols(sc: Scenario, niche: str, pos: np.ndarray) -> np.ndarray:
-    """x columns of candidates listing ``niche`` (empty when the roster lacks it)."""
-    if niche not in sc.roster.niche_names:
-        return np.zeros(0, dtype=np.int64)
-    m = sc.roster.niche_membership
-    k = sc.roster.niche_names.index(niche)
-    members = m.indices[m.indptr[k]:m.indptr[k + 1]]
-    cols = pos[members]
-    return np.sort(cols[cols >= 0])
-
-
-def _niche_rows(rows: _Rows, sc: Scenario, pos: np.ndarray) -> None:
-    for niche, ns in sc.spec.niches.items():
-        if ns.min_influencers > 0:
-            cols = _niche_cols(sc, niche, pos)
-            rows.add(f"niches.{niche}.min_influencers", cols, 1.0, ns.min_influencers, _INF, "count", ns.min_influencers)
-
-
-def _share_rows(rows: _Rows, sc: Scenario, cand_rows: np.ndarray, fee: np.ndarray) -> None:
-    platform = sc.roster.platform[cand_rows]
-    cols = np.arange(fee.size)
-    for p, b in sc.spec.constraints.platforms.items():
-        on_p = (platform == p).astype(float)
-        name = f"constraints.platforms.{p}"
-        if b.min_share is not None and b.min_share > 0:
-            rows.add(f"{name}.min_share", cols, fee * (on_p - b.min_share), 0.0, _INF, "share", b.min_share, sc.budget)
-        if b.max_share is not None and b.max_share < 1:
-            rows.add(f"{name}.max_share", cols, fee * (on_p - b.max_share), -_INF, 0.0, "share", b.max_share, sc.budget)
-
-
-def _id_cols(sc: Scenario, ids, pos: np.ndarray) -> np.ndarray:
-    """x columns of ``ids`` (−1 for unknown ids or filtered rows)."""
-    idx = [sc.roster.index_of(i) for i in ids]
-    return np.asarray([-1 if r is None else pos[r] for r in idx], dtype=np.int64)
-
-
-def _id_rows(rows: _Rows, sc: Scenario, pos: np.ndarray) -> None:
-    c = sc.spec.constraints
-    for i, col in zip(c.include, _id_cols(sc, c.include, pos)):
-        # a filtered include keeps an empty row 0 = 1: infeasible, and named for the diagnosis
-        rows.add(f"constraints.include[{i}]", [col] if col >= 0 else [], 1.0, 1.0, 1.0, "include", 1)
-    for group in c.conflicts:
-        cols = _id_cols(sc, group, pos)
-        cols = np.unique(cols[cols >= 0])
-        if cols.size >= 2:
-            rows.add(f"constraints.conflicts[{'|'.join(group)}]", cols, 1.0, -_INF, 1.0, "conflict", 1)
-
-
-# ------------------------------------------------------------- y and z columns
-def _coverage_columns(sc: Scenario) -> tuple[list[str], np.ndarray]:
-    w = sc.spec.objective.coverage
-    names = [s for s, ns in sc.spec.niches.items() if w * ns.weight > 0]
-    return names, np.asarray([w * sc.spec.niches[s].weight for s in names], dtype=float)
-
-
-def _coverage_rows(rows: _Rows, sc: Scenario, niches: list[str], pos: np.ndarray, y0: int) -> None:
-    for k, niche in enumerate(niches):
-        xs = _niche_cols(sc, niche, pos)
-        cols = np.concatenate([xs, [y0 + k]])
-        vals = np.concatenate([-np.ones(xs.size), [float(sc.spec.niches[niche].target)]])
-        rows.add(f"niches.{niche}.coverage", cols, vals, -_INF, 0.0)
-
-
+# ------------------------------------------------------------------ public
 def overlap_pairs(sc: Scenario, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate overlap pairs as (x column i, x column j, duplicated engagement d_ij > 0)."""
-    ov = sc.overlap
-    if ov is None or len(ov) == 0 or sc.spec.objective.engagement == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, np.zeros(0)
-    r = sc.roster
-    e = r.posts * r.authenticity * r.engagement_rate
-    i, j = np.asarray(ov.i, dtype=np.int64), np.asarray(ov.j, dtype=np.int64)
-    d = np.asarray(ov.shared, dtype=float) * np.minimum(e[i], e[j])
-    keep = (pos[i] >= 0) & (pos[j] >= 0) & (d > 0)
-    return pos[i[keep]], pos[j[keep]], d[keep]
+    from .model import model_of
+
+    return model_of(sc).objective.overlap.pairs(pos)
 
 
-def _overlap_rows(rows: _Rows, ids: np.ndarray, pi, pj, z0: int) -> list[str]:
-    names = ("[" + ids[pi] + "|" + ids[pj] + "]").tolist() if pi.size else []
-    k = np.arange(pi.size)
-    rows.add_many(["overlap" + s for s in names], np.repeat(k, 3),
-                  np.column_stack([pi, pj, z0 + k]).ravel(), np.tile([1.0, 1.0, -1.0], pi.size), -_INF, 1.0)
-    return ["z" + s for s in names]
-
-
-# ------------------------------------------------------------------ public
 def build(scenario: Scenario, cand) -> LinearModel:
     """Build the portfolio MILP of ``scenario`` over the candidates ``cand``.
 
     ``cand`` is a :class:`lineup.optimize.rules.Candidates` (its ``mask`` selects the
-    x columns).  Vectorised over roster rows; loops only over rules.
+    x columns).  The rows are the rules' own (:meth:`~lineup.optimize.constraints.Rule.rows`,
+    in rule order), then the objective terms' structural rows; the columns are ``x`` per
+    candidate decision, then each term's.  Vectorised over decisions; loops only over rules.
     """
-    sc, r = scenario, scenario.roster
-    cand_rows = np.flatnonzero(np.asarray(cand.mask, dtype=bool))
-    pos = np.full(r.n, -1, dtype=np.int64)
+    from .model import model_of
+
+    m = model_of(scenario)
+    keep = np.asarray(cand.mask, dtype=bool)
+    cand_rows = np.flatnonzero(keep)
+    pos = np.full(m.n, -1, dtype=np.int64)
     pos[cand_rows] = np.arange(cand_rows.size)
-    fee = r.fee[cand_rows]
-    niches, w_y = _coverage_columns(sc)
-    pi, pj, d = overlap_pairs(sc, pos)
-    n_x, n_y = cand_rows.size, len(niches)
-    rows = _Rows.empty()
-    _money_rows(rows, sc, fee)
-    _tier_rows(rows, sc, cand_rows)
-    _niche_rows(rows, sc, pos)
-    _share_rows(rows, sc, cand_rows, fee)
-    _id_rows(rows, sc, pos)
-    _coverage_rows(rows, sc, niches, pos, n_x)
-    ids = r.ids[cand_rows]
-    z_names = _overlap_rows(rows, ids, pi, pj, n_x + n_y)
-    w_e = sc.spec.objective.engagement
-    c = np.concatenate([w_e * r.expected_engagement[cand_rows], w_y, -w_e * d])
+    rows, owners = _Rows.empty(), []
+    for rule in m.rules:
+        for row in rule.rows(m, pos):
+            rows.add(row.name, row.cols, row.vals, row.lo, row.hi, row.kind, row.limit, row.scale)
+            owners.append(rule)
+    obj, n_x = m.objective, cand_rows.size
+    y_names, w_y = obj.coverage.columns(m, pos)
+    obj.coverage.add_rows(rows, m, pos, n_x)
+    z_names, w_z = obj.overlap.add(rows, m, pos, n_x + len(y_names))
+    owners += [None] * (len(rows.names) - len(owners))
+    c = np.concatenate([obj.engagement.x_coefficients(m, keep), w_y, w_z])
     n = c.size
+    labels = np.asarray(m.decisions.labels, dtype=object)[cand_rows]
     return LinearModel(
         c=c, A=rows.matrix(n), row_lo=np.asarray(rows.lo, float), row_hi=np.asarray(rows.hi, float),
         row_names=tuple(rows.names), kind=tuple(rows.kind), limit=np.asarray(rows.limit, float),
         scale=np.asarray(rows.scale, float), lb=np.zeros(n), ub=np.ones(n),
-        col_names=tuple(("x[" + ids + "]").tolist()) + tuple(f"y[{s}]" for s in niches) + tuple(z_names),
-        n_x=n_x, rows=cand_rows,
+        col_names=tuple(("x[" + labels + "]").tolist()) + tuple(y_names) + tuple(z_names),
+        n_x=n_x, rows=m.decisions.row[cand_rows], owners=tuple(owners), decisions=cand_rows,
     )
 
 

@@ -44,7 +44,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..domain.scenario import Scenario
-from .rules import Candidates, _Bound, _context, _Context, _eligible, evaluate, violations
+from .constraints import CountBound, LinearRule
+from .model import Model, model_of
+from .rules import Candidates, evaluate, violations
 
 __all__ = ["greedy", "knapsack_bound", "repair"]
 
@@ -52,10 +54,46 @@ _TOL = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
+class _View:
+    """The model's arrays and built-in rules under the names the greedy uses (``fee`` is the cost
+    the budget counts)."""
+
+    model: Model
+    n: int
+    fee: np.ndarray
+    gain_e: np.ndarray
+    tier: np.ndarray
+    platform: np.ndarray
+    platform_names: tuple
+    niches: tuple
+    members: sp.csr_matrix
+    members_t: sp.csr_matrix
+    targets: np.ndarray
+    weights: np.ndarray
+    bounds: tuple
+    shares: tuple
+    groups: tuple
+    ov_i: np.ndarray
+    ov_j: np.ndarray
+    ov_d: np.ndarray
+
+
+def _view(m: Model) -> _View:
+    d, obj = m.decisions, m.objective
+    return _View(m, d.n, d.cost, d.gain_e, d.tier, d.platform, d.platform_names, d.niches, d.members, d.members_t,
+                 obj.coverage.targets, obj.coverage.weights, tuple(m.bounds), tuple(m.shares),
+                 tuple((c.name, c.decisions) for c in m.conflicts), obj.overlap.i, obj.overlap.j, obj.overlap.d)
+
+
+def _eligible(ctx: _View, b: CountBound) -> np.ndarray:
+    return b.eligible(ctx.model)
+
+
+@dataclass(frozen=True, eq=False)
 class _Static:
     """Arrays the greedy needs beyond the rules' context."""
 
-    ctx: _Context
+    ctx: _View
     budget: float
     w_e: float
     w_c: float
@@ -67,10 +105,15 @@ class _Static:
     tier_rows: tuple           # rows of each tier
     by_fee: tuple              # rows sorted by (platform, fee): order, position of each row, fees, platform ranges
     count_cap: float           # influencers.max (inf when none)
+    extra: tuple = ()          # linear rules without a fast path (custom rules, team hours...)
+    extra_coef: np.ndarray = None  # type: ignore[assignment]  # len(extra) × n coefficients
+    extra_lo: np.ndarray = None    # type: ignore[assignment]
+    extra_hi: np.ndarray = None    # type: ignore[assignment]
+    extra_tol: np.ndarray = None   # type: ignore[assignment]
 
 
 def _static(scenario: Scenario) -> _Static:
-    ctx = _context(scenario)
+    ctx = _view(model_of(scenario))
     obj, n = scenario.spec.objective, ctx.n
     adj = sp.coo_matrix((np.r_[ctx.ov_d, ctx.ov_d], (np.r_[ctx.ov_i, ctx.ov_j], np.r_[ctx.ov_j, ctx.ov_i])),
                         shape=(n, n)).tocsr()
@@ -87,11 +130,15 @@ def _static(scenario: Scenario) -> _Static:
             count_cap = b.limit
     drop = obj.coverage * ctx.weights / ctx.targets if len(ctx.targets) else np.zeros(0)
     tier_rows = tuple(np.flatnonzero(ctx.tier == t) for t in range(5))
+    extra = tuple(r for r in ctx.model.others if isinstance(r, LinearRule))
+    coef = np.vstack([r.coefficients(ctx.model) for r in extra]) if extra else np.zeros((0, n))
     return _Static(ctx, scenario.budget, obj.engagement, obj.coverage, drop, adj, group_of,
-                   tuple(rows), tier_cap, tier_rows, _by_fee(ctx), count_cap)
+                   tuple(rows), tier_cap, tier_rows, _by_fee(ctx), count_cap, extra, coef,
+                   np.asarray([r.lo for r in extra], dtype=float), np.asarray([r.hi for r in extra], dtype=float),
+                   np.asarray([r.tolerance(1e-9) for r in extra], dtype=float))
 
 
-def _by_fee(ctx: _Context) -> tuple:
+def _by_fee(ctx: _View) -> tuple:
     order = np.lexsort((ctx.fee, ctx.platform))
     pos = np.empty(ctx.n, dtype=np.int64)
     pos[order] = np.arange(ctx.n)
@@ -112,10 +159,11 @@ class _State:
     tiers: np.ndarray
     niches: np.ndarray
     pspend: np.ndarray
+    extra: np.ndarray          # value of each of the static's extra rules
 
     def copy(self) -> "_State":
         return _State(self.mask.copy(), self.gain.copy(), self.blocked.copy(), self.spend, self.count,
-                      self.tiers.copy(), self.niches.copy(), self.pspend.copy())
+                      self.tiers.copy(), self.niches.copy(), self.pspend.copy(), self.extra.copy())
 
 
 def _start(st: _Static) -> _State:
@@ -123,7 +171,8 @@ def _start(st: _Static) -> _State:
     s = len(ctx.niches)
     gain = st.w_e * ctx.gain_e + (ctx.members @ st.drop if s else 0.0)
     return _State(np.zeros(ctx.n, dtype=bool), np.asarray(gain, dtype=float), np.zeros(ctx.n, dtype=bool),
-                  0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)))
+                  0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)),
+                  np.zeros(len(st.extra)))
 
 
 def _add(st: _Static, s: _State, r: int) -> list:
@@ -137,6 +186,8 @@ def _add(st: _Static, s: _State, r: int) -> list:
     s.count += 1
     s.tiers[ctx.tier[r]] += 1
     s.pspend[ctx.platform[r]] += ctx.fee[r]
+    if st.extra:
+        s.extra += st.extra_coef[:, r]
     for k in ctx.members.indices[ctx.members.indptr[r]:ctx.members.indptr[r + 1]]:
         s.niches[k] += 1
         if s.niches[k] == ctx.targets[k] and st.drop[k] != 0:
@@ -180,6 +231,14 @@ def _addable(st: _Static, s: _State, rows: np.ndarray, optimistic: bool = False,
         if optimistic and rule.kind == "max":
             fine |= p <= rule.share * st.budget * (1 + 1e-9)
         ok &= ~worse | fine
+    return ok & _extra_ok(st, s, rows)
+
+
+def _extra_ok(st: _Static, s: _State, rows: np.ndarray) -> np.ndarray:
+    """Which ``rows`` keep every extra rule's maximum when added (each rule's own guard)."""
+    ok = np.ones(len(rows), dtype=bool)
+    for k, rule in enumerate(st.extra):
+        ok &= rule.addable(st.ctx.model, float(s.extra[k]), rows)
     return ok
 
 
@@ -201,7 +260,7 @@ def _cheapest(cum: np.ndarray, k: int) -> float:
     return float(cum[k - 1]) if k <= cum.size else np.inf
 
 
-def _deficit(s: _State, b: _Bound) -> int:
+def _deficit(s: _State, b: CountBound) -> int:
     have = s.count if b.source == "count" else (s.tiers if b.source == "tier" else s.niches)[b.index]
     return max(0, int(b.limit - round(float(have))))
 
@@ -227,6 +286,22 @@ def _meet_minimums(st: _Static, s: _State, cand: np.ndarray) -> bool:
                 return False
             money = st.budget - s.spend - reserve
             _add(st, s, _pick_for_minimum(st, s, rows, money, k, cum[b.name]))
+    return True
+
+
+def _meet_extra(st: _Static, s: _State, cand: np.ndarray) -> bool:
+    """Add rows until every extra rule's minimum holds, the most of the shortfall per unit of
+    cost first (ties: the higher gain); False if stuck."""
+    for k in range(len(st.extra)):
+        lo, coef = st.extra_lo[k], st.extra_coef[k]
+        while np.isfinite(lo) and s.extra[k] < lo - st.extra_tol[k]:
+            rows = np.flatnonzero(cand & (coef > 0))
+            rows = rows[_addable(st, s, rows, min_shares=False)]
+            if rows.size == 0 or s.count >= st.count_cap:
+                return False
+            part = np.minimum(coef[rows], lo - s.extra[k]) / np.maximum(st.ctx.fee[rows], 1e-12)
+            best = rows[part >= part.max() * (1 - 1e-12)]
+            _add(st, s, int(best[np.argmax(s.gain[best])]))
     return True
 
 
@@ -289,6 +364,8 @@ class _Board:
         st, s = self.st, self.s
         tier = st.ctx.tier[rows]
         dead = s.mask[rows] | s.blocked[rows] | ~self.cand[rows] | (s.tiers[tier] >= st.tier_cap[tier])
+        if st.extra:
+            dead |= ~_extra_ok(st, s, rows)
         g = np.where(dead, -np.inf, s.gain[rows])
         pos = self.pos[rows]
         self.g[pos] = g
@@ -382,6 +459,11 @@ def _fill(st: _Static, s: _State, cand: np.ndarray, slot_aware: bool, optimistic
         key, r = board.best(floor, _fee_caps(st, s, optimistic))
         if r < 0 or not key > 0:
             break
+        if st.extra and not _extra_ok(st, s, np.array([r]))[0]:
+            # an extra rule now refuses r (and maybe others): retire every row it refuses, pick again
+            rows = np.flatnonzero(cand & ~s.mask)
+            board.update([rows[~_extra_ok(st, s, rows)]])
+            continue
         board.update(_add(st, s, r))
     return s
 
@@ -408,7 +490,7 @@ def _base(st: _Static, cand: Candidates) -> tuple[_State, bool]:
     s = _start(st)
     for r in cand.include_rows:
         _add(st, s, int(r))
-    return s, _meet_minimums(st, s, cand.mask) and _meet_shares(st, s, cand.mask)
+    return s, _meet_minimums(st, s, cand.mask) and _meet_extra(st, s, cand.mask) and _meet_shares(st, s, cand.mask)
 
 
 def _over_max_share(st: _Static, s: _State):
@@ -571,22 +653,22 @@ def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, 
     >>> r.ids[improve_by_swaps(sc, candidates(sc), np.array([True, False, False]))].tolist()
     ['c']
     """
-    r = scenario.roster
+    d = model_of(scenario).decisions
     value = evaluate(scenario, mask).objective
     mask = mask.copy()
     groups = _swap_groups(scenario, cand)
-    forced = np.zeros(r.n, dtype=bool)
+    forced = np.zeros(d.n, dtype=bool)
     forced[cand.include_rows] = True
-    key = r.expected_engagement / np.maximum(r.fee, 1e-9)
+    key = d.gain_e / np.maximum(d.cost, 1e-9)
     for _ in range(rounds):
         improved = False
         chosen = np.flatnonzero(mask & ~forced)
         for i in chosen[np.argsort(key[chosen], kind="stable")]:
             if not mask[i]:
                 continue
-            money = scenario.budget - float(r.fee[mask].sum()) + r.fee[i]
-            rows = groups[(scenario.tiers.codes_of(r.followers[i:i + 1])[0], r.platform[i])]
-            pool = rows[~mask[rows] & (r.fee[rows] <= money) & (r.expected_engagement[rows] > r.expected_engagement[i])]
+            money = scenario.budget - float(d.cost[mask].sum()) + d.cost[i]
+            rows = groups[(d.tier[i], d.platform[i])]
+            pool = rows[~mask[rows] & (d.cost[rows] <= money) & (d.gain_e[rows] > d.gain_e[i])]
             for j in pool[:tries]:
                 max_trials -= 1
                 if max_trials < 0:
@@ -604,14 +686,14 @@ def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, 
 
 def _swap_groups(scenario: Scenario, cand: Candidates) -> dict:
     """Allowed candidates per (tier, platform), highest expected engagement first."""
-    r = scenario.roster
+    d = model_of(scenario).decisions
     rows = np.flatnonzero(cand.mask)
-    rows = rows[np.argsort(-r.expected_engagement[rows], kind="stable")]
-    tiers = scenario.tiers.codes_of(r.followers[rows])
+    rows = rows[np.argsort(-d.gain_e[rows], kind="stable")]
+    tiers = d.tier[rows]
     groups: dict = {}
     for t in np.unique(tiers):
-        for p in np.unique(r.platform[rows[tiers == t]]):
-            groups[(t, p)] = rows[(tiers == t) & (r.platform[rows] == p)]
+        for p in np.unique(d.platform[rows[tiers == t]]):
+            groups[(t, p)] = rows[(tiers == t) & (d.platform[rows] == p)]
     return groups
 
 
@@ -646,7 +728,7 @@ def knapsack_bound(scenario: Scenario, cand: Candidates) -> float:
     >>> round(knapsack_bound(sc, candidates(sc)), 1)    # the optimum is 4014.0
     4157.1
     """
-    ctx, obj = _context(scenario), scenario.spec.objective
+    ctx, obj = _view(model_of(scenario)), scenario.spec.objective
     rows = np.flatnonzero(cand.mask)
     e = np.maximum(ctx.gain_e[rows], 0.0)
     eng = _fractional_knapsack(e, ctx.fee[rows], scenario.budget)
@@ -686,8 +768,12 @@ class _Space:
     forced: np.ndarray
 
     @property
-    def width(self) -> int:
+    def extra0(self) -> int:
         return self.group0 + len(self.st.group_rows)
+
+    @property
+    def width(self) -> int:
+        return self.extra0 + len(self.st.extra)
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
         """Contribution of each row to the totals, ``(len(rows), width)``."""
@@ -699,8 +785,10 @@ class _Space:
         if self.plat0 > self.niche0:
             out[:, self.niche0:self.plat0] = ctx.members[rows].toarray()
         out[k, self.plat0 + ctx.platform[rows]] = ctx.fee[rows]
-        if self.width > self.group0:
-            out[:, self.group0:] = self.st.group_of[rows].toarray()
+        if self.extra0 > self.group0:
+            out[:, self.group0:self.extra0] = self.st.group_of[rows].toarray()
+        if self.width > self.extra0:
+            out[:, self.extra0:] = self.st.extra_coef[:, rows].T
         return out
 
     def shortfall(self, T: np.ndarray) -> np.ndarray:
@@ -718,8 +806,12 @@ class _Space:
             p = T[:, self.plat0 + rule.code] if rule.code >= 0 else 0.0
             gap = rule.share * spend - p if rule.kind == "min" else p - rule.share * spend
             terms.append(np.maximum(0.0, gap) / budget)
-        if T.shape[1] > self.group0:
-            terms.append(np.maximum(0.0, T[:, self.group0:] - 1.0).sum(axis=1))
+        if self.extra0 > self.group0:
+            terms.append(np.maximum(0.0, T[:, self.group0:self.extra0] - 1.0).sum(axis=1))
+        for k, rule in enumerate(st.extra):
+            v, scale = T[:, self.extra0 + k], max(rule.scale_of(st.ctx.model), 1e-12)
+            terms.append((np.maximum(0.0, v - st.extra_hi[k] - st.extra_tol[k])
+                          + np.maximum(0.0, st.extra_lo[k] - st.extra_tol[k] - v)) / scale)
         total = np.sum(terms, axis=0)
         return np.where(total > 1e-9, total, 0.0)
 
@@ -739,6 +831,9 @@ def _short_lists(st: _Static, cand: np.ndarray) -> tuple:
         fee = ctx.fee[rows]
         out += [rows[np.argsort(fee, kind="stable")], rows[np.argsort(-ratio[rows], kind="stable")],
                 rows[np.argsort(-fee, kind="stable")]]
+    for coef in st.extra_coef:          # each extra rule: the rows that raise it most, and lower it most
+        rows = np.flatnonzero(cand)
+        out += [rows[np.argsort(-coef[rows], kind="stable")], rows[np.argsort(coef[rows], kind="stable")]]
     return tuple(out)
 
 

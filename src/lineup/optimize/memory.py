@@ -50,9 +50,7 @@ class ModelSize:
 
 
 def model_size(scenario: Scenario, cand) -> ModelSize:
-    """Size of ``build(scenario, cand)`` without building it (vectorised counts only).
-
-    Conflict groups and includes are counted whole, so the size is never under-estimated.
+    """Size of ``build(scenario, cand)`` without building the matrix: the rules' rows counted.
 
     Examples
     --------
@@ -63,54 +61,22 @@ def model_size(scenario: Scenario, cand) -> ModelSize:
     >>> model_size(sc, rules.candidates(sc)) == ModelSize(m.n_cols, m.shape[0], m.A.nnz)
     True
     """
+    from .model import model_of
+
+    m = model_of(scenario)
     rows_x = np.flatnonzero(np.asarray(cand.mask, dtype=bool))
-    pos = np.full(scenario.roster.n, -1, dtype=np.int64)
+    pos = np.full(m.n, -1, dtype=np.int64)
     pos[rows_x] = np.arange(rows_x.size)
     n_z = overlap_pairs(scenario, pos)[0].size
-    n_y = sum(1 for ns in scenario.spec.niches.values() if scenario.spec.objective.coverage * ns.weight > 0)
-    parts = [(int(k), int(k) * width) for k, width in _rule_rows(scenario, rows_x)]
-    return ModelSize(cols=rows_x.size + n_y + n_z, rows=sum(k for k, _ in parts) + n_z,
-                     nnz=sum(v for _, v in parts) + n_y + 3 * n_z)
-
-
-def _rule_rows(sc: Scenario, rows_x: np.ndarray):
-    """(how many rows, nonzeros in each) per rule, in the order of :func:`~lineup.optimize.formulation.build`."""
-    c, n_x = sc.spec.constraints, rows_x.size
-    yield 1, n_x                                                          # budget
-    yield bool(c.min_spend), n_x
-    yield from _count_rules(sc, rows_x)
-    per_niche = _niche_counts(sc, rows_x)
-    for niche, ns in sc.spec.niches.items():
-        yield ns.min_influencers > 0, per_niche.get(niche, 0)
-        yield sc.spec.objective.coverage * ns.weight > 0, per_niche.get(niche, 0)  # coverage row (+ its y)
-    for b in c.platforms.values():                                        # share rows cover every x column
-        yield int(bool(b.min_share)) + int(b.max_share is not None and b.max_share < 1), n_x
-    yield len(c.include), 1
-    for group in c.conflicts:
-        yield 1, len(group)
-
-
-def _niche_counts(sc: Scenario, rows_x: np.ndarray) -> dict[str, int]:
-    r = sc.roster
-    if not r.niche_names or rows_x.size == 0:
-        return {}
-    counts = np.asarray(r.niche_membership[rows_x].sum(axis=0)).ravel()
-    return {name: int(k) for name, k in zip(r.niche_names, counts)}
-
-
-def _count_rules(sc: Scenario, rows_x: np.ndarray):
-    """(number of rows, columns in each) for influencers.min/max and every tier rule."""
-    from ..domain.tiers import TIER_NAMES
-
-    c = sc.spec.constraints
-    yield (c.influencers.min or 0) > 0, rows_x.size
-    yield c.influencers.max is not None, rows_x.size
-    if c.tiers:
-        codes = np.bincount(sc.tiers.codes_of(sc.roster.followers[rows_x]), minlength=5)
-        for tier, b in c.tiers.items():
-            k = int(codes[TIER_NAMES.index(tier)])
-            yield (b.min or 0) > 0, k
-            yield b.max is not None, k
+    n_rows, nnz = 0, 0
+    for rule in m.rules:
+        for row in rule.rows(m, pos):
+            n_rows, nnz = n_rows + 1, nnz + len(row.cols)
+    members_t = m.decisions.members_t
+    for k in m.objective.coverage.column_niches():                       # coverage row + its y
+        n_rows, nnz = n_rows + 1, nnz + int((pos[members_t[k].indices] >= 0).sum()) + 1
+    n_y = len(m.objective.coverage.column_niches())
+    return ModelSize(cols=rows_x.size + n_y + n_z, rows=n_rows + n_z, nnz=nnz + 3 * n_z)
 
 
 def estimate_bytes(size: ModelSize, backend: str) -> float:

@@ -1,0 +1,156 @@
+"""The objective: a weighted sum of terms, each owning its columns, rows and value.
+
+Value of a selection (DESIGN.md §4): ``objective.engagement × (Σ E_i − overlap_dup) +
+objective.coverage × Σ_s weight_s × min(1, n_s / target_s)``.  Terms:
+
+* :class:`Engagement` — ``w_e · E_i`` on every ``x`` column;
+* :class:`Coverage` — a column ``y[<niche>]`` per niche with a positive weight,
+  ``0 ≤ y_s ≤ 1`` and ``target_s · y_s ≤ n_s`` (row ``niches.<niche>.coverage``);
+* :class:`Overlap` — a column ``z[<a>|<b>]`` per candidate pair with duplicated engagement
+  ``d_ij = shared_ij × min(e_i, e_j) > 0`` (``e`` the engagement per follower),
+  ``z ≥ x_i + x_j − 1`` (row ``overlap[<a>|<b>]``), objective ``−w_e · d_ij``: pairwise
+  inclusion–exclusion, so followers shared by three or more are subtracted more than once.
+
+Each term gives ``columns`` (names, objective coefficients), adds its structural rows, and
+``value(model, sel)``; the greedy reads ``gain`` (each decision's first marginal value) and
+the terms' public arrays to keep marginal gains exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .constraints.base import Selection
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
+
+__all__ = ["Engagement", "Coverage", "Overlap", "Objective", "objective_of"]
+
+
+@dataclass(frozen=True, eq=False)
+class Engagement:
+    """``weight × Σ E_i`` over the selected decisions."""
+
+    weight: float
+
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return self.weight * model.decisions.gain_e[keep]
+
+    def raw(self, model: "Model", sel: Selection) -> float:
+        return float(model.decisions.gain_e[sel.mask].sum())
+
+    def gain(self, model: "Model") -> np.ndarray:
+        return self.weight * model.decisions.gain_e
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """``weight × Σ_s weight_s × min(1, n_s / target_s)`` over the scenario's niches."""
+
+    weight: float
+    niches: tuple
+    targets: np.ndarray
+    weights: np.ndarray
+
+    def column_niches(self) -> list[int]:
+        """Positions of the niches that get a ``y`` column (positive weight in the objective)."""
+        return [k for k in range(len(self.niches)) if self.weight * self.weights[k] > 0]
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        ks = self.column_niches()
+        return [f"y[{self.niches[k]}]" for k in ks], np.asarray([self.weight * self.weights[k] for k in ks], dtype=float)
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        members_t = model.decisions.members_t
+        for j, k in enumerate(self.column_niches()):
+            xs = pos[members_t[k].indices]
+            xs = np.sort(xs[xs >= 0])
+            cols = np.concatenate([xs, [first + j]])
+            vals = np.concatenate([-np.ones(xs.size), [float(self.targets[k])]])
+            rows.add(f"niches.{self.niches[k]}.coverage", cols, vals, -np.inf, 0.0)
+
+    def shares(self, sel: Selection) -> np.ndarray:
+        """``y_s = min(1, n_s / target_s)`` per niche."""
+        return np.minimum(1.0, sel.niches / self.targets) if len(self.targets) else np.zeros(0)
+
+    def value(self, sel: Selection) -> float:
+        y = self.shares(sel)
+        return float(self.weight * (self.weights @ y)) if len(y) else 0.0
+
+    @property
+    def drop(self) -> np.ndarray:
+        """Coverage gain a member loses when its niche reaches its target, per niche."""
+        return self.weight * self.weights / self.targets if len(self.targets) else np.zeros(0)
+
+    def gain(self, model: "Model") -> np.ndarray:
+        return model.decisions.members @ self.drop if len(self.niches) else np.zeros(model.decisions.n)
+
+
+@dataclass(frozen=True, eq=False)
+class Overlap:
+    """Duplicated engagement of overlapping pairs (decisions ``i``, ``j``, amount ``d``)."""
+
+    weight: float
+    i: np.ndarray
+    j: np.ndarray
+    d: np.ndarray
+
+    def pairs(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate pairs as (column i, column j, d > 0); none when engagement has no weight."""
+        if self.weight == 0 or not len(self.d):
+            z = np.zeros(0, dtype=np.int64)
+            return z, z, np.zeros(0)
+        keep = (pos[self.i] >= 0) & (pos[self.j] >= 0) & (self.d > 0)
+        return pos[self.i[keep]], pos[self.j[keep]], self.d[keep]
+
+    def add(self, rows, model: "Model", pos: np.ndarray, first: int) -> tuple[list[str], np.ndarray]:
+        """Add the ``overlap`` rows; returns the ``z`` column names and objective coefficients."""
+        pi, pj, d = self.pairs(pos)
+        labels = np.asarray(model.decisions.labels, dtype=object)[pos >= 0]
+        names = ("[" + labels[pi] + "|" + labels[pj] + "]").tolist() if pi.size else []
+        k = np.arange(pi.size)
+        rows.add_many(["overlap" + s for s in names], np.repeat(k, 3),
+                      np.column_stack([pi, pj, first + k]).ravel(), np.tile([1.0, 1.0, -1.0], pi.size), -np.inf, 1.0)
+        return ["z" + s for s in names], -self.weight * d
+
+    def duplicated(self, sel: Selection) -> float:
+        m = sel.mask
+        return float(self.d[m[self.i] & m[self.j]].sum()) if len(self.d) else 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Objective:
+    """The scenario's objective: engagement, coverage and overlap terms."""
+
+    engagement: Engagement
+    coverage: Coverage
+    overlap: Overlap
+
+
+def _overlap(scenario, decisions) -> Overlap:
+    ov, r = scenario.overlap, scenario.roster
+    w = scenario.spec.objective.engagement
+    if ov is None or len(ov) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Overlap(w, empty, empty, np.zeros(0))
+    per_follower = r.posts * r.authenticity * r.engagement_rate
+    i, j = np.asarray(ov.i, dtype=np.int64), np.asarray(ov.j, dtype=np.int64)
+    d = np.asarray(ov.shared, dtype=float) * np.minimum(per_follower[i], per_follower[j])
+    return Overlap(w, i, j, d)
+
+
+def objective_of(scenario, decisions) -> Objective:
+    """The objective terms of ``scenario`` over ``decisions``."""
+    spec = scenario.spec
+    niches = tuple(spec.niches)
+    return Objective(
+        engagement=Engagement(spec.objective.engagement),
+        coverage=Coverage(spec.objective.coverage, niches,
+                          np.asarray([spec.niches[s].target for s in niches], dtype=float),
+                          np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
+        overlap=_overlap(scenario, decisions),
+    )
