@@ -320,7 +320,8 @@ def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:
     return out
 
 
-_UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before"}
+_UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before",
+               "sum", "share", "count"}  # the last three: tags of constraints.custom's kinds
 
 
 def _fields_at(loc: Loc) -> list[str]:
@@ -336,6 +337,8 @@ def _fields_at(loc: Loc) -> list[str]:
         else:
             args = typing.get_args(annotation)
             annotation = args[-1] if args else None
+    if len(models := _models_in(annotation)) > 1:  # a union of kinds (constraints.custom): any kind's fields
+        return list(dict.fromkeys(f for m in models for f in m.model_fields))
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
@@ -344,6 +347,15 @@ def _fields_at(loc: Loc) -> list[str]:
         if typing.get_origin(key) is typing.Literal:
             return [str(a) for a in typing.get_args(key)]
     return []
+
+
+def _models_in(annotation: Any) -> list:
+    """The pydantic models of a (possibly ``Annotated``) model or union of models."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _models_in(a)]
+    return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
 
 
 def _unwrap(annotation: Any) -> Any:
