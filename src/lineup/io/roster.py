@@ -51,12 +51,13 @@ from .._arrays import factorize, first_of_each
 from ..domain.countries import country_code, country_name
 from ..domain.plausibility import VIEW_PLATFORMS, apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster
+from ..domain.roster import Roster, column_name
 from ..domain.scenario import did_you_mean
 from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
+from .roster_extra import extra_columns, parse_extra
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
@@ -241,12 +242,31 @@ class _Part:
     name: str
     mapping: dict[str, str]
     warnings: list[str]
+    extra: dict = field(default_factory=dict)          # extra column name → floats (Roster.extra)
+    non_numeric: dict = field(default_factory=dict)    # extra column name → where its first text is
 
 
 def _read_part(path: Path, name: str, columns: dict[str, str | None], sep, encoding) -> _Part:
     table = _load(path, name, columns, sep, encoding)
     parsed, problems, notes = _parse_columns(table, name)
-    return _Part(parsed, problems, table.lines, table.unit, name, table.mapping, table.warnings + notes)
+    extra, non_numeric = _parse_extras(table, name)
+    return _Part(parsed, problems, table.lines, table.unit, name, table.mapping, table.warnings + notes, extra,
+                 non_numeric)
+
+
+def _parse_extras(table: "_Table", name: str) -> tuple[dict, dict]:
+    """The file's other columns (:mod:`lineup.io.roster_extra`): numbers/flags by name, and text columns."""
+    extra, text = {}, {}
+    for col, cells in table.extra_cells.items():
+        key = column_name(col)
+        if key in extra or key in text:
+            continue
+        values, where = parse_extra(cells, lambda k: f"{name}, {table.unit} {table.lines[k]}, column '{_escaped(col)}'")
+        if values is None:
+            text[key] = where
+        else:
+            extra[key] = values
+    return extra, text
 
 
 @dataclass(frozen=True)
@@ -258,6 +278,20 @@ class _Rows:
     lines: np.ndarray
     file: np.ndarray          # index into ``parts`` of each row
     parts: list[_Part]
+
+    @property
+    def extra(self) -> dict[str, np.ndarray]:
+        """Extra columns over every file's rows (NaN where a file lacks one)."""
+        names = list(dict.fromkeys(k for p in self.parts for k in p.extra))
+        return {k: np.concatenate([p.extra.get(k, np.full(len(p.lines), np.nan)) for p in self.parts]) for k in names}
+
+    @property
+    def non_numeric(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for p in self.parts:
+            for k, w in p.non_numeric.items():
+                out.setdefault(k, w)
+        return out
 
     @property
     def n(self) -> int:
@@ -343,6 +377,7 @@ class _Table:
     width: int = 0                                              # CSV: columns in the header
     extra: np.ndarray | None = None                             # CSV: values per record when more than the header
     explicit: frozenset[str] = frozenset()                      # lineup columns mapped by roster.columns
+    extra_cells: dict = field(default_factory=dict)             # other columns' cells, by file column name
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
@@ -367,7 +402,10 @@ def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | N
                              mapping, lines, "row", name)
     warnings += _unused_engagement(frame.columns, mapping, name)
     columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit)), name)
+    others = {col: _frame_column(frame[col], "", col, name)
+              for col in extra_columns([str(c) for c in frame.columns], lambda c: _used(c, mapping))}
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit),
+                              extra_cells=others), name)
 
 
 def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
@@ -534,9 +572,16 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
                               _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
     warnings += _unused_engagement(split.header, mapping, name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
+    others = {col: split.column(split.header.index(col)) for col in extra_columns(split.header,
+                                                                                  lambda c: _used(c, mapping))}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra,
-                   explicit=frozenset(explicit))
+                   explicit=frozenset(explicit), extra_cells=others)
     return _drop_blank(table, name)
+
+
+def _used(col: str, mapping: dict[str, str]) -> bool:
+    """Whether a file column is read by lineup or named like one of its columns (then never an extra column)."""
+    return col in mapping.values() or _known_column(col)
 
 
 def _split_with_csv(text: str, name: str, sep: str = ",") -> _Split:
@@ -677,13 +722,14 @@ def _drop_blank(table: _Table, name: str) -> _Table:
     if blank.all():
         raise RosterError(f"{name}: the roster has no data rows")
     keep = ~blank
-    extra = table.extra
+    extra, others = table.extra, table.extra_cells
     if blank.any():
         columns = {c: a[keep] for c, a in columns.items()}
         text = {c: a[keep] for c, a in text.items()}
         extra = None if extra is None else extra[keep]
+        others = {c: a[keep] for c, a in others.items()}
     return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra,
-                  table.explicit)
+                  table.explicit, others)
 
 
 def _is_missing(cells: np.ndarray) -> np.ndarray:
@@ -1258,7 +1304,7 @@ def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name, fitted=Non
         authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
         er_estimated=er_est, fee_estimated=fee_est, line=line, source=name, er_derived=col("er_derived", False, bool),
-        url=col("url", "", object),
+        url=col("url", "", object), extra={k: v[keep] for k, v in rows.extra.items()}, non_numeric=rows.non_numeric,
     )
 
 
