@@ -40,7 +40,7 @@ import re
 import stat
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -49,6 +49,7 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.countries import country_code, country_name
+from ..domain.packages import Packages
 from ..domain.plausibility import VIEW_PLATFORMS, apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
 from ..domain.roster import Roster, column_name
@@ -57,11 +58,12 @@ from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
-from .roster_extra import extra_columns, parse_extra
+from .roster_extra import FLAG_FALSE, FLAG_TRUE, extra_columns, parse_extra
+from .roster_packages import packages_of, split_packages
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
-__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells", "refuse_repeated"]
+__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "read_roster_packages", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells", "refuse_repeated"]
 
 #: Canonical column → accepted names (matched after :func:`header_key`: case, spaces, punctuation and line
 #: breaks ignored), grown from real exports: vendor tools and public monthly top lists.  When several
@@ -104,6 +106,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "avg_shares": ("avg_shares", "average_shares", "shares_avg", "avg_share", "shares_per_post", "mean_shares"),
     "avg_views": ("avg_views", "average_views", "views_avg", "avg_view", "views_per_post", "views_per_video",
                   "mean_views"),
+    "package": ("package", "deliverable", "offer", "rate_card_item", "package_name", "package_id"),
+    "package_engagement_rate": ("package_engagement_rate", "package_er", "package_eng_rate"),
+    "usage_rights": ("usage_rights", "usage", "includes_usage_rights", "rights"),
     "url": ("url", "profile_url", "profile_link", "link", "channel_url", "channel_link", "page_url",
             "instagram_url", "tiktok_url", "youtube_url", "profile_page", "link_to_profile"),
 }
@@ -138,7 +143,7 @@ def _known_column(name: str) -> bool:
 
 # ---------------------------------------------------------------- reading
 
-_TEXT = ("id", "platform", "country", "niches", "url")
+_TEXT = ("id", "platform", "country", "niches", "url", "package")
 _S = np.dtypes.StringDType()
 
 
@@ -203,6 +208,47 @@ def read_roster(
     >>> roster.niche_names
     ('makeup', 'skincare', 'vegan')
     """
+    roster, _, warnings = read_roster_packages(
+        path, columns=columns, platform=platform, on_bad_rows=on_bad_rows, fee_rates=fee_rates,
+        display_name=display_name, sep=sep, encoding=encoding, duplicates=duplicates, rate_card=rate_card, tiers=tiers,
+        implausible=implausible, fitted=fitted)
+    return roster, warnings
+
+
+def read_roster_packages(
+    path: str | Path | Sequence[str | Path],
+    *,
+    columns: dict[str, str | None] | None = None,
+    platform: str | None = None,
+    on_bad_rows: Literal["error", "skip"] = "error",
+    fee_rates: dict[str, float] | None = None,
+    display_name: str | Sequence[str] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    duplicates: DuplicatePolicy = "error",
+    rate_card: dict | None = None,
+    tiers: Tiers | None = None,
+    implausible: Literal["flag", "skip", "error"] = "flag",
+    fitted=None,
+) -> tuple[Roster, Packages | None, list[str]]:
+    """:func:`read_roster`, with the deliverable packages of a ``package`` column (None without one).
+
+    With a package column, rows with one id are one influencer's packages
+    (:mod:`lineup.io.roster_packages`): the roster holds the row of its cheapest package, the
+    packages every row; ``duplicates`` does not apply to them.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "r.csv")
+    >>> _ = open(p, "w").write("Handle,Followers,ER,Package,Fee (£)\\nann,12K,3%,1 post,300\\n"
+    ...                        "ann,12K,3%,Reel,450\\nbob,900,5%,1 post,40\\n")
+    >>> roster, packages, warnings = read_roster_packages(p, platform="instagram", display_name="r.csv")
+    >>> roster.ids.tolist(), roster.fee.tolist()
+    (['ann', 'bob'], [300.0, 40.0])
+    >>> packages.row.tolist(), packages.name.tolist(), packages.fee.tolist()
+    ([0, 0, 1], ['1 post', 'Reel', '1 post'], [300.0, 450.0, 40.0])
+    """
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     if not paths:
         raise RosterError("no roster file given")
@@ -213,8 +259,15 @@ def read_roster(
     warnings = [w for part in parts for w in part.warnings]
     warnings += [w for w in [_platform_warning(parts, platform, name)] if w]
     problems = rows.problems + _derive_rates(rows, platform)
+    split = None
+    dup_ids = rows.parsed["id"]
+    if "package" in rows.parsed:
+        split, package_problems = split_packages(
+            rows.parsed, {**_compared(rows), **rows.extra}, _bad_rows(problems, rows.n), rows.column_where, rows.loc_from)
+        problems += package_problems
+        dup_ids = np.where(split.kept, dup_ids, "")  # an influencer's other packages are not duplicates
     drop, dup_problems, dup_warnings = resolve_duplicates(
-        rows.parsed["id"], _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
+        dup_ids, _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
     warnings += dup_warnings
     problems += dup_problems
     bad = _bad_rows(problems, rows.n)
@@ -226,9 +279,25 @@ def read_roster(
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
                           [Problem(name, s.split(": ", 1)[1]) for s in summary])
     warnings += summary
-    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name, fitted)
-    roster, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
-    return roster, list(dict.fromkeys(warnings + odd))
+    keep = ~bad & ~drop
+    if split is not None:
+        keep &= (split.group < 0) | split.kept
+    roster = _build(rows.parsed, keep, rows, platform, (fee_rates, rate_card, tiers), name, fitted)
+    packages = None
+    if split is not None:
+        packages = packages_of(rows.parsed, split, ~bad, np.where(keep, np.cumsum(keep) - 1, -1), rows.lines)
+    checked, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
+    if packages is not None and checked.n != roster.n:  # implausible rows skipped: their packages go too
+        packages = _renumbered(packages, roster, checked)
+    return checked, packages, list(dict.fromkeys(warnings + odd))
+
+
+def _renumbered(packages: Packages, before: Roster, after: Roster) -> Packages:
+    """``packages`` of roster ``before`` tied to the rows of ``after`` (a subset); packages of dropped rows left out."""
+    new = np.asarray([-1 if (k := after.index_of(i)) is None else k for i in before.ids.tolist()], dtype=np.int64)
+    rows = new[packages.row]
+    kept = packages.take(np.flatnonzero(rows >= 0))
+    return replace(kept, row=rows[rows >= 0])
 
 
 @dataclass(frozen=True)
@@ -303,6 +372,11 @@ class _Rows:
 
     def id_where(self, r: int) -> str:
         return f"{self.loc(r)}, column '{_escaped(self.parts[self.file[r]].mapping['id'])}'"
+
+    def column_where(self, r: int, canon: str) -> str:
+        """A problem's place: row ``r``'s file and line, and the file's column of ``canon`` when it has one."""
+        col = self.parts[self.file[r]].mapping.get(canon)
+        return self.loc(r) + (f", column '{_escaped(col)}'" if col is not None else "")
 
     def loc_from(self, r: int, other: int) -> str:
         """``r``'s place in a message about ``other``: with the file name only when there are several files."""
@@ -771,6 +845,8 @@ _TEXT_PREP = {
     "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
     "url": _trim,
+    "package": lambda cells: _by_distinct(cells, _trim),
+    "usage_rights": _labels,  # compared as written (rival columns only); read by _flag_column
 }
 
 
@@ -850,7 +926,7 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
 
 
 #: Lineup columns whose rival file columns may differ: the first by alias order is used, with a warning.
-_FIRST_WINS = frozenset({"platform", "country", "niches", "posts", *COUNT_COLUMNS})
+_FIRST_WINS = frozenset({"platform", "country", "niches", "posts", "usage_rights", *COUNT_COLUMNS})
 
 
 def _unused_engagement(found, mapping: dict[str, str], name: str) -> list[str]:
@@ -953,7 +1029,7 @@ def _require(mapping: dict[str, str], found: list[str], name: str, how: str = ""
 # ------------------------------------------------------------- parsing
 
 _NUMBER_COLUMNS = (("followers", False), ("engagement_rate", True), ("fee", False), ("authenticity", True),
-                   ("posts", False)) + tuple((c, False) for c in COUNT_COLUMNS)
+                   ("posts", False), ("package_engagement_rate", True)) + tuple((c, False) for c in COUNT_COLUMNS)
 
 
 def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Problem]], list[str]]:
@@ -986,9 +1062,13 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
                                       f"{table.extra[r]} values but the header has {table.width} columns, so the "
                                       f"values cannot be matched to columns (a comma inside an unquoted value? "
                                       f'quote it: "$1,200")')) for r in np.flatnonzero(table.extra)]
-    for canon in ("platform", "country", "url"):
+    for canon in ("platform", "country", "url", "package"):
         if canon in mapping:
             out[canon] = table.text[canon]
+    if "usage_rights" in mapping:
+        out["usage_rights"], bad = _flag_column(columns["usage_rights"])
+        problems += [(int(r), Problem(where([r], "usage_rights")[0], f"not yes/no: {_escaped(_shown(columns['usage_rights'][r]))!r}"))
+                     for r in np.flatnonzero(bad)]
     if "niches" in mapping:
         out["niches"], niche_problems = _parse_niches(table.text["niches"])
         out["niches_text"] = table.text["niches"]
@@ -1007,6 +1087,8 @@ _RANGE_RULES = (
     ("engagement_rate", lambda v: (v < 0) | (v > 1), "engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("authenticity", lambda v: (v < 0) | (v > 1), "authenticity must be between 0 and 1 (or 0–100 %), got {raw!r}"),
     ("posts", lambda v: v <= 0, "posts must be > 0, got {raw!r}"),
+    ("package_engagement_rate", lambda v: (v < 0) | (v > 1),
+     "the package's engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("posts", lambda v: v > MAX_POSTS, f"posts must be at most {MAX_POSTS:,}, got {{raw!r}}"),
 )
 
@@ -1155,6 +1237,19 @@ def _platform_warning(parts, platform, name) -> str | None:
 
 
 # ------------------------------------------------------------- niches
+
+def _flag_column(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no column (yes/no, true/false, y/n, x, 1/0; blank = no) as 0/1 floats, and its bad cells.
+
+    >>> _flag_column(np.array(["Yes", "", "0", "maybe"], dtype=object))[0].tolist()
+    [1.0, 0.0, 0.0, 0.0]
+    """
+    words = np.asarray([str(c).strip().lower() for c in np.asarray(cells, dtype=object).tolist()], dtype=object)
+    words[np.isin(words, list(MISSING_TOKENS))] = "no"
+    yes = np.isin(words, [*FLAG_TRUE, "1", "1.0", "true"])
+    no = np.isin(words, [*FLAG_FALSE, "0", "0.0", "false"])
+    return yes.astype(float), ~yes & ~no
+
 
 def _parse_niches(cells: np.ndarray):
     """Explode niche cells into ``(rows, labels, shares)``; problems for bad shares.
