@@ -58,7 +58,7 @@ from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
-from .roster_extra import FLAG_FALSE, FLAG_TRUE, extra_columns, parse_extra
+from .roster_extra import extra_columns, parse_extra, parse_flags
 from .roster_packages import packages_of, split_packages
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
@@ -1066,7 +1066,7 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
         if canon in mapping:
             out[canon] = table.text[canon]
     if "usage_rights" in mapping:
-        out["usage_rights"], bad = _flag_column(columns["usage_rights"])
+        out["usage_rights"], bad = parse_flags(columns["usage_rights"])
         problems += [(int(r), Problem(where([r], "usage_rights")[0], f"not yes/no: {_escaped(_shown(columns['usage_rights'][r]))!r}"))
                      for r in np.flatnonzero(bad)]
     if "niches" in mapping:
@@ -1237,19 +1237,6 @@ def _platform_warning(parts, platform, name) -> str | None:
 
 
 # ------------------------------------------------------------- niches
-
-def _flag_column(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A yes/no column (yes/no, true/false, y/n, x, 1/0; blank = no) as 0/1 floats, and its bad cells.
-
-    >>> _flag_column(np.array(["Yes", "", "0", "maybe"], dtype=object))[0].tolist()
-    [1.0, 0.0, 0.0, 0.0]
-    """
-    words = np.asarray([str(c).strip().lower() for c in np.asarray(cells, dtype=object).tolist()], dtype=object)
-    words[np.isin(words, list(MISSING_TOKENS))] = "no"
-    yes = np.isin(words, [*FLAG_TRUE, "1", "1.0", "true"])
-    no = np.isin(words, [*FLAG_FALSE, "0", "0.0", "false"])
-    return yes.astype(float), ~yes & ~no
-
 
 def _parse_niches(cells: np.ndarray):
     """Explode niche cells into ``(rows, labels, shares)``; problems for bad shares.

@@ -20,9 +20,9 @@ import numpy as np
 
 from .._text import printable
 from ..domain.roster import column_name
-from .human_numbers import parse_numbers
+from .human_numbers import MISSING_TOKENS, parse_numbers
 
-__all__ = ["FLAG_TRUE", "FLAG_FALSE", "parse_extra", "extra_columns"]
+__all__ = ["FLAG_TRUE", "FLAG_FALSE", "parse_extra", "parse_flags", "extra_columns"]
 
 #: Cells (trimmed, lower case) that set a flag, and that clear it.
 FLAG_TRUE = frozenset({"yes", "y", "true", "x", "✓", "✔"})
@@ -60,6 +60,19 @@ def parse_extra(cells: np.ndarray, where) -> tuple[np.ndarray | None, str | None
     if bad.any():
         return None, _shown(cells, int(np.flatnonzero(bad)[0]), where)
     return values, None
+
+
+def parse_flags(cells) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no column (yes/no, true/false, y/n, x, 1/0; blank = no) as 0/1 floats, and its bad cells.
+
+    >>> parse_flags(np.array(["Yes", "", "0", "maybe", 1.0], dtype=object))
+    (array([1., 0., 0., 0., 1.]), array([False, False, False,  True, False]))
+    """
+    words = np.asarray([str(c).strip().lower() for c in np.asarray(cells, dtype=object).tolist()], dtype=object)
+    words[np.isin(words, list(MISSING_TOKENS))] = "no"
+    yes = np.isin(words, [*FLAG_TRUE, "1", "1.0"])
+    no = np.isin(words, [*FLAG_FALSE, "0", "0.0"])
+    return yes.astype(float), ~yes & ~no
 
 
 def _shown(cells, k: int, where) -> str:
