@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from ._invalid import InvalidValue
 from .tiers import Tiers
 
-__all__ = ["Roster", "normalise_label", "normalise_id", "id_key", "id_keys"]
+__all__ = ["Roster", "normalise_label", "normalise_id", "id_key", "id_keys", "column_name"]
 
 
 def normalise_label(text: str) -> str:
@@ -70,6 +70,17 @@ def id_keys(ids) -> list[str]:
     return [id_key(k) for k in ids]
 
 
+def column_name(header: object) -> str:
+    """Name of an extra roster column: lower case, runs of other characters as one ``_``.
+
+    >>> column_name("CO2 (kg)"), column_name("Audience – female %"), column_name("verified")
+    ('co2_kg', 'audience_female', 'verified')
+    """
+    import re
+
+    return re.sub(r"[^0-9a-z]+", "_", unicodedata.normalize("NFKC", str(header)).lower()).strip("_")
+
+
 def _needs_normalising(k) -> bool:
     """Whether :func:`normalise_id` would change ``k`` (cheap test: no per-id string rebuilding)."""
     return not isinstance(k, str) or not k or k[0] in "@ \t\n\r\x0b\x0c" or k[-1].isspace() or k[0].isspace()
@@ -95,6 +106,11 @@ class Roster:
     ``url`` is the profile link cell as the file gives it (``""`` when none);
     :func:`lineup.domain.links.profile_links` turns it, or the platform and
     handle, into a safe link.
+    ``extra`` holds the roster file's other numeric columns (for custom rules), by column
+    name in snake case (``"CO2 kg"`` → ``co2_kg``): float arrays, NaN where blank; flag
+    columns (yes/no, true/false, x, 1/0) as 0/1 with blank = 0.  ``non_numeric`` names the
+    file's other columns that hold text, each with where its first non-number is
+    (``"r.csv, line 7: 'n/k'"``), so a rule over one can say why it cannot be used.
 
     Examples
     --------
@@ -124,6 +140,8 @@ class Roster:
     er_derived: np.ndarray = None  # type: ignore[assignment]  # all False when not given
     implausible: np.ndarray = None  # type: ignore[assignment]
     url: np.ndarray = None  # type: ignore[assignment]  # all "" when not given
+    extra: dict = None  # type: ignore[assignment]  # {} when not given
+    non_numeric: dict = None  # type: ignore[assignment]  # {} when not given
     _index: dict = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -134,6 +152,11 @@ class Roster:
             object.__setattr__(self, "implausible", np.full(n, "", dtype=object))
         if self.url is None:
             object.__setattr__(self, "url", np.full(n, "", dtype=object))
+        object.__setattr__(self, "extra", {k: np.asarray(v, dtype=float) for k, v in (self.extra or {}).items()})
+        object.__setattr__(self, "non_numeric", dict(self.non_numeric or {}))
+        for name, values in self.extra.items():
+            if len(values) != n:
+                raise InvalidValue(f"roster extra column {name!r} has {len(values)} rows, expected {n}")
         for name in ("platform", "followers", "engagement_rate", "fee", "authenticity", "posts",
                      "country", "er_estimated", "fee_estimated", "line", "er_derived", "implausible", "url"):
             if len(getattr(self, name)) != n:
@@ -168,6 +191,7 @@ class Roster:
         url=None,
         source: str = "<memory>",
         er_derived=None,
+        extra=None,
     ) -> "Roster":
         """Build a roster from plain sequences (niches: one list of names per row)."""
         n = len(ids)
@@ -191,6 +215,7 @@ class Roster:
             fee_estimated=col(fee_estimated, False, bool),
             line=col(line, 0, np.int64) if line is not None else np.arange(2, n + 2, dtype=np.int64),
             source=source, er_derived=col(er_derived, False, bool), url=col(url, "", object),
+            extra={column_name(k): np.asarray(v, dtype=float) for k, v in (extra or {}).items()},
         )
 
     # ------------------------------------------------------------- derived
@@ -239,6 +264,7 @@ class Roster:
             er_estimated=self.er_estimated[rows], fee_estimated=self.fee_estimated[rows],
             line=self.line[rows], source=self.source, er_derived=self.er_derived[rows],
             implausible=self.implausible[rows], url=self.url[rows],
+            extra={k: v[rows] for k, v in self.extra.items()}, non_numeric=self.non_numeric,
         )
 
     def with_implausible(self, labels: np.ndarray) -> "Roster":

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from .campaign import SimulationSpec
-from .roster import Roster, id_key, normalise_id, normalise_label
+from .packages import Packages
+from .roster import Roster, column_name, id_key, normalise_id, normalise_label
 from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
 from .uncertain import range_problem, uncertain_paths
 
@@ -35,6 +36,12 @@ __all__ = [
     "Priors",
     "StrategySpec",
     "TierName",
+    "Costs",
+    "ManagementCosts",
+    "CustomRule",
+    "SumRule",
+    "ShareRule",
+    "CountRule",
     "did_you_mean",
     "check_against_roster",
 ]
@@ -81,6 +88,13 @@ class RosterSource(_Model):
     )
     encoding: Optional[str] = Field(
         default=None, description="Text encoding of CSV files (default: UTF-8, else UTF-16 by its BOM, else cp1252)."
+    )
+    rate_card: Optional[str] = Field(
+        default=None,
+        description="Deliverable packages file (CSV/TSV/XLSX, relative to the scenario) with columns id, package, "
+        "fee (currency, whole package), posts (default 1), engagement_rate (optional, fraction or %) and "
+        "usage_rights (optional yes/no), joined to the roster on id; influencers without a row sell their roster "
+        "fee and posts as one package 'standard'. Not priors.rate_card (per-post price ranges for blank fees).",
     )
     duplicates: Literal["error", "first", "last", "max_followers"] = Field(
         default="error",
@@ -149,6 +163,129 @@ class ShareBounds(_Model):
         return self
 
 
+#: Characters a custom rule's name may hold (it appears in dotted rule names: ``constraints.custom.<name>.max``).
+_RULE_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$"
+
+
+class _CustomBounds(_Model):
+    """Bounds and name shared by every custom rule kind."""
+
+    name: Optional[str] = Field(default=None, max_length=60,
+                                description="Name of the rule in reports (constraints.custom.<name>.min|max); "
+                                "default: the column's name in snake case.")
+    min: Optional[float] = Field(default=None, description="Lower bound (the column's unit; see the kind).")
+    max: Optional[float] = Field(default=None, description="Upper bound (the column's unit; see the kind).")
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _plain_name(cls, v: Optional[str]) -> Optional[str]:
+        import re
+
+        if v is not None and not re.fullmatch(_RULE_NAME, v):
+            raise ValueError("a rule name may hold only letters, digits, '_' and '-' (it is part of the rule's "
+                             "name in reports: constraints.custom.<name>.max)")
+        return v
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        return self
+
+    @property
+    def column_used(self) -> str:
+        """The roster column the rule is over (as the scenario writes it)."""
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        """The rule's name: ``name``, else the column in snake case (``"CO2 kg"`` → ``co2_kg``)."""
+        return self.name or column_name(self.column_used)
+
+    def rule_name(self, bound: Literal["min", "max"]) -> str:
+        """The name reports and infeasibility messages give one bound: ``constraints.custom.<key>.<bound>``."""
+        return f"constraints.custom.{self.key}.{bound}"
+
+
+class SumRule(_CustomBounds):
+    """Σ over the selected influencers of a numeric roster column within [min, max] (the column's unit),
+    e.g. ``{column: co2_kg, max: 500}``."""
+
+    column: str = Field(min_length=1, description="Numeric roster column summed over the selection.")
+
+    @property
+    def column_used(self) -> str:
+        return self.column
+
+
+class ShareRule(_CustomBounds):
+    """The ``share_of``-weighted mean of a column over the selection, Σ w_i c_i / Σ w_i, within [min, max],
+    e.g. ``{share_of: followers, column: audience_female, min: 0.6}`` (bounds in the column's unit)."""
+
+    share_of: str = Field(min_length=1, description="Numeric roster column of weights (>= 0), e.g. followers or fee.")
+    column: str = Field(min_length=1, description="Numeric roster column averaged (e.g. a fraction 0-1).")
+
+    @property
+    def column_used(self) -> str:
+        return self.column
+
+
+class CountRule(_CustomBounds):
+    """The number of selected influencers whose flag column is set, within [min, max] (influencers),
+    e.g. ``{count_where: verified, min: 5}``."""
+
+    count_where: str = Field(min_length=1, description="Flag roster column (yes/no, true/false, x, 1/0; blank = no).")
+
+    @property
+    def column_used(self) -> str:
+        return self.count_where
+
+
+def _custom_kind(v: Any) -> str:
+    if isinstance(v, dict):
+        return "count" if "count_where" in v else "share" if "share_of" in v else "sum"
+    return "count" if isinstance(v, CountRule) else "share" if isinstance(v, ShareRule) else "sum"
+
+
+#: One ``constraints.custom`` entry: its kind is told by its keys (``count_where``, ``share_of``, else a sum).
+CustomRule = Annotated[Union[Annotated[SumRule, Tag("sum")], Annotated[ShareRule, Tag("share")],
+                             Annotated[CountRule, Tag("count")]], Discriminator(_custom_kind)]
+
+
+class ManagementCosts(_Model):
+    """Management effort per selected influencer (briefing, contracts, reviews, payment)."""
+
+    hours: Union[Annotated[float, Field(ge=0)], dict[TierName, Annotated[float, Field(ge=0)]]] = Field(
+        description="Hours of the team's work per influencer per campaign: one number, or by tier "
+        "({nano: 4, micro: 4, mid: 6, macro: 10, mega: 15}); by tier, every tier must be given (0 for none).")
+    hourly_rate: float = Field(
+        default=0.0, ge=0,
+        description="Cost of one hour of management, currency/hour (default 0: hours count only toward "
+        "constraints.team_hours; lineup has no source for a typical rate, so none is assumed).")
+    count_in_budget: bool = Field(
+        default=True,
+        description="true: hours x rate is added to each influencer's cost in the budget; false: reported beside "
+        "the fees only.")
+
+    @field_validator("hours", mode="after")
+    @classmethod
+    def _every_tier(cls, v):
+        if isinstance(v, dict):
+            missing = [t for t in TIER_NAMES if t not in v]
+            if missing:
+                raise ValueError(f"no hours for tier{'s' if len(missing) != 1 else ''} {', '.join(missing)}: give "
+                                 f"every tier (0 for none), or one number for all")
+        return v
+
+
+class Costs(_Model):
+    """Costs beside the fees."""
+
+    management: Optional[ManagementCosts] = Field(default=None, description="Management effort per influencer.")
+
+
 class Constraints(_Model):
     """The planner's rules.  Each is named in reports by its path here, e.g. ``tiers.micro.min``."""
 
@@ -178,6 +315,27 @@ class Constraints(_Model):
     conflicts: list[list[str]] = Field(
         default_factory=list, description="Groups of ids of which at most one may be chosen (competitor conflicts)."
     )
+    team_hours: Optional[float] = Field(
+        default=None, ge=0,
+        description="At most this many hours of management in total (hours; needs costs.management.hours).",
+    )
+    custom: list[CustomRule] = Field(
+        default_factory=list,
+        description="Rules over any numeric roster column: {column, min, max} (sum), {share_of, column, min, max} "
+        "(weighted mean), {count_where, min, max} (count of flagged influencers); each named "
+        "constraints.custom.<name>.min|max.",
+    )
+
+    @field_validator("custom", mode="after")
+    @classmethod
+    def _unique_names(cls, v: list) -> list:
+        seen: dict[str, int] = {}
+        for k, rule in enumerate(v):
+            if rule.key in seen:
+                raise ValueError(f"entries {seen[rule.key]} and {k} are both named {rule.key!r}; give one "
+                                 f"another name (name: ...)")
+            seen[rule.key] = k
+        return v
 
     @field_validator("platforms", mode="after")
     @classmethod
@@ -341,6 +499,7 @@ class ScenarioSpec(_Model):
         description="Upper follower bound (exclusive) of tiers nano, micro, mid, macro; mega is the rest.",
     )
     constraints: Constraints = Field(default_factory=Constraints)
+    costs: Costs = Field(default_factory=Costs, description="Costs beside the fees (management effort).")
     overlap: Optional[OverlapSpec] = Field(default=None, description="Optional audience-overlap table.")
     priors: Priors = Field(default_factory=Priors)
     solver: SolverSpec = Field(default_factory=SolverSpec)
@@ -434,6 +593,8 @@ class Scenario:
     warnings: tuple[str, ...] = field(default=())
     #: Priors read from ``priors.file`` (None: the built-in priors).
     fitted: Optional[Any] = None
+    #: Deliverable packages (a roster ``package`` column or ``roster.rate_card``); None: one decision per roster row.
+    packages: Optional[Packages] = None
 
     @property
     def name(self) -> str:
@@ -533,7 +694,8 @@ def _override_problem(err: dict) -> str:
     """One pydantic error as a located problem, with a did-you-mean for unknown keys."""
     from .._text import printable
 
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")
+                                                                     or p in ("sum", "share", "count"))))
     if err["type"] == "extra_forbidden":
         return _where_override(loc, f"unknown key {printable(repr(loc[-1]))}"
                                     f"{did_you_mean(loc[-1], _fields_at(loc[:-1]))}")
@@ -614,6 +776,7 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
     for p in c.platforms:
         if p not in platforms:
             problems.append((("constraints", "platforms", p), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
+    problems += _cost_problems(spec) + _custom_problems(c.custom, roster)
     for name, strategy in spec.strategies.items():
         for k, i in enumerate(strategy.ids or []):
             if roster.index_of(i) is None:
@@ -622,6 +785,34 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
             if p not in platforms:
                 problems.append((("strategies", name, "platforms", k), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
     return problems
+
+
+def _cost_problems(spec: ScenarioSpec) -> list[tuple[tuple, str]]:
+    """``constraints.team_hours`` without management hours would constrain nothing: an error."""
+    m = spec.costs.management
+    if spec.constraints.team_hours is None or (m is not None and _any_hours(m.hours)):
+        return []
+    return [(("constraints", "team_hours"), "caps management hours, but costs.management.hours gives none "
+             "(add costs: {management: {hours: ...}}, or remove team_hours)")]
+
+
+def _any_hours(hours) -> bool:
+    return any(h > 0 for h in hours.values()) if isinstance(hours, dict) else hours > 0
+
+
+def _custom_problems(rules: list, roster: Roster) -> list[tuple[tuple, str]]:
+    """Custom rules over columns the roster lacks, holds as text or with blanks; flags that are not flags;
+    share weights with negatives."""
+    from .columns import column_problem
+
+    out = []
+    for k, rule in enumerate(rules):
+        uses = {"sum": (("column", "sum"),), "share": (("share_of", "weights"), ("column", "share")),
+                "count": (("count_where", "flag"),)}[_custom_kind(rule)]
+        for key, use in uses:
+            if (problem := column_problem(roster, getattr(rule, key), use)) is not None:
+                out.append((("constraints", "custom", k, key), problem))
+    return out
 
 
 def _unknown_countries(wanted: list[str], roster: Roster) -> list[tuple[tuple, str]]:

@@ -40,7 +40,7 @@ import re
 import stat
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -49,18 +49,21 @@ import scipy.sparse as sp
 
 from .._arrays import factorize, first_of_each
 from ..domain.countries import country_code, country_name
+from ..domain.packages import Packages
 from ..domain.plausibility import VIEW_PLATFORMS, apply_plausibility
 from ..domain.priors import engagement_prior, fee_prior
-from ..domain.roster import Roster
+from ..domain.roster import Roster, column_name
 from ..domain.scenario import did_you_mean
 from ..domain.tiers import Tiers
 from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
+from .roster_extra import extra_columns, parse_extra, parse_flags
+from .roster_packages import packages_of, split_packages
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
-__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells", "refuse_repeated"]
+__all__ = ["ALIASES", "MISSING_IDS", "read_roster", "read_roster_packages", "niche_matrix_from_cells", "header_key", "csv_records", "xlsx_cells", "refuse_repeated"]
 
 #: Canonical column → accepted names (matched after :func:`header_key`: case, spaces, punctuation and line
 #: breaks ignored), grown from real exports: vendor tools and public monthly top lists.  When several
@@ -103,6 +106,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "avg_shares": ("avg_shares", "average_shares", "shares_avg", "avg_share", "shares_per_post", "mean_shares"),
     "avg_views": ("avg_views", "average_views", "views_avg", "avg_view", "views_per_post", "views_per_video",
                   "mean_views"),
+    "package": ("package", "deliverable", "offer", "rate_card_item", "package_name", "package_id"),
+    "package_engagement_rate": ("package_engagement_rate", "package_er", "package_eng_rate"),
+    "usage_rights": ("usage_rights", "usage", "includes_usage_rights", "rights"),
     "url": ("url", "profile_url", "profile_link", "link", "channel_url", "channel_link", "page_url",
             "instagram_url", "tiktok_url", "youtube_url", "profile_page", "link_to_profile"),
 }
@@ -137,7 +143,7 @@ def _known_column(name: str) -> bool:
 
 # ---------------------------------------------------------------- reading
 
-_TEXT = ("id", "platform", "country", "niches", "url")
+_TEXT = ("id", "platform", "country", "niches", "url", "package")
 _S = np.dtypes.StringDType()
 
 
@@ -202,6 +208,47 @@ def read_roster(
     >>> roster.niche_names
     ('makeup', 'skincare', 'vegan')
     """
+    roster, _, warnings = read_roster_packages(
+        path, columns=columns, platform=platform, on_bad_rows=on_bad_rows, fee_rates=fee_rates,
+        display_name=display_name, sep=sep, encoding=encoding, duplicates=duplicates, rate_card=rate_card, tiers=tiers,
+        implausible=implausible, fitted=fitted)
+    return roster, warnings
+
+
+def read_roster_packages(
+    path: str | Path | Sequence[str | Path],
+    *,
+    columns: dict[str, str | None] | None = None,
+    platform: str | None = None,
+    on_bad_rows: Literal["error", "skip"] = "error",
+    fee_rates: dict[str, float] | None = None,
+    display_name: str | Sequence[str] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    duplicates: DuplicatePolicy = "error",
+    rate_card: dict | None = None,
+    tiers: Tiers | None = None,
+    implausible: Literal["flag", "skip", "error"] = "flag",
+    fitted=None,
+) -> tuple[Roster, Packages | None, list[str]]:
+    """:func:`read_roster`, with the deliverable packages of a ``package`` column (None without one).
+
+    With a package column, rows with one id are one influencer's packages
+    (:mod:`lineup.io.roster_packages`): the roster holds the row of its cheapest package, the
+    packages every row; ``duplicates`` does not apply to them.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "r.csv")
+    >>> _ = open(p, "w").write("Handle,Followers,ER,Package,Fee (£)\\nann,12K,3%,1 post,300\\n"
+    ...                        "ann,12K,3%,Reel,450\\nbob,900,5%,1 post,40\\n")
+    >>> roster, packages, warnings = read_roster_packages(p, platform="instagram", display_name="r.csv")
+    >>> roster.ids.tolist(), roster.fee.tolist()
+    (['ann', 'bob'], [300.0, 40.0])
+    >>> packages.row.tolist(), packages.name.tolist(), packages.fee.tolist()
+    ([0, 0, 1], ['1 post', 'Reel', '1 post'], [300.0, 450.0, 40.0])
+    """
     paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     if not paths:
         raise RosterError("no roster file given")
@@ -212,8 +259,15 @@ def read_roster(
     warnings = [w for part in parts for w in part.warnings]
     warnings += [w for w in [_platform_warning(parts, platform, name)] if w]
     problems = rows.problems + _derive_rates(rows, platform)
+    split = None
+    dup_ids = rows.parsed["id"]
+    if "package" in rows.parsed:
+        split, package_problems = split_packages(
+            rows.parsed, {**_compared(rows), **rows.extra}, _bad_rows(problems, rows.n), rows.column_where, rows.loc_from)
+        problems += package_problems
+        dup_ids = np.where(split.kept, dup_ids, "")  # an influencer's other packages are not duplicates
     drop, dup_problems, dup_warnings = resolve_duplicates(
-        rows.parsed["id"], _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
+        dup_ids, _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
     warnings += dup_warnings
     problems += dup_problems
     bad = _bad_rows(problems, rows.n)
@@ -225,9 +279,25 @@ def read_roster(
         raise RosterError(f"{name}: no usable rows left after skipping {int(bad.sum())} bad rows",
                           [Problem(name, s.split(": ", 1)[1]) for s in summary])
     warnings += summary
-    roster = _build(rows.parsed, ~bad & ~drop, rows, platform, (fee_rates, rate_card, tiers), name, fitted)
-    roster, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
-    return roster, list(dict.fromkeys(warnings + odd))
+    keep = ~bad & ~drop
+    if split is not None:
+        keep &= (split.group < 0) | split.kept
+    roster = _build(rows.parsed, keep, rows, platform, (fee_rates, rate_card, tiers), name, fitted)
+    packages = None
+    if split is not None:
+        packages = packages_of(rows.parsed, split, ~bad, np.where(keep, np.cumsum(keep) - 1, -1), rows.lines)
+    checked, odd = apply_plausibility(roster, implausible, tiers=tiers, card=rate_card, unit=parts[0].unit)
+    if packages is not None and checked.n != roster.n:  # implausible rows skipped: their packages go too
+        packages = _renumbered(packages, roster, checked)
+    return checked, packages, list(dict.fromkeys(warnings + odd))
+
+
+def _renumbered(packages: Packages, before: Roster, after: Roster) -> Packages:
+    """``packages`` of roster ``before`` tied to the rows of ``after`` (a subset); packages of dropped rows left out."""
+    new = np.asarray([-1 if (k := after.index_of(i)) is None else k for i in before.ids.tolist()], dtype=np.int64)
+    rows = new[packages.row]
+    kept = packages.take(np.flatnonzero(rows >= 0))
+    return replace(kept, row=rows[rows >= 0])
 
 
 @dataclass(frozen=True)
@@ -241,12 +311,31 @@ class _Part:
     name: str
     mapping: dict[str, str]
     warnings: list[str]
+    extra: dict = field(default_factory=dict)          # extra column name → floats (Roster.extra)
+    non_numeric: dict = field(default_factory=dict)    # extra column name → where its first text is
 
 
 def _read_part(path: Path, name: str, columns: dict[str, str | None], sep, encoding) -> _Part:
     table = _load(path, name, columns, sep, encoding)
     parsed, problems, notes = _parse_columns(table, name)
-    return _Part(parsed, problems, table.lines, table.unit, name, table.mapping, table.warnings + notes)
+    extra, non_numeric = _parse_extras(table, name)
+    return _Part(parsed, problems, table.lines, table.unit, name, table.mapping, table.warnings + notes, extra,
+                 non_numeric)
+
+
+def _parse_extras(table: "_Table", name: str) -> tuple[dict, dict]:
+    """The file's other columns (:mod:`lineup.io.roster_extra`): numbers/flags by name, and text columns."""
+    extra, text = {}, {}
+    for col, cells in table.extra_cells.items():
+        key = column_name(col)
+        if key in extra or key in text:
+            continue
+        values, where = parse_extra(cells, lambda k: f"{name}, {table.unit} {table.lines[k]}, column '{_escaped(col)}'")
+        if values is None:
+            text[key] = where
+        else:
+            extra[key] = values
+    return extra, text
 
 
 @dataclass(frozen=True)
@@ -260,6 +349,20 @@ class _Rows:
     parts: list[_Part]
 
     @property
+    def extra(self) -> dict[str, np.ndarray]:
+        """Extra columns over every file's rows (NaN where a file lacks one)."""
+        names = list(dict.fromkeys(k for p in self.parts for k in p.extra))
+        return {k: np.concatenate([p.extra.get(k, np.full(len(p.lines), np.nan)) for p in self.parts]) for k in names}
+
+    @property
+    def non_numeric(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for p in self.parts:
+            for k, w in p.non_numeric.items():
+                out.setdefault(k, w)
+        return out
+
+    @property
     def n(self) -> int:
         return len(self.lines)
 
@@ -269,6 +372,11 @@ class _Rows:
 
     def id_where(self, r: int) -> str:
         return f"{self.loc(r)}, column '{_escaped(self.parts[self.file[r]].mapping['id'])}'"
+
+    def column_where(self, r: int, canon: str) -> str:
+        """A problem's place: row ``r``'s file and line, and the file's column of ``canon`` when it has one."""
+        col = self.parts[self.file[r]].mapping.get(canon)
+        return self.loc(r) + (f", column '{_escaped(col)}'" if col is not None else "")
 
     def loc_from(self, r: int, other: int) -> str:
         """``r``'s place in a message about ``other``: with the file name only when there are several files."""
@@ -343,6 +451,7 @@ class _Table:
     width: int = 0                                              # CSV: columns in the header
     extra: np.ndarray | None = None                             # CSV: values per record when more than the header
     explicit: frozenset[str] = frozenset()                      # lineup columns mapped by roster.columns
+    extra_cells: dict = field(default_factory=dict)             # other columns' cells, by file column name
 
 
 def _load(path: Path, name: str, explicit: dict[str, str | None], sep: str | None = None,
@@ -367,7 +476,10 @@ def _load_frame(frame, lines: np.ndarray, name: str, explicit: dict[str, str | N
                              mapping, lines, "row", name)
     warnings += _unused_engagement(frame.columns, mapping, name)
     columns = {canon: _frame_column(frame[col], canon, col, name) for canon, col in mapping.items()}
-    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit)), name)
+    others = {col: _frame_column(frame[col], "", col, name)
+              for col in extra_columns([str(c) for c in frame.columns], lambda c: _used(c, mapping))}
+    return _drop_blank(_Table(columns, mapping, lines, "row", warnings, explicit=frozenset(explicit),
+                              extra_cells=others), name)
 
 
 def _load_xlsx(path: Path, name: str, explicit: dict[str, str | None]) -> _Table:
@@ -534,9 +646,16 @@ def _load_csv(path: Path, name: str, explicit: dict[str, str | None], sep: str |
                               _rivals(split.header, mapping, explicit), mapping, split.lines, "line", name)
     warnings += _unused_engagement(split.header, mapping, name)
     columns = {canon: split.column(split.header.index(col)) for canon, col in mapping.items()}
+    others = {col: split.column(split.header.index(col)) for col in extra_columns(split.header,
+                                                                                  lambda c: _used(c, mapping))}
     table = _Table(columns, mapping, split.lines, "line", warnings, width=len(split.header), extra=split.extra,
-                   explicit=frozenset(explicit))
+                   explicit=frozenset(explicit), extra_cells=others)
     return _drop_blank(table, name)
+
+
+def _used(col: str, mapping: dict[str, str]) -> bool:
+    """Whether a file column is read by lineup or named like one of its columns (then never an extra column)."""
+    return col in mapping.values() or _known_column(col)
 
 
 def _split_with_csv(text: str, name: str, sep: str = ",") -> _Split:
@@ -677,13 +796,14 @@ def _drop_blank(table: _Table, name: str) -> _Table:
     if blank.all():
         raise RosterError(f"{name}: the roster has no data rows")
     keep = ~blank
-    extra = table.extra
+    extra, others = table.extra, table.extra_cells
     if blank.any():
         columns = {c: a[keep] for c, a in columns.items()}
         text = {c: a[keep] for c, a in text.items()}
         extra = None if extra is None else extra[keep]
+        others = {c: a[keep] for c, a in others.items()}
     return _Table(columns, table.mapping, table.lines[keep], table.unit, table.warnings, text, table.width, extra,
-                  table.explicit)
+                  table.explicit, others)
 
 
 def _is_missing(cells: np.ndarray) -> np.ndarray:
@@ -725,6 +845,8 @@ _TEXT_PREP = {
     "country": lambda cells: _labels(cells, _MISSING_COUNTRIES),
     "niches": lambda cells: _by_distinct(cells, _trim),
     "url": _trim,
+    "package": lambda cells: _by_distinct(cells, _trim),
+    "usage_rights": _labels,  # compared as written (rival columns only); read by _flag_column
 }
 
 
@@ -804,7 +926,7 @@ def _rivals(found, mapping: dict[str, str], explicit) -> dict[str, list[str]]:
 
 
 #: Lineup columns whose rival file columns may differ: the first by alias order is used, with a warning.
-_FIRST_WINS = frozenset({"platform", "country", "niches", "posts", *COUNT_COLUMNS})
+_FIRST_WINS = frozenset({"platform", "country", "niches", "posts", "usage_rights", *COUNT_COLUMNS})
 
 
 def _unused_engagement(found, mapping: dict[str, str], name: str) -> list[str]:
@@ -907,7 +1029,7 @@ def _require(mapping: dict[str, str], found: list[str], name: str, how: str = ""
 # ------------------------------------------------------------- parsing
 
 _NUMBER_COLUMNS = (("followers", False), ("engagement_rate", True), ("fee", False), ("authenticity", True),
-                   ("posts", False)) + tuple((c, False) for c in COUNT_COLUMNS)
+                   ("posts", False), ("package_engagement_rate", True)) + tuple((c, False) for c in COUNT_COLUMNS)
 
 
 def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Problem]], list[str]]:
@@ -940,9 +1062,13 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
                                       f"{table.extra[r]} values but the header has {table.width} columns, so the "
                                       f"values cannot be matched to columns (a comma inside an unquoted value? "
                                       f'quote it: "$1,200")')) for r in np.flatnonzero(table.extra)]
-    for canon in ("platform", "country", "url"):
+    for canon in ("platform", "country", "url", "package"):
         if canon in mapping:
             out[canon] = table.text[canon]
+    if "usage_rights" in mapping:
+        out["usage_rights"], bad = parse_flags(columns["usage_rights"])
+        problems += [(int(r), Problem(where([r], "usage_rights")[0], f"not yes/no: {_escaped(_shown(columns['usage_rights'][r]))!r}"))
+                     for r in np.flatnonzero(bad)]
     if "niches" in mapping:
         out["niches"], niche_problems = _parse_niches(table.text["niches"])
         out["niches_text"] = table.text["niches"]
@@ -961,6 +1087,8 @@ _RANGE_RULES = (
     ("engagement_rate", lambda v: (v < 0) | (v > 1), "engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("authenticity", lambda v: (v < 0) | (v > 1), "authenticity must be between 0 and 1 (or 0–100 %), got {raw!r}"),
     ("posts", lambda v: v <= 0, "posts must be > 0, got {raw!r}"),
+    ("package_engagement_rate", lambda v: (v < 0) | (v > 1),
+     "the package's engagement rate must be between 0 and 100 %, got {raw!r}"),
     ("posts", lambda v: v > MAX_POSTS, f"posts must be at most {MAX_POSTS:,}, got {{raw!r}}"),
 )
 
@@ -1258,7 +1386,7 @@ def _build(parsed, keep, rows: _Rows, platform_arg, fee_priors, name, fitted=Non
         authenticity=authenticity, posts=posts,
         country=col("country", "", object), niche_names=names, niche_matrix=matrix,
         er_estimated=er_est, fee_estimated=fee_est, line=line, source=name, er_derived=col("er_derived", False, bool),
-        url=col("url", "", object),
+        url=col("url", "", object), extra={k: v[keep] for k, v in rows.extra.items()}, non_numeric=rows.non_numeric,
     )
 
 

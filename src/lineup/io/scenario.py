@@ -36,12 +36,13 @@ def load_scenario(path: str | Path) -> Scenario:
     :class:`~lineup.errors.RosterError`) listing every problem found.
     """
     from .overlap import read_overlap
-    from .roster import read_roster
+    from .roster import read_roster_packages
 
     path = Path(path)
     spec, lines = read_spec(path)
     fitted = _read_fitted(spec, path)
-    roster, warnings = _read_roster(spec, path, read_roster, fitted)
+    roster, packages, warnings = _read_roster(spec, path, read_roster_packages, fitted)
+    roster, packages = _read_rate_card(spec, path, roster, packages)
     problems = check_against_roster(spec, roster)
     if problems:
         _raise(path, [_locate(path, lines, loc, msg) for loc, msg in problems])
@@ -51,7 +52,23 @@ def load_scenario(path: str | Path) -> Scenario:
         overlap = read_overlap(overlap_path, roster, spec.overlap.unit, display_name=_display(overlap_path))
     warnings += _country_warnings(spec, roster) + _link_warnings(roster) + _edge_warnings(fitted, roster)
     warnings = list(warnings) + spec.default_warnings()
-    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings), fitted=fitted)
+    return Scenario(spec=spec, roster=roster, overlap=overlap, path=path, warnings=tuple(warnings), fitted=fitted,
+                    packages=packages)
+
+
+def _read_rate_card(spec: ScenarioSpec, path: Path, roster: Roster, packages):
+    """``roster.rate_card``'s packages (and the roster with each influencer's cheapest), or as read."""
+    from .rate_card import read_rate_card
+
+    if spec.roster.rate_card is None:
+        return roster, packages
+    if packages is not None:
+        raise ScenarioError(str(Problem(f"{shown_path(path)}, field 'roster.rate_card'",
+                                        "the roster file has a package column too; give the packages one way "
+                                        "(the rate-card file, or the package column)")))
+    card_path = _resolve(path, spec.roster.rate_card)
+    roster, packages, _ = read_rate_card(card_path, roster, display_name=_display(card_path))
+    return roster, packages
 
 
 def _read_fitted(spec: ScenarioSpec, path: Path):
@@ -133,7 +150,7 @@ def check_filters(scenario: Scenario) -> None:
     _raise(shown, [_locate(shown, lines, tuple(name.split(".")), printable(msg)) for name, msg in found])
 
 
-def _read_roster(spec: ScenarioSpec, path: Path, read_roster, fitted=None) -> tuple[Roster, list[str]]:
+def _read_roster(spec: ScenarioSpec, path: Path, read_roster, fitted=None):
     src = spec.roster
     card = dict(spec.priors.rate_card) if fitted is None else fitted.card(spec.priors.rate_card)
     paths = [_resolve(path, p) for p in ([src.path] if isinstance(src.path, str) else src.path)]
@@ -320,7 +337,8 @@ def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:
     return out
 
 
-_UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before"}
+_UNION_TAGS = {"str", "dict", "list", "int", "float", "function-after", "function-before",
+               "sum", "share", "count"}  # the last three: tags of constraints.custom's kinds
 
 
 def _fields_at(loc: Loc) -> list[str]:
@@ -336,6 +354,8 @@ def _fields_at(loc: Loc) -> list[str]:
         else:
             args = typing.get_args(annotation)
             annotation = args[-1] if args else None
+    if len(models := _models_in(annotation)) > 1:  # a union of kinds (constraints.custom): any kind's fields
+        return list(dict.fromkeys(f for m in models for f in m.model_fields))
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
@@ -344,6 +364,15 @@ def _fields_at(loc: Loc) -> list[str]:
         if typing.get_origin(key) is typing.Literal:
             return [str(a) for a in typing.get_args(key)]
     return []
+
+
+def _models_in(annotation: Any) -> list:
+    """The pydantic models of a (possibly ``Annotated``) model or union of models."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _models_in(a)]
+    return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
 
 
 def _unwrap(annotation: Any) -> Any:
