@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -32,6 +33,11 @@ def _raise_unknown(roster: Roster, missing: list) -> None:
 class Portfolio:
     """A set of rows of a roster (sorted, unique).
 
+    With deliverable packages, ``package`` names the package chosen for each row (aligned
+    with ``rows``) and the roster carries, at those rows, that package's fee, posts and
+    engagement rate; ``management`` and ``hours`` are each row's management cost (currency)
+    and hours when the scenario sets ``costs.management``.  All three are ``None`` otherwise.
+
     Examples
     --------
     >>> r = Roster.from_columns(ids=["a", "b", "c"], followers=[1e3, 2e3, 3e3],
@@ -43,15 +49,26 @@ class Portfolio:
 
     roster: Roster
     rows: np.ndarray
+    package: Optional[np.ndarray] = None
+    management: Optional[np.ndarray] = None
+    hours: Optional[np.ndarray] = None
 
     def __post_init__(self) -> None:
-        rows = np.unique(np.asarray(self.rows, dtype=np.int64))
+        rows, first = np.unique(np.asarray(self.rows, dtype=np.int64), return_index=True)
         if rows.size and (rows[0] < 0 or rows[-1] >= self.roster.n):
             from ._invalid import InvalidIndex
 
             raise InvalidIndex(f"portfolio rows must lie in 0..{self.roster.n - 1} (the roster's rows), "
                                f"got {int(rows[0]) if rows[0] < 0 else int(rows[-1])}")
+        if rows.size != np.asarray(self.rows).size and self.package is not None:
+            from ._invalid import InvalidIndex
+
+            raise InvalidIndex("a portfolio holds each influencer once (one package each)")
         object.__setattr__(self, "rows", rows)
+        for name in ("package", "management", "hours"):
+            values = getattr(self, name)
+            if values is not None:
+                object.__setattr__(self, name, np.asarray(values)[first])
 
     @classmethod
     def from_ids(cls, roster: Roster, ids) -> "Portfolio":
@@ -110,6 +127,21 @@ class Portfolio:
     def spend(self) -> float:
         """Sum of fees (currency)."""
         return float(self.roster.fee[self.rows].sum())
+
+    @property
+    def management_cost(self) -> float:
+        """Sum of management costs (currency; 0 without ``costs.management``)."""
+        return 0.0 if self.management is None else float(np.sum(self.management))
+
+    @property
+    def management_hours(self) -> float:
+        """Sum of management hours (0 without ``costs.management``)."""
+        return 0.0 if self.hours is None else float(np.sum(self.hours))
+
+    @property
+    def total_cost(self) -> float:
+        """Fees plus management cost (currency)."""
+        return self.spend + self.management_cost
 
     @property
     def expected_engagement(self) -> float:

@@ -267,6 +267,7 @@ def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, meth
             objective=None, bound=None, diagnosis=(), build_seconds=0.0, solve_seconds=0.0, notes=(),
             time_limit=None, gap_tolerance=None) -> SolveResult:
     from . import rules
+    from .model import model_of
 
     has = mask is not None
     evaluation = rules.evaluate(scenario, mask) if has else None
@@ -277,7 +278,7 @@ def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, meth
         bound = None if bound is None else max(bound, objective)
     return SolveResult(
         scenario=scenario, status=status,
-        portfolio=Portfolio.from_mask(scenario.roster, mask) if has else None,
+        portfolio=model_of(scenario).portfolio(mask) if has else None,
         evaluation=evaluation,
         objective=objective, bound=bound, gap=relative_gap(objective, bound),
         binding=tuple(rules.binding(scenario, mask)) if has else (),

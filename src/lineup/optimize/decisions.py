@@ -5,10 +5,13 @@ decision is a roster row (``row[k] == k``); with packages (issue 10) it is a (ro
 row, package) pair, and :class:`~lineup.optimize.constraints.OnePackage` rules keep
 at most one package per influencer.  Every array here is indexed by decision:
 
-``fee`` (currency), ``cost`` (what the money rules count: the fee, plus the management
-cost when ``costs.management.count_in_budget``), ``gain_e`` (expected engagements E_i),
-``tier`` (int8 tier code of the influencer), ``platform`` (platform code),
-``members`` (decisions × scenario niches, 0/1), ``row`` (the influencer's roster row).
+``fee`` (currency), ``management`` (management cost, currency: hours × hourly rate),
+``hours`` (management hours), ``cost`` (what the money rules count: the fee, plus the
+management cost when ``costs.management.count_in_budget``), ``gain_e`` (expected
+engagements E_i: the package's posts and engagement rate), ``tier`` (int8 tier code of the
+influencer), ``platform`` (platform code), ``members`` (decisions × scenario niches, 0/1),
+``row`` (the influencer's roster row), ``package`` (the package's name; ``""`` without
+packages).
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class Decisions:
     labels: tuple               # decision labels for LP columns and messages: the id (or "id|package")
     fee: np.ndarray
     cost: np.ndarray
+    management: np.ndarray
+    hours: np.ndarray
+    package: np.ndarray
     gain_e: np.ndarray
     tier: np.ndarray
     platform: np.ndarray
@@ -53,6 +59,11 @@ class Decisions:
     def members_t(self) -> sp.csr_matrix:
         """S × n membership (for per-niche counts)."""
         return self.members.T.tocsr()
+
+    @property
+    def has_packages(self) -> bool:
+        """Whether decisions are (influencer, package) pairs."""
+        return bool(self.n) and bool(self.package[0] != "" or (self.package != "").any())
 
     def of_rows(self, rows) -> np.ndarray:
         """Bool mask of the decisions whose influencer is one of roster ``rows``."""
@@ -75,13 +86,27 @@ def _niche_members(scenario: Scenario) -> sp.csr_matrix:
 
 
 def decisions_of(scenario: Scenario) -> Decisions:
-    """The decisions of ``scenario``: one per roster row (packages: one per row and package)."""
-    r = scenario.roster
+    """The decisions of ``scenario``: one per roster row, or one per (row, package) with packages."""
+    from ..domain.costs import management_cost, management_hours
+
+    r, spec = scenario.roster, scenario.spec
     pcodes, pnames = factorize(r.platform)
-    fee = np.asarray(r.fee, dtype=float)
+    hours, mgmt = management_hours(spec, r), management_cost(spec, r)
+    packages = scenario.packages
+    if packages is None:
+        row = np.arange(r.n, dtype=np.int64)
+        fee, gain = np.asarray(r.fee, dtype=float), np.asarray(r.expected_engagement, dtype=float)
+        labels, names = tuple(r.ids.tolist()), np.full(r.n, "", dtype=object)
+    else:
+        row = np.asarray(packages.row, dtype=np.int64)
+        fee, gain = np.asarray(packages.fee, dtype=float), np.asarray(packages.expected_engagement(r), dtype=float)
+        names = np.asarray(packages.name, dtype=object)
+        labels = tuple(f"{i}|{p}" for i, p in zip(r.ids[row].tolist(), names.tolist()))
+    counted = spec.costs.management is not None and spec.costs.management.count_in_budget
+    cost = fee + mgmt[row] if counted and mgmt.any() else fee
     return Decisions(
-        n=r.n, row=np.arange(r.n, dtype=np.int64), labels=tuple(r.ids.tolist()), fee=fee, cost=fee,
-        gain_e=np.asarray(r.expected_engagement, dtype=float), tier=scenario.tiers.codes_of(r.followers),
-        platform=np.asarray(pcodes, dtype=np.int64), platform_names=tuple(pnames),
-        niches=tuple(scenario.spec.niches), members=_niche_members(scenario),
+        n=row.size, row=row, labels=labels, fee=fee, cost=cost, management=mgmt[row], hours=hours[row],
+        package=names, gain_e=gain, tier=scenario.tiers.codes_of(r.followers)[row],
+        platform=np.asarray(pcodes, dtype=np.int64)[row], platform_names=tuple(pnames),
+        niches=tuple(spec.niches), members=_niche_members(scenario)[row],
     )

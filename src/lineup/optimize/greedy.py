@@ -135,7 +135,7 @@ def _static(scenario: Scenario) -> _Static:
     return _Static(ctx, scenario.budget, obj.engagement, obj.coverage, drop, adj, group_of,
                    tuple(rows), tier_cap, tier_rows, _by_fee(ctx), count_cap, extra, coef,
                    np.asarray([r.lo for r in extra], dtype=float), np.asarray([r.hi for r in extra], dtype=float),
-                   np.asarray([r.tolerance(1e-9) for r in extra], dtype=float))
+                   np.asarray([r.tolerance(ctx.model, 1e-9) for r in extra], dtype=float))
 
 
 def _by_fee(ctx: _View) -> tuple:

@@ -8,13 +8,15 @@ binding, elastic diagnosis) is a loop over its rules and objective terms.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
 
+from ..domain.portfolio import Portfolio
 from ..domain.scenario import Scenario
-from .constraints import Conflict, CountBound, Filter, Includes, PlatformShare, Rule, filters_of, rules_of
+from .constraints import (Budget, Conflict, CountBound, Filter, Includes, MinSpend, PlatformShare, Rule, filters_of,
+                          rules_of)
 from .decisions import Decisions, decisions_of
 from .objective import Objective, objective_of
 
@@ -85,16 +87,48 @@ class Model:
         return self.of_kind(Conflict)
 
     @property
-    def include_rows(self) -> np.ndarray:
+    def included_rows(self) -> np.ndarray:
         """Included roster rows, sorted, each once."""
         inc = self.of_kind(Includes)
         return inc[0].rows_forced if inc else np.zeros(0, dtype=np.int64)
 
+    def forced(self, allowed: np.ndarray) -> np.ndarray:
+        """The decision each include forces, sorted: the included influencer's cheapest ``allowed``
+        package (its cheapest package when none is allowed); without packages, its row."""
+        rows = self.included_rows
+        d = self.decisions
+        if d.n == self.scenario.roster.n:
+            return rows
+        out = []
+        for row in rows:
+            ds = np.flatnonzero(d.row == row)
+            ok = ds[allowed[ds]]
+            pool = ok if ok.size else ds
+            out.append(int(pool[np.argmin(d.cost[pool])]))
+        return np.asarray(sorted(out), dtype=np.int64)
+
+    def portfolio(self, mask: np.ndarray) -> Portfolio:
+        """The portfolio of a selection of decisions: its influencers, and with packages a roster
+        carrying the chosen packages' fee, posts and engagement rate at their rows (so that
+        everything downstream, the simulation included, sees the package that was bought)."""
+        d, r = self.decisions, self.scenario.roster
+        chosen = np.flatnonzero(mask)
+        rows = d.row[chosen]
+        mgmt = self.scenario.spec.costs.management
+        extra = {} if mgmt is None else {"management": d.management[chosen], "hours": d.hours[chosen]}
+        if self.scenario.packages is None:
+            return Portfolio(r, rows, **extra)
+        pk = self.scenario.packages
+        fee, posts, er = r.fee.copy(), r.posts.copy(), r.engagement_rate.copy()
+        fee[rows], posts[rows], er[rows] = pk.fee[chosen], pk.posts[chosen], pk.rates(r)[chosen]
+        priced = replace(r, fee=fee, posts=posts, engagement_rate=er)
+        return Portfolio(priced, rows, package=d.package[chosen], **extra)
+
     @property
     def others(self) -> list[Rule]:
         """Rules the greedy has no fast path for: it guards them through their linear form."""
-        native = (CountBound, PlatformShare, Conflict, Includes)
-        return [r for r in self.rules if not isinstance(r, native) and r.name not in ("budget", "constraints.min_spend")]
+        native = (Budget, MinSpend, CountBound, PlatformShare, Conflict, Includes)
+        return [r for r in self.rules if not isinstance(r, native)]
 
 
 _CACHE: "weakref.WeakKeyDictionary[Scenario, Model]" = weakref.WeakKeyDictionary()

@@ -56,13 +56,18 @@ def _over(need: float, limit: float) -> bool:
 
 
 # ---------------------------------------------------------------- includes
+def _ids(m: Model, decisions) -> np.ndarray:
+    """The influencer ids of ``decisions``."""
+    return m.scenario.roster.ids[m.decisions.row[np.asarray(decisions, dtype=np.int64)]]
+
+
 def _include_removed(scenario: Scenario, m: Model, row: int, name: str) -> str:
-    i = scenario.roster.ids[row]
+    i = scenario.roster.ids[m.decisions.row[row]]
     return f"constraints.include[{i}]: {i} is removed by {name} ({m.filter_named(name).why(m, row)})"
 
 
 def _include_checks(scenario: Scenario, m: Model, cand: Candidates, pool: _Pool) -> list[str]:
-    ids, cur, out = scenario.roster.ids, scenario.currency, []
+    cur, out = scenario.currency, []
     for row in cand.include_rows[~cand.mask[cand.include_rows]]:
         out.append(_include_removed(scenario, m, row, next(f for f in FILTER_ORDER if m.removed_by(f)[row])))
     k = len(cand.include_rows)
@@ -72,19 +77,19 @@ def _include_checks(scenario: Scenario, m: Model, cand: Candidates, pool: _Pool)
     for name, rows in _groups(m):
         both = rows[pool.forced[rows]]
         if both.size > 1:
-            out.append(f"{name}: {some_ids(ids[both], 5)} are all in constraints.include, but at most one may be chosen")
+            out.append(f"{name}: {some_ids(_ids(m, both), 5)} are all in constraints.include, but at most one may be chosen")
     return out + _include_maxima(scenario, m, cand)
 
 
 def _include_maxima(scenario: Scenario, m: Model, cand: Candidates) -> list[str]:
-    ids, inc, out = scenario.roster.ids, cand.include_rows, []
+    inc, out = cand.include_rows, []
     for b in m.bounds:
         if b.kind != "max":
             continue
         rows = inc[b.eligible(m)[inc]]
         if rows.size > b.limit:
             out.append(f"{b.name} = {b.limit:,} but constraints.include has {b.label_for(rows.size)} "
-                       f"({some_ids(ids[rows])})")
+                       f"({some_ids(_ids(m, rows))})")
     return out
 
 

@@ -60,12 +60,14 @@ def selection(scenario: Scenario, mask) -> Selection:
 # ---------------------------------------------------------------- candidates
 @dataclass(frozen=True)
 class Candidates:
-    """The rows the optimiser may choose, what the filters removed, and the forced rows.
+    """The decisions the optimiser may choose, what the filters removed, and the forced decisions.
 
     ``removed`` maps a filter's report name to the rows it removed (a row removed
     by several filters counts for the first, in the order exclude, min_authenticity,
     countries, niches_only, max_budget_share, budget); the excludes are counted together under
-    ``constraints.exclude``.  ``include_rows`` may hold rows a filter removed;
+    ``constraints.exclude``.  ``include_rows`` are the decisions the includes force (without
+    packages, the included roster rows; with packages, each included influencer's cheapest
+    allowed package); they may hold one a filter removed:
     :func:`lineup.optimize.precheck.precheck` reports those.
     """
 
@@ -103,7 +105,7 @@ def candidates(scenario: Scenario) -> Candidates:
         if k:
             removed[f.name] = k
         taken |= new
-    return Candidates(mask=~taken, removed=removed, include_rows=m.include_rows.copy())
+    return Candidates(mask=~taken, removed=removed, include_rows=m.forced(~taken))
 
 
 # ---------------------------------------------------------------- evaluation

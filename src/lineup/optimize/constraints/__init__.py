@@ -14,16 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+import numpy as np
+
 from ...domain.tiers import TIER_NAMES
 from .base import Binding, LinearRule, Row, Rule, Selection
-from .builtin import Budget, Conflict, CountBound, Includes, MinSpend, PlatformShare
+from .builtin import Budget, Conflict, CountBound, Includes, MinSpend, OnePackage, PlatformShare
+from .custom import CustomCount, CustomShare, CustomSum, TeamHours, custom_rules, team_hours_rules
 from .filters import FILTER_ORDER, Filter, filters_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
 
 __all__ = ["Rule", "LinearRule", "Row", "Selection", "Binding", "Filter", "FILTER_ORDER", "Budget", "MinSpend",
-           "CountBound", "PlatformShare", "Includes", "Conflict", "RULE_KINDS", "rules_of", "filters_of"]
+           "CountBound", "PlatformShare", "Includes", "Conflict", "OnePackage", "CustomSum", "CustomShare", "CustomCount",
+           "TeamHours", "RULE_KINDS", "rules_of", "filters_of"]
 
 
 def _money(model: "Model") -> list[Rule]:
@@ -71,9 +75,21 @@ def _ids(model: "Model") -> list[Rule]:
     return out
 
 
+def _packages(model: "Model") -> list[Rule]:
+    """One :class:`OnePackage` per influencer selling more than one package."""
+    d, ids = model.decisions, model.scenario.roster.ids
+    if d.n == model.scenario.roster.n:
+        return []
+    order = np.argsort(d.row, kind="stable")
+    starts = np.flatnonzero(np.r_[True, d.row[order][1:] != d.row[order][:-1]])
+    groups = np.split(order, starts[1:])
+    return [OnePackage(f"packages.one_per_influencer[{ids[d.row[g[0]]]}]", g) for g in groups if g.size > 1]
+
+
 #: Rule kinds in the order their rows, checks and messages come: each entry turns a
 #: scenario into that kind's rule objects.  A new kind is one class and one entry here.
-RULE_KINDS: tuple[Callable[["Model"], list[Rule]], ...] = (_money, _counts, _shares, _ids)
+RULE_KINDS: tuple[Callable[["Model"], list[Rule]], ...] = (
+    _money, _counts, _shares, _ids, _packages, custom_rules, team_hours_rules)
 
 
 def rules_of(model: "Model") -> tuple[Rule, ...]:

@@ -180,7 +180,8 @@ class LinearRule(Rule):
     def value(self, model: "Model", sel: Selection) -> float:
         return float(self.coefficients(model)[sel.mask].sum())
 
-    def tolerance(self, tol: float) -> float:
+    def tolerance(self, model: "Model", tol: float) -> float:
+        """Absolute tolerance of the checks: ``tol`` relative to the limit (at least ``tol``)."""
         limits = [abs(v) for v in (self.lo, self.hi) if np.isfinite(v)]
         return money_tol(max(limits, default=0.0), tol)
 
@@ -192,7 +193,7 @@ class LinearRule(Rule):
         return [Row(self.name, pos[keep][nz], c[nz], self.lo, self.hi, self.unit, limit, self.scale_of(model))]
 
     def violations(self, model: "Model", sel: Selection, tol: float) -> list[str]:
-        v, t = self.value(model, sel), self.tolerance(tol)
+        v, t = self.value(model, sel), self.tolerance(model, tol)
         if v < self.lo - t:
             return [f"{self.name}: {self.amount(model, v)}, at least {self.amount(model, self.lo)}"]
         if v > self.hi + t:
@@ -206,7 +207,7 @@ class LinearRule(Rule):
         value the other way, so a maximum over ``coef ≥ 0`` refuses what no longer fits and a
         minimum over ``coef ≥ 0`` refuses nothing.
         """
-        c, t = self.coefficients(model)[rows], self.tolerance(tol)
+        c, t = self.coefficients(model)[rows], self.tolerance(model, tol)
         ok = np.ones(len(rows), dtype=bool)
         if np.isfinite(self.hi):
             ok &= (c <= 0) | (value + c <= self.hi + t)
@@ -239,13 +240,13 @@ class LinearRule(Rule):
         """A maximum the includes already pass; a minimum no selection of allowed decisions reaches."""
         c = self.coefficients(model)
         forced_v = float(c[forced].sum())
-        if np.isfinite(self.hi) and (c[allowed] >= 0).all() and forced_v > self.hi + self.tolerance(1e-6):
+        if np.isfinite(self.hi) and (c[allowed] >= 0).all() and forced_v > self.hi + self.tolerance(model, 1e-6):
             return [f"{self.name} = {self.amount(model, self.hi)} but constraints.include already gives "
                     f"{self.amount(model, forced_v)}"]
         if np.isfinite(self.lo):
             extra = c[allowed & ~forced]
             most = forced_v + float(extra[extra > 0].sum())
-            if most < self.lo - self.tolerance(1e-6):
+            if most < self.lo - self.tolerance(model, 1e-6):
                 return [f"{self.name} = {self.amount(model, self.lo)} cannot be reached: every allowed candidate "
                         f"together gives {self.amount(model, most)}"]
         return []

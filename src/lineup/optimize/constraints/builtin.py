@@ -265,3 +265,27 @@ class Conflict(Rule):
         if chosen.size == 1 and others.size:
             return [Binding(self.name, 1.0, 1.0, f"{labels[chosen[0]]} is selected, so {some_ids(labels[others])} cannot be")]
         return []
+
+
+class OnePackage(Conflict):
+    """``packages.one_per_influencer[<id>]``: at most one of an influencer's packages.
+
+    Structural (never relaxed by the elastic diagnosis, never listed as binding): it is what
+    makes a package a choice *of* an influencer, so counts count influencers.
+    """
+
+    unit = ""
+
+    def rows(self, model, pos):
+        cols = np.unique(pos[self.decisions][pos[self.decisions] >= 0])
+        return [Row(self.name, cols, 1.0, -INF, 1.0)] if cols.size >= 2 else []
+
+    def violations(self, model, sel, tol):
+        chosen = self.decisions[sel.mask[self.decisions]]
+        if chosen.size > 1:
+            names = some_ids(model.decisions.package[chosen].tolist(), 5)
+            return [f"{self.name}: {chosen.size} packages selected ({names}), at most one per influencer"]
+        return []
+
+    def tight(self, model, sel, blocked):
+        return []
