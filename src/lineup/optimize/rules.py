@@ -117,7 +117,9 @@ class Evaluation:
     pairwise overlap de-duplication, ``raw_engagement`` before; ``coverage`` maps
     each scenario niche (spec order) to ``y_s = min(1, n_s / target_s)``;
     ``coverage_value = objective.coverage × Σ weight_s y_s``; ``objective =
-    objective.engagement × engagement + coverage_value``.
+    objective.engagement × engagement + coverage_value``.  ``spend`` is what the budget
+    counts: ``fees``, plus ``management_cost`` when ``costs.management.count_in_budget``;
+    ``total_cost`` is always fees plus management cost; ``management_hours`` the hours.
     """
 
     spend: float
@@ -126,6 +128,14 @@ class Evaluation:
     coverage: dict
     coverage_value: float
     objective: float
+    fees: float = 0.0
+    management_cost: float = 0.0
+    management_hours: float = 0.0
+
+    @property
+    def total_cost(self) -> float:
+        """Fees plus management cost (currency)."""
+        return self.fees + self.management_cost
 
 
 def evaluate(scenario: Scenario, mask) -> Evaluation:
@@ -143,7 +153,7 @@ def evaluate(scenario: Scenario, mask) -> Evaluation:
     (100.0, 50.0, {'vegan': 0.5, 'skincare': 0.0}, 550.0)
     """
     sel = selection(scenario, mask)
-    obj = sel.model.objective
+    obj, d = sel.model.objective, sel.model.decisions
     raw = obj.engagement.raw(sel.model, sel)
     dup = obj.overlap.duplicated(sel)
     y = obj.coverage.shares(sel)
@@ -152,6 +162,8 @@ def evaluate(scenario: Scenario, mask) -> Evaluation:
         spend=sel.spend, engagement=raw - dup, raw_engagement=raw,
         coverage={s: float(v) for s, v in zip(obj.coverage.niches, y)},
         coverage_value=cov_value, objective=float(obj.engagement.weight * (raw - dup) + cov_value),
+        fees=float(d.fee[sel.mask].sum()), management_cost=float(d.management[sel.mask].sum()),
+        management_hours=float(d.hours[sel.mask].sum()),
     )
 
 
