@@ -131,16 +131,44 @@ class Objective:
     overlap: Overlap
 
 
+def _per_follower(scenario, decisions) -> np.ndarray:
+    """Engagement per follower of each decision: posts × authenticity × engagement rate."""
+    r, pk = scenario.roster, scenario.packages
+    if pk is None:
+        return r.posts * r.authenticity * r.engagement_rate
+    return pk.posts * r.authenticity[decisions.row] * pk.rates(r)
+
+
+def _decision_pairs(decisions, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (decision of row i, decision of row j) for each roster pair k, as (a, b, k)."""
+    row = decisions.row
+    n_rows = int(max(row.max(initial=-1), i.max(initial=-1), j.max(initial=-1))) + 1
+    order = np.argsort(row, kind="stable")
+    cnt = np.bincount(row, minlength=n_rows)
+    start = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+    sizes = cnt[i] * cnt[j]
+    k = np.repeat(np.arange(i.size), sizes)
+    off = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    a = order[start[i[k]] + off // cnt[j[k]]]
+    b = order[start[j[k]] + off % cnt[j[k]]]
+    return a, b, k
+
+
 def _overlap(scenario, decisions) -> Overlap:
-    ov, r = scenario.overlap, scenario.roster
+    """Pairs of decisions whose influencers share followers, with their duplicated engagement
+    ``shared × min(e_a, e_b)`` (``e`` per follower; with packages, of each package)."""
+    ov = scenario.overlap
     w = scenario.spec.objective.engagement
     if ov is None or len(ov) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Overlap(w, empty, empty, np.zeros(0))
-    per_follower = r.posts * r.authenticity * r.engagement_rate
+    e = _per_follower(scenario, decisions)
     i, j = np.asarray(ov.i, dtype=np.int64), np.asarray(ov.j, dtype=np.int64)
-    d = np.asarray(ov.shared, dtype=float) * np.minimum(per_follower[i], per_follower[j])
-    return Overlap(w, i, j, d)
+    shared = np.asarray(ov.shared, dtype=float)
+    if scenario.packages is None:
+        return Overlap(w, i, j, shared * np.minimum(e[i], e[j]))
+    a, b, k = _decision_pairs(decisions, i, j)
+    return Overlap(w, a, b, shared[k] * np.minimum(e[a], e[b]))
 
 
 def objective_of(scenario, decisions) -> Objective:
