@@ -2,7 +2,7 @@
 
 A decision is one influencer hired with one deliverable package.  Without packages a
 decision is a roster row (``row[k] == k``); with packages (issue 10) it is a (roster
-row, package) pair, and :class:`~lineup.optimize.constraints.OnePackage` rules keep
+row, package) pair, and :class:`~lineup.optimize.constraints.OnePackages` keeps
 at most one package per influencer.  Every array here is indexed by decision:
 
 ``fee`` (currency), ``management`` (management cost, currency: hours × hourly rate),

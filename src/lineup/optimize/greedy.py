@@ -82,7 +82,7 @@ def _view(m: Model) -> _View:
     d, obj = m.decisions, m.objective
     return _View(m, d.n, d.cost, d.gain_e, d.tier, d.platform, d.platform_names, d.niches, d.members, d.members_t,
                  obj.coverage.targets, obj.coverage.weights, tuple(m.bounds), tuple(m.shares),
-                 tuple((c.name, c.decisions) for c in m.conflicts), obj.overlap.i, obj.overlap.j, obj.overlap.d)
+                 tuple(m.groups), obj.overlap.i, obj.overlap.j, obj.overlap.d)
 
 
 def _eligible(ctx: _View, b: CountBound) -> np.ndarray:

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..domain.portfolio import Portfolio
 from ..domain.scenario import Scenario
-from .constraints import (Budget, Conflict, CountBound, Filter, Includes, MinSpend, PlatformShare, Rule, filters_of,
-                          rules_of)
+from .constraints import (Budget, Conflict, CountBound, Filter, Includes, MinSpend, OnePackages, PlatformShare, Rule,
+                          filters_of, rules_of)
 from .decisions import Decisions, decisions_of
 from .objective import Objective, objective_of
 
@@ -87,6 +87,24 @@ class Model:
         return self.of_kind(Conflict)
 
     @property
+    def groups(self) -> list[tuple[str, np.ndarray]]:
+        """Every at-most-one group as (name, decisions): the conflicts, then one per packaged influencer."""
+        out = [(c.name, c.decisions) for c in self.conflicts]
+        for rule in self.of_kind(OnePackages):
+            out += list(zip(rule.names, rule.groups))
+        return out
+
+    @property
+    def package_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """(decisions, group index) of the packaged influencers' groups, flat (disjoint groups)."""
+        def make():
+            groups = [g for rule in self.of_kind(OnePackages) for g in rule.groups]
+            if not groups:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            return np.concatenate(groups), np.repeat(np.arange(len(groups)), [g.size for g in groups])
+        return self.cached(self, "package_groups", make)
+
+    @property
     def included_rows(self) -> np.ndarray:
         """Included roster rows, sorted, each once."""
         inc = self.of_kind(Includes)
@@ -127,7 +145,7 @@ class Model:
     @property
     def others(self) -> list[Rule]:
         """Rules the greedy has no fast path for: it guards them through their linear form."""
-        native = (Budget, MinSpend, CountBound, PlatformShare, Conflict, Includes)
+        native = (Budget, MinSpend, CountBound, PlatformShare, Conflict, Includes, OnePackages)
         return [r for r in self.rules if not isinstance(r, native)]
 
 

@@ -32,6 +32,7 @@ CONSTRAINT_FILTERS = tuple(f for f in FILTER_ORDER if f != "budget")
 
 
 def _groups(m: Model) -> list[tuple[str, np.ndarray]]:
+    """The planner's conflict groups (each packaged influencer's group is handled in bulk)."""
     return [(c.name, c.decisions) for c in m.conflicts]
 
 
@@ -95,10 +96,11 @@ def _include_maxima(scenario: Scenario, m: Model, cand: Candidates) -> list[str]
 
 # ---------------------------------------------------------------- counts
 def _upper_count(m: Model, avail: np.ndarray) -> tuple[int, int]:
-    """(rows available, an upper bound on how many of them one portfolio can hold).
+    """(decisions available, an upper bound on how many of them one portfolio can hold).
 
-    Conflict groups that share no row each allow one member, so every such group
-    lowers the bound by its available members minus one.
+    Conflict groups that share no decision each allow one member, so every such group
+    lowers the bound by its available members minus one; so does each influencer's group
+    of packages (at most one package each), counted in bulk.
     """
     total = int(avail.sum())
     used = np.zeros(m.n, dtype=bool)
@@ -108,6 +110,12 @@ def _upper_count(m: Model, avail: np.ndarray) -> tuple[int, int]:
             continue
         used[rows] = True
         cut += max(0, int(avail[rows].sum()) - 1)
+    dec, gi = m.package_groups
+    if dec.size:
+        k = int(gi.max()) + 1
+        clash = np.bincount(gi, weights=used[dec], minlength=k) > 0
+        have = np.bincount(gi, weights=avail[dec], minlength=k)
+        cut += int(np.maximum(0, have[~clash] - 1).sum())
     return total, total - cut
 
 

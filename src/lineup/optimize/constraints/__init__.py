@@ -18,7 +18,7 @@ import numpy as np
 
 from ...domain.tiers import TIER_NAMES
 from .base import Binding, LinearRule, Row, Rule, Selection
-from .builtin import Budget, Conflict, CountBound, Includes, MinSpend, OnePackage, PlatformShare
+from .builtin import Budget, Conflict, CountBound, Includes, MinSpend, OnePackages, PlatformShare
 from .custom import CustomCount, CustomShare, CustomSum, TeamHours, custom_rules, team_hours_rules
 from .filters import FILTER_ORDER, Filter, filters_of
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
 
 __all__ = ["Rule", "LinearRule", "Row", "Selection", "Binding", "Filter", "FILTER_ORDER", "Budget", "MinSpend",
-           "CountBound", "PlatformShare", "Includes", "Conflict", "OnePackage", "CustomSum", "CustomShare", "CustomCount",
+           "CountBound", "PlatformShare", "Includes", "Conflict", "OnePackages", "CustomSum", "CustomShare", "CustomCount",
            "TeamHours", "RULE_KINDS", "rules_of", "filters_of"]
 
 
@@ -76,14 +76,14 @@ def _ids(model: "Model") -> list[Rule]:
 
 
 def _packages(model: "Model") -> list[Rule]:
-    """One :class:`OnePackage` per influencer selling more than one package."""
+    """:class:`OnePackages` over the influencers selling more than one package (none without packages)."""
     d, ids = model.decisions, model.scenario.roster.ids
-    if d.n == model.scenario.roster.n:
+    if model.scenario.packages is None:
         return []
     order = np.argsort(d.row, kind="stable")
     starts = np.flatnonzero(np.r_[True, d.row[order][1:] != d.row[order][:-1]])
-    groups = np.split(order, starts[1:])
-    return [OnePackage(f"packages.one_per_influencer[{ids[d.row[g[0]]]}]", g) for g in groups if g.size > 1]
+    groups = [g for g in np.split(order, starts[1:]) if g.size > 1]
+    return [OnePackages([f"packages.one_per_influencer[{ids[d.row[g[0]]]}]" for g in groups], groups)]
 
 
 #: Rule kinds in the order their rows, checks and messages come: each entry turns a

@@ -267,25 +267,41 @@ class Conflict(Rule):
         return []
 
 
-class OnePackage(Conflict):
-    """``packages.one_per_influencer[<id>]``: at most one of an influencer's packages.
+class OnePackages(Rule):
+    """``packages.one_per_influencer[<id>]``: at most one of an influencer's packages, for every
+    influencer selling more than one (``groups``: their decisions, ``names``: the rows' names).
 
     Structural (never relaxed by the elastic diagnosis, never listed as binding): it is what
     makes a package a choice *of* an influencer, so counts count influencers.
     """
 
-    unit = ""
+    name = "packages.one_per_influencer"
+
+    def __init__(self, names: list[str], groups: list[np.ndarray]):
+        self.names, self.groups = names, groups
 
     def rows(self, model, pos):
-        cols = np.unique(pos[self.decisions][pos[self.decisions] >= 0])
-        return [Row(self.name, cols, 1.0, -INF, 1.0)] if cols.size >= 2 else []
+        out = []
+        for name, g in zip(self.names, self.groups):
+            cols = pos[g]
+            cols = cols[cols >= 0]                      # sorted: groups are in decision order
+            if cols.size >= 2:
+                out.append(Row(name, cols, 1.0, -INF, 1.0))
+        return out
 
     def violations(self, model, sel, tol):
-        chosen = self.decisions[sel.mask[self.decisions]]
-        if chosen.size > 1:
-            names = some_ids(model.decisions.package[chosen].tolist(), 5)
-            return [f"{self.name}: {chosen.size} packages selected ({names}), at most one per influencer"]
-        return []
+        d = model.decisions
+        twice = np.flatnonzero(np.bincount(d.row[sel.mask], minlength=model.scenario.roster.n) > 1)
+        out = []
+        for row in twice:
+            chosen = np.flatnonzero(sel.mask & (d.row == row))
+            names = some_ids(d.package[chosen].tolist(), 5)
+            out.append(f"{self.name}[{model.scenario.roster.ids[row]}]: {chosen.size} packages selected ({names}), "
+                       f"at most one per influencer")
+        return out
 
-    def tight(self, model, sel, blocked):
-        return []
+    def blocks(self, model, sel, pool):
+        d = model.decisions
+        taken = np.zeros(model.scenario.roster.n, dtype=bool)
+        taken[d.row[sel.mask]] = True
+        return pool & taken[d.row] & ~sel.mask
