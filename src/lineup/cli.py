@@ -157,6 +157,11 @@ def validate(scenario: Path) -> int:
     click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
                f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
                f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
+    if sc.packages is not None:
+        several = int((sc.packages.counts(r.n) > 1).sum())
+        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({several:,} with a choice of several)")
+    if r.extra:
+        click.echo(f"extra columns for custom rules: {', '.join(printable(k) for k in r.extra)}")
     for w in sc.warnings:
         click.echo(f"warning: {w}")
     return EXIT_OK

@@ -4,6 +4,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lineup.domain.roster import Roster
 from lineup.errors import RosterError, ScenarioError
@@ -284,4 +286,36 @@ def test_validate_exits_2_with_one_line_errors(tmp_path):
     _write(tmp_path, "cards.csv", CARD)
     proc = lineup("validate", _write(tmp_path, "s.yaml", SCENARIO.replace("team_hours: 30", "team_hours: -3")))
     assert_input_error(proc, "field 'constraints.team_hours': input should be greater than or equal to 0")
-    assert lineup("validate", _write(tmp_path, "s.yaml", SCENARIO)).returncode == 0
+    proc = lineup("validate", _write(tmp_path, "s.yaml", SCENARIO))
+    assert proc.returncode == 0
+    assert "packages: 4 for 3 influencers (1 with a choice of several)" in proc.stdout
+    assert "extra columns for custom rules: co2_kg, audience_female, verified" in proc.stdout
+
+
+def test_rate_card_missing_or_not_a_file(tmp_path):
+    with pytest.raises(RosterError, match="rate-card file not found"):
+        read_rate_card(tmp_path / "nope.csv", ROSTER)
+    with pytest.raises(RosterError, match="not a regular file"):
+        read_rate_card(tmp_path, ROSTER)
+
+
+def test_extra_columns_of_several_files_are_joined(tmp_path):
+    a = _write(tmp_path, "jan.csv", "id,followers,co2\nann,10,1\n")
+    b = _write(tmp_path, "feb.csv", "id,followers,verified\nbob,20,yes\n")
+    roster, _ = read_roster([a, b])
+    assert roster.extra["co2"].tolist()[0] == 1.0 and np.isnan(roster.extra["co2"][1])
+    assert roster.extra["verified"].tolist()[1] == 1.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 5_000), min_size=1, max_size=3), min_size=1, max_size=8))
+def test_roster_row_is_the_cheapest_package_and_every_package_is_kept(tmp_path_factory, fees):
+    lines = ["handle,followers,engagement_rate,package,fee"]
+    lines += [f"c{i},{1000 + i},2%,p{k},{fee}" for i, row in enumerate(fees) for k, fee in enumerate(row)]
+    path = tmp_path_factory.mktemp("pk") / "r.csv"
+    path.write_text("\n".join(lines) + "\n")
+    roster, packages, _ = read_roster_packages(path)
+    assert roster.fee.tolist() == [float(min(row)) for row in fees]
+    assert packages.n == sum(map(len, fees))
+    assert np.array_equal(np.bincount(packages.row), [len(row) for row in fees])
+    assert all(packages.fee[packages.row == r].min() == roster.fee[r] for r in range(roster.n))

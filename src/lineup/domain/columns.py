@@ -102,7 +102,8 @@ def column_problem(roster: Roster, name: str, use: str = "sum") -> str | None:
         if text is not None and _extra_name(roster, name) is None:
             return f"column {name!r} holds text, not numbers ({text})"
         if _extra_name(roster, name) is None:
-            return f"column {name!r} is not a numeric roster column{did_you_mean(column_name(name), column_names(roster))}"
+            hint = did_you_mean(column_name(name), column_names(roster))
+            return f"column {name!r} is not a numeric roster column{hint}"
     values = numeric_column(roster, name)
     if use == "flag":
         odd = values[~np.isnan(values) & (values != 0) & (values != 1)]

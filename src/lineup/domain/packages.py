@@ -24,6 +24,18 @@ __all__ = ["Packages", "STANDARD_PACKAGE"]
 STANDARD_PACKAGE = "standard"
 
 
+def _label_codes(names: np.ndarray) -> np.ndarray:
+    """A code per name, equal for names equal ignoring case and spaces (each distinct name normalised once).
+
+    >>> _label_codes(np.array(["1 Post", "reel", "1  post"], dtype=object)).tolist()
+    [0, 1, 0]
+    """
+    uniques, inverse = np.unique(np.asarray(names, dtype=object).astype(str), return_inverse=True)
+    labels = [normalise_label(u) for u in uniques.tolist()]
+    _, codes = np.unique(np.asarray(labels, dtype=str), return_inverse=True)
+    return codes.ravel()[inverse.ravel()].astype(np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class Packages:
     """Packages as parallel columns, one row per (influencer, package).
@@ -66,8 +78,7 @@ class Packages:
         er = self.engagement_rate[~np.isnan(self.engagement_rate)]
         if len(er) and not np.all((er >= 0) & (er <= 1)):
             raise InvalidValue("package engagement rates must be between 0 and 1 (or NaN: the roster's rate)")
-        keys = list(zip(self.row.tolist(), [normalise_label(s) for s in self.name.tolist()]))
-        if len(set(keys)) != n:
+        if n and len(np.unique(self.row * (n + 1) + _label_codes(self.name))) != n:
             raise InvalidValue("packages must be unique per influencer (row, name)")
 
     @classmethod

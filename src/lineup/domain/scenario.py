@@ -66,8 +66,8 @@ class RosterSource(_Model):
     columns: dict[str, Optional[str]] = Field(
         default_factory=dict,
         description="Map a lineup column (id, platform, followers, engagement_rate, fee, niches, "
-        "authenticity, posts, country, url) to the file's column name, or to null to ignore the file's "
-        "column of that name.",
+        "authenticity, posts, country, url, package, package_engagement_rate, usage_rights) to the file's column "
+        "name, or to null to ignore the file's column of that name.",
     )
     platform: Optional[str] = Field(
         default=None, description="Platform of every row when the file has no platform column."

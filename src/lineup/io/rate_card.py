@@ -100,6 +100,10 @@ def read_rate_card(path: str | Path, roster: Roster, *, display_name: str | None
 
 
 def _cells(path: Path, name: str) -> tuple[list[str], list[list], list[int]]:
+    if not path.exists():
+        raise RosterError(f"{name}: rate-card file not found ({printable(path)})")
+    if not path.is_file():  # a directory, or a pipe whose reading would wait forever
+        raise RosterError(f"{name}: the rate-card path is not a regular file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, grid, numbers, _ = xlsx_cells(path, name)
         body = [(row, n) for row, n in zip(grid, numbers) if any(c is not None and str(c).strip() for c in row)]

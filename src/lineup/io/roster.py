@@ -59,7 +59,7 @@ from ..errors import Problem, RosterError
 from .files import csv_cells_up_to
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers, percent_column_units
 from .roster_extra import extra_columns, parse_extra, parse_flags
-from .roster_packages import packages_of, split_packages
+from .roster_packages import PackageRows, packages_of, split_packages
 from .roster_rows import DuplicatePolicy, resolve_duplicates, skip_summary
 from .roster_text import decode, delimiter_name, sniff_delimiter
 
@@ -259,13 +259,7 @@ def read_roster_packages(
     warnings = [w for part in parts for w in part.warnings]
     warnings += [w for w in [_platform_warning(parts, platform, name)] if w]
     problems = rows.problems + _derive_rates(rows, platform)
-    split = None
-    dup_ids = rows.parsed["id"]
-    if "package" in rows.parsed:
-        split, package_problems = split_packages(
-            rows.parsed, {**_compared(rows), **rows.extra}, _bad_rows(problems, rows.n), rows.column_where, rows.loc_from)
-        problems += package_problems
-        dup_ids = np.where(split.kept, dup_ids, "")  # an influencer's other packages are not duplicates
+    split, dup_ids = _package_rows(rows, problems)
     drop, dup_problems, dup_warnings = resolve_duplicates(
         dup_ids, _compared(rows), rows.parsed["followers"], duplicates, rows.loc_from, name, rows.id_where)
     warnings += dup_warnings
@@ -290,6 +284,18 @@ def read_roster_packages(
     if packages is not None and checked.n != roster.n:  # implausible rows skipped: their packages go too
         packages = _renumbered(packages, roster, checked)
     return checked, packages, list(dict.fromkeys(warnings + odd))
+
+
+def _package_rows(rows: "_Rows", problems: list) -> tuple[PackageRows | None, np.ndarray]:
+    """With a package column: its rows grouped by influencer (``problems`` extended) and the ids the duplicate
+    check should see (only each influencer's kept row); without one: ``None`` and the ids."""
+    ids = rows.parsed["id"]
+    if "package" not in rows.parsed:
+        return None, ids
+    split, found = split_packages(rows.parsed, {**_compared(rows), **rows.extra}, _bad_rows(problems, rows.n),
+                                  rows.column_where, rows.loc_from)
+    problems += found
+    return split, np.where(split.kept, ids, "")  # an influencer's other packages are not duplicates
 
 
 def _renumbered(packages: Packages, before: Roster, after: Roster) -> Packages:
@@ -1067,7 +1073,8 @@ def _parse_columns(table: _Table, name: str) -> tuple[dict, list[tuple[int, Prob
             out[canon] = table.text[canon]
     if "usage_rights" in mapping:
         out["usage_rights"], bad = parse_flags(columns["usage_rights"])
-        problems += [(int(r), Problem(where([r], "usage_rights")[0], f"not yes/no: {_escaped(_shown(columns['usage_rights'][r]))!r}"))
+        problems += [(int(r), Problem(where([r], "usage_rights")[0],
+                                      f"not yes/no: {_escaped(_shown(columns['usage_rights'][r]))!r}"))
                      for r in np.flatnonzero(bad)]
     if "niches" in mapping:
         out["niches"], niche_problems = _parse_niches(table.text["niches"])

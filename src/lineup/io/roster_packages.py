@@ -57,11 +57,12 @@ def split_packages(parsed: dict, compared: dict, skip: np.ndarray, where, loc_fr
     """
     n = len(skip)
     keys = np.asarray(id_keys(parsed["id"].tolist()), dtype=object)
-    label = np.asarray([normalise_label(p) or STANDARD_PACKAGE for p in parsed["package"].tolist()], dtype=object)
+    package_code, packages = factorize(parsed["package"])  # each distinct cell normalised once
+    label = np.asarray([normalise_label(p) or STANDARD_PACKAGE for p in packages.tolist()], dtype=object)[package_code]
     usable = ~skip & (keys != "")
     codes, _ = factorize(np.where(usable, keys, ""))
     group = np.where(usable, codes, -1)
-    problems = _blank_fees(parsed, group, where) + _repeated(keys, label, group, parsed, where, loc_from)
+    problems = _blank_fees(parsed, group, where) + _repeated(label, group, parsed, where, loc_from)
     problems += _profiles(compared, group, parsed, where, loc_from)
     fee = np.nan_to_num(parsed["fee"], nan=np.inf) if "fee" in parsed else np.zeros(n)
     order = np.lexsort((np.arange(n), fee, group))
@@ -78,10 +79,10 @@ def _blank_fees(parsed, group, where) -> list[tuple[int, Problem]]:
             for r in np.flatnonzero((group >= 0) & np.isnan(fee))]
 
 
-def _repeated(keys, label, group, parsed, where, loc_from) -> list[tuple[int, Problem]]:
+def _repeated(label, group, parsed, where, loc_from) -> list[tuple[int, Problem]]:
     """The second and later rows of one (id, package) pair."""
-    pair = np.asarray([f"{k}\x00{p}" if g >= 0 else f"\x01{r}"
-                       for r, (k, p, g) in enumerate(zip(keys.tolist(), label.tolist(), group.tolist()))], dtype=object)
+    label_code, _ = factorize(label)
+    pair = np.where(group >= 0, group.astype(np.int64) * (len(label) + 1) + label_code, -1 - np.arange(len(label)))
     first = first_of_each(pair)
     rows = np.flatnonzero((group >= 0) & (first != np.arange(len(pair))))
     return [(int(r), Problem(where(int(r), "package"),
@@ -138,6 +139,7 @@ def packages_of(parsed: dict, split: PackageRows, usable: np.ndarray, roster_row
     names = parsed["package"][take].astype(object)
     names[names == ""] = STANDARD_PACKAGE
     usage = col("usage_rights", 0.0)
-    return Packages(row=row.astype(np.int64), name=names, fee=col("fee", 0.0), posts=np.nan_to_num(col("posts", 1.0), nan=1.0),
+    return Packages(row=row.astype(np.int64), name=names, fee=col("fee", 0.0),
+                    posts=np.nan_to_num(col("posts", 1.0), nan=1.0),
                     engagement_rate=col("package_engagement_rate", np.nan), usage_rights=np.nan_to_num(usage) > 0,
                     line=np.asarray(lines, dtype=np.int64)[take] if n else np.zeros(0, dtype=np.int64))
