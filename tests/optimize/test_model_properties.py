@@ -173,3 +173,35 @@ def test_portfolio_holds_one_package_per_influencer_and_counts_influencers(seed,
         counted = mgmt.count_in_budget
         assert res.evaluation.spend == pytest.approx(p.total_cost if counted else p.spend)
         assert res.evaluation.spend <= sc.budget * (1 + 1e-6)
+
+
+def _lp_rows_hold(sc: Scenario, mask: np.ndarray, tol: float = 1e-6) -> bool:
+    """Whether the rules' LP rows hold at the selection ``mask`` (over candidates), within ``tol``."""
+    from lineup.optimize.formulation import build
+
+    cand = candidates(sc)
+    lm = build(sc, cand)
+    x = mask[lm.decisions].astype(float)
+    act = lm.A[:, :lm.n_x] @ x
+    rule_rows = np.asarray([o is not None for o in lm.owners])
+    scale = tol * np.maximum(1.0, np.maximum(np.abs(np.nan_to_num(lm.limit)), np.abs(lm.scale)))
+    lo_ok = act >= np.where(np.isfinite(lm.row_lo), lm.row_lo, -np.inf) - scale
+    hi_ok = act <= np.where(np.isfinite(lm.row_hi), lm.row_hi, np.inf) + scale
+    return bool((lo_ok & hi_ok)[rule_rows].all())
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(seed=seeds, n=st.integers(1, 20), pick=st.integers(0, 2**32 - 1))
+def test_a_selection_breaks_a_rule_exactly_when_a_rule_row_is_broken(seed, n, pick):
+    """Every rule's LP rows and its check of a selection agree (both come from the rule's class)."""
+    sc = packaged_scenario(seed, n)
+    cand = candidates(sc)
+    d = model_of(sc).decisions
+    rng = np.random.default_rng(pick)
+    mask = np.zeros(d.n, dtype=bool)
+    for row in rng.permutation(sc.roster.n)[: rng.integers(0, sc.roster.n + 1)]:  # ≤ one package each
+        options = np.flatnonzero((d.row == row) & cand.mask)
+        if options.size:
+            mask[rng.choice(options)] = True
+    broken = violations(sc, mask)
+    assert (broken == []) == _lp_rows_hold(sc, mask), broken
