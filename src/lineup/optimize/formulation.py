@@ -159,19 +159,25 @@ def build(scenario: Scenario, cand) -> LinearModel:
         for row in rule.rows(m, pos):
             rows.add(row.name, row.cols, row.vals, row.lo, row.hi, row.kind, row.limit, row.scale)
             owners.append(rule)
-    obj, n_x = m.objective, cand_rows.size
-    y_names, w_y = obj.coverage.columns(m, pos)
-    obj.coverage.add_rows(rows, m, pos, n_x)
-    z_names, w_z = obj.overlap.add(rows, m, pos, n_x + len(y_names))
+    n_x = cand_rows.size
+    c_x = np.zeros(n_x)
+    names, coefs, first = [], [], n_x
+    for term in m.objective.terms:
+        c_x = c_x + term.x_coefficients(m, keep)
+        term_names, term_c = term.columns(m, pos)
+        term.add_rows(rows, m, pos, first)
+        names += term_names
+        coefs.append(np.asarray(term_c, dtype=float))
+        first += len(term_names)
     owners += [None] * (len(rows.names) - len(owners))
-    c = np.concatenate([obj.engagement.x_coefficients(m, keep), w_y, w_z])
+    c = np.concatenate([c_x, *coefs])
     n = c.size
     labels = np.asarray(m.decisions.labels, dtype=object)[cand_rows]
     return LinearModel(
         c=c, A=rows.matrix(n), row_lo=np.asarray(rows.lo, float), row_hi=np.asarray(rows.hi, float),
         row_names=tuple(rows.names), kind=tuple(rows.kind), limit=np.asarray(rows.limit, float),
         scale=np.asarray(rows.scale, float), lb=np.zeros(n), ub=np.ones(n),
-        col_names=tuple(("x[" + labels + "]").tolist()) + tuple(y_names) + tuple(z_names),
+        col_names=tuple(("x[" + labels + "]").tolist()) + tuple(names),
         n_x=n_x, rows=m.decisions.row[cand_rows], owners=tuple(owners), decisions=cand_rows,
     )
 

@@ -167,9 +167,10 @@ class _State:
 
 
 def _start(st: _Static) -> _State:
+    """The empty portfolio: every decision's gain is its value alone (the objective's terms)."""
     ctx = st.ctx
     s = len(ctx.niches)
-    gain = st.w_e * ctx.gain_e + (ctx.members @ st.drop if s else 0.0)
+    gain = ctx.model.objective.gain(ctx.model)
     return _State(np.zeros(ctx.n, dtype=bool), np.asarray(gain, dtype=float), np.zeros(ctx.n, dtype=bool),
                   0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)),
                   np.zeros(len(st.extra)))

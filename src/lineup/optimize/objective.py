@@ -11,15 +11,18 @@ objective.coverage × Σ_s weight_s × min(1, n_s / target_s)``.  Terms:
   ``z ≥ x_i + x_j − 1`` (row ``overlap[<a>|<b>]``), objective ``−w_e · d_ij``: pairwise
   inclusion–exclusion, so followers shared by three or more are subtracted more than once.
 
-Each term gives ``columns`` (names, objective coefficients), adds its structural rows, and
-``value(model, sel)``; the greedy reads ``gain`` (each decision's first marginal value) and
-the terms' public arrays to keep marginal gains exact.
+:class:`Objective` is a tuple of terms; a term is any object with the :class:`Term`
+methods: its objective coefficients on the ``x`` columns, its own columns (names and
+coefficients), its structural rows, its weighted ``value`` of a selection and ``gain`` (each
+decision's value alone, the greedy's first marginal gains).  The greedy keeps the built-in
+terms' marginal gains exact as the portfolio grows (coverage saturates, overlap subtracts);
+another term's gains are taken as fixed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -28,7 +31,25 @@ from .constraints.base import Selection
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Engagement", "Coverage", "Overlap", "Objective", "objective_of"]
+__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Objective", "objective_of"]
+
+
+class Term(Protocol):
+    """What an objective term provides (see the module docstring)."""
+
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray: ...
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]: ...
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None: ...
+
+    def value(self, model: "Model", sel: Selection) -> float: ...
+
+    def gain(self, model: "Model") -> np.ndarray: ...
+
+
+def _no_x(model: "Model", keep: np.ndarray) -> np.ndarray:
+    return np.zeros(int(np.count_nonzero(keep)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,8 +61,18 @@ class Engagement:
     def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
         return self.weight * model.decisions.gain_e[keep]
 
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        return [], np.zeros(0)
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        return None
+
     def raw(self, model: "Model", sel: Selection) -> float:
+        """Σ E_i of the selection (before any overlap)."""
         return float(model.decisions.gain_e[sel.mask].sum())
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        return self.weight * self.raw(model, sel)
 
     def gain(self, model: "Model") -> np.ndarray:
         return self.weight * model.decisions.gain_e
@@ -77,7 +108,10 @@ class Coverage:
         """``y_s = min(1, n_s / target_s)`` per niche."""
         return np.minimum(1.0, sel.niches / self.targets) if len(self.targets) else np.zeros(0)
 
-    def value(self, sel: Selection) -> float:
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return _no_x(model, keep)
+
+    def value(self, model: "Model", sel: Selection) -> float:
         y = self.shares(sel)
         return float(self.weight * (self.weights @ y)) if len(y) else 0.0
 
@@ -107,15 +141,30 @@ class Overlap:
         keep = (pos[self.i] >= 0) & (pos[self.j] >= 0) & (self.d > 0)
         return pos[self.i[keep]], pos[self.j[keep]], self.d[keep]
 
-    def add(self, rows, model: "Model", pos: np.ndarray, first: int) -> tuple[list[str], np.ndarray]:
-        """Add the ``overlap`` rows; returns the ``z`` column names and objective coefficients."""
-        pi, pj, d = self.pairs(pos)
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return _no_x(model, keep)
+
+    def _names(self, model: "Model", pos: np.ndarray) -> list[str]:
+        pi, pj, _ = self.pairs(pos)
         labels = np.asarray(model.decisions.labels, dtype=object)[pos >= 0]
-        names = ("[" + labels[pi] + "|" + labels[pj] + "]").tolist() if pi.size else []
+        return ("[" + labels[pi] + "|" + labels[pj] + "]").tolist() if pi.size else []
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """A ``z`` column per candidate pair, worth ``−weight × d``."""
+        return ["z" + s for s in self._names(model, pos)], -self.weight * self.pairs(pos)[2]
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        """The ``overlap`` rows ``x_i + x_j − z ≤ 1`` (its columns start at ``first``)."""
+        pi, pj, _ = self.pairs(pos)
         k = np.arange(pi.size)
-        rows.add_many(["overlap" + s for s in names], np.repeat(k, 3),
+        rows.add_many(["overlap" + s for s in self._names(model, pos)], np.repeat(k, 3),
                       np.column_stack([pi, pj, first + k]).ravel(), np.tile([1.0, 1.0, -1.0], pi.size), -np.inf, 1.0)
-        return ["z" + s for s in names], -self.weight * d
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        return -self.weight * self.duplicated(sel)
+
+    def gain(self, model: "Model") -> np.ndarray:
+        return np.zeros(model.decisions.n)
 
     def duplicated(self, sel: Selection) -> float:
         m = sel.mask
@@ -124,11 +173,32 @@ class Overlap:
 
 @dataclass(frozen=True, eq=False)
 class Objective:
-    """The scenario's objective: engagement, coverage and overlap terms."""
+    """The scenario's objective: a sum of terms (engagement, coverage and overlap by default)."""
 
-    engagement: Engagement
-    coverage: Coverage
-    overlap: Overlap
+    terms: tuple
+
+    def _of(self, kind: type):
+        return next(t for t in self.terms if isinstance(t, kind))
+
+    @property
+    def engagement(self) -> Engagement:
+        return self._of(Engagement)
+
+    @property
+    def coverage(self) -> Coverage:
+        return self._of(Coverage)
+
+    @property
+    def overlap(self) -> Overlap:
+        return self._of(Overlap)
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        """The selection's objective value: the sum of its terms' values."""
+        return float(sum(t.value(model, sel) for t in self.terms))
+
+    def gain(self, model: "Model") -> np.ndarray:
+        """Each decision's value alone (the greedy's first marginal gains)."""
+        return np.sum([t.gain(model) for t in self.terms], axis=0)
 
 
 def _per_follower(scenario, decisions) -> np.ndarray:
@@ -175,10 +245,9 @@ def objective_of(scenario, decisions) -> Objective:
     """The objective terms of ``scenario`` over ``decisions``."""
     spec = scenario.spec
     niches = tuple(spec.niches)
-    return Objective(
-        engagement=Engagement(spec.objective.engagement),
-        coverage=Coverage(spec.objective.coverage, niches,
-                          np.asarray([spec.niches[s].target for s in niches], dtype=float),
-                          np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
-        overlap=_overlap(scenario, decisions),
-    )
+    return Objective((
+        Engagement(spec.objective.engagement),
+        Coverage(spec.objective.coverage, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
+                 np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
+        _overlap(scenario, decisions),
+    ))

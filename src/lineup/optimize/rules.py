@@ -157,11 +157,11 @@ def evaluate(scenario: Scenario, mask) -> Evaluation:
     raw = obj.engagement.raw(sel.model, sel)
     dup = obj.overlap.duplicated(sel)
     y = obj.coverage.shares(sel)
-    cov_value = obj.coverage.value(sel)
+    cov_value = obj.coverage.value(sel.model, sel)
     return Evaluation(
         spend=sel.spend, engagement=raw - dup, raw_engagement=raw,
         coverage={s: float(v) for s, v in zip(obj.coverage.niches, y)},
-        coverage_value=cov_value, objective=float(obj.engagement.weight * (raw - dup) + cov_value),
+        coverage_value=cov_value, objective=obj.value(sel.model, sel),
         fees=float(d.fee[sel.mask].sum()), management_cost=float(d.management[sel.mask].sum()),
         management_hours=float(d.hours[sel.mask].sum()),
     )
