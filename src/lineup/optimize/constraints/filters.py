@@ -46,6 +46,17 @@ class Filter:
     def allowed(self, model: "Model") -> str:
         return ""
 
+    def selected(self, model: "Model", sel: Selection) -> np.ndarray:
+        """The selected decisions this filter removes."""
+        return np.flatnonzero(model.removed_by(self.name) & sel.mask)
+
+    def listed(self, model: "Model", sel: Selection, what: str, shown) -> list[str]:
+        """``"<name>: 2 selected influencers <what> (a 0.61, b 0.70)"`` for the selected decisions it removes."""
+        bad = self.selected(model, sel)
+        if not bad.size:
+            return []
+        return [f"{self.name}: {counted(bad.size, 'selected influencer')} {what} ({some_ids([shown(k) for k in bad])})"]
+
 
 def _flag(model: "Model", rows_mask: np.ndarray) -> np.ndarray:
     """A per-roster-row mask as a per-decision mask."""
@@ -66,7 +77,7 @@ class Exclude(Filter):
     def violations(self, model, sel):
         d = model.decisions
         return [f"constraints.exclude[{d.labels[k]}]: {d.labels[k]} is excluded but selected"
-                for k in np.flatnonzero(model.removed_by(self.name) & sel.mask)]
+                for k in self.selected(model, sel)]
 
     def why(self, model, d):
         return "it is also in constraints.exclude"
@@ -80,13 +91,11 @@ class MinAuthenticity(Filter):
         return _none(model) if lo is None else _flag(model, model.scenario.roster.authenticity < lo)
 
     def violations(self, model, sel):
-        r, d = model.scenario.roster, model.decisions
-        bad = np.flatnonzero(model.removed_by(self.name) & sel.mask)
-        if not bad.size:
+        r, d, lo = model.scenario.roster, model.decisions, model.scenario.spec.constraints.min_authenticity
+        if lo is None:
             return []
-        shown = some_ids([f"{d.labels[k]} {r.authenticity[d.row[k]]:.2f}" for k in bad])
-        lo = model.scenario.spec.constraints.min_authenticity
-        return [f"{self.name}: {counted(bad.size, 'selected influencer')} below {lo:g} authenticity ({shown})"]
+        return self.listed(model, sel, f"below {lo:g} authenticity",
+                           lambda k: f"{d.labels[k]} {r.authenticity[d.row[k]]:.2f}")
 
     def why(self, model, d):
         r, lo = model.scenario.roster, model.scenario.spec.constraints.min_authenticity
@@ -108,13 +117,11 @@ class Countries(Filter):
         return _none(model) if c is None else _flag(model, ~country_mask(model.scenario.roster.country, c))
 
     def violations(self, model, sel):
-        r, d = model.scenario.roster, model.decisions
-        bad = np.flatnonzero(model.removed_by(self.name) & sel.mask)
-        if not bad.size:
+        r, d, countries = model.scenario.roster, model.decisions, model.scenario.spec.constraints.countries
+        if countries is None:
             return []
-        shown = some_ids([f"{d.labels[k]} {r.country[d.row[k]] or 'no country'}" for k in bad])
-        allowed = ", ".join(model.scenario.spec.constraints.countries)
-        return [f"{self.name}: {counted(bad.size, 'selected influencer')} outside {allowed} ({shown})"]
+        allowed = ", ".join(countries)
+        return self.listed(model, sel, f"outside {allowed}", lambda k: f"{d.labels[k]} {r.country[d.row[k]] or 'no country'}")
 
     def why(self, model, d):
         country = model.scenario.roster.country[model.decisions.row[d]]
@@ -182,7 +189,7 @@ class MaxBudgetShare(Filter):
 
     def violations(self, model, sel):
         d, sc = model.decisions, model.scenario
-        bad = np.flatnonzero(model.removed_by(self.name) & sel.mask)
+        bad = self.selected(model, sel)
         if not bad.size:
             return []
         share, cur = sc.spec.constraints.max_budget_share, sc.currency
