@@ -47,7 +47,7 @@ from lineup.simulation.montecarlo import Progress
 from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
 from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
-from lineup.workflows.simulate import niche_names, simulate_portfolios
+from lineup.workflows.simulate import niche_names, priced, simulate_portfolios
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -266,13 +266,9 @@ def _explicit(scenario: Scenario, spec: StrategySpec, name: str, sc: Scenario) -
     except UsageError as exc:
         raise UsageError(f"strategy {name!r}: {exc.message}", [f"strategy {name!r}: {p}" for p in exc.problems]) from None
     notes = []
-    if sc.packages is not None or sc.spec.costs.management is not None:
-        from lineup.optimize.model import model_of
-
-        model = model_of(sc)
-        portfolio = model.portfolio(model.mask_of(portfolio))  # priced: packages, management cost and hours
-        if sc.packages is not None:
-            notes.append(f"strategy {name!r}: explicit ids, each hired with its cheapest package")
+    portfolio = priced(sc, portfolio)  # with packages: each one's cheapest; with management: its cost and hours
+    if sc.packages is not None:
+        notes.append(f"strategy {name!r}: explicit ids, each hired with its cheapest package")
     cost = budget_spend(sc, portfolio)
     if cost > sc.budget:
         notes.append(f"strategy {name!r}: the explicit portfolio costs {cost:,.2f} {sc.currency}, "
