@@ -208,3 +208,9 @@ def test_simulating_ids_buys_the_cheapest_package(tmp_path):
     assert p.package.tolist() == ["1 post"] and p.management_cost == 100 and p.roster.fee[p.rows[0]] == 250
     by_ids, by_portfolio = (simulate(sc, x, replications=2, seed=1) for x in (["bob"], p))
     assert float(by_ids.totals["spend"].mean) == float(by_portfolio.totals["spend"].mean) > 0
+
+
+def test_validate_counts_the_packages(tmp_path):
+    res = CliRunner().invoke(app, ["validate", str(_case(tmp_path))])
+    assert res.exit_code == 0, res.output
+    assert "packages: 6 for 5 influencers (1 sell more than one; 1 include usage rights)" in res.output

@@ -157,6 +157,10 @@ def validate(scenario: Path) -> int:
     click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
                f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
                f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
+    if sc.packages is not None:
+        per = sc.packages.counts(r.n)
+        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({int((per > 1).sum()):,} sell more than one; "
+                   f"{int(sc.packages.usage_rights.sum()):,} include usage rights)")
     for w in sc.warnings:
         click.echo(f"warning: {w}")
     return EXIT_OK
