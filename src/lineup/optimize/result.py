@@ -161,7 +161,11 @@ class SolveResult:
         Rows are ordered by tier (largest first), then expected engagement
         (highest first), then id, so the table reads well in a brief.
         ``profile_url`` is a safe http(s) link to the influencer's profile, or
-        ``""`` (see :mod:`lineup.domain.links`).
+        ``""`` (see :mod:`lineup.domain.links`).  Values come from the portfolio's
+        priced roster (with packages: the fee, posts and rate of the package bought);
+        ``package``/``usage_rights`` follow ``fee`` when the scenario has packages, and
+        ``management_hours``/``management_cost``/``total_cost`` when it sets
+        ``costs.management`` (:meth:`_cost_columns`); otherwise the columns are as before.
         :meth:`to_frame` is the same as a DataFrame.
         """
         import numpy as np
