@@ -198,12 +198,11 @@ def test_report_shows_packages_and_cost_rows(tmp_path):
 
 
 def test_simulating_ids_buys_the_cheapest_package(tmp_path):
+    from lineup.domain.portfolio import Portfolio
     from lineup.io.scenario import load_scenario
     from lineup.workflows.simulate import priced, simulate
 
     sc = load_scenario(_case(tmp_path))
-    from lineup.domain.portfolio import Portfolio
-
     p = priced(sc, Portfolio.from_ids(sc.roster, ["bob"]))
     assert p.package.tolist() == ["1 post"] and p.management_cost == 100 and p.roster.fee[p.rows[0]] == 250
     by_ids, by_portfolio = (simulate(sc, x, replications=2, seed=1) for x in (["bob"], p))
