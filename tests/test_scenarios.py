@@ -22,7 +22,9 @@ def test_there_are_example_scenarios():
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_solves(path: Path):
+    from lineup.domain.portfolio import Portfolio
     from lineup.io.scenario import load_scenario
+    from lineup.optimize.model import model_of
     from lineup.optimize.rules import violations
 
     res = CliRunner().invoke(app, ["solve", str(path), "--format", "json"])
@@ -30,8 +32,9 @@ def test_scenario_solves(path: Path):
     data = json.loads(res.stdout)
     assert data["status"] in ("optimal", "feasible")
     sc = load_scenario(path)
-    chosen = np.zeros(sc.roster.n, dtype=bool)
-    chosen[[sc.roster.index_of(r["id"]) for r in data["selected"]]] = True
+    rows = [sc.roster.index_of(r["id"]) for r in data["selected"]]
+    packages = [r["package"] for r in data["selected"]] if sc.packages is not None else None
+    chosen = model_of(sc).mask_of(Portfolio(sc.roster, rows, package=packages))  # with packages: the one bought
     assert violations(sc, chosen) == []
 
 

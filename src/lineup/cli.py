@@ -158,8 +158,9 @@ def validate(scenario: Path) -> int:
                f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
                f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
     if sc.packages is not None:
-        several = int((sc.packages.counts(r.n) > 1).sum())
-        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({several:,} with a choice of several)")
+        per = sc.packages.counts(r.n)
+        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({int((per > 1).sum()):,} sell more than one; "
+                   f"{int(sc.packages.usage_rights.sum()):,} include usage rights)")
     if r.extra:
         click.echo(f"extra columns for custom rules: {', '.join(printable(k) for k in r.extra)}")
     for w in sc.warnings:

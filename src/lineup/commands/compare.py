@@ -28,6 +28,27 @@ _ROWS = [
 ]
 
 
+#: Rows added after a row of :data:`_ROWS` when the scenario sets ``costs.management`` (the spend row
+#: then reads "fees": the simulated spend is the fees).
+_COST_ROWS = {
+    "spend": [("management_cost", "management cost ({cur})", "{:,.0f}"),
+              ("management_hours", "management hours", "{:,.1f}"),
+              ("total_cost", "total cost: fees + management ({cur})", "{:,.0f}")],
+    "cost_per_talker": [("total_cost_per_talker", "cost per talker on total cost ({cur})", "{:,.2f}")],
+}
+
+
+def _rows(managed: bool) -> list[tuple[str, str, str]]:
+    """The terminal table's rows: :data:`_ROWS`, with :data:`_COST_ROWS` when ``managed``."""
+    if not managed:
+        return list(_ROWS)
+    out = []
+    for key, label, fmt in _ROWS:
+        out.append((key, "fees ({cur})" if key == "spend" else label, fmt))
+        out += _COST_ROWS.get(key, [])
+    return out
+
+
 def _fmt(fmt: str, value, sign: bool = False) -> str:
     value = float(value)
     if value != value:
@@ -76,7 +97,7 @@ def render_comparison(comparison, console, normalise: str | None = None) -> None
         table.add_column(f"{literal(name)}\n[dim]{comparison.built[name].status}[/dim]", justify="right", no_wrap=True)
     bands = {n: comparison.bands(n) for n in comparison.strategies}
     diffs = {n: comparison.differences(n) for n in comparison.strategies[1:]}
-    for key, label, fmt in _ROWS:
+    for key, label, fmt in _rows(comparison.managed):
         table.add_row(label.format(cur=literal(sc.currency)),
                       *(_cell(fmt, bands[n][key], diffs[n][key] if n in diffs else None)
                         for n in comparison.strategies))

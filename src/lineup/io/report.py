@@ -40,6 +40,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "gap": None if result.gap is None else float(result.gap),
         "spend": _num(ev.spend if ev else 0.0),
         "budget_left": _num(sc.budget - (ev.spend if ev else 0.0)),
+        **_cost_totals(result),
         "expected_engagement": _num(ev.engagement if ev else 0.0),
         "raw_expected_engagement": _num(ev.raw_engagement if ev else 0.0),
         "coverage_value": _num(ev.coverage_value if ev else 0.0),
@@ -70,6 +71,18 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "assumptions": _solve_assumptions(result),
         "lineup_version": __version__,
     }
+
+
+def _cost_totals(result) -> dict[str, Any]:
+    """``fees``, ``management_cost``, ``management_hours`` and ``total_cost`` when the scenario sets
+    ``costs.management`` (``spend`` stays what the budget counts); nothing otherwise."""
+    if result.scenario.spec.costs.management is None:
+        return {}
+    ev = result.evaluation
+    if ev is None:
+        return {"fees": 0.0, "management_cost": 0.0, "management_hours": 0.0, "total_cost": 0.0}
+    return {"fees": _num(ev.fees), "management_cost": _num(ev.management_cost),
+            "management_hours": _num(ev.management_hours), "total_cost": _num(ev.total_cost)}
 
 
 def estimate_summary(columns: dict[str, Any]) -> dict[str, Any]:
@@ -224,17 +237,25 @@ def _portfolio_table(data: dict, links: bool):
 
     cur = data["currency"]
     table = Table(title=f"Portfolio: {data['influencers']} influencers", title_justify="left")
-    for col, justify, whole in [("id", "left", True), ("platform", "left", False), ("tier", "left", True),
-                                ("niches", "left", False), ("followers", "right", True), ("fee", "right", True),
-                                ("exp. engagement", "right", True), ("budget share", "right", True),
-                                ("flags", "left", False)] + ([("profile", "left", True)] if links else []):
+    first = data["selected"][0] if data["selected"] else {}
+    packages, managed = "package" in first, "total_cost" in first
+    columns = ([("id", "left", True), ("platform", "left", False), ("tier", "left", True),
+                ("niches", "left", False), ("followers", "right", True)]
+               + ([("package", "left", False)] if packages else []) + [("fee", "right", True)]
+               + ([("mgmt h", "right", True), ("total cost", "right", True)] if managed else [])
+               + [("exp. engagement", "right", True), ("budget share", "right", True), ("flags", "left", False)]
+               + ([("profile", "left", True)] if links else []))
+    for col, justify, whole in columns:
         table.add_column(col, justify=justify, no_wrap=whole)
     for row in data["selected"]:
         flags = literal(", ".join(row_flags(row)))
+        package = [literal(row["package"] + (" (usage rights)" if row["usage_rights"] else ""))] if packages else []
+        costs = [f"{row['management_hours']:,.4g}", _money(row["total_cost"], cur)] if managed else []
         table.add_row(
             *(literal(row[key]) for key in ("id", "platform", "tier", "niches")),
-            f"{row['followers']:,.0f}", _money(row["fee"], cur), f"{row['expected_engagement']:,.0f}",
-            f"{row['budget_share']:.1%}", flags, *([literal(row["profile_url"])] if links else []),
+            f"{row['followers']:,.0f}", *package, _money(row["fee"], cur), *costs,
+            f"{row['expected_engagement']:,.0f}", f"{row['budget_share']:.1%}", flags,
+            *([literal(row["profile_url"])] if links else []),
         )
     return table
 
@@ -266,7 +287,7 @@ def _fmt(x: float | None) -> str:
 def _render_totals(data: dict, console) -> None:
     cur = data["currency"]
     console.print(
-        f"Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)} "
+        f"Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)}{_cost_split(data)} "
         f"({_money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
         + (f" (before overlap {data['raw_expected_engagement']:,.0f})"
            if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
@@ -292,6 +313,20 @@ def _render_totals(data: dict, console) -> None:
         for b in data["binding"]:
             console.print(f"  • {literal(b['name'])}: {literal(b['detail'])}")
     _render_what_if(data, console)
+
+
+def _cost_split(data: dict) -> str:
+    """`` (fees £A + management £B, 12 h)`` when management is configured, else ``""``; when management
+    is reported beside the budget, says so."""
+    if "total_cost" not in data:
+        return ""
+    cur = data["currency"]
+    split = (f"fees {_money(data['fees'], cur)} + management {_money(data['management_cost'], cur)}, "
+             f"{data['management_hours']:,.4g} h")
+    if abs(data["spend"] - data["total_cost"]) <= 0.005:
+        return f" ({split})"
+    return f" (fees; management beside the budget: {_money(data['management_cost'], cur)}, " \
+           f"{data['management_hours']:,.4g} h; total {_money(data['total_cost'], cur)})"
 
 
 def _render_what_if(data: dict, console) -> None:

@@ -142,6 +142,39 @@ class Model:
         priced = replace(r, fee=fee, posts=posts, engagement_rate=er)
         return Portfolio(priced, rows, package=d.package[chosen], **extra)
 
+    def mask_of(self, portfolio: Portfolio) -> np.ndarray:
+        """The decisions of a portfolio (bool mask): its rows, and with packages the (row, package) chosen.
+
+        A portfolio of rows without package names (e.g. :meth:`Portfolio.from_ids`) takes each
+        influencer's cheapest package (:meth:`cheapest`).
+
+        >>> from lineup.optimize.formulation import tiny_scenario
+        >>> m = model_of(tiny_scenario())
+        >>> m.mask_of(Portfolio(m.scenario.roster, [0, 4])).tolist()
+        [True, False, False, False, True]
+        """
+        d = self.decisions
+        if self.scenario.packages is None:
+            return portfolio.mask
+        if portfolio.package is None:
+            return self.cheapest(portfolio.rows)
+        chosen = {(int(r), str(p)) for r, p in zip(portfolio.rows.tolist(), portfolio.package.tolist())}
+        hit = d.of_rows(portfolio.rows)
+        keys = zip(d.row[hit].tolist(), d.package[hit].tolist())
+        hit[np.flatnonzero(hit)] = [(int(r), str(p)) in chosen for r, p in keys]
+        return hit
+
+    def cheapest(self, rows) -> np.ndarray:
+        """Decisions (bool mask) hiring each of roster ``rows`` with its cheapest package (lowest cost;
+        ties: the first in the rate card)."""
+        d = self.decisions
+        hit = np.flatnonzero(d.of_rows(rows))
+        order = np.lexsort((hit, d.cost[hit], d.row[hit]))
+        first = np.r_[True, np.diff(d.row[hit][order]) != 0] if hit.size else np.zeros(0, dtype=bool)
+        mask = np.zeros(d.n, dtype=bool)
+        mask[hit[order][first]] = True
+        return mask
+
     @property
     def others(self) -> list[Rule]:
         """Rules the greedy has no fast path for: it guards them through their linear form."""

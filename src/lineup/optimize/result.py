@@ -11,11 +11,12 @@ from ..domain.scenario import Scenario
 from ..errors import InfeasibleError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from .rules import Binding, Evaluation
 
-__all__ = ["SolveStatus", "SolveResult", "SolveProgress", "relative_gap"]
+__all__ = ["SolveStatus", "SolveResult", "SolveProgress", "relative_gap", "chosen_usage_rights"]
 
 
 class SolveStatus(str, Enum):
@@ -46,6 +47,23 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, (bound - objective) / max(abs(objective), 1e-9))
+
+
+def chosen_usage_rights(packages, rows, names) -> "np.ndarray":
+    """Whether each chosen (roster row, package name) includes usage rights (False when unknown).
+
+    >>> from lineup.domain.packages import Packages
+    >>> pk = Packages.from_columns(row=[0, 0, 1], name=["1 post", "reel", "1 post"], fee=[1, 2, 3],
+    ...                            usage_rights=[False, True, False])
+    >>> chosen_usage_rights(pk, [1, 0], ["1 post", "reel"]).tolist()
+    [False, True]
+    """
+    import numpy as np
+
+    packages = packages.of_rows(np.asarray(rows, dtype=np.int64))  # only the chosen influencers' packages
+    flags = dict(zip(zip(np.asarray(packages.row).tolist(), np.asarray(packages.name).tolist()),
+                     np.asarray(packages.usage_rights, dtype=bool).tolist()))
+    return np.asarray([flags.get((int(r), str(n)), False) for r, n in zip(rows, names)], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -143,15 +161,20 @@ class SolveResult:
         Rows are ordered by tier (largest first), then expected engagement
         (highest first), then id, so the table reads well in a brief.
         ``profile_url`` is a safe http(s) link to the influencer's profile, or
-        ``""`` (see :mod:`lineup.domain.links`).
+        ``""`` (see :mod:`lineup.domain.links`).  Values come from the portfolio's
+        priced roster (with packages: the fee, posts and rate of the package bought);
+        ``package``/``usage_rights`` follow ``fee`` when the scenario has packages, and
+        ``management_hours``/``management_cost``/``total_cost`` when it sets
+        ``costs.management`` (:meth:`_cost_columns`); otherwise the columns are as before.
         :meth:`to_frame` is the same as a DataFrame.
         """
         import numpy as np
 
         from ..domain.links import profile_links
 
-        r = self.scenario.roster
-        rows = self.portfolio.rows if self.portfolio is not None else r.ids[:0].astype(int)
+        p = self.portfolio
+        r = p.roster if p is not None else self.scenario.roster  # priced: the chosen packages' fee, posts, rate
+        rows = p.rows if p is not None else r.ids[:0].astype(int)
         order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -self.scenario.tiers.codes_of(r.followers[rows])))
         rows = rows[order]
         return {
@@ -161,6 +184,7 @@ class SolveResult:
             "niches": ["; ".join(n) for n in r.niche_lists(rows)],
             "followers": r.followers[rows],
             "fee": r.fee[rows],
+            **self._cost_columns(order),
             "expected_engagement": r.expected_engagement[rows],
             "budget_share": r.fee[rows] / self.scenario.budget,
             "er_estimated": r.er_estimated[rows],
@@ -173,6 +197,25 @@ class SolveResult:
             "country": r.country[rows].tolist(),
             "profile_url": profile_links(r, rows),
         }
+
+    def _cost_columns(self, order) -> dict[str, Any]:
+        """``package`` and ``usage_rights`` when the scenario has packages; ``management_hours``,
+        ``management_cost`` and ``total_cost`` (fee + management) when it sets ``costs.management``;
+        nothing otherwise.  ``order`` sorts the portfolio's rows as the table shows them."""
+        import numpy as np
+
+        p, sc, out = self.portfolio, self.scenario, {}
+        if sc.packages is not None:
+            names = p.package[order] if p is not None and p.package is not None else np.zeros(0, dtype=object)
+            rows = p.rows[order] if p is not None else np.zeros(0, dtype=np.int64)
+            out["package"] = [str(n) for n in names]
+            out["usage_rights"] = chosen_usage_rights(sc.packages, rows, names).tolist()
+        if sc.spec.costs.management is not None:
+            hours = p.hours[order] if p is not None and p.hours is not None else np.zeros(0)
+            cost = p.management[order] if p is not None and p.management is not None else np.zeros(0)
+            fee = p.roster.fee[p.rows[order]] if p is not None else np.zeros(0)
+            out.update(management_hours=hours, management_cost=cost, total_cost=fee + cost)
+        return out
 
     def to_frame(self) -> "pd.DataFrame":
         """The portfolio as a table, one row per chosen influencer (empty when none), ordered as

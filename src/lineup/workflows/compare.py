@@ -47,14 +47,14 @@ from lineup.simulation.montecarlo import Progress
 from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
 from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
-from lineup.workflows.simulate import niche_names, simulate_portfolios
+from lineup.workflows.simulate import niche_names, priced, simulate_portfolios
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from lineup.optimize.result import SolveResult
 
-__all__ = ["DEFAULT_STRATEGIES", "METRICS", "StrategyPortfolio", "Comparison", "strategy_scenario",
+__all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "budget_spend", "StrategyPortfolio", "Comparison", "strategy_scenario",
            "strategy_specs", "build_portfolios", "compare", "comparison_files"]
 
 #: Strategies compared when the scenario names none (the first is the baseline of the differences).
@@ -79,6 +79,20 @@ METRICS: dict[str, str] = {
     "cost_per_talker": "currency per person",
     "cost_per_reach": "currency per person",
 }
+
+#: Metrics added when the scenario sets ``costs.management``, with their unit: ``spend`` stays the fees (as
+#: simulated); ``total_cost`` = fees + management cost; ``total_cost_per_talker`` is a ratio of means like
+#: ``cost_per_talker`` (:data:`COST_RATIOS`).
+COST_METRICS: dict[str, str] = {
+    "management_cost": "currency",
+    "management_hours": "hours",
+    "total_cost": "currency",
+    "total_cost_per_talker": "currency per person",
+}
+
+#: Ratio metrics over :data:`COST_METRICS` samples: name → (numerator, denominator), as
+#: :data:`~lineup.simulation.result.RATIOS`.
+COST_RATIOS: dict[str, tuple[str, str]] = {"total_cost_per_talker": ("total_cost", "talkers")}
 
 #: Metrics taken from the simulation samples (the others are properties of the portfolio).
 _SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "cost_per_talker", "cost_per_reach")
@@ -233,14 +247,31 @@ class StrategyPortfolio:
         return () if self.solve is None else tuple(self.solve.diagnosis)
 
 
+def budget_spend(scenario: Scenario, portfolio: Portfolio) -> float:
+    """What ``scenario``'s budget counts of ``portfolio``: its fees, plus its management cost when
+    ``costs.management.count_in_budget``.
+
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = tiny_scenario()
+    >>> budget_spend(sc, Portfolio(sc.roster, [0, 4]))
+    960.0
+    """
+    m = scenario.spec.costs.management
+    return portfolio.total_cost if m is not None and m.count_in_budget else portfolio.spend
+
+
 def _explicit(scenario: Scenario, spec: StrategySpec, name: str, sc: Scenario) -> StrategyPortfolio:
     try:
         portfolio = Portfolio.from_ids(scenario.roster, spec.ids)
     except UsageError as exc:
         raise UsageError(f"strategy {name!r}: {exc.message}", [f"strategy {name!r}: {p}" for p in exc.problems]) from None
     notes = []
-    if portfolio.spend > sc.budget:
-        notes.append(f"strategy {name!r}: the explicit portfolio costs {portfolio.spend:,.2f} {sc.currency}, "
+    portfolio = priced(sc, portfolio)  # with packages: each one's cheapest; with management: its cost and hours
+    if sc.packages is not None:
+        notes.append(f"strategy {name!r}: explicit ids, each hired with its cheapest package")
+    cost = budget_spend(sc, portfolio)
+    if cost > sc.budget:
+        notes.append(f"strategy {name!r}: the explicit portfolio costs {cost:,.2f} {sc.currency}, "
                      f"over the budget of {sc.budget:,.2f}")
     return StrategyPortfolio(name, spec, sc, portfolio, None, tuple(notes))
 
@@ -338,19 +369,36 @@ class Comparison:
         """Niches shown in the coverage heat map (the scenario's, else the roster's)."""
         return list(niche_names(self.scenario))
 
+    @property
+    def managed(self) -> bool:
+        """Whether the scenario sets ``costs.management`` (then :data:`COST_METRICS` are shown)."""
+        return self.scenario.spec.costs.management is not None
+
+    @property
+    def metrics(self) -> dict[str, str]:
+        """The metrics compared, with their unit: :data:`METRICS`, plus :data:`COST_METRICS` when
+        :attr:`managed`."""
+        return {**METRICS, **COST_METRICS} if self.managed else dict(METRICS)
+
     def samples(self, name: str) -> dict[str, np.ndarray]:
-        """Per-replication values of every metric of :data:`METRICS` for strategy ``name``."""
+        """Per-replication values of every metric of :attr:`metrics` for strategy ``name``."""
         sim, portfolio = self.simulations[name], self.portfolios[name]
         sc = self.built[name].scenario if name in self.built else self.scenario
         const = {"influencers": float(len(portfolio)), "expected_engagement": _engagement(sc, portfolio),
                  "niches_covered": float(_niches_covered(self.scenario, portfolio)),
-                 "unspent": float(sc.budget - portfolio.spend)}
-        return {m: (np.asarray(sim.samples[m], dtype=float) if m in _SIMULATED
-                    else np.full(sim.replications, const[m])) for m in METRICS}
+                 "unspent": float(sc.budget - budget_spend(sc, portfolio))}
+        out = {m: (np.asarray(sim.samples[m], dtype=float) if m in _SIMULATED
+                   else np.full(sim.replications, const[m])) for m in METRICS}
+        return {**out, **(_cost_samples(portfolio, out) if self.managed else {})}
 
     def bands(self, name: str) -> dict[str, Band]:
-        """Mean and 95 % interval of each metric for ``name``."""
-        return {m: _total_band(m, self.simulations[name], v) for m, v in self.samples(name).items()}
+        """Mean and 95 % interval of each metric for ``name`` (ratios of :data:`COST_RATIOS`: ratio of
+        means, delta-method interval, as :data:`~lineup.simulation.result.RATIOS`)."""
+        out = {m: _total_band(m, self.simulations[name], v) for m, v in self.samples(name).items()}
+        for m in COST_RATIOS:
+            if m in out:
+                out[m] = band_of(*self._linearised(name, m))
+        return out
 
     def differences(self, name: str) -> dict[str, Band]:
         """Paired difference ``name − baseline`` of each metric, mean and 95 % interval.
@@ -360,12 +408,13 @@ class Comparison:
         means, delta-method interval paired over replications.
         """
         base, mine = self.samples(self.baseline), self.samples(name)
-        out = {m: t_interval(mine[m] - base[m]) for m in METRICS if m not in RATIOS}
-        for m in METRICS:
-            if m in RATIOS:
+        ratios = {**RATIOS, **COST_RATIOS}
+        out = {m: t_interval(mine[m] - base[m]) for m in self.metrics if m not in ratios}
+        for m in self.metrics:
+            if m in ratios:
                 (rm, zm), (rb, zb) = self._linearised(name, m), self._linearised(self.baseline, m)
                 out[m] = band_of(rm - rb, zm - zb)
-        return {m: out[m] for m in METRICS}
+        return {m: out[m] for m in self.metrics}
 
     def assumptions(self) -> dict[str, dict]:
         """Every default the comparison depends on (``{name: {"value", "source", "meaning"}}``)."""
@@ -398,8 +447,12 @@ class Comparison:
         return linearised(1_000.0 * samples[count], samples["spend"])
 
     def _linearised(self, name: str, metric: str):
-        num, den = RATIOS[metric]
-        samples = self.simulations[name].samples
+        if metric in COST_RATIOS:
+            num, den = COST_RATIOS[metric]
+            samples = self.samples(name)
+        else:
+            num, den = RATIOS[metric]
+            samples = self.simulations[name].samples
         return linearised(samples[num], samples[den])
 
     def to_frame(self) -> "pd.DataFrame":
@@ -428,7 +481,7 @@ class Comparison:
         return {
             "scenario": self.scenario.name, "currency": self.scenario.currency, "budget": self.scenario.budget,
             "seed": self.seed, "replications": self.replications, "baseline": self.baseline,
-            "strategies": list(self.strategies), "units": dict(METRICS),
+            "strategies": list(self.strategies), "units": self.metrics,
             "spend_summary": spend_summary(self), "unspent_note_share": UNSPENT_NOTE_SHARE,
             "assumptions": self.assumptions(),
             "results": {name: self._strategy_dict(name) for name in self.strategies},
@@ -442,12 +495,13 @@ class Comparison:
         built, sim = self.built.get(name), self.simulations[name]
         talkers = sim.series["talkers"]
         budget = built.scenario.budget if built else self.scenario.budget
-        spend = float(self.portfolios[name].spend)
+        spend = budget_spend(built.scenario if built else self.scenario, self.portfolios[name])
         return {
             "description": built.spec.description if built else "",
             "status": built.status if built else "",
             "budget": budget,
             "spend": spend,
+            **(_portfolio_costs(self.portfolios[name]) if self.managed else {}),
             "unspent": budget - spend,
             "unspent_share": (budget - spend) / budget if budget > 0 else None,
             "stopped_by": _stopping_rules(built) if built else "",
@@ -478,7 +532,7 @@ class Comparison:
         """The facts and each metric's mean per strategy (escaped), for notebooks."""
         from lineup._repr import html_card
 
-        frame = self.to_frame().set_index("strategy")[list(METRICS)].T
+        frame = self.to_frame().set_index("strategy")[list(self.metrics)].T
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
         return html_card("Comparison", self._facts(), frame.to_html(escape=True, float_format="{:,.4g}".format)
                          + notes)
@@ -496,9 +550,30 @@ class Comparison:
 
 def _engagement(scenario: Scenario, portfolio: Portfolio) -> float:
     """Expected engagements as the optimiser counts them (after any overlap de-duplication)."""
+    from lineup.optimize.model import model_of
     from lineup.optimize.rules import evaluate
 
-    return float(evaluate(scenario, portfolio.mask).engagement)
+    return float(evaluate(scenario, model_of(scenario).mask_of(portfolio)).engagement)
+
+
+def _cost_samples(portfolio: Portfolio, samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-replication values of :data:`COST_METRICS`: the simulated fees (``spend``) plus the portfolio's
+    management cost; ``total_cost_per_talker`` per replication (NaN where nobody talks; its band is a
+    ratio of means, see :meth:`Comparison.bands`)."""
+    n = samples["spend"].size
+    total = samples["spend"] + portfolio.management_cost
+    talkers = samples["talkers"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_talker = np.where(talkers > 0, total / np.where(talkers > 0, talkers, 1.0), np.nan)
+    return {"management_cost": np.full(n, portfolio.management_cost),
+            "management_hours": np.full(n, portfolio.management_hours), "total_cost": total,
+            "total_cost_per_talker": per_talker}
+
+
+def _portfolio_costs(portfolio: Portfolio) -> dict[str, float]:
+    """The portfolio's fees, management cost and hours, and total cost (currency, hours)."""
+    return {"fees": portfolio.spend, "management_cost": portfolio.management_cost,
+            "management_hours": portfolio.management_hours, "total_cost": portfolio.total_cost}
 
 
 def _total_band(metric: str, sim: SimulationResult, values: np.ndarray) -> Band:
@@ -539,7 +614,7 @@ def unspent_note(built: StrategyPortfolio, share: float = UNSPENT_NOTE_SHARE) ->
         return None
     from lineup.optimize.rules import format_money
 
-    left = sc.budget - portfolio.spend
+    left = sc.budget - budget_spend(sc, portfolio)
     if left <= share * sc.budget:
         return None
     return (f"strategy {built.name!r}: {format_money(left, sc.currency)} of its {format_money(sc.budget, sc.currency)} "
@@ -565,7 +640,8 @@ def spend_summary(comparison: "Comparison") -> str:
     for name in comparison.strategies:
         built = comparison.built.get(name)
         budget = built.scenario.budget if built is not None else comparison.scenario.budget
-        spend = comparison.portfolios[name].spend
+        spend = budget_spend(built.scenario if built is not None else comparison.scenario,
+                             comparison.portfolios[name])
         spends.append(spend)
         parts.append(f"{name} {format_money(spend, cur)} of {format_money(budget, cur)}")
     same = max(spends) - min(spends) <= 0.005 * max(max(spends), 1.0)

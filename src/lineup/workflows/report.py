@@ -214,7 +214,7 @@ def _verdict(comparison: "Comparison", bands: dict, metric: str, best: str, runn
         return f"tied with {_e(runner)}"
     if metric in _EXACT:
         return f"ahead of {_e(runner)} ({_fmt_metric(metric, b.mean, cur)}; a property of the portfolio)"
-    if metric.startswith("cost_per"):  # a ratio: compare the intervals themselves
+    if "cost_per" in metric:  # a ratio: compare the intervals themselves
         apart = (a.ci_high < b.ci_low) if direction < 0 else (a.ci_low > b.ci_high)
         return (f"ahead of {_e(runner)} ({_band_text(metric, b, cur)}); "
                 + ("the intervals do not overlap" if apart else "<strong>the intervals overlap</strong>: "
@@ -229,7 +229,8 @@ def _verdict(comparison: "Comparison", bands: dict, metric: str, best: str, runn
 def _winners(comparison: "Comparison", bands: dict) -> tuple[list[list[str]], list[str]]:
     """Rows of the "who wins" table and the headline phrases."""
     cur, rows, headline = comparison.scenario.currency, [], []
-    for metric, direction in SUMMARY_METRICS.items():
+    extra = {"total_cost_per_talker": -1} if comparison.managed else {}
+    for metric, direction in {**SUMMARY_METRICS, **extra}.items():
         ranked = _ranked(bands, metric, direction)
         if not ranked:
             continue
@@ -369,10 +370,14 @@ def _profile_urls(roster: Any, rows: np.ndarray) -> Optional[list[str]]:
 
 
 def _portfolio_rows(scenario: Scenario, portfolio: Any) -> list[dict]:
-    """One dict per influencer of ``portfolio``: largest tier first, then expected engagement, then id."""
-    r, rows = scenario.roster, np.asarray(portfolio.rows)
+    """One dict per influencer of ``portfolio``: largest tier first, then expected engagement, then id.
+
+    Read from the portfolio's (priced) roster: with packages, the chosen package's fee, posts and rate,
+    and ``package``/``usage_rights``; with ``costs.management``, ``management_hours`` and ``total_cost``."""
+    r, rows = portfolio.roster, np.asarray(portfolio.rows)
     order = np.lexsort((r.ids[rows], -r.expected_engagement[rows], -scenario.tiers.codes_of(r.followers[rows])))
     rows = rows[order]
+    costs = _row_costs(scenario, portfolio, order)
     urls = _profile_urls(r, rows)
     derived, implausible = getattr(r, "er_derived", None), getattr(r, "implausible", None)
     out = []
@@ -386,7 +391,25 @@ def _portfolio_rows(scenario: Scenario, portfolio: Any) -> list[dict]:
                     "fee": float(r.fee[row]), "fee_estimated": bool(r.fee_estimated[row]),
                     "expected_engagement": float(r.expected_engagement[row]),
                     "budget_share": float(r.fee[row]) / scenario.budget if scenario.budget else float("nan"),
+                    **{key: values[k] for key, values in costs.items()},
                     **({"profile_url": urls[k]} if urls is not None else {})})
+    return out
+
+
+def _row_costs(scenario: Scenario, portfolio: Any, order: np.ndarray) -> dict[str, list]:
+    """Per-row ``package``/``usage_rights`` (with packages) and ``management_hours``/``total_cost`` (with
+    ``costs.management``), in the table's ``order``; empty otherwise."""
+    from lineup.optimize.result import chosen_usage_rights
+
+    out: dict[str, list] = {}
+    rows = np.asarray(portfolio.rows)[order]
+    if scenario.packages is not None and getattr(portfolio, "package", None) is not None:
+        names = np.asarray(portfolio.package)[order]
+        out["package"] = [str(n) for n in names]
+        out["usage_rights"] = chosen_usage_rights(scenario.packages, rows, names).tolist()
+    if scenario.spec.costs.management is not None and getattr(portfolio, "hours", None) is not None:
+        out["management_hours"] = np.asarray(portfolio.hours, dtype=float)[order].tolist()
+        out["total_cost"] = (portfolio.roster.fee[rows] + np.asarray(portfolio.management)[order]).tolist()
     return out
 
 
@@ -403,18 +426,27 @@ def _estimated_text(er: int, fee: int) -> str:
 def _portfolio_table(scenario: Scenario, rows: list[dict]) -> str:
     cur = scenario.currency
     links = any("profile_url" in row for row in rows)
-    headers = ["id", "platform", "tier", "niches", "followers", "engagement rate", "fee", "expected engagement",
-               "budget share", "flags"] + (["profile"] if links else [])
-    numeric = dict(numeric_from=4, numeric_to=9)
-    body = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"]), _count(r["followers"]),
-             f"{r['engagement_rate']:.2%}", _money(r["fee"], cur), _count(r["expected_engagement"]),
-             f"{r['budget_share']:.1%}", _flags(r)] + ([_link(r.get("profile_url", ""))] if links else [])
+    pk = bool(rows) and "package" in rows[0]
+    mg = bool(rows) and "total_cost" in rows[0]
+    headers = (["id", "platform", "tier", "niches"] + (["package"] if pk else [])
+               + ["followers", "engagement rate", "fee"] + (["management hours", "total cost"] if mg else [])
+               + ["expected engagement", "budget share", "flags"] + (["profile"] if links else []))
+    numeric = dict(numeric_from=4 + pk, numeric_to=9 + pk + 2 * mg)
+    body = [[_e(r["id"]), _e(r["platform"]), _e(r["tier"]), _e(r["niches"])]
+            + ([_e(r["package"] + (" (usage rights)" if r["usage_rights"] else ""))] if pk else [])
+            + [_count(r["followers"]), f"{r['engagement_rate']:.2%}", _money(r["fee"], cur)]
+            + ([f"{r['management_hours']:,.4g}", _money(r["total_cost"], cur)] if mg else [])
+            + [_count(r["expected_engagement"]), f"{r['budget_share']:.1%}", _flags(r)]
+            + ([_link(r.get("profile_url", ""))] if links else [])
             for r in rows]
     spend = sum(r["fee"] for r in rows)
     estimated = _estimated_text(sum(r["er_estimated"] for r in rows), sum(r["fee_estimated"] for r in rows))
-    foot = [f"Total: {len(rows)} influencers", "", "", "", "", "", _money(spend, cur),
-            _count(sum(r["expected_engagement"] for r in rows)),
-            f"{spend / scenario.budget:.1%}" if scenario.budget else "", _e(estimated)] + ([""] if links else [])
+    totals = ([f"{sum(r['management_hours'] for r in rows):,.4g}", _money(sum(r["total_cost"] for r in rows), cur)]
+              if mg else [])
+    foot = ([f"Total: {len(rows)} influencers", "", "", ""] + ([""] if pk else []) + ["", "", _money(spend, cur)]
+            + totals + [_count(sum(r["expected_engagement"] for r in rows)),
+                        f"{spend / scenario.budget:.1%}" if scenario.budget else "", _e(estimated)]
+            + ([""] if links else []))
     return _table(headers, body, cls="portfolio", foot=foot, **numeric)
 
 
@@ -484,7 +516,7 @@ def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
         tiers = ", ".join(f"{_e(k)} {v}" for k, v in data["tier_counts"].items() if v)
         parts += [
             _portfolio_table(scenario, _portfolio_rows(scenario, result.portfolio)),
-            f"<p>Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)} "
+            f"<p>Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)}{_cost_split_html(data)} "
             f"({_money(data['budget_left'], cur)} unspent) · expected engagement "
             f"{_count(data['expected_engagement'])} · coverage value {_count(data['coverage_value'])} · "
             f"tiers: {tiers}.</p>",
@@ -497,10 +529,26 @@ def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
     return "\n".join(parts)
 
 
+def _cost_split_html(data: dict) -> str:
+    """`` (fees £A + management £B, 12 h)`` when the solve reports management costs, else ``""``."""
+    if "total_cost" not in data:
+        return ""
+    cur = data["currency"]
+    split = (f"fees {_money(data['fees'], cur)} + management {_money(data['management_cost'], cur)}, "
+             f"{data['management_hours']:,.4g} h")
+    if abs(data["spend"] - data["total_cost"]) <= 0.005:
+        return f" ({split})"
+    return f" (fees; beside the budget: management {_money(data['management_cost'], cur)}, " \
+           f"{data['management_hours']:,.4g} h; total {_money(data['total_cost'], cur)})"
+
+
 def _spend_facts(comparison: "Comparison", name: str) -> tuple[float, float, float]:
-    """``(spend, budget, unspent)`` of a strategy's portfolio (the strategy's own budget)."""
+    """``(spend, budget, unspent)`` of a strategy's portfolio (the strategy's own budget; spend is what
+    the budget counts: fees, plus management cost when counted in the budget)."""
+    from lineup.workflows.compare import budget_spend
+
     built = comparison.built[name]
-    spend = float(comparison.portfolios[name].spend)
+    spend = float(budget_spend(built.scenario, comparison.portfolios[name]))
     budget = float(built.scenario.budget)
     return spend, budget, budget - spend
 
@@ -551,7 +599,7 @@ def _portfolios(scenario: Scenario, result: "SolveResult", comparison: "Comparis
 
 
 #: Metrics shown as money (whole units of the currency).
-_MONEY = ("spend", "unspent", "budget")
+_MONEY = ("spend", "unspent", "budget", "management_cost", "total_cost")
 
 
 def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> str:
@@ -564,7 +612,7 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
         return _e(sign + _money_text(x, currency))
     if metric == "cost_per_reach":
         return _e(sign + _money_text(x, currency, f"{abs(x):,.4f}"))
-    if metric in ("cost_per_engagement", "cost_per_talker"):
+    if metric in ("cost_per_engagement", "cost_per_talker", "total_cost_per_talker"):
         return _e(sign + _money_text(x, currency, f"{abs(x):,.{2 if abs(x) >= 1 else 3}f}"))
     return f"{sign}{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{sign}{x:,.2f}"
 
@@ -591,6 +639,10 @@ _LABELS: dict[str, str] = {
     "niches_covered": "niches covered",
     "cost_per_engagement": "cost per engagement ({cur} per interaction)",
     "cost_per_talker": "cost per talker ({cur} per person)",
+    "management_cost": "management cost ({cur})",
+    "management_hours": "management hours",
+    "total_cost": "total cost: fees + management ({cur})",
+    "total_cost_per_talker": "cost per talker on total cost ({cur} per person)",
 }
 
 
@@ -610,17 +662,18 @@ def _label(metric: str, unit: str, currency: str) -> str:
 
 
 def _comparison_tables(comparison: "Comparison") -> str:
-    from lineup.workflows.compare import METRICS
-
     frame = comparison.to_frame().set_index("strategy")
     cur = comparison.scenario.currency
     names = list(comparison.strategies)
-    labels = {m: _label(m, u, cur) for m, u in METRICS.items()}
-    rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in METRICS]
+    metrics = comparison.metrics  # with costs.management: the cost rows too
+    labels = {m: _label(m, u, cur) for m, u in metrics.items()}
+    if comparison.managed:
+        labels["spend"] = f"fees ({cur})"
+    rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in metrics]
     parts = [_table(["metric"] + names, rows, cls="compare")]
     if len(names) > 1:
         others = names[1:]
-        rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "diff_", cur) for n in others] for m in METRICS]
+        rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "diff_", cur) for n in others] for m in metrics]
         parts += [f"<h3>Paired difference to {_e(comparison.baseline)}</h3>",
                   f"<p class=note>Each strategy minus {_e(comparison.baseline)}, replication by replication on the "
                   f"same simulated populations (common random numbers); an interval that excludes 0 is a "

@@ -30,7 +30,7 @@ from lineup.simulation.population import Population
 from lineup.simulation.resolution import Resolution, choose_size, fixed_resolution
 from lineup.simulation.result import SimulationResult
 
-__all__ = ["simulate", "simulate_portfolios", "load_portfolio", "population_of", "niche_names", "scenario_scale",
+__all__ = ["simulate", "simulate_portfolios", "priced", "load_portfolio", "population_of", "niche_names", "scenario_scale",
            "common_scale", "check_simulation", "resolve_population", "simulation_assumptions"]
 
 
@@ -290,7 +290,7 @@ def simulate(
     check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
                      replications=replications)
     roster_warnings = scenario.warnings
-    portfolio = _solve(scenario) if portfolio is None else as_portfolio(portfolio, scenario.roster)
+    portfolio = _solve(scenario) if portfolio is None else priced(scenario, as_portfolio(portfolio, scenario.roster))
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
     scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
                                        scheduler=scheduler, dask_local=dask_local, replications=replications)
@@ -301,6 +301,27 @@ def simulate(
                          scheduler=scheduler, dask_local=dask_local)
     result = _with_resolution(result, how, scenario, replications, seed)
     return replace(result, warnings=tuple(dict.fromkeys((*roster_warnings, *result.warnings))))  # roster's first
+
+
+def priced(scenario: Scenario, portfolio: Portfolio) -> Portfolio:
+    """``portfolio`` as the optimiser would have bought it: a portfolio of bare rows (ids) of a scenario with
+    packages or ``costs.management`` gets each influencer's cheapest package (its fee, posts and rate on a
+    priced roster) and its management cost and hours; any other portfolio is returned as it is.
+
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> sc = tiny_scenario()
+    >>> p = Portfolio(sc.roster, [0])
+    >>> priced(sc, p) is p
+    True
+    """
+    if portfolio.package is not None or portfolio.management is not None:
+        return portfolio
+    if scenario.packages is None and scenario.spec.costs.management is None:
+        return portfolio
+    from lineup.optimize.model import model_of
+
+    model = model_of(scenario)
+    return model.portfolio(model.mask_of(portfolio))
 
 
 def as_portfolio(value: Any, roster: Roster) -> Portfolio:
