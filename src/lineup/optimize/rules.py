@@ -6,7 +6,7 @@ and objective terms (:mod:`lineup.optimize.objective`).  Every rule has one *rep
 name*, used in every message lineup prints (listed in :mod:`lineup.optimize.constraints`).
 
 A selection is a boolean mask over the decisions (without deliverable packages, the
-roster's rows) or an array of their indices.  Everything is vectorised over decisions
+roster's rows), an array of their indices, or a :class:`~lineup.domain.portfolio.Portfolio`.  Everything is vectorised over decisions
 (loops only over rules), and the model is built once per scenario, so at 100,000
 influencers each call takes milliseconds.
 """
@@ -38,6 +38,12 @@ __all__ = [
 
 
 def _as_mask(scenario: Scenario, mask) -> np.ndarray:
+    """A selection as a bool mask over the decisions: a mask, decision indices or a Portfolio
+    (with packages, its chosen packages; a portfolio of bare rows takes the cheapest)."""
+    from ..domain.portfolio import Portfolio
+
+    if isinstance(mask, Portfolio):
+        return model_of(scenario).mask_of(mask)
     m = np.asarray(mask)
     n = model_of(scenario).decisions.n
     if m.dtype == bool:
