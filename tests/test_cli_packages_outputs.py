@@ -212,4 +212,4 @@ def test_simulating_ids_buys_the_cheapest_package(tmp_path):
 def test_validate_counts_the_packages(tmp_path):
     res = CliRunner().invoke(app, ["validate", str(_case(tmp_path))])
     assert res.exit_code == 0, res.output
-    assert "packages: 6 for 5 influencers (1 sell more than one; 1 include usage rights)" in res.output
+    assert "packages: 6 for 5 influencers (1 sells more than one; 1 includes usage rights)" in res.output

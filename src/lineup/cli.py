@@ -159,8 +159,9 @@ def validate(scenario: Path) -> int:
                f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
     if sc.packages is not None:
         per = sc.packages.counts(r.n)
-        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({int((per > 1).sum()):,} sell more than one; "
-                   f"{int(sc.packages.usage_rights.sum()):,} include usage rights)")
+        several, rights = int((per > 1).sum()), int(sc.packages.usage_rights.sum())
+        click.echo(f"packages: {sc.packages.n:,} for {r.n:,} influencers ({several:,} sell{'s' if several == 1 else ''} "
+                   f"more than one; {rights:,} include{'s' if rights == 1 else ''} usage rights)")
     if r.extra:
         click.echo(f"extra columns for custom rules: {', '.join(printable(k) for k in r.extra)}")
     for w in sc.warnings:

@@ -288,7 +288,7 @@ def test_validate_exits_2_with_one_line_errors(tmp_path):
     assert_input_error(proc, "field 'constraints.team_hours': input should be greater than or equal to 0")
     proc = lineup("validate", _write(tmp_path, "s.yaml", SCENARIO))
     assert proc.returncode == 0
-    assert "packages: 4 for 3 influencers (1 sell more than one; 2 include usage rights)" in proc.stdout
+    assert "packages: 4 for 3 influencers (1 sells more than one; 2 include usage rights)" in proc.stdout
     assert "extra columns for custom rules: co2_kg, audience_female, verified" in proc.stdout
 
 

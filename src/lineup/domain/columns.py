@@ -16,7 +16,10 @@ import numpy as np
 from ._invalid import InvalidValue
 from .roster import Roster, column_name
 
-__all__ = ["STANDARD_COLUMNS", "numeric_column", "flag_column", "column_names", "column_problem"]
+__all__ = ["STANDARD_COLUMNS", "MAX_MAGNITUDE", "numeric_column", "flag_column", "column_names", "column_problem"]
+
+#: Largest magnitude a custom rule's column may hold (the roster's fee limit; solvers lose precision beyond).
+MAX_MAGNITUDE = 1e12
 
 #: Numeric columns every roster has (units: people, currency, fraction, fraction, posts, interactions).
 STANDARD_COLUMNS = ("followers", "fee", "engagement_rate", "authenticity", "posts", "expected_engagement")
@@ -116,6 +119,11 @@ def column_problem(roster: Roster, name: str, use: str = "sum") -> str | None:
         ids += ", …" if len(blank) > 3 else ""
         return (f"column {name!r} is blank for {len(blank)} influencer{'s' if len(blank) != 1 else ''} ({ids}): "
                 f"fill it in the roster (0 if none)")
+    huge = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
+    if len(huge):
+        k = int(huge[0])
+        return (f"column {name!r} holds {values[k]:g} ({roster.ids[k]} on line {roster.line[k]}): a rule's column "
+                f"must lie within ±{MAX_MAGNITUDE:,.0f} (solvers lose precision beyond)")
     negative = np.flatnonzero(values < 0)
     if use == "weights" and len(negative):
         k = int(negative[0])

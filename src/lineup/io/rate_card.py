@@ -34,7 +34,7 @@ from ..domain.roster import Roster, normalise_id, normalise_label
 from ..domain.scenario import did_you_mean
 from ..errors import Problem, RosterError
 from .human_numbers import explain_bad, parse_numbers
-from .roster import ALIASES, csv_records, header_key, xlsx_cells
+from .roster import ALIASES, MAX_FEE, MAX_POSTS, csv_records, header_key, xlsx_cells
 from .roster_extra import parse_flags
 from .roster_text import decode, sniff_delimiter
 
@@ -154,7 +154,9 @@ def _numbers(cells: dict, where, problems: list) -> dict[str, np.ndarray]:
         out[canon] = np.where(np.isnan(values) & ~bad, default, values)
     for test, canon, what in ((np.isnan(out["fee"]), "fee", "the package's fee is missing"),
                               (out["fee"] < 0, "fee", "fee must be >= 0"),
+                              (out["fee"] > MAX_FEE, "fee", f"fee must be at most {MAX_FEE:,.0f}"),
                               (out["posts"] <= 0, "posts", "posts must be > 0"),
+                              (out["posts"] > MAX_POSTS, "posts", f"posts must be at most {MAX_POSTS:,}"),
                               ((out["engagement_rate"] < 0) | (out["engagement_rate"] > 1), "engagement_rate",
                                "engagement rate must be between 0 and 100 %")):
         bad_rows = np.flatnonzero(test & ~np.isin(np.arange(n), [r for r, _ in problems]))

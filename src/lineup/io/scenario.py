@@ -323,8 +323,9 @@ def _problem(path: Path, lines: dict[Loc, int], err: dict) -> str:
     return _locate(path, lines, loc, f"{msg[0].lower()}{msg[1:]}{shown}")
 
 
-#: Bounds pydantic spells out digit by digit (``1e100`` as 101 digits) are shown as ``1e+100``.
-_LONG_NUMBER = re.compile(r"\b[0-9]{16,}\b")
+#: Bounds pydantic spells out digit by digit (``1e100`` as 101 digits) are shown as ``1e+100``; the
+#: digits of a decimal fraction (``0.041666666666666664``) are not a number of their own.
+_LONG_NUMBER = re.compile(r"(?<![0-9.])[0-9]{16,}(?![0-9.])")
 
 
 def _clean_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:

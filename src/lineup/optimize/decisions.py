@@ -56,6 +56,11 @@ class Decisions:
     members: sp.csr_matrix      # n × S float 0/1 membership in the scenario niches
 
     @cached_property
+    def label_array(self) -> np.ndarray:
+        """``labels`` as an object array (for fancy indexing)."""
+        return np.asarray(self.labels, dtype=object)
+
+    @cached_property
     def members_t(self) -> sp.csr_matrix:
         """S × n membership (for per-niche counts)."""
         return self.members.T.tocsr()

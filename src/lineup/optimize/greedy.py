@@ -37,7 +37,7 @@ tier and platform (measured on the benchmark instances with every rule kind: 97.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -610,13 +610,30 @@ def greedy(scenario: Scenario, cand: Candidates) -> Optional[np.ndarray]:
     if not cand.mask[cand.include_rows].all():
         return None
     st = _static(scenario)
-    base, ok = _base(st, cand)
-    masks = _runs(st, base, scenario, cand.mask) if ok else [base.mask]
+    masks = []
+    for forced in _include_starts(scenario, cand):
+        base, ok = _base(st, replace(cand, include_rows=forced))
+        masks += _runs(st, base, scenario, cand.mask) if ok else [base.mask]
     best = _best_feasible(scenario, masks)
     if best is None:                      # repair each run, and a fresh start from the includes alone
         starts = [*masks, np.isin(np.arange(st.ctx.n), cand.include_rows)]
         best = _best_feasible(scenario, [m for m in (repair(scenario, cand, m) for m in starts) if m is not None])
     return None if best is None else improve_by_swaps(scenario, cand, best)
+
+
+def _include_starts(scenario: Scenario, cand: Candidates) -> list[np.ndarray]:
+    """The included decisions to start from: each include's cheapest allowed package, and (when an
+    include sells several) its package of most expected engagement."""
+    d = model_of(scenario).decisions
+    out = [cand.include_rows]
+    if scenario.packages is None or not len(cand.include_rows):
+        return out
+    best = []
+    for k in cand.include_rows:
+        same = np.flatnonzero((d.row == d.row[k]) & cand.mask)
+        best.append(int(same[np.argmax(d.gain_e[same])]) if same.size else int(k))
+    best = np.asarray(sorted(best), dtype=np.int64)
+    return out if np.array_equal(best, np.sort(cand.include_rows)) else [*out, best]
 
 
 def _best_feasible(scenario: Scenario, masks: list) -> Optional[np.ndarray]:
@@ -655,6 +672,7 @@ def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, 
     ['c']
     """
     d = model_of(scenario).decisions
+    mask = _better_packages(scenario, cand, mask)
     value = evaluate(scenario, mask).objective
     mask = mask.copy()
     groups = _swap_groups(scenario, cand)
@@ -682,6 +700,25 @@ def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, 
                     break
         if not improved:
             break
+    return mask
+
+
+def _better_packages(scenario: Scenario, cand: Candidates, mask: np.ndarray) -> np.ndarray:
+    """Each chosen influencer (includes too) moved to another of its packages when that raises the
+    objective and breaks no rule (most engagement first); the mask unchanged without packages."""
+    d = model_of(scenario).decisions
+    if scenario.packages is None:
+        return mask
+    mask, value = mask.copy(), evaluate(scenario, mask).objective
+    for i in np.flatnonzero(mask):
+        others = np.flatnonzero((d.row == d.row[i]) & cand.mask & ~mask)
+        for j in others[np.argsort(-d.gain_e[others], kind="stable")]:
+            trial = mask.copy()
+            trial[i], trial[j] = False, True
+            v = evaluate(scenario, trial).objective
+            if v > value + 1e-9 * max(1.0, abs(value)) and not violations(scenario, trial):
+                mask, value = trial, v
+                break
     return mask
 
 

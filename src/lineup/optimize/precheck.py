@@ -166,7 +166,7 @@ def _emptied(scenario: Scenario, m: Model, cand: Candidates) -> list[str]:
     removed = ", ".join(f"{k} removed {v:,}" for k, v in cand.removed.items())
     alone = len(cand.removed) == 1
     who = names[0] if alone else "the filters"
-    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {counted(m.n, 'influencer')}, "
+    return [f"{who} {'leaves' if alone else 'leave'} no candidate: of {counted(scenario.roster.n, 'influencer')}, "
             f"{removed}{_allowed(scenario, m, names)}{_held_values(scenario, m, names)}{_budget_note(scenario, m)}"]
 
 

@@ -68,10 +68,11 @@ def selection(scenario: Scenario, mask) -> Selection:
 class Candidates:
     """The decisions the optimiser may choose, what the filters removed, and the forced decisions.
 
-    ``removed`` maps a filter's report name to the rows it removed (a row removed
+    ``removed`` maps a filter's report name to the influencers it removed (a row removed
     by several filters counts for the first, in the order exclude, min_authenticity,
-    countries, niches_only, max_budget_share, budget); the excludes are counted together under
-    ``constraints.exclude``.  ``include_rows`` are the decisions the includes force (without
+    countries, niches_only, max_budget_share, budget; with packages, an influencer counts when
+    all of its packages are removed, for the first filter that removed one); the excludes are
+    counted together under ``constraints.exclude``.  ``include_rows`` are the decisions the includes force (without
     packages, the included roster rows; with packages, each included influencer's cheapest
     allowed package); they may hold one a filter removed:
     :func:`lineup.optimize.precheck.precheck` reports those.
@@ -103,14 +104,19 @@ def candidates(scenario: Scenario) -> Candidates:
     ([True, False, False], {'constraints.min_authenticity': 1, 'budget': 1}, [0])
     """
     m = model_of(scenario)
-    taken = np.zeros(m.n, dtype=bool)
-    removed: dict[str, int] = {}
-    for f in m.filters:
-        new = m.removed_by(f.name) & ~taken
-        k = int(new.sum())
-        if k:
-            removed[f.name] = k
-        taken |= new
+    first = np.full(m.n, len(m.filters))               # the first filter removing each decision (none: len)
+    for k, f in reversed(list(enumerate(m.filters))):
+        first[m.removed_by(f.name)] = k
+    taken = first < len(m.filters)
+    if scenario.packages is not None:                  # count influencers: all of their packages removed
+        rows = m.decisions.row
+        per = np.full(scenario.roster.n, len(m.filters))
+        np.minimum.at(per, rows, first)
+        gone = np.ones(scenario.roster.n, dtype=bool)
+        np.logical_and.at(gone, rows, taken)
+        first = np.where(gone & (np.bincount(rows, minlength=scenario.roster.n) > 0), per, len(m.filters))
+    counts = np.bincount(first, minlength=len(m.filters) + 1)
+    removed = {f.name: int(counts[k]) for k, f in enumerate(m.filters) if counts[k]}
     return Candidates(mask=~taken, removed=removed, include_rows=m.forced(~taken))
 
 
@@ -243,7 +249,10 @@ def binding(scenario: Scenario, mask) -> list[Binding]:
     """
     sel = selection(scenario, mask)
     m = sel.model
-    pool = candidates(scenario).mask & ~sel.mask
+    d = m.decisions
+    hired = np.zeros(scenario.roster.n, dtype=bool)
+    hired[d.row[sel.mask]] = True
+    pool = candidates(scenario).mask & ~hired[d.row]      # not another package of a chosen influencer
     budget = next(r for r in m.rules if r.name == "budget")
     out, blocked = [], {}
     stop = budget.stops(m, sel, pool)

@@ -17,6 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
 from lineup.domain.scenario import Scenario, did_you_mean
@@ -66,7 +68,11 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
 
     spec = scenario.spec.simulation
     if whole_roster:
-        check_schedule(scenario.roster.ids.tolist(), scenario.roster.posts, spec)
+        posts = np.asarray(scenario.roster.posts, dtype=float)
+        if scenario.packages is not None:          # the largest package each influencer sells
+            posts = posts.copy()
+            np.maximum.at(posts, scenario.packages.row, scenario.packages.posts)
+        check_schedule(scenario.roster.ids.tolist(), posts, spec)
     if population is None and spec.network is not None:
         return  # the network's size is only known once it is read
     reps = spec.replications if replications is None else replications

@@ -222,19 +222,25 @@ class LinearRule(Rule):
         return out
 
     def tight(self, model: "Model", sel: Selection, blocked: dict) -> list[Binding]:
-        """At its maximum (or blocking candidates), or at a positive minimum."""
+        """At one of its limits, or blocking candidates (a maximum full, or a minimum that
+        adding them would break)."""
         v = self.value(model, sel)
-        at = lambda limit: abs(v - limit) <= 1e-6 * max(1.0, abs(limit))  # noqa: E731
-        if np.isfinite(self.hi) and (at(self.hi) or self.name in blocked):
-            detail = f"{self.amount(model, v)}, the maximum is {self.amount(model, self.hi)}"
-            if self.name in blocked:
-                k = blocked[self.name]
-                detail += f"; it blocks {k:,} affordable candidate{'' if k == 1 else 's'}"
-            return [Binding(self.name, v, float(self.hi), detail)]
-        if np.isfinite(self.lo) and self.lo > 0 and at(self.lo):
-            return [Binding(self.name, v, float(self.lo),
-                            f"{self.amount(model, v)}, the minimum is {self.amount(model, self.lo)}")]
-        return []
+        at = lambda limit: np.isfinite(limit) and abs(v - limit) <= self.tolerance(model, 1e-6)  # noqa: E731
+        if not (at(self.hi) or at(self.lo) or self.name in blocked):
+            return []
+        hi = np.isfinite(self.hi) and (at(self.hi) or not np.isfinite(self.lo) or v > self.lo)
+        limit, word = (self.hi, "the maximum") if hi else (self.lo, "the minimum")
+        detail = f"{self.amount(model, v)}, {word} is {self.amount(model, limit)}"
+        if self.name in blocked:
+            k = blocked[self.name]
+            detail += f"; it blocks {k:,} affordable candidate{'' if k == 1 else 's'}"
+        return [Binding(self.name, v, float(limit), detail)]
+
+    def miss_text(self, model: "Model", row_name: str, at_least: bool, amount: float) -> str:
+        """How far the best relaxed portfolio misses the rule, in the rule's unit."""
+        if self.unit in ("count", "money", "share"):
+            return super().miss_text(model, row_name, at_least, amount)
+        return f"{'falls short of' if at_least else 'exceeds'} {row_name} by {self.amount(model, amount)}"
 
     def precheck(self, model: "Model", allowed: np.ndarray, forced: np.ndarray) -> list[str]:
         """A maximum the includes already pass; a minimum no selection of allowed decisions reaches."""

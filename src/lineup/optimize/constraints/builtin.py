@@ -248,7 +248,7 @@ class Conflict(Rule):
     def violations(self, model, sel, tol):
         chosen = self.decisions[sel.mask[self.decisions]]
         if chosen.size > 1:
-            return [f"{self.name}: {chosen.size} selected ({some_ids(np.asarray(model.decisions.labels, dtype=object)[chosen], 5)}), at most 1"]
+            return [f"{self.name}: {chosen.size} selected ({some_ids(model.decisions.label_array[chosen], 5)}), at most 1"]
         return []
 
     def blocks(self, model, sel, pool):
@@ -259,9 +259,10 @@ class Conflict(Rule):
         return None
 
     def tight(self, model, sel, blocked):
-        labels = np.asarray(model.decisions.labels, dtype=object)
-        rows = self.decisions
-        chosen, others = rows[sel.mask[rows]], rows[~sel.mask[rows]]
+        d = model.decisions
+        labels, rows = d.label_array, self.decisions
+        chosen = rows[sel.mask[rows]]
+        others = rows[~sel.mask[rows] & ~np.isin(d.row[rows], d.row[chosen])]   # not the chosen one's packages
         if chosen.size == 1 and others.size:
             return [Binding(self.name, 1.0, 1.0, f"{labels[chosen[0]]} is selected, so {some_ids(labels[others])} cannot be")]
         return []

@@ -39,6 +39,19 @@ def _per_decision(model: "Model", values: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.asarray(values, dtype=float)[model.decisions.row], nan=0.0)
 
 
+def column_of(model: "Model", name: str) -> np.ndarray:
+    """Column ``name`` per decision: a package's own fee, posts, engagement rate and expected engagement
+    (the package bought, not the influencer's cheapest), every other column the influencer's."""
+    from ...domain.roster import column_name
+
+    d, pk, r = model.decisions, model.scenario.packages, model.scenario.roster
+    own = column_name(name)
+    if pk is not None and own in ("fee", "posts", "engagement_rate", "expected_engagement"):
+        return {"fee": d.fee, "posts": np.asarray(pk.posts, dtype=float), "engagement_rate": pk.rates(r),
+                "expected_engagement": d.gain_e}[own].astype(float)
+    return _per_decision(model, numeric_column(r, name))
+
+
 class CustomSum(LinearRule):
     """``constraints.custom.<name>.<min|max>`` over a column's sum, e.g. ``{column: co2_kg, max: 500}``."""
 
@@ -48,7 +61,7 @@ class CustomSum(LinearRule):
         self.lo, self.hi = _bounds(kind, spec.min if kind == "min" else spec.max)
 
     def coef(self, model):
-        return _per_decision(model, numeric_column(model.scenario.roster, self.spec.column))
+        return column_of(model, self.spec.column)
 
     def scale_of(self, model):
         limit = abs(self.lo if self.kind == "min" else self.hi)
@@ -103,10 +116,10 @@ class CustomShare(LinearRule):
         self.lo, self.hi = (0.0, INF) if kind == "min" else (-INF, 0.0)
 
     def weights(self, model: "Model") -> np.ndarray:
-        return _per_decision(model, numeric_column(model.scenario.roster, self.spec.share_of))
+        return column_of(model, self.spec.share_of)
 
     def values(self, model: "Model") -> np.ndarray:
-        return _per_decision(model, numeric_column(model.scenario.roster, self.spec.column))
+        return column_of(model, self.spec.column)
 
     def coef(self, model):
         return self.weights(model) * (self.values(model) - self.bound)
