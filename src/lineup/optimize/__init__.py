@@ -133,7 +133,7 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
              ] if greedy_failed else []
     model = build(scenario, cand)
     built = time.perf_counter() - t0
-    sol = solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
+    sol = _solve_with_start(model, backend, time_limit, gap, progress)
     if sol.status == "infeasible":
         return _check_infeasible(base, model, backend, time_limit, built, t0, notes)
     mask = None if sol.values is None else _mask(scenario, model, sol.values)
@@ -142,6 +142,27 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
         mask, bound, notes = _stopped_early(scenario, cand, backend, sol.status, mask, bound, notes, greedy_failed)
     return _result(**base, status=_MILP_STATUS[sol.status], mask=mask, objective=sol.objective,
                    bound=bound, method="milp", build_seconds=built, solve_seconds=sol.seconds, notes=notes)
+
+
+def _solve_with_start(model, backend: str, time_limit, gap, progress):
+    """:func:`~.backends.solve_model`, after :func:`.warmstart.prepare` on large models: the solver starts
+    from an LP-guided portfolio on the model with exact reduced-cost fixing (its time limit less the
+    time that took; the solution's ``seconds`` include it).  Small models are solved as they are."""
+    from dataclasses import replace
+
+    from .backends import solve_model
+    from .warmstart import prepare
+
+    head = prepare(model, time_limit)
+    if head is None:
+        return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
+    left = None if time_limit is None else max(1.0, time_limit - head.seconds)
+    sol = solve_model(head.model, backend, time_limit=left, gap=gap, progress=progress, start=head.values)
+    if sol.values is None or sol.objective is None or sol.objective < head.objective - 1e-9 * abs(head.objective):
+        # the solver stopped before taking the start: the start is a portfolio of the full model
+        sol = replace(sol, values=head.values, objective=head.objective)
+    bound = head.lp_bound if sol.bound is None else min(sol.bound, head.lp_bound)
+    return replace(sol, bound=bound, seconds=sol.seconds + head.seconds)
 
 
 def _stopped_early(scenario: Scenario, cand, backend: str, status: str, mask, bound, notes: list,
