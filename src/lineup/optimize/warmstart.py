@@ -7,10 +7,11 @@ is carried by a few dear creators whose best combination the LP relaxation does 
 
 1. the **LP relaxation** (HiGHS primal simplex, a few seconds): its optimum ``z_lp`` and
    the reduced cost ``d_j`` of every column;
-2. a **restricted MILP** over the columns most likely in a good portfolio — the
-   :data:`TOP_BY_VALUE` largest objective coefficients, every column whose reduced cost
-   is within :data:`NEAR_LP` · ``z_lp`` of zero and the LP's support — solved by HiGHS
-   under a share of the time limit.  Its portfolio satisfies every rule of the full
+2. a **restricted MILP** over the columns most likely in a good portfolio — every
+   column whose reduced cost is within :data:`NEAR_LP` · ``z_lp`` of zero, every column
+   whose reduced cost is above −:data:`OWN_SHARE` times its own objective coefficient
+   (a valuable creator whom the LP's prices, set by the fractional ones, barely leave
+   out) and the LP's support — solved by HiGHS under a share of the time limit.  Its portfolio satisfies every rule of the full
    model (the restriction only sets upper bounds to 0), so it is a valid **MIP start**;
 3. **reduced-cost fixing** with that incumbent ``z``: a column at 0 in the LP optimum with
    ``d_j < −(z_lp − z)`` cannot be 1 in any portfolio worth more than ``z`` (LP duality:
@@ -38,10 +39,10 @@ __all__ = ["WarmStart", "prepare", "restricted_columns", "fixable", "WARM_START_
 
 #: Models with at least this many x columns get a warm start (shipped scenarios are far smaller).
 WARM_START_ABOVE = 20_000
-#: Columns with the largest objective coefficients always offered to the restricted MILP.
-TOP_BY_VALUE = 2_000
-#: Columns whose reduced cost is within this fraction of the LP optimum are offered too.
+#: Columns whose reduced cost is within this fraction of the LP optimum are offered to the restricted MILP.
 NEAR_LP = 4e-4
+#: ... and those whose reduced cost is above −OWN_SHARE × their own objective coefficient.
+OWN_SHARE = 0.5
 #: Share of the time limit the restricted MILP may use (it stops earlier when solved).
 RESTRICTED_SHARE = 0.3
 #: Relative and absolute safety margin of reduced-cost fixing (covers the LP's tolerances).
@@ -67,24 +68,23 @@ class WarmStart:
 
 
 def restricted_columns(c: np.ndarray, reduced: np.ndarray, x_lp: np.ndarray, n_x: int, z_lp: float,
-                       top: int = TOP_BY_VALUE, near: float = NEAR_LP) -> np.ndarray:
+                       near: float = NEAR_LP, own: float = OWN_SHARE) -> np.ndarray:
     """Bool mask of the x columns offered to the restricted MILP (non-x columns are always kept).
 
-    The ``top`` largest objective coefficients, the columns whose reduced cost is at least
-    ``−near · |z_lp|``, and the LP's support.
+    The columns whose reduced cost ``d_j`` is at least ``−near · |z_lp|`` or at least
+    ``−own · c_j``, and the LP's support.
 
     Examples
     --------
-    >>> c = np.array([10.0, 1.0, 1.0, 5.0, 0.5])
+    >>> c = np.array([10.0, 1.0, 1.0, 10.0, 0.5])
     >>> d = np.array([0.0, -0.001, -3.0, -4.0, 0.0])
     >>> x = np.array([1.0, 0.0, 0.0, 0.0, 0.0])
-    >>> restricted_columns(c, d, x, n_x=4, z_lp=10.0, top=1, near=0.01).tolist()
-    [True, True, False, False, True]
+    >>> restricted_columns(c, d, x, n_x=4, z_lp=10.0, near=0.01).tolist()
+    [True, True, False, True, True]
     """
     keep = np.ones(c.size, dtype=bool)
-    x_keep = reduced[:n_x] >= -near * abs(z_lp)
-    x_keep[np.argsort(-c[:n_x], kind="stable")[:top]] = True
-    x_keep |= x_lp[:n_x] > 1e-9
+    d = reduced[:n_x]
+    x_keep = (d >= -near * abs(z_lp)) | (d >= -own * c[:n_x]) | (x_lp[:n_x] > 1e-9)
     keep[:n_x] = x_keep
     return keep
 
