@@ -1,9 +1,11 @@
 """A head start for large MILPs: an LP-guided incumbent and exact reduced-cost fixing.
 
 On wide models (:data:`WARM_START_ABOVE` x columns or more, e.g. 100k influencers with
-rate cards) the solvers spend their time limit looking for a good portfolio: the objective
-is carried by a few dear creators whose best combination the LP relaxation does not show.
-:func:`prepare` runs, before the solver:
+rate cards) the solvers can spend their time limit looking for a good portfolio: the
+objective is carried by a few dear creators whose best combination the LP relaxation does
+not show.  :func:`lineup.optimize.solve` gives the solver a short probe first
+(:func:`probe_seconds`; most such models are solved in it); when the probe stops at its
+limit, :func:`prepare` runs:
 
 1. the **LP relaxation** (HiGHS primal simplex, a few seconds): its optimum ``z_lp`` and
    the reduced cost ``d_j`` of every column;
@@ -13,7 +15,7 @@ is carried by a few dear creators whose best combination the LP relaxation does 
    (a valuable creator whom the LP's prices, set by the fractional ones, barely leave
    out) and the LP's support — solved by HiGHS under a share of the time limit.  Its portfolio satisfies every rule of the full
    model (the restriction only sets upper bounds to 0), so it is a valid **MIP start**;
-3. **reduced-cost fixing** with that incumbent ``z``: a column at 0 in the LP optimum with
+3. **reduced-cost fixing** with that incumbent ``z`` (or the probe's, when better): a column at 0 in the LP optimum with
    ``d_j < −(z_lp − z)`` cannot be 1 in any portfolio worth more than ``z`` (LP duality:
    every feasible point with ``x_j = 1`` is worth at most ``z_lp + d_j``), so its upper
    bound is set to 0.  This is exact: the full model's optimum is either the incumbent or
@@ -35,16 +37,19 @@ import numpy as np
 
 from .formulation import LinearModel
 
-__all__ = ["WarmStart", "prepare", "restricted_columns", "fixable", "WARM_START_ABOVE"]
+__all__ = ["WarmStart", "applies", "probe_seconds", "prepare", "restricted_columns", "fixable",
+           "WARM_START_ABOVE"]
 
 #: Models with at least this many x columns get a warm start (shipped scenarios are far smaller).
 WARM_START_ABOVE = 20_000
 #: Columns whose reduced cost is within this fraction of the LP optimum are offered to the restricted MILP.
-NEAR_LP = 4e-4
+NEAR_LP = 2e-4
 #: ... and those whose reduced cost is above −OWN_SHARE × their own objective coefficient.
 OWN_SHARE = 0.5
 #: Share of the time limit the restricted MILP may use (it stops earlier when solved).
 RESTRICTED_SHARE = 0.3
+#: The probe's share of the time limit, and its most seconds (also without a time limit).
+PROBE_SHARE, PROBE_MAX = 0.1, 10.0
 #: Relative and absolute safety margin of reduced-cost fixing (covers the LP's tolerances).
 MARGIN = 1e-6
 
@@ -65,6 +70,30 @@ class WarmStart:
     lp_bound: float
     fixed: int
     seconds: float
+
+
+def applies(model: LinearModel) -> bool:
+    """Whether ``model`` is wide enough for a head start and HiGHS (which finds it) is installed."""
+    from ..errors import SolverUnavailableError
+    from .backends import check_backend
+
+    if model.n_x < WARM_START_ABOVE:
+        return False
+    try:
+        check_backend("highs")
+    except SolverUnavailableError:
+        return False
+    return True
+
+
+def probe_seconds(time_limit: float | None) -> float:
+    """Seconds of the solver's first try before a head start: :data:`PROBE_SHARE` of the time
+    limit, at most :data:`PROBE_MAX`.
+
+    >>> probe_seconds(60.0), probe_seconds(None), probe_seconds(5.0)
+    (6.0, 10.0, 0.5)
+    """
+    return PROBE_MAX if time_limit is None else min(PROBE_MAX, PROBE_SHARE * float(time_limit))
 
 
 def restricted_columns(c: np.ndarray, reduced: np.ndarray, x_lp: np.ndarray, n_x: int, z_lp: float,
@@ -109,21 +138,15 @@ def fixable(reduced: np.ndarray, x_lp: np.ndarray, n_x: int, z_lp: float, z: flo
     return out
 
 
-def prepare(model: LinearModel, time_limit: float | None) -> WarmStart | None:
+def prepare(model: LinearModel, time_limit: float | None,
+            incumbent: tuple[np.ndarray, float] | None = None) -> WarmStart | None:
     """An incumbent and exact reduced-cost fixing for ``model`` (see the module docstring).
 
-    Returns ``None`` when HiGHS is not installed, the model is small (fewer than
-    :data:`WARM_START_ABOVE` x columns), the LP is not solved to optimality or the
-    restricted MILP finds no portfolio.
+    ``incumbent`` (values, objective) is a portfolio already known (the probe's); the
+    better of it and the restricted MILP's is the start.  Returns ``None`` when
+    :func:`applies` says no, the LP is not solved to optimality or no portfolio is known.
     """
-    from ..errors import SolverUnavailableError
-    from .backends import check_backend
-
-    if model.n_x < WARM_START_ABOVE:
-        return None
-    try:
-        check_backend("highs")
-    except SolverUnavailableError:
+    if not applies(model):
         return None
     t0 = time.perf_counter()
     lp = _lp(model, time_limit)
@@ -132,10 +155,10 @@ def prepare(model: LinearModel, time_limit: float | None) -> WarmStart | None:
     z_lp, x_lp, reduced = lp
     left = None if time_limit is None else max(1.0, RESTRICTED_SHARE * time_limit - (time.perf_counter() - t0))
     keep = restricted_columns(model.c, reduced, x_lp, model.n_x, z_lp)
-    start = _restricted(model, keep, left)
-    if start is None:
+    found = [s for s in (_restricted(model, keep, left), incumbent) if s is not None]
+    if not found:
         return None
-    values, z = start
+    values, z = max(found, key=lambda s: s[1])
     fix = fixable(reduced, x_lp, model.n_x, z_lp, z)
     fix &= values < 0.5  # never the incumbent's own columns (tolerances)
     ub = np.where(fix, 0.0, model.ub)
