@@ -98,3 +98,18 @@ def test_solve_on_a_wide_model_equals_the_plain_solve(monkeypatch):
 def test_small_models_get_no_head_start():
     sc = packaged_scenario(5, 10)
     assert warmstart.prepare(build(sc, candidates(sc)), None) is None
+
+
+def test_ctrl_c_while_the_head_start_is_prepared_keeps_the_probes_portfolio(monkeypatch):
+    from lineup.optimize import _solve_from_start
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(warmstart, "prepare", interrupted)
+    sc = packaged_scenario(9, 30, p=0.6)
+    model = build(sc, candidates(sc))
+    values = solve_model(model, "highs").values
+    probe = Solution("time_limit", values, float(model.c @ values), None, 0.0, "highs")
+    sol = _solve_from_start(model, "highs", 30.0, 0.0, None, probe)
+    assert sol.status == "interrupted" and sol.values is values

@@ -176,7 +176,10 @@ def _solve_from_start(model, backend: str, time_limit, gap, progress, first):
 
     had = None if first.values is None or first.objective is None else (first.values, first.objective)
     t0 = time.perf_counter()
-    head = prepare(model, time_limit, incumbent=had)
+    try:
+        head = prepare(model, time_limit, incumbent=had)
+    except KeyboardInterrupt:  # Ctrl-C while the head start is prepared: the probe's portfolio
+        return replace(first, status="interrupted")
     if head is None:
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress,
                            start=None if had is None else had[0])

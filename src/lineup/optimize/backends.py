@@ -610,7 +610,13 @@ def solve_relaxation_duals(model: LinearModel, time_limit: float | None = None):
         for key, value in highs_options(time_limit, 1e-4, True).items():
             h.setOptionValue(key, value)
         h.passModel(_highs_model(hs, scaled, True))
-        h.run()
+    h.startSolve()  # in HiGHS's own thread, like _solve_highs (run() here can meet another thread count)
+    try:
+        while not h.wait(POLL_SECONDS)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        raise
     if h.getModelStatus() != hs.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()
