@@ -124,7 +124,6 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
 
 def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=None,
                 greedy_failed: bool = False) -> SolveResult:
-    from .backends import solve_model
     from .formulation import build
     from .memory import check_memory
 

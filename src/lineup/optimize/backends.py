@@ -66,7 +66,8 @@ ProgressCallback = Callable[[SolveProgress], None]
 POLL_SECONDS = 0.25
 
 __all__ = ["BACKENDS", "SEED", "Solution", "check_backend", "solve_model", "objective_scale", "cbc_args",
-           "highs_options", "write_mps", "write_cbc_start", "solve_relaxation_duals", "to_pulp", "lp_name", "remove_stale_workdirs"]
+           "highs_options", "write_mps", "write_cbc_start", "solve_relaxation_duals", "to_pulp", "lp_name",
+           "remove_stale_workdirs"]
 
 BACKENDS = ("cbc", "highs")
 _INSTALL = {

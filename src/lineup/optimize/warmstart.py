@@ -13,17 +13,20 @@ limit, :func:`prepare` runs:
    column whose reduced cost is within :data:`NEAR_LP` · ``z_lp`` of zero, every column
    whose reduced cost is above −:data:`OWN_SHARE` times its own objective coefficient
    (a valuable creator whom the LP's prices, set by the fractional ones, barely leave
-   out) and the LP's support — solved by HiGHS under a share of the time limit.  Its portfolio satisfies every rule of the full
-   model (the restriction only sets upper bounds to 0), so it is a valid **MIP start**;
-3. **reduced-cost fixing** with that incumbent ``z`` (or the probe's, when better): a column at 0 in the LP optimum with
-   ``d_j < −(z_lp − z)`` cannot be 1 in any portfolio worth more than ``z`` (LP duality:
-   every feasible point with ``x_j = 1`` is worth at most ``z_lp + d_j``), so its upper
+   out) and the LP's support — solved by HiGHS under a share of the time limit.  Its
+   portfolio satisfies every rule of the full model (the restriction only sets upper
+   bounds to 0), so it is a valid **MIP start**;
+3. **reduced-cost fixing** with that incumbent ``z`` (or the probe's, when better): a
+   column at 0 in the LP optimum with ``d_j < −(z_lp − z)`` cannot be 1 in any portfolio
+   worth more than ``z`` (LP duality: every feasible point with ``x_j = 1`` is worth at
+   most ``z_lp + d_j``, the other reduced-cost terms being ``≤ 0``), so its upper
    bound is set to 0.  This is exact: the full model's optimum is either the incumbent or
    a portfolio the fixing keeps, and the solver's bound on the fixed model bounds the
    full one.  A small margin (:data:`MARGIN`) covers the LP's tolerances.
 
 The solver then starts from the incumbent on the smaller model and keeps its proof.
-Everything is deterministic (one thread, the fixed seed of :mod:`.backends`).  When
+Every step runs on one thread with the fixed seed of :mod:`.backends`, so only the time
+limits make results depend on the machine's speed.  When
 HiGHS is missing, the LP does not solve to optimality or the restricted MILP finds
 nothing, :func:`prepare` returns ``None`` and the solve goes on as before.
 """
