@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -123,7 +124,6 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
 
 def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=None,
                 greedy_failed: bool = False) -> SolveResult:
-    from .backends import solve_model
     from .formulation import build
     from .memory import check_memory
 
@@ -133,7 +133,7 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
              ] if greedy_failed else []
     model = build(scenario, cand)
     built = time.perf_counter() - t0
-    sol = solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
+    sol = _solve_with_start(model, backend, time_limit, gap, progress)
     if sol.status == "infeasible":
         return _check_infeasible(base, model, backend, time_limit, built, t0, notes)
     mask = None if sol.values is None else _mask(scenario, model, sol.values)
@@ -142,6 +142,53 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
         mask, bound, notes = _stopped_early(scenario, cand, backend, sol.status, mask, bound, notes, greedy_failed)
     return _result(**base, status=_MILP_STATUS[sol.status], mask=mask, objective=sol.objective,
                    bound=bound, method="milp", build_seconds=built, solve_seconds=sol.seconds, notes=notes)
+
+
+def _solve_with_start(model, backend: str, time_limit, gap, progress):
+    """:func:`~.backends.solve_model`, with a head start on large models (:mod:`.warmstart`).
+
+    A model of :data:`~.warmstart.WARM_START_ABOVE` x columns or more is first given to the
+    solver for a short probe (:func:`~.warmstart.probe_seconds`); when that does not close
+    the gap, :func:`~.warmstart.prepare` finds an LP-guided portfolio and fixes columns by
+    reduced cost (exactly), and the solver goes on from that portfolio on the smaller model
+    for the rest of the time limit.  The solution's ``seconds`` cover all of it.
+    """
+    from .backends import solve_model
+    from .warmstart import applies, probe_seconds
+
+    if not applies(model):
+        return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
+    t0 = time.perf_counter()
+    probe = probe_seconds(time_limit)
+    first = solve_model(model, backend, time_limit=probe, gap=gap, progress=progress)
+    if first.status != "time_limit" or (time_limit is not None and time_limit <= probe):
+        return first
+    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    sol = _solve_from_start(model, backend, left, gap, progress, first)
+    return replace(sol, seconds=time.perf_counter() - t0)
+
+
+def _solve_from_start(model, backend: str, time_limit, gap, progress, first):
+    """The rest of a solve whose probe ``first`` stopped at its time limit (see :func:`_solve_with_start`)."""
+    from .backends import solve_model
+    from .warmstart import prepare
+
+    had = None if first.values is None or first.objective is None else (first.values, first.objective)
+    t0 = time.perf_counter()
+    try:
+        head = prepare(model, time_limit, incumbent=had)
+    except KeyboardInterrupt:  # Ctrl-C while the head start is prepared: the probe's portfolio
+        return replace(first, status="interrupted")
+    if head is None:
+        return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress,
+                           start=None if had is None else had[0])
+    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    sol = solve_model(head.model, backend, time_limit=left, gap=gap, progress=progress, start=head.values)
+    if sol.values is None or sol.objective is None or sol.objective < head.objective - 1e-9 * abs(head.objective):
+        # the solver stopped before taking the start: the start is a portfolio of the full model
+        sol = replace(sol, values=head.values, objective=head.objective)
+    bound = head.lp_bound if sol.bound is None else min(sol.bound, head.lp_bound)
+    return replace(sol, bound=bound)
 
 
 def _stopped_early(scenario: Scenario, cand, backend: str, status: str, mask, bound, notes: list,

@@ -66,7 +66,8 @@ ProgressCallback = Callable[[SolveProgress], None]
 POLL_SECONDS = 0.25
 
 __all__ = ["BACKENDS", "SEED", "Solution", "check_backend", "solve_model", "objective_scale", "cbc_args",
-           "highs_options", "write_mps", "to_pulp", "lp_name", "remove_stale_workdirs"]
+           "highs_options", "write_mps", "write_cbc_start", "solve_relaxation_duals", "to_pulp", "lp_name",
+           "remove_stale_workdirs"]
 
 BACKENDS = ("cbc", "highs")
 _INSTALL = {
@@ -158,10 +159,14 @@ def check_backend(name: str) -> str:
 
 
 def solve_model(model: LinearModel, backend: str = "cbc", *, time_limit: float | None = None,
-                gap: float = 1e-4, relax: bool = False, progress: ProgressCallback | None = None) -> Solution:
+                gap: float = 1e-4, relax: bool = False, progress: ProgressCallback | None = None,
+                start: np.ndarray | None = None) -> Solution:
     """Solve ``model`` (maximise) with the named backend.
 
     ``relax=True`` drops integrality (the LP relaxation; its objective is a bound).
+    ``start`` (a value per column, a feasible point) is handed to the solver as a MIP
+    start (HiGHS ``setSolution``, CBC ``-mipStart``); it changes where the search
+    begins, never what is proven.
     ``progress`` is called from the calling thread about every :data:`POLL_SECONDS`
     with a :class:`~lineup.optimize.result.SolveProgress` in the model's units.  Ctrl-C
     (``KeyboardInterrupt``) during the run stops the solver and returns its incumbent
@@ -183,7 +188,10 @@ def solve_model(model: LinearModel, backend: str = "cbc", *, time_limit: float |
     k = objective_scale(model.c)
     scaled = model if k == 1.0 else replace(model, c=model.c * k)
     report = _reporter(progress, backend, k, t0)
-    status, values, obj, bound = (_solve_empty if model.n_cols == 0 else run)(scaled, time_limit, gap, relax, report)
+    if model.n_cols == 0:
+        status, values, obj, bound = _solve_empty(scaled, time_limit, gap, relax, report)
+    else:
+        status, values, obj, bound = run(scaled, time_limit, gap, relax, report, start=start)
     obj, bound = (None if v is None else v / k for v in (obj, bound))
     return Solution(status, values, obj, bound, time.perf_counter() - t0, backend)
 
@@ -416,12 +424,16 @@ def cbc_args(mps: str, sol: str, time_limit: float | None, gap: float, relax: bo
     return args + ["-primalS" if relax else "-solve", "-solution", sol]
 
 
-def _solve_cbc(model: LinearModel, time_limit, gap, relax, report):
+def _solve_cbc(model: LinearModel, time_limit, gap, relax, report, start=None):
     exe = _cbc_path()
     with _cbc_workdir() as tmp:
         mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
         write_mps(model, mps, relax=relax)
         args = [exe, *cbc_args(mps, sol, time_limit, gap, relax)]
+        if start is not None and not relax:
+            first = os.path.join(tmp, "start.sol")
+            write_cbc_start(start, first)
+            args[2:2] = ["-mipStart", first]
         t0 = time.perf_counter()
         run = _run_cbc(args, report)
         elapsed = time.perf_counter() - t0
@@ -556,6 +568,63 @@ def _last_words(*logs: str, limit: int = 200) -> str:
     return "no output"
 
 
+def write_cbc_start(values: np.ndarray, path: str | Path) -> None:
+    """Write ``values`` as a CBC solution file for ``-mipStart`` (columns named as in :func:`write_mps`).
+
+    Only nonzero values are listed (CBC takes the others as 0).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_cbc_start(np.array([1.0, 0.0, 0.5]), os.path.join(tmp, "s.sol"))
+    ...     print(open(os.path.join(tmp, "s.sol")).read(), end="")
+    Stopped on iterations - objective value 0
+          0 C0000000 1.0 0
+          2 C0000002 0.5 0
+    """
+    values = np.asarray(values, dtype=float)
+    idx = np.flatnonzero(values)
+    names = _names("C", values.size)[idx].view("S8").ravel().astype(str)
+    lines = [f"{i:7d} {name} {v!r} 0" for i, name, v in zip(idx.tolist(), names.tolist(), values[idx].tolist())]
+    Path(path).write_text("Stopped on iterations - objective value 0\n" + "".join(line + "\n" for line in lines))
+
+
+def solve_relaxation_duals(model: LinearModel, time_limit: float | None = None):
+    """``(objective, values, reduced costs)`` of ``model``'s LP relaxation by HiGHS, maximisation sense
+    (a column at its lower bound in the optimum has a reduced cost ``≤ 0``); ``None`` unless optimal.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario()
+    >>> z, x, d = solve_relaxation_duals(build(sc, rules.candidates(sc)))
+    >>> round(z, 1) >= 4014.0, x.shape == d.shape
+    (True, True)
+    """
+    hs = _highspy()
+    k = objective_scale(model.c)
+    scaled = model if k == 1.0 else replace(model, c=model.c * k)
+    with _quiet_stdout():
+        h = hs.Highs()
+        for key, value in highs_options(time_limit, 1e-4, True).items():
+            h.setOptionValue(key, value)
+        h.passModel(_highs_model(hs, scaled, True))
+    h.startSolve()  # in HiGHS's own thread, like _solve_highs (run() here can meet another thread count)
+    try:
+        while not h.wait(POLL_SECONDS)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        raise
+    if h.getModelStatus() != hs.HighsModelStatus.kOptimal:
+        return None
+    sol = h.getSolution()
+    return (float(h.getInfo().objective_function_value) / k, np.asarray(sol.col_value),
+            np.asarray(sol.col_dual) / k)
+
+
 def _read_cbc_solution(path: str, n: int) -> tuple[str, np.ndarray]:
     with open(path) as f:
         head = f.readline()
@@ -648,13 +717,17 @@ def highs_options(time_limit: float | None, gap: float, relax: bool) -> dict:
     return out
 
 
-def _solve_highs(model: LinearModel, time_limit, gap, relax, report):
+def _solve_highs(model: LinearModel, time_limit, gap, relax, report, start=None):
     hs = _highspy()
     with _quiet_stdout():
         h = hs.Highs()
         for key, value in highs_options(time_limit, gap, relax).items():
             h.setOptionValue(key, value)
         h.passModel(_highs_model(hs, model, relax))
+        if start is not None and not relax:
+            first = hs.HighsSolution()
+            first.col_value, first.value_valid = np.asarray(start, dtype=float).tolist(), True
+            h.setSolution(first)
     state = {"incumbent": None, "bound": None}
     h.HandleUserInterrupt = True  # cancelSolve() then stops the run at HiGHS's next interrupt check
     h.cbMipInterrupt += lambda event: _highs_watch(event, state)
