@@ -113,3 +113,11 @@ def test_ctrl_c_while_the_head_start_is_prepared_keeps_the_probes_portfolio(monk
     probe = Solution("time_limit", values, float(model.c @ values), None, 0.0, "highs")
     sol = _solve_from_start(model, "highs", 30.0, 0.0, None, probe)
     assert sol.status == "interrupted" and sol.values is values
+
+
+def test_no_head_start_under_a_short_time_limit(monkeypatch):
+    """A short limit is the solver's alone: the LP and the restricted MILP would overrun it."""
+    _wide(monkeypatch)
+    model = build(packaged_scenario(5, 30, p=0.6), candidates(packaged_scenario(5, 30, p=0.6)))
+    assert warmstart.applies(model, None) and warmstart.applies(model, warmstart.MIN_TIME_LIMIT)
+    assert not warmstart.applies(model, warmstart.MIN_TIME_LIMIT - 0.5)

@@ -156,7 +156,7 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     from .backends import solve_model
     from .warmstart import applies, probe_seconds
 
-    if not applies(model):
+    if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
     t0 = time.perf_counter()
     probe = probe_seconds(time_limit)
@@ -182,7 +182,10 @@ def _solve_from_start(model, backend: str, time_limit, gap, progress, first):
     if head is None:
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress,
                            start=None if had is None else had[0])
-    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+    if left is not None and left < 1.0:  # the head start used the time: its portfolio, the LP's bound
+        bound = head.lp_bound if first.bound is None else min(first.bound, head.lp_bound)
+        return replace(first, status="time_limit", values=head.values, objective=head.objective, bound=bound)
     sol = solve_model(head.model, backend, time_limit=left, gap=gap, progress=progress, start=head.values)
     if sol.values is None or sol.objective is None or sol.objective < head.objective - 1e-9 * abs(head.objective):
         # the solver stopped before taking the start: the start is a portfolio of the full model

@@ -41,7 +41,7 @@ import numpy as np
 from .formulation import LinearModel
 
 __all__ = ["WarmStart", "applies", "probe_seconds", "prepare", "restricted_columns", "fixable",
-           "WARM_START_ABOVE"]
+           "WARM_START_ABOVE", "MIN_TIME_LIMIT"]
 
 #: Models with at least this many x columns get a warm start (shipped scenarios are far smaller).
 WARM_START_ABOVE = 20_000
@@ -55,6 +55,9 @@ RESTRICTED_SHARE = 0.3
 PROBE_SHARE, PROBE_MAX = 0.1, 10.0
 #: Relative and absolute safety margin of reduced-cost fixing (covers the LP's tolerances).
 MARGIN = 1e-6
+#: Shortest time limit (seconds) a head start is tried under: a shorter one is spent on the solver alone,
+#: so that the LP and the restricted MILP never push a solve past its limit.
+MIN_TIME_LIMIT = 10.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,12 +78,13 @@ class WarmStart:
     seconds: float
 
 
-def applies(model: LinearModel) -> bool:
-    """Whether ``model`` is wide enough for a head start and HiGHS (which finds it) is installed."""
+def applies(model: LinearModel, time_limit: float | None = None) -> bool:
+    """Whether ``model`` is wide enough for a head start, the time limit (if any) long enough
+    (:data:`MIN_TIME_LIMIT`) and HiGHS (which finds it) installed."""
     from ..errors import SolverUnavailableError
     from .backends import check_backend
 
-    if model.n_x < WARM_START_ABOVE:
+    if model.n_x < WARM_START_ABOVE or (time_limit is not None and time_limit < MIN_TIME_LIMIT):
         return False
     try:
         check_backend("highs")
