@@ -13,7 +13,7 @@ from ..optimize.rules import format_money
 from .terminal import literal, print_table
 from .writers import csv_text
 
-__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "render_notes", "estimate_summary", "row_flags"]
+__all__ = ["solve_to_dict", "portfolio_csv", "render_solve", "render_notes", "estimate_summary", "row_flags", "cost_split"]
 
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None else round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -287,7 +287,7 @@ def _fmt(x: float | None) -> str:
 def _render_totals(data: dict, console) -> None:
     cur = data["currency"]
     console.print(
-        f"Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)}{_cost_split(data)} "
+        f"Spend {_money(data['spend'], cur)} of {_money(data['budget'], cur)}{cost_split(data)} "
         f"({_money(data['budget_left'], cur)} left) · expected engagement {data['expected_engagement']:,.0f}"
         + (f" (before overlap {data['raw_expected_engagement']:,.0f})"
            if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
@@ -315,18 +315,20 @@ def _render_totals(data: dict, console) -> None:
     _render_what_if(data, console)
 
 
-def _cost_split(data: dict) -> str:
+def cost_split(data: dict, money=None) -> str:
     """`` (fees £A + management £B, 12 h)`` when management is configured, else ``""``; when management
-    is reported beside the budget, says so."""
+    is reported beside the budget, says so.  ``money(amount, currency)`` writes amounts for the medium
+    (default: rich markup)."""
     if "total_cost" not in data:
         return ""
+    money = money or _money
     cur = data["currency"]
-    split = (f"fees {_money(data['fees'], cur)} + management {_money(data['management_cost'], cur)}, "
+    split = (f"fees {money(data['fees'], cur)} + management {money(data['management_cost'], cur)}, "
              f"{data['management_hours']:,.4g} h")
     if abs(data["spend"] - data["total_cost"]) <= 0.005:
         return f" ({split})"
-    return f" (fees; management beside the budget: {_money(data['management_cost'], cur)}, " \
-           f"{data['management_hours']:,.4g} h; total {_money(data['total_cost'], cur)})"
+    return f" (fees; management beside the budget: {money(data['management_cost'], cur)}, " \
+           f"{data['management_hours']:,.4g} h; total {money(data['total_cost'], cur)})"
 
 
 def _render_what_if(data: dict, console) -> None:

@@ -530,16 +530,10 @@ def _main_portfolio(scenario: Scenario, result: "SolveResult") -> str:
 
 
 def _cost_split_html(data: dict) -> str:
-    """`` (fees £A + management £B, 12 h)`` when the solve reports management costs, else ``""``."""
-    if "total_cost" not in data:
-        return ""
-    cur = data["currency"]
-    split = (f"fees {_money(data['fees'], cur)} + management {_money(data['management_cost'], cur)}, "
-             f"{data['management_hours']:,.4g} h")
-    if abs(data["spend"] - data["total_cost"]) <= 0.005:
-        return f" ({split})"
-    return f" (fees; beside the budget: management {_money(data['management_cost'], cur)}, " \
-           f"{data['management_hours']:,.4g} h; total {_money(data['total_cost'], cur)})"
+    """`` (fees £A + management £B, 12 h)`` when the solve reports management costs, else ``""`` (HTML)."""
+    from lineup.io.report import cost_split
+
+    return cost_split(data, _money)
 
 
 def _spend_facts(comparison: "Comparison", name: str) -> tuple[float, float, float]:
