@@ -31,7 +31,6 @@ from typing import Callable
 
 import numpy as np
 
-from ..domain.portfolio import Portfolio
 from ..domain.scenario import Scenario
 from .result import SolveProgress, SolveResult, SolveStatus, relative_gap
 
