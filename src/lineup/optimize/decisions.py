@@ -65,11 +65,6 @@ class Decisions:
         """S × n membership (for per-niche counts)."""
         return self.members.T.tocsr()
 
-    @property
-    def has_packages(self) -> bool:
-        """Whether decisions are (influencer, package) pairs."""
-        return bool(self.n) and bool(self.package[0] != "" or (self.package != "").any())
-
     def of_rows(self, rows) -> np.ndarray:
         """Bool mask of the decisions whose influencer is one of roster ``rows``."""
         hit = np.zeros(int(self.row.max()) + 1 if self.n else 0, dtype=bool)

@@ -128,7 +128,7 @@ def _static(scenario: Scenario) -> _Static:
             tier_cap[b.index] = b.limit
         elif b.kind == "max":
             count_cap = b.limit
-    drop = obj.coverage * ctx.weights / ctx.targets if len(ctx.targets) else np.zeros(0)
+    drop = ctx.model.objective.coverage.drop
     tier_rows = tuple(np.flatnonzero(ctx.tier == t) for t in range(5))
     extra = tuple(r for r in ctx.model.others if isinstance(r, LinearRule))
     coef = np.vstack([r.coefficients(ctx.model) for r in extra]) if extra else np.zeros((0, n))

@@ -113,17 +113,7 @@ class Model:
     def forced(self, allowed: np.ndarray) -> np.ndarray:
         """The decision each include forces, sorted: the included influencer's cheapest ``allowed``
         package (its cheapest package when none is allowed); without packages, its row."""
-        rows = self.included_rows
-        d = self.decisions
-        if d.n == self.scenario.roster.n:
-            return rows
-        out = []
-        for row in rows:
-            ds = np.flatnonzero(d.row == row)
-            ok = ds[allowed[ds]]
-            pool = ok if ok.size else ds
-            out.append(int(pool[np.argmin(d.cost[pool])]))
-        return np.asarray(sorted(out), dtype=np.int64)
+        return np.flatnonzero(self.cheapest(self.included_rows, among=allowed))
 
     def portfolio(self, mask: np.ndarray) -> Portfolio:
         """The portfolio of a selection of decisions: its influencers, and with packages a roster
@@ -164,11 +154,17 @@ class Model:
         hit[np.flatnonzero(hit)] = [(int(r), str(p)) in chosen for r, p in keys]
         return hit
 
-    def cheapest(self, rows) -> np.ndarray:
+    def cheapest(self, rows, among: np.ndarray | None = None) -> np.ndarray:
         """Decisions (bool mask) hiring each of roster ``rows`` with its cheapest package (lowest cost;
-        ties: the first in the rate card)."""
+        ties: the first in the rate card); with ``among`` (a decision mask), the cheapest of those an
+        influencer has among them, else its cheapest."""
         d = self.decisions
-        hit = np.flatnonzero(d.of_rows(rows))
+        hit = d.of_rows(rows)
+        if among is not None:
+            has = np.zeros(self.scenario.roster.n, dtype=bool)
+            has[d.row[hit & among]] = True
+            hit &= among | ~has[d.row]
+        hit = np.flatnonzero(hit)
         order = np.lexsort((hit, d.cost[hit], d.row[hit]))
         first = np.r_[True, np.diff(d.row[hit][order]) != 0] if hit.size else np.zeros(0, dtype=bool)
         mask = np.zeros(d.n, dtype=bool)

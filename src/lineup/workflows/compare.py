@@ -54,8 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lineup.optimize.result import SolveResult
 
-__all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "budget_spend", "StrategyPortfolio", "Comparison", "strategy_scenario",
-           "strategy_specs", "build_portfolios", "compare", "comparison_files"]
+__all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "budget_spend", "StrategyPortfolio",
+           "Comparison", "strategy_scenario", "strategy_specs", "build_portfolios", "compare", "comparison_files"]
 
 #: Strategies compared when the scenario names none (the first is the baseline of the differences).
 DEFAULT_STRATEGIES: dict[str, StrategySpec] = {
@@ -550,10 +550,9 @@ class Comparison:
 
 def _engagement(scenario: Scenario, portfolio: Portfolio) -> float:
     """Expected engagements as the optimiser counts them (after any overlap de-duplication)."""
-    from lineup.optimize.model import model_of
     from lineup.optimize.rules import evaluate
 
-    return float(evaluate(scenario, model_of(scenario).mask_of(portfolio)).engagement)
+    return float(evaluate(scenario, portfolio).engagement)
 
 
 def _cost_samples(portfolio: Portfolio, samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
