@@ -1,0 +1,223 @@
+"""Reverse-reachable (RR) sets: a sample of *who would make a random person talk*.
+
+An RR set is drawn by picking a target person uniformly at random and collecting
+every item (an influencer, or a seed node) whose activation would make that person
+active in one random draw of the live edges (Borgs et al. 2014; Tang et al. 2014).
+For any selection ``S`` of items,
+
+.. math::
+
+    E[\\text{spread}(S)] = \\text{people} \\times P(S \\cap R \\neq \\emptyset),
+
+so the share of the ``θ`` sampled sets that ``S`` covers, times the number of people
+targets are drawn from, is an unbiased estimate of the expected spread.  Maximising
+the covered share is a maximum-coverage problem: the optimiser's ``talkers`` term and
+:func:`lineup.maximize_influence` both work on this value.
+
+Only non-empty sets are stored (``count`` is ``θ``, empty ones included): most random
+people are out of every audience's reach, so the empty sets are most of the sample.
+
+Bounds (OPIM-C, Tang, Tang, Xiao & Yuan, SIGMOD 2018, eqs. 7–8, from martingale
+concentration; ``a = ln(1/δ)``):
+
+* a **lower bound** on the spread of a fixed ``S`` from ``Λ`` = the sets it covers in a
+  sample drawn independently of how ``S`` was chosen:
+  ``((√(Λ + 2a/9) − √(a/2))² − a/18) × people / θ``, holding with probability ``≥ 1 − δ``;
+* an **upper bound** on the best spread any allowed selection reaches, from an upper
+  bound ``Λᵘ`` on the best coverage in the sample the selection was optimised on:
+  ``(√(Λᵘ + a/2) + √(a/2))² × people / θ``, with probability ``≥ 1 − δ``.
+
+Their ratio is a certified approximation ratio of the chosen selection (with
+probability ``≥ 1 − δ₁ − δ₂``).
+
+Examples
+--------
+>>> import numpy as np
+>>> rr = RRSets.from_lists([[0], [0, 2], [1]], count=10, n=3, people=1_000)
+>>> rr.covered([0]), rr.estimate([0]), rr.estimate(np.array([True, True, False]))
+(2, 200.0, 300.0)
+>>> rr.singles().tolist(), len(rr.multiples()[2])
+([1.0, 1.0, 0.0], 1)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["RRSets", "lower_bound", "upper_bound", "sets_needed"]
+
+
+def lower_bound(covered: float, count: int, people: float, delta: float) -> float:
+    """Spread a fixed selection reaches with probability ``≥ 1 − delta`` (OPIM-C eq. 7).
+
+    ``covered`` sets out of ``count`` drawn independently of the selection.
+
+    Examples
+    --------
+    >>> round(lower_bound(500, 10_000, 1e6, 0.01), 1)
+    43513.9
+    >>> lower_bound(0, 10_000, 1e6, 0.01)
+    0.0
+    """
+    a = math.log(1.0 / delta)
+    inner = math.sqrt(covered + 2.0 * a / 9.0) - math.sqrt(a / 2.0)
+    value = (max(inner, 0.0) ** 2 - a / 18.0) * people / count
+    return max(0.0, value)
+
+
+def upper_bound(covered: float, count: int, people: float, delta: float) -> float:
+    """Highest spread the best selection can reach, with probability ``≥ 1 − delta`` (OPIM-C eq. 8).
+
+    ``covered`` is an upper bound on the coverage of the best selection in the
+    sample it was optimised on (the MILP's dual bound, or greedy ÷ (1 − 1/e)).
+
+    Examples
+    --------
+    >>> round(upper_bound(500, 10_000, 1e6, 0.01), 1)
+    57262.3
+    """
+    a = math.log(1.0 / delta)
+    return (math.sqrt(covered + a / 2.0) + math.sqrt(a / 2.0)) ** 2 * people / count
+
+
+def sets_needed(share: float, epsilon: float, delta: float) -> int:
+    """RR sets whose covered count estimates a share ``share`` within relative error ``epsilon``
+    with probability ``≥ 1 − delta`` (a Chernoff bound: ``(2 + 2ε/3) ln(2/δ) / (ε² share)``).
+
+    Examples
+    --------
+    >>> sets_needed(0.01, 0.1, 0.01)
+    109499
+    """
+    share = min(max(share, 1e-12), 1.0)
+    return int(math.ceil((2.0 + 2.0 * epsilon / 3.0) * math.log(2.0 / delta) / (epsilon ** 2 * share)))
+
+
+def _as_mask(chosen, n: int) -> np.ndarray:
+    a = np.asarray(chosen)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            raise ValueError(f"a mask over {n:,} items was expected, got shape {a.shape}")
+        return a
+    mask = np.zeros(n, dtype=bool)
+    mask[a.astype(np.int64)] = True
+    return mask
+
+
+@dataclass(frozen=True, eq=False)
+class RRSets:
+    """``count`` RR sets over ``n`` items; the non-empty ones as CSR arrays.
+
+    Set ``r`` holds the items ``members[indptr[r]:indptr[r + 1]]`` (sorted, unique, at
+    least one); ``count - len(indptr) + 1`` sets are empty.  ``people`` is the number of
+    people targets were drawn from (real people: simulated population × audience scale),
+    so ``estimate(S) = people × covered(S) / count``.
+    """
+
+    indptr: np.ndarray
+    members: np.ndarray
+    count: int
+    n: int
+    people: float
+
+    @classmethod
+    def from_lists(cls, sets: Sequence, *, count: int, n: int, people: float) -> "RRSets":
+        """Build from a list of item lists (empty ones are dropped and counted)."""
+        kept = [np.unique(np.asarray(s, dtype=np.int64)) for s in sets]
+        kept = [s for s in kept if len(s)]
+        indptr = np.zeros(len(kept) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(s) for s in kept])
+        members = np.concatenate(kept).astype(np.int64) if kept else np.zeros(0, dtype=np.int64)
+        return cls(indptr, members, int(count), int(n), float(people))
+
+    @property
+    def stored(self) -> int:
+        """Non-empty sets."""
+        return len(self.indptr) - 1
+
+    def hits(self, chosen) -> np.ndarray:
+        """Which stored sets ``chosen`` (a mask over the items or their indices) covers."""
+        if self.stored == 0:
+            return np.zeros(0, dtype=bool)
+        mask = _as_mask(chosen, self.n)
+        return np.logical_or.reduceat(mask[self.members], self.indptr[:-1])
+
+    def covered(self, chosen) -> int:
+        """Number of sets ``chosen`` covers."""
+        return int(np.count_nonzero(self.hits(chosen)))
+
+    def estimate(self, chosen) -> float:
+        """Expected spread of ``chosen``: ``people × covered / count``."""
+        return self.people * self.covered(chosen) / self.count
+
+    def standard_error(self, chosen) -> float:
+        """Binomial standard error of :meth:`estimate`."""
+        f = self.covered(chosen) / self.count
+        return self.people * math.sqrt(f * (1.0 - f) / self.count)
+
+    def sizes(self) -> np.ndarray:
+        """Items in each stored set."""
+        return np.diff(self.indptr)
+
+    def singles(self) -> np.ndarray:
+        """Per item, the number of sets that hold that item alone (covered exactly when it is chosen)."""
+        one = self.sizes() == 1
+        return np.bincount(self.members[self.indptr[:-1][one]], minlength=self.n).astype(float)
+
+    def multiples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sets with two or more items, identical ones merged: ``(indptr, members, weight)``.
+
+        ``weight`` counts the sampled sets each distinct set stands for.
+        """
+        sizes = self.sizes()
+        many = np.flatnonzero(sizes >= 2)
+        if not len(many):
+            return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        keyed: dict[bytes, int] = {}
+        order: list[np.ndarray] = []
+        weight: list[float] = []
+        for r in many.tolist():
+            s = self.members[self.indptr[r]:self.indptr[r + 1]]
+            key = s.tobytes()
+            k = keyed.get(key)
+            if k is None:
+                keyed[key] = len(order)
+                order.append(s)
+                weight.append(1.0)
+            else:
+                weight[k] += 1.0
+        indptr = np.zeros(len(order) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(s) for s in order])
+        return indptr, np.concatenate(order).astype(np.int64), np.asarray(weight)
+
+    def by_item(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inverted index: item ``i`` is in the stored sets ``sets[indptr[i]:indptr[i + 1]]``."""
+        owner = np.repeat(np.arange(self.stored, dtype=np.int64), self.sizes())
+        order = np.argsort(self.members, kind="stable")
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(np.bincount(self.members, minlength=self.n))
+        return indptr, owner[order]
+
+    def merged(self, other: "RRSets") -> "RRSets":
+        """Both samples as one (same items, same people)."""
+        if other.n != self.n or not math.isclose(other.people, self.people):
+            raise ValueError("RR samples over different items or people cannot be merged")
+        return RRSets(np.concatenate([self.indptr, other.indptr[1:] + self.indptr[-1]]),
+                      np.concatenate([self.members, other.members]), self.count + other.count, self.n, self.people)
+
+    def restricted(self, keep: np.ndarray) -> "RRSets":
+        """The same sample over the items ``keep`` (a mask) renumbered ``0 .. keep.sum() - 1``;
+        sets left empty count as empty."""
+        keep = np.asarray(keep, dtype=bool)
+        new = np.cumsum(keep) - 1
+        inside = keep[self.members]
+        owner = np.repeat(np.arange(self.stored, dtype=np.int64), self.sizes())[inside]
+        sizes = np.bincount(owner, minlength=self.stored)
+        sizes = sizes[sizes > 0]
+        indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(sizes)
+        return RRSets(indptr, new[self.members[inside]].astype(np.int64), self.count, int(keep.sum()), self.people)
