@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RRSets", "lower_bound", "upper_bound", "sets_needed"]
+__all__ = ["RRSets", "TalkersForecast", "lower_bound", "upper_bound", "sets_needed"]
 
 
 def lower_bound(covered: float, count: int, people: float, delta: float) -> float:
@@ -221,3 +221,58 @@ class RRSets:
         indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum(sizes)
         return RRSets(indptr, new[self.members[inside]].astype(np.int64), self.count, int(keep.sum()), self.people)
+
+
+@dataclass(frozen=True)
+class TalkersForecast:
+    """Expected talkers of a chosen portfolio, estimated on RR sets, with its certificate.
+
+    ``estimate`` (± ``standard_error``) comes from the *check* sample, drawn independently
+    of the choice (so it is unbiased for the chosen portfolio); ``lower`` is its OPIM-C
+    lower bound.  When the objective is talkers alone, ``best_upper`` bounds the talkers
+    of the best portfolio the rules allow and ``ratio = lower / best_upper`` is a certified
+    fraction of the best; both bounds hold together with probability ``≥ confidence``.
+    ``simulated`` is the independent simulation check (mean and interval of the simulated
+    talkers on fresh seeds) when it ran.  Talkers are real people.
+
+    Examples
+    --------
+    >>> f = TalkersForecast(estimate=1200.0, standard_error=30.0, lower=1100.0, best_upper=1300.0,
+    ...                     ratio=1100 / 1300, target=0.9, confidence=0.95, sets=100_000, rounds=2,
+    ...                     populations=4, seconds=1.5)
+    >>> f.certified, f.to_dict()["ratio"]
+    (False, 0.846154)
+    """
+
+    estimate: float
+    standard_error: float
+    lower: float
+    best_upper: float | None
+    ratio: float | None
+    target: float
+    confidence: float
+    sets: int
+    rounds: int
+    populations: int
+    seconds: float
+    stored: int = 0
+    simulated: dict | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def certified(self) -> bool:
+        """Whether the certified ratio reached the target ``1 − epsilon``."""
+        return self.ratio is not None and self.ratio >= self.target
+
+    def to_dict(self) -> dict:
+        """JSON-ready (talkers rounded to 0.01, ratios to 6 digits)."""
+        r2 = lambda x: None if x is None else round(float(x), 2)  # noqa: E731
+        return {
+            "estimate": r2(self.estimate), "standard_error": r2(self.standard_error), "lower_bound": r2(self.lower),
+            "best_upper_bound": r2(self.best_upper),
+            "ratio": None if self.ratio is None else round(float(self.ratio), 6),
+            "target_ratio": round(float(self.target), 6), "certified": self.certified,
+            "confidence": self.confidence, "rr_sets": int(self.sets), "rr_sets_stored": int(self.stored),
+            "rounds": int(self.rounds), "populations": int(self.populations), "seconds": round(self.seconds, 3),
+            "simulated": self.simulated, "notes": list(self.notes),
+        }

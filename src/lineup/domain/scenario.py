@@ -495,6 +495,9 @@ class StrategySpec(_Model):
         default=None, description="Portfolio size bounds replacing constraints.influencers."
     )
     budget: Optional[float] = Field(default=None, gt=0, description="Budget replacing the scenario's, currency.")
+    objective: Optional[Union[Literal["engagement", "talkers"], Objective]] = Field(default=None, description=(
+        "What this strategy maximises: 'engagement' (expected engagements, no coverage), 'talkers' (expected "
+        "talkers only, chosen for word of mouth on RR sets), or objective weights replacing the scenario's."))
 
     @field_validator("ids", mode="after")
     @classmethod
@@ -510,8 +513,9 @@ class StrategySpec(_Model):
 
     @model_validator(mode="after")
     def _explicit_alone(self) -> "StrategySpec":
-        if self.ids is not None and any(x is not None for x in (self.tiers, self.platforms, self.influencers)):
-            raise ValueError("a strategy with explicit ids cannot also set tiers, platforms or influencers")
+        if self.ids is not None and any(x is not None for x in (self.tiers, self.platforms, self.influencers,
+                                                                 self.objective)):
+            raise ValueError("a strategy with explicit ids cannot also set tiers, platforms, influencers or objective")
         return self
 
 
@@ -694,9 +698,15 @@ class Scenario:
             if not problems:
                 stale = set(self.spec.default_warnings())
                 warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
-                return replace(self, spec=spec, warnings=warnings, talkers=None)
+                keep = all(k in _SAMPLE_SAFE for k in changes)   # the RR sample still describes the scenario
+                return replace(self, spec=spec, warnings=warnings, talkers=self.talkers if keep else None)
         raise ScenarioError(problems[0] if len(problems) == 1 else
                             f"with_overrides: {len(problems)} problems in the overrides", problems)
+
+
+#: Overrides that leave a scenario's RR sample valid (the candidates and the campaign model are unchanged).
+_SAMPLE_SAFE = frozenset({"budget", "objective__engagement", "objective__coverage", "objective__talkers", "solver",
+                          "solver__backend", "solver__time_limit", "solver__gap", "name", "description"})
 
 
 def _set_override(data: dict, key: str, value: Any) -> None:
