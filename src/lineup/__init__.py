@@ -38,7 +38,10 @@ _EXPORTS: dict[str, str] = {
     "Portfolio": "lineup.domain.portfolio",
     "Tiers": "lineup.domain.tiers",
     # optimiser
-    "solve": "lineup.optimize",
+    "solve": "lineup.workflows.talkers",
+    "forecast_talkers": "lineup.workflows.talkers",
+    "TalkersForecast": "lineup.domain.rrsets",
+    "RRSets": "lineup.domain.rrsets",
     "SolveResult": "lineup.optimize.result",
     "SolveStatus": "lineup.optimize.result",
     "SolveProgress": "lineup.optimize.result",
