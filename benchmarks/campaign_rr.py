@@ -73,7 +73,8 @@ def main() -> None:
     sampler = CampaignSampler.from_spec(inf, spec, niches=NICHES, populations=args.populations, seed=2)
     w = sampler.worlds[0]
     clock.lap(f"populations + audiences (x{args.populations})",
-              f"k = {w.scale:,.0f}, {len(w.f_items):,} follows, {len(w.in_indices):,} arcs per population")
+              f"k = {w.scale:,.0f}, {len(w.f_items):,} follows, {len(w.in_indices):,} arcs per population, "
+              f"branching {sampler.branching:.2f}")
     sampler.sample(1_000, seed=0)
     clock.lap("warm-up (numba cache / compile)")
     rr = sampler.sample(args.sets, seed=3)

@@ -77,7 +77,7 @@ def test_rr_estimate_matches_monte_carlo_of_a_sub_portfolio(model):
     roster_inf = influencers([0, 1, 2, 3], spec)
     sampler = CampaignSampler.from_spec(roster_inf, spec, niches=["x", "y"], populations=8, seed=3)
     rr = sampler.sample(200_000, seed=4)
-    k = sampler.worlds[0].scale
+    k = sampler.scale
     res = monte_carlo(influencers([0, 2], spec), spec, niches=["x", "y"], replications=200, seed=9, scale=k)
     talkers = res.samples["talkers"]
     assert abs(z_score(rr, [0, 2], talkers.mean(), talkers.std(ddof=1) / math.sqrt(len(talkers)))) < 3
@@ -101,7 +101,7 @@ def test_same_seed_same_sets_and_people_are_real_people():
     a, b, c = sampler.sample(20_000, seed=3), sampler.sample(20_000, seed=3), sampler.sample(20_000, seed=4)
     assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.members, b.members)
     assert not (len(a.members) == len(c.members) and np.array_equal(a.members, c.members))
-    assert a.count == 20_000 and a.n == 4 and a.people == 1000 * sampler.worlds[0].scale
+    assert a.count == 20_000 and a.n == 4 and a.people == 1000 * sampler.scale
     sizes = a.sizes()
     assert sizes.min() >= 1 and all(np.all(np.diff(a.members[s:e]) > 0) for s, e in zip(a.indptr[:-1], a.indptr[1:]))
 

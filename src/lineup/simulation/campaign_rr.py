@@ -275,16 +275,26 @@ class _World:
     f_items: np.ndarray
     size: int
     scale: float
+    excess_degree: float
 
     @classmethod
     def of(cls, population: Population, audiences: Audiences) -> "_World":
-        rev = population.graph.reverse()
+        g = population.graph
+        rev = g.reverse()
         f_indptr, f_items = followed_by(audiences, population.size)
-        return cls(rev.indptr, rev.indices, f_indptr, f_items, population.size, float(audiences.scale))
+        return cls(rev.indptr, rev.indices, f_indptr, f_items, population.size, float(audiences.scale),
+                   _excess_degree(g))
 
     @property
     def people(self) -> float:
         return self.size * self.scale
+
+
+def _excess_degree(g) -> float:
+    """Mean number of further ties of a person reached along a tie (``Σ in·out / Σ out``, minus the tie back)."""
+    out, inn = g.out_degree().astype(float), g.in_degree().astype(float)
+    total = out.sum()
+    return float((out * inn).sum() / total) - (0.0 if g.directed else 1.0) if total else 0.0
 
 
 def _check_model(wom: WordOfMouthSpec) -> None:
@@ -387,6 +397,24 @@ class CampaignSampler:
     def people(self) -> float:
         """Real people the targets stand for: population size × audience scale."""
         return self.worlds[0].people
+
+    @property
+    def scale(self) -> float:
+        """Real people per simulated person (``k``, the same in every world)."""
+        return self.worlds[0].scale
+
+    @property
+    def branching(self) -> float:
+        """Mean live ties into a person reached by the backward search: ``p_eff ×`` mean excess degree.
+
+        Below 1 the RR sets stay small (a few people each); at or above 1 word of mouth
+        has giant cascades, and a set that reaches the giant component visits a share of
+        the whole population: each costs ``O(N)`` and holds most of the roster.  0 without
+        word of mouth.
+        """
+        if self.spec.word_of_mouth.model != "ic":
+            return 0.0
+        return effective_edge_probability(self.spec.word_of_mouth) * max(w.excess_degree for w in self.worlds)
 
     def _arrays(self):
         s, w = self.spec, self.spec.word_of_mouth
