@@ -8,7 +8,7 @@ resident memory (``ru_maxrss``), everything included.
 
     python benchmarks/campaign_rr.py                                   # 1M people, 10k creators, 1M sets
     python benchmarks/campaign_rr.py --people 100000 --creators 1000 --sets 100000
-    python benchmarks/campaign_rr.py --populations 4 --p 0.02
+    python benchmarks/campaign_rr.py --populations 4 --sets 10000000 --workers 1 2
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--sets", type=int, default=1_000_000, help="RR sets to draw")
     parser.add_argument("--populations", type=int, default=1, help="independent population draws")
     parser.add_argument("--p", type=float, default=0.01, help="word-of-mouth p (default: the scenario default)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="threads drawing the sets (each timed)")
     parser.add_argument("--model", default="ic", choices=["ic", "none"], help="word-of-mouth model")
     args = parser.parse_args()
 
@@ -77,9 +78,10 @@ def main() -> None:
               f"branching {sampler.branching:.2f}")
     sampler.sample(1_000, seed=0)
     clock.lap("warm-up (numba cache / compile)")
-    rr = sampler.sample(args.sets, seed=3)
-    clock.lap(f"{args.sets:,} RR sets", f"{rr.stored:,} non-empty, {len(rr.members):,} members, "
-              f"mean size {rr.sizes().mean() if rr.stored else 0:.2f}")
+    for workers in args.workers:
+        rr = sampler.sample(args.sets, seed=3, workers=workers)
+        clock.lap(f"{args.sets:,} RR sets, {workers} thread(s)", f"{rr.stored:,} non-empty, {len(rr.members):,} "
+                  f"members, mean size {rr.sizes().mean() if rr.stored else 0:.2f}")
     top = np.argsort(-rr.singles() - np.bincount(rr.members, minlength=rr.n))[:50]
     print(f"top-50 by coverage: talkers ≈ {rr.estimate(top):,.0f} ± {rr.standard_error(top):,.0f} "
           f"(real people of {sampler.people:,.0f})")

@@ -137,3 +137,15 @@ def test_posts_by_a_day_follow_the_simulation_schedule(posts, spacing, recur, da
         for last in range(days):
             expected = sum(1 for t, _ in times if int(t) <= last)
             assert _posts_by(first, posts, last, spacing, recur, float(days)) == expected, (first, last)
+
+
+def test_pieces_on_threads_give_the_same_sets(monkeypatch):
+    import lineup.simulation.campaign_rr as mod
+
+    monkeypatch.setattr(mod, "CHUNK", 3_000)                   # several pieces per world
+    spec = spec_of()
+    sampler = CampaignSampler.from_spec(influencers([0, 1, 2, 3], spec), spec, niches=["x", "y"], populations=2,
+                                        seed=1)
+    one, two = sampler.sample(20_001, seed=3), sampler.sample(20_001, seed=3, workers=2)
+    assert one.count == two.count == 20_001 and one.stored > 0
+    assert np.array_equal(one.indptr, two.indptr) and np.array_equal(one.members, two.members)

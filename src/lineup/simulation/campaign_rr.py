@@ -86,7 +86,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numba import njit
@@ -100,7 +102,7 @@ from .audiences import Audiences, audience_scale, draw_audiences
 from .campaign import Influencers, check_schedule
 from .population import Population, generate_population
 
-__all__ = ["CampaignSampler", "effective_edge_probability", "post_talk_probability", "followed_by"]
+__all__ = ["CampaignSampler", "CHUNK", "effective_edge_probability", "post_talk_probability", "followed_by"]
 
 
 def effective_edge_probability(wom: WordOfMouthSpec) -> float:
@@ -197,7 +199,7 @@ def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark
     return out, n_out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, posts, sched, wom, rng):
     """``count`` RR sets; returns the non-empty ones as ``(indptr, members)``."""
     days = int(sched[3])
@@ -263,6 +265,17 @@ def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, 
 
 
 # ----------------------------------------------------------------------------- the sampler
+
+#: RR sets drawn by one kernel call (one piece of a sample; pieces run on threads).
+CHUNK = 1 << 20
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray]], count: int, n: int, people: float) -> RRSets:
+    """One :class:`RRSets` from the ``(indptr, members)`` of consecutive pieces."""
+    offsets = np.cumsum([0] + [len(members) for _, members in parts])
+    indptr = np.concatenate([np.zeros(1, np.int64)] + [ip[1:] + off for (ip, _), off in zip(parts, offsets)])
+    members = np.concatenate([np.zeros(0, np.int64)] + [m for _, m in parts])
+    return RRSets(indptr, members, count, n, people)
 
 
 @dataclass(frozen=True, eq=False)
@@ -423,28 +436,42 @@ class CampaignSampler:
                         effective_edge_probability(w)], dtype=np.float64)
         return sched, wom
 
-    def sample(self, count: int, *, seed: SeedLike = None) -> RRSets:
+    def sample(self, count: int, *, seed: SeedLike = None, workers: int = 1) -> RRSets:
         """``count`` RR sets, split evenly over the worlds (the first ones get the remainder).
 
-        World ``j`` draws from child ``j`` of ``SeedSequence(seed).spawn(len(worlds))``: the
-        same seed gives the same sets.  Draw independent samples with different seeds.
+        World ``j`` draws from child ``j`` of ``SeedSequence(seed).spawn(len(worlds))``, in
+        pieces of :data:`CHUNK` sets, piece ``c`` from that child's stream ``c``
+        (:func:`lineup._rng.streams`).  The pieces run on ``workers`` threads (the kernel
+        releases the GIL); the sets are the same for any ``workers``.  Draw independent
+        samples with different seeds.
         """
-        if count < 1:
-            raise UsageError(f"count must be at least 1 RR set, got {count}")
+        if count < 1 or workers < 1:
+            raise UsageError(f"count and workers must be at least 1, got {count} and {workers}")
         sched, wom = self._arrays()
-        shares = np.full(len(self.worlds), count // len(self.worlds))
-        shares[:count % len(self.worlds)] += 1
-        parts = []
-        for world, share, child in zip(self.worlds, shares.tolist(), spawn(seed, len(self.worlds))):
-            if share:
-                indptr, members = _rr_sets(share, world.size, world.in_indptr, world.in_indices, world.f_indptr,
-                                           world.f_items, self._log_miss, self._posts, sched, wom,
-                                           as_generator(child))
-                parts.append(RRSets(indptr, members, share, self.n, self.people))
-        out = parts[0]
-        for part in parts[1:]:
-            out = out.merged(part)
-        return out
+        run = partial(self._piece, sched=sched, wom=wom)
+        tasks = self._pieces(int(count), seed)
+        if workers == 1 or len(tasks) == 1:
+            parts = [run(task) for task in tasks]
+        else:
+            with ThreadPoolExecutor(min(workers, len(tasks))) as pool:
+                parts = list(pool.map(run, tasks))
+        return _joined(parts, int(count), self.n, self.people)
+
+    def _pieces(self, count: int, seed: SeedLike) -> list[tuple[int, int, np.random.SeedSequence]]:
+        """``(world, sets, seed)`` of every piece, in order."""
+        worlds = len(self.worlds)
+        shares = [count // worlds + (j < count % worlds) for j in range(worlds)]
+        tasks = []
+        for j, (share, child) in enumerate(zip(shares, spawn(seed, worlds))):
+            sizes = [CHUNK] * (share // CHUNK) + ([share % CHUNK] if share % CHUNK else [])
+            tasks += [(j, size, s) for size, s in zip(sizes, streams(child, len(sizes)))]
+        return tasks
+
+    def _piece(self, task, *, sched, wom) -> tuple[np.ndarray, np.ndarray]:
+        j, size, seq = task
+        w = self.worlds[j]
+        return _rr_sets(size, w.size, w.in_indptr, w.in_indices, w.f_indptr, w.f_items, self._log_miss, self._posts,
+                        sched, wom, as_generator(seq))
 
     def direct_talkers(self, chosen) -> float:
         """Expected real people who start talking after a post of ``chosen`` (no word of mouth), exactly.
