@@ -94,7 +94,7 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 from numba import njit
@@ -482,27 +482,29 @@ class CampaignSampler:
     def direct_talkers(self, chosen) -> float:
         """Expected real people who start talking after a post of ``chosen`` (no word of mouth), exactly.
 
-        ``Σ_u [1 − Π_{i ∈ chosen followed by u} (1 − π_i)] × k``, averaged over the
-        worlds, ``π_i`` the probability that one follower talks after ``i``'s posts
-        (averaged over its random first day).  ``chosen``: indices or a mask.
+        ``k Σ_u [1 − Π_{i ∈ chosen followed by u} (1 − π_i)]``, averaged over the worlds,
+        ``π_i`` = :attr:`follower_talk_probability`.  ``chosen``: indices or a mask.
         """
-        pi = self._post_share()
         mask = np.zeros(self.n, dtype=bool)
         mask[np.asarray(chosen)] = True
-        miss = np.where(mask, np.log1p(-np.minimum(pi, 1.0)), 0.0)
+        miss = np.where(mask, np.log1p(-np.minimum(self.follower_talk_probability, 1.0)), 0.0)
         out = []
         for w in self.worlds:
-            owner = np.repeat(np.arange(w.size), np.diff(w.f_indptr))
-            log_none = np.bincount(owner, weights=miss[w.f_items], minlength=w.size)
+            cum = np.concatenate([[0.0], np.cumsum(miss[w.f_items])])
+            log_none = cum[w.f_indptr[1:]] - cum[w.f_indptr[:-1]]
             out.append(float(-np.expm1(log_none).sum()) * w.scale)
         return float(np.mean(out))
 
-    def _post_share(self) -> np.ndarray:
-        """``π_i``: chance one follower talks after ``i``'s posts in the campaign, over its first day."""
+    @cached_property
+    def follower_talk_probability(self) -> np.ndarray:
+        """``π_i``: chance that one simulated follower of ``i`` talks after its posts in the campaign.
+
+        ``1 − (1 − q_i)^{posts published}``, averaged over the random first post day.
+        """
         sched, _ = self._arrays()
         window, spacing, recur, days = sched
         total = np.zeros(self.n)
         for first in range(int(window)):
-            n = np.array([_posts_by(first, int(p), int(days) - 1, spacing, recur, int(days)) for p in self._posts])
+            n = np.array([_posts_by(first, int(p), int(days) - 1, spacing, recur, days) for p in self._posts])
             total += -np.expm1(n * self._log_miss)
         return total / window
