@@ -149,3 +149,13 @@ def test_pieces_on_threads_give_the_same_sets(monkeypatch):
     one, two = sampler.sample(20_001, seed=3), sampler.sample(20_001, seed=3, workers=2)
     assert one.count == two.count == 20_001 and one.stored > 0
     assert np.array_equal(one.indptr, two.indptr) and np.array_equal(one.members, two.members)
+
+
+def test_a_fixed_population_is_shared_and_its_audiences_redrawn():
+    spec = spec_of("none")
+    pop = generate_population(1000, niches=["x", "y"], seed=5)
+    sampler = CampaignSampler.from_spec(influencers([0, 1, 2, 3], spec), spec, population=pop, populations=3, seed=1)
+    worlds = sampler.worlds
+    assert all(w.in_indices is pop.graph.indices for w in worlds)
+    assert not np.array_equal(worlds[0].f_items, worlds[1].f_items)
+    assert sampler.people == 1000 * sampler.scale and sampler.branching == 0.0
