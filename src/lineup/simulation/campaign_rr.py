@@ -108,7 +108,7 @@ from .audiences import Audiences, audience_scale, draw_audiences
 from .campaign import Influencers, check_schedule
 from .population import Population, generate_population
 
-__all__ = ["CampaignSampler", "CHUNK", "effective_edge_probability", "post_talk_probability", "followed_by"]
+__all__ = ["CampaignSampler", "draw_worlds", "CHUNK", "effective_edge_probability", "post_talk_probability", "followed_by"]
 
 
 def effective_edge_probability(wom: WordOfMouthSpec) -> float:
@@ -330,6 +330,44 @@ def _window(spec: SimulationSpec) -> int:
     return max(1, math.ceil(spec.start_window_days)) if spec.start_window_days > 0 else 1
 
 
+def draw_worlds(influencers: Influencers, spec: SimulationSpec, *, population: Population | None = None,
+                niches: Sequence[str] = (), populations: int = 4, seed: SeedLike = None,
+                scale: float | None = None) -> list[tuple[Population, Audiences]]:
+    """``populations`` (population, audiences) pairs: world ``j`` is replication ``j``'s population (child ``j``
+    of ``SeedSequence(seed).spawn(populations)``, its population then audiences streams) with the audiences
+    of every one of ``influencers`` at one scale (default: theirs, :func:`audience_scale`).
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 5e4], engagement_rate=[0.05, 0.02], fee=[1, 1])
+    >>> spec = SimulationSpec(population={"size": 2_000})
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), spec.talk_prob)
+    >>> worlds = draw_worlds(inf, spec, populations=2, seed=1)
+    >>> len(worlds), worlds[0][0].size, worlds[0][1].n
+    (2, 2000, 2)
+    """
+    if populations < 1:
+        raise UsageError(f"populations must be at least 1, got {populations}")
+    size = population.size if population is not None else spec.population_or_default.size
+    k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else float(scale)
+    out = []
+    for child in spawn(seed, populations):
+        pop_seed, audience_seed, _ = streams(child, 3)
+        pop = population
+        if pop is None:
+            p = spec.population_or_default
+            pop = generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
+                                      degree_exponent=p.degree_exponent, max_degree=p.degree_cap,
+                                      general_share=p.general_share, seed=pop_seed)
+        out.append((pop, draw_audiences(pop, influencers.real_followers, influencers.niches,
+                                        niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=k,
+                                        seed=audience_seed)))
+    return out
+
+
 class CampaignSampler:
     """Draws RR sets of the campaign model over fixed populations and the roster's audiences.
 
@@ -385,27 +423,10 @@ class CampaignSampler:
         A generated population has ``spec.population_or_default.size`` people (an
         unresolved ``auto`` size reads as 10,000).
         """
-        if populations < 1:
-            raise UsageError(f"populations must be at least 1, got {populations}")
         _check_model(spec.word_of_mouth)
-        size = population.size if population is not None else spec.population_or_default.size
-        k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else float(scale)
-        worlds = [cls._draw_world(child, influencers, spec, population, niches, k)
-                  for child in spawn(seed, populations)]
+        worlds = draw_worlds(influencers, spec, population=population, niches=niches, populations=populations,
+                             seed=seed, scale=scale)
         return cls(worlds, influencers, spec, exact=exact)
-
-    @staticmethod
-    def _draw_world(child, influencers, spec, population, niches, scale) -> tuple[Population, Audiences]:
-        pop_seed, audience_seed, _ = streams(child, 3)
-        if population is None:
-            p = spec.population_or_default
-            population = generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
-                                             degree_exponent=p.degree_exponent, max_degree=p.degree_cap,
-                                             general_share=p.general_share, seed=pop_seed)
-        audiences = draw_audiences(population, influencers.real_followers, influencers.niches,
-                                   niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=scale,
-                                   seed=audience_seed)
-        return population, audiences
 
     @property
     def n(self) -> int:
