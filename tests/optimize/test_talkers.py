@@ -28,12 +28,14 @@ from .test_model_properties import SETTINGS, brute_force, packaged_scenario, see
 
 
 def random_rr(rng, n: int, sets: int = 60, people: float = 10_000.0) -> RRSets:
-    """``sets`` RR sets over ``n`` items: a third empty, most singletons, some of 2-4 items."""
+    """``sets`` RR sets over ``n`` items: a third empty, most singletons, some of 2-4 items; importance
+    weights in (0, 1] half of the time."""
     lists = []
     for _ in range(sets):
         k = rng.choice([0, 1, 1, 2, 3, 4], p=[0.3, 0.25, 0.2, 0.1, 0.1, 0.05])
         lists.append(rng.choice(n, size=min(k, n), replace=False))
-    return RRSets.from_lists(lists, count=sets, n=n, people=people)
+    weights = rng.uniform(0.01, 1.0, sets) if rng.random() < 0.5 else None
+    return RRSets.from_lists(lists, count=sets, n=n, people=people, weights=weights)
 
 
 def talkers_scenario(seed, n: int, engagement: float = 0.0):

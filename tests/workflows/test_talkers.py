@@ -36,7 +36,7 @@ simulation:
 
 
 def _case(tmp_path, *, budget=6000, check=0, wom="ic", extra="", n=60, rate_card=None):
-    frame = generate_roster(n, seed=3)
+    frame = generate_roster(n, niches=["skincare", "vegan"], platforms={"instagram": 0.7, "tiktok": 0.3}, seed=3)
     write_roster_csv(frame, tmp_path / "roster.csv")
     if rate_card is not None:
         (tmp_path / "card.csv").write_text(rate_card)
@@ -86,7 +86,7 @@ def test_greedy_backend_gives_a_rule_abiding_portfolio_with_a_forecast(tmp_path)
 
 
 def test_packages_are_chosen_for_talkers(tmp_path):
-    frame = generate_roster(30, seed=4)
+    frame = generate_roster(30, niches=["skincare", "vegan"], platforms={"instagram": 1.0}, seed=4)
     ids = frame["id"].tolist()
     card = "id,package,fee,posts\n" + "".join(
         f"{i},1 post,{int(f)},1\n{i},4 posts,{int(3 * f)},4\n" for i, f in zip(ids, frame["fee"].fillna(300)))

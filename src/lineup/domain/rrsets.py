@@ -17,6 +17,11 @@ the covered share is a maximum-coverage problem: the optimiser's ``talkers`` ter
 Only non-empty sets are stored (``count`` is ``θ``, empty ones included): most random
 people are out of every audience's reach, so the empty sets are most of the sample.
 
+A sample may be **importance-weighted**: set ``r`` carries a weight ``w_r ∈ (0, 1]`` (the
+probability that its target's set was non-empty, the set itself drawn conditioned on that),
+and ``covered(S) = Σ_r w_r [S ∩ R_r ≠ ∅]`` — still an unbiased estimate of ``θ × P(S ∩ R ≠ ∅)``
+with a far smaller variance when most sets would be empty.  Unweighted sets weigh 1.
+
 Bounds (OPIM-C, Tang, Tang, Xiao & Yuan, SIGMOD 2018, eqs. 7–8, from martingale
 concentration; ``a = ln(1/δ)``):
 
@@ -35,7 +40,7 @@ Examples
 >>> import numpy as np
 >>> rr = RRSets.from_lists([[0], [0, 2], [1]], count=10, n=3, people=1_000)
 >>> rr.covered([0]), rr.estimate([0]), rr.estimate(np.array([True, True, False]))
-(2, 200.0, 300.0)
+(2.0, 200.0, 300.0)
 >>> rr.singles().tolist(), len(rr.multiples()[2])
 ([1.0, 1.0, 0.0], 1)
 """
@@ -124,15 +129,23 @@ class RRSets:
     n: int
     people: float
 
+    weights: np.ndarray | None = None
+
     @classmethod
-    def from_lists(cls, sets: Sequence, *, count: int, n: int, people: float) -> "RRSets":
-        """Build from a list of item lists (empty ones are dropped and counted)."""
+    def from_lists(cls, sets: Sequence, *, count: int, n: int, people: float, weights=None) -> "RRSets":
+        """Build from a list of item lists (empty ones are dropped and counted), optionally weighted."""
         kept = [np.unique(np.asarray(s, dtype=np.int64)) for s in sets]
-        kept = [s for s in kept if len(s)]
+        full = [k for k, s in enumerate(kept) if len(s)]
+        kept = [kept[k] for k in full]
         indptr = np.zeros(len(kept) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(s) for s in kept])
         members = np.concatenate(kept).astype(np.int64) if kept else np.zeros(0, dtype=np.int64)
-        return cls(indptr, members, int(count), int(n), float(people))
+        w = None if weights is None else np.asarray(weights, dtype=float)[full]
+        return cls(indptr, members, int(count), int(n), float(people), w)
+
+    def weight(self) -> np.ndarray:
+        """The weight of each stored set (1 when unweighted)."""
+        return np.ones(self.stored) if self.weights is None else np.asarray(self.weights, dtype=float)
 
     @property
     def stored(self) -> int:
@@ -146,18 +159,21 @@ class RRSets:
         mask = _as_mask(chosen, self.n)
         return np.logical_or.reduceat(mask[self.members], self.indptr[:-1])
 
-    def covered(self, chosen) -> int:
-        """Number of sets ``chosen`` covers."""
-        return int(np.count_nonzero(self.hits(chosen)))
+    def covered(self, chosen) -> float:
+        """Sets ``chosen`` covers (their total weight)."""
+        hit = self.hits(chosen)
+        return float(np.count_nonzero(hit)) if self.weights is None else float(self.weight()[hit].sum())
 
     def estimate(self, chosen) -> float:
         """Expected spread of ``chosen``: ``people × covered / count``."""
         return self.people * self.covered(chosen) / self.count
 
     def standard_error(self, chosen) -> float:
-        """Binomial standard error of :meth:`estimate`."""
-        f = self.covered(chosen) / self.count
-        return self.people * math.sqrt(f * (1.0 - f) / self.count)
+        """Standard error of :meth:`estimate` (binomial; with weights, of the weighted mean over ``θ`` sets)."""
+        hit = self.hits(chosen)
+        w = self.weight()[hit]
+        mean, square = w.sum() / self.count, (w ** 2).sum() / self.count
+        return self.people * math.sqrt(max(square - mean ** 2, 0.0) / self.count)
 
     def sizes(self) -> np.ndarray:
         """Items in each stored set."""
@@ -166,12 +182,14 @@ class RRSets:
     def singles(self) -> np.ndarray:
         """Per item, the number of sets that hold that item alone (covered exactly when it is chosen)."""
         one = self.sizes() == 1
-        return np.bincount(self.members[self.indptr[:-1][one]], minlength=self.n).astype(float)
+        return np.bincount(self.members[self.indptr[:-1][one]], weights=self.weight()[one],
+                           minlength=self.n).astype(float)
 
     def multiples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The sets with two or more items, identical ones merged: ``(indptr, members, weight)``.
 
-        ``weight`` counts the sampled sets each distinct set stands for.
+        ``weight`` is the total weight of the sampled sets each distinct set stands for (their number
+        when unweighted).
         """
         sizes = self.sizes()
         many = np.flatnonzero(sizes >= 2)
@@ -180,6 +198,7 @@ class RRSets:
         keyed: dict[bytes, int] = {}
         order: list[np.ndarray] = []
         weight: list[float] = []
+        per_set = self.weight()
         for r in many.tolist():
             s = self.members[self.indptr[r]:self.indptr[r + 1]]
             key = s.tobytes()
@@ -187,9 +206,9 @@ class RRSets:
             if k is None:
                 keyed[key] = len(order)
                 order.append(s)
-                weight.append(1.0)
+                weight.append(float(per_set[r]))
             else:
-                weight[k] += 1.0
+                weight[k] += float(per_set[r])
         indptr = np.zeros(len(order) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(s) for s in order])
         return indptr, np.concatenate(order).astype(np.int64), np.asarray(weight)
@@ -206,8 +225,11 @@ class RRSets:
         """Both samples as one (same items, same people)."""
         if other.n != self.n or not math.isclose(other.people, self.people):
             raise ValueError("RR samples over different items or people cannot be merged")
+        weights = None if self.weights is None and other.weights is None else \
+            np.concatenate([self.weight(), other.weight()])
         return RRSets(np.concatenate([self.indptr, other.indptr[1:] + self.indptr[-1]]),
-                      np.concatenate([self.members, other.members]), self.count + other.count, self.n, self.people)
+                      np.concatenate([self.members, other.members]), self.count + other.count, self.n, self.people,
+                      weights)
 
     def restricted(self, keep: np.ndarray) -> "RRSets":
         """The same sample over the items ``keep`` (a mask) renumbered ``0 .. keep.sum() - 1``;
@@ -217,10 +239,11 @@ class RRSets:
         inside = keep[self.members]
         owner = np.repeat(np.arange(self.stored, dtype=np.int64), self.sizes())[inside]
         sizes = np.bincount(owner, minlength=self.stored)
-        sizes = sizes[sizes > 0]
-        indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum(sizes)
-        return RRSets(indptr, new[self.members[inside]].astype(np.int64), self.count, int(keep.sum()), self.people)
+        left = sizes > 0
+        indptr = np.zeros(int(left.sum()) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(sizes[left])
+        return RRSets(indptr, new[self.members[inside]].astype(np.int64), self.count, int(keep.sum()), self.people,
+                      None if self.weights is None else self.weight()[left])
 
 
 @dataclass(frozen=True)

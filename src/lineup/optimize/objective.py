@@ -204,7 +204,8 @@ class Talkers:
 
     def alone(self) -> np.ndarray:
         """Per decision, its weighted expected talkers when chosen alone (an upper bound on any marginal gain)."""
-        return self.weight * self.unit * np.bincount(self.rr.members, minlength=self.rr.n).astype(float)
+        per_member = np.repeat(self.rr.weight(), self.rr.sizes())
+        return self.weight * self.unit * np.bincount(self.rr.members, weights=per_member, minlength=self.rr.n)
 
     def _multiples(self, model: "Model"):
         return model.cached(self, "multiples", self.rr.multiples)
@@ -246,18 +247,20 @@ class Talkers:
     def tracker(self, model: "Model") -> "CoverageTracker":
         """The greedy's exact marginal gains as sets become covered."""
         index = model.cached(self, "by_item", self.rr.by_item)
-        return CoverageTracker(self.rr, index, self.weight * self.unit, np.zeros(self.rr.stored, dtype=bool))
+        return CoverageTracker(self.rr, index, self.weight * self.unit, np.zeros(self.rr.stored, dtype=bool),
+                               self.rr.weight())
 
 
 @dataclass(eq=False)
 class CoverageTracker:
     """Which RR sets the greedy's portfolio covers; adding a decision lowers the gain of every
-    member of the sets it newly covers by one set's worth (``worth``)."""
+    member of the sets it newly covers by that set's worth (``worth`` × its weight)."""
 
     rr: RRSets
     index: tuple
     worth: float
     covered: np.ndarray
+    set_weight: np.ndarray
 
     def add(self, r: int, gain: np.ndarray) -> np.ndarray:
         """Cover the sets of decision ``r``; lower ``gain`` in place; the decisions whose gain changed."""
@@ -271,11 +274,11 @@ class CoverageTracker:
         lengths = ends - starts
         flat = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
         members = self.rr.members[flat]
-        gain -= self.worth * np.bincount(members, minlength=gain.size)
+        gain -= self.worth * np.bincount(members, weights=np.repeat(self.set_weight[new], lengths), minlength=gain.size)
         return np.unique(members)
 
     def copy(self) -> "CoverageTracker":
-        return CoverageTracker(self.rr, self.index, self.worth, self.covered.copy())
+        return CoverageTracker(self.rr, self.index, self.worth, self.covered.copy(), self.set_weight)
 
 
 @dataclass(frozen=True, eq=False)

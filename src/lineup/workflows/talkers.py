@@ -121,6 +121,8 @@ def talker_sampler(scenario: Scenario, decisions: np.ndarray, *, seed: SeedLike 
 
     from .simulate import niche_names, population_of, resolve_population
 
+    if scenario.spec.objective.talkers > 0:
+        scenario = _without_talkers(scenario)
     population = population_of(scenario)
     base, per, at = _decision_influencers(scenario, decisions)
     scenario, _ = resolve_population(scenario, [base], population=population)
@@ -130,6 +132,12 @@ def talker_sampler(scenario: Scenario, decisions: np.ndarray, *, seed: SeedLike 
     if scenario.packages is not None:
         worlds = [(pop, _repeat_audiences(aud, at)) for pop, aud in worlds]
     return CampaignSampler(worlds, per, spec)
+
+
+def _without_talkers(scenario: Scenario) -> Scenario:
+    """The scenario with a talkers weight of 0 (its decisions, filters and rules, no sample needed)."""
+    objective = scenario.spec.objective.model_copy(update={"talkers": 0.0})
+    return replace(scenario, spec=scenario.spec.model_copy(update={"objective": objective}))
 
 
 def _over_decisions(sample: RRSets, decisions: np.ndarray, n: int) -> RRSets:
@@ -148,16 +156,16 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
 
     t0 = time.perf_counter()
     opts = scenario.spec.objective.sampling
-    model = model_of(replace(scenario, spec=scenario.spec.model_copy(
-        update={"objective": scenario.spec.objective.model_copy(update={"talkers": 0.0})})))
-    decisions = np.flatnonzero(candidates(scenario).mask)
+    plain = _without_talkers(scenario)
+    model = model_of(plain)
+    decisions = np.flatnonzero(candidates(plain).mask)
     root = as_seed_sequence(seed)
     world_seed, sample_seed, check_seed = streams(root, 3)
     if not decisions.size:   # nothing to sample: the optimiser reports the empty roster
         return optimise(replace(scenario, talkers=RRSets.from_lists([], count=1, n=model.n, people=1.0)),
                         backend=backend, time_limit=time_limit, gap=gap, progress=progress)
     notify(f"Drawing {opts.populations:,} population(s) and the audiences of {decisions.size:,} candidates…")
-    sampler = talker_sampler(scenario, decisions, seed=world_seed)
+    sampler = talker_sampler(plain, decisions, seed=world_seed)
     delta = (1.0 - opts.confidence) / (2 * _max_rounds(opts.first_sets, opts.max_sets))
     only_talkers = scenario.spec.objective.engagement == 0 and scenario.spec.objective.coverage == 0
     r1 = r2 = None
@@ -240,8 +248,7 @@ def forecast_talkers(scenario: Scenario, portfolio: Portfolio, *, sets: int = 20
     from lineup.optimize.model import model_of
 
     t0 = time.perf_counter()
-    m = model_of(replace(scenario, spec=scenario.spec.model_copy(
-        update={"objective": scenario.spec.objective.model_copy(update={"talkers": 0.0})})))
+    m = model_of(_without_talkers(scenario))
     mask = m.mask_of(portfolio)
     decisions = np.flatnonzero(mask)
     world_seed, sample_seed = streams(as_seed_sequence(scenario.spec.simulation.seed if seed is None else seed), 2)
