@@ -115,7 +115,8 @@ def _fractional_knapsack(gain: np.ndarray, costs: np.ndarray, budget: float) -> 
     free = c <= 0
     total = float(g[free].sum())
     g, c = g[~free], c[~free]
-    order = np.argsort(-(g / c), kind="stable")
+    with np.errstate(over="ignore"):
+        order = np.argsort(-(g / c), kind="stable")
     g, c = g[order], c[order]
     spent = np.cumsum(c)
     whole = int(np.searchsorted(spent, budget, side="right"))
@@ -204,7 +205,7 @@ def _best_ratio(gain: np.ndarray, costs: np.ndarray, chosen: np.ndarray, left: f
     ok = (gain > 0) & ~chosen & (costs <= left + 1e-12 * max(1.0, left))
     if not ok.any():
         return -1
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(ok, gain / costs, -1.0)        # cost 0: +inf, taken first
     return int(np.argmax(ratio))
 
