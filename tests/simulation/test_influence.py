@@ -28,10 +28,22 @@ def _small_graphs():
     return {"ba": barabasi_albert(150, 2, seed=2), "directed": directed}
 
 
+def _arc_values(g, model: str) -> np.ndarray:
+    """Uneven per-arc values: IC probabilities in [0, 0.4]; LT in-weights summing to ≤ 0.9 per node."""
+    w = np.random.default_rng(5).random(g.m)
+    if model == "ic":
+        return 0.4 * w
+    return 0.9 * w / np.bincount(g.indices, weights=w, minlength=g.n)[g.indices]
+
+
 @pytest.mark.parametrize("graph", ["ba", "directed"])
-@pytest.mark.parametrize("model, p", [("ic", 0.15), ("ic", "wc"), ("lt", None)])
+@pytest.mark.parametrize("model, p", [("ic", 0.15), ("ic", "wc"), ("lt", None), ("ic", "per arc"), ("lt", "per arc")])
 def test_rr_estimate_agrees_with_simulated_spread(graph, model, p):
     g = _small_graphs()[graph]
+    if not isinstance(g, lineup.CSRGraph):
+        g = lineup.from_networkx(g)
+    if p == "per arc":
+        p = _arc_values(g, model)
     seeds = [0, 5, 17]
     rr = rr_sets(g, 100_000, model=model, p=p, seed=1)
     sim = lineup.spread(g, seeds, model=model, p=p, runs=4000, seed=2)
