@@ -203,6 +203,8 @@ def test_to_dict_and_to_frame():
     ({"costs": [1.0] * 9, "budget": 2.0}, "one value per node"),
     ({"costs": [-1.0] + [1.0] * 9, "budget": 2.0}, "costs must be ≥ 0"),
     ({"costs": [5.0] * 10, "budget": 2.0}, "no node costs at most the budget"),
+    ({"costs": {"x": 1.0}, "budget": 2.0}, "costs name node.* not in the graph: 'x'"),
+    ({"costs": {1: "cheap"}, "budget": 2.0}, "costs must map node labels to numbers"),
     ({"k": 2, "epsilon": 0.7}, "epsilon"),
     ({"k": 2, "delta": 0}, "delta"),
     ({"k": 2, "method": "tim"}, "method"),
