@@ -16,7 +16,7 @@ submodular maximisation.  Two constraints:
 Marginal coverages are kept exact, not lazily: every item's count of uncovered
 sets lives in one array, and when a set becomes covered it is taken off the
 counts of all its items (found with the inverted index
-:meth:`~lineup.domain.rrsets.RRSets.by_item`, built by a counting sort), so each set is visited once
+:meth:`~lineup.domain.rrsets.RRSets.by_item`), so each set is visited once
 and each step is one vectorised arg-max — ``O(steps × n + Σ|R|)``.  The exact
 counts also give, at every step ``i``, the upper bound on the best coverage
 used by OPIM-C (Tang et al. 2018):
@@ -41,7 +41,6 @@ import numpy as np
 from lineup.domain.rrsets import RRSets
 
 from .graph import arc_ranges
-from .rr_graph import by_item
 
 __all__ = ["Coverage", "greedy_k", "greedy_budget", "CARDINALITY_RATIO", "BUDGET_RATIO"]
 
@@ -81,7 +80,7 @@ class _Counts:
 
     def __init__(self, rr: RRSets):
         self.rr = rr
-        self.ptr, self.owner = by_item(rr)
+        self.ptr, self.owner = rr.by_item()
         self.gain = np.diff(self.ptr).astype(np.float64)
         self.done = np.zeros(rr.stored, dtype=bool)
 

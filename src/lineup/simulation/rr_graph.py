@@ -38,7 +38,7 @@ from lineup.errors import UsageError
 
 from .graph import CSRGraph
 
-__all__ = ["rr_sets", "reverse_reach", "in_arcs", "InArcs", "Sampler", "by_item"]
+__all__ = ["rr_sets", "reverse_reach", "in_arcs", "InArcs", "Sampler"]
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -317,32 +317,3 @@ class Sampler:
         indptr, nodes = reverse_reach(self.arcs, roots, lt=self.lt, seed=rng)
         return RRSets(indptr, nodes, int(count), self.n, float(self.n))
 
-
-@njit(cache=True)
-def _invert(indptr, members, n):
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for x in members:
-        ptr[x + 1] += 1
-    for i in range(n):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    owner = np.empty(len(members), dtype=np.int64)
-    for r in range(len(indptr) - 1):
-        for j in range(indptr[r], indptr[r + 1]):
-            x = members[j]
-            owner[fill[x]] = r
-            fill[x] += 1
-    return ptr, owner
-
-
-def by_item(rr: RRSets) -> tuple[np.ndarray, np.ndarray]:
-    """:meth:`RRSets.by_item <lineup.domain.rrsets.RRSets.by_item>` by a counting sort in
-    ``O(Σ|R| + n)`` (the same arrays; an argsort is several times slower on millions of sets).
-
-    Examples
-    --------
-    >>> rr = RRSets.from_lists([[0, 2], [2], [1, 2]], count=3, n=3, people=3)
-    >>> [a.tolist() for a in by_item(rr)] == [a.tolist() for a in rr.by_item()]
-    True
-    """
-    return _invert(rr.indptr.astype(np.int64, copy=False), rr.members.astype(np.int64, copy=False), rr.n)
