@@ -171,6 +171,7 @@ def test_budget_is_respected_and_costs_can_be_a_mapping():
     costs = {v: 1.0 + G.degree(v) / 4 for v in G}
     res = lineup.maximize_influence(G, costs=costs, budget=8.0, p=0.1, seed=3)
     assert res.cost == pytest.approx(sum(costs[v] for v in res.seeds)) and res.cost <= 8.0
+    assert res.to_frame()["cost"].tolist() == [costs[v] for v in res.seeds]
     assert res.target_ratio == pytest.approx((1 - 1 / math.e) / 2 - 0.1)
     assert res.ratio >= res.target_ratio and res.budget == 8.0
     arr = np.array([costs[v] for v in G])

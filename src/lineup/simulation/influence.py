@@ -114,6 +114,8 @@ class InfluenceResult:
         Estimated spread each seed added when chosen (on ``R1``).
     cost : float or None
         Total cost of the seeds (budgeted runs).
+    seed_costs : tuple of float
+        Cost of each seed (budgeted runs; empty otherwise).
     """
 
     seeds: tuple
@@ -132,6 +134,7 @@ class InfluenceResult:
     method: str = "imm"
     marginal: tuple = ()
     cost: float | None = None
+    seed_costs: tuple = ()
     budget: float | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -154,17 +157,22 @@ class InfluenceResult:
             "spread_lower": self.spread_lower, "optimum_upper": self.optimum_upper, "ratio": self.ratio,
             "target_ratio": self.target_ratio, "confidence": self.confidence, "status": self.status.value,
             "guarantee": self.guarantee, "rr_sets": self.rr_sets, "seconds": self.seconds, "model": self.model,
-            "method": self.method, "epsilon": self.epsilon, "marginal": list(self.marginal), "cost": self.cost, "budget": self.budget,
+            "method": self.method, "epsilon": self.epsilon, "marginal": list(self.marginal), "cost": self.cost, "seed_costs": list(self.seed_costs),
+            "budget": self.budget,
             "notes": list(self.notes),
         }
 
     def to_frame(self):
-        """One row per seed: ``rank``, ``seed``, ``marginal`` (estimated added spread), ``cumulative``."""
+        """One row per seed: ``rank``, ``seed``, ``marginal`` (estimated added spread), ``cumulative``
+        (and ``cost`` for budgeted runs)."""
         import pandas as pd
 
         marginal = np.asarray(self.marginal, dtype=float)
-        return pd.DataFrame({"rank": np.arange(1, self.k + 1), "seed": list(self.seeds),
-                             "marginal": marginal, "cumulative": np.cumsum(marginal)})
+        frame = pd.DataFrame({"rank": np.arange(1, self.k + 1), "seed": list(self.seeds),
+                              "marginal": marginal, "cumulative": np.cumsum(marginal)})
+        if self.seed_costs:
+            frame["cost"] = list(self.seed_costs)
+        return frame
 
     def __repr__(self) -> str:
         return (f"InfluenceResult(k={self.k}, spread={self.spread:.6g}, ratio={self.ratio:.3f}, "
@@ -486,11 +494,12 @@ def _result(run: _Run, csr: CSRGraph, problem: _Problem, model: str, epsilon: fl
     seeds = tuple(csr.labels[items].tolist()) if csr.labels is not None else tuple(int(i) for i in items)
     est, se = run.r2.estimate(items), run.r2.standard_error(items)
     scale = csr.n / run.r1.count
-    cost = None if problem.costs is None else float(problem.costs[items].sum())
+    seed_costs = () if problem.costs is None else tuple(problem.costs[items].tolist())
     return InfluenceResult(
         seeds=seeds, spread=est, spread_ci=(est - _Z95 * se, est + _Z95 * se), spread_lower=run.lower,
         optimum_upper=run.upper, ratio=min(1.0, run.ratio), target_ratio=problem.alpha - epsilon,
         confidence=1.0 - delta, status=run.status, rr_sets=run.drawn, seconds=seconds,
-        model=model, epsilon=epsilon, method=method, marginal=tuple((run.chosen.gains * scale).tolist()), cost=cost,
+        model=model, epsilon=epsilon, method=method, marginal=tuple((run.chosen.gains * scale).tolist()),
+        cost=None if problem.costs is None else float(sum(seed_costs)), seed_costs=seed_costs,
         budget=problem.budget, notes=tuple(run.notes),
     )
