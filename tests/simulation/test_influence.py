@@ -181,11 +181,13 @@ def test_budget_is_respected_and_costs_can_be_a_mapping():
     assert set(only.seeds) <= {5, 6}                                   # nodes without a cost are never chosen
 
 
-def test_the_cap_is_a_status_and_a_warning():
+@pytest.mark.parametrize("method", ["imm", "opim"])
+def test_the_cap_is_a_status_and_a_warning(method):
     g = barabasi_albert(2000, 2, seed=1)
     with pytest.warns(RuntimeWarning, match="max_sets"):
-        res = lineup.maximize_influence(g, 10, p=0.01, max_sets=2000, seed=1)
+        res = lineup.maximize_influence(g, 10, p=0.01, max_sets=2000, method=method, seed=1)
     assert res.status is InfluenceStatus.CAP_REACHED and res.ratio < res.target_ratio
+    assert 0 < res.rr_sets <= 3 * 2000
     assert res.notes and "max_sets" in res.notes[0]
 
 
