@@ -51,6 +51,8 @@ _EXPORTS: dict[str, str] = {
     "CSRGraph": "lineup.simulation.graph",
     "from_edges": "lineup.simulation.graph",
     "from_networkx": "lineup.simulation.graph",
+    "maximize_influence": "lineup.simulation.influence",
+    "InfluenceResult": "lineup.simulation.influence",
     "simulate": "lineup.workflows.simulate",
     "load_portfolio": "lineup.workflows.simulate",
     "compare": "lineup.workflows.compare",

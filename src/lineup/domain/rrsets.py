@@ -214,12 +214,22 @@ class RRSets:
         return indptr, np.concatenate(order).astype(np.int64), np.asarray(weight)
 
     def by_item(self) -> tuple[np.ndarray, np.ndarray]:
-        """Inverted index: item ``i`` is in the stored sets ``sets[indptr[i]:indptr[i + 1]]``."""
-        owner = np.repeat(np.arange(self.stored, dtype=np.int64), self.sizes())
-        order = np.argsort(self.members, kind="stable")
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum(np.bincount(self.members, minlength=self.n))
-        return indptr, owner[order]
+        """Inverted index: item ``i`` is in the stored sets ``sets[indptr[i]:indptr[i + 1]]`` (ascending).
+
+        scipy's CSR → CSC conversion: a counting sort, ``O(n + Σ|R|)`` (an argsort of the
+        members is ~10× slower on millions of sets).
+
+        Examples
+        --------
+        >>> rr = RRSets.from_lists([[0, 2], [2], [1, 2]], count=3, n=4, people=4)
+        >>> [a.tolist() for a in rr.by_item()]
+        [[0, 1, 2, 5, 5], [0, 2, 0, 1, 2]]
+        """
+        from scipy.sparse import csr_matrix
+
+        ones = np.ones(len(self.members), dtype=np.int8)
+        csc = csr_matrix((ones, self.members, self.indptr), shape=(self.stored, self.n)).tocsc()
+        return csc.indptr.astype(np.int64, copy=False), csc.indices.astype(np.int64, copy=False)
 
     def merged(self, other: "RRSets") -> "RRSets":
         """Both samples as one (same items, same people)."""
