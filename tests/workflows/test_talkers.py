@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from lineup.cli import app
 from lineup.errors import ScenarioError
 from lineup.io.scenario import load_scenario
 from lineup.io.synthetic import generate_roster, write_roster_csv
@@ -110,22 +111,18 @@ def test_word_of_mouth_that_is_not_a_triggering_model_is_refused(tmp_path, model
 
 
 def test_cli_prints_predicted_and_simulated_talkers(tmp_path):
-    from lineup.cli import main
-
     path = _case(tmp_path, check=4)
-    out = CliRunner().invoke(main, ["solve", str(path), "--solver", "highs", "--what-if", "0"])
+    out = CliRunner().invoke(app, ["solve", str(path), "--solver", "highs", "--what-if", "0"])
     assert out.exit_code == 0, out.output
     assert "Expected talkers: predicted" in out.output and "simulated" in out.output
-    js = CliRunner().invoke(main, ["solve", str(path), "--solver", "highs", "--format", "json", "--what-if", "0"])
+    js = CliRunner().invoke(app, ["solve", str(path), "--solver", "highs", "--format", "json", "--what-if", "0"])
     data = json.loads(js.stdout)
     t = data["talkers"]
     assert t["simulated"]["replications"] == 4 and t["lower_bound"] <= t["estimate"]
 
 
 def test_what_if_reuses_the_sample(tmp_path):
-    from lineup.cli import main
-
-    out = CliRunner().invoke(main, ["solve", str(_case(tmp_path)), "--solver", "highs", "--what-if", "20",
+    out = CliRunner().invoke(app, ["solve", str(_case(tmp_path)), "--solver", "highs", "--what-if", "20",
                                     "--format", "json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["budget_what_if"] is not None

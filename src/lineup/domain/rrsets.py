@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RRSets", "TalkersForecast", "lower_bound", "upper_bound", "sets_needed"]
+__all__ = ["RRSets", "Cover", "TalkersForecast", "lower_bound", "upper_bound", "sets_needed"]
 
 
 def lower_bound(covered: float, count: int, people: float, delta: float) -> float:
@@ -231,6 +231,13 @@ class RRSets:
         csc = csr_matrix((ones, self.members, self.indptr), shape=(self.stored, self.n)).tocsc()
         return csc.indptr.astype(np.int64, copy=False), csc.indices.astype(np.int64, copy=False)
 
+    def cover(self, index: tuple | None = None) -> "Cover":
+        """An empty selection's :class:`Cover` (``index``: :meth:`by_item`, if already built)."""
+        ptr, sets = self.by_item() if index is None else index
+        weight = self.weight()
+        gain = np.bincount(self.members, weights=np.repeat(weight, self.sizes()), minlength=self.n)
+        return Cover(self, ptr, sets, weight, np.zeros(self.stored, dtype=bool), gain)
+
     def merged(self, other: "RRSets") -> "RRSets":
         """Both samples as one (same items, same people)."""
         if other.n != self.n or not math.isclose(other.people, self.people):
@@ -254,6 +261,47 @@ class RRSets:
         indptr[1:] = np.cumsum(sizes[left])
         return RRSets(indptr, new[self.members[inside]].astype(np.int64), self.count, int(keep.sum()), self.people,
                       None if self.weights is None else self.weight()[left])
+
+
+@dataclass(eq=False)
+class Cover:
+    """The sets a growing selection covers, and every item's marginal coverage (``gain``, the weight of
+    its uncovered sets): taking an item covers its sets and lowers the gain of every member of them.
+
+    Examples
+    --------
+    >>> c = RRSets.from_lists([[0], [0, 1], [1, 2]], count=4, n=3, people=4).cover()
+    >>> c.gain.tolist(), c.take(1), c.gain.tolist()
+    ([2.0, 2.0, 1.0], 2.0, [1.0, 0.0, 0.0])
+    """
+
+    rr: RRSets
+    ptr: np.ndarray
+    sets: np.ndarray
+    weight: np.ndarray
+    covered: np.ndarray
+    gain: np.ndarray
+    #: (items, how much their gain fell) at the last :meth:`take`
+    last: tuple = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+    def take(self, item: int) -> float:
+        """Cover the sets of ``item``; returns the weight newly covered (``gain`` and :attr:`last` updated)."""
+        new = self.sets[self.ptr[item]:self.ptr[item + 1]]
+        new = new[~self.covered[new]]
+        if not new.size:
+            self.last = (np.zeros(0, dtype=np.int64), np.zeros(0))
+            return 0.0
+        self.covered[new] = True
+        starts, lengths = self.rr.indptr[new], self.rr.indptr[new + 1] - self.rr.indptr[new]
+        flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        touched, at = np.unique(self.rr.members[flat], return_inverse=True)
+        drop = np.bincount(at, weights=np.repeat(self.weight[new], lengths), minlength=touched.size)
+        self.gain[touched] -= drop
+        self.last = (touched, drop)
+        return float(self.weight[new].sum())
+
+    def copy(self) -> "Cover":
+        return Cover(self.rr, self.ptr, self.sets, self.weight, self.covered.copy(), self.gain.copy())
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from ..domain.rrsets import RRSets
+from ..domain.rrsets import Cover, RRSets
 from .constraints.base import Selection
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -247,38 +247,26 @@ class Talkers:
     def tracker(self, model: "Model") -> "CoverageTracker":
         """The greedy's exact marginal gains as sets become covered."""
         index = model.cached(self, "by_item", self.rr.by_item)
-        return CoverageTracker(self.rr, index, self.weight * self.unit, np.zeros(self.rr.stored, dtype=bool),
-                               self.rr.weight())
+        return CoverageTracker(self.rr.cover(index), self.weight * self.unit)
 
 
 @dataclass(eq=False)
 class CoverageTracker:
-    """Which RR sets the greedy's portfolio covers; adding a decision lowers the gain of every
-    member of the sets it newly covers by that set's worth (``worth`` × its weight)."""
+    """The greedy's view of a :class:`~lineup.domain.rrsets.Cover`: adding a decision lowers the
+    greedy's gains by ``worth`` × each item's lost coverage."""
 
-    rr: RRSets
-    index: tuple
+    cover: Cover
     worth: float
-    covered: np.ndarray
-    set_weight: np.ndarray
 
     def add(self, r: int, gain: np.ndarray) -> np.ndarray:
         """Cover the sets of decision ``r``; lower ``gain`` in place; the decisions whose gain changed."""
-        indptr, sets = self.index
-        new = sets[indptr[r]:indptr[r + 1]]
-        new = new[~self.covered[new]]
-        if not new.size:
-            return np.zeros(0, dtype=np.int64)
-        self.covered[new] = True
-        starts, ends = self.rr.indptr[new], self.rr.indptr[new + 1]
-        lengths = ends - starts
-        flat = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
-        members = self.rr.members[flat]
-        gain -= self.worth * np.bincount(members, weights=np.repeat(self.set_weight[new], lengths), minlength=gain.size)
-        return np.unique(members)
+        self.cover.take(r)
+        touched, drop = self.cover.last
+        gain[touched] -= self.worth * drop
+        return touched
 
     def copy(self) -> "CoverageTracker":
-        return CoverageTracker(self.rr, self.index, self.worth, self.covered.copy(), self.set_weight)
+        return CoverageTracker(self.cover.copy(), self.worth)
 
 
 @dataclass(frozen=True, eq=False)

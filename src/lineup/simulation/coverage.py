@@ -40,7 +40,6 @@ import numpy as np
 
 from lineup.domain.rrsets import RRSets
 
-from .graph import arc_ranges
 
 __all__ = ["Coverage", "greedy_k", "greedy_budget", "CARDINALITY_RATIO", "BUDGET_RATIO"]
 
@@ -73,25 +72,6 @@ class Coverage:
     gains: np.ndarray
     covered: int
     upper: float
-
-
-class _Counts:
-    """Uncovered-set counts per item, updated as sets become covered."""
-
-    def __init__(self, rr: RRSets):
-        self.rr = rr
-        self.ptr, self.owner = rr.by_item()
-        self.gain = np.diff(self.ptr).astype(np.float64)
-        self.done = np.zeros(rr.stored, dtype=bool)
-
-    def take(self, item: int) -> int:
-        """Cover the sets of ``item``; returns how many were newly covered."""
-        sets = self.owner[self.ptr[item]:self.ptr[item + 1]]
-        new = sets[~self.done[sets]]
-        self.done[new] = True
-        arcs, _ = arc_ranges(self.rr.indptr, new)
-        self.gain -= np.bincount(self.rr.members[arcs], minlength=self.rr.n)
-        return len(new)
 
 
 def _top_sum(gain: np.ndarray, k: int) -> float:
@@ -140,7 +120,7 @@ def greedy_k(rr: RRSets, k: int) -> Coverage:
     >>> c.items.tolist(), c.gains.tolist(), c.covered, c.upper
     ([1, 2], [2, 2], 4, 4.0)
     """
-    counts = _Counts(rr)
+    counts = rr.cover()
     items, gains, cov, upper = [], [], 0, math.inf
     for step in range(min(k, rr.n)):
         if _refresh(step, rr.n):
@@ -149,7 +129,7 @@ def greedy_k(rr: RRSets, k: int) -> Coverage:
         gain[items] = -1.0
         best = int(np.argmax(gain))
         items.append(best)
-        gains.append(counts.take(best))
+        gains.append(int(round(counts.take(best))))
         cov += gains[-1]
     upper = min(upper, cov + _top_sum(counts.gain, k))
     return Coverage(np.asarray(items, dtype=np.int64), np.asarray(gains, dtype=np.int64), cov, float(upper))
@@ -179,7 +159,7 @@ def greedy_budget(rr: RRSets, costs: np.ndarray, budget: float) -> Coverage:
 
 
 def _ratio_greedy(rr: RRSets, costs: np.ndarray, budget: float) -> Coverage:
-    counts = _Counts(rr)
+    counts = rr.cover()
     items, gains, cov, upper, left = [], [], 0, math.inf, float(budget)
     chosen = np.zeros(rr.n, dtype=bool)
     step = 0
@@ -191,7 +171,7 @@ def _ratio_greedy(rr: RRSets, costs: np.ndarray, budget: float) -> Coverage:
             break
         chosen[best] = True
         items.append(best)
-        gains.append(counts.take(best))
+        gains.append(int(round(counts.take(best))))
         cov += gains[-1]
         left -= costs[best]
         step += 1
