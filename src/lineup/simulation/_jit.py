@@ -11,9 +11,9 @@ Randomness comes from a xoshiro256** stream whose four-word state lives in a
 :class:`~lineup.simulation.cascade.Cascade` carries one stream across calls.
 
 Workspace (also owned by the caller, reused between calls): ``mark`` (one
-byte per node, all zero between runs), ``queue`` (the activated nodes of the
-run in BFS order, which is also the list of marks to clear), and for LT
-``load``/``theta`` (float per node, reset through ``touched``).
+byte per node, all zero between runs; IC only), ``queue`` (the activated nodes
+of the run in BFS order, which is also the list of marks to clear), and for LT
+``cell`` (threshold and load per node, reset through ``touched``).
 """
 
 from __future__ import annotations
@@ -146,45 +146,59 @@ def ic_runs(indptr, indices, seeds, p, prob, runs, state, mark, queue, sizes):
     return checked
 
 
+_ACTIVE = 2.0          # a threshold no uniform draw reaches: marks an active node
+
+
 @njit(cache=True)
-def _lt_run(indptr, indices, seeds, weights, state, mark, queue, load, theta, touched):
+def _lt_run(indptr, indices, seeds, weights, state, queue, cell, touched):
     """One LT cascade: a node activates once the weight from active in-neighbours reaches its threshold.
 
-    Thresholds are drawn when a node is first reached (``theta < 0``: not drawn
-    yet); a node activates as soon as its load reaches it, which gives the same
-    final set as activating a whole step at once (the LT fixed point is unique).
+    ``cell[v] = (threshold, load)`` side by side (one cache line per node on
+    large graphs): threshold ``-1`` not drawn yet (drawn when ``v`` is first
+    reached), ``_ACTIVE`` once active.  A node activates as soon as its load
+    reaches its threshold, which gives the same final set as activating a
+    whole step at once (the LT fixed point is unique).
     """
-    tail = _start(seeds, mark, queue)
-    head, checked, seen = 0, 0, 0
+    tail, seen = 0, 0
+    for v in seeds:
+        if cell[v, 0] != _ACTIVE:
+            cell[v, 0] = _ACTIVE
+            queue[tail] = v
+            touched[seen] = v
+            tail += 1
+            seen += 1
+    head, checked = 0, 0
     while head < tail:
         u = queue[head]
         head += 1
         checked += indptr[u + 1] - indptr[u]
         for j in range(indptr[u], indptr[u + 1]):
             v = indices[j]
-            if mark[v] != 0:
+            theta = cell[v, 0]
+            if theta == _ACTIVE:
                 continue
-            if theta[v] < 0.0:
-                theta[v] = uniform(state)
+            if theta < 0.0:
+                theta = uniform(state)
                 touched[seen] = v
                 seen += 1
-            load[v] += weights[j]
-            if load[v] >= theta[v]:
-                mark[v] = 1
+            load = cell[v, 1] + weights[j]
+            cell[v, 1] = load
+            if load >= theta:
+                theta = _ACTIVE
                 queue[tail] = v
                 tail += 1
-    _clear(mark, queue, tail)
+            cell[v, 0] = theta
     for i in range(seen):
-        load[touched[i]] = 0.0
-        theta[touched[i]] = -1.0
+        cell[touched[i], 0] = -1.0
+        cell[touched[i], 1] = 0.0
     return tail, checked
 
 
 @njit(cache=True)
-def lt_runs(indptr, indices, seeds, weights, runs, state, mark, queue, load, theta, touched, sizes):
+def lt_runs(indptr, indices, seeds, weights, runs, state, queue, cell, touched, sizes):
     """``runs`` LT cascades; sizes into ``sizes[:runs]``, returns the arcs checked."""
     checked = 0
     for r in range(runs):
-        sizes[r], c = _lt_run(indptr, indices, seeds, weights, state, mark, queue, load, theta, touched)
+        sizes[r], c = _lt_run(indptr, indices, seeds, weights, state, queue, cell, touched)
         checked += c
     return checked

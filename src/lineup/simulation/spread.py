@@ -317,7 +317,8 @@ def _ic_probability(csr: CSRGraph, p):
     if np.ndim(p) == 0:
         if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
             raise UsageError(f"p must be a number, an edge attribute name or 'wc', got {p!r}")
-        _check_unit_interval(np.array([float(p)]), "p")
+        if not 0.0 <= float(p) <= 1.0:
+            raise UsageError(f"p must lie in [0, 1]; 1 value(s) do not, e.g. {float(p)!r}")
         return float(p)
     return _check_unit_interval(_arc_array(csr, p, "probability"), "p")
 
