@@ -119,7 +119,7 @@ def worker(tool: str, case: str, path: str) -> dict:
     out = once(0)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     per = CALLS if case in ("call", "cascade") else 1
-    sizes = np.asarray([getattr(x, "mean", x) for x in out] if case == "call" else out, dtype=float)
+    sizes = np.asarray([x.mean if hasattr(x, "samples") else x for x in out], dtype=float)
     return {"tool": tool, "case": case, "wall": wall / per, "cpu": cpu / per, "warmup": warm,
             "mean": float(sizes.mean())}
 

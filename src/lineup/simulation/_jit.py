@@ -62,6 +62,15 @@ def seed_state(word, s):
 
 
 @njit(cache=True)
+def seeds_in_range(seeds, n):
+    """Whether every seed is a node position ``0 .. n-1``."""
+    for v in seeds:
+        if v < 0 or v >= n:
+            return False
+    return True
+
+
+@njit(cache=True)
 def _start(seeds, mark, queue):
     tail = 0
     for v in seeds:
@@ -134,8 +143,11 @@ def _ic_arc_run(indptr, indices, seeds, prob, state, mark, queue):
 def ic_runs(indptr, indices, seeds, p, prob, runs, state, mark, queue, sizes):
     """``runs`` IC cascades; ``prob`` per arc if it is non-empty, else ``p`` for all.
 
-    Writes the sizes into ``sizes[:runs]``; returns the arcs checked (all runs).
+    Writes the sizes into ``sizes[:runs]``; returns the arcs checked (all
+    runs), or -1 (nothing simulated) if a seed is not a node position.
     """
+    if not seeds_in_range(seeds, len(indptr) - 1):
+        return -1
     checked = 0
     for r in range(runs):
         if len(prob):
@@ -196,7 +208,9 @@ def _lt_run(indptr, indices, seeds, weights, state, queue, cell, touched):
 
 @njit(cache=True)
 def lt_runs(indptr, indices, seeds, weights, runs, state, queue, cell, touched, sizes):
-    """``runs`` LT cascades; sizes into ``sizes[:runs]``, returns the arcs checked."""
+    """``runs`` LT cascades; sizes into ``sizes[:runs]``, returns the arcs checked (-1: a bad seed)."""
+    if not seeds_in_range(seeds, len(indptr) - 1):
+        return -1
     checked = 0
     for r in range(runs):
         sizes[r], c = _lt_run(indptr, indices, seeds, weights, state, queue, cell, touched)

@@ -47,6 +47,13 @@ class Cascade:
     graph : CSRGraph
     model : Model
 
+    Notes
+    -----
+    One object holds one stream and one workspace: give each thread or
+    process its own Cascade (built from the same CSRGraph, which is shared
+    without copying) with its own seed, e.g. from
+    ``numpy.random.SeedSequence(seed).spawn(k)``.
+
     Examples
     --------
     >>> import networkx as nx
@@ -97,9 +104,9 @@ class Cascade:
 
     def _nodes(self, seeds) -> np.ndarray:
         if isinstance(seeds, np.ndarray) and self.graph.labels is None and seeds.dtype.kind in "iu":
-            if seeds.size and not (0 <= seeds.min() and seeds.max() < self.graph.n):
-                return self.graph.index_of(seeds.tolist())          # raises, naming the bad ones
-            return seeds.astype(np.int64, copy=False)
+            if self._runner is not None:
+                return seeds                       # the compiled kernel checks the range itself
+            return self.graph.index_of(seeds.tolist())
         return self.graph.index_of(_seed_list(seeds))
 
     def _simulate(self, nodes: np.ndarray, runs: int) -> tuple[np.ndarray, int]:

@@ -37,7 +37,7 @@ import numpy as np
 
 from lineup._rng import SeedLike, as_word
 
-from .graph import CSRGraph
+from .graph import CSRGraph, _int_positions
 
 __all__ = ["Engine", "choose_engine", "Runner", "BATCH_MIN_NODES", "BATCH_MIN_RUNS"]
 
@@ -69,8 +69,8 @@ def choose_engine(model: str, n: int, runs: int) -> Engine:
       large (1M-node BA graph, p = 0.05, 100 runs: 0.5–0.65 s against
       0.7–0.95 s compiled; benchmarks/kernels.py);
     * ``"compiled"`` otherwise: one run costs a microsecond or two of overhead
-      instead of a few hundred, and LT is faster compiled at every size
-      (1M nodes: about 10x).
+      instead of a few hundred; LT is 3–4x faster compiled on NetHEPT (15k
+      nodes, 10,000 runs) and on par with the batches at 1M nodes.
 
     Examples
     --------
@@ -144,10 +144,18 @@ class Runner:
         return sizes, self.run_into(seeds, sizes)
 
     def run_into(self, seeds: np.ndarray, sizes: np.ndarray) -> int:
-        """Fill ``sizes`` with one cascade size per entry; return the arcs checked."""
+        """Fill ``sizes`` with one cascade size per entry; return the arcs checked.
+
+        ``seeds`` are node positions (an integer array); one outside
+        ``0 .. n-1`` raises :class:`~lineup.errors.UsageError` naming it.
+        """
         j = self.jit
         if self.model == "ic":
-            return int(j.ic_runs(self.indptr, self.indices, seeds, self.p, self.prob, len(sizes),
-                                 self.state, self.mark, self.queue, sizes))
-        return int(j.lt_runs(self.indptr, self.indices, seeds, self.prob, len(sizes), self.state,
-                             self.queue, self.cell, self.touched, sizes))
+            checked = j.ic_runs(self.indptr, self.indices, seeds, self.p, self.prob, len(sizes),
+                                self.state, self.mark, self.queue, sizes)
+        else:
+            checked = j.lt_runs(self.indptr, self.indices, seeds, self.prob, len(sizes), self.state,
+                                self.queue, self.cell, self.touched, sizes)
+        if checked < 0:
+            _int_positions(seeds.tolist(), len(self.indptr) - 1)      # raises, naming the bad seeds
+        return int(checked)
