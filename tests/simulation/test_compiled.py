@@ -136,3 +136,12 @@ def test_a_large_networkx_graph_converted_again_warns_once(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         spread(G, [0], p=0.1, runs=5, seed=1)                      # warned once per graph
+
+
+def test_importing_the_simulator_does_not_import_numba():
+    import subprocess
+    import sys
+
+    code = "import sys, lineup.simulation, lineup.simulation.cascade; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -3,8 +3,8 @@
 Imported only by :mod:`lineup.simulation.compiled`, on first use (importing numba
 takes a few tenths of a second; ``import lineup`` must not pay it).  Every
 function is ``@njit(cache=True)``: the first call on a machine compiles it
-(about a second per kernel and argument type), later processes load the
-compiled code from numba's cache.
+(IC about 3 s, LT about 1 s), later processes load the compiled code from
+numba's cache (about 0.8 s on the first call, numba's start-up included).
 
 Randomness comes from a xoshiro256** stream whose four-word state lives in a
 ``uint64`` array owned by the caller and is advanced in place, so a

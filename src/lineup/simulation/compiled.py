@@ -24,8 +24,9 @@ two-sample Kolmogorov–Smirnov test on the sizes, and the theory tests run on
 both engines).
 
 numba is imported on the first compiled run, not with lineup; the first run
-on a machine also compiles the kernels (about 1–2 s per model; numba caches
-the result on disk, later processes load it in a fraction of a second).
+on a machine also compiles the kernels (about 3 s for IC, 1 s for LT; numba
+caches the result on disk, and a later process's first run takes about 0.8 s,
+numba's own start-up included).
 """
 
 from __future__ import annotations
