@@ -131,8 +131,14 @@ def test_a_large_networkx_graph_converted_again_warns_once(monkeypatch):
         spread(G, [0], p=0.1, runs=5, seed=1)                      # first conversion: silent
         spread(from_networkx(G), [0], p=0.1, runs=5, seed=1)       # the documented way: silent
         Cascade(nx.path_graph(3), p=0.5).run([0])                  # small graphs: silent
-    with pytest.warns(PerformanceWarning, match="convert it once with lineup.from_networkx"):
+    with pytest.warns(PerformanceWarning, match="convert it once with lineup.from_networkx") as caught:
         spread(G, [0], p=0.1, runs=5, seed=1)
+    assert caught[0].filename == __file__                       # points at the caller's line
+    H = nx.gnm_random_graph(100, 60, seed=2)
+    Cascade(H, p=0.1)
+    with pytest.warns(PerformanceWarning) as caught:
+        Cascade(H, p=0.1)
+    assert caught[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         spread(G, [0], p=0.1, runs=5, seed=1)                      # warned once per graph

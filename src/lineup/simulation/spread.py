@@ -269,7 +269,7 @@ def _note_conversion(G) -> None:
         warnings.warn(
             f"this networkx graph ({G.number_of_edges():,} edges) is converted to CSR on every call; "
             "convert it once with lineup.from_networkx(G) and pass the result, or use lineup.Cascade",
-            PerformanceWarning, stacklevel=4)
+            PerformanceWarning, stacklevel=5)       # the caller of spread() or Cascade()
 
 
 def _from_edge_arrays(graph) -> CSRGraph:
