@@ -89,10 +89,16 @@ def choose_engine(model: str, n: int, runs: int) -> Engine:
 
 @functools.cache
 def numba_available() -> bool:
-    """Whether numba can be imported (checked once, without importing it)."""
-    import importlib.util
+    """Whether numba imports (tried once per process, on the first IC or LT simulation).
 
-    return importlib.util.find_spec("numba") is not None
+    A numba that is missing, or installed but broken (e.g. built for another
+    numpy), sends every simulation to the numpy batches instead of failing.
+    """
+    try:
+        import numba  # noqa: F401
+    except Exception:                    # ImportError, or numba's own version checks
+        return False
+    return True
 
 
 def _jit():
