@@ -15,7 +15,9 @@ def test_every_error_class_is_exported():
     import lineup.errors
 
     for name in lineup.errors.__all__:
-        if name != "Problem":
+        if name.endswith("Warning"):
+            assert issubclass(getattr(lineup, name), UserWarning)
+        elif name != "Problem":
             assert issubclass(getattr(lineup, name), lineup.LineupError)
 
 

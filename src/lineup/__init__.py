@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     # simulator
     "spread": "lineup.simulation.spread",
     "SpreadResult": "lineup.simulation.spread",
+    "Cascade": "lineup.simulation.cascade",
     "CSRGraph": "lineup.simulation.graph",
     "from_edges": "lineup.simulation.graph",
     "from_networkx": "lineup.simulation.graph",
@@ -85,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     "SolverError": "lineup.errors",
     "ModelTooLargeError": "lineup.errors",
     "OutputBusyError": "lineup.errors",
+    "PerformanceWarning": "lineup.errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

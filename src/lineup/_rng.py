@@ -15,7 +15,7 @@ import numpy as np
 
 SeedLike = Union[None, int, np.random.SeedSequence, np.random.Generator]
 
-__all__ = ["SeedLike", "as_generator", "as_seed_sequence", "spawn", "streams"]
+__all__ = ["SeedLike", "as_generator", "as_seed_sequence", "as_word", "spawn", "streams"]
 
 
 def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
@@ -56,6 +56,26 @@ def as_generator(seed: SeedLike) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(as_seed_sequence(seed))
+
+
+def as_word(seed: SeedLike) -> int:
+    """Normalise ``seed`` to one 64-bit word, the seed of a compiled kernel's own stream.
+
+    Cheaper than a Generator (a compiled run costs a microsecond or two): an
+    ``int`` below 2**64 is used as is (the kernel expands it with splitmix64, made
+    for seeding from consecutive integers); a Generator gives one raw draw and
+    advances; a SeedSequence (or None: fresh entropy) generates the word.
+
+    Examples
+    --------
+    >>> as_word(7), as_word(np.random.SeedSequence(7)) == as_word(np.random.SeedSequence(7))
+    (7, True)
+    """
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and 0 <= int(seed) < 2**64:
+        return int(seed)
+    if isinstance(seed, np.random.Generator):
+        return int(seed.bit_generator.random_raw())
+    return int(as_seed_sequence(seed).generate_state(1, np.uint64)[0])
 
 
 def spawn(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:

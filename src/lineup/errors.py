@@ -41,6 +41,7 @@ __all__ = [
     "ModelTooLargeError",
     "OutputBusyError",
     "Problem",
+    "PerformanceWarning",
 ]
 
 
@@ -143,3 +144,7 @@ class OutputBusyError(LineupError):
     """Another lineup run is writing the same output directory (exit code 5); retry when it ends."""
 
     exit_code = 5
+
+
+class PerformanceWarning(UserWarning):
+    """Work that could be done once is being repeated (e.g. a graph converted on every call)."""

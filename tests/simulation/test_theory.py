@@ -10,6 +10,8 @@ import pytest
 from lineup.simulation.graph import from_edges
 from lineup.simulation.spread import spread
 
+pytestmark = pytest.mark.usefixtures("each_engine")      # every test on both engines (conftest.py)
+
 
 def _reach(n: int, arcs, seeds) -> int:
     D = nx.DiGraph()

@@ -22,11 +22,26 @@ An undirected edge works both ways.  The graph may be a networkx graph, a
 :func:`~lineup.simulation.graph.from_edges`), or edge arrays ``(src, dst)``
 of integer node ids ``0 .. max``, read as an undirected graph (use
 ``from_edges(src, dst, n, directed=True)`` for anything else).
+
+A networkx graph is converted to CSR on every call (about a second per
+million edges).  To simulate many times on one graph, convert it once with
+:func:`~lineup.simulation.graph.from_networkx` and pass the CSRGraph, or use a
+:class:`~lineup.simulation.cascade.Cascade`; converting the same graph of
+:data:`WARN_EDGES` edges or more a second time warns
+(:class:`~lineup.errors.PerformanceWarning`).
+
+IC and LT run on one of two engines (:mod:`lineup.simulation.compiled`): the
+compiled one (numba) or numpy batches, chosen by
+:func:`~lineup.simulation.compiled.choose_engine` unless ``engine`` names one.
+The same seed gives the same samples on the same engine; the two engines give
+different samples from the same distribution.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -36,12 +51,16 @@ import numpy as np
 
 from lineup._rng import SeedLike, as_generator
 from lineup.domain.scenario import did_you_mean
-from lineup.errors import UsageError
+from lineup.errors import PerformanceWarning, UsageError
 
+from .compiled import Engine, Runner, choose_engine
 from .graph import CSRGraph, from_edges, from_networkx
 from .kernels import ic_cascades, lt_cascades, threshold_cascade
 
-__all__ = ["Model", "SpreadResult", "spread", "resolve_arcs"]
+__all__ = ["Model", "SpreadResult", "spread", "resolve_arcs", "WARN_EDGES"]
+
+#: A networkx graph with at least this many edges warns when converted a second time.
+WARN_EDGES = 100_000
 
 
 class Model(str, Enum):
@@ -105,6 +124,7 @@ def spread(
     phi: float | None = None,
     runs: int = 1000,
     seed: SeedLike = None,
+    engine: str = "auto",
 ) -> SpreadResult:
     """Simulate a diffusion from ``seeds`` ``runs`` times.
 
@@ -125,7 +145,10 @@ def spread(
     runs : int
         Number of Monte Carlo runs (≥ 1).
     seed : int, SeedSequence or Generator, optional
-        Same seed, same samples.
+        Same seed, same samples (on the same engine).
+    engine : {"auto", "compiled", "numpy"}
+        ``auto``: :func:`~lineup.simulation.compiled.choose_engine` decides
+        from the model, the graph size and ``runs``.  Ignored by ``threshold``.
 
     Returns
     -------
@@ -148,20 +171,44 @@ def spread(
     >>> spread(nx.complete_graph(4), [0, 1], model="threshold", phi=0.5, runs=1).samples.tolist()
     [4]
     """
-    kind = _parse_model(model)
+    kind, csr, param = prepare(graph, model, p, phi)
     runs = _check_runs(runs)
-    csr = _as_csr(graph, p if kind is not Model.THRESHOLD else None)
     nodes = csr.index_of(_seed_list(seeds))
-    _check_unused(kind, p, phi)
     if kind is Model.THRESHOLD:
-        size, checked = threshold_cascade(csr, nodes, _check_phi(phi))
+        size, checked = threshold_cascade(csr, nodes, param)
         return SpreadResult(kind, np.full(runs, size, dtype=np.int64), checked)
-    rng = as_generator(seed)
-    if kind is Model.IC:
-        samples, checked = ic_cascades(csr, nodes, _ic_probability(csr, p), runs, rng)
+    if pick_engine(engine, kind, csr.n, runs) is Engine.COMPILED:
+        samples, checked = Runner(csr, kind.value, param, seed).run(nodes, runs)
     else:
-        samples, checked = lt_cascades(csr, nodes, _lt_weights(csr, p), runs, rng)
+        samples, checked = numpy_cascades(kind, csr, nodes, param, runs, as_generator(seed))
     return SpreadResult(kind, samples, checked)
+
+
+def prepare(graph, model, p, phi) -> tuple[Model, CSRGraph, Any]:
+    """Checked model, the graph as CSR and the model's parameter (IC: p, LT: weights, threshold: phi)."""
+    kind = _parse_model(model)
+    _check_unused(kind, p, phi)
+    csr = _as_csr(graph, p if kind is not Model.THRESHOLD else None)
+    if kind is Model.THRESHOLD:
+        return kind, csr, _check_phi(phi)
+    return kind, csr, (_ic_probability(csr, p) if kind is Model.IC else _lt_weights(csr, p))
+
+
+def pick_engine(engine, kind: Model, n: int, runs: int) -> Engine:
+    """``engine`` checked; ``auto`` resolved by :func:`~lineup.simulation.compiled.choose_engine`."""
+    try:
+        chosen = Engine(str(engine).lower())
+    except ValueError:
+        names = [e.value for e in Engine]
+        raise UsageError(f"unknown engine {engine!r}; choose one of {names}{did_you_mean(engine, names)}") from None
+    return choose_engine(kind.value, n, runs) if chosen is Engine.AUTO else chosen
+
+
+def numpy_cascades(kind: Model, csr: CSRGraph, nodes, param, runs: int, rng) -> tuple[np.ndarray, int]:
+    """IC or LT sizes from the numpy batches (:mod:`lineup.simulation.kernels`)."""
+    if kind is Model.IC:
+        return ic_cascades(csr, nodes, param, runs, rng)
+    return lt_cascades(csr, nodes, param, runs, rng)
 
 
 def resolve_arcs(graph: Any, model: str = "ic", p=None) -> tuple[CSRGraph, float | np.ndarray, bool]:
@@ -179,13 +226,10 @@ def resolve_arcs(graph: Any, model: str = "ic", p=None) -> tuple[CSRGraph, float
     >>> prob.tolist(), lt               # arcs 0->1, 0->2 (leaves have degree 1), 1->0, 2->0
     ([1.0, 1.0, 0.5, 0.5], False)
     """
-    kind = _parse_model(model)
-    if kind is Model.THRESHOLD:
+    if _parse_model(model) is Model.THRESHOLD:
         raise UsageError("model 'threshold' is deterministic and has no random live arcs; use model 'ic' or 'lt'")
-    csr = _as_csr(graph, p)
-    if kind is Model.IC:
-        return csr, _ic_probability(csr, p), False
-    return csr, _lt_weights(csr, p), True
+    kind, csr, prob = prepare(graph, model, p, None)
+    return csr, prob, kind is Model.LT
 
 
 def _parse_model(model) -> Model:
@@ -225,8 +269,28 @@ def _as_csr(graph, p) -> CSRGraph:
         return graph
     if _is_networkx(graph):
         attr = p if isinstance(p, str) and p != "wc" else None
+        _note_conversion(graph)
         return from_networkx(graph, weight=attr)
     return _from_edge_arrays(graph)
+
+
+_CONVERTED: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+
+
+def _note_conversion(G) -> None:
+    """Warn (once per graph) when a large networkx graph is converted again."""
+    if G.number_of_edges() < WARN_EDGES:
+        return
+    try:
+        seen = _CONVERTED.get(G, 0)
+        _CONVERTED[G] = seen + 1
+    except TypeError:                    # not weak-referenceable: cannot tell
+        return
+    if seen == 1:
+        warnings.warn(
+            f"this networkx graph ({G.number_of_edges():,} edges) is converted to CSR on every call; "
+            "convert it once with lineup.from_networkx(G) and pass the result, or use lineup.Cascade",
+            PerformanceWarning, stacklevel=5)       # the caller of spread() or Cascade()
 
 
 def _from_edge_arrays(graph) -> CSRGraph:
@@ -274,7 +338,8 @@ def _ic_probability(csr: CSRGraph, p):
     if np.ndim(p) == 0:
         if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
             raise UsageError(f"p must be a number, an edge attribute name or 'wc', got {p!r}")
-        _check_unit_interval(np.array([float(p)]), "p")
+        if not 0.0 <= float(p) <= 1.0:
+            raise UsageError(f"p must lie in [0, 1]; 1 value(s) do not, e.g. {float(p)!r}")
         return float(p)
     return _check_unit_interval(_arc_array(csr, p, "probability"), "p")
 
