@@ -124,6 +124,8 @@ class RRSets:
     n: int
     people: float
 
+    weights: np.ndarray | None = None
+
     @classmethod
     def from_lists(cls, sets: Sequence, *, count: int, n: int, people: float) -> "RRSets":
         """Build from a list of item lists (empty ones are dropped and counted)."""
