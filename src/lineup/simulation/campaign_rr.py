@@ -277,7 +277,7 @@ def _conditioned_coins(pair_i, pair_lm, n_pairs, r, suffix, inf_mark, out, n_out
     return out, n_out, -math.expm1(suffix[0]), suffix
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")             # a call per set costs as much as the search
 def _reverse_search(r, target, in_indptr, in_indices, wom, days, done, delay_of, head, scratch, rng):
     """People reached backwards from ``target`` and their deadlines ``L(u)`` (latest first); no post coins.
 
