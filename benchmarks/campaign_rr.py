@@ -2,18 +2,24 @@
 
 Builds a scenario-like candidate roster (micro / mid / macro creators, follower counts
 log-uniform within each tier's bounds, engagement rates from the tier prior, 1–3 posts),
-generates the population(s), draws the roster's audiences, then times the RR sets.
-Every stage prints its wall and CPU seconds; the last line is the process's peak
-resident memory (``ru_maxrss``), everything included.
+generates the population(s), draws the roster's audiences, then times the RR sets,
+importance-weighted (the default) and plain (``weighted=False``), on the same worlds.
+Every stage prints its wall and CPU seconds; then, per kind, sets per second, the
+share of non-empty sets and the relative standard error of the talkers of one portfolio
+(the 50 creators with the most followers) from the same number of sets, and the
+variance ratio plain / weighted.  The last line is the process's peak resident memory
+(``ru_maxrss``), everything included.
 
     python benchmarks/campaign_rr.py                                   # 1M people, 10k creators, 1M sets
     python benchmarks/campaign_rr.py --people 100000 --creators 1000 --sets 100000
     python benchmarks/campaign_rr.py --populations 4 --sets 10000000 --workers 1 2
+    python benchmarks/campaign_rr.py --kinds weighted                 # the weighted sets only
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import time
 
@@ -39,6 +45,14 @@ def roster(creators: int, seed: int):
                                niches=[[NICHES[k % len(NICHES)]] for k in range(creators)])
 
 
+def talkers(rr, chosen) -> tuple[float, float]:
+    """Estimate and standard error of ``chosen``'s talkers (weights, if any, included)."""
+    hit = rr.hits(chosen)
+    w = np.ones(rr.stored) if rr.weights is None else rr.weights
+    mean, square = (w * hit).sum() / rr.count, (w * w * hit).sum() / rr.count
+    return rr.people * mean, rr.people * math.sqrt(max(square - mean ** 2, 0.0) / rr.count)
+
+
 class Clock:
     def __init__(self):
         self.wall, self.cpu = time.perf_counter(), time.process_time()
@@ -58,33 +72,49 @@ def main() -> None:
     parser.add_argument("--p", type=float, default=0.01, help="word-of-mouth p (default: the scenario default)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="threads drawing the sets (each timed)")
     parser.add_argument("--model", default="ic", choices=["ic", "none"], help="word-of-mouth model")
+    parser.add_argument("--kinds", nargs="+", default=["weighted", "plain"], choices=["weighted", "plain"],
+                        help="RR sets to draw: importance-weighted and/or plain (weighted=False)")
     args = parser.parse_args()
 
     from lineup.domain.campaign import SimulationSpec
     from lineup.domain.portfolio import Portfolio
     from lineup.domain.tiers import Tiers
     from lineup.simulation.campaign import Influencers
-    from lineup.simulation.campaign_rr import CampaignSampler
+    from lineup.simulation.campaign_rr import CampaignSampler, draw_worlds
 
     clock = Clock()
     r = roster(args.creators, seed=1)
     spec = SimulationSpec(population={"size": args.people}, word_of_mouth={"model": args.model, "p": args.p})
     inf = Influencers.from_portfolio(Portfolio(r, np.arange(args.creators)), Tiers(), spec.talk_prob)
     clock.lap(f"roster ({args.creators:,} creators)")
-    sampler = CampaignSampler.from_spec(inf, spec, niches=NICHES, populations=args.populations, seed=2)
+    worlds = draw_worlds(inf, spec, niches=NICHES, populations=args.populations, seed=2)
+    samplers = {kind: CampaignSampler(worlds, inf, spec, weighted=kind == "weighted") for kind in args.kinds}
+    sampler = samplers[args.kinds[0]]
     w = sampler.worlds[0]
     clock.lap(f"populations + audiences (x{args.populations})",
               f"k = {w.scale:,.0f}, {len(w.f_items):,} follows, {len(w.in_indices):,} arcs per population, "
               f"branching {sampler.branching:.2f}")
-    sampler.sample(1_000, seed=0)
-    clock.lap("warm-up (numba cache / compile)")
-    for workers in args.workers:
-        rr = sampler.sample(args.sets, seed=3, workers=workers)
-        clock.lap(f"{args.sets:,} RR sets, {workers} thread(s)", f"{rr.stored:,} non-empty, {len(rr.members):,} "
-                  f"members, mean size {rr.sizes().mean() if rr.stored else 0:.2f}")
-    top = np.argsort(-rr.singles() - np.bincount(rr.members, minlength=rr.n))[:50]
-    print(f"top-50 by coverage: talkers ≈ {rr.estimate(top):,.0f} ± {rr.standard_error(top):,.0f} "
-          f"(real people of {sampler.people:,.0f})")
+    top = np.argsort(-np.asarray(inf.real_followers))[:50]
+    figures = {}
+    for kind in args.kinds:
+        sampler = samplers[kind]
+        sampler.sample(1_000, seed=0)
+        clock.lap(f"warm-up, {kind} (numba cache)")
+        for workers in args.workers:
+            t0 = time.perf_counter()
+            rr = sampler.sample(args.sets, seed=3, workers=workers)
+            seconds = time.perf_counter() - t0
+            clock.lap(f"{args.sets:,} {kind} sets, {workers} thread(s)",
+                      f"{args.sets / seconds:,.0f} sets/s, {rr.stored:,} non-empty ({rr.stored / rr.count:.3%}), "
+                      f"mean size {rr.sizes().mean() if rr.stored else 0:.2f}")
+        estimate, se = talkers(rr, top)
+        figures[kind] = se
+        mean_weight = f", mean weight {rr.weights.mean():.4f}" if rr.weights is not None and rr.stored else ""
+        print(f"  top-50 by followers ({kind}): talkers ≈ {estimate:,.0f} ± {se:,.0f} "
+              f"(relative SE {se / estimate if estimate else float('nan'):.2%}{mean_weight}; "
+              f"real people {sampler.people:,.0f})")
+    if len(figures) == 2 and figures["weighted"] > 0:
+        print(f"variance plain / weighted, same sets: {(figures['plain'] / figures['weighted']) ** 2:,.1f}x")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

@@ -15,7 +15,8 @@ from lineup.domain.tiers import Tiers
 from lineup.errors import ScenarioError, UsageError
 from lineup.simulation.audiences import draw_audiences
 from lineup.simulation.campaign import Influencers, _post_times, simulate_campaign
-from lineup.simulation.campaign_rr import CampaignSampler, _posts_by, effective_edge_probability
+from lineup.simulation.campaign_rr import (CampaignSampler, _conditioned_coins, _posts_by, draw_worlds,
+                                           effective_edge_probability, followed_by, post_talk_probability)
 from lineup.simulation.montecarlo import monte_carlo
 from lineup.simulation.population import generate_population
 
@@ -48,8 +49,23 @@ def simulated(spec, world, runs: int) -> tuple[float, float]:
     return talkers.mean(), talkers.std(ddof=1) / math.sqrt(runs)
 
 
+def weighted(rr, chosen) -> tuple[float, float]:
+    """Estimate and standard error of ``chosen``'s talkers from (possibly weighted) RR sets, computed here:
+    ``people × mean(w·hit)`` and ``people × sqrt((mean(w²·hit) − mean(w·hit)²) / θ)`` over all ``θ`` sets."""
+    hit = rr.hits(chosen)
+    w = np.ones(rr.stored) if rr.weights is None else rr.weights
+    mean, square = (w * hit).sum() / rr.count, (w * w * hit).sum() / rr.count
+    return rr.people * mean, rr.people * math.sqrt(max(square - mean ** 2, 0.0) / rr.count)
+
+
 def z_score(rr, chosen, mean, se) -> float:
-    return (rr.estimate(chosen) - mean) / math.hypot(rr.standard_error(chosen), se)
+    estimate, rr_se = weighted(rr, chosen)
+    return (estimate - mean) / math.hypot(rr_se, se)
+
+
+def same_sets(a, b) -> bool:
+    return (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.members, b.members)
+            and (a.weights is None) == (b.weights is None) and (a.weights is None or np.array_equal(a.weights, b.weights)))
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(days=60, p=0.15, decay=0.3)], ids=["short horizon", "correlated ties"])
@@ -89,8 +105,8 @@ def test_without_word_of_mouth_the_rr_estimate_is_the_closed_form_direct_talkers
                                         seed=2)
     rr = sampler.sample(300_000, seed=5)
     for chosen in ([0], [1, 3], [0, 1, 2, 3]):
-        exact = sampler.direct_talkers(chosen)
-        assert abs(rr.estimate(chosen) - exact) < 3 * rr.standard_error(chosen), chosen
+        estimate, se = weighted(rr, chosen)
+        assert abs(estimate - sampler.direct_talkers(chosen)) < 3 * se, chosen
     assert sampler.direct_talkers([0, 1]) < sampler.direct_talkers([0]) + sampler.direct_talkers([1])  # overlap
 
 
@@ -99,7 +115,7 @@ def test_same_seed_same_sets_and_people_are_real_people():
     sampler = CampaignSampler.from_spec(influencers([0, 1, 2, 3], spec), spec, niches=["x", "y"], populations=2,
                                         seed=1)
     a, b, c = sampler.sample(20_000, seed=3), sampler.sample(20_000, seed=3), sampler.sample(20_000, seed=4)
-    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.members, b.members)
+    assert same_sets(a, b) and a.weights is not None
     assert not (len(a.members) == len(c.members) and np.array_equal(a.members, c.members))
     assert a.count == 20_000 and a.n == 4 and a.people == 1000 * sampler.scale
     sizes = a.sizes()
@@ -148,7 +164,7 @@ def test_pieces_on_threads_give_the_same_sets(monkeypatch):
                                         seed=1)
     one, two = sampler.sample(20_001, seed=3), sampler.sample(20_001, seed=3, workers=2)
     assert one.count == two.count == 20_001 and one.stored > 0
-    assert np.array_equal(one.indptr, two.indptr) and np.array_equal(one.members, two.members)
+    assert same_sets(one, two) and one.weights is not None
 
 
 def test_a_fixed_population_is_shared_and_its_audiences_redrawn():
@@ -159,3 +175,80 @@ def test_a_fixed_population_is_shared_and_its_audiences_redrawn():
     assert all(w.in_indices is pop.graph.indices for w in worlds)
     assert not np.array_equal(worlds[0].f_items, worlds[1].f_items)
     assert sampler.people == 1000 * sampler.scale and sampler.branching == 0.0
+
+
+# ----------------------------------------------------------------------------- importance weights
+
+
+def test_conditioned_coins_weighted_by_the_chance_of_a_success_are_unbiased_per_influencer():
+    # pairs (influencer, log-miss): influencer 1 twice (two followers reached), each pair its own coin
+    pair_i, pair_lm = np.array([0, 1, 2, 1]), np.log1p(-np.array([0.3, 0.05, 0.2, 0.1]))
+    pi = -np.expm1(pair_lm)
+    rng, runs = np.random.default_rng(0), 40_000
+    inf_mark, suffix, out = np.full(3, -1), np.empty(1), np.empty(1, np.int64)
+    sums = np.zeros(3)
+    for r in range(runs):
+        out, n_out, p, suffix = _conditioned_coins(pair_i, pair_lm, 4, r, suffix, inf_mark, out, 0, rng)
+        assert n_out >= 1 and len(set(out[:n_out].tolist())) == n_out
+        sums[out[:n_out]] += p
+    assert p == pytest.approx(1 - np.prod(1 - pi))
+    truth = np.array([pi[0], 1 - (1 - pi[1]) * (1 - pi[3]), pi[2]])
+    se = np.sqrt(p * truth / runs)                                   # w·hit ≤ p: variance ≤ p × truth
+    assert np.all(np.abs(sums / runs - truth) < 4 * se), (sums / runs, truth)
+
+
+def test_weights_are_the_chance_that_one_post_makes_the_target_talk_without_word_of_mouth():
+    # no word of mouth, every first post on day 0: the weight of v's set is 1 − Π_{i followed by v} (1 − q_i)^n_i
+    spec = spec_of("none", start_window_days=0)
+    inf = influencers([0, 1, 2, 3], spec)
+    worlds = draw_worlds(inf, spec, niches=["x", "y"], populations=1, seed=2)
+    rr = CampaignSampler(worlds, inf, spec).sample(20_000, seed=3)
+    n = np.array([_posts_by(0, p, spec.days - 1, spec.post_spacing_days, spec.recurring_every_days or 0.0,
+                            float(spec.days)) for p in inf.posts])
+    indptr, items = followed_by(worlds[0][1], 1000)
+    cum = np.concatenate([[0.0], np.cumsum((n * np.log1p(-post_talk_probability(inf, spec)))[items])])
+    p_person = -np.expm1(cum[indptr[1:]] - cum[indptr[:-1]])
+    assert rr.weights.min() > 0 and rr.weights.max() <= 1
+    assert np.isclose(rr.weights[:, None], np.unique(p_person[p_person > 0])[None, :]).any(axis=1).all()
+    # the stored share is the share of people following someone, the weighted total their mean chance
+    assert rr.stored / rr.count == pytest.approx(np.mean(p_person > 0), abs=0.015)
+    assert rr.weights.sum() / rr.count == pytest.approx(p_person.mean(), rel=0.05)
+
+
+@pytest.mark.parametrize("model", ["none", "ic"])
+def test_weighted_and_unweighted_estimates_agree(model):
+    spec = spec_of(model)
+    inf = influencers([0, 1, 2, 3], spec)
+    plain = CampaignSampler.from_spec(inf, spec, niches=["x", "y"], populations=2, seed=1, weighted=False)
+    weigh = CampaignSampler.from_spec(inf, spec, niches=["x", "y"], populations=2, seed=1)
+    a, b = weigh.sample(100_000, seed=2), plain.sample(100_000, seed=2)
+    assert a.weights is not None and b.weights is None
+    for chosen in ([0], [2, 3], [0, 1, 2, 3]):
+        (ea, sa), (eb, sb) = weighted(a, chosen), weighted(b, chosen)
+        assert abs(ea - eb) < 3 * math.hypot(sa, sb), chosen
+        assert sa < sb, chosen                                     # the point of the weights
+
+
+def test_at_realistic_talk_probabilities_the_weights_cut_the_variance_many_times():
+    # default talk probabilities (one post makes ~0.1 % of followers talk): most unweighted sets are empty
+    spec = SimulationSpec(days=14, population={"size": 1000}, word_of_mouth={"model": "ic", "p": 0.05})
+    inf = influencers([0, 1, 2, 3], spec)
+    plain = CampaignSampler.from_spec(inf, spec, niches=["x", "y"], populations=2, seed=1, weighted=False)
+    weigh = CampaignSampler.from_spec(inf, spec, niches=["x", "y"], populations=2, seed=1)
+    a, b = weigh.sample(200_000, seed=2), plain.sample(200_000, seed=2)
+    (ea, sa), (eb, sb) = weighted(a, [0, 1, 2, 3]), weighted(b, [0, 1, 2, 3])
+    assert abs(ea - eb) < 3 * math.hypot(sa, sb)
+    assert (sb / sa) ** 2 > 20                                    # measured ≈ 1 / mean weight
+    assert b.stored < 0.05 * a.stored
+
+
+def test_weighted_sets_are_the_same_for_a_seed_whatever_the_workers(monkeypatch):
+    import lineup.simulation.campaign_rr as mod
+
+    monkeypatch.setattr(mod, "CHUNK", 2_000)
+    spec = spec_of()
+    sampler = CampaignSampler.from_spec(influencers([0, 1, 2, 3], spec), spec, niches=["x", "y"], populations=3,
+                                        seed=1)
+    one, two, again = (sampler.sample(10_001, seed=4, workers=w) for w in (1, 2, 2))
+    assert same_sets(one, two) and same_sets(two, again)
+    assert len(one.weights) == one.stored and np.all((one.weights > 0) & (one.weights <= 1))

@@ -38,6 +38,27 @@ population and audiences.  Already-talking people are never re-activated in the
 simulation, which is the live-edge argument's assumption (repeated exposure only
 gives more independent chances, which the search counts as more live ties).
 
+**Importance weights** (``weighted=True``, the default).  At realistic scales a post
+makes a follower talk with probability ~0.002, so almost every RR set is empty (a few
+in 10,000 hold an influencer) and an estimate needs tens of millions of sets.  Nothing
+in the search depends on the post coins (a person's ties are searched whether or not
+they talk directly, and the first post days are drawn regardless of the coins), so the
+weighted sampler searches first, then collects every (person ``u``, influencer ``i``)
+pair reached with its log-miss ``lm = n_i(L(u)) × log(1 − q_i)`` (pairs with no post
+by the deadline skipped; an influencer followed by several people reached gives one
+independent pair per person).  With ``m`` pairs, ``π_j = 1 − e^{lm_j}`` and ``p_v = 1 −
+Π_j (1 − π_j) = −expm1(Σ lm)`` the chance that some coin succeeds: no pair → an empty
+set; otherwise the coins are drawn **given at least one success** (pair ``j`` succeeds
+with ``π_j / (1 − e^{S_j})``, ``S_j = Σ_{l ≥ j} lm_l``, while no earlier one has; plain
+``π_j`` after), the set is the influencers with a success, and its weight is ``p_v``.
+*Unbiased*: the sequential draw has the law of the coins given ``A`` = {some success}
+(by induction on ``j``: ``P(X_j = 1 | A_{j..m}) = π_j / P(A_{j..m})``, and after a
+failure ``A_{j..m}`` is ``A_{j+1..m}``), and ``S ∩ R ≠ ∅`` implies ``A``, so
+``E[p_v 1(S ∩ R_w ≠ ∅) | search] = P(A) P(S ∩ R ≠ ∅ | A) = P(S ∩ R ≠ ∅ | search)``.
+Each set contributes ``p_v × hit ∈ [0, 1]`` instead of ``hit ∈ {0, 1}``, and the
+variance drops about ``p̄`` times (``p̄`` the mean ``p_v`` of the non-empty sets; the
+benchmark measures it).  ``weighted=False`` draws every coin (weight 1).
+
 With ``exact=False`` the sampler is the textbook live-edge reduction instead: every
 tie independently live with the equivalent probability
 :func:`effective_edge_probability` ``p_eff = E[p decay^(d−1)] = p λ / (1 − decay (1 −
@@ -61,8 +82,9 @@ What is approximated, against ``lineup simulate`` of one portfolio:
   sets evenly over them, so the estimate averages over those few draws only (a loaded
   network is one fixed graph; its audiences are still redrawn per population).
 
-Cost: a few random numbers per person reached, so about 0.6 µs per set while word of
-mouth is subcritical (:attr:`CampaignSampler.branching` below 1); at or above 1 a set
+Cost: a few random numbers per person reached, so about 0.6 µs per plain set (about
+1.3 times that weighted, whose sets are stored ~800 times as often) while word of mouth is
+subcritical (:attr:`CampaignSampler.branching` below 1); at or above 1 a set
 reaching the giant component visits a share of the population.  Samples are drawn in
 pieces of :data:`CHUNK` sets, each from its own seed stream, on ``workers`` threads: the
 same sets for any number of threads.
@@ -84,6 +106,8 @@ Examples
 >>> rr = sampler.sample(20_000, seed=2)
 >>> rr.count, rr.n, rr.people == sampler.people
 (20000, 3, True)
+>>> bool(rr.weights.min() > 0 and rr.weights.max() <= 1), len(rr.weights) == rr.stored
+(True, True)
 >>> rr.estimate([0, 1, 2]) >= rr.estimate([2]) > 0
 True
 """
@@ -186,6 +210,15 @@ def _grow(a, need):
 
 
 @njit(cache=True)
+def _first_day(i, r, window, inf_first, rng):
+    """First post day of influencer ``i``: drawn once per influencer and RR set."""
+    if inf_first[i, 0] != r:
+        inf_first[i, 0] = r
+        inf_first[i, 1] = rng.integers(0, int(window)) if window > 1 else 0
+    return inf_first[i, 1]
+
+
+@njit(cache=True)
 def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark, inf_first, out, n_out, rng):
     """Add to ``out`` the influencers followed by ``u`` whose posts on days ``0 .. last`` make ``u`` talk."""
     window, spacing, recur, days = sched[0], sched[1], sched[2], sched[3]
@@ -193,10 +226,7 @@ def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark
         i = f_items[j]
         if inf_mark[i] == r or log_miss[i] == 0.0:
             continue
-        if inf_first[i, 0] != r:                     # first post day: once per influencer and RR set
-            inf_first[i, 0] = r
-            inf_first[i, 1] = rng.integers(0, int(window)) if window > 1 else 0
-        n = _posts_by(inf_first[i, 1], posts[i], last, spacing, recur, days)
+        n = _posts_by(_first_day(i, r, window, inf_first, rng), posts[i], last, spacing, recur, days)
         if n > 0 and rng.random() < -math.expm1(n * log_miss[i]):
             inf_mark[i] = r
             out = _grow(out, n_out + 1)
@@ -205,69 +235,144 @@ def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark
     return out, n_out
 
 
-@njit(cache=True, nogil=True)
-def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, posts, sched, wom, rng):
-    """``count`` RR sets; returns the non-empty ones as ``(indptr, members)``."""
-    days = int(sched[3])
+@njit(cache=True)
+def _posts_pairs(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_first, pair_i, pair_lm, n_pairs, rng):
+    """Append the ``(influencer, n × log(1 − q))`` coins of ``u`` (posts on days ``0 .. last``), none drawn."""
+    window, spacing, recur, days = sched[0], sched[1], sched[2], sched[3]
+    for j in range(f_indptr[u], f_indptr[u + 1]):
+        i = f_items[j]
+        if log_miss[i] == 0.0:
+            continue
+        n = _posts_by(_first_day(i, r, window, inf_first, rng), posts[i], last, spacing, recur, days)
+        if n > 0:
+            pair_i, pair_lm = _grow(pair_i, n_pairs + 1), _grow(pair_lm, n_pairs + 1)
+            pair_i[n_pairs], pair_lm[n_pairs] = i, n * log_miss[i]
+            n_pairs += 1
+    return pair_i, pair_lm, n_pairs
+
+
+@njit(cache=True)
+def _conditioned_coins(pair_i, pair_lm, n_pairs, r, suffix, inf_mark, out, n_out, rng):
+    """Draw the pairs' coins given at least one success; add the winners to ``out``; return ``P(≥ 1 success)``.
+
+    Pair ``j`` (coin ``π_j = 1 − e^{lm_j}``) succeeds with ``π_j / (1 − e^{S_j})``, ``S_j = Σ_{l ≥ j} lm_l``,
+    while no earlier pair has; after the first success the coins are plain.
+    """
+    suffix = _grow(suffix, n_pairs)
+    total = 0.0
+    for j in range(n_pairs - 1, -1, -1):
+        total += pair_lm[j]
+        suffix[j] = total
+    hit = False
+    for j in range(n_pairs):
+        i = pair_i[j]
+        if inf_mark[i] == r:
+            continue                                 # already in the set (so a success happened)
+        pi = -math.expm1(pair_lm[j])
+        if rng.random() < (pi if hit else pi / -math.expm1(suffix[j])):
+            hit = True
+            inf_mark[i] = r
+            out = _grow(out, n_out + 1)
+            out[n_out] = i
+            n_out += 1
+    return out, n_out, -math.expm1(suffix[0]), suffix
+
+
+@njit(cache=True, inline="always")             # a call per set costs as much as the search
+def _reverse_search(r, target, in_indptr, in_indices, wom, days, done, delay_of, head, scratch, rng):
+    """People reached backwards from ``target`` and their deadlines ``L(u)`` (latest first); no post coins.
+
+    ``scratch`` = ``(ent_node, ent_next, reached, deadline)`` (grown as needed, returned with the count).
+    """
+    ent_node, ent_next, reached, deadline = scratch
     exact, decay, lam = wom[1] > 0, wom[3], wom[4]
     p_top = wom[2] if exact else wom[5]              # the most likely tie: p (delay 1), or p_eff
     ic = wom[0] > 0 and p_top > 0.0
+    ent_node[0], ent_next[0] = target, -1
+    head[days - 1] = 0
+    n_ent, pending, last, n_reached = 1, 1, days - 1, 0
+    while pending > 0:
+        while head[last] >= 0:
+            k = head[last]
+            head[last] = ent_next[k]
+            pending -= 1
+            u = ent_node[k]
+            if done[u] == r:
+                continue
+            done[u] = r
+            reached, deadline = _grow(reached, n_reached + 1), _grow(deadline, n_reached + 1)
+            reached[n_reached], deadline[n_reached] = u, last
+            n_reached += 1
+            if not ic:
+                continue
+            a, end = in_indptr[u] - 1, in_indptr[u + 1]
+            while True:                              # ties tried with the top probability, then thinned
+                a += rng.geometric(p_top) if p_top < 1.0 else 1
+                if a >= end:
+                    break
+                x = in_indices[a]
+                if done[x] == r:
+                    continue
+                when = last
+                if exact:
+                    if delay_of[x, 0] != r:
+                        delay_of[x, 0] = r
+                        delay_of[x, 1] = rng.geometric(lam) if lam < 1.0 else 1
+                    d = delay_of[x, 1]
+                    when = last - d
+                    if when < 0 or (d > 1 and rng.random() >= decay ** (d - 1)):
+                        continue
+                ent_node, ent_next = _grow(ent_node, n_ent + 1), _grow(ent_next, n_ent + 1)
+                ent_node[n_ent], ent_next[n_ent] = x, head[when]
+                head[when] = n_ent
+                n_ent += 1
+                pending += 1
+        last -= 1
+    return (ent_node, ent_next, reached, deadline), n_reached
+
+
+@njit(cache=True, nogil=True)
+def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, posts, sched, wom, weighted, rng):
+    """``count`` RR sets; returns the non-empty ones as ``(indptr, members, weights)``.
+
+    Unweighted: every post coin drawn, weight 1.  Weighted: the coins of the people reached
+    drawn given at least one success, weight = the chance of one.
+    """
+    days = int(sched[3])
     done = np.full(people, -1, np.int64)             # RR set in which a person was settled
     delay_of = np.full((people, 2), -1, np.int64)    # (RR set, delay) of each teller
     inf_mark = np.full(len(posts), -1, np.int64)
     inf_first = np.full((len(posts), 2), -1, np.int64)
     head = np.full(days, -1, np.int64)               # bucket queue over deadlines
-    ent_node, ent_next = np.empty(64, np.int64), np.empty(64, np.int64)
-    indptr, members = np.zeros(1024, np.int64), np.empty(1024, np.int64)
+    scratch = (np.empty(64, np.int64), np.empty(64, np.int64), np.empty(64, np.int64), np.empty(64, np.int64))
+    pair_i, pair_lm, suffix = np.empty(64, np.int64), np.empty(64, np.float64), np.empty(64, np.float64)
+    indptr, members, weights = np.zeros(1024, np.int64), np.empty(1024, np.int64), np.empty(1024, np.float64)
     n_sets, n_mem = 0, 0
     for r in range(count):
-        start = n_mem
-        ent_node[0] = rng.integers(0, people)       # the target
-        ent_next[0] = -1
-        head[days - 1] = 0
-        n_ent, pending, last = 1, 1, days - 1
-        while pending > 0:
-            while head[last] >= 0:
-                k = head[last]
-                head[last] = ent_next[k]
-                pending -= 1
-                u = ent_node[k]
-                if done[u] == r:
-                    continue
-                done[u] = r
-                members, n_mem = _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark,
-                                              inf_first, members, n_mem, rng)
-                if not ic:
-                    continue
-                a, end = in_indptr[u] - 1, in_indptr[u + 1]
-                while True:                          # ties tried with the top probability, then thinned
-                    a += rng.geometric(p_top) if p_top < 1.0 else 1
-                    if a >= end:
-                        break
-                    x = in_indices[a]
-                    if done[x] == r:
-                        continue
-                    when = last
-                    if exact:
-                        if delay_of[x, 0] != r:
-                            delay_of[x, 0] = r
-                            delay_of[x, 1] = rng.geometric(lam) if lam < 1.0 else 1
-                        d = delay_of[x, 1]
-                        when = last - d
-                        if when < 0 or (d > 1 and rng.random() >= decay ** (d - 1)):
-                            continue
-                    ent_node, ent_next = _grow(ent_node, n_ent + 1), _grow(ent_next, n_ent + 1)
-                    ent_node[n_ent], ent_next[n_ent] = x, head[when]
-                    head[when] = n_ent
-                    n_ent += 1
-                    pending += 1
-            last -= 1
+        start, weight = n_mem, 1.0
+        scratch, n_reached = _reverse_search(r, rng.integers(0, people), in_indptr, in_indices, wom, days, done,
+                                             delay_of, head, scratch, rng)
+        reached, deadline = scratch[2], scratch[3]
+        if weighted:
+            n_pairs = 0
+            for k in range(n_reached):
+                pair_i, pair_lm, n_pairs = _posts_pairs(reached[k], deadline[k], r, f_indptr, f_items, log_miss,
+                                                        posts, sched, inf_first, pair_i, pair_lm, n_pairs, rng)
+            if n_pairs > 0:
+                members, n_mem, weight, suffix = _conditioned_coins(pair_i, pair_lm, n_pairs, r, suffix, inf_mark,
+                                                                    members, n_mem, rng)
+        else:
+            for k in range(n_reached):
+                members, n_mem = _posts_coins(reached[k], deadline[k], r, f_indptr, f_items, log_miss, posts, sched,
+                                              inf_mark, inf_first, members, n_mem, rng)
         if n_mem > start:
             members[start:n_mem].sort()
+            weights = _grow(weights, n_sets + 1)
+            weights[n_sets] = weight
             n_sets += 1
             indptr = _grow(indptr, n_sets + 1)
             indptr[n_sets] = n_mem
-    return indptr[:n_sets + 1].copy(), members[:n_mem].copy()
+    return indptr[:n_sets + 1].copy(), members[:n_mem].copy(), weights[:n_sets].copy()
 
 
 # ----------------------------------------------------------------------------- the sampler
@@ -276,12 +381,15 @@ def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, 
 CHUNK = 1 << 20
 
 
-def _joined(parts: list[tuple[np.ndarray, np.ndarray]], count: int, n: int, people: float) -> RRSets:
-    """One :class:`RRSets` from the ``(indptr, members)`` of consecutive pieces."""
-    offsets = np.cumsum([0] + [len(members) for _, members in parts])
-    indptr = np.concatenate([np.zeros(1, np.int64)] + [ip[1:] + off for (ip, _), off in zip(parts, offsets)])
-    members = np.concatenate([np.zeros(0, np.int64)] + [m for _, m in parts])
-    return RRSets(indptr, members, count, n, people)
+def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], count: int, n: int, people: float, *,
+            weighted: bool) -> RRSets:
+    """One :class:`RRSets` from the ``(indptr, members, weights)`` of consecutive pieces (weights kept if
+    ``weighted``)."""
+    offsets = np.cumsum([0] + [len(members) for _, members, _ in parts])
+    indptr = np.concatenate([np.zeros(1, np.int64)] + [ip[1:] + off for (ip, _, _), off in zip(parts, offsets)])
+    members = np.concatenate([np.zeros(0, np.int64)] + [m for _, m, _ in parts])
+    weights = np.concatenate([np.zeros(0)] + [w for _, _, w in parts]) if weighted else None
+    return RRSets(indptr, members, count, n, people, weights=weights)
 
 
 @dataclass(frozen=True, eq=False)
@@ -386,6 +494,10 @@ class CampaignSampler:
         ``True`` (default): the law of the simulation (one delay per talker, the
         campaign horizon, see the module notes).  ``False``: independent ties with
         :func:`effective_edge_probability` and no horizon (the textbook reduction).
+    weighted : bool
+        ``True`` (default): importance-weighted sets (the post coins drawn given at least
+        one success, each set weighted by the chance of one, see the module notes).
+        ``False``: every coin drawn as is, every stored set weighs 1 (most sets empty).
 
     Raises
     ------
@@ -394,7 +506,7 @@ class CampaignSampler:
     """
 
     def __init__(self, worlds: Sequence[tuple[Population, Audiences]], influencers: Influencers,
-                 spec: SimulationSpec, *, exact: bool = True):
+                 spec: SimulationSpec, *, exact: bool = True, weighted: bool = True):
         _check_model(spec.word_of_mouth)
         check_schedule(influencers.ids, influencers.posts, spec)
         if not worlds:
@@ -406,14 +518,14 @@ class CampaignSampler:
         self.worlds = tuple(_World.of(pop, aud) for pop, aud in worlds)
         if any(not math.isclose(w.people, self.worlds[0].people) for w in self.worlds):
             raise UsageError("every world must stand for the same real people (population size × audience scale)")
-        self.influencers, self.spec, self.exact = influencers, spec, bool(exact)
+        self.influencers, self.spec, self.exact, self.weighted = influencers, spec, bool(exact), bool(weighted)
         self._log_miss = np.log1p(-np.minimum(post_talk_probability(influencers, spec), 1.0))
         self._posts = np.asarray(influencers.posts, dtype=np.int64)
 
     @classmethod
     def from_spec(cls, influencers: Influencers, spec: SimulationSpec, *, population: Population | None = None,
                   niches: Sequence[str] = (), populations: int = 4, seed: SeedLike = None,
-                  scale: float | None = None, exact: bool = True) -> "CampaignSampler":
+                  scale: float | None = None, exact: bool = True, weighted: bool = True) -> "CampaignSampler":
         """Draw ``populations`` populations (or reuse ``population``) and the roster's audiences on each.
 
         World ``j`` comes from child ``j`` of ``SeedSequence(seed).spawn(populations)`` split
@@ -426,7 +538,7 @@ class CampaignSampler:
         _check_model(spec.word_of_mouth)
         worlds = draw_worlds(influencers, spec, population=population, niches=niches, populations=populations,
                              seed=seed, scale=scale)
-        return cls(worlds, influencers, spec, exact=exact)
+        return cls(worlds, influencers, spec, exact=exact, weighted=weighted)
 
     @property
     def n(self) -> int:
@@ -482,7 +594,7 @@ class CampaignSampler:
         else:
             with ThreadPoolExecutor(min(workers, len(tasks))) as pool:
                 parts = list(pool.map(run, tasks))
-        return _joined(parts, int(count), self.n, self.people)
+        return _joined(parts, int(count), self.n, self.people, weighted=self.weighted)
 
     def _pieces(self, count: int, seed: SeedLike) -> list[tuple[int, int, np.random.SeedSequence]]:
         """``(world, sets, seed)`` of every piece, in order."""
@@ -494,11 +606,11 @@ class CampaignSampler:
             tasks += [(j, size, s) for size, s in zip(sizes, streams(child, len(sizes)))]
         return tasks
 
-    def _piece(self, task, *, sched, wom) -> tuple[np.ndarray, np.ndarray]:
+    def _piece(self, task, *, sched, wom) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         j, size, seq = task
         w = self.worlds[j]
         return _rr_sets(size, w.size, w.in_indptr, w.in_indices, w.f_indptr, w.f_items, self._log_miss, self._posts,
-                        sched, wom, as_generator(seq))
+                        sched, wom, self.weighted, as_generator(seq))
 
     def direct_talkers(self, chosen) -> float:
         """Expected real people who start talking after a post of ``chosen`` (no word of mouth), exactly.
