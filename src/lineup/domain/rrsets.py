@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RRSets", "Cover", "TalkersForecast", "lower_bound", "upper_bound", "sets_needed"]
+__all__ = ["RRSets", "Cover", "TalkersForecast", "lower_bound", "bernstein_lower_bound", "upper_bound", "sets_needed"]
 
 
 def lower_bound(covered: float, count: int, people: float, delta: float) -> float:
@@ -72,6 +72,29 @@ def lower_bound(covered: float, count: int, people: float, delta: float) -> floa
     inner = math.sqrt(covered + 2.0 * a / 9.0) - math.sqrt(a / 2.0)
     value = (max(inner, 0.0) ** 2 - a / 18.0) * people / count
     return max(0.0, value)
+
+
+def bernstein_lower_bound(covered: float, squares: float, count: int, people: float, delta: float) -> float:
+    """Spread a fixed selection reaches with probability ``≥ 1 − delta``, from the empirical Bernstein
+    bound (Maurer & Pontil 2009, thm. 4) on its per-set values ``X_r = w_r [S ∩ R_r ≠ ∅] ∈ [0, 1]``:
+    ``mean − √(2 V ln(2/δ) / θ) − 7 ln(2/δ) / (3(θ − 1))``, ``V`` the sample variance.
+
+    ``covered`` = Σ X_r and ``squares`` = Σ X_r² over ``count`` sets.  Far tighter than
+    :func:`lower_bound` for importance-weighted sets (small ``X_r``, small variance) once ``θ`` is large.
+
+    Examples
+    --------
+    >>> round(bernstein_lower_bound(500, 500, 10_000, 1e6, 0.01), 1)     # 0/1 values: looser than OPIM-C
+    41668.6
+    >>> round(bernstein_lower_bound(50, 0.5, 1_000_000, 1e6, 0.01), 1)  # weights ~0.01: the estimate is 50
+    35.3
+    """
+    if count < 2:
+        return 0.0
+    a = math.log(2.0 / delta)
+    mean = covered / count
+    var = max(squares / count - mean ** 2, 0.0) * count / (count - 1)
+    return max(0.0, mean - math.sqrt(2.0 * var * a / count) - 7.0 * a / (3.0 * (count - 1))) * people
 
 
 def upper_bound(covered: float, count: int, people: float, delta: float) -> float:
@@ -167,6 +190,10 @@ class RRSets:
     def estimate(self, chosen) -> float:
         """Expected spread of ``chosen``: ``people × covered / count``."""
         return self.people * self.covered(chosen) / self.count
+
+    def squares(self, chosen) -> float:
+        """Σ of the squared weights of the sets ``chosen`` covers (the second moment's numerator)."""
+        return float((self.weight()[self.hits(chosen)] ** 2).sum())
 
     def standard_error(self, chosen) -> float:
         """Standard error of :meth:`estimate` (binomial; with weights, of the weighted mean over ``θ`` sets)."""

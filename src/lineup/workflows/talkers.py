@@ -36,7 +36,7 @@ import numpy as np
 
 from lineup._rng import SeedLike, as_seed_sequence, streams
 from lineup.domain.portfolio import Portfolio
-from lineup.domain.rrsets import RRSets, TalkersForecast, lower_bound, upper_bound
+from lineup.domain.rrsets import RRSets, TalkersForecast, bernstein_lower_bound, lower_bound, upper_bound
 from lineup.domain.scenario import Scenario
 from lineup.simulation.audiences import Audiences
 
@@ -142,7 +142,8 @@ def _without_talkers(scenario: Scenario) -> Scenario:
 
 def _over_decisions(sample: RRSets, decisions: np.ndarray, n: int) -> RRSets:
     """A sample over candidate decisions ``0 .. len(decisions) - 1`` as one over all ``n`` decisions."""
-    return RRSets(sample.indptr, decisions[sample.members].astype(np.int64), sample.count, n, sample.people)
+    return RRSets(sample.indptr, decisions[sample.members].astype(np.int64), sample.count, n, sample.people,
+                  sample.weights)
 
 
 def _max_rounds(first: int, most: int) -> int:
@@ -208,6 +209,9 @@ def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool
     mask = m.mask_of(res.portfolio)
     covered = r2.covered(mask)
     lower = lower_bound(covered, r2.count, r2.people, delta)
+    if r2.weights is not None:   # importance weights: the better of OPIM-C and empirical Bernstein, δ/2 each
+        lower = max(lower_bound(covered, r2.count, r2.people, delta / 2),
+                    bernstein_lower_bound(covered, r2.squares(mask), r2.count, r2.people, delta / 2))
     best = ratio = None
     if only_talkers and res.bound is not None:
         term = m.objective.talkers
