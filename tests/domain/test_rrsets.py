@@ -82,3 +82,17 @@ def test_bernstein_lower_bound_holds_at_its_confidence_for_small_weighted_values
         ok += b <= 0.003
         tighter += b > lower_bound(x.sum(), theta, 1.0, 0.1)
     assert ok / 300 >= 0.9 and tighter == 300
+
+
+def test_bernstein_upper_bound_holds_at_its_confidence_and_beats_opim_on_small_weights():
+    from lineup.domain.rrsets import bernstein_upper_bound
+
+    rng = np.random.default_rng(6)
+    theta, ok, tighter = 20_000, 0, 0
+    for _ in range(300):
+        w = rng.uniform(0.0, 0.02, theta) * (rng.random(theta) < 0.5)   # every set's weight (0: empty)
+        x = w * (rng.random(theta) < 0.6)                                # the best selection covers 60 %
+        b = bernstein_upper_bound(x.sum(), (w ** 2).sum(), theta, 1.0, 0.1)
+        ok += b >= 0.003                                                 # E[x] = 0.01 × 0.5 × 0.6
+        tighter += b < upper_bound(x.sum(), theta, 1.0, 0.1)
+    assert ok / 300 >= 0.9 and tighter == 300

@@ -53,7 +53,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RRSets", "Cover", "TalkersForecast", "lower_bound", "bernstein_lower_bound", "upper_bound", "sets_needed"]
+__all__ = ["RRSets", "Cover", "TalkersForecast", "lower_bound", "bernstein_lower_bound", "upper_bound",
+           "bernstein_upper_bound", "sets_needed"]
 
 
 def lower_bound(covered: float, count: int, people: float, delta: float) -> float:
@@ -110,6 +111,28 @@ def upper_bound(covered: float, count: int, people: float, delta: float) -> floa
     """
     a = math.log(1.0 / delta)
     return (math.sqrt(covered + a / 2.0) + math.sqrt(a / 2.0)) ** 2 * people / count
+
+
+def bernstein_upper_bound(covered: float, squares: float, count: int, people: float, delta: float) -> float:
+    """Highest spread the best selection can reach, with probability ``≥ 1 − delta``, for weighted sets.
+
+    ``covered`` bounds the best selection's coverage Σ X_r on the sample it was optimised on (as in
+    :func:`upper_bound`) and ``squares`` = Σ w_r² over *every* set of that sample, so that ``v`` below bounds
+    ``E[X²] ≥ Var X`` for any selection (``X = w [S ∩ R ≠ ∅] ≤ w``).  With ``a = ln(2/δ)``:
+    ``v = (√(squares + a/2) + √(a/2))² / θ`` (an upper confidence bound on ``E[w²]``, probability
+    ``1 − δ/2``), then Bernstein's inequality for the best selection's mean (``1 − δ/2``):
+    ``μ ≤ covered/θ + a/(3θ) + √((a/(3θ))² + 2 v a / θ)``.  Much tighter than :func:`upper_bound` when
+    the weights are small, since ``upper_bound`` must allow a variance as large as the mean.
+
+    Examples
+    --------
+    >>> round(bernstein_upper_bound(50, 2.0, 1_000_000, 1e6, 0.01), 1), round(upper_bound(50, 1_000_000, 1e6, 0.01), 1)
+    (64.2, 76.6)
+    """
+    a = math.log(2.0 / delta)
+    v = min(1.0, (math.sqrt(squares + a / 2.0) + math.sqrt(a / 2.0)) ** 2 / count)
+    r = a / (3.0 * count)
+    return (covered / count + r + math.sqrt(r * r + 2.0 * v * a / count)) * people
 
 
 def sets_needed(share: float, epsilon: float, delta: float) -> int:

@@ -36,7 +36,8 @@ import numpy as np
 
 from lineup._rng import SeedLike, as_seed_sequence, streams
 from lineup.domain.portfolio import Portfolio
-from lineup.domain.rrsets import RRSets, TalkersForecast, bernstein_lower_bound, lower_bound, upper_bound
+from lineup.domain.rrsets import (RRSets, TalkersForecast, bernstein_lower_bound, bernstein_upper_bound, lower_bound,
+                                  upper_bound)
 from lineup.domain.scenario import Scenario
 from lineup.simulation.audiences import Audiences
 
@@ -217,6 +218,10 @@ def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool
         term = m.objective.talkers
         best_cover = max(float(res.bound), 0.0) / (term.weight * term.unit)
         best = upper_bound(best_cover, r1.count, r1.people, delta)
+        if r1.weights is not None:   # the better of OPIM-C and Bernstein with E[w²] as variance, δ/2 each
+            best = min(upper_bound(best_cover, r1.count, r1.people, delta / 2),
+                       bernstein_upper_bound(best_cover, float((r1.weight() ** 2).sum()), r1.count, r1.people,
+                                             delta / 2))
         ratio = lower / best if best > 0 else 1.0
     return TalkersForecast(estimate=r2.estimate(mask), standard_error=r2.standard_error(mask), lower=lower,
                            best_upper=best, ratio=ratio, target=1.0 - opts.epsilon, confidence=opts.confidence,
