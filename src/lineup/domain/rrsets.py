@@ -117,8 +117,8 @@ def bernstein_upper_bound(covered: float, squares: float, count: int, people: fl
     """Highest spread the best selection can reach, with probability ``≥ 1 − delta``, for weighted sets.
 
     ``covered`` bounds the best selection's coverage Σ X_r on the sample it was optimised on (as in
-    :func:`upper_bound`) and ``squares`` = Σ w_r² over *every* set of that sample, so that ``v`` below bounds
-    ``E[X²] ≥ Var X`` for any selection (``X = w [S ∩ R ≠ ∅] ≤ w``).  With ``a = ln(2/δ)``:
+    :func:`upper_bound`) and ``squares`` bounds its Σ X_r² there (e.g. Σ w_r² over *every* set of the
+    sample, or max w × ``covered``: ``X = w [S ∩ R ≠ ∅] ≤ w``), so that ``v`` below bounds ``E[X²] ≥ Var X``.  With ``a = ln(2/δ)``:
     ``v = (√(squares + a/2) + √(a/2))² / θ`` (an upper confidence bound on ``E[w²]``, probability
     ``1 − δ/2``), then Bernstein's inequality for the best selection's mean (``1 − δ/2``):
     ``μ ≤ covered/θ + a/(3θ) + √((a/(3θ))² + 2 v a / θ)``.  Much tighter than :func:`upper_bound` when

@@ -130,7 +130,7 @@ class TalkerSampling(_Model):
                           description="Most RR sets in each of the two samples (optimisation and check).")
     populations: int = Field(default=4, ge=1, le=1_000, description=(
         "Independent populations and audiences the sets are drawn over (graph randomness in the estimate)."))
-    check_replications: int = Field(default=20, ge=0, le=100_000, description=(
+    check_replications: int = Field(default=10, ge=0, le=100_000, description=(
         "Replications of the independent simulation check of the chosen portfolio (0: no check)."))
 
     @model_validator(mode="after")
