@@ -308,7 +308,7 @@ def build_portfolios(scenario: Scenario, *, names=None, backend: str | None = No
         if spec.ids is not None:
             out[name] = _explicit(scenario, spec, name, sc)
             continue
-        result = solve(sc, backend=backend)
+        result = solve(sc, backend=backend, check=False)   # a talkers strategy: compare simulates it anyway
         if result.portfolio is None:
             notes.append(f"strategy {name!r} left out: {result.status.value}"
                          + (f" ({result.diagnosis[0]})" if result.diagnosis else ""))

@@ -51,7 +51,8 @@ CHECK_FACTOR = 4
 
 
 def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
-          gap: float | None = None, progress=None, seed: SeedLike = None, notify: Notify | None = None):
+          gap: float | None = None, progress=None, seed: SeedLike = None, notify: Notify | None = None,
+          check: bool = True):
     """Choose the portfolio that maximises the scenario's objective under its rules.
 
     :func:`lineup.optimize.solve` when the objective has no talkers term; with
@@ -68,6 +69,9 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
         ``simulation.seed`` (same seed, same portfolio and numbers).
     notify : callable, optional
         Called with a one-line message at each stage (sampling, solving, checking).
+    check : bool
+        Run the simulation check (``objective.sampling.check_replications``); ``compare`` turns it off,
+        since it simulates every strategy anyway.
 
     Examples
     --------
@@ -80,7 +84,8 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     if scenario.spec.objective.talkers <= 0:
         return optimise(scenario, backend=backend, time_limit=time_limit, gap=gap, progress=progress)
     return _solve_for_talkers(scenario, backend, time_limit, gap, progress,
-                              scenario.spec.simulation.seed if seed is None else seed, notify or (lambda _: None))
+                              scenario.spec.simulation.seed if seed is None else seed, notify or (lambda _: None),
+                              check)
 
 
 def _decision_influencers(scenario: Scenario, decisions: np.ndarray):
@@ -155,7 +160,7 @@ def _max_rounds(first: int, most: int) -> int:
     return 1 + max(0, math.ceil(math.log2(most / first)))
 
 
-def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notify):
+def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notify, check):
     from lineup.optimize import solve as optimise
     from lineup.optimize.model import model_of
     from lineup.optimize.rules import candidates
@@ -198,7 +203,7 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
     if forecast.ratio is not None and not forecast.certified or forecast.ratio is None and \
             forecast.lower < (1 - opts.epsilon) * forecast.estimate:
         forecast = replace(forecast, notes=forecast.notes + (_short_note(forecast, opts),))
-    if opts.check_replications:
+    if check and opts.check_replications:
         notify(f"Checking: simulating the portfolio {opts.check_replications:,} times on fresh seeds…")
         forecast = replace(forecast, simulated=_check(res, opts.check_replications, check_seed),
                            seconds=time.perf_counter() - t0)
