@@ -170,3 +170,16 @@ def test_a_wide_solve_that_relax_and_fix_cannot_end_keeps_the_exact_answer(monke
     assert wide.status is plain.status is SolveStatus.OPTIMAL
     assert wide.objective == pytest.approx(plain.objective, rel=1e-7, abs=1e-6)
     assert not any("relax-and-fix" in note for note in wide.notes)
+
+
+def test_ctrl_c_during_relax_and_fix_stops_the_solve(monkeypatch):
+    from lineup.optimize import _solve_with_start
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    _wide(monkeypatch)
+    monkeypatch.setattr(warmstart, "relax_and_fix", interrupted)
+    sc = packaged_scenario(9, 30, p=0.6)
+    sol = _solve_with_start(build(sc, candidates(sc)), "highs", 30.0, 0.0, None)
+    assert sol.status == "interrupted" and sol.values is None

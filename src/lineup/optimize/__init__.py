@@ -157,12 +157,15 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     (relax-and-fix's included) on the smaller model for the rest of the time limit.  The LP's bound caps the bound reported.  The solution's ``seconds`` cover all of it.
     """
     from .backends import Solution, solve_model
-    from .warmstart import applies, probe_seconds
+    from .warmstart import applies, probe_seconds, relax_and_fix
 
     if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
     t0 = time.perf_counter()
-    head = _relax_and_fix(model, time_limit)
+    try:
+        head = relax_and_fix(model, time_limit)
+    except KeyboardInterrupt:  # Ctrl-C before any portfolio is known: stop, as the solver would
+        return Solution("interrupted", None, None, None, time.perf_counter() - t0, backend)
     if head is not None and head.gap <= gap:
         return Solution("optimal", head.values, head.objective, head.bound, time.perf_counter() - t0, backend,
                         notes=(_relax_and_fix_note(head, backend),))
@@ -174,16 +177,6 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     lp = None if head is None else head.lp
     sol = _capped(_solve_from_start(model, backend, left, gap, progress, first, lp=lp), head)
     return replace(sol, seconds=time.perf_counter() - t0)
-
-
-def _relax_and_fix(model, time_limit):
-    """:func:`~.warmstart.relax_and_fix`, or ``None`` when Ctrl-C stops it (the solve then goes on without)."""
-    from .warmstart import relax_and_fix
-
-    try:
-        return relax_and_fix(model, time_limit)
-    except KeyboardInterrupt:
-        return None
 
 
 def _relax_and_fix_note(head, backend: str) -> str:
