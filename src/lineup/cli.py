@@ -52,14 +52,15 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     from .io.report import portfolio_csv, render_notes, render_solve, solve_to_dict
     from .io.scenario import load_scenario
     from .io.writers import to_json, write_files
-    from .optimize import solve as run_solve
+    from .workflows.talkers import solve as run_solve
 
     sc = load_scenario(scenario)
     hold_output(output)
     err = stderr_console()
     with solver_progress(err, f"Solving {sc.name} ({sc.roster.n:,} candidates)…") as progress:
-        result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap, progress=progress)
-        extra = _what_if(sc, result, what_if, backend, time_limit)
+        result = run_solve(sc, backend=backend, time_limit=time_limit, gap=gap, progress=progress,
+                           notify=lambda text: err.print(text, markup=False, highlight=False))
+        extra = _what_if(result.scenario, result, what_if, backend, time_limit)
     data = solve_to_dict(result, extra)
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})

@@ -20,6 +20,7 @@ from .campaign import SimulationSpec
 from .packages import Packages
 from .roster import Roster, column_name, id_key, normalise_id, normalise_label
 from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
+from .rrsets import RRSets
 from .uncertain import range_problem, uncertain_paths
 
 __all__ = [
@@ -115,8 +116,33 @@ class RosterSource(_Model):
 MAX_WEIGHT = 1e100
 
 
+class TalkerSampling(_Model):
+    """How expected talkers are estimated for ``objective.talkers`` (reverse-reachable sets, docs/model.md)."""
+
+    epsilon: float = Field(default=0.1, gt=0, lt=1, description=(
+        "Target precision: the samples are doubled until the chosen portfolio's certified lower bound is at "
+        "least (1 − epsilon) × the upper bound on the best reachable talkers, or until max_sets."))
+    confidence: float = Field(default=0.95, gt=0, lt=1, description=(
+        "Probability that the certified bounds hold (split evenly between the lower and the upper bound)."))
+    first_sets: int = Field(default=50_000, ge=1_000, le=100_000_000,
+                            description="RR sets in each of the two samples of the first round.")
+    max_sets: int = Field(default=2_000_000, ge=1_000, le=100_000_000,
+                          description="Most RR sets in each of the two samples (optimisation and check).")
+    populations: int = Field(default=4, ge=1, le=1_000, description=(
+        "Independent populations and audiences the sets are drawn over (graph randomness in the estimate)."))
+    check_replications: int = Field(default=20, ge=0, le=100_000, description=(
+        "Replications of the independent simulation check of the chosen portfolio (0: no check)."))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TalkerSampling":
+        if self.first_sets > self.max_sets:
+            raise ValueError(f"first_sets ({self.first_sets:,}) is greater than max_sets ({self.max_sets:,})")
+        return self
+
+
 class Objective(_Model):
-    """What the optimiser maximises: engagement × Σ E_i + coverage × Σ_s weight_s × y_s."""
+    """What the optimiser maximises: engagement × Σ E_i + coverage × Σ_s weight_s × y_s
+    + talkers × expected talkers."""
 
     engagement: float = Field(default=1.0, ge=0, le=MAX_WEIGHT,
                               description="Weight of one expected engagement (unitless, at most 1e100).")
@@ -126,6 +152,11 @@ class Objective(_Model):
         le=MAX_WEIGHT,
         description="Worth of one fully covered niche of weight 1, in expected engagements (at most 1e100).",
     )
+    talkers: float = Field(default=0.0, ge=0, le=MAX_WEIGHT, description=(
+        "Worth of one expected talker (a person who starts talking, directly or by word of mouth), in expected "
+        "engagements; estimated on reverse-reachable sets of the simulation model (at most 1e100)."))
+    sampling: TalkerSampling = Field(default_factory=TalkerSampling,
+                                     description="How expected talkers are estimated (used when talkers > 0).")
 
 
 class NicheSpec(_Model):
@@ -464,6 +495,9 @@ class StrategySpec(_Model):
         default=None, description="Portfolio size bounds replacing constraints.influencers."
     )
     budget: Optional[float] = Field(default=None, gt=0, description="Budget replacing the scenario's, currency.")
+    objective: Optional[Union[Literal["engagement", "talkers"], Objective]] = Field(default=None, description=(
+        "What this strategy maximises: 'engagement' (expected engagements, no coverage), 'talkers' (expected "
+        "talkers only, chosen for word of mouth on RR sets), or objective weights replacing the scenario's."))
 
     @field_validator("ids", mode="after")
     @classmethod
@@ -479,8 +513,9 @@ class StrategySpec(_Model):
 
     @model_validator(mode="after")
     def _explicit_alone(self) -> "StrategySpec":
-        if self.ids is not None and any(x is not None for x in (self.tiers, self.platforms, self.influencers)):
-            raise ValueError("a strategy with explicit ids cannot also set tiers, platforms or influencers")
+        if self.ids is not None and any(x is not None for x in (self.tiers, self.platforms, self.influencers,
+                                                                 self.objective)):
+            raise ValueError("a strategy with explicit ids cannot also set tiers, platforms, influencers or objective")
         return self
 
 
@@ -595,6 +630,8 @@ class Scenario:
     fitted: Optional[Any] = None
     #: Deliverable packages (a roster ``package`` column or ``roster.rate_card``); None: one decision per roster row.
     packages: Optional[Packages] = None
+    #: RR sets over the decisions for ``objective.talkers`` (drawn by :func:`lineup.solve`); None: none drawn.
+    talkers: Optional[RRSets] = None
 
     @property
     def name(self) -> str:
@@ -661,9 +698,15 @@ class Scenario:
             if not problems:
                 stale = set(self.spec.default_warnings())
                 warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
-                return replace(self, spec=spec, warnings=warnings)
+                keep = all(k in _SAMPLE_SAFE for k in changes)   # the RR sample still describes the scenario
+                return replace(self, spec=spec, warnings=warnings, talkers=self.talkers if keep else None)
         raise ScenarioError(problems[0] if len(problems) == 1 else
                             f"with_overrides: {len(problems)} problems in the overrides", problems)
+
+
+#: Overrides that leave a scenario's RR sample valid (the candidates and the campaign model are unchanged).
+_SAMPLE_SAFE = frozenset({"budget", "objective__engagement", "objective__coverage", "objective__talkers", "solver",
+                          "solver__backend", "solver__time_limit", "solver__gap", "name", "description"})
 
 
 def _set_override(data: dict, key: str, value: Any) -> None:

@@ -59,6 +59,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "estimated": estimate_summary(columns),
         "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
+        **({"talkers": result.talkers.to_dict()} if getattr(result, "talkers", None) is not None else {}),
         "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(empty, zero),
         "solver": {
             "backend": result.backend,
@@ -293,6 +294,7 @@ def _render_totals(data: dict, console) -> None:
            if abs(data["raw_expected_engagement"] - data["expected_engagement"]) > 0.5 else "")
         + f" · coverage value {data['coverage_value']:,.0f}"
     )
+    _render_talkers(data, console)
     tiers = ", ".join(f"{k} {v}" for k, v in data["tier_counts"].items() if v)
     console.print(f"Tiers: {tiers}")
     if data["niche_coverage"]:
@@ -313,6 +315,43 @@ def _render_totals(data: dict, console) -> None:
         for b in data["binding"]:
             console.print(f"  • {literal(b['name'])}: {literal(b['detail'])}")
     _render_what_if(data, console)
+
+
+def talkers_lines(t: dict) -> list[str]:
+    """Predicted (RR sets) and simulated talkers side by side, and the certificate, as plain sentences.
+
+    >>> t = {"estimate": 1200.4, "standard_error": 30.0, "lower_bound": 1150.0, "best_upper_bound": 1300.0,
+    ...      "ratio": 0.88, "target_ratio": 0.9, "certified": False, "confidence": 0.95, "rr_sets": 100000,
+    ...      "simulated": {"mean": 1180.0, "ci_low": 1100.0, "ci_high": 1260.0, "replications": 20}}
+    >>> for line in talkers_lines(t):
+    ...     print(line)
+    Expected talkers: predicted 1,200 ± 59 (RR sets, 95% interval; 100,000 sets) · simulated 1,180 (95% CI 1,100–1,260, 20 replications)
+    Certified: at least 1,150 talkers, at least 88.0% of the best portfolio the rules allow (≤ 1,300), with probability 95% (target 90.0% not reached)
+    """
+    half = 1.959964 * t["standard_error"]
+    line = (f"Expected talkers: predicted {t['estimate']:,.0f} ± {half:,.0f} (RR sets, 95% interval; "
+            f"{t['rr_sets']:,} sets)")
+    sim = t.get("simulated")
+    if sim and sim.get("mean") is not None:
+        ci = ("" if sim.get("ci_low") is None else f"95% CI {sim['ci_low']:,.0f}–{sim['ci_high']:,.0f}, ")
+        line += f" · simulated {sim['mean']:,.0f} ({ci}{sim['replications']:,} replications)"
+    cert = f"Certified: at least {t['lower_bound']:,.0f} talkers"
+    if t.get("ratio") is not None:
+        cert += (f", at least {t['ratio']:.1%} of the best portfolio the rules allow (≤ {t['best_upper_bound']:,.0f})")
+    cert += f", with probability {t['confidence']:.0%}"
+    if t.get("ratio") is not None and not t["certified"]:
+        cert += f" (target {t['target_ratio']:.1%} not reached)"
+    return [line, cert]
+
+
+def _render_talkers(data: dict, console) -> None:
+    t = data.get("talkers")
+    if not t:
+        return
+    for line in talkers_lines(t):
+        console.print(literal(line))
+    for note in t.get("notes", []):
+        console.print(f"[yellow]note:[/yellow] {literal(note)}")
 
 
 def cost_split(data: dict, money=None) -> str:

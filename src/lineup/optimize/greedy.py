@@ -160,10 +160,12 @@ class _State:
     niches: np.ndarray
     pspend: np.ndarray
     extra: np.ndarray          # value of each of the static's extra rules
+    trackers: tuple = ()       # objective terms that keep their own marginal gains (talkers)
 
     def copy(self) -> "_State":
         return _State(self.mask.copy(), self.gain.copy(), self.blocked.copy(), self.spend, self.count,
-                      self.tiers.copy(), self.niches.copy(), self.pspend.copy(), self.extra.copy())
+                      self.tiers.copy(), self.niches.copy(), self.pspend.copy(), self.extra.copy(),
+                      tuple(t.copy() for t in self.trackers))
 
 
 def _start(st: _Static) -> _State:
@@ -171,9 +173,10 @@ def _start(st: _Static) -> _State:
     ctx = st.ctx
     s = len(ctx.niches)
     gain = ctx.model.objective.gain(ctx.model)
+    trackers = tuple(t.tracker(ctx.model) for t in ctx.model.objective.terms if hasattr(t, "tracker"))
     return _State(np.zeros(ctx.n, dtype=bool), np.asarray(gain, dtype=float), np.zeros(ctx.n, dtype=bool),
                   0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)),
-                  np.zeros(len(st.extra)))
+                  np.zeros(len(st.extra)), trackers)
 
 
 def _add(st: _Static, s: _State, r: int) -> list:
@@ -195,6 +198,8 @@ def _add(st: _Static, s: _State, r: int) -> list:
             rows = ctx.members_t.indices[ctx.members_t.indptr[k]:ctx.members_t.indptr[k + 1]]
             s.gain[rows] -= st.drop[k]
             changed.append(rows)
+    for tracker in s.trackers:
+        changed.append(tracker.add(r, s.gain))
     lo, hi = st.adj.indptr[r], st.adj.indptr[r + 1]
     if hi > lo:
         s.gain[st.adj.indices[lo:hi]] -= st.w_e * st.adj.data[lo:hi]
@@ -769,16 +774,20 @@ def knapsack_bound(scenario: Scenario, cand: Candidates) -> float:
     ctx, obj = _view(model_of(scenario)), scenario.spec.objective
     rows = np.flatnonzero(cand.mask)
     e = np.maximum(ctx.gain_e[rows], 0.0)
+    weight = obj.engagement
+    talkers = ctx.model.objective.talkers
+    if talkers is not None:          # talkers are subadditive too: each decision's value alone bounds its share
+        e, weight = obj.engagement * e + talkers.alone()[rows], 1.0
     eng = _fractional_knapsack(e, ctx.fee[rows], scenario.budget)
     cap = next((b.limit for b in ctx.bounds if b.name == "constraints.influencers.max"), None)
     if cap is not None:
         eng = min(eng, float(np.sort(e)[::-1][:cap].sum()))
     if not len(ctx.targets):
-        return obj.engagement * eng
+        return weight * eng
     have = np.asarray(ctx.members[rows].sum(axis=0)).ravel()
     if cap is not None:
         have = np.minimum(have, cap)
-    return obj.engagement * eng + obj.coverage * float(ctx.weights @ np.minimum(1.0, have / ctx.targets))
+    return weight * eng + obj.coverage * float(ctx.weights @ np.minimum(1.0, have / ctx.targets))
 
 
 # ---------------------------------------------------------------- repair

@@ -76,7 +76,12 @@ def model_size(scenario: Scenario, cand) -> ModelSize:
     for k in m.objective.coverage.column_niches():                       # coverage row + its y
         n_rows, nnz = n_rows + 1, nnz + int((pos[members_t[k].indices] >= 0).sum()) + 1
     n_y = len(m.objective.coverage.column_niches())
-    return ModelSize(cols=rows_x.size + n_y + n_z, rows=n_rows + n_z, nnz=nnz + 3 * n_z)
+    n_t = 0
+    if m.objective.talkers is not None:                                  # talkers rows + their t
+        indptr, members, weight = m.objective.talkers.rr.multiples()
+        n_t = len(weight)
+        nnz += int((pos[members] >= 0).sum()) + n_t
+    return ModelSize(cols=rows_x.size + n_y + n_z + n_t, rows=n_rows + n_z + n_t, nnz=nnz + 3 * n_z)
 
 
 def estimate_bytes(size: ModelSize, backend: str) -> float:

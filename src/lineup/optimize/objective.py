@@ -9,14 +9,20 @@ objective.coverage × Σ_s weight_s × min(1, n_s / target_s)``.  Terms:
 * :class:`Overlap` — a column ``z[<a>|<b>]`` per candidate pair with duplicated engagement
   ``d_ij = shared_ij × min(e_i, e_j) > 0`` (``e`` the engagement per follower),
   ``z ≥ x_i + x_j − 1`` (row ``overlap[<a>|<b>]``), objective ``−w_e · d_ij``: pairwise
-  inclusion–exclusion, so followers shared by three or more are subtracted more than once.
+  inclusion–exclusion, so followers shared by three or more are subtracted more than once;
+* :class:`Talkers` (only when ``objective.talkers > 0``) — expected talkers estimated on a
+  sample of reverse-reachable sets over the decisions (:mod:`lineup.domain.rrsets`):
+  ``w_t · people/θ · (Σ_i singles_i x_i + Σ_k m_k t_k)``, a column ``t[<k>]`` in ``[0, 1]``
+  per distinct set of two or more decisions (``m_k`` sampled sets alike), with
+  ``t_k ≤ Σ_{i ∈ k} x_i`` (row ``talkers.rr[<k>]``): maximum coverage.
 
 :class:`Objective` is a tuple of terms; a term is any object with the :class:`Term`
 methods: its objective coefficients on the ``x`` columns, its own columns (names and
 coefficients), its structural rows, its weighted ``value`` of a selection and ``gain`` (each
 decision's value alone, the greedy's first marginal gains).  The greedy keeps the built-in
 terms' marginal gains exact as the portfolio grows (coverage saturates, overlap subtracts);
-another term's gains are taken as fixed.
+a term with a ``tracker(model)`` (talkers: RR sets become covered) updates its own; another
+term's gains are taken as fixed.
 """
 
 from __future__ import annotations
@@ -26,12 +32,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from ..domain.rrsets import Cover, RRSets
 from .constraints.base import Selection
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Objective", "objective_of"]
+__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Talkers", "Objective", "objective_of"]
 
 
 class Term(Protocol):
@@ -172,6 +179,97 @@ class Overlap:
 
 
 @dataclass(frozen=True, eq=False)
+class Talkers:
+    """``weight × expected talkers``, estimated as ``people × covered / θ`` on RR sets over the decisions.
+
+    Examples
+    --------
+    >>> rr = RRSets.from_lists([[0], [0, 1], [2]], count=10, n=3, people=100)
+    >>> t = Talkers(2.0, rr)
+    >>> t.unit, t.single_values().tolist(), t.alone().tolist()
+    (10.0, [20.0, 0.0, 20.0], [40.0, 20.0, 20.0])
+    """
+
+    weight: float
+    rr: RRSets
+
+    @property
+    def unit(self) -> float:
+        """Expected talkers one covered set stands for (people / θ)."""
+        return self.rr.people / self.rr.count
+
+    def single_values(self) -> np.ndarray:
+        """Per decision, the weighted talkers of the sets that hold it alone."""
+        return self.weight * self.unit * self.rr.singles()
+
+    def alone(self) -> np.ndarray:
+        """Per decision, its weighted expected talkers when chosen alone (an upper bound on any marginal gain)."""
+        per_member = np.repeat(self.rr.weight(), self.rr.sizes())
+        return self.weight * self.unit * np.bincount(self.rr.members, weights=per_member, minlength=self.rr.n)
+
+    def _multiples(self, model: "Model"):
+        return model.cached(self, "multiples", self.rr.multiples)
+
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return self.single_values()[keep]
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """A ``t`` column per distinct set of two or more decisions, worth ``weight × unit × m_k``."""
+        _, _, m = self._multiples(model)
+        return [f"t[{k}]" for k in range(len(m))], self.weight * self.unit * m
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        """Rows ``talkers.rr[<k>]``: ``t_k − Σ_{i ∈ k} x_i ≤ 0`` over the decisions still candidates."""
+        indptr, members, m = self._multiples(model)
+        if not len(m):
+            return
+        owner = np.repeat(np.arange(len(m)), np.diff(indptr))
+        col = pos[members]
+        kept = col >= 0
+        owner, col = owner[kept], col[kept]
+        k = np.arange(len(m))
+        local = np.concatenate([owner, k])
+        cols = np.concatenate([col, first + k])
+        vals = np.concatenate([-np.ones(col.size), np.ones(len(m))])
+        order = np.argsort(local, kind="stable")
+        rows.add_many([f"talkers.rr[{j}]" for j in k.tolist()], local[order], cols[order], vals[order], -np.inf, 0.0)
+
+    def talkers(self, sel: Selection) -> float:
+        """Expected talkers of the selection (unweighted)."""
+        return self.rr.estimate(sel.mask)
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        return self.weight * self.talkers(sel)
+
+    def gain(self, model: "Model") -> np.ndarray:
+        return self.alone()
+
+    def tracker(self, model: "Model") -> "CoverageTracker":
+        """The greedy's exact marginal gains as sets become covered."""
+        index = model.cached(self, "by_item", self.rr.by_item)
+        return CoverageTracker(self.rr.cover(index), self.weight * self.unit)
+
+
+@dataclass(eq=False)
+class CoverageTracker:
+    """The greedy's view of a :class:`~lineup.domain.rrsets.Cover`: adding a decision lowers the
+    greedy's gains by ``worth`` × each item's lost coverage."""
+
+    cover: Cover
+    worth: float
+
+    def add(self, r: int, gain: np.ndarray) -> np.ndarray:
+        """Cover the sets of decision ``r``; lower ``gain`` in place; the decisions whose gain changed."""
+        self.cover.take(r)
+        touched, drop = self.cover.last
+        gain[touched] -= self.worth * drop
+        return touched
+
+    def copy(self) -> "CoverageTracker":
+        return CoverageTracker(self.cover.copy(), self.worth)
+
+
+@dataclass(frozen=True, eq=False)
 class Objective:
     """The scenario's objective: a sum of terms (engagement, coverage and overlap by default)."""
 
@@ -191,6 +289,11 @@ class Objective:
     @property
     def overlap(self) -> Overlap:
         return self._of(Overlap)
+
+    @property
+    def talkers(self) -> "Talkers | None":
+        """The talkers term (None when ``objective.talkers`` is 0)."""
+        return next((t for t in self.terms if isinstance(t, Talkers)), None)
 
     def value(self, model: "Model", sel: Selection) -> float:
         """The selection's objective value: the sum of its terms' values."""
@@ -245,9 +348,27 @@ def objective_of(scenario, decisions) -> Objective:
     """The objective terms of ``scenario`` over ``decisions``."""
     spec = scenario.spec
     niches = tuple(spec.niches)
-    return Objective((
+    terms = (
         Engagement(spec.objective.engagement),
         Coverage(spec.objective.coverage, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
                  np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
         _overlap(scenario, decisions),
-    ))
+    )
+    if spec.objective.talkers > 0:
+        terms += (Talkers(spec.objective.talkers, _talker_sample(scenario, decisions)),)
+    return Objective(terms)
+
+
+def _talker_sample(scenario, decisions) -> RRSets:
+    """The scenario's RR sample over the decisions; an error when there is none."""
+    from ..errors import ScenarioError
+
+    rr = scenario.talkers
+    if rr is None:
+        raise ScenarioError("objective.talkers: the optimiser needs a sample of who would make whom talk "
+                            "(RR sets); lineup.solve draws it from the scenario's simulation settings "
+                            "(lineup.optimize.solve alone does not)")
+    if rr.n != decisions.n:
+        raise ScenarioError(f"objective.talkers: the RR sample covers {rr.n:,} decisions, the scenario has "
+                            f"{decisions.n:,}; draw it again for this scenario")
+    return rr

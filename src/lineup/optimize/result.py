@@ -128,6 +128,8 @@ class SolveResult:
     notes: tuple[str, ...] = ()
     time_limit: Optional[float] = None
     gap_tolerance: Optional[float] = None
+    #: Expected talkers of the portfolio with its certificate (``objective.talkers`` > 0; see :func:`lineup.solve`).
+    talkers: Optional[Any] = None
 
     @property
     def ok(self) -> bool:

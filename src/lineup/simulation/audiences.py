@@ -119,16 +119,36 @@ def _niche_pools(population: Population) -> tuple[np.ndarray, np.ndarray]:
     return order, indptr
 
 
-def _draw_one(size: int, codes: np.ndarray, pools, n: int, focus: float, rng) -> np.ndarray:
-    """``Binomial(size, focus)`` people from the niche pool, the rest from everybody else."""
+def _nth_outside(taken: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The ``j``-th smallest non-negative integers not in ``taken`` (sorted, unique), without listing them.
+
+    >>> _nth_outside(np.array([2, 5]), np.array([0, 2, 3, 4])).tolist()
+    [0, 3, 4, 6]
+    """
+    return j + np.searchsorted(taken - np.arange(len(taken)), j, side="right")
+
+
+def _pool_at(codes: np.ndarray, pools, positions: np.ndarray) -> np.ndarray:
+    """Members at ``positions`` of the niches ``codes`` laid end to end (without concatenating them)."""
     order, indptr = pools
-    pool = np.concatenate([order[indptr[c]:indptr[c + 1]] for c in codes]) if len(codes) else order[:0]
-    n_focus = min(int(rng.binomial(size, focus)) if len(pool) else 0, len(pool))
-    chosen = pool[rng.choice(len(pool), n_focus, replace=False)] if n_focus else pool[:0]
-    others = np.ones(n, dtype=bool)
-    others[chosen] = False
-    others = np.flatnonzero(others)
-    rest = others[rng.choice(len(others), size - n_focus, replace=False)]
+    lengths = indptr[codes + 1] - indptr[codes]
+    ends = np.cumsum(lengths)
+    seg = np.searchsorted(ends, positions, side="right")
+    return order[indptr[codes[seg]] + positions - (ends[seg] - lengths[seg])]
+
+
+def _draw_one(size: int, codes: np.ndarray, pools, n: int, focus: float, rng) -> np.ndarray:
+    """``Binomial(size, focus)`` people from the niche pool, the rest from everybody else.
+
+    Works in ``O(size log size)``, never in ``O(n)``: the pool and the people outside
+    the chosen are indexed, not built.
+    """
+    order, indptr = pools
+    pool_size = int((indptr[codes + 1] - indptr[codes]).sum()) if len(codes) else 0
+    n_focus = min(int(rng.binomial(size, focus)) if pool_size else 0, pool_size)
+    chosen = _pool_at(codes, pools, rng.choice(pool_size, n_focus, replace=False)) if n_focus else order[:0]
+    chosen = np.sort(chosen)
+    rest = _nth_outside(chosen, rng.choice(n - len(chosen), size - n_focus, replace=False).astype(np.int64))
     return np.sort(np.concatenate([chosen, rest]))
 
 

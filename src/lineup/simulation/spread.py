@@ -41,7 +41,7 @@ from lineup.errors import UsageError
 from .graph import CSRGraph, from_edges, from_networkx
 from .kernels import ic_cascades, lt_cascades, threshold_cascade
 
-__all__ = ["Model", "SpreadResult", "spread"]
+__all__ = ["Model", "SpreadResult", "spread", "resolve_arcs"]
 
 
 class Model(str, Enum):
@@ -162,6 +162,30 @@ def spread(
     else:
         samples, checked = lt_cascades(csr, nodes, _lt_weights(csr, p), runs, rng)
     return SpreadResult(kind, samples, checked)
+
+
+def resolve_arcs(graph: Any, model: str = "ic", p=None) -> tuple[CSRGraph, float | np.ndarray, bool]:
+    """``graph`` as CSR with its arc values under :func:`spread`'s conventions for ``model``.
+
+    Returns ``(csr, prob, lt)``: ``prob`` is the IC activation probability (a
+    float, or one per stored arc) or the LT in-weights (one per stored arc), and
+    ``lt`` tells which.  For samplers that must mean the same model as
+    :func:`spread` (reverse-reachable sets).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> csr, prob, lt = resolve_arcs(nx.star_graph(2), "ic", "wc")
+    >>> prob.tolist(), lt               # arcs 0->1, 0->2 (leaves have degree 1), 1->0, 2->0
+    ([1.0, 1.0, 0.5, 0.5], False)
+    """
+    kind = _parse_model(model)
+    if kind is Model.THRESHOLD:
+        raise UsageError("model 'threshold' is deterministic and has no random live arcs; use model 'ic' or 'lt'")
+    csr = _as_csr(graph, p)
+    if kind is Model.IC:
+        return csr, _ic_probability(csr, p), False
+    return csr, _lt_weights(csr, p), True
 
 
 def _parse_model(model) -> Model:

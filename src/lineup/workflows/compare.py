@@ -185,7 +185,18 @@ def _strategy_changes(scenario: Scenario, spec: StrategySpec, name: str) -> tupl
         changes["constraints__influencers"] = spec.influencers.model_dump()
     if spec.budget is not None:
         changes["budget"] = spec.budget
+    if spec.objective is not None:
+        changes.update(_objective_changes(scenario, spec.objective))
     return changes, notes
+
+
+def _objective_changes(scenario: Scenario, objective) -> dict[str, Any]:
+    """Overrides of a strategy's ``objective``: a name, or weights replacing the scenario's."""
+    if objective == "talkers":
+        return {"objective__talkers": 1.0, "objective__engagement": 0.0, "objective__coverage": 0.0}
+    if objective == "engagement":
+        return {"objective__talkers": 0.0, "objective__engagement": 1.0, "objective__coverage": 0.0}
+    return {f"objective__{k}": v for k, v in objective.model_dump().items()}
 
 
 def _resolve(scenario: Scenario, name: str) -> tuple[StrategySpec, Scenario, list[str]]:
@@ -289,7 +300,7 @@ def build_portfolios(scenario: Scenario, *, names=None, backend: str | None = No
     >>> {n: (b.status, b.portfolio.ids) for n, b in built.items()}
     {'optimised': ('optimal', ['ann', 'eve']), 'micro': ('optimal', ['ann', 'bob', 'cat']), 'macro': ('optimal', ['eve'])}
     """
-    from lineup.optimize import solve
+    from .talkers import solve
 
     out: dict[str, StrategyPortfolio] = {}
     for name in strategy_specs(scenario, names):

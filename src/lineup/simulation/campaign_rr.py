@@ -1,0 +1,531 @@
+"""Reverse-reachable (RR) sets of the campaign model: who would make a random person talk.
+
+The ``talkers`` of a campaign (direct + word of mouth, at the end of the campaign) are
+the people reached, in one random draw of the whole campaign, from the chosen
+influencers.  An RR set draws a target person ``v`` uniformly among the simulated
+people and collects every influencer whose campaign would make ``v`` talk in one
+random draw of the model of :mod:`lineup.simulation.campaign`:
+
+1. **Word of mouth backwards** (``word_of_mouth.model`` ``"ic"``).  Each talker ``x``
+   tells all their friends once, ``d_x`` days after starting to talk (``d_x``
+   geometric on 1, 2, ... with mean ``mean_delay_days``, **one delay per talker**,
+   shared by all their friends), and the tie ``x → u`` carries the word with
+   probability ``p × decay^(d_x − 1)``.  Searching backwards from ``v`` with a
+   *deadline* ``L(u)`` (the last day by which ``u`` must start talking for ``v`` to
+   talk by the campaign's last day ``days − 1``): ``L(v) = days − 1`` and a live tie
+   ``x → u`` gives ``L(x) = L(u) − d_x`` (``x`` must tell on or before ``L(u)``, and
+   tellings after the last day never happen).  Every person keeps the latest deadline
+   over all paths (a bucket queue over the days, latest first); people whose deadline
+   would be negative are not reached.  Each ``d_x`` is drawn once per RR set and
+   reused for every tie out of ``x``, and each tie is tried once, so the search
+   follows exactly the law of the simulation, including the campaign horizon and the
+   correlation between the ties of one talker.
+2. **Posts** (direct talkers).  Every reached person ``u`` follows some influencers
+   (the transpose of the audiences).  One post of influencer ``i`` makes a follower
+   talk with probability ``q_i = organic_reach × min(1, er_i / organic_reach) ×
+   talk_prob_i``, independently for every post and follower; ``i`` joins the RR set
+   if one of its posts published on or before day ``L(u)`` makes ``u`` talk:
+   probability ``1 − (1 − q_i)^{n_i(L(u))}``, ``n_i(L)`` the posts of ``i`` on days
+   ``0 .. L`` of its schedule (first post on a random whole day in
+   ``[0, ceil(start_window_days))``, one every ``post_spacing_days``, cycles every
+   ``recurring_every_days``).  The first day of ``i`` is drawn once per RR set and
+   shared by all its followers, as in the simulation.
+
+Because every random element of one replication that can matter for ``v`` is drawn
+once per RR set with the simulation's law, ``people × P(S ∩ R ≠ ∅)`` equals the
+simulation's expected ``talkers`` of a portfolio ``S`` **exactly** on the same
+population and audiences.  Already-talking people are never re-activated in the
+simulation, which is the live-edge argument's assumption (repeated exposure only
+gives more independent chances, which the search counts as more live ties).
+
+With ``exact=False`` the sampler is the textbook live-edge reduction instead: every
+tie independently live with the equivalent probability
+:func:`effective_edge_probability` ``p_eff = E[p decay^(d−1)] = p λ / (1 − decay (1 −
+λ))`` (``λ = 1 / mean_delay_days``), no horizon for word of mouth, and every post of
+the campaign counts.  It ignores the horizon (it overestimates when chains of tellings
+would end after the last day) and the correlation of one talker's ties (it gives the
+same expected number of live ties but spreads them more evenly); the tests measure the
+gap.
+
+What is approximated, against ``lineup simulate`` of one portfolio:
+
+* **Audience scale.**  The audiences are drawn for the *whole candidate roster*, so one
+  simulated person stands for ``k = Σ real followers of the roster / (audience_cap ×
+  N)`` real people (or the ``scale`` given); the simulation of one portfolio uses its own
+  (smaller) ``k`` unless a common ``scale`` is passed to it.  Each influencer's audience
+  is drawn independently, so with the same ``k`` a portfolio's audiences have exactly
+  the law of the simulation's; with a different ``k`` the rounding of audiences to
+  simulated people and the saturation of word of mouth differ.
+* **Populations.**  The simulation draws a new population and audiences per
+  replication; the sampler draws ``populations`` of them (default 4) and splits the RR
+  sets evenly over them, so the estimate averages over those few draws only (a loaded
+  network is one fixed graph; its audiences are still redrawn per population).
+
+Cost: a few random numbers per person reached, so about 0.6 µs per set while word of
+mouth is subcritical (:attr:`CampaignSampler.branching` below 1); at or above 1 a set
+reaching the giant component visits a share of the population.  Samples are drawn in
+pieces of :data:`CHUNK` sets, each from its own seed stream, on ``workers`` threads: the
+same sets for any number of threads.
+
+``"threshold"`` and ``"bass"`` word of mouth are not triggering models (whether a person
+talks depends on several friends at once, or on the whole population) and have no RR
+sets: the sampler refuses them.
+
+Examples
+--------
+>>> from lineup.domain.roster import Roster
+>>> from lineup.domain.portfolio import Portfolio
+>>> from lineup.domain.tiers import Tiers
+>>> r = Roster.from_columns(ids=["a", "b", "c"], followers=[4e3, 2e4, 9e4], engagement_rate=[0.05, 0.03, 0.02],
+...                         fee=[100, 600, 2000], niches=[["x"], ["x"], ["y"]])
+>>> spec = SimulationSpec(days=14, population={"size": 2_000})
+>>> inf = Influencers.from_portfolio(Portfolio(r, [0, 1, 2]), Tiers(), spec.talk_prob)
+>>> sampler = CampaignSampler.from_spec(inf, spec, niches=["x", "y"], populations=2, seed=1)
+>>> rr = sampler.sample(20_000, seed=2)
+>>> rr.count, rr.n, rr.people == sampler.people
+(20000, 3, True)
+>>> rr.estimate([0, 1, 2]) >= rr.estimate([2]) > 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property, partial
+
+import numpy as np
+from numba import njit
+
+from lineup._rng import SeedLike, as_generator, spawn, streams
+from lineup.domain.campaign import SimulationSpec, WordOfMouthSpec
+from lineup.domain.rrsets import RRSets
+from lineup.errors import ScenarioError, UsageError
+
+from .audiences import Audiences, audience_scale, draw_audiences
+from .campaign import Influencers, check_schedule
+from .population import Population, generate_population
+
+__all__ = ["CampaignSampler", "draw_worlds", "CHUNK", "effective_edge_probability", "post_talk_probability", "followed_by"]
+
+
+def effective_edge_probability(wom: WordOfMouthSpec) -> float:
+    """Marginal probability that a talker's word reaches one friend: ``E[p decay^(d−1)]``.
+
+    With ``d`` geometric on 1, 2, ... with mean ``m = mean_delay_days`` (``λ = 1/m``),
+    ``E[decay^(d−1)] = Σ λ (1−λ)^(d−1) decay^(d−1) = λ / (1 − decay (1 − λ))``.
+
+    Examples
+    --------
+    >>> round(effective_edge_probability(WordOfMouthSpec()), 6)      # p 0.01, mean 1.5, decay 0.8
+    0.009091
+    >>> effective_edge_probability(WordOfMouthSpec(decay=1.0))
+    0.01
+    """
+    lam = 1.0 / wom.mean_delay_days
+    return wom.p * lam / (1.0 - wom.decay * (1.0 - lam))
+
+
+def post_talk_probability(influencers: Influencers, spec: SimulationSpec) -> np.ndarray:
+    """Probability that one post makes one simulated follower talk: reach × engage × talk.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> inf = NS(engagement_rate=np.array([0.03, 0.6]), talk_prob=np.array([0.05, 0.02]))
+    >>> post_talk_probability(inf, SimulationSpec()).round(6).tolist()     # reach 0.3: er 0.6 capped
+    [0.0015, 0.006]
+    """
+    engage = np.minimum(1.0, np.asarray(influencers.engagement_rate, dtype=float) / spec.organic_reach)
+    return spec.organic_reach * engage * np.asarray(influencers.talk_prob, dtype=float)
+
+
+def followed_by(audiences: Audiences, people: int) -> tuple[np.ndarray, np.ndarray]:
+    """Transpose of the audiences: person ``u`` follows ``items[indptr[u]:indptr[u + 1]]`` (sorted).
+
+    Examples
+    --------
+    >>> indptr, items = followed_by(Audiences(np.array([0, 2, 3]), np.array([1, 3, 3])), 4)
+    >>> indptr.tolist(), items.tolist()
+    ([0, 0, 1, 1, 3], [0, 0, 1])
+    """
+    owner = np.repeat(np.arange(audiences.n, dtype=np.int32), audiences.sizes())
+    order = np.argsort(audiences.members, kind="stable")
+    indptr = np.zeros(people + 1, dtype=np.int64)
+    np.cumsum(np.bincount(audiences.members, minlength=people), out=indptr[1:])
+    return indptr, owner[order]
+
+
+# ----------------------------------------------------------------------------- numba kernels
+
+
+@njit(cache=True)
+def _posts_by(first, posts, last, spacing, recur, days):
+    """Posts of one influencer on days ``0 .. last`` when its first post is on day ``first``."""
+    total = 0
+    c = 0
+    while True:
+        start = first + c * recur
+        if start >= days or start > last:
+            return total
+        total += min(posts, max(0, math.ceil((last + 1 - start) / spacing)))
+        if recur <= 0.0:
+            return total
+        c += 1
+
+
+@njit(cache=True)
+def _grow(a, need):
+    if need <= len(a):
+        return a
+    b = np.empty(max(need, 2 * len(a)), a.dtype)
+    b[:len(a)] = a
+    return b
+
+
+@njit(cache=True)
+def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark, inf_first, out, n_out, rng):
+    """Add to ``out`` the influencers followed by ``u`` whose posts on days ``0 .. last`` make ``u`` talk."""
+    window, spacing, recur, days = sched[0], sched[1], sched[2], sched[3]
+    for j in range(f_indptr[u], f_indptr[u + 1]):
+        i = f_items[j]
+        if inf_mark[i] == r or log_miss[i] == 0.0:
+            continue
+        if inf_first[i, 0] != r:                     # first post day: once per influencer and RR set
+            inf_first[i, 0] = r
+            inf_first[i, 1] = rng.integers(0, int(window)) if window > 1 else 0
+        n = _posts_by(inf_first[i, 1], posts[i], last, spacing, recur, days)
+        if n > 0 and rng.random() < -math.expm1(n * log_miss[i]):
+            inf_mark[i] = r
+            out = _grow(out, n_out + 1)
+            out[n_out] = i
+            n_out += 1
+    return out, n_out
+
+
+@njit(cache=True, nogil=True)
+def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, posts, sched, wom, rng):
+    """``count`` RR sets; returns the non-empty ones as ``(indptr, members)``."""
+    days = int(sched[3])
+    exact, decay, lam = wom[1] > 0, wom[3], wom[4]
+    p_top = wom[2] if exact else wom[5]              # the most likely tie: p (delay 1), or p_eff
+    ic = wom[0] > 0 and p_top > 0.0
+    done = np.full(people, -1, np.int64)             # RR set in which a person was settled
+    delay_of = np.full((people, 2), -1, np.int64)    # (RR set, delay) of each teller
+    inf_mark = np.full(len(posts), -1, np.int64)
+    inf_first = np.full((len(posts), 2), -1, np.int64)
+    head = np.full(days, -1, np.int64)               # bucket queue over deadlines
+    ent_node, ent_next = np.empty(64, np.int64), np.empty(64, np.int64)
+    indptr, members = np.zeros(1024, np.int64), np.empty(1024, np.int64)
+    n_sets, n_mem = 0, 0
+    for r in range(count):
+        start = n_mem
+        ent_node[0] = rng.integers(0, people)       # the target
+        ent_next[0] = -1
+        head[days - 1] = 0
+        n_ent, pending, last = 1, 1, days - 1
+        while pending > 0:
+            while head[last] >= 0:
+                k = head[last]
+                head[last] = ent_next[k]
+                pending -= 1
+                u = ent_node[k]
+                if done[u] == r:
+                    continue
+                done[u] = r
+                members, n_mem = _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark,
+                                              inf_first, members, n_mem, rng)
+                if not ic:
+                    continue
+                a, end = in_indptr[u] - 1, in_indptr[u + 1]
+                while True:                          # ties tried with the top probability, then thinned
+                    a += rng.geometric(p_top) if p_top < 1.0 else 1
+                    if a >= end:
+                        break
+                    x = in_indices[a]
+                    if done[x] == r:
+                        continue
+                    when = last
+                    if exact:
+                        if delay_of[x, 0] != r:
+                            delay_of[x, 0] = r
+                            delay_of[x, 1] = rng.geometric(lam) if lam < 1.0 else 1
+                        d = delay_of[x, 1]
+                        when = last - d
+                        if when < 0 or (d > 1 and rng.random() >= decay ** (d - 1)):
+                            continue
+                    ent_node, ent_next = _grow(ent_node, n_ent + 1), _grow(ent_next, n_ent + 1)
+                    ent_node[n_ent], ent_next[n_ent] = x, head[when]
+                    head[when] = n_ent
+                    n_ent += 1
+                    pending += 1
+            last -= 1
+        if n_mem > start:
+            members[start:n_mem].sort()
+            n_sets += 1
+            indptr = _grow(indptr, n_sets + 1)
+            indptr[n_sets] = n_mem
+    return indptr[:n_sets + 1].copy(), members[:n_mem].copy()
+
+
+# ----------------------------------------------------------------------------- the sampler
+
+#: RR sets drawn by one kernel call (one piece of a sample; pieces run on threads).
+CHUNK = 1 << 20
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray]], count: int, n: int, people: float) -> RRSets:
+    """One :class:`RRSets` from the ``(indptr, members)`` of consecutive pieces."""
+    offsets = np.cumsum([0] + [len(members) for _, members in parts])
+    indptr = np.concatenate([np.zeros(1, np.int64)] + [ip[1:] + off for (ip, _), off in zip(parts, offsets)])
+    members = np.concatenate([np.zeros(0, np.int64)] + [m for _, m in parts])
+    return RRSets(indptr, members, count, n, people)
+
+
+@dataclass(frozen=True, eq=False)
+class _World:
+    """One population with the roster's audiences, as the arrays the kernel reads."""
+
+    in_indptr: np.ndarray
+    in_indices: np.ndarray
+    f_indptr: np.ndarray
+    f_items: np.ndarray
+    size: int
+    scale: float
+    excess_degree: float
+
+    @classmethod
+    def of(cls, population: Population, audiences: Audiences) -> "_World":
+        g = population.graph
+        rev = g.reverse()
+        f_indptr, f_items = followed_by(audiences, population.size)
+        return cls(rev.indptr, rev.indices, f_indptr, f_items, population.size, float(audiences.scale),
+                   _excess_degree(g))
+
+    @property
+    def people(self) -> float:
+        return self.size * self.scale
+
+
+def _excess_degree(g) -> float:
+    """Mean number of further ties of a person reached along a tie (``Σ in·out / Σ out``, minus the tie back)."""
+    out, inn = g.out_degree().astype(float), g.in_degree().astype(float)
+    total = out.sum()
+    return float((out * inn).sum() / total) - (0.0 if g.directed else 1.0) if total else 0.0
+
+
+def _check_model(wom: WordOfMouthSpec) -> None:
+    if wom.model not in ("ic", "none"):
+        raise ScenarioError(
+            f"simulation.word_of_mouth.model '{wom.model}' has no reverse-reachable sets: the talkers objective "
+            f"needs word_of_mouth ic (independent cascade) or none, because with '{wom.model}' whether a person "
+            f"talks depends on {'several friends at once' if wom.model == 'threshold' else 'the whole population'}"
+            f", not on one chain of tellings")
+
+
+def _window(spec: SimulationSpec) -> int:
+    """Whole days the first post is drawn from (as :func:`lineup.simulation.campaign._first_days`)."""
+    return max(1, math.ceil(spec.start_window_days)) if spec.start_window_days > 0 else 1
+
+
+def draw_worlds(influencers: Influencers, spec: SimulationSpec, *, population: Population | None = None,
+                niches: Sequence[str] = (), populations: int = 4, seed: SeedLike = None,
+                scale: float | None = None) -> list[tuple[Population, Audiences]]:
+    """``populations`` (population, audiences) pairs: world ``j`` is replication ``j``'s population (child ``j``
+    of ``SeedSequence(seed).spawn(populations)``, its population then audiences streams) with the audiences
+    of every one of ``influencers`` at one scale (default: theirs, :func:`audience_scale`).
+
+    Examples
+    --------
+    >>> from lineup.domain.roster import Roster
+    >>> from lineup.domain.portfolio import Portfolio
+    >>> from lineup.domain.tiers import Tiers
+    >>> r = Roster.from_columns(ids=["a", "b"], followers=[3e3, 5e4], engagement_rate=[0.05, 0.02], fee=[1, 1])
+    >>> spec = SimulationSpec(population={"size": 2_000})
+    >>> inf = Influencers.from_portfolio(Portfolio(r, [0, 1]), Tiers(), spec.talk_prob)
+    >>> worlds = draw_worlds(inf, spec, populations=2, seed=1)
+    >>> len(worlds), worlds[0][0].size, worlds[0][1].n
+    (2, 2000, 2)
+    """
+    if populations < 1:
+        raise UsageError(f"populations must be at least 1, got {populations}")
+    size = population.size if population is not None else spec.population_or_default.size
+    k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else float(scale)
+    out = []
+    for child in spawn(seed, populations):
+        pop_seed, audience_seed, _ = streams(child, 3)
+        pop = population
+        if pop is None:
+            p = spec.population_or_default
+            pop = generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
+                                      degree_exponent=p.degree_exponent, max_degree=p.degree_cap,
+                                      general_share=p.general_share, seed=pop_seed)
+        out.append((pop, draw_audiences(pop, influencers.real_followers, influencers.niches,
+                                        niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=k,
+                                        seed=audience_seed)))
+    return out
+
+
+class CampaignSampler:
+    """Draws RR sets of the campaign model over fixed populations and the roster's audiences.
+
+    Parameters
+    ----------
+    worlds : sequence of (Population, Audiences)
+        The populations and the audiences of *every* candidate influencer on each (one
+        audience per influencer, in the order of ``influencers``); the RR sets are split
+        evenly over them.  All must stand for the same number of real people
+        (``population.size × audiences.scale``).
+    influencers : Influencers
+        The whole candidate roster (engagement rates, posts, talk probabilities).
+    spec : SimulationSpec
+        Days, schedule, reach and word of mouth (model ``"ic"`` or ``"none"``).
+    exact : bool
+        ``True`` (default): the law of the simulation (one delay per talker, the
+        campaign horizon, see the module notes).  ``False``: independent ties with
+        :func:`effective_edge_probability` and no horizon (the textbook reduction).
+
+    Raises
+    ------
+    ScenarioError
+        Word of mouth ``"threshold"`` or ``"bass"``, or a schedule with too many posts.
+    """
+
+    def __init__(self, worlds: Sequence[tuple[Population, Audiences]], influencers: Influencers,
+                 spec: SimulationSpec, *, exact: bool = True):
+        _check_model(spec.word_of_mouth)
+        check_schedule(influencers.ids, influencers.posts, spec)
+        if not worlds:
+            raise UsageError("worlds must hold at least one (population, audiences) pair")
+        for _, aud in worlds:
+            if aud.n != len(influencers):
+                raise UsageError(f"audiences must hold one audience per influencer ({len(influencers):,}), "
+                                 f"got {aud.n:,}")
+        self.worlds = tuple(_World.of(pop, aud) for pop, aud in worlds)
+        if any(not math.isclose(w.people, self.worlds[0].people) for w in self.worlds):
+            raise UsageError("every world must stand for the same real people (population size × audience scale)")
+        self.influencers, self.spec, self.exact = influencers, spec, bool(exact)
+        self._log_miss = np.log1p(-np.minimum(post_talk_probability(influencers, spec), 1.0))
+        self._posts = np.asarray(influencers.posts, dtype=np.int64)
+
+    @classmethod
+    def from_spec(cls, influencers: Influencers, spec: SimulationSpec, *, population: Population | None = None,
+                  niches: Sequence[str] = (), populations: int = 4, seed: SeedLike = None,
+                  scale: float | None = None, exact: bool = True) -> "CampaignSampler":
+        """Draw ``populations`` populations (or reuse ``population``) and the roster's audiences on each.
+
+        World ``j`` comes from child ``j`` of ``SeedSequence(seed).spawn(populations)`` split
+        as in :func:`lineup.simulation.montecarlo.run_replication` (population stream,
+        then audiences stream), so world ``j`` is replication ``j``'s population.
+        ``scale`` defaults to the roster's :func:`~lineup.simulation.audiences.audience_scale`.
+        A generated population has ``spec.population_or_default.size`` people (an
+        unresolved ``auto`` size reads as 10,000).
+        """
+        _check_model(spec.word_of_mouth)
+        worlds = draw_worlds(influencers, spec, population=population, niches=niches, populations=populations,
+                             seed=seed, scale=scale)
+        return cls(worlds, influencers, spec, exact=exact)
+
+    @property
+    def n(self) -> int:
+        """Number of candidate influencers (the items of the RR sets)."""
+        return len(self.influencers)
+
+    @property
+    def people(self) -> float:
+        """Real people the targets stand for: population size × audience scale."""
+        return self.worlds[0].people
+
+    @property
+    def scale(self) -> float:
+        """Real people per simulated person (``k``, the same in every world)."""
+        return self.worlds[0].scale
+
+    @property
+    def branching(self) -> float:
+        """Mean live ties into a person reached by the backward search: ``p_eff ×`` mean excess degree.
+
+        Below 1 the RR sets stay small (a few people each); at or above 1 word of mouth
+        has giant cascades, and a set that reaches the giant component visits a share of
+        the whole population: each costs ``O(N)`` and holds most of the roster.  0 without
+        word of mouth.
+        """
+        if self.spec.word_of_mouth.model != "ic":
+            return 0.0
+        return effective_edge_probability(self.spec.word_of_mouth) * max(w.excess_degree for w in self.worlds)
+
+    def _arrays(self):
+        s, w = self.spec, self.spec.word_of_mouth
+        sched = np.array([_window(s), s.post_spacing_days, s.recurring_every_days or 0.0, s.days], dtype=np.float64)
+        wom = np.array([w.model == "ic", self.exact, w.p, w.decay, 1.0 / w.mean_delay_days,
+                        effective_edge_probability(w)], dtype=np.float64)
+        return sched, wom
+
+    def sample(self, count: int, *, seed: SeedLike = None, workers: int = 1) -> RRSets:
+        """``count`` RR sets, split evenly over the worlds (the first ones get the remainder).
+
+        World ``j`` draws from child ``j`` of ``SeedSequence(seed).spawn(len(worlds))``, in
+        pieces of :data:`CHUNK` sets, piece ``c`` from that child's stream ``c``
+        (:func:`lineup._rng.streams`).  The pieces run on ``workers`` threads (the kernel
+        releases the GIL); the sets are the same for any ``workers``.  Draw independent
+        samples with different seeds.
+        """
+        if count < 1 or workers < 1:
+            raise UsageError(f"count and workers must be at least 1, got {count} and {workers}")
+        sched, wom = self._arrays()
+        run = partial(self._piece, sched=sched, wom=wom)
+        tasks = self._pieces(int(count), seed)
+        if workers == 1 or len(tasks) == 1:
+            parts = [run(task) for task in tasks]
+        else:
+            with ThreadPoolExecutor(min(workers, len(tasks))) as pool:
+                parts = list(pool.map(run, tasks))
+        return _joined(parts, int(count), self.n, self.people)
+
+    def _pieces(self, count: int, seed: SeedLike) -> list[tuple[int, int, np.random.SeedSequence]]:
+        """``(world, sets, seed)`` of every piece, in order."""
+        worlds = len(self.worlds)
+        shares = [count // worlds + (j < count % worlds) for j in range(worlds)]
+        tasks = []
+        for j, (share, child) in enumerate(zip(shares, spawn(seed, worlds))):
+            sizes = [CHUNK] * (share // CHUNK) + ([share % CHUNK] if share % CHUNK else [])
+            tasks += [(j, size, s) for size, s in zip(sizes, streams(child, len(sizes)))]
+        return tasks
+
+    def _piece(self, task, *, sched, wom) -> tuple[np.ndarray, np.ndarray]:
+        j, size, seq = task
+        w = self.worlds[j]
+        return _rr_sets(size, w.size, w.in_indptr, w.in_indices, w.f_indptr, w.f_items, self._log_miss, self._posts,
+                        sched, wom, as_generator(seq))
+
+    def direct_talkers(self, chosen) -> float:
+        """Expected real people who start talking after a post of ``chosen`` (no word of mouth), exactly.
+
+        ``k Σ_u [1 − Π_{i ∈ chosen followed by u} (1 − π_i)]``, averaged over the worlds,
+        ``π_i`` = :attr:`follower_talk_probability`.  ``chosen``: indices or a mask.
+        """
+        mask = np.zeros(self.n, dtype=bool)
+        mask[np.asarray(chosen)] = True
+        miss = np.where(mask, np.log1p(-np.minimum(self.follower_talk_probability, 1.0)), 0.0)
+        out = []
+        for w in self.worlds:
+            cum = np.concatenate([[0.0], np.cumsum(miss[w.f_items])])
+            log_none = cum[w.f_indptr[1:]] - cum[w.f_indptr[:-1]]
+            out.append(float(-np.expm1(log_none).sum()) * w.scale)
+        return float(np.mean(out))
+
+    @cached_property
+    def follower_talk_probability(self) -> np.ndarray:
+        """``π_i``: chance that one simulated follower of ``i`` talks after its posts in the campaign.
+
+        ``1 − (1 − q_i)^{posts published}``, averaged over the random first post day.
+        """
+        sched, _ = self._arrays()
+        window, spacing, recur, days = sched
+        total = np.zeros(self.n)
+        for first in range(int(window)):
+            n = np.array([_posts_by(first, int(p), int(days) - 1, spacing, recur, days) for p in self._posts])
+            total += -np.expm1(n * self._log_miss)
+        return total / window

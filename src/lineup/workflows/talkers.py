@@ -1,0 +1,261 @@
+"""Choose for word of mouth: :func:`solve` with ``objective.talkers``.
+
+Expected talkers (people who start talking, directly after a post or by word of mouth) are
+not a sum over influencers: audiences overlap and word of mouth from two creators reaches
+the same friends.  They are estimated on reverse-reachable (RR) sets of the campaign model
+(:class:`lineup.simulation.campaign_rr.CampaignSampler`): a random person and the decisions
+(influencers, or their packages) whose campaign would make that person talk.  The optimiser
+then maximises the covered sets under every planner rule (:class:`lineup.optimize.objective.Talkers`).
+
+The rounds follow OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018), with the MILP in place of
+the greedy:
+
+1. draw two independent samples of ``θ`` sets (``objective.sampling.first_sets``): ``R1`` to
+   optimise on, ``R2`` to check;
+2. solve on ``R1`` (every rule holds); the chosen portfolio's talkers are estimated on ``R2``
+   (unbiased: ``R2`` played no part in the choice) with the OPIM-C lower bound;
+3. when the objective is talkers alone, the MILP's proven bound on ``R1`` gives the upper bound
+   on the best portfolio's expected talkers; ``lower / upper`` is a certified fraction of the
+   best.  Stop when it reaches ``1 − epsilon`` (with a mixed objective: when the lower bound is
+   within ``epsilon`` of the estimate), else double ``θ`` up to ``max_sets``.
+
+Each round's bounds are taken at ``δ / (2 × rounds possible)`` (``δ = 1 − confidence``), a
+union bound over the rounds and the two bounds, so the stated confidence holds whichever round
+stops.  Then, unless ``check_replications`` is 0, the portfolio is simulated on fresh seeds and
+the simulated talkers are reported beside the prediction.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from typing import Callable, Optional
+
+import numpy as np
+
+from lineup._rng import SeedLike, as_seed_sequence, streams
+from lineup.domain.portfolio import Portfolio
+from lineup.domain.rrsets import RRSets, TalkersForecast, lower_bound, upper_bound
+from lineup.domain.scenario import Scenario
+from lineup.simulation.audiences import Audiences
+
+__all__ = ["solve", "talker_sampler", "forecast_talkers"]
+
+Notify = Callable[[str], None]
+
+
+def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float | None = None,
+          gap: float | None = None, progress=None, seed: SeedLike = None, notify: Notify | None = None):
+    """Choose the portfolio that maximises the scenario's objective under its rules.
+
+    :func:`lineup.optimize.solve` when the objective has no talkers term; with
+    ``objective.talkers > 0`` the RR rounds of the module notes, and the result carries
+    ``talkers`` (a :class:`~lineup.domain.rrsets.TalkersForecast`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    backend, time_limit, gap, progress
+        As :func:`lineup.optimize.solve` (each round's MILP).
+    seed : int or SeedSequence, optional
+        Randomness of the RR samples and of the simulation check; default
+        ``simulation.seed`` (same seed, same portfolio and numbers).
+    notify : callable, optional
+        Called with a one-line message at each stage (sampling, solving, checking).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> solve(tiny_scenario()).portfolio.ids                 # no talkers term: the plain optimiser
+    ['ann', 'eve']
+    """
+    from lineup.optimize import solve as optimise
+
+    if scenario.spec.objective.talkers <= 0:
+        return optimise(scenario, backend=backend, time_limit=time_limit, gap=gap, progress=progress)
+    return _solve_for_talkers(scenario, backend, time_limit, gap, progress,
+                              scenario.spec.simulation.seed if seed is None else seed, notify or (lambda _: None))
+
+
+def _decision_influencers(scenario: Scenario, decisions: np.ndarray):
+    """(Influencers of the candidates' rows, Influencers of the decisions, row position of each decision)."""
+    from lineup.optimize.model import model_of
+    from lineup.simulation.campaign import Influencers
+
+    m = model_of(scenario)
+    d, r = m.decisions, scenario.roster
+    rows = np.unique(d.row[decisions])
+    base = Influencers.from_portfolio(Portfolio(r, rows), scenario.tiers, scenario.spec.simulation.talk_prob)
+    at = np.searchsorted(rows, d.row[decisions])
+    if scenario.packages is None:
+        return base, base, at
+    pk = scenario.packages
+    per = Influencers(
+        ids=[str(x) for x in np.asarray(d.labels, dtype=object)[decisions]],
+        real_followers=base.real_followers[at], engagement_rate=np.asarray(pk.rates(r), dtype=float)[decisions],
+        posts=np.clip(np.round(pk.posts[decisions]), 1, 2**62).astype(np.int64), fee=d.cost[decisions].astype(float),
+        talk_prob=base.talk_prob[at], niches=[base.niches[k] for k in at.tolist()],
+        roster_posts=np.asarray(pk.posts[decisions], dtype=float))
+    return base, per, at
+
+
+def _repeat_audiences(aud: Audiences, at: np.ndarray) -> Audiences:
+    """Audiences of the decisions: decision ``j`` follows the audience of influencer ``at[j]``."""
+    sizes = aud.sizes()[at]
+    indptr = np.zeros(len(at) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(sizes)
+    starts = np.repeat(aud.indptr[:-1][at] - indptr[:-1], sizes)
+    return Audiences(indptr, aud.members[starts + np.arange(indptr[-1])], aud.scale)
+
+
+def talker_sampler(scenario: Scenario, decisions: np.ndarray, *, seed: SeedLike = None):
+    """The scenario's campaign sampler over ``decisions`` (indices of the model's decisions).
+
+    The populations (``objective.sampling.populations`` of them, or the scenario's network) and
+    the audiences of every candidate influencer are drawn once; with packages, each package of an
+    influencer follows that influencer's audience with its own posts and engagement rate (any
+    selection holds at most one package per influencer, so their coins need not be shared).
+    """
+    from lineup.simulation.campaign_rr import CampaignSampler, draw_worlds
+
+    from .simulate import niche_names, population_of, resolve_population
+
+    if scenario.spec.objective.talkers > 0:
+        scenario = _without_talkers(scenario)
+    population = population_of(scenario)
+    base, per, at = _decision_influencers(scenario, decisions)
+    scenario, _ = resolve_population(scenario, [base], population=population)
+    spec = scenario.spec.simulation
+    worlds = draw_worlds(base, spec, population=population, niches=niche_names(scenario),
+                         populations=scenario.spec.objective.sampling.populations, seed=seed)
+    if scenario.packages is not None:
+        worlds = [(pop, _repeat_audiences(aud, at)) for pop, aud in worlds]
+    return CampaignSampler(worlds, per, spec)
+
+
+def _without_talkers(scenario: Scenario) -> Scenario:
+    """The scenario with a talkers weight of 0 (its decisions, filters and rules, no sample needed)."""
+    objective = scenario.spec.objective.model_copy(update={"talkers": 0.0})
+    return replace(scenario, spec=scenario.spec.model_copy(update={"objective": objective}))
+
+
+def _over_decisions(sample: RRSets, decisions: np.ndarray, n: int) -> RRSets:
+    """A sample over candidate decisions ``0 .. len(decisions) - 1`` as one over all ``n`` decisions."""
+    return RRSets(sample.indptr, decisions[sample.members].astype(np.int64), sample.count, n, sample.people)
+
+
+def _max_rounds(first: int, most: int) -> int:
+    return 1 + max(0, math.ceil(math.log2(most / first)))
+
+
+def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notify):
+    from lineup.optimize import solve as optimise
+    from lineup.optimize.model import model_of
+    from lineup.optimize.rules import candidates
+
+    t0 = time.perf_counter()
+    opts = scenario.spec.objective.sampling
+    plain = _without_talkers(scenario)
+    model = model_of(plain)
+    decisions = np.flatnonzero(candidates(plain).mask)
+    root = as_seed_sequence(seed)
+    world_seed, sample_seed, check_seed = streams(root, 3)
+    if not decisions.size:   # nothing to sample: the optimiser reports the empty roster
+        return optimise(replace(scenario, talkers=RRSets.from_lists([], count=1, n=model.n, people=1.0)),
+                        backend=backend, time_limit=time_limit, gap=gap, progress=progress)
+    notify(f"Drawing {opts.populations:,} population(s) and the audiences of {decisions.size:,} candidates…")
+    sampler = talker_sampler(plain, decisions, seed=world_seed)
+    delta = (1.0 - opts.confidence) / (2 * _max_rounds(opts.first_sets, opts.max_sets))
+    only_talkers = scenario.spec.objective.engagement == 0 and scenario.spec.objective.coverage == 0
+    r1 = r2 = None
+    theta, rounds, res = opts.first_sets, 0, None
+    while True:
+        rounds += 1
+        have = 0 if r1 is None else r1.count
+        s1, s2 = streams(streams(sample_seed, rounds)[-1], 2)
+        notify(f"Round {rounds}: sampling {2 * (theta - have):,} RR sets…")
+        new1 = _over_decisions(sampler.sample(theta - have, seed=s1), decisions, model.n)
+        new2 = _over_decisions(sampler.sample(theta - have, seed=s2), decisions, model.n)
+        r1, r2 = (new1, new2) if r1 is None else (r1.merged(new1), r2.merged(new2))
+        notify(f"Round {rounds}: choosing on {r1.count:,} RR sets ({r1.stored:,} reach a candidate)…")
+        res = optimise(replace(scenario, talkers=r1), backend=backend, time_limit=time_limit, gap=gap,
+                       progress=progress)
+        if res.portfolio is None:
+            return res
+        forecast = _certify(res, r1, r2, delta, opts, only_talkers, rounds, len(sampler.worlds), t0)
+        if forecast.ratio is not None and forecast.certified or theta >= opts.max_sets:
+            break
+        if forecast.ratio is None and forecast.lower >= (1 - opts.epsilon) * forecast.estimate:
+            break
+        theta = min(2 * theta, opts.max_sets)
+    if forecast.ratio is not None and not forecast.certified or forecast.ratio is None and \
+            forecast.lower < (1 - opts.epsilon) * forecast.estimate:
+        forecast = replace(forecast, notes=forecast.notes + (_short_note(forecast, opts),))
+    if opts.check_replications:
+        notify(f"Checking: simulating the portfolio {opts.check_replications:,} times on fresh seeds…")
+        forecast = replace(forecast, simulated=_check(res, opts.check_replications, check_seed),
+                           seconds=time.perf_counter() - t0)
+    return replace(res, talkers=forecast)
+
+
+def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool, rounds: int,
+             populations: int, t0: float) -> TalkersForecast:
+    """The forecast of ``res``'s portfolio: estimate and lower bound on ``r2``, upper bound on ``r1``."""
+    from lineup.optimize.model import model_of
+
+    m = model_of(res.scenario)
+    mask = m.mask_of(res.portfolio)
+    covered = r2.covered(mask)
+    lower = lower_bound(covered, r2.count, r2.people, delta)
+    best = ratio = None
+    if only_talkers and res.bound is not None:
+        term = m.objective.talkers
+        best_cover = max(float(res.bound), 0.0) / (term.weight * term.unit)
+        best = upper_bound(best_cover, r1.count, r1.people, delta)
+        ratio = lower / best if best > 0 else 1.0
+    return TalkersForecast(estimate=r2.estimate(mask), standard_error=r2.standard_error(mask), lower=lower,
+                           best_upper=best, ratio=ratio, target=1.0 - opts.epsilon, confidence=opts.confidence,
+                           sets=r1.count, rounds=rounds, populations=populations,
+                           seconds=time.perf_counter() - t0, stored=r1.stored)
+
+
+def _short_note(f: TalkersForecast, opts) -> str:
+    if f.ratio is not None:
+        return (f"the certified ratio {f.ratio:.1%} did not reach {f.target:.0%} within objective.sampling.max_sets "
+                f"({opts.max_sets:,} RR sets per sample): the portfolio is within {f.ratio:.1%} of the best with "
+                f"probability {f.confidence:.0%}; raise max_sets (or epsilon) for a tighter certificate")
+    return (f"the talkers estimate is not within {opts.epsilon:.0%} at objective.sampling.max_sets "
+            f"({opts.max_sets:,} RR sets per sample): lower bound {f.lower:,.0f} for an estimate of {f.estimate:,.0f}")
+
+
+def _check(res, replications: int, seed) -> dict:
+    """The simulated talkers of ``res``'s portfolio on fresh seeds: mean and 95 % interval."""
+    from .simulate import simulate
+
+    sim = simulate(res.scenario, res.portfolio, replications=replications,
+                   seed=int(seed.generate_state(1)[0]))
+    band = sim.totals["talkers"]
+    num = lambda x: None if x is None or not np.isfinite(x) else round(float(x), 2)  # noqa: E731
+    return {"mean": num(band.mean), "ci_low": num(band.ci_low), "ci_high": num(band.ci_high),
+            "replications": int(replications), "seed": int(sim.seed)}
+
+
+def forecast_talkers(scenario: Scenario, portfolio: Portfolio, *, sets: int = 200_000,
+                     seed: SeedLike = None, confidence: float = 0.95) -> TalkersForecast:
+    """Expected talkers of a given portfolio on RR sets (no optimisation): estimate, standard error and
+    lower bound at ``confidence`` (e.g. a planner's own list, or another strategy's portfolio)."""
+    from lineup.optimize.model import model_of
+
+    t0 = time.perf_counter()
+    m = model_of(_without_talkers(scenario))
+    mask = m.mask_of(portfolio)
+    decisions = np.flatnonzero(mask)
+    world_seed, sample_seed = streams(as_seed_sequence(scenario.spec.simulation.seed if seed is None else seed), 2)
+    sampler = talker_sampler(scenario, decisions, seed=world_seed)
+    rr = sampler.sample(sets, seed=sample_seed)
+    every = np.ones(decisions.size, dtype=bool)
+    return TalkersForecast(estimate=rr.estimate(every), standard_error=rr.standard_error(every),
+                           lower=lower_bound(rr.covered(every), rr.count, rr.people, 1 - confidence), best_upper=None,
+                           ratio=None, target=0.0, confidence=confidence, sets=sets, rounds=1,
+                           populations=len(sampler.worlds), seconds=time.perf_counter() - t0, stored=rr.stored)

@@ -1,0 +1,136 @@
+"""lineup solve with objective.talkers: RR rounds, certificate, simulation check, compare's buzz strategy."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from lineup.cli import app
+from lineup.errors import ScenarioError
+from lineup.io.scenario import load_scenario
+from lineup.io.synthetic import generate_roster, write_roster_csv
+from lineup.optimize.model import model_of
+from lineup.optimize.rules import violations
+from lineup.workflows.compare import build_portfolios
+from lineup.workflows.talkers import forecast_talkers, solve
+
+SCENARIO = """\
+name: Buzz test
+currency: GBP
+budget: {budget}
+roster: roster.csv
+objective: {{talkers: 1.0, engagement: 0, sampling: {{first_sets: 4000, max_sets: 16000, populations: 2,
+            check_replications: {check}}}}}
+constraints:
+  influencers: {{max: 6}}
+  tiers: {{micro: {{min: 2}}}}
+simulation:
+  days: 14
+  seed: 11
+  population: {{size: 3000}}
+  word_of_mouth: {{model: {wom}}}
+{extra}"""
+
+
+def _case(tmp_path, *, budget=6000, check=0, wom="ic", extra="", n=60, rate_card=None):
+    frame = generate_roster(n, niches=["skincare", "vegan"], platforms={"instagram": 0.7, "tiktok": 0.3}, seed=3)
+    write_roster_csv(frame, tmp_path / "roster.csv")
+    if rate_card is not None:
+        (tmp_path / "card.csv").write_text(rate_card)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(SCENARIO.format(budget=budget, check=check, wom=wom, extra=extra))
+    return path
+
+
+def test_talkers_solve_certifies_its_portfolio_and_keeps_every_rule(tmp_path):
+    sc = load_scenario(_case(tmp_path))
+    res = solve(sc, backend="highs")
+    f = res.talkers
+    assert res.portfolio is not None and f is not None
+    assert violations(res.scenario, model_of(res.scenario).mask_of(res.portfolio)) == []
+    assert 0 <= f.lower <= f.estimate
+    assert f.best_upper is not None and f.best_upper >= f.lower
+    assert 0 < f.ratio <= 1
+    assert f.sets >= 4000 and f.sets <= 16000
+    # the in-sample objective is the R1 estimate of the same portfolio
+    assert res.objective == pytest.approx(res.scenario.talkers.estimate(model_of(res.scenario).mask_of(res.portfolio)))
+
+
+def test_same_seed_same_portfolio_and_numbers(tmp_path):
+    sc = load_scenario(_case(tmp_path))
+    a, b = solve(sc, backend="highs"), solve(sc, backend="highs")
+    assert a.portfolio.ids == b.portfolio.ids
+    assert a.talkers.estimate == b.talkers.estimate and a.talkers.lower == b.talkers.lower
+    c = solve(sc, backend="highs", seed=99)
+    assert c.talkers.estimate != a.talkers.estimate
+
+
+def test_talkers_portfolio_beats_engagement_portfolio_on_its_own_check_sample(tmp_path):
+    sc = load_scenario(_case(tmp_path))
+    buzz = solve(sc, backend="highs")
+    eng = solve(sc.with_overrides(objective__talkers=0.0, objective__engagement=1.0), backend="highs")
+    other = forecast_talkers(sc, eng.portfolio, sets=16000, seed=5)
+    mine = forecast_talkers(sc, buzz.portfolio, sets=16000, seed=5)
+    assert mine.estimate >= other.estimate - 3 * np.hypot(mine.standard_error, other.standard_error)
+
+
+def test_greedy_backend_gives_a_rule_abiding_portfolio_with_a_forecast(tmp_path):
+    sc = load_scenario(_case(tmp_path))
+    res = solve(sc, backend="greedy")
+    assert res.portfolio is not None and res.talkers is not None
+    assert violations(res.scenario, model_of(res.scenario).mask_of(res.portfolio)) == []
+    assert res.talkers.ratio is None or res.talkers.ratio <= 1
+
+
+def test_packages_are_chosen_for_talkers(tmp_path):
+    frame = generate_roster(30, niches=["skincare", "vegan"], platforms={"instagram": 1.0}, seed=4)
+    ids = frame["id"].tolist()
+    card = "id,package,fee,posts\n" + "".join(
+        f"{i},1 post,{int(f)},1\n{i},4 posts,{int(3 * f)},4\n" for i, f in zip(ids, frame["fee"].fillna(300)))
+    path = _case(tmp_path, extra="", n=30)
+    write_roster_csv(frame, tmp_path / "roster.csv")
+    (tmp_path / "card.csv").write_text(card)
+    text = path.read_text().replace("roster: roster.csv", "roster: {path: roster.csv, rate_card: card.csv}")
+    path.write_text(text)
+    sc = load_scenario(path)
+    res = solve(sc, backend="highs")
+    assert res.portfolio is not None and res.portfolio.package is not None
+    assert len(set(res.portfolio.ids)) == len(res.portfolio.ids)
+    assert res.talkers.estimate > 0
+
+
+@pytest.mark.parametrize("model", ["threshold", "bass"])
+def test_word_of_mouth_that_is_not_a_triggering_model_is_refused(tmp_path, model):
+    sc = load_scenario(_case(tmp_path, wom=model))
+    with pytest.raises(ScenarioError, match="word_of_mouth"):
+        solve(sc, backend="highs")
+
+
+def test_cli_prints_predicted_and_simulated_talkers(tmp_path):
+    path = _case(tmp_path, check=4)
+    out = CliRunner().invoke(app, ["solve", str(path), "--solver", "highs", "--what-if", "0"])
+    assert out.exit_code == 0, out.output
+    assert "Expected talkers: predicted" in out.output and "simulated" in out.output
+    js = CliRunner().invoke(app, ["solve", str(path), "--solver", "highs", "--format", "json", "--what-if", "0"])
+    data = json.loads(js.stdout)
+    t = data["talkers"]
+    assert t["simulated"]["replications"] == 4 and t["lower_bound"] <= t["estimate"]
+
+
+def test_what_if_reuses_the_sample(tmp_path):
+    out = CliRunner().invoke(app, ["solve", str(_case(tmp_path)), "--solver", "highs", "--what-if", "20",
+                                    "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["budget_what_if"] is not None
+
+
+def test_compare_buzz_strategy_is_solved_for_talkers(tmp_path):
+    extra = "strategies:\n  optimised: {objective: engagement}\n  buzz: {objective: talkers}\n"
+    sc = load_scenario(_case(tmp_path, extra=extra))
+    built = build_portfolios(sc, backend="highs")
+    assert built["buzz"].solve.talkers is not None and built["optimised"].solve.talkers is None
+    assert built["buzz"].portfolio is not None
