@@ -23,10 +23,9 @@ the solves are deterministic).  *rules* is ``ok`` when the portfolio breaks no r
 (:func:`lineup.optimize.rules.violations`); *via* is ``r&f`` when LP relax-and-fix ended the
 solve (:func:`lineup.optimize.warmstart.relax_and_fix`), else the backend's name.
 
-Measured 2026-12-01 on the shared 2-core machine (load 2–4), 100k influencers, gap 0.5 %,
-``--sizes 100000 --backends cbc --no-naive --repeat 3``, median of 3, side by side:
-main (CBC probe) 7.2 s → this branch (relax-and-fix, HiGHS in memory) 0.5 s, see
-``benchmarks/README.md``.
+100k influencers to gap 0.5 % (``--sizes 100000 --backends cbc --no-naive --repeat 3``):
+CBC alone 3.4–3.8 s, LP relax-and-fix 0.57–0.88 s (medians of 3 on a shared machine; see
+``benchmarks/README.md``, "Issue 14").
 """
 
 from __future__ import annotations
