@@ -17,13 +17,22 @@ bound and gap, all measured by :func:`lineup.optimize.solve`; once per size the 
 turn the arrays into a PuLP problem (``to_pulp``, ``LpAffineExpression``) and the time of
 a naive PuLP build with one ``lpSum`` per constraint over per-row comprehensions.
 ``--e2e`` also times the whole ``lineup solve FILE --output DIR`` process (python start
-to files written), on a CSV + YAML written to a temporary folder.
+to files written), on a CSV + YAML written to a temporary folder.  ``--repeat N`` solves
+each case N times and shows the median solve time (the other columns are the last run's;
+the solves are deterministic).  *rules* is ``ok`` when the portfolio breaks no rule
+(:func:`lineup.optimize.rules.violations`); *via* is ``r&f`` when LP relax-and-fix ended the
+solve (:func:`lineup.optimize.warmstart.relax_and_fix`), else the backend's name.
+
+100k influencers to gap 0.5 % (``--sizes 100000 --backends cbc --no-naive --repeat 3``):
+CBC alone 3.4–3.8 s, LP relax-and-fix 0.57–0.88 s (medians of 3 on a shared machine; see
+``benchmarks/README.md``, "Issue 14").
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -38,7 +47,7 @@ from lineup.io.synthetic import generate_roster, write_roster_csv
 from lineup.optimize import solve
 from lineup.optimize.backends import to_pulp
 from lineup.optimize.formulation import build
-from lineup.optimize.rules import candidates
+from lineup.optimize.rules import candidates, violations
 
 NICHES = [f"niche{k:02d}" for k in range(50)]
 PLATFORMS = {"instagram": 0.6, "tiktok": 0.3, "youtube": 0.1}
@@ -232,21 +241,25 @@ def main(argv=None) -> None:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive PuLP build")
     ap.add_argument("--e2e", action="store_true", help="also time the lineup CLI end to end")
     ap.add_argument("--full", action="store_true", help="packages, management, team hours and custom rules too")
+    ap.add_argument("--repeat", type=int, default=1, help="solves per case; the median solve time is shown")
     args = ap.parse_args(argv)
     head = f"{'n':>7} {'backend':>7} {'method':>8} {'build s':>8} {'solve s':>8} {'status':>10} {'objective':>14} {'bound':>14} " \
-           f"{'gap':>9} {'e2e s':>7} {'e2e cpu':>7}"
+           f"{'gap':>9} {'rules':>5} {'via':>5} {'e2e s':>7} {'e2e cpu':>7}"
     print(head)
     for n in args.sizes:
         sc, frame = make_scenario(n, full=args.full)
         for backend in args.backends:
             gap = 0.005 if n > 50_000 else 1e-4
-            res = solve(sc, backend=backend, time_limit=args.time_limit, gap=gap)
+            runs = [solve(sc, backend=backend, time_limit=args.time_limit, gap=gap) for _ in range(args.repeat)]
+            res, seconds = runs[-1], statistics.median(r.solve_seconds for r in runs)
+            ok = "-" if res.portfolio is None else ("ok" if not violations(sc, res.portfolio) else "BROKEN")
+            via = "r&f" if any("relax-and-fix" in note for note in res.notes) else res.backend
             e2e = "{:7.2f} {:7.2f}".format(*end_to_end(frame, backend, args.time_limit, args.full)) if args.e2e else "-"
             obj = "-" if res.objective is None else f"{res.objective:14,.1f}"
             bound = "-" if res.bound is None else f"{res.bound:14,.1f}"
             g = "-" if res.gap is None else f"{res.gap:9.2e}"
-            print(f"{n:>7} {res.backend:>7} {res.method:>8} {res.build_seconds:8.3f} {res.solve_seconds:8.3f} {res.status.value:>10} "
-                  f"{obj:>14} {bound:>14} {g:>9} {e2e}", flush=True)
+            print(f"{n:>7} {res.backend:>7} {res.method:>8} {res.build_seconds:8.3f} {seconds:8.3f} {res.status.value:>10} "
+                  f"{obj:>14} {bound:>14} {g:>9} {ok:>5} {via:>5} {e2e}", flush=True)
         naive = "skipped" if args.no_naive or args.full else f"{naive_pulp(sc):.3f} s"
         print(f"{n:>7}   model build {time_build(sc):.3f} s | to_pulp (LpAffineExpression) "
               f"{time_to_pulp(sc):.3f} s | naive per-row lpSum {naive}", flush=True)

@@ -121,3 +121,65 @@ def test_no_head_start_under_a_short_time_limit(monkeypatch):
     model = build(packaged_scenario(5, 30, p=0.6), candidates(packaged_scenario(5, 30, p=0.6)))
     assert warmstart.applies(model, None) and warmstart.applies(model, warmstart.MIN_TIME_LIMIT)
     assert not warmstart.applies(model, warmstart.MIN_TIME_LIMIT - 0.5)
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 30))
+def test_relax_and_fix_gives_a_portfolio_of_the_full_model_and_a_proven_bound(seed, n):
+    sc = packaged_scenario(seed, n, p=0.6)
+    if not _solvable(sc):
+        return
+    model = build(sc, candidates(sc))
+    head = warmstart.relax_and_fix(model)
+    if head is None:  # LP infeasible, or the small MILP found nothing
+        return
+    full = solve_model(model, "highs", gap=0.0)
+    assert _feasible(model, head.values)
+    assert head.objective == pytest.approx(float(model.c @ head.values))
+    assert head.objective <= full.objective + 1e-6 * max(1.0, abs(full.objective))
+    assert full.objective <= head.bound + 1e-6 * max(1.0, abs(full.objective))   # the LP bound is proven
+    assert min(model.n_x, 1) <= head.columns <= model.n_x
+
+
+def test_relax_and_fix_keeps_every_rule_kind_of_the_rate_cards_scenario(monkeypatch):
+    """A solve that relax-and-fix ends: every rule holds, the bound is the full LP's and says so."""
+    from lineup.io.scenario import load_scenario
+    from lineup.optimize import rules
+
+    from ..conftest import REPO
+
+    sc = load_scenario(REPO / "scenarios" / "rate_cards.yaml")
+    best = solve(sc, backend="highs", gap=0.0)
+    _wide(monkeypatch)
+    model = build(sc, candidates(sc))
+    head = warmstart.relax_and_fix(model)
+    res = solve(sc, backend="cbc", gap=max(head.gap, 1e-4) * 1.01)   # generous enough for relax-and-fix to end it
+    assert res.status is SolveStatus.OPTIMAL and any("relax-and-fix" in note for note in res.notes)
+    assert rules.violations(sc, res.portfolio) == []
+    assert res.objective == pytest.approx(head.objective) and res.bound == pytest.approx(head.bound)
+    assert res.objective <= best.objective + 1e-6 and best.objective <= res.bound + 1e-6
+
+
+def test_a_wide_solve_that_relax_and_fix_cannot_end_keeps_the_exact_answer(monkeypatch):
+    """gap = 0: relax-and-fix only offers its portfolio and caps the bound; the optimum is the plain solve's."""
+    sc = packaged_scenario(9, 30, p=0.6)
+    plain = solve(sc, backend="highs", gap=0.0)
+    _wide(monkeypatch)
+    monkeypatch.setattr(warmstart, "probe_seconds", lambda time_limit: 1.0)
+    wide = solve(sc, backend="highs", gap=0.0)
+    assert wide.status is plain.status is SolveStatus.OPTIMAL
+    assert wide.objective == pytest.approx(plain.objective, rel=1e-7, abs=1e-6)
+    assert not any("relax-and-fix" in note for note in wide.notes)
+
+
+def test_ctrl_c_during_relax_and_fix_stops_the_solve(monkeypatch):
+    from lineup.optimize import _solve_with_start
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    _wide(monkeypatch)
+    monkeypatch.setattr(warmstart, "relax_and_fix", interrupted)
+    sc = packaged_scenario(9, 30, p=0.6)
+    sol = _solve_with_start(build(sc, candidates(sc)), "highs", 30.0, 0.0, None)
+    assert sol.status == "interrupted" and sol.values is None

@@ -115,3 +115,22 @@ def test_barabasi_albert_is_preferential_and_seeded():
     # the degree tail of BA is P(k) ~ k^-3: the share of nodes with degree >= 2m
     # is about (m / 2m)^2 = 1/4 (within a few percent at this size)
     assert 0.2 < np.mean(deg >= 8) < 0.3
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint16])
+def test_undirected_csr_is_the_sorted_simple_graph(seed, dtype):
+    """The direct undirected build (no symmetrised copy) stores exactly the simple graph's neighbour sets."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    m = int(rng.integers(0, 150))
+    src, dst = (rng.integers(0, n, m).astype(dtype) for _ in range(2))
+    g = from_edges(src, dst, n)
+    near = [set() for _ in range(n)]
+    for a, b in zip(src.tolist(), dst.tolist()):
+        if a != b:
+            near[a].add(b)
+            near[b].add(a)
+    assert g.indptr.tolist() == np.cumsum([0] + [len(s) for s in near]).tolist()
+    assert g.indices.tolist() == [v for s in near for v in sorted(s)]
+    assert g.indices.dtype == np.int32 and g.indptr.dtype == np.int64 and not g.directed

@@ -48,7 +48,7 @@ def test_refusal_names_the_place_the_estimate_and_what_fits():
     with pytest.raises(ScenarioError) as err:
         check_memory(estimate, "s.yaml, field 'simulation.population.size'", generated=True)
     text = str(err.value)
-    assert text.startswith("s.yaml, field 'simulation.population.size': simulating needs about 6,409.2 GB")
+    assert text.startswith("s.yaml, field 'simulation.population.size': simulating needs about 2,810.8 GB")
     assert "× 2 workers" in text and "people fit" in text and "fewer --workers" in text
     fit = estimate.people_that_fit()
     assert estimate_memory(SimulationSpec(population={"size": fit, "mean_degree": 1000}), workers=2,

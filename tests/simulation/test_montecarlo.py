@@ -174,3 +174,35 @@ def test_many_portfolios_are_simulated_in_groups_with_the_same_numbers(inf, monk
                                progress=lambda d, t: calls.append((d, t)))
     assert list(grouped) == list("abc") and all(grouped[k].to_dict() == whole[k].to_dict() for k in "abc")
     assert calls == [(d, 9) for d in range(1, 10)]
+
+
+FIXED = SPEC.model_copy(update={"population": SPEC.population.model_copy(update={"vary": False})})
+
+
+def test_vary_false_reuses_replication_0s_population_whatever_the_workers(inf, monkeypatch):
+    import lineup.simulation.montecarlo as mc
+
+    calls = []
+    real = mc.generate_population
+    monkeypatch.setattr(mc, "generate_population", lambda *a, **k: calls.append(1) or real(*a, **k))
+    one = monte_carlo(inf, FIXED, niches=["x", "y"], replications=4, seed=3, workers=1)
+    assert len(calls) == 1                                   # one population for the 4 replications
+    two = monte_carlo(inf, FIXED, niches=["x", "y"], replications=4, seed=3, workers=2)
+    assert _same(one, two) and one.to_dict() == two.to_dict()
+    varied = monte_carlo(inf, SPEC, niches=["x", "y"], replications=4, seed=3)
+    # replication 0 is the same run in both modes (its population is the shared one); the others differ
+    assert all(one.samples[k][0] == varied.samples[k][0] for k in ("reach", "talkers"))
+    assert not np.array_equal(one.samples["reach"][1:], varied.samples["reach"][1:])
+    fixed = mc.shared_population(FIXED, ["x", "y"], 3)
+    alone = monte_carlo(inf, SPEC, population=fixed, replications=4, seed=3)
+    assert _same(one, alone)                                 # exactly a fixed population passed in
+
+
+def test_vary_false_is_stated_in_the_outputs(inf):
+    res = monte_carlo(inf, FIXED, niches=["x", "y"], replications=2, seed=1)
+    out = res.to_dict()
+    assert out["parameters"]["population"]["vary"] is False
+    assert any("population.vary is false" in w and "leave its randomness out" in w for w in out["warnings"])
+    varied = monte_carlo(inf, SPEC, niches=["x", "y"], replications=2, seed=1).to_dict()
+    assert varied["parameters"]["population"]["vary"] is True
+    assert not any("population.vary" in w for w in varied["warnings"])

@@ -92,3 +92,21 @@ def test_max_degree_must_be_above_the_mean_degree():
     with pytest.raises(UsageError) as err:
         generate_population(1000, mean_degree=10, max_degree=10, seed=0)
     assert any("max_degree must be above mean_degree" in p for p in err.value.problems)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pairing_keeps_every_edge_end_but_at_most_one(seed):
+    """First ends (in person order) and shuffled second ends are paired; the longer list's surplus is
+    paired among itself, so every person keeps all its Poisson(w) ends (one end in all may be left over)."""
+    from lineup.simulation.population import _pair_stubs
+
+    people = np.arange(300, dtype=np.int32)
+    weight = np.random.default_rng(99).pareto(1.5, 300) + 0.5
+    rng, check = np.random.default_rng(seed), np.random.default_rng(seed)             # the same stream: the ends each person was dealt
+    first = np.repeat(people, check.poisson(weight / 2))
+    second = np.repeat(people, check.poisson(weight / 2))
+    src, dst = _pair_stubs(people, weight, rng)
+    dealt = np.bincount(np.r_[first, second], minlength=300)
+    used = np.bincount(np.r_[src, dst], minlength=300)
+    assert len(src) == len(dst) == (len(first) + len(second)) // 2
+    assert np.all(used <= dealt) and int((dealt - used).sum()) == (len(first) + len(second)) % 2

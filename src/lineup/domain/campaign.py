@@ -90,6 +90,13 @@ class PopulationSpec(_Model):
         description="Fraction of people with no niche of the campaign ('general' public) (0–1). Default 0.3.  "
         "The rest are split evenly across the niches.",
     )
+    vary: bool = Field(
+        default=True,
+        description="Whether every replication draws its own population (true, default: the randomness of "
+        "the social graph is part of the confidence intervals) or all replications reuse one population "
+        "generated from the seed (false: faster for large populations; the intervals are then conditional "
+        "on that one graph and leave its randomness out, and the outputs say so).",
+    )
 
     @property
     def degree_cap(self) -> float:

@@ -133,6 +133,7 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
     model = build(scenario, cand)
     built = time.perf_counter() - t0
     sol = _solve_with_start(model, backend, time_limit, gap, progress)
+    notes = [*notes, *sol.notes]
     if sol.status == "infeasible":
         return _check_infeasible(base, model, backend, time_limit, built, t0, notes)
     mask = None if sol.values is None else _mask(scenario, model, sol.values)
@@ -146,36 +147,64 @@ def _solve_milp(base: dict, backend: str, time_limit, gap, t0: float, progress=N
 def _solve_with_start(model, backend: str, time_limit, gap, progress):
     """:func:`~.backends.solve_model`, with a head start on large models (:mod:`.warmstart`).
 
-    A model of :data:`~.warmstart.WARM_START_ABOVE` x columns or more is first given to the
-    solver for a short probe (:func:`~.warmstart.probe_seconds`); when that does not close
-    the gap, :func:`~.warmstart.prepare` finds an LP-guided portfolio and fixes columns by
-    reduced cost (exactly), and the solver goes on from that portfolio on the smaller model
-    for the rest of the time limit.  The solution's ``seconds`` cover all of it.
+    A model of :data:`~.warmstart.WARM_START_ABOVE` x columns or more first gets
+    :func:`~.warmstart.relax_and_fix` (HiGHS in memory: the LP relaxation, then a small
+    MILP on the columns it points to); when its portfolio is within ``gap`` of the LP's
+    bound the solve ends there, with that bound (proven for the full model).  Otherwise
+    the solver gets a short probe (:func:`~.warmstart.probe_seconds`); when that does not
+    close the gap, :func:`~.warmstart.prepare` finds an LP-guided portfolio and fixes
+    columns by reduced cost (exactly), and the solver goes on from the best portfolio known
+    (relax-and-fix's included) on the smaller model for the rest of the time limit.  The LP's bound caps the bound reported.  The solution's ``seconds`` cover all of it.
     """
-    from .backends import solve_model
-    from .warmstart import applies, probe_seconds
+    from .backends import Solution, solve_model
+    from .warmstart import applies, probe_seconds, relax_and_fix
 
     if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
     t0 = time.perf_counter()
-    probe = probe_seconds(time_limit)
-    first = solve_model(model, backend, time_limit=probe, gap=gap, progress=progress)
+    try:
+        head = relax_and_fix(model, time_limit)
+    except KeyboardInterrupt:  # Ctrl-C before any portfolio is known: stop, as the solver would
+        return Solution("interrupted", None, None, None, time.perf_counter() - t0, backend)
+    if head is not None and head.gap <= gap:
+        return Solution("optimal", head.values, head.objective, head.bound, time.perf_counter() - t0, backend,
+                        notes=(_relax_and_fix_note(head, backend),))
+    probe = probe_seconds(time_limit)  # no MIP start: CBC stopped by a short limit mid-start can crash
+    first = _capped(solve_model(model, backend, time_limit=probe, gap=gap, progress=progress), head)
     if first.status != "time_limit" or (time_limit is not None and time_limit <= probe):
         return first
     left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
-    sol = _solve_from_start(model, backend, left, gap, progress, first)
+    lp = None if head is None else head.lp
+    sol = _capped(_solve_from_start(model, backend, left, gap, progress, first, lp=lp), head)
     return replace(sol, seconds=time.perf_counter() - t0)
 
 
-def _solve_from_start(model, backend: str, time_limit, gap, progress, first):
-    """The rest of a solve whose probe ``first`` stopped at its time limit (see :func:`_solve_with_start`)."""
+def _relax_and_fix_note(head, backend: str) -> str:
+    return (f"solved by LP relax-and-fix (HiGHS, in memory): a MILP on {head.columns:,} of the columns that the "
+            f"LP relaxation points to found this portfolio, within {100 * head.gap:.3g} % of the LP relaxation's "
+            f"bound (proven for the full model); {backend} was not needed")
+
+
+def _capped(sol, head):
+    """``sol`` with its bound capped by the LP bound of ``head`` and, if better, ``head``'s portfolio."""
+    if head is None or sol.status == "infeasible":
+        return sol
+    if sol.values is None or sol.objective is None or sol.objective < head.objective - 1e-9 * abs(head.objective):
+        sol = replace(sol, values=head.values, objective=head.objective)
+    bound = head.bound if sol.bound is None else min(sol.bound, head.bound)
+    return replace(sol, bound=bound)
+
+
+def _solve_from_start(model, backend: str, time_limit, gap, progress, first, lp=None):
+    """The rest of a solve whose probe ``first`` stopped at its time limit (see :func:`_solve_with_start`);
+    ``lp`` is the LP relaxation already solved, if any."""
     from .backends import solve_model
     from .warmstart import prepare
 
     had = None if first.values is None or first.objective is None else (first.values, first.objective)
     t0 = time.perf_counter()
     try:
-        head = prepare(model, time_limit, incumbent=had)
+        head = prepare(model, time_limit, incumbent=had, lp=lp)
     except KeyboardInterrupt:  # Ctrl-C while the head start is prepared: the probe's portfolio
         return replace(first, status="interrupted")
     if head is None:

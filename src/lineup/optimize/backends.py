@@ -81,7 +81,8 @@ class Solution:
     """What a backend measured: ``status`` is ``optimal``, ``time_limit``, ``interrupted`` or ``infeasible``.
 
     ``values`` (all columns) is ``None`` when no feasible point is known; ``bound``
-    is the proven upper bound on the (maximised) objective.
+    is the proven upper bound on the (maximised) objective; ``notes`` say how it was
+    had when that is not the backend alone (e.g. :func:`~.warmstart.relax_and_fix`).
     """
 
     status: str
@@ -90,6 +91,7 @@ class Solution:
     bound: float | None
     seconds: float
     backend: str
+    notes: tuple[str, ...] = ()
 
 
 #: Random seed given to both solvers (CBC ``-randomSeed``/``-randomCbcSeed``, HiGHS ``random_seed``).

@@ -25,6 +25,17 @@ limit, :func:`prepare` runs:
    full one.  A small margin (:data:`MARGIN`) covers the LP's tolerances.
 
 The solver then starts from the incumbent on the smaller model and keeps its proof.
+
+Before any of that, :func:`relax_and_fix` tries to finish the solve outright in memory
+(HiGHS, no files): the LP relaxation gives the **proven bound** ``z_lp`` (every portfolio
+of the full model is worth at most it); a **small MILP** over the LP's support and the
+:data:`RELAX_FIX_COLUMNS` columns whose reduced costs are closest to 0 (all other x
+columns at 0, so dropped from the model) gives a portfolio worth ``z`` that satisfies
+every rule of the full model.  When ``(z_lp − z) / z`` is within the requested gap the
+solve is done — the bound reported is the LP's, a bound of the full model, never the
+small MILP's own bound (which only bounds the restricted model).  Otherwise its portfolio
+is the MIP start of the probe and of the steps above, and ``z_lp`` still caps the
+reported bound.
 Every step runs on one thread with the fixed seed of :mod:`.backends`, so only the time
 limits make results depend on the machine's speed.  When
 HiGHS is missing, the LP does not solve to optimality or the restricted MILP finds
@@ -40,8 +51,9 @@ import numpy as np
 
 from .formulation import LinearModel
 
-__all__ = ["WarmStart", "applies", "probe_seconds", "prepare", "restricted_columns", "fixable",
-           "WARM_START_ABOVE", "MIN_TIME_LIMIT"]
+__all__ = ["WarmStart", "RelaxAndFix", "applies", "probe_seconds", "prepare", "relax_and_fix",
+           "relax_fix_columns", "restricted_columns", "fixable", "WARM_START_ABOVE", "MIN_TIME_LIMIT",
+           "RELAX_FIX_COLUMNS"]
 
 #: Models with at least this many x columns get a warm start (shipped scenarios are far smaller).
 WARM_START_ABOVE = 20_000
@@ -49,6 +61,10 @@ WARM_START_ABOVE = 20_000
 NEAR_LP = 2e-4
 #: ... and those whose reduced cost is above −OWN_SHARE × their own objective coefficient.
 OWN_SHARE = 0.5
+#: x columns (besides the LP's support) offered to the small MILP of :func:`relax_and_fix`: those
+#: whose reduced costs are closest to 0.  Measured on the 100k-influencer benchmark: 100 → 0.15 s
+#: at 0.022 % from the LP bound, 1,000 → 1 s at the same gap.
+RELAX_FIX_COLUMNS = 200
 #: Share of the time limit the restricted MILP may use (it stops earlier when solved).
 RESTRICTED_SHARE = 0.3
 #: The probe's share of the time limit, and its most seconds (also without a time limit).
@@ -76,6 +92,31 @@ class WarmStart:
     lp_bound: float
     fixed: int
     seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class RelaxAndFix:
+    """What :func:`relax_and_fix` found: a portfolio of the full model and the LP's proven bound.
+
+    ``values`` is a feasible point of the full model worth ``objective``; ``bound`` the LP
+    relaxation's optimum (an upper bound on every portfolio); ``columns`` the x columns of
+    the small MILP; ``seconds`` the wall-clock time spent; ``lp`` the LP's
+    ``(z_lp, x, reduced costs)``, for :func:`prepare` to reuse.
+    """
+
+    values: np.ndarray
+    objective: float
+    bound: float
+    columns: int
+    seconds: float
+    lp: tuple = ()
+
+    @property
+    def gap(self) -> float:
+        """``(bound − objective) / |objective|``: how far from optimal the portfolio can be, at most."""
+        from .result import relative_gap
+
+        return float(relative_gap(self.objective, self.bound))
 
 
 def applies(model: LinearModel, time_limit: float | None = None) -> bool:
@@ -125,6 +166,25 @@ def restricted_columns(c: np.ndarray, reduced: np.ndarray, x_lp: np.ndarray, n_x
     return keep
 
 
+def relax_fix_columns(reduced: np.ndarray, x_lp: np.ndarray, lb: np.ndarray, n_x: int,
+                      count: int = RELAX_FIX_COLUMNS) -> np.ndarray:
+    """Bool mask of the x columns of :func:`relax_and_fix`'s small MILP.
+
+    The LP's support, the columns with a positive lower bound (forced in) and the
+    ``count`` columns whose reduced costs are closest to 0 (ties: first column first).
+
+    Examples
+    --------
+    >>> d = np.array([0.0, -0.5, -3.0, -0.1, -9.0])
+    >>> x = np.array([1.0, 0.0, 0.0, 0.0, 0.0])
+    >>> relax_fix_columns(d, x, np.array([0, 0, 0, 0, 1.0]), n_x=5, count=2).tolist()
+    [True, False, False, True, True]
+    """
+    keep = (x_lp[:n_x] > 1e-9) | (lb[:n_x] > 0)
+    keep[np.argsort(-reduced[:n_x], kind="stable")[:count]] = True
+    return keep
+
+
 def fixable(reduced: np.ndarray, x_lp: np.ndarray, n_x: int, z_lp: float, z: float,
             margin: float = MARGIN) -> np.ndarray:
     """Bool mask of the x columns that no portfolio worth more than ``z`` can use (reduced-cost fixing).
@@ -146,17 +206,19 @@ def fixable(reduced: np.ndarray, x_lp: np.ndarray, n_x: int, z_lp: float, z: flo
 
 
 def prepare(model: LinearModel, time_limit: float | None,
-            incumbent: tuple[np.ndarray, float] | None = None) -> WarmStart | None:
+            incumbent: tuple[np.ndarray, float] | None = None, lp: tuple | None = None) -> WarmStart | None:
     """An incumbent and exact reduced-cost fixing for ``model`` (see the module docstring).
 
     ``incumbent`` (values, objective) is a portfolio already known (the probe's); the
-    better of it and the restricted MILP's is the start.  Returns ``None`` when
-    :func:`applies` says no, the LP is not solved to optimality or no portfolio is known.
+    better of it and the restricted MILP's is the start.  ``lp`` is the LP relaxation's
+    ``(z_lp, x, reduced costs)`` when already solved (:attr:`RelaxAndFix.lp`).  Returns
+    ``None`` when :func:`applies` says no, the LP is not solved to optimality or no
+    portfolio is known.
     """
     if not applies(model):
         return None
     t0 = time.perf_counter()
-    lp = _lp(model, time_limit)
+    lp = _lp(model, time_limit) if not lp else lp
     if lp is None:
         return None
     z_lp, x_lp, reduced = lp
@@ -171,6 +233,62 @@ def prepare(model: LinearModel, time_limit: float | None,
     ub = np.where(fix, 0.0, model.ub)
     return WarmStart(model=replace(model, ub=ub), values=values, objective=z, lp_bound=z_lp,
                      fixed=int(np.count_nonzero(fix)), seconds=time.perf_counter() - t0)
+
+
+def relax_and_fix(model: LinearModel, time_limit: float | None = None,
+                  lp: tuple | None = None) -> RelaxAndFix | None:
+    """LP relaxation, then a small MILP on the columns it points to; ``None`` when either fails.
+
+    ``lp`` is ``(z_lp, x, reduced costs)`` when already known (else solved here, HiGHS).
+    Columns outside :func:`relax_fix_columns` are dropped (they are 0), so the MILP has a
+    few hundred columns whatever the roster; its portfolio, completed with zeros, keeps
+    every row of the full model.  The returned ``bound`` is the LP's optimum (proven for
+    the full model).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build, tiny_scenario
+    >>> from lineup.optimize import rules
+    >>> sc = tiny_scenario()
+    >>> found = relax_and_fix(build(sc, rules.candidates(sc)))
+    >>> found.objective <= found.bound + 1e-6, found.gap < 0.05
+    (True, True)
+    """
+    t0 = time.perf_counter()
+    lp = _lp(model, time_limit) if lp is None else lp
+    if lp is None:
+        return None
+    z_lp, x_lp, reduced = lp
+    keep = np.ones(model.n_cols, dtype=bool)
+    keep[: model.n_x] = relax_fix_columns(reduced, x_lp, model.lb, model.n_x)
+    left = None if time_limit is None else max(1.0, RESTRICTED_SHARE * time_limit - (time.perf_counter() - t0))
+    found = _small_milp(model, keep, left)
+    if found is None:
+        return None
+    return RelaxAndFix(values=found[0], objective=found[1], bound=float(z_lp),
+                       columns=int(np.count_nonzero(keep[: model.n_x])), seconds=time.perf_counter() - t0, lp=lp)
+
+
+def _columns(model: LinearModel, keep: np.ndarray) -> LinearModel:
+    """``model`` without the columns outside ``keep`` (as if they were 0); rows unchanged."""
+    cols = np.flatnonzero(keep)
+    x = cols[cols < model.n_x]
+    return replace(model, c=model.c[cols], A=model.A.tocsc()[:, cols].tocsr(), lb=model.lb[cols], ub=model.ub[cols],
+                   col_names=tuple(model.col_names[j] for j in cols), n_x=int(x.size), rows=model.rows[x],
+                   decisions=None if model.decisions is None else model.decisions[x])
+
+
+def _small_milp(model: LinearModel, keep: np.ndarray, time_limit: float | None):
+    """(values of the full model, objective) of the MILP on the columns in ``keep`` by HiGHS, or ``None``."""
+    from .backends import solve_model
+
+    sol = solve_model(_columns(model, keep), "highs", time_limit=time_limit, gap=1e-4)
+    if sol.values is None or sol.status == "infeasible":
+        return None
+    values = np.zeros(model.n_cols)
+    values[keep] = sol.values
+    values[: model.n_x] = np.round(values[: model.n_x])
+    return values, float(model.c @ values)
 
 
 def _lp(model: LinearModel, time_limit: float | None):

@@ -170,25 +170,104 @@ def from_edges(src, dst, n: int | None = None, *, directed: bool = False, weight
     src, dst, w = _check_edges(src, dst, weights)
     labels = None if labels is None else _as_labels(labels)
     n = _node_count(src, dst, n, labels)
+    if not directed and w is None:
+        indptr, indices = _undirected_csr(src, dst, n)
+        return CSRGraph(indptr, indices, False, None, labels)
     if not directed:
-        src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-        w = None if w is None else np.concatenate([w, w])
+        src, dst, w = np.concatenate([src, dst]), np.concatenate([dst, src]), np.concatenate([w, w])
     keep = src != dst
-    key, first = _sorted_unique(src[keep] * np.int64(n) + dst[keep], need_first=w is not None)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key // n, minlength=n), out=indptr[1:])
-    indices = (key % n).astype(_index_dtype(n))
+    src, dst = src[keep], dst[keep]
+    key, first = _sorted_unique(_pair_key(src, dst, n), need_first=w is not None)
+    rows, indices = _split_key(key, n)
+    indptr = _indptr(np.bincount(rows, minlength=n), n)
     w = None if w is None else w[keep][first]
     return CSRGraph(indptr, indices, bool(directed), w, labels)
+
+
+def _pair_key(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    """One ``int64`` per arc ordering arcs by (source, target): ``src << 32 | dst`` when ids fit 32 bits."""
+    key = src.astype(np.int64)
+    if n <= 2**32:
+        key <<= 32
+        key |= dst
+    else:
+        key *= n
+        key += dst
+    return key
+
+
+def _split_key(key: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of :func:`_pair_key`: (sources, targets), both of the index dtype."""
+    dtype = _index_dtype(n)
+    if n <= 2**32:
+        return (key >> 32).astype(dtype), (key & 0xFFFFFFFF).astype(dtype)
+    return (key // n).astype(dtype), (key % n).astype(dtype)
+
+
+def _indptr(counts: np.ndarray, n: int) -> np.ndarray:
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr
+
+
+def _undirected_csr(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR arrays of the simple undirected graph on the edges ``src[k] - dst[k]``.
+
+    The edges are deduplicated once as ordered pairs ``lo < hi`` (one sort of
+    ``m`` keys, not ``2 m``), then placed directly: row ``v`` is its smaller
+    neighbours (the ``lo`` of pairs with ``hi = v``, sorted by a second sort)
+    followed by its larger ones (the ``hi`` of pairs with ``lo = v``, already
+    sorted), so no symmetrised copy of the edge list is ever sorted.
+    """
+    keep = src != dst
+    lo, hi = np.minimum(src, dst)[keep], np.maximum(src, dst)[keep]
+    key = _pair_key(lo, hi, n)
+    del lo, hi, keep
+    key.sort()
+    key = key[_firsts(key)]
+    lo, hi = _split_key(key, n)
+    del key
+    below, above = np.bincount(hi, minlength=n), np.bincount(lo, minlength=n)
+    indptr = _indptr(below + above, n)
+    indices = np.empty(indptr[-1], dtype=_index_dtype(n))
+    indices[_positions(indptr[:-1] + below - _starts(above), lo, len(indices))] = hi      # larger neighbours, in order
+    rev = _pair_key(hi, lo, n)
+    del lo, hi
+    rev.sort()
+    hi, lo = _split_key(rev, n)
+    del rev
+    indices[_positions(indptr[:-1] - _starts(below), hi, len(indices))] = lo              # smaller neighbours
+    return indptr, indices
+
+
+def _positions(offset: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """``offset[groups[k]] + k``: where item ``k`` of a list grouped by ``groups`` goes (all ``< size``)."""
+    dtype = np.int32 if size < 2**31 else np.int64
+    pos = offset.astype(dtype)[groups]
+    pos += np.arange(len(groups), dtype=dtype)
+    return pos
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """Exclusive running sum: where each group starts in a list grouped by key."""
+    out = np.cumsum(counts)
+    out -= counts
+    return out
 
 
 def _sorted_unique(key: np.ndarray, need_first: bool):
     """Sorted distinct keys (and, if asked, the position of each one's first occurrence)."""
     order = np.argsort(key, kind="stable") if need_first else None
     key = key[order] if need_first else np.sort(key)
+    new = _firsts(key)
+    return key[new], (order[new] if need_first else None)
+
+
+def _firsts(key: np.ndarray) -> np.ndarray:
+    """Mask of the first of every run of equal values in a sorted array."""
     new = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=new[1:])
-    return key[new], (order[new] if need_first else None)
+    return new
 
 
 def _check_edges(src, dst, weights):
@@ -206,7 +285,12 @@ def _check_edges(src, dst, weights):
         w = np.asarray(weights, dtype=np.float64).ravel()
         if w.shape != src.shape:
             raise UsageError(f"weights must have one value per edge ({len(src)}), got {len(w)}")
-    return src.astype(np.int64), dst.astype(np.int64), w
+    return _as_ids(src), _as_ids(dst), w
+
+
+def _as_ids(a: np.ndarray) -> np.ndarray:
+    """Node positions as ``int32`` or ``int64``, without a copy when they already are."""
+    return a if a.dtype in (np.int32, np.int64) else a.astype(np.int64)
 
 
 def _node_count(src, dst, n, labels) -> int:

@@ -37,10 +37,10 @@ from .montecarlo import MAX_RUNS_IN_MEMORY
 __all__ = ["MemoryEstimate", "estimate_memory", "check_memory", "available_memory", "BYTES_PER_PERSON",
            "BYTES_PER_TIE", "STATE_BYTES_PER_PERSON", "MEMORY_FRACTION"]
 
-#: Generation peak per person (niche codes, expected degrees, stub counts): measured 37 B.
-BYTES_PER_PERSON = 48
-#: Generation peak per stored arc (stubs, shuffled pairs, int64 keys, their sort, CSR): measured 53–57 B.
-BYTES_PER_TIE = 64
+#: Generation peak per person (niche codes, expected degrees, stub counts, CSR offsets): measured 53 B.
+BYTES_PER_PERSON = 64
+#: Generation peak per stored arc (int32 edge ends, int64 keys of the m/2 edges, int32 CSR): measured 24–25 B.
+BYTES_PER_TIE = 28
 #: A replication's per-person state (four flag arrays, counters, audience masks): measured 25 B.
 STATE_BYTES_PER_PERSON = 40
 #: Share of the available memory a simulation may plan to use.
@@ -95,7 +95,7 @@ def generation_bytes(size: int, mean_degree: float) -> int:
     """Peak bytes of generating one population of ``size`` people.
 
     >>> generation_bytes(1_000_000, 10)
-    688000000
+    344000000
     """
     return int(size * (BYTES_PER_PERSON + BYTES_PER_TIE * mean_degree))
 
@@ -130,8 +130,8 @@ def estimate_memory(spec: SimulationSpec, *, network: CSRGraph | None = None, wo
     >>> spec = SimulationSpec(days=30, replications=100, population={"size": 1_000_000, "mean_degree": 10})
     >>> e = estimate_memory(spec, workers=2, available=8 * 10**9)
     >>> e.per_person, e.workers, e.fits
-    (732, 2, True)
-    >>> estimate_memory(spec, workers=8, available=4 * 10**9).fits
+    (388, 2, True)
+    >>> estimate_memory(spec, workers=16, available=4 * 10**9).fits
     False
     """
     reps = spec.replications if replications is None else replications

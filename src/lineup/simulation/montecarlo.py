@@ -6,7 +6,11 @@ audiences and the campaign.  By default every replication **generates its
 own population** from its child seed, so the randomness of the social graph
 is part of the confidence intervals; pass a fixed ``population`` (e.g. a
 real network) to keep one graph for all replications (audiences are still
-redrawn).  Because a replication's numbers depend only on the root seed and
+redrawn).  ``population: {vary: false}`` does the latter with a generated
+graph: the population of replication 0 (from the root seed alone) is
+generated once, in this process, and reused by every replication
+(:func:`shared_population`); the intervals then leave the graph's randomness
+out, and the result's warnings say so.  Because a replication's numbers depend only on the root seed and
 its index, results are identical whatever the number of ``workers``, and two
 portfolios simulated with the same seed share populations (common random
 numbers); :func:`monte_carlo_many` simulates several portfolios in one pass,
@@ -37,7 +41,8 @@ from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import RATIOS, Band, SimulationResult, ratio_interval, t_interval
 
-__all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_many", "Progress"]
+__all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_many", "shared_population",
+           "Progress"]
 
 Progress = Callable[[int, int], None]
 
@@ -49,6 +54,35 @@ def _population(child: np.random.SeedSequence, fixed: Population | None, niches,
     return generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
                                degree_exponent=p.degree_exponent,
                                max_degree=p.degree_cap, general_share=p.general_share, seed=child)
+
+
+def shared_population(spec: SimulationSpec, niches: Sequence[str], seed) -> Population:
+    """The one generated population of ``population: {vary: false}``: replication 0's, from ``seed``.
+
+    It depends only on ``seed`` (not on the number of replications or workers),
+    and it is the population that replication 0 draws when populations vary.
+
+    Examples
+    --------
+    >>> from lineup._rng import spawn, streams
+    >>> spec = SimulationSpec(population={"size": 1000, "vary": False})
+    >>> a = shared_population(spec, ["x"], seed=4)
+    >>> b = _population(streams(spawn(4, 3)[0], 3)[0], None, ["x"], spec)
+    >>> bool((a.graph.indices == b.graph.indices).all())
+    True
+    """
+    return _population(streams(spawn(seed, 1)[0], 3)[0], None, niches, spec)
+
+
+#: The warning of every result simulated with ``population: {vary: false}``.
+FIXED_POPULATION_WARNING = (
+    "population.vary is false: every replication reuses one generated population (replication 0's, from the "
+    "seed), so the intervals are conditional on that social graph and leave its randomness out")
+
+
+def _fixed(spec: SimulationSpec, population: Population | None) -> bool:
+    """Whether one generated population is reused by every replication (``population: {vary: false}``)."""
+    return population is None and spec.network is None and not spec.population_or_default.vary
 
 
 def _totals(series: dict[str, np.ndarray]) -> dict[str, float]:
@@ -277,7 +311,8 @@ def monte_carlo(
         of the arguments of the same names).
     population : Population, optional
         A fixed population (e.g. a loaded network); default: generate one per
-        replication from ``spec.population`` with niches ``niches``.
+        replication from ``spec.population`` with niches ``niches`` (or one for
+        all, :func:`shared_population`, when ``spec.population.vary`` is false).
     niches : sequence of str
         Niche names of generated populations.
     replications, seed : int, optional
@@ -372,6 +407,9 @@ def monte_carlo_many(
     for inf in influencers.values():
         check_schedule(inf.ids, inf.posts, spec)
     warnings = {key: _warnings(inf, spec, population, scale) for key, inf in influencers.items()}
+    if _fixed(spec, population):
+        population = shared_population(spec, niches, seed)
+        warnings = {key: (FIXED_POPULATION_WARNING, *w) for key, w in warnings.items()}
     context = {"spec": spec, "population": population, "niches": tuple(niches), "scale": scale}
     children = spawn(seed, replications)
     groups = _groups(list(influencers), replications)

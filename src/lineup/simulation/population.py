@@ -18,13 +18,14 @@
   degree on ties inside its niche and ``mixing`` (default 0.2) on ties to
   people of other niches or none; general people tie to anyone.  Edges are
   sampled block by block, Chung–Lu style, with endpoints proportional to
-  ``θ``: every person gets Poisson(θ) edge ends, which are shuffled and
-  paired (Norros–Reittu, the Poisson version of Chung–Lu).  Cross ties that land in
+  ``θ``: every person gets Poisson(θ/2) first and Poisson(θ/2) second edge
+  ends, and the second ends are shuffled and paired with the first ones
+  (Norros–Reittu, the Poisson version of Chung–Lu).  Cross ties that land in
   a single niche are rejected (their count is inflated beforehand so that the
   expected degree is kept).  Self-loops and duplicate ties are dropped, so
   realised degrees are slightly below ``θ``.
 
-Everything is numpy; 1M people with mean degree 10 take a few seconds (see
+Everything is numpy; 1M people with mean degree 10 take about a second (see
 ``benchmarks/campaign.py``).
 """
 
@@ -127,20 +128,33 @@ def _assign_niches(size: int, n_niches: int, general_share: float, rng: np.rando
 
 
 def _pair_stubs(people: np.ndarray, weight: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Chung–Lu style edges among ``people``: Poisson(weight) stubs each, shuffled and paired.
+    """Chung–Lu style edges among ``people``: Poisson(weight) edge ends each, randomly paired.
 
-    Each person gets ``Poisson(weight_i)`` edge ends; a random matching of
-    the ends makes ``P(i ~ j) ≈ weight_i weight_j / Σ weight`` (Norros–Reittu).
+    Each person gets ``Poisson(weight_i / 2)`` "first" ends, kept in person
+    order, and ``Poisson(weight_i / 2)`` "second" ends, shuffled; first end
+    ``k`` is paired with second end ``k``; the surplus of the longer list
+    (``≈ sqrt(Σ weight)`` ends, taken at random) is paired among itself.  A
+    person's ends are ``Poisson(weight_i)`` in all and
+    ``P(i ~ j) ≈ weight_i weight_j / Σ weight`` (Norros–Reittu), as with one
+    shuffled list of ``Poisson(weight_i)`` ends cut in two halves — but only
+    half the ends are shuffled.
     """
-    stubs = np.repeat(people, rng.poisson(weight))
-    rng.shuffle(stubs)
-    half = len(stubs) // 2
-    return stubs[:half], stubs[half:2 * half]
+    first = np.repeat(people, rng.poisson(weight / 2))
+    second = np.repeat(people, rng.poisson(weight / 2))
+    rng.shuffle(second)
+    if len(first) > len(second):
+        spare = rng.choice(len(first), size=len(first) - len(second), replace=False)
+        extra, first = first[spare], np.delete(first, spare)
+        rng.shuffle(extra)
+    else:
+        extra, second = second[len(first):], second[:len(first)]
+    half = len(extra) // 2
+    return np.concatenate([first, extra[:half]]), np.concatenate([second, extra[half:2 * half]])
 
 
 def _within_edges(theta_in: np.ndarray, niche: np.ndarray, n_niches: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """Edges inside every niche block (one vectorised draw per niche)."""
-    members = np.flatnonzero(niche >= 0)
+    members = np.flatnonzero(niche >= 0).astype(np.int32)
     order = members[np.argsort(niche[members], kind="stable")]
     bounds = np.searchsorted(niche[order], np.arange(n_niches + 1))
     parts = [_pair_stubs(order[a:b], theta_in[order[a:b]], rng) for a, b in zip(bounds[:-1], bounds[1:])]
@@ -154,10 +168,10 @@ def _cross_edges(theta_x: np.ndarray, niche: np.ndarray, n_niches: int, rng) -> 
     """
     total = theta_x.sum()
     if total <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
     share = np.bincount(niche[niche >= 0], weights=theta_x[niche >= 0], minlength=n_niches) / total
     inflate = 1.0 / max(1.0 - float((share**2).sum()), 1e-9)
-    src, dst = _pair_stubs(np.arange(len(theta_x)), theta_x * inflate, rng)
+    src, dst = _pair_stubs(np.arange(len(theta_x), dtype=np.int32), theta_x * inflate, rng)
     keep = (niche[src] != niche[dst]) | (niche[src] < 0)
     return src[keep], dst[keep]
 
