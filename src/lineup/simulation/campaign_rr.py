@@ -130,7 +130,8 @@ from lineup.errors import ScenarioError, UsageError
 
 from .audiences import Audiences, audience_scale, draw_audiences
 from .campaign import Influencers, check_schedule
-from .population import Population, generate_population
+from .montecarlo import replication_population
+from .population import Population
 
 __all__ = ["CampaignSampler", "draw_worlds", "CHUNK", "effective_edge_probability", "post_talk_probability", "followed_by"]
 
@@ -443,7 +444,8 @@ def draw_worlds(influencers: Influencers, spec: SimulationSpec, *, population: P
                 scale: float | None = None) -> list[tuple[Population, Audiences]]:
     """``populations`` (population, audiences) pairs: world ``j`` is replication ``j``'s population (child ``j``
     of ``SeedSequence(seed).spawn(populations)``, its population then audiences streams) with the audiences
-    of every one of ``influencers`` at one scale (default: theirs, :func:`audience_scale`).
+    of every one of ``influencers`` at one scale (default: theirs, :func:`audience_scale`).  With
+    ``population: {vary: false}``, one world: the population every replication shares.
 
     Examples
     --------
@@ -461,15 +463,12 @@ def draw_worlds(influencers: Influencers, spec: SimulationSpec, *, population: P
         raise UsageError(f"populations must be at least 1, got {populations}")
     size = population.size if population is not None else spec.population_or_default.size
     k = audience_scale(influencers.real_followers, size, spec.audience_cap) if scale is None else float(scale)
+    if not spec.population_or_default.vary:   # one population for every replication: replication 0's
+        populations = 1
     out = []
     for child in spawn(seed, populations):
         pop_seed, audience_seed, _ = streams(child, 3)
-        pop = population
-        if pop is None:
-            p = spec.population_or_default
-            pop = generate_population(p.size, niches=niches, mean_degree=p.mean_degree, mixing=p.mixing,
-                                      degree_exponent=p.degree_exponent, max_degree=p.degree_cap,
-                                      general_share=p.general_share, seed=pop_seed)
+        pop = replication_population(pop_seed, population, niches, spec)
         out.append((pop, draw_audiences(pop, influencers.real_followers, influencers.niches,
                                         niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=k,
                                         seed=audience_seed)))

@@ -47,7 +47,10 @@ __all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_ma
 Progress = Callable[[int, int], None]
 
 
-def _population(child: np.random.SeedSequence, fixed: Population | None, niches, spec: SimulationSpec) -> Population:
+def replication_population(child: np.random.SeedSequence, fixed: Population | None, niches,
+                           spec: SimulationSpec) -> Population:
+    """The population of the replication whose population stream is ``child``: ``fixed`` (a loaded network)
+    when given, else one generated from ``spec.population`` with ``niches``."""
     if fixed is not None:
         return fixed
     p = spec.population_or_default
@@ -67,11 +70,11 @@ def shared_population(spec: SimulationSpec, niches: Sequence[str], seed) -> Popu
     >>> from lineup._rng import spawn, streams
     >>> spec = SimulationSpec(population={"size": 1000, "vary": False})
     >>> a = shared_population(spec, ["x"], seed=4)
-    >>> b = _population(streams(spawn(4, 3)[0], 3)[0], None, ["x"], spec)
+    >>> b = replication_population(streams(spawn(4, 3)[0], 3)[0], None, ["x"], spec)
     >>> bool((a.graph.indices == b.graph.indices).all())
     True
     """
-    return _population(streams(spawn(seed, 1)[0], 3)[0], None, niches, spec)
+    return replication_population(streams(spawn(seed, 1)[0], 3)[0], None, niches, spec)
 
 
 #: The warning of every result simulated with ``population: {vary: false}``.
@@ -120,7 +123,7 @@ def run_replication(
     (6.0, 1000, 5)
     """
     pop_seed, audience_seed, run_seed = streams(child, 3)
-    pop = _population(pop_seed, population, niches, spec)
+    pop = replication_population(pop_seed, population, niches, spec)
     audiences = draw_audiences(pop, influencers.real_followers, influencers.niches,
                                niche_focus=spec.niche_focus, audience_cap=spec.audience_cap, scale=scale,
                                seed=audience_seed)
@@ -160,7 +163,7 @@ def run_replications(
     >>> bool((both[1]["series"]["talkers"] == one["series"]["talkers"]).all())
     True
     """
-    pop = _population(streams(child, 3)[0], population, niches, spec)
+    pop = replication_population(streams(child, 3)[0], population, niches, spec)
     return {key: run_replication(child, inf, spec, population=pop, scale=scale) for key, inf in influencers.items()}
 
 
