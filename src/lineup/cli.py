@@ -32,7 +32,8 @@ def app() -> None:
 @click.option("--solver", "backend", type=click.Choice(["cbc", "highs", "greedy"]), default=None,
               help="Solver backend (default: the scenario's, else cbc).")
 @click.option("--time-limit", type=finite_float(min=0, min_open=True), default=None,
-              help="Solver time limit in seconds (default: the scenario's solver.time_limit, else 60); "
+              help="Solver time limit in seconds, per MILP (default: the scenario's solver.time_limit, else 60; "
+                   "objective.talkers solves one per sampling round); "
                    "the best portfolio found is returned with status time_limit.")
 @click.option("--gap", type=finite_float(0, 1), default=None, help="Relative optimality gap to stop at.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",

@@ -105,11 +105,14 @@ def test_greedy_tracker_keeps_marginal_gains_exact(seed, n, order):
                 assert gain[j] == pytest.approx(term.rr.estimate(plus) - base, abs=1e-9)
 
 
-def test_without_a_sample_the_optimiser_says_what_is_missing():
+def test_without_a_sample_the_optimiser_says_what_is_missing_and_checks_still_work():
     sc = packaged_scenario(3, 4)
     spec = sc.spec.model_copy(update={"objective": sc.spec.objective.model_copy(update={"talkers": 1.0})})
+    bare = replace(sc, spec=spec)
     with pytest.raises(ScenarioError, match="RR sets"):
-        model_of(replace(sc, spec=spec))
+        solve(bare)
+    assert model_of(bare).objective.talkers is None           # evaluating and filtering need no sample
+    assert candidates(bare).mask.shape == (model_of(bare).n,)
 
 
 def test_no_talkers_weight_adds_no_term_and_keeps_the_lp():

@@ -14,7 +14,7 @@ from lineup.errors import ScenarioError
 from lineup.io.scenario import load_scenario
 from lineup.io.synthetic import generate_roster, write_roster_csv
 from lineup.optimize.model import model_of
-from lineup.optimize.rules import violations
+from lineup.optimize.rules import candidates, violations
 from lineup.workflows.compare import build_portfolios
 from lineup.workflows.talkers import forecast_talkers, solve
 
@@ -134,3 +134,38 @@ def test_compare_buzz_strategy_is_solved_for_talkers(tmp_path):
     built = build_portfolios(sc, backend="highs")
     assert built["buzz"].solve.talkers is not None and built["optimised"].solve.talkers is None
     assert built["buzz"].portfolio is not None
+
+
+@pytest.mark.parametrize("command", [["validate"], ["simulate", "-r", "2"], ["compare", "-r", "2"],
+                                     ["frontier", "--budgets", "5000,6000"]])
+def test_every_command_runs_on_a_scenario_whose_objective_is_talkers(tmp_path, command):
+    path = _case(tmp_path)
+    out = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
+    assert out.exit_code == 0, out.output
+
+
+def test_ctrl_c_stops_the_rounds(tmp_path, monkeypatch):
+    import lineup.optimize as optimize
+    from lineup.optimize import SolveStatus
+
+    calls = []
+    real = optimize.solve
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        return replace(real(*args, **kwargs), status=SolveStatus.INTERRUPTED)
+
+    monkeypatch.setattr(optimize, "solve", interrupted)
+    res = solve(load_scenario(_case(tmp_path)), backend="highs")
+    assert len(calls) == 1 and res.status is SolveStatus.INTERRUPTED and res.talkers is not None
+
+
+def test_a_budget_what_if_sees_creators_the_budget_filters_left_out(tmp_path):
+    """The sample covers creators the cost filters removed, so a bigger budget can choose them."""
+    sc = load_scenario(_case(tmp_path, budget=3000))
+    res = solve(sc.with_overrides(constraints__max_budget_share=0.2), backend="highs")
+    bigger = res.scenario.with_overrides(budget=6000)
+    assert bigger.talkers is res.scenario.talkers
+    m = model_of(bigger)
+    newly = candidates(bigger).mask & ~candidates(res.scenario).mask
+    assert newly.any() and (m.objective.talkers.alone()[newly] > 0).any()

@@ -102,7 +102,8 @@ def upper_bound(covered: float, count: int, people: float, delta: float) -> floa
     """Highest spread the best selection can reach, with probability ``≥ 1 − delta`` (OPIM-C eq. 8).
 
     ``covered`` is an upper bound on the coverage of the best selection in the
-    sample it was optimised on (the MILP's dual bound, or greedy ÷ (1 − 1/e)).
+    sample it was optimised on (a proven bound of the MILP, or greedy ÷ (1 − 1/e) under a cardinality
+    constraint alone).
 
     Examples
     --------
@@ -362,7 +363,8 @@ class TalkersForecast:
     of the choice (so it is unbiased for the chosen portfolio); ``lower`` is its OPIM-C
     lower bound.  When the objective is talkers alone, ``best_upper`` bounds the talkers
     of the best portfolio the rules allow and ``ratio = lower / best_upper`` is a certified
-    fraction of the best; both bounds hold together with probability ``≥ confidence``.
+    fraction of the best; both bounds hold together with probability ``≥ confidence``, given the
+    sampled populations and audiences (the simulation model's assumptions are not sampling error).
     ``simulated`` is the independent simulation check (mean and interval of the simulated
     talkers on fresh seeds) when it ran.  Talkers are real people.
 
@@ -387,6 +389,7 @@ class TalkersForecast:
     populations: int
     seconds: float
     stored: int = 0
+    check_sets: int = 0
     simulated: dict | None = None
     notes: tuple[str, ...] = ()
 
@@ -404,6 +407,7 @@ class TalkersForecast:
             "ratio": None if self.ratio is None else round(float(self.ratio), 6),
             "target_ratio": round(float(self.target), 6), "certified": self.certified,
             "confidence": self.confidence, "rr_sets": int(self.sets), "rr_sets_stored": int(self.stored),
+            "check_sets": int(self.check_sets),
             "rounds": int(self.rounds), "populations": int(self.populations), "seconds": round(self.seconds, 3),
             "simulated": self.simulated, "notes": list(self.notes),
         }

@@ -124,10 +124,10 @@ class TalkerSampling(_Model):
         "least (1 − epsilon) × the upper bound on the best reachable talkers, or until max_sets."))
     confidence: float = Field(default=0.95, gt=0, lt=1, description=(
         "Probability that the certified bounds hold (split evenly between the lower and the upper bound)."))
-    first_sets: int = Field(default=50_000, ge=1_000, le=100_000_000,
-                            description="RR sets in each of the two samples of the first round.")
-    max_sets: int = Field(default=2_000_000, ge=1_000, le=100_000_000,
-                          description="Most RR sets in each of the two samples (optimisation and check).")
+    first_sets: int = Field(default=50_000, ge=1_000, le=20_000_000, description=(
+        "RR sets the first round optimises on (the check sample holds 4 times as many)."))
+    max_sets: int = Field(default=2_000_000, ge=1_000, le=20_000_000, description=(
+        "Most RR sets to optimise on (the check sample holds 4 times as many)."))
     populations: int = Field(default=4, ge=1, le=1_000, description=(
         "Independent populations and audiences the sets are drawn over (graph randomness in the estimate)."))
     check_replications: int = Field(default=10, ge=0, le=100_000, description=(

@@ -330,7 +330,7 @@ def talkers_lines(t: dict) -> list[str]:
     """
     half = 1.959964 * t["standard_error"]
     line = (f"Expected talkers: predicted {t['estimate']:,.0f} ± {half:,.0f} (RR sets, 95% interval; "
-            f"{t['rr_sets']:,} sets)")
+            f"{t.get('check_sets') or t['rr_sets']:,} sets)")
     sim = t.get("simulated")
     if sim and sim.get("mean") is not None:
         ci = ("" if sim.get("ci_low") is None else f"95% CI {sim['ci_low']:,.0f}–{sim['ci_high']:,.0f}, ")
@@ -338,7 +338,7 @@ def talkers_lines(t: dict) -> list[str]:
     cert = f"Certified: at least {t['lower_bound']:,.0f} talkers"
     if t.get("ratio") is not None:
         cert += (f", at least {t['ratio']:.1%} of the best portfolio the rules allow (≤ {t['best_upper_bound']:,.0f})")
-    cert += f", with probability {t['confidence']:.0%}"
+    cert += f", with probability {t['confidence']:.0%} given the sampled populations"
     if t.get("ratio") is not None and not t["certified"]:
         cert += f" (target {t['target_ratio']:.1%} not reached)"
     return [line, cert]

@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from ..domain.scenario import Scenario
+from ..errors import ScenarioError
 from .result import SolveProgress, SolveResult, SolveStatus, relative_gap
 
 __all__ = ["solve", "SolveResult", "SolveStatus", "SolveProgress"]
@@ -99,6 +100,10 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
     from .backends import check_backend
 
     _check_arguments(time_limit, gap)
+    if scenario.spec.objective.talkers > 0 and scenario.talkers is None:
+        raise ScenarioError("objective.talkers: the optimiser needs a sample of who would make whom talk (RR sets); "
+                            "lineup solve and lineup.solve draw it from the scenario's simulation settings "
+                            "(lineup.optimize.solve alone does not)")
     opts = scenario.spec.solver
     backend = backend or opts.backend
     time_limit = opts.time_limit if time_limit is None else time_limit

@@ -78,7 +78,7 @@ def model_size(scenario: Scenario, cand) -> ModelSize:
     n_y = len(m.objective.coverage.column_niches())
     n_t = 0
     if m.objective.talkers is not None:                                  # talkers rows + their t
-        indptr, members, weight = m.objective.talkers.rr.multiples()
+        indptr, members, weight = m.cached(m.objective.talkers, "multiples", m.objective.talkers.rr.multiples)
         n_t = len(weight)
         nnz += int((pos[members] >= 0).sum()) + n_t
     return ModelSize(cols=rows_x.size + n_y + n_z + n_t, rows=n_rows + n_z + n_t, nnz=nnz + 3 * n_z)

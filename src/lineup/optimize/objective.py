@@ -354,20 +354,20 @@ def objective_of(scenario, decisions) -> Objective:
                  np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
         _overlap(scenario, decisions),
     )
-    if spec.objective.talkers > 0:
+    if spec.objective.talkers > 0 and scenario.talkers is not None:
         terms += (Talkers(spec.objective.talkers, _talker_sample(scenario, decisions)),)
     return Objective(terms)
 
 
 def _talker_sample(scenario, decisions) -> RRSets:
-    """The scenario's RR sample over the decisions; an error when there is none."""
+    """The scenario's RR sample over the decisions (an error when it was drawn for another scenario).
+
+    Without a sample the objective has no talkers term: evaluating, filtering and checking a
+    scenario need none; :func:`lineup.optimize.solve` refuses to optimise without it.
+    """
     from ..errors import ScenarioError
 
     rr = scenario.talkers
-    if rr is None:
-        raise ScenarioError("objective.talkers: the optimiser needs a sample of who would make whom talk "
-                            "(RR sets); lineup.solve draws it from the scenario's simulation settings "
-                            "(lineup.optimize.solve alone does not)")
     if rr.n != decisions.n:
         raise ScenarioError(f"objective.talkers: the RR sample covers {rr.n:,} decisions, the scenario has "
                             f"{decisions.n:,}; draw it again for this scenario")

@@ -196,7 +196,7 @@ def _objective_changes(scenario: Scenario, objective) -> dict[str, Any]:
         return {"objective__talkers": 1.0, "objective__engagement": 0.0, "objective__coverage": 0.0}
     if objective == "engagement":
         return {"objective__talkers": 0.0, "objective__engagement": 1.0, "objective__coverage": 0.0}
-    return {f"objective__{k}": v for k, v in objective.model_dump().items()}
+    return {f"objective__{k}": v for k, v in objective.model_dump(exclude_unset=True).items()}
 
 
 def _resolve(scenario: Scenario, name: str) -> tuple[StrategySpec, Scenario, list[str]]:

@@ -944,11 +944,11 @@ def _main_solve(scenario: Scenario, comparison: "Comparison") -> "SolveResult":
     for built in comparison.built.values():
         spec = built.spec
         if built.solve is not None and all(getattr(spec, k) is None for k in
-                                           ("ids", "tiers", "platforms", "influencers", "budget")):
+                                           ("ids", "tiers", "platforms", "influencers", "budget", "objective")):
             return built.solve
-    from lineup.optimize import solve
+    from .talkers import solve
 
-    return solve(scenario)
+    return solve(scenario, check=False)
 
 
 def _frontier(scenario: Scenario, points: int) -> tuple[Any, str]:

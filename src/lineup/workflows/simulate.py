@@ -239,9 +239,9 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
 
 
 def _solve(scenario: Scenario) -> Portfolio:
-    from lineup.optimize import solve
+    from .talkers import solve
 
-    result = solve(scenario).raise_for_status()
+    result = solve(scenario, check=False).raise_for_status()
     if result.portfolio is None:
         raise SolverError(f"scenario {scenario.name!r}: the solver found no portfolio to simulate "
                           f"(status {result.status.value}); pass one with --portfolio")

@@ -13,7 +13,8 @@ the greedy:
 1. draw two independent samples of ``θ`` sets (``objective.sampling.first_sets``): ``R1`` to
    optimise on, ``R2`` to check;
 2. solve on ``R1`` (every rule holds); the chosen portfolio's talkers are estimated on ``R2``
-   (unbiased: ``R2`` played no part in the choice) with the OPIM-C lower bound;
+   (unbiased given the sampled populations and audiences: ``R2`` played no part in the choice)
+   with the better of the OPIM-C and empirical-Bernstein lower bounds;
 3. when the objective is talkers alone, the MILP's proven bound on ``R1`` gives the upper bound
    on the best portfolio's expected talkers; ``lower / upper`` is a certified fraction of the
    best.  Stop when it reaches ``1 − epsilon`` (with a mixed objective: when the lower bound is
@@ -144,6 +145,20 @@ def talker_sampler(scenario: Scenario, decisions: np.ndarray, *, seed: SeedLike 
     return CampaignSampler(worlds, per, spec)
 
 
+#: Filters by cost: a change of budget changes what they remove, so the sample ignores them (a what-if on the
+#: budget reuses it; the optimiser still only sees the candidates).
+_MONEY_FILTERS = frozenset({"budget", "constraints.max_budget_share"})
+
+
+def _sampled_decisions(model) -> np.ndarray:
+    """The decisions the RR sets are drawn over: every one the filters keep, the cost filters aside."""
+    removed = np.zeros(model.n, dtype=bool)
+    for f in model.filters:
+        if f.name not in _MONEY_FILTERS:
+            removed |= model.removed_by(f.name)
+    return np.flatnonzero(~removed)
+
+
 def _without_talkers(scenario: Scenario) -> Scenario:
     """The scenario with a talkers weight of 0 (its decisions, filters and rules, no sample needed)."""
     objective = scenario.spec.objective.model_copy(update={"talkers": 0.0})
@@ -161,15 +176,15 @@ def _max_rounds(first: int, most: int) -> int:
 
 
 def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notify, check):
+    from lineup.optimize import SolveStatus
     from lineup.optimize import solve as optimise
     from lineup.optimize.model import model_of
-    from lineup.optimize.rules import candidates
 
     t0 = time.perf_counter()
     opts = scenario.spec.objective.sampling
     plain = _without_talkers(scenario)
     model = model_of(plain)
-    decisions = np.flatnonzero(candidates(plain).mask)
+    decisions = _sampled_decisions(model)
     root = as_seed_sequence(seed)
     world_seed, sample_seed, check_seed = streams(root, 3)
     if not decisions.size:   # nothing to sample: the optimiser reports the empty roster
@@ -194,6 +209,9 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
                        progress=progress)
         if res.portfolio is None:
             return res
+        if res.status is SolveStatus.INTERRUPTED:      # Ctrl-C: no more rounds, no check
+            return replace(res, talkers=_certify(res, r1, r2, delta, opts, only_talkers, rounds,
+                                                 len(sampler.worlds), t0))
         forecast = _certify(res, r1, r2, delta, opts, only_talkers, rounds, len(sampler.worlds), t0)
         if forecast.ratio is not None and forecast.certified or theta >= opts.max_sets:
             break
@@ -236,16 +254,18 @@ def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool
     return TalkersForecast(estimate=r2.estimate(mask), standard_error=r2.standard_error(mask), lower=lower,
                            best_upper=best, ratio=ratio, target=1.0 - opts.epsilon, confidence=opts.confidence,
                            sets=r1.count, rounds=rounds, populations=populations,
-                           seconds=time.perf_counter() - t0, stored=r1.stored)
+                           seconds=time.perf_counter() - t0, stored=r1.stored, check_sets=r2.count)
 
 
 def _short_note(f: TalkersForecast, opts) -> str:
     if f.ratio is not None:
         return (f"the certified ratio {f.ratio:.1%} did not reach {f.target:.0%} within objective.sampling.max_sets "
-                f"({opts.max_sets:,} RR sets per sample): the portfolio is within {f.ratio:.1%} of the best with "
-                f"probability {f.confidence:.0%}; raise max_sets (or epsilon) for a tighter certificate")
+                f"({opts.max_sets:,} RR sets to optimise on, {CHECK_FACTOR}× that to check): the portfolio reaches "
+                f"at least {f.ratio:.1%} of the best the rules allow with probability {f.confidence:.0%}; raise "
+                f"max_sets (or epsilon) for a tighter certificate")
     return (f"the talkers estimate is not within {opts.epsilon:.0%} at objective.sampling.max_sets "
-            f"({opts.max_sets:,} RR sets per sample): lower bound {f.lower:,.0f} for an estimate of {f.estimate:,.0f}")
+            f"({opts.max_sets:,} RR sets to optimise on, {CHECK_FACTOR}× that to check): lower bound "
+            f"{f.lower:,.0f} for an estimate of {f.estimate:,.0f}")
 
 
 def _check(res, replications: int, seed) -> dict:
@@ -274,7 +294,12 @@ def forecast_talkers(scenario: Scenario, portfolio: Portfolio, *, sets: int = 20
     sampler = talker_sampler(scenario, decisions, seed=world_seed)
     rr = sampler.sample(sets, seed=sample_seed)
     every = np.ones(decisions.size, dtype=bool)
-    return TalkersForecast(estimate=rr.estimate(every), standard_error=rr.standard_error(every),
-                           lower=lower_bound(rr.covered(every), rr.count, rr.people, 1 - confidence), best_upper=None,
-                           ratio=None, target=0.0, confidence=confidence, sets=sets, rounds=1,
-                           populations=len(sampler.worlds), seconds=time.perf_counter() - t0, stored=rr.stored)
+    delta = 1 - confidence
+    lower = lower_bound(rr.covered(every), rr.count, rr.people, delta)
+    if rr.weights is not None:
+        lower = max(lower_bound(rr.covered(every), rr.count, rr.people, delta / 2),
+                    bernstein_lower_bound(rr.covered(every), rr.squares(every), rr.count, rr.people, delta / 2))
+    return TalkersForecast(estimate=rr.estimate(every), standard_error=rr.standard_error(every), lower=lower,
+                           best_upper=None, ratio=None, target=0.0, confidence=confidence, sets=sets, rounds=1,
+                           populations=len(sampler.worlds), seconds=time.perf_counter() - t0, stored=rr.stored,
+                           check_sets=rr.count)
