@@ -21,6 +21,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+
+@njit(cache=True)
+def grow(buffer, needed):
+    """``buffer``, or a copy at least twice as long when it holds fewer than ``needed`` items."""
+    if needed <= len(buffer):
+        return buffer
+    bigger = np.empty(max(needed, 2 * len(buffer)), dtype=buffer.dtype)
+    bigger[: len(buffer)] = buffer
+    return bigger
+
+
 _TWO53 = 1.0 / 9007199254740992.0
 
 

@@ -128,6 +128,7 @@ from lineup.domain.campaign import SimulationSpec, WordOfMouthSpec
 from lineup.domain.rrsets import RRSets
 from lineup.errors import ScenarioError, UsageError
 
+from ._jit import grow
 from .audiences import Audiences, audience_scale, draw_audiences
 from .campaign import Influencers, check_schedule
 from .montecarlo import replication_population
@@ -201,13 +202,6 @@ def _posts_by(first, posts, last, spacing, recur, days):
         c += 1
 
 
-@njit(cache=True)
-def _grow(a, need):
-    if need <= len(a):
-        return a
-    b = np.empty(max(need, 2 * len(a)), a.dtype)
-    b[:len(a)] = a
-    return b
 
 
 @njit(cache=True)
@@ -230,7 +224,7 @@ def _posts_coins(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_mark
         n = _posts_by(_first_day(i, r, window, inf_first, rng), posts[i], last, spacing, recur, days)
         if n > 0 and rng.random() < -math.expm1(n * log_miss[i]):
             inf_mark[i] = r
-            out = _grow(out, n_out + 1)
+            out = grow(out, n_out + 1)
             out[n_out] = i
             n_out += 1
     return out, n_out
@@ -246,7 +240,7 @@ def _posts_pairs(u, last, r, f_indptr, f_items, log_miss, posts, sched, inf_firs
             continue
         n = _posts_by(_first_day(i, r, window, inf_first, rng), posts[i], last, spacing, recur, days)
         if n > 0:
-            pair_i, pair_lm = _grow(pair_i, n_pairs + 1), _grow(pair_lm, n_pairs + 1)
+            pair_i, pair_lm = grow(pair_i, n_pairs + 1), grow(pair_lm, n_pairs + 1)
             pair_i[n_pairs], pair_lm[n_pairs] = i, n * log_miss[i]
             n_pairs += 1
     return pair_i, pair_lm, n_pairs
@@ -259,7 +253,7 @@ def _conditioned_coins(pair_i, pair_lm, n_pairs, r, suffix, inf_mark, out, n_out
     Pair ``j`` (coin ``π_j = 1 − e^{lm_j}``) succeeds with ``π_j / (1 − e^{S_j})``, ``S_j = Σ_{l ≥ j} lm_l``,
     while no earlier pair has; after the first success the coins are plain.
     """
-    suffix = _grow(suffix, n_pairs)
+    suffix = grow(suffix, n_pairs)
     total = 0.0
     for j in range(n_pairs - 1, -1, -1):
         total += pair_lm[j]
@@ -273,7 +267,7 @@ def _conditioned_coins(pair_i, pair_lm, n_pairs, r, suffix, inf_mark, out, n_out
         if rng.random() < (pi if hit else pi / -math.expm1(suffix[j])):
             hit = True
             inf_mark[i] = r
-            out = _grow(out, n_out + 1)
+            out = grow(out, n_out + 1)
             out[n_out] = i
             n_out += 1
     return out, n_out, -math.expm1(suffix[0]), suffix
@@ -301,7 +295,7 @@ def _reverse_search(r, target, in_indptr, in_indices, wom, days, done, delay_of,
             if done[u] == r:
                 continue
             done[u] = r
-            reached, deadline = _grow(reached, n_reached + 1), _grow(deadline, n_reached + 1)
+            reached, deadline = grow(reached, n_reached + 1), grow(deadline, n_reached + 1)
             reached[n_reached], deadline[n_reached] = u, last
             n_reached += 1
             if not ic:
@@ -323,7 +317,7 @@ def _reverse_search(r, target, in_indptr, in_indices, wom, days, done, delay_of,
                     when = last - d
                     if when < 0 or (d > 1 and rng.random() >= decay ** (d - 1)):
                         continue
-                ent_node, ent_next = _grow(ent_node, n_ent + 1), _grow(ent_next, n_ent + 1)
+                ent_node, ent_next = grow(ent_node, n_ent + 1), grow(ent_next, n_ent + 1)
                 ent_node[n_ent], ent_next[n_ent] = x, head[when]
                 head[when] = n_ent
                 n_ent += 1
@@ -368,10 +362,10 @@ def _rr_sets(count, people, in_indptr, in_indices, f_indptr, f_items, log_miss, 
                                               inf_mark, inf_first, members, n_mem, rng)
         if n_mem > start:
             members[start:n_mem].sort()
-            weights = _grow(weights, n_sets + 1)
+            weights = grow(weights, n_sets + 1)
             weights[n_sets] = weight
             n_sets += 1
-            indptr = _grow(indptr, n_sets + 1)
+            indptr = grow(indptr, n_sets + 1)
             indptr[n_sets] = n_mem
     return indptr[:n_sets + 1].copy(), members[:n_mem].copy(), weights[:n_sets].copy()
 

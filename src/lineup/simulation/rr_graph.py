@@ -36,6 +36,7 @@ from lineup._rng import SeedLike, as_generator
 from lineup.domain.rrsets import RRSets
 from lineup.errors import UsageError
 
+from ._jit import grow
 from .graph import CSRGraph
 
 __all__ = ["rr_sets", "reverse_reach", "in_arcs", "InArcs", "Sampler"]
@@ -62,13 +63,6 @@ def _next(state):
     return state, float(_mix(state) >> _S11) * _UNIT
 
 
-@njit(cache=True)
-def _grow(buffer, needed):
-    if needed <= len(buffer):
-        return buffer
-    bigger = np.empty(max(needed, 2 * len(buffer)), dtype=buffer.dtype)
-    bigger[: len(buffer)] = buffer
-    return bigger
 
 
 @njit(cache=True)
@@ -91,7 +85,7 @@ def _push(members, pos, mark, w, r):
     """Add node ``w`` to set ``r`` unless it is there; returns ``(members, pos)``."""
     if mark[w] != r:
         mark[w] = r
-        members = _grow(members, pos + 1)
+        members = grow(members, pos + 1)
         members[pos] = w
         pos += 1
     return members, pos
