@@ -290,7 +290,7 @@ def test_micro_vs_macro_scenario_compares(tmp_path, cli):
     res = cli([REPO / "scenarios" / "micro_vs_macro.yaml", "-r", "2", "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["strategies"] == ["micro", "macro", "optimised", "handpicked"]
+    assert data["strategies"] == ["micro", "macro", "optimised", "buzz", "handpicked"]
     macro = data["results"]["macro"]
     assert macro["metrics"]["influencers"]["mean"] <= 2
     assert data["results"]["micro"]["metrics"]["influencers"]["mean"] >= 15

@@ -326,7 +326,7 @@ def talkers_lines(t: dict) -> list[str]:
     >>> for line in talkers_lines(t):
     ...     print(line)
     Expected talkers: predicted 1,200 ± 59 (RR sets, 95% interval; 100,000 sets) · simulated 1,180 (95% CI 1,100–1,260, 20 replications)
-    Certified: at least 1,150 talkers, at least 88.0% of the best portfolio the rules allow (≤ 1,300), with probability 95% (target 90.0% not reached)
+    Certified: at least 1,150 talkers, at least 88.0% of the best portfolio the rules allow (≤ 1,300), with probability 95% given the sampled populations (target 90.0% not reached)
     """
     half = 1.959964 * t["standard_error"]
     line = (f"Expected talkers: predicted {t['estimate']:,.0f} ± {half:,.0f} (RR sets, 95% interval; "
