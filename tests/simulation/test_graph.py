@@ -134,3 +134,34 @@ def test_undirected_csr_is_the_sorted_simple_graph(seed, dtype):
     assert g.indptr.tolist() == np.cumsum([0] + [len(s) for s in near]).tolist()
     assert g.indices.tolist() == [v for s in near for v in sorted(s)]
     assert g.indices.dtype == np.int32 and g.indptr.dtype == np.int64 and not g.directed
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_counting_sort_and_numpy_sorts_give_the_same_arrays(seed, monkeypatch):
+    """The numba counting sort (long edge lists) and the numpy sorts build identical CSR arrays."""
+    from lineup.simulation import graph
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    m = int(rng.integers(0, 20_000))
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    if m:
+        src[: m // 4] = 0                                    # a hub: rows longer than the insertion-sort cut
+        dst[: m // 20] = src[: m // 20]                      # self-loops
+        src, dst = np.concatenate([src, dst[: m // 3]]), np.concatenate([dst, src[: m // 3]])  # duplicates
+    src, dst = src.astype([np.int32, np.int64][seed % 2]), dst.astype([np.int32, np.int64][seed % 2])
+    expected = graph._undirected_csr_sorted(src, dst, n)
+    monkeypatch.setattr(graph, "COUNTING_SORT_MIN_EDGES", 0)
+    assert graph._csr_kernels() is not None
+    got = from_edges(src, dst, n)
+    assert np.array_equal(got.indptr, expected[0]) and np.array_equal(got.indices, expected[1])
+    assert got.indices.dtype == expected[1].dtype == np.int32 and got.indptr.dtype == np.int64
+
+
+def test_without_numba_long_edge_lists_use_numpy(monkeypatch):
+    from lineup.simulation import graph
+
+    monkeypatch.setattr(graph, "COUNTING_SORT_MIN_EDGES", 0)
+    monkeypatch.setattr(graph, "_csr_kernels", lambda: None)
+    g = from_edges([0, 1, 2, 2], [1, 0, 1, 2])
+    assert g.indptr.tolist() == [0, 1, 3, 4] and g.indices.tolist() == [1, 0, 2, 1]
