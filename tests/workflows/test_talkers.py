@@ -169,3 +169,42 @@ def test_a_budget_what_if_sees_creators_the_budget_filters_left_out(tmp_path):
     m = model_of(bigger)
     newly = candidates(bigger).mask & ~candidates(res.scenario).mask
     assert newly.any() and (m.objective.talkers.alone()[newly] > 0).any()
+
+
+def _validation_case(r2_favours_proxy: bool):
+    """tiny_scenario for talkers alone; R1 favours ann+bob+cat, R2 the engagement optimum (ann+eve) or R1's choice."""
+    import time
+
+    from lineup.domain.rrsets import RRSets
+    from lineup.optimize import solve as optimise
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.workflows import talkers
+
+    base = tiny_scenario()
+    objective = base.spec.objective.model_copy(update={"talkers": 1.0, "engagement": 0.0, "coverage": 0.0})
+    sc = replace(base, spec=base.spec.model_copy(update={"objective": objective}))
+    r1 = RRSets.from_lists([[1], [2]] * 10 + [[0]], count=100, n=5, people=1000.0)
+    favoured = [[0], [4]] if r2_favours_proxy else [[1], [2]]
+    r2 = RRSets.from_lists(favoured * 40 + [[1]], count=400, n=5, people=1000.0)
+    res = optimise(replace(sc, talkers=r1))
+    assert res.portfolio.ids == ["ann", "bob", "cat"]
+    opts = sc.spec.objective.sampling
+    forecast = talkers._certify(res, r1, r2, 0.01, opts, True, 1, 1, time.perf_counter())
+    return talkers._against_proxy(res, forecast, r1, r2, 0.01, opts, True, 1, 1, time.perf_counter(),
+                                  lambda _: None, optimise)
+
+
+def test_validation_keeps_the_proxy_when_the_check_sample_prefers_it():
+    res, forecast = _validation_case(r2_favours_proxy=True)
+    assert res.portfolio.ids == ["ann", "eve"]                  # the engagement optimum
+    assert res.status.value == "feasible" and "validation:" in res.notes[-1]
+    assert res.gap > 0 and res.bound >= res.objective            # still bounded by the R1 optimum
+    assert forecast.estimate == pytest.approx(1000.0 * 80 / 400)  # R2's estimate of the kept portfolio
+    assert forecast.best_upper is not None and forecast.lower <= forecast.estimate
+
+
+def test_validation_keeps_the_optimum_when_the_check_sample_agrees():
+    res, forecast = _validation_case(r2_favours_proxy=False)
+    assert res.portfolio.ids == ["ann", "bob", "cat"] and res.status.value == "optimal"
+    assert not any("validation:" in n for n in res.notes)
+    assert forecast.estimate == pytest.approx(1000.0 * 81 / 400)

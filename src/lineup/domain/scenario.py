@@ -596,8 +596,12 @@ class ScenarioSpec(_Model):
         if not weights or self.objective.coverage > 0:
             return []
         shown = ", ".join(f"{n} {w:g}" for n, w in list(weights.items())[:6]) + (", ..." if len(weights) > 6 else "")
-        return [f"objective.coverage is 0 (the default), so the niche weights ({shown}) do nothing: the optimiser "
-                f"maximises expected engagements only; set objective.coverage (the worth of one fully covered niche "
+        o = self.objective
+        aims = " and ".join(a for a, w in (("expected engagements", o.engagement), ("expected talkers", o.talkers))
+                            if w > 0) or "nothing"
+        default = "" if "coverage" in o.model_fields_set else " (the default)"
+        return [f"objective.coverage is 0{default}, so the niche weights ({shown}) do nothing: the optimiser "
+                f"maximises {aims} only; set objective.coverage (the worth of one fully covered niche "
                 f"of weight 1, in expected engagements, e.g. 1000) to value niche coverage"]
 
 

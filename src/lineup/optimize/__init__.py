@@ -346,6 +346,29 @@ def _lp_backend() -> str:
         return "cbc"
 
 
+def reselect(result: SolveResult, mask, note: str) -> SolveResult:
+    """``result`` with another feasible selection ``mask`` (over the decisions) of the same scenario.
+
+    The selection is evaluated exactly, the proven bound is kept (so the gap says how far it is
+    from the optimum on the same data), the status is ``FEASIBLE`` and ``note`` is added.  For
+    a choice made on other evidence than the model's objective (e.g. a check sample).
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> res = solve(tiny_scenario())
+    >>> other = reselect(res, [True, False, False, False, False], "kept ann alone")
+    >>> other.status.value, other.portfolio.ids, other.gap > 0, other.notes[-1]
+    ('feasible', ['ann'], True, 'kept ann alone')
+    """
+    from types import SimpleNamespace
+
+    return _result(scenario=result.scenario, cand=SimpleNamespace(removed=result.removed), backend=result.backend,
+                   status=SolveStatus.FEASIBLE, method=result.method, mask=np.asarray(mask, dtype=bool),
+                   bound=result.bound, build_seconds=result.build_seconds, solve_seconds=result.solve_seconds,
+                   notes=(*result.notes, note), time_limit=result.time_limit, gap_tolerance=result.gap_tolerance)
+
+
 def _result(*, scenario: Scenario, cand, backend: str, status: SolveStatus, method: str, mask=None,
             objective=None, bound=None, diagnosis=(), build_seconds=0.0, solve_seconds=0.0, notes=(),
             time_limit=None, gap_tolerance=None) -> SolveResult:

@@ -154,10 +154,8 @@ def _pair_stubs(people: np.ndarray, weight: np.ndarray, rng: np.random.Generator
 
 def _within_edges(theta_in: np.ndarray, niche: np.ndarray, n_niches: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """Edges inside every niche block (one vectorised draw per niche)."""
-    members = np.flatnonzero(niche >= 0).astype(np.int32)
-    order = members[np.argsort(niche[members], kind="stable")]
-    bounds = np.searchsorted(niche[order], np.arange(n_niches + 1))
-    parts = [_pair_stubs(order[a:b], theta_in[order[a:b]], rng) for a, b in zip(bounds[:-1], bounds[1:])]
+    blocks = [np.flatnonzero(niche == k).astype(np.int32) for k in range(n_niches)]   # members, in person order
+    parts = [_pair_stubs(people, theta_in[people], rng) for people in blocks]
     return np.concatenate([q[0] for q in parts]), np.concatenate([q[1] for q in parts])
 
 

@@ -18,11 +18,15 @@ the greedy:
 3. when the objective is talkers alone, the MILP's proven bound on ``R1`` gives the upper bound
    on the best portfolio's expected talkers; ``lower / upper`` is a certified fraction of the
    best.  Stop when it reaches ``1 − epsilon`` (with a mixed objective: when the lower bound is
-   within ``epsilon`` of the estimate), else double ``θ`` up to ``max_sets``.
+   within ``epsilon`` of the estimate), else double ``θ`` up to ``max_sets``;
+4. validate (sample average approximation): the proxy portfolio, chosen without the talkers
+   term (engagement alone when the objective is talkers alone), is scored against the choice
+   on ``R2`` with the scenario's objective, and the better one is kept (a note says when the
+   proxy won: ``R1`` was too small to separate near-equal portfolios).
 
-Each round's bounds are taken at ``δ / (2 × rounds possible)`` (``δ = 1 − confidence``), a
-union bound over the rounds and the two bounds, so the stated confidence holds whichever round
-stops.  Then, unless ``check_replications`` is 0, the portfolio is simulated on fresh seeds and
+Each bound is taken at ``δ / (2 × (rounds possible + 1))`` (``δ = 1 − confidence``), a
+union bound over the rounds, the two bounds and the validation's extra candidate, so the
+stated confidence holds whichever round stops.  Then, unless ``check_replications`` is 0, the portfolio is simulated on fresh seeds and
 the simulated talkers are reported beside the prediction.
 """
 
@@ -40,6 +44,7 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.rrsets import (RRSets, TalkersForecast, bernstein_lower_bound, bernstein_upper_bound, lower_bound,
                                   upper_bound)
 from lineup.domain.scenario import Scenario
+from lineup.optimize.result import SolveStatus
 from lineup.simulation.audiences import Audiences
 
 __all__ = ["solve", "talker_sampler", "forecast_talkers"]
@@ -176,7 +181,6 @@ def _max_rounds(first: int, most: int) -> int:
 
 
 def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notify, check):
-    from lineup.optimize import SolveStatus
     from lineup.optimize import solve as optimise
     from lineup.optimize.model import model_of
 
@@ -192,7 +196,7 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
                         backend=backend, time_limit=time_limit, gap=gap, progress=progress)
     notify(f"Drawing {opts.populations:,} population(s) and the audiences of {decisions.size:,} candidates…")
     sampler = talker_sampler(plain, decisions, seed=world_seed)
-    delta = (1.0 - opts.confidence) / (2 * _max_rounds(opts.first_sets, opts.max_sets))
+    delta = (1.0 - opts.confidence) / (2 * (_max_rounds(opts.first_sets, opts.max_sets) + 1))
     only_talkers = scenario.spec.objective.engagement == 0 and scenario.spec.objective.coverage == 0
     r1 = r2 = None
     theta, rounds, res = opts.first_sets, 0, None
@@ -218,6 +222,9 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
         if forecast.ratio is None and forecast.lower >= (1 - opts.epsilon) * forecast.estimate:
             break
         theta = min(2 * theta, opts.max_sets)
+    res, forecast = _against_proxy(res, forecast, r1, r2, delta, opts, only_talkers, rounds, len(sampler.worlds), t0,
+                                   notify, lambda sc: optimise(sc, backend=backend, time_limit=time_limit, gap=gap,
+                                                               progress=progress))
     if forecast.ratio is not None and not forecast.certified or forecast.ratio is None and \
             forecast.lower < (1 - opts.epsilon) * forecast.estimate:
         forecast = replace(forecast, notes=forecast.notes + (_short_note(forecast, opts),))
@@ -226,6 +233,49 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
         forecast = replace(forecast, simulated=_check(res, opts.check_replications, check_seed),
                            seconds=time.perf_counter() - t0)
     return replace(res, talkers=forecast)
+
+
+def _proxy(scenario: Scenario) -> Scenario:
+    """The scenario without its talkers term; when nothing else is left in the objective, engagement alone
+    (direct talkers are a share of the engaged people, so the engagement optimum is the natural proxy)."""
+    plain = _without_talkers(scenario)
+    o = plain.spec.objective
+    if o.engagement == 0 and o.coverage == 0:
+        objective = o.model_copy(update={"engagement": 1.0})
+        plain = replace(plain, spec=plain.spec.model_copy(update={"objective": objective}))
+    return replace(plain, talkers=None)
+
+
+def _against_proxy(res, forecast, r1, r2, delta, opts, only_talkers, rounds, populations, t0, notify, optimise):
+    """Validate the choice (sample average approximation): the optimum on ``R1`` against the proxy portfolio
+    (:func:`_proxy`), both scored with the scenario's objective on the independent ``R2``; keep the better.
+
+    The optimum on ``R1`` maximises a noisy estimate, so when ``R1`` is too small to separate near-equal
+    portfolios it can be worse than the proxy.  Scoring on ``R2`` adds one lower bound to the union bound
+    (``delta`` allows for it: one more than the rounds).
+    """
+    from lineup.optimize import reselect
+    from lineup.optimize.model import model_of
+    from lineup.optimize.rules import evaluate
+
+    if res.status is SolveStatus.INTERRUPTED:
+        return res, forecast
+    notify("Validating: the portfolio chosen without the talkers term, scored on the check sample…")
+    proxy = optimise(_proxy(res.scenario))
+    if proxy.portfolio is None:
+        return res, forecast
+    m = model_of(res.scenario)
+    mine, theirs = m.mask_of(res.portfolio), m.mask_of(proxy.portfolio)
+    check = replace(res.scenario, talkers=r2)
+    score, rival = evaluate(check, mine).objective, evaluate(check, theirs).objective
+    if np.array_equal(mine, theirs) or rival <= score:
+        return res, forecast
+    note = (f"validation: on the independent check sample ({r2.count:,} RR sets) the portfolio chosen without "
+            f"the talkers term scores {rival:,.1f} against {score:,.1f} for the optimum on {r1.count:,} sets; "
+            f"kept it (the sample cannot tell such close portfolios apart; raise objective.sampling.max_sets to "
+            f"try for better)")
+    res = reselect(res, theirs, note)
+    return res, _certify(res, r1, r2, delta, opts, only_talkers, rounds, populations, t0)
 
 
 def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool, rounds: int,
