@@ -152,7 +152,7 @@ def test_counting_sort_and_numpy_sorts_give_the_same_arrays(seed, monkeypatch):
     src, dst = src.astype([np.int32, np.int64][seed % 2]), dst.astype([np.int32, np.int64][seed % 2])
     expected = graph._undirected_csr_sorted(src, dst, n)
     monkeypatch.setattr(graph, "COUNTING_SORT_MIN_EDGES", 0)
-    assert graph._csr_kernels() is not None
+    assert graph.build_kernels() is not None
     got = from_edges(src, dst, n)
     assert np.array_equal(got.indptr, expected[0]) and np.array_equal(got.indices, expected[1])
     assert got.indices.dtype == expected[1].dtype == np.int32 and got.indptr.dtype == np.int64
@@ -162,6 +162,6 @@ def test_without_numba_long_edge_lists_use_numpy(monkeypatch):
     from lineup.simulation import graph
 
     monkeypatch.setattr(graph, "COUNTING_SORT_MIN_EDGES", 0)
-    monkeypatch.setattr(graph, "_csr_kernels", lambda: None)
+    monkeypatch.setattr(graph, "build_kernels", lambda: None)
     g = from_edges([0, 1, 2, 2], [1, 0, 1, 2])
     assert g.indptr.tolist() == [0, 1, 3, 4] and g.indices.tolist() == [1, 0, 2, 1]

@@ -110,3 +110,34 @@ def test_pairing_keeps_every_edge_end_but_at_most_one(seed):
     used = np.bincount(np.r_[src, dst], minlength=300)
     assert len(src) == len(dst) == (len(first) + len(second)) // 2
     assert np.all(used <= dealt) and int((dealt - used).sum()) == (len(first) + len(second)) % 2
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_shuffled_gives_every_order_the_same_chance(compiled, monkeypatch):
+    """All 24 orders of 4 items come up equally often (chi-square), with the numba kernel and without."""
+    from scipy import stats
+
+    from lineup.simulation import population
+
+    if not compiled:
+        monkeypatch.setattr(population, "build_kernels", lambda: None)
+    rng = np.random.default_rng(2024)
+    counts: dict[tuple, int] = {}
+    for _ in range(12_000):
+        key = tuple(population.shuffled(np.arange(4), rng).tolist())
+        counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 24
+    assert stats.chisquare(list(counts.values())).pvalue > 1e-4
+
+
+def test_shuffled_is_the_same_with_and_without_numba(monkeypatch):
+    from lineup.simulation import population
+
+    items = np.repeat(np.arange(20_000, dtype=np.int32), 3)
+    compiled = population.shuffled(items, np.random.default_rng(5))
+    monkeypatch.setattr(population, "build_kernels", lambda: None)
+    plain = population.shuffled(items, np.random.default_rng(5))
+    assert np.array_equal(compiled, plain) and compiled.dtype == np.int32
+    assert np.array_equal(np.sort(compiled), items)
+    # every item's new place is uniform: the mean place of the first thousand items is near the middle
+    assert abs(np.flatnonzero(compiled < 1000).mean() / len(items) - 0.5) < 0.02

@@ -212,7 +212,7 @@ def _indptr(counts: np.ndarray, n: int) -> np.ndarray:
 
 
 #: edge lists at least this long are symmetrised by the numba counting sort
-#: (:mod:`lineup.simulation._csr_jit`) when numba imports; shorter ones by numpy
+#: (:mod:`lineup.simulation._build_jit`) when numba imports; shorter ones by numpy
 #: sorts (no numba start-up).  Both give the same arrays.
 COUNTING_SORT_MIN_EDGES = 1 << 18
 
@@ -224,24 +224,24 @@ def _undirected_csr(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarra
     lists go to a numba counting sort (:data:`COUNTING_SORT_MIN_EDGES`), the
     rest (or all, without numba) to :func:`_undirected_csr_sorted`.
     """
-    kernels = _csr_kernels() if len(src) >= COUNTING_SORT_MIN_EDGES else None
+    kernels = build_kernels() if len(src) >= COUNTING_SORT_MIN_EDGES else None
     if kernels is None:
         return _undirected_csr_sorted(src, dst, n)
     starts = kernels.row_starts(src, dst, n)
     buffer = np.empty(int(starts[-1]), dtype=_index_dtype(n))
     indptr = kernels.fill_rows(src, dst, starts, buffer)
-    size = int(indptr[-1])
-    return indptr, (buffer if size == len(buffer) else buffer[:size].copy())
+    size = int(indptr[-1])          # duplicates are a few percent: keep the buffer unless they are many
+    return indptr, (buffer[:size] if size >= 0.9 * len(buffer) else buffer[:size].copy())
 
 
 @functools.cache
-def _csr_kernels():
-    """:mod:`lineup.simulation._csr_jit`, or ``None`` when numba does not import (tried once per process)."""
+def build_kernels():
+    """:mod:`lineup.simulation._build_jit`, or ``None`` when numba does not import (tried once per process)."""
     try:
-        from . import _csr_jit
+        from . import _build_jit
     except Exception:                    # ImportError, or numba's own version checks
         return None
-    return _csr_jit
+    return _build_jit
 
 
 def _undirected_csr_sorted(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
