@@ -70,9 +70,29 @@ def test_the_extremes_of_each_range_are_accepted():
     spec = SimulationSpec.model_validate({
         "population": {"size": 50_000_000, "mean_degree": 1000, "degree_exponent": 100},
         "recurring_every_days": 1, "post_spacing_days": 1 / 24, "audience_cap": 0.01, "replications": 100_000,
-        "word_of_mouth": {"steps_per_day": 1440, "bass_p": 100, "bass_q": 100, "mean_delay_days": 3650},
+        "word_of_mouth": {"model": "bass", "steps_per_day": 1440, "bass_p": 100, "bass_q": 100},
     })
     assert spec.population.size == 50_000_000 and spec.word_of_mouth.steps_per_day == 1440
+    assert SimulationSpec(word_of_mouth={"mean_delay_days": 3650}).word_of_mouth.mean_delay_days == 3650
+
+
+@pytest.mark.parametrize("model, foreign", [("ic", "phi"), ("ic", "bass_q"), ("threshold", "p"), ("bass", "decay"),
+                                            ("none", "p"), ("threshold", "steps_per_day")])
+def test_a_parameter_of_another_word_of_mouth_model_is_an_error(model, foreign):
+    with pytest.raises(ValidationError) as err:
+        SimulationSpec(word_of_mouth={"model": model, foreign: 0.5 if foreign != "steps_per_day" else 5})
+    text = str(err.value)
+    assert f"{foreign} is a parameter of the" in text and f"model {model!r} uses" in text
+
+
+def test_each_word_of_mouth_model_takes_its_own_parameters():
+    from lineup.domain.campaign import WOM_PARAMETERS
+
+    values = {"p": 0.02, "mean_delay_days": 2, "decay": 0.5, "phi": 0.3, "bass_p": 0.1, "bass_q": 0.2,
+              "steps_per_day": 4}
+    for model, names in WOM_PARAMETERS.items():
+        wom = SimulationSpec(word_of_mouth={"model": model, **{n: values[n] for n in names}}).word_of_mouth
+        assert all(getattr(wom, n) == values[n] for n in names)
 
 
 def test_docs_list_the_range_of_every_simulation_number():

@@ -70,11 +70,11 @@ def test_metrics_are_monotone_and_bounded(pop):
 def test_invariants_hold_for_any_parameters(pop, p, reach, days, seed, model, recur):
     inf = _influencers([3_000, 80_000, 900])
     m, aud = _run(pop, inf, seed=seed, days=days, organic_reach=reach, recurring_every_days=recur,
-                  word_of_mouth={"model": model, "p": p, "bass_q": 0.2, "bass_p": 0.01})
+                  word_of_mouth={"model": model, **{"ic": {"p": p}, "bass": {"bass_q": 0.2, "bass_p": 0.01}}.get(model, {})})
     _check_invariants(m, pop.size, aud.scale)
 
 
-@pytest.mark.parametrize("wom", [{"p": 0.0}, {"model": "none", "p": 0.5}])
+@pytest.mark.parametrize("wom", [{"p": 0.0}, {"model": "none"}])
 def test_no_word_of_mouth_means_only_direct_talkers(pop, wom):
     m, _ = _run(pop, _influencers([20_000, 50_000]), word_of_mouth=wom)
     assert m["talkers"][-1] > 0

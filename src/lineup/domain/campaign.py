@@ -148,8 +148,27 @@ class NetworkSpec(_Model):
     )
 
 
+#: The parameters each word-of-mouth model uses; setting another model's parameter is an error.
+WOM_PARAMETERS = {"ic": frozenset({"p", "mean_delay_days", "decay"}),
+                  "threshold": frozenset({"phi", "mean_delay_days"}),
+                  "bass": frozenset({"bass_p", "bass_q", "steps_per_day"}),
+                  "none": frozenset()}
+
+
 class WordOfMouthSpec(_Model):
-    """How talkers pass the campaign on."""
+    """How talkers pass the campaign on.
+
+    Each model reads only its own parameters (:data:`WOM_PARAMETERS`); a parameter of another
+    model in the scenario is an error, not silently ignored.
+
+    >>> WordOfMouthSpec(model="threshold", phi=0.3).phi
+    0.3
+    >>> WordOfMouthSpec(model="ic", phi=0.3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for WordOfMouthSpec
+      Value error, phi is a parameter of the 'threshold' model; model 'ic' uses decay, mean_delay_days, p ...
+    """
 
     model: Literal["ic", "threshold", "bass", "none"] = Field(
         default="ic",
@@ -204,6 +223,18 @@ class WordOfMouthSpec(_Model):
         default=10, ge=1, le=MAX_STEPS_PER_DAY,
         description="Bass: time steps per day of the discretised hazard (steps/day, 1–1,440). Default 10.",
     )
+
+    @model_validator(mode="after")
+    def _only_the_model_s_parameters(self) -> "WordOfMouthSpec":
+        uses = WOM_PARAMETERS[self.model]
+        foreign = sorted(self.model_fields_set - uses - {"model"})
+        if foreign:
+            owners = {name: sorted(m for m, names in WOM_PARAMETERS.items() if name in names) for name in foreign}
+            said = "; ".join(f"{name} is a parameter of the {' and '.join(repr(m) for m in owners[name])} model"
+                             f"{'s' if len(owners[name]) > 1 else ''}" for name in foreign)
+            used = ", ".join(sorted(uses)) or "no parameter"
+            raise ValueError(f"{said}; model {self.model!r} uses {used} (remove the others or change the model)")
+        return self
 
 
 class TalkProbability(_Model):

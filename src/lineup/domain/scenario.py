@@ -688,10 +688,10 @@ class Scenario:
 
         from ..errors import ScenarioError
 
-        data = self.spec.model_dump()
+        data = self.spec.model_dump(exclude_unset=True)   # what the scenario set (defaults stay defaults)
         for key, value in changes.items():
             _set_override(data, key, value)
-        if data["roster"] != self.spec.roster.model_dump():
+        if data.get("roster") != self.spec.roster.model_dump(exclude_unset=True):
             raise ScenarioError("with_overrides cannot change the roster; load another scenario instead")
         try:
             spec = ScenarioSpec.model_validate(data)

@@ -28,7 +28,7 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 
-from .campaign import SimulationSpec
+from .campaign import WOM_PARAMETERS, SimulationSpec
 
 __all__ = ["PRIOR_SCALE", "MAX_PRIOR_SCALE", "DEFAULT_RANGES", "Range", "uncertain_paths", "default_ranges",
            "range_problem", "apply_values"]
@@ -75,8 +75,7 @@ DEFAULT_RANGES: dict[str, Range] = {
 }
 
 #: Word-of-mouth parameters each model uses (the others do not enter the simulation).
-_WOM_USES = {"ic": {"p", "decay", "mean_delay_days"}, "threshold": {"phi"}, "bass": {"bass_p", "bass_q"},
-             "none": set()}
+_WOM_USES = WOM_PARAMETERS
 
 
 #: Optional float fields that are assumptions (absent: a default applies); others, like
@@ -137,7 +136,7 @@ def _set(data: dict, path: str, value: float) -> None:
 
 def apply_values(spec: SimulationSpec, values: dict[str, float]) -> tuple[SimulationSpec, float]:
     """``spec`` with the assumptions' ``values`` set (validated), and the engagement prior scale (1 when absent)."""
-    data = spec.model_dump()
+    data = spec.model_dump(exclude_unset=True)   # the set fields only: each model's own parameters
     for path, value in values.items():
         if path != PRIOR_SCALE:
             _set(data, path, float(value))

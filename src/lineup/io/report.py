@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..domain.assumptions import assumptions
 from ..domain.tiers import TIER_NAMES
 from ..optimize.rules import format_money

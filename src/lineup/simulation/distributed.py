@@ -157,7 +157,7 @@ def _connect(address: str):
 
 def _lineup_version() -> str:
     """lineup's version on a worker (raises ImportError where lineup is not installed)."""
-    from lineup import __version__
+    from lineup._version import __version__
 
     return __version__
 
@@ -170,14 +170,14 @@ def check_worker_versions(address: str, versions: dict) -> None:
 
     Examples
     --------
-    >>> from lineup import __version__
+    >>> from lineup._version import __version__
     >>> check_worker_versions("tcp://h:8786", {"tcp://w1": __version__})
     >>> check_worker_versions("tcp://h:8786", {"tcp://w1": ImportError("No module named 'lineup'")})
     Traceback (most recent call last):
     ...
     lineup.errors.UsageError: --scheduler 'tcp://h:8786': lineup cannot be imported on 1 of 1 workers (tcp://w1: No module named 'lineup'); install lineup on every worker
     """
-    from lineup import __version__
+    from lineup._version import __version__
 
     if not versions:  # an adaptive cluster may start workers when tasks arrive
         return

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import numpy as np
 
-from lineup import __version__
+from lineup._version import __version__
 from lineup.domain.scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
