@@ -22,12 +22,15 @@ the greedy:
 4. validate (sample average approximation): the proxy portfolio, chosen without the talkers
    term (engagement alone when the objective is talkers alone), is scored against the choice
    on ``R2`` with the scenario's objective, and the better one is kept (a note says when the
-   proxy won: ``R1`` was too small to separate near-equal portfolios).
+   proxy won: ``R1`` was too small to separate near-equal portfolios).  ``R2``'s estimate of the
+   kept portfolio is then the larger of two (optimistic by at most about a standard error); its
+   lower bound holds, both candidates being in the union bound.
 
 Each bound is taken at ``δ / (2 × (rounds possible + 1))`` (``δ = 1 − confidence``), a
 union bound over the rounds, the two bounds and the validation's extra candidate, so the
-stated confidence holds whichever round stops.  Then, unless ``check_replications`` is 0, the portfolio is simulated on fresh seeds and
-the simulated talkers are reported beside the prediction.
+stated confidence holds whichever round stops.  Then, unless ``check_replications`` is 0, the
+portfolio is simulated on fresh seeds and the simulated talkers are reported beside the
+prediction.
 """
 
 from __future__ import annotations
