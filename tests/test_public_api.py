@@ -184,3 +184,9 @@ def test_scenario_and_portfolio_reprs_are_short(results):
     for obj, kind in ((res.scenario, "Scenario"), (res.portfolio, "Portfolio")):
         text = repr(obj)
         assert text.startswith(f"{kind}(") and len(text) < 300 and "\x1b" not in text, text
+
+
+def test_with_overrides_accepts_a_roster_override_equal_to_the_roster():
+    sc = _tiny()
+    again = sc.with_overrides(roster__on_bad_rows=sc.spec.roster.on_bad_rows)
+    assert again.spec.roster == sc.spec.roster

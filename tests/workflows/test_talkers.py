@@ -190,8 +190,9 @@ def _validation_case(r2_favours_proxy: bool):
     assert res.portfolio.ids == ["ann", "bob", "cat"]
     opts = sc.spec.objective.sampling
     forecast = talkers._certify(res, r1, r2, 0.01, opts, True, 1, 1, time.perf_counter())
-    return talkers._against_proxy(res, forecast, r1, r2, 0.01, opts, True, 1, 1, time.perf_counter(),
-                                  lambda _: None, optimise)
+    kept, forecast = talkers._against_proxy(res, forecast, r1, r2, 0.01, opts, True, 1, 1, time.perf_counter(),
+                                            lambda _: None, optimise)
+    return replace(kept, talkers=replace(forecast, check_sample=r2)), forecast
 
 
 def test_validation_keeps_the_proxy_when_the_check_sample_prefers_it():
@@ -208,3 +209,29 @@ def test_validation_keeps_the_optimum_when_the_check_sample_agrees():
     assert res.portfolio.ids == ["ann", "bob", "cat"] and res.status.value == "optimal"
     assert not any("validation:" in n for n in res.notes)
     assert forecast.estimate == pytest.approx(1000.0 * 81 / 400)
+
+
+def test_the_budget_what_if_chooses_and_scores_like_the_validation():
+    """At the same budget the what-if finds nothing to gain (it must not return to the rejected R1 optimum)."""
+    from lineup.workflows.whatif import budget_what_if
+
+    res, _ = _validation_case(r2_favours_proxy=True)
+    same = budget_what_if(res.scenario, res, factor=1.0)
+    assert same.objective_gain == pytest.approx(0.0) and same.added == () and same.removed == ()
+    more = budget_what_if(res.scenario, res, factor=2.0)
+    assert more.objective_gain >= 0
+
+
+def test_ctrl_c_in_the_validation_stops_the_solve(tmp_path, monkeypatch):
+    import lineup.optimize as optimize
+
+    real = optimize.solve
+
+    def solve_but_interrupt_the_proxy(sc, **kw):
+        res = real(sc, **kw)
+        return replace(res, status=optimize.SolveStatus.INTERRUPTED) if sc.talkers is None else res
+
+    monkeypatch.setattr(optimize, "solve", solve_but_interrupt_the_proxy)
+    res = solve(load_scenario(_case(tmp_path, check=2)), backend="highs")
+    assert res.status.value == "interrupted" and res.talkers.simulated is None
+    assert any("interrupted" in n for n in res.notes)

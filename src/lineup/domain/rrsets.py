@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -392,6 +392,8 @@ class TalkersForecast:
     check_sets: int = 0
     simulated: dict | None = None
     notes: tuple[str, ...] = ()
+    #: The check sample itself (R2), for what-ifs that must score portfolios the same way; not in ``to_dict``.
+    check_sample: "RRSets | None" = field(default=None, repr=False, compare=False)
 
     @property
     def certified(self) -> bool:

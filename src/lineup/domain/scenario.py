@@ -691,13 +691,13 @@ class Scenario:
         data = self.spec.model_dump(exclude_unset=True)   # what the scenario set (defaults stay defaults)
         for key, value in changes.items():
             _set_override(data, key, value)
-        if data.get("roster") != self.spec.roster.model_dump(exclude_unset=True):
-            raise ScenarioError("with_overrides cannot change the roster; load another scenario instead")
         try:
             spec = ScenarioSpec.model_validate(data)
         except ValidationError as exc:
             problems = [_override_problem(err) for err in exc.errors()]
         else:
+            if spec.roster.model_dump() != self.spec.roster.model_dump():   # an override equal to it is fine
+                raise ScenarioError("with_overrides cannot change the roster; load another scenario instead")
             problems = [_where_override(loc, msg) for loc, msg in check_against_roster(spec, self.roster)]
             if not problems:
                 stale = set(self.spec.default_warnings())

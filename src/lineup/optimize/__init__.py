@@ -350,8 +350,9 @@ def reselect(result: SolveResult, mask, note: str) -> SolveResult:
     """``result`` with another feasible selection ``mask`` (over the decisions) of the same scenario.
 
     The selection is evaluated exactly, the proven bound is kept (so the gap says how far it is
-    from the optimum on the same data), the status is ``FEASIBLE`` and ``note`` is added.  For
-    a choice made on other evidence than the model's objective (e.g. a check sample).
+    from the optimum on the same data), the status is ``FEASIBLE`` (``TIME_LIMIT`` stays) and
+    ``note`` is added.  For a choice made on other evidence than the model's objective (e.g. a
+    check sample); the caller vouches that ``mask`` keeps every rule.
 
     Examples
     --------
@@ -364,7 +365,8 @@ def reselect(result: SolveResult, mask, note: str) -> SolveResult:
     from types import SimpleNamespace
 
     return _result(scenario=result.scenario, cand=SimpleNamespace(removed=result.removed), backend=result.backend,
-                   status=SolveStatus.FEASIBLE, method=result.method, mask=np.asarray(mask, dtype=bool),
+                   status=SolveStatus.TIME_LIMIT if result.status is SolveStatus.TIME_LIMIT else SolveStatus.FEASIBLE,
+                   method=result.method, mask=np.asarray(mask, dtype=bool),
                    bound=result.bound, build_seconds=result.build_seconds, solve_seconds=result.solve_seconds,
                    notes=(*result.notes, note), time_limit=result.time_limit, gap_tolerance=result.gap_tolerance)
 

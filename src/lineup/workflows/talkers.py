@@ -231,6 +231,9 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
     if forecast.ratio is not None and not forecast.certified or forecast.ratio is None and \
             forecast.lower < (1 - opts.epsilon) * forecast.estimate:
         forecast = replace(forecast, notes=forecast.notes + (_short_note(forecast, opts),))
+    forecast = replace(forecast, check_sample=r2)
+    if res.status is SolveStatus.INTERRUPTED:
+        return replace(res, talkers=forecast)
     if check and opts.check_replications:
         notify(f"Checking: simulating the portfolio {opts.check_replications:,} times on fresh seeds…")
         forecast = replace(forecast, simulated=_check(res, opts.check_replications, check_seed),
@@ -257,28 +260,48 @@ def _against_proxy(res, forecast, r1, r2, delta, opts, only_talkers, rounds, pop
     portfolios it can be worse than the proxy.  Scoring on ``R2`` adds one lower bound to the union bound
     (``delta`` allows for it: one more than the rounds).
     """
-    from lineup.optimize import reselect
-    from lineup.optimize.model import model_of
-    from lineup.optimize.rules import evaluate
-
     if res.status is SolveStatus.INTERRUPTED:
         return res, forecast
     notify("Validating: the portfolio chosen without the talkers term, scored on the check sample…")
+    kept = validate(res, r2, optimise)
+    if kept is res or kept.status is SolveStatus.INTERRUPTED:
+        return kept, forecast
+    return kept, _certify(kept, r1, r2, delta, opts, only_talkers, rounds, populations, t0)
+
+
+def validate(res, r2: RRSets, optimise):
+    """``res`` (solved on its scenario's RR sample R1), or the proxy portfolio when it scores higher on ``r2``.
+
+    ``optimise(scenario)`` solves the proxy (:func:`_proxy` of ``res.scenario``).  A proxy solve stopped by
+    Ctrl-C makes the result ``INTERRUPTED`` (nothing after it should start).  Also used by the budget what-if,
+    so that the larger budget's portfolio is chosen the same way.
+    """
+    from lineup.optimize import reselect
+    from lineup.optimize.model import model_of
+
     proxy = optimise(_proxy(res.scenario))
+    if proxy.status is SolveStatus.INTERRUPTED:
+        return replace(res, status=SolveStatus.INTERRUPTED,
+                       notes=(*res.notes, "interrupted (Ctrl-C) while validating against the proxy portfolio"))
     if proxy.portfolio is None:
-        return res, forecast
+        return res
     m = model_of(res.scenario)
     mine, theirs = m.mask_of(res.portfolio), m.mask_of(proxy.portfolio)
-    check = replace(res.scenario, talkers=r2)
-    score, rival = evaluate(check, mine).objective, evaluate(check, theirs).objective
+    score, rival = check_score(res.scenario, mine, r2), check_score(res.scenario, theirs, r2)
     if np.array_equal(mine, theirs) or rival <= score:
-        return res, forecast
+        return res
     note = (f"validation: on the independent check sample ({r2.count:,} RR sets) the portfolio chosen without "
-            f"the talkers term scores {rival:,.1f} against {score:,.1f} for the optimum on {r1.count:,} sets; "
-            f"kept it (the sample cannot tell such close portfolios apart; raise objective.sampling.max_sets to "
-            f"try for better)")
-    res = reselect(res, theirs, note)
-    return res, _certify(res, r1, r2, delta, opts, only_talkers, rounds, populations, t0)
+            f"the talkers term scores {rival:,.1f} against {score:,.1f} for the optimum on "
+            f"{res.scenario.talkers.count:,} sets; kept it (the sample cannot tell such close portfolios apart; "
+            f"raise objective.sampling.max_sets to try for better)")
+    return reselect(res, theirs, note)
+
+
+def check_score(scenario: Scenario, mask: np.ndarray, r2: RRSets) -> float:
+    """The scenario's objective of the selection ``mask`` with its talkers term estimated on ``r2``."""
+    from lineup.optimize.rules import evaluate
+
+    return evaluate(replace(scenario, talkers=r2), mask).objective
 
 
 def _certify(res, r1: RRSets, r2: RRSets, delta: float, opts, only_talkers: bool, rounds: int,

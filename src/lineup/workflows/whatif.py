@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from ..domain.scenario import Scenario
 from ..optimize import SolveResult, SolveStatus, solve
+from ..optimize.model import model_of
+from ..optimize.rules import violations
+from .talkers import check_score, validate
 
 __all__ = ["BudgetWhatIf", "budget_what_if"]
 
@@ -40,6 +43,11 @@ def budget_what_if(scenario: Scenario, base: SolveResult, *, factor: float = 1.1
     """Re-solve ``scenario`` with ``factor`` × budget; ``None`` when the base has no portfolio or was
     interrupted (Ctrl-C: the user asked to stop, so no second solve is started).
 
+    With a talkers term the larger budget's portfolio is chosen as the base one was (solved on
+    the RR sample, then validated against the proxy on the check sample), the objective gain is
+    measured on the check sample, and the base portfolio (still allowed) is kept when neither
+    scores higher, so that a noisy sample cannot show a gain at equal budget or a loss with more.
+
     Examples
     --------
     >>> from lineup.optimize.formulation import tiny_scenario
@@ -52,13 +60,25 @@ def budget_what_if(scenario: Scenario, base: SolveResult, *, factor: float = 1.1
         return None
     bigger = scenario.with_overrides(budget=scenario.budget * factor)
     res = solve(bigger, backend=backend or base.backend, time_limit=time_limit)
+    sample = getattr(base.talkers, "check_sample", None)
+    if sample is not None and res.portfolio is not None:
+        res = validate(res, sample, lambda sc: solve(sc, backend=backend or base.backend, time_limit=time_limit))
+        if res.status is SolveStatus.INTERRUPTED:
+            return None
     if res.portfolio is None or res.evaluation is None:
         return BudgetWhatIf(bigger.budget, res.status.value, None, None, None, (), ())
+    gain = res.objective - base.objective
+    if sample is not None:   # scored on the check sample, as the validation chose; the base one still competes
+        m = model_of(bigger)
+        mine = m.mask_of(base.portfolio)
+        gain = check_score(bigger, m.mask_of(res.portfolio), sample) - check_score(bigger, mine, sample)
+        if gain <= 0 and not violations(bigger, mine):
+            res, gain = base, 0.0
     before, after = set(base.portfolio.ids), set(res.portfolio.ids)
     return BudgetWhatIf(
         budget=bigger.budget,
         status=res.status.value,
-        objective_gain=float(res.objective - base.objective),
+        objective_gain=float(gain),
         engagement_gain=float(res.evaluation.engagement - base.evaluation.engagement),
         extra_spend=float(res.evaluation.spend - base.evaluation.spend),
         added=tuple(sorted(after - before)),
