@@ -91,7 +91,7 @@ def main() -> None:
             print(f"  simulated talkers {sim['mean']:,.0f} (95% CI {sim['ci_low']:,.0f}–{sim['ci_high']:,.0f}, "
                   f"{sim['replications']} replications)")
         for line in out.stderr.splitlines():
-            if line.startswith(("Round", "Drawing", "Checking")):
+            if line.startswith(("Round", "Drawing", "Validating", "Checking")):
                 print("   ", line)
 
 
