@@ -101,3 +101,9 @@ def test_docs_list_the_range_of_every_simulation_number():
     missing = [p for p in FIELDS if f"`{p}`" not in listed and f"`{p.rsplit('.', 1)[-1]}`" not in listed
                and not p.startswith("talk_prob.")]
     assert not missing, f"docs/model.md 'Validated ranges' lacks {missing}"
+
+
+def test_a_full_dump_validates_again_and_a_foreign_default_changes_nothing():
+    spec = SimulationSpec(word_of_mouth={"model": "threshold", "phi": 0.3})
+    assert SimulationSpec.model_validate(spec.model_dump()) == spec
+    assert SimulationSpec(word_of_mouth={"model": "ic", "phi": 0.2}).word_of_mouth.model == "ic"   # phi's default

@@ -29,6 +29,8 @@ LOUD = {"micro": 0.3, "mid": 0.3, "macro": 0.3}      # talk probabilities high e
 def spec_of(model="ic", **kw) -> SimulationSpec:
     wom = {"model": model, "p": kw.pop("p", 0.05), "mean_delay_days": kw.pop("mean_delay_days", 3.0),
            "decay": kw.pop("decay", 0.7)}
+    if model != "ic":    # each model takes only its own parameters
+        wom = {"model": model}
     return SimulationSpec(days=kw.pop("days", 8), population={"size": 1000}, talk_prob=LOUD, word_of_mouth=wom, **kw)
 
 

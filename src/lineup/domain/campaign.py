@@ -159,7 +159,8 @@ class WordOfMouthSpec(_Model):
     """How talkers pass the campaign on.
 
     Each model reads only its own parameters (:data:`WOM_PARAMETERS`); a parameter of another
-    model in the scenario is an error, not silently ignored.
+    model set to anything but its default is an error, not silently ignored (at its default it
+    changes nothing, and a full ``model_dump()`` validates again).
 
     >>> WordOfMouthSpec(model="threshold", phi=0.3).phi
     0.3
@@ -227,7 +228,8 @@ class WordOfMouthSpec(_Model):
     @model_validator(mode="after")
     def _only_the_model_s_parameters(self) -> "WordOfMouthSpec":
         uses = WOM_PARAMETERS[self.model]
-        foreign = sorted(self.model_fields_set - uses - {"model"})
+        fields = type(self).model_fields   # a full dump (every field at its default) still validates
+        foreign = sorted(n for n in self.model_fields_set - uses - {"model"} if getattr(self, n) != fields[n].default)
         if foreign:
             owners = {name: sorted(m for m, names in WOM_PARAMETERS.items() if name in names) for name in foreign}
             said = "; ".join(f"{name} is a parameter of the {' and '.join(repr(m) for m in owners[name])} model"

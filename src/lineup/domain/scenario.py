@@ -688,7 +688,7 @@ class Scenario:
 
         from ..errors import ScenarioError
 
-        data = self.spec.model_dump(exclude_unset=True)   # what the scenario set (defaults stay defaults)
+        data = self.spec.model_dump()
         for key, value in changes.items():
             _set_override(data, key, value)
         try:

@@ -136,7 +136,7 @@ def _set(data: dict, path: str, value: float) -> None:
 
 def apply_values(spec: SimulationSpec, values: dict[str, float]) -> tuple[SimulationSpec, float]:
     """``spec`` with the assumptions' ``values`` set (validated), and the engagement prior scale (1 when absent)."""
-    data = spec.model_dump(exclude_unset=True)   # the set fields only: each model's own parameters
+    data = spec.model_dump()
     for path, value in values.items():
         if path != PRIOR_SCALE:
             _set(data, path, float(value))
