@@ -28,7 +28,8 @@
 numpy draws every random number; two numba kernels (the shuffle and the CSR
 build, :mod:`lineup.simulation._build_jit`) do the passes numpy cannot do in
 cache, with Python/numpy twins that give the same arrays without numba.  1M
-people with mean degree 10 take about half a second (``benchmarks/campaign.py``).
+people with mean degree 10 take 0.85 s once the process is warm, 1.7 s in a fresh
+one (numba's start-up included; ``benchmarks/campaign.py``, 2026-12-02).
 """
 
 from __future__ import annotations
