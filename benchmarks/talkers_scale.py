@@ -57,6 +57,7 @@ def main() -> None:
     ap.add_argument("--check", type=int, default=3, help="simulation check replications")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--solver", default="highs")
+    ap.add_argument("--json", type=Path, help="also write the solve's JSON output here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -76,6 +77,8 @@ def main() -> None:
             raise SystemExit(f"lineup solve failed with exit code {out.returncode}")
         rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
         data = json.loads(out.stdout)
+        if args.json is not None:
+            args.json.write_text(out.stdout, encoding="utf-8")
         t = data["talkers"]
         print(f"{args.people:,} people, {args.creators:,} creators, solver {args.solver}: status {data['status']}, "
               f"{data['influencers']} chosen, spend {data['spend']:,.0f} of {args.budget:,.0f}")

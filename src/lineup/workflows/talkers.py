@@ -231,7 +231,8 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
     if forecast.ratio is not None and not forecast.certified or forecast.ratio is None and \
             forecast.lower < (1 - opts.epsilon) * forecast.estimate:
         forecast = replace(forecast, notes=forecast.notes + (_short_note(forecast, opts),))
-    forecast = replace(forecast, check_sample=r2)
+    coarse = resolution_note(sampler, np.flatnonzero(model_of(res.scenario).mask_of(res.portfolio)[decisions]))
+    forecast = replace(forecast, check_sample=r2, notes=forecast.notes + ((coarse,) if coarse else ()))
     if res.status is SolveStatus.INTERRUPTED:
         return replace(res, talkers=forecast)
     if check and opts.check_replications:
@@ -239,6 +240,36 @@ def _solve_for_talkers(scenario, backend, time_limit, gap, progress, seed, notif
         forecast = replace(forecast, simulated=_check(res, opts.check_replications, check_seed),
                            seconds=time.perf_counter() - t0)
     return replace(res, talkers=forecast)
+
+
+def resolution_note(sampler, chosen: np.ndarray) -> str | None:
+    """A note when chosen decisions (positions in the sampler's influencers) have under one simulated follower.
+
+    The RR populations give every candidate one audience scale (k real people per simulated person, set by
+    all candidates' followers); a creator with fewer than k real followers gets one simulated follower drawn at
+    random, so its talkers rest on that one draw and the choice can favour lucky draws.
+
+    >>> from types import SimpleNamespace as NS
+    >>> s = NS(worlds=[NS(scale=1000.0)], influencers=NS(real_followers=np.array([400.0, 900.0, 5e4])))
+    >>> print(resolution_note(s, np.array([0, 1, 2])))  # doctest: +NORMALIZE_WHITESPACE
+    resolution: 2 of the 3 chosen creators have fewer real followers than the 1,000 real people each simulated
+    person stands for in the RR populations, so each is one simulated follower drawn at random and the choice may
+    favour lucky draws; the simulated check is the figure to trust (a larger simulation.population.size or more
+    objective.sampling.populations refine it)
+    >>> resolution_note(s, np.array([2])) is None
+    True
+    """
+    if not len(chosen) or not sampler.worlds:
+        return None
+    k = float(sampler.worlds[0].scale)
+    real = np.asarray(sampler.influencers.real_followers, dtype=float)[chosen]
+    coarse = int(np.count_nonzero(real < k))
+    if not coarse:
+        return None
+    return (f"resolution: {coarse:,} of the {len(real):,} chosen creators have fewer real followers than the "
+            f"{k:,.0f} real people each simulated person stands for in the RR populations, so each is one simulated "
+            f"follower drawn at random and the choice may favour lucky draws; the simulated check is the figure to "
+            f"trust (a larger simulation.population.size or more objective.sampling.populations refine it)")
 
 
 def _proxy(scenario: Scenario) -> Scenario:
