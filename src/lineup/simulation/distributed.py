@@ -33,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
+from lineup._progress import Progress
 from lineup.errors import UsageError
 
 __all__ = ["make_executor", "local_cluster", "require_dask", "DASK_WORKER_CONFIG",
@@ -47,7 +48,6 @@ _TRIM = "MALLOC_TRIM_THRESHOLD_"
 DASK_WORKER_CONFIG = {f"distributed.nanny.pre-spawn-environ.{_TRIM}": None,
                       "distributed.worker.profile.enabled": False}
 
-Progress = Callable[[int, int], None]
 
 
 class SerialExecutor:

@@ -25,12 +25,13 @@ order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from contextlib import nullcontext
 from functools import partial
 
 import numpy as np
 
+from lineup._progress import Progress
 from lineup._rng import spawn, streams
 from lineup.domain.campaign import MAX_REPLICATIONS, SimulationSpec
 from lineup.errors import UsageError
@@ -44,7 +45,6 @@ from .result import RATIOS, Band, SimulationResult, ratio_interval, t_interval
 __all__ = ["run_replication", "run_replications", "monte_carlo", "monte_carlo_many", "shared_population",
            "Progress"]
 
-Progress = Callable[[int, int], None]
 
 
 def replication_population(child: np.random.SeedSequence, fixed: Population | None, niches,

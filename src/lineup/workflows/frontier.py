@@ -18,13 +18,14 @@ differences between points are not noise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 
+from lineup._progress import Progress
 from lineup.domain.scenario import Scenario
 from lineup.errors import UsageError
 from lineup.io.estimates import portfolio_estimates
@@ -35,7 +36,6 @@ from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 
 __all__ = ["Frontier", "frontier", "parse_range"]
 
-Progress = Callable[[int, int], None]
 SIM_METRICS = ("reach", "talkers", "wom_share", "cost_per_talker")
 
 

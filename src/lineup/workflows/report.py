@@ -32,10 +32,11 @@ import base64
 import datetime as _dt
 import html
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from lineup._progress import Progress
 from lineup._version import __version__
 from lineup.domain.scenario import Scenario
 
@@ -62,7 +63,6 @@ FRONTIER_FACTORS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5)
 #: rule, not a measured time, so that the same inputs always give the same page.
 FRONTIER_MAX_CANDIDATES = 20_000
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, eq=False)

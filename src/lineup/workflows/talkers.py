@@ -38,10 +38,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
-from typing import Callable, Optional
 
 import numpy as np
 
+from lineup._progress import Notify
 from lineup._rng import SeedLike, as_seed_sequence, streams
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.rrsets import (RRSets, TalkersForecast, bernstein_lower_bound, bernstein_upper_bound, lower_bound,
@@ -52,7 +52,6 @@ from lineup.simulation.audiences import Audiences
 
 __all__ = ["solve", "talker_sampler", "forecast_talkers"]
 
-Notify = Callable[[str], None]
 
 #: The check sample R2 holds this many times the sets of R1: it costs only sampling (no solve), and the
 #: chosen portfolio's lower bound tightens with it.
