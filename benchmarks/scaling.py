@@ -7,7 +7,7 @@ generated populations of ``--people`` simulated people, run three ways:
 - serial: ``workers=1`` (this process);
 - pool: ``workers=2`` (``concurrent.futures.ProcessPoolExecutor``);
 - dask: the ``dask.distributed.LocalCluster`` of ``--dask-local 2``
-  (:func:`lineup.simulation.distributed.local_cluster`: 2 single-threaded
+  (:func:`lineup.execution.local_cluster`: 2 single-threaded
   worker processes), started (and lineup imported on its workers) before the
   clock starts — that start-up time is printed separately — and passed as
   ``scheduler=ADDRESS``.
@@ -93,7 +93,7 @@ def main() -> None:
     args = ap.parse_args()
     from dask.distributed import Client
 
-    from lineup.simulation.distributed import local_cluster
+    from lineup.execution import local_cluster
 
     sc = _scenario(args.scenario, args.people)
     run = _run_compare

@@ -54,7 +54,7 @@ def tiny_case(tmp_path: Path) -> Path:
 def dask_address():
     """A 2-worker Dask LocalCluster (lineup's :func:`local_cluster`) shared by the whole session."""
     pytest.importorskip("dask.distributed")
-    from lineup.simulation.distributed import local_cluster
+    from lineup.execution import local_cluster
 
     with local_cluster(2) as cluster:
         yield cluster.scheduler_address

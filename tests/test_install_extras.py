@@ -85,7 +85,7 @@ def test_dask_options_without_dask_name_the_extra(tmp_path, command, option):
 
 def test_require_dask_raises_a_usage_error(monkeypatch):
     from lineup.errors import UsageError
-    from lineup.simulation.distributed import make_executor
+    from lineup.execution import make_executor
 
     for name in ("dask", "dask.distributed", "distributed"):
         monkeypatch.setitem(sys.modules, name, None)

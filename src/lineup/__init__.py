@@ -12,6 +12,8 @@ Typical use in a notebook::
     res = lineup.solve(sc)
     res.to_frame()
     sim = lineup.simulate(sc, res.portfolio, replications=50, seed=1)
+    run = lineup.RunOptions(replications=200, seed=1, workers=2)   # one value for every run
+    cmp = lineup.compare(sc, run=run)
 
 Every problem a user can cause (a missing, unreadable or invalid file, a bad
 argument) raises a :class:`LineupError`; :class:`InputError` and its
@@ -54,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "from_networkx": "lineup.simulation.graph",
     "maximize_influence": "lineup.simulation.influence",
     "InfluenceResult": "lineup.simulation.influence",
+    "RunOptions": "lineup.execution",
     "simulate": "lineup.workflows.simulate",
     "load_portfolio": "lineup.workflows.simulate",
     "compare": "lineup.workflows.compare",

@@ -117,8 +117,7 @@ def _solve_exit_code(result) -> int:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
 @guarded
-def simulate(scenario: Path, portfolio, replications, seed, workers: int, scheduler, dask_local, fmt: str,
-             output) -> int:
+def simulate(scenario: Path, portfolio, run, fmt: str, output) -> int:
     """Simulate SCENARIO's campaign word of mouth over a population, with confidence intervals."""
     from .io.scenario import load_scenario
     from .io.sim_report import render_simulation, simulation_files
@@ -129,8 +128,7 @@ def simulate(scenario: Path, portfolio, replications, seed, workers: int, schedu
     chosen = load_portfolio(portfolio, sc.roster) if portfolio is not None else None
     hold_output(output)
     with progress_bar(stderr_console(), "Simulating") as tick:
-        result = run_simulate(sc, chosen, replications=replications, seed=seed, workers=workers,
-                              scheduler=scheduler, dask_local=dask_local, progress=tick)
+        result = run_simulate(sc, chosen, run=run.with_(progress=tick))
     if output is not None:
         paths = write_files(output, simulation_files(result))
         say_wrote(stderr_console(), paths)

@@ -25,7 +25,8 @@ with ``result.raise_for_status()``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "LineupError",
@@ -43,6 +44,36 @@ __all__ = [
     "Problem",
     "PerformanceWarning",
 ]
+
+_MARKED = re.compile("\x1e([A-Za-z_][A-Za-z0-9_]*)\x1f")
+
+
+def argument(name: str) -> str:
+    """``name`` marked as an argument inside an error message.
+
+    Library errors speak of arguments by their Python names (``dask_local``); the
+    command line shows the same error with flags instead (:meth:`LineupError.in_terms`,
+    ``--dask-local``).  The mark never reaches a reader: ``str(error)`` shows the name.
+
+    Examples
+    --------
+    >>> err = UsageError(f"{argument('dask_local')} must be from 1 to 256, got 0")
+    >>> str(err)
+    'dask_local must be from 1 to 256, got 0'
+    >>> str(err.in_terms(lambda name: "--" + name.replace("_", "-")))
+    '--dask-local must be from 1 to 256, got 0'
+    """
+    return f"\x1e{name}\x1f"
+
+
+def _shown(text: str, name: Callable[[str], str]) -> str:
+    if isinstance(text, Problem):
+        return Problem(_shown(text.where, name), _shown(text.what, name))
+    return _MARKED.sub(lambda m: name(m.group(1)), text)
+
+
+def _as_is(name: str) -> str:
+    return name
 
 
 class Problem(str):
@@ -76,8 +107,16 @@ class LineupError(Exception):
 
     def __init__(self, message: str, problems: Sequence[str] = ()):
         super().__init__(message)
-        self.message = message
-        self.problems = tuple(problems)
+        self._marked = (message, tuple(problems))
+        self.message = _shown(message, _as_is)
+        self.problems = tuple(_shown(p, _as_is) for p in problems)
+
+    def in_terms(self, name: Callable[[str], str]) -> LineupError:
+        """This error with every :func:`argument` shown as ``name(argument)`` (the CLI: its flag); returns itself."""
+        message, problems = self._marked
+        self.message = _shown(message, name)
+        self.problems = tuple(_shown(p, name) for p in problems)
+        return self
 
     def __str__(self) -> str:
         return self.message

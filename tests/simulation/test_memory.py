@@ -55,7 +55,8 @@ def test_refusal_names_the_place_the_estimate_and_what_fits():
         check_memory(estimate, "s.yaml, field 'simulation.population.size'", generated=True)
     text = str(err.value)
     assert text.startswith("s.yaml, field 'simulation.population.size': simulating needs about 2,810.8 GB")
-    assert "× 2 workers" in text and "people fit" in text and "fewer --workers" in text
+    assert "× 2 workers" in text and "people fit" in text and "fewer workers" in text
+    assert "fewer --workers" in str(err.value.in_terms(lambda name: "--" + name))   # what the CLI shows
     fit = estimate.people_that_fit()
     assert estimate_memory(SimulationSpec(population={"size": fit, "mean_degree": 1000}), workers=2,
                            available=16 * 10**9).fits

@@ -136,7 +136,7 @@ def test_workflow_errors_are_usage_errors_naming_the_files():
     posts = Posts.from_frame(posts.frame, source=("few.csv",))
     with pytest.raises(UsageError, match="few.csv: too few posts"):
         calibrate(posts)
-    with pytest.raises(UsageError, match="--split 'soon'"):
+    with pytest.raises(UsageError, match="^split 'soon'"):
         backtest(posts, "soon")
 
 

@@ -103,6 +103,26 @@ def test_report_command_writes_the_page_and_figures(scenario_path, tmp_path):
     assert "frontier.png" not in {p.name for p in out.iterdir()}
 
 
+def test_report_runs_its_simulations_and_frontier_on_dask_with_the_same_page(scenario_path, dask_address):
+    from lineup.execution import RunOptions
+
+    sc = load_scenario(scenario_path)
+    here = build_report(sc, run=RunOptions(replications=2, seed=5), frontier_points=3, generated="2025-03-01")
+    there = build_report(sc, run=RunOptions(replications=2, seed=5, scheduler=dask_address), frontier_points=3,
+                         generated="2025-03-01")
+    assert "frontier.svg" in here.files
+    assert here.html == there.html
+
+
+def test_report_command_takes_the_scale_out_options_and_names_its_flags(scenario_path, tmp_path):
+    res = CliRunner().invoke(report_command, [str(scenario_path), "--output", str(tmp_path / "o"),
+                                              "--scheduler", "tcp://127.0.0.1:1", "--replications", "2"])
+    assert res.exit_code == 2, res.output
+    assert "error: --scheduler 'tcp://127.0.0.1:1': cannot reach a Dask scheduler there" in res.output
+    assert "or use --dask-local N" in res.output
+    assert not (tmp_path / "o" / "report.html").exists()
+
+
 def test_report_command_maps_errors_to_exit_codes(tmp_path):
     res = CliRunner().invoke(report_command, [str(tmp_path / "missing.yaml"), "--output", str(tmp_path / "o")])
     assert res.exit_code == 2

@@ -204,7 +204,7 @@ def test_a_network_scenario_keeps_its_network(tmp_path):
 
 def test_a_population_below_a_varied_mean_degree_is_a_usage_error_naming_the_range(tmp_path):
     sc = _tiny(tmp_path, "uncertain:\n  simulation.population.mean_degree: [5, 60]\n")
-    says = r"--population: uncertain\.simulation\.population\.mean_degree: high 60 .*below size \(40\)"
+    says = r"larger population: uncertain\.simulation\.population\.mean_degree: high 60 .*below size \(40\)"
     with pytest.raises(UsageError, match=says):
         sensitivity(sc, points=4, replications=2, population=40)
 

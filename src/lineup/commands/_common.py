@@ -53,6 +53,7 @@ def guarded(fn):
         try:
             code = fn(*args, **kwargs)
         except LineupError as exc:
+            exc.in_terms(flag)
             if debug:
                 raise
             _error(exc.describe() if len(exc.problems) > 1 or (exc.problems and exc.problems[0] != exc.message)
@@ -77,6 +78,15 @@ def guarded(fn):
         sys.exit(code or EXIT_OK)
 
     return _debug_option(wrapper)
+
+
+def flag(argument: str) -> str:
+    """The command-line flag of a library argument named in an error (``dask_local`` → ``--dask-local``).
+
+    >>> flag("dask_local"), flag("output")
+    ('--dask-local', '--output')
+    """
+    return "--" + argument.replace("_", "-")
 
 
 def say_wrote(console, paths) -> None:
@@ -233,9 +243,22 @@ class solver_progress:
 
 
 def scale_out_options(fn):
-    """``--workers``, ``--scheduler`` and ``--dask-local`` (shared by simulate, compare, frontier)."""
+    """``--workers``, ``--scheduler`` and ``--dask-local`` (simulate, compare, frontier, sensitivity, report),
+    gathered with the command's ``--replications`` and ``--seed`` (if it has them) into one
+    :class:`~lineup.execution.RunOptions` passed to the command as ``run``."""
+
+    command = fn
+
+    @functools.wraps(command)
+    def gathered(*args, **kwargs):
+        from ..execution import RunOptions
+
+        fields = {k: kwargs.pop(k) for k in ("replications", "seed", "workers", "scheduler", "dask_local")
+                  if k in kwargs}
+        return command(*args, run=RunOptions(**fields), **kwargs)
+
     fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
-                      help="Run on a new Dask LocalCluster with N worker processes.")(fn)
+                      help="Run on a new Dask LocalCluster with N worker processes.")(gathered)
     fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
                       help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
                            "env LINEUP_DASK_SCHEDULER).")(fn)

@@ -155,17 +155,16 @@ def _refuse_sensitivity_options() -> None:
               help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into "
                    "(with --sensitivity: sensitivity.json, points.csv and its figures).")
 @guarded
-def compare(scenario: Path, names, replications, seed, workers: int, scheduler, dask_local, normalise, stress: bool,
-            points, method, population, crn, fmt: str, output: Path | None) -> int:
+def compare(scenario: Path, names, run, normalise, stress: bool, points, method, population, crn, fmt: str,
+            output: Path | None) -> int:
     """Compare SCENARIO's strategies (e.g. micro vs macro) on the same random populations."""
     if stress:
         if normalise is not None:
             from lineup.errors import UsageError
 
             raise UsageError("--normalise applies to a plain comparison, not to --sensitivity")
-        return run_sensitivity(scenario, names=names, points=points, replications=replications or 20, seed=seed,
-                               method=method, population=population, crn=crn, workers=workers,
-                               scheduler=scheduler, dask_local=dask_local, fmt=fmt, output=output)
+        return run_sensitivity(scenario, names=names, points=points, method=method, population=population, crn=crn,
+                               run=run.with_(replications=run.replications or 20), fmt=fmt, output=output)
     if fmt == "csv":
         from lineup.errors import UsageError
 
@@ -180,8 +179,7 @@ def compare(scenario: Path, names, replications, seed, workers: int, scheduler, 
     hold_output(output)
     err = stderr_console()
     with progress_bar(err, "Simulating strategies") as tick:
-        result = run_compare(sc, names=chosen, replications=replications, seed=seed, workers=workers,
-                             scheduler=scheduler, dask_local=dask_local, progress=tick)
+        result = run_compare(sc, names=chosen, run=run.with_(progress=tick))
     say_warnings(sc.warnings, result.notes)  # notes quote roster ids: control characters escaped
     if output is not None:
         paths = write_files(output, comparison_files(result))

@@ -27,8 +27,8 @@ __all__ = ["frontier"]
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write frontier.csv, frontier.json and the figure (PNG, SVG) into (atomically).")
 @guarded
-def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, replications, seed, workers: int,
-             scheduler, dask_local, fmt: str, output: Path | None) -> int:
+def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, run, fmt: str,
+             output: Path | None) -> int:
     """Re-solve SCENARIO over a range of budgets (or coverage weights); show the frontier."""
     from ..errors import UsageError
     from ..io.scenario import load_scenario
@@ -41,8 +41,7 @@ def frontier(scenario: Path, budgets, coverage_weights, do_simulate: bool, repli
     hold_output(output)
     with progress_bar(stderr_console(), "Frontier") as tick:
         result = run_frontier(sc, budgets=budgets, coverage_weights=coverage_weights, simulate=do_simulate,
-                              replications=replications, seed=seed, workers=workers, scheduler=scheduler,
-                              dask_local=dask_local, progress=tick)
+                              run=run.with_(progress=tick))
     say_warnings(sc.warnings)
     data = result.to_dict()
     from .._text import printable

@@ -8,7 +8,8 @@ import click
 
 from .._text import printable
 
-from ._common import SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, scenario_arg, stderr_console
+from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, scale_out_options,
+                      scenario_arg, stderr_console)
 
 __all__ = ["report"]
 
@@ -20,12 +21,11 @@ __all__ = ["report"]
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
               help="Monte Carlo replications per strategy (default: the scenario's simulation.replications).")
 @click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local worker processes; results do not depend on it.")
+@scale_out_options
 @click.option("--frontier-points", type=click.IntRange(min=0), default=5, show_default=True,
               help="Budgets in the frontier sweep (0.5-1.5 x the budget); 0 leaves the frontier out.")
 @guarded
-def report(scenario: Path, output: Path, replications, seed, workers: int, frontier_points: int) -> int:
+def report(scenario: Path, output: Path, run, frontier_points: int) -> int:
     """Solve, compare and simulate SCENARIO and write a self-contained HTML report to --output."""
     from ..io.scenario import load_scenario
     from ..workflows.report import build_report
@@ -34,8 +34,7 @@ def report(scenario: Path, output: Path, replications, seed, workers: int, front
     hold_output(output)
     err = stderr_console()
     with progress_bar(err, f"Report on {sc.name}") as tick:
-        result = build_report(sc, replications=replications, seed=seed, workers=workers, progress=tick,
-                              frontier_points=frontier_points)
+        result = build_report(sc, run=run.with_(progress=tick), frontier_points=frontier_points)
     say_warnings(sc.warnings)
     paths = result.write(output)
     err.print(f"wrote {len(paths)} files into {printable(output)}: report.html and {len(paths) - 1} figure files",

@@ -99,21 +99,20 @@ def render_sensitivity(result, console) -> None:
                   markup=False, highlight=False)
 
 
-def run_sensitivity(scenario: Path, *, names, points, replications, seed, method, population, crn, workers,
-                    scheduler, dask_local, fmt: str, output: Path | None) -> int:
+def run_sensitivity(scenario: Path, *, names, points, method, population, crn, run, fmt: str,
+                    output: Path | None) -> int:
     """Load, run :func:`lineup.workflows.sensitivity.sensitivity`, write ``--output``, print ``--format``."""
     from lineup.io.scenario import load_scenario
     from lineup.io.writers import frame_csv, to_json, write_files
-    from lineup.workflows.sensitivity import sensitivity as run, sensitivity_files
+    from lineup.workflows.sensitivity import sensitivity as study, sensitivity_files
 
     sc = load_scenario(scenario)
     chosen = None if names is None else [n.strip() for n in names.split(",") if n.strip()]
     hold_output(output)
     err = stderr_console()
     with progress_bar(err, "Simulating replications (every design point)") as tick:
-        result = run(sc, names=chosen, points=points, replications=replications, seed=seed, method=method,
-                     population=population, common_random_numbers=crn, workers=workers, scheduler=scheduler,
-                     dask_local=dask_local, progress=tick)
+        result = study(sc, names=chosen, points=points, method=method, population=population,
+                       common_random_numbers=crn, run=run.with_(progress=tick))
     say_warnings(sc.warnings, result.notes)
     if output is not None:
         say_wrote(err, write_files(output, sensitivity_files(result)))
@@ -157,9 +156,7 @@ CRN_OPTION = click.option("--common-random-numbers/--no-common-random-numbers", 
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write sensitivity.json, points.csv and the figures (PNG + SVG) into.")
 @guarded
-def sensitivity(scenario: Path, names, points, replications, seed, method, population, crn, workers: int,
-                scheduler, dask_local, fmt: str, output: Path | None) -> int:
+def sensitivity(scenario: Path, names, points, method, population, crn, run, fmt: str, output: Path | None) -> int:
     """Which of SCENARIO's uncertain assumptions decide which strategy wins (win probabilities, indices, flips)."""
-    return run_sensitivity(scenario, names=names, points=points, replications=replications, seed=seed,
-                           method=method, population=population, crn=crn, workers=workers, scheduler=scheduler,
-                           dask_local=dask_local, fmt=fmt, output=output)
+    return run_sensitivity(scenario, names=names, points=points, method=method, population=population, crn=crn,
+                           run=run, fmt=fmt, output=output)

@@ -73,7 +73,7 @@ import pandas as pd
 
 from .._arrays import factorize
 from .._text import counted, printable
-from ..errors import PostsError, Problem, RosterError
+from ..errors import PostsError, Problem, RosterError, argument
 from .files import csv_cells_up_to, read_user_bytes, shown_path
 from .human_numbers import MISSING_TOKENS, explain_bad, parse_numbers
 from ..domain.links import platform_name
@@ -854,7 +854,7 @@ def _platforms(table: _Table, col: str | None, platform: str | None, name: str, 
     if col is None:
         if not default:
             raise PostsError(f"{name}: no platform column and no platform given; say which platform the posts are "
-                             f"from (read_posts(..., platform='tiktok'); on the command line --platform tiktok)")
+                             f"from ({argument('platform')} tiktok)")
         return np.full(n, default, dtype=object)
     cells = _column([platform_name(s) for s in _text(table.cells[col]).tolist()])
     blank = _blank(cells)
@@ -862,7 +862,7 @@ def _platforms(table: _Table, col: str | None, platform: str | None, name: str, 
         cells[blank] = default
     else:
         problems += [(int(r), Problem(table.loc(r, col), "the platform is missing (fill it, or pass the platform: "
-                                                         "--platform tiktok)")) for r in np.flatnonzero(blank)]
+                                                         "platform='tiktok'; --platform tiktok on the command line)")) for r in np.flatnonzero(blank)]
     return cells
 
 

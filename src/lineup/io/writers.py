@@ -39,10 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from .._locks import LockHeld, PidLock, pid_alive
-from ..errors import OutputBusyError, UsageError
+from ..errors import OutputBusyError, UsageError, argument
 
 __all__ = ["write_files", "claim_output", "verify_outputs", "to_json", "json_default", "MANIFEST", "FORMULA_START",
            "csv_cell", "csv_uncell", "csv_text", "frame_csv"]
+
+_OUTPUT = argument("output")
 
 #: The file listing the last complete set (name → bytes, sha256), written last.
 MANIFEST = "lineup-manifest.json"
@@ -84,7 +86,7 @@ def write_files(directory: str | Path, files: Mapping[str, str | bytes], *, mani
                 staged.append((_stage(targets[name], content), targets[name]))
             _commit(directory, staged, directory / MANIFEST if manifest else None)
         except OSError as exc:
-            raise UsageError(f"--output {_shown(directory)}: cannot write ({exc.strerror or exc})") from None
+            raise UsageError(f"{_OUTPUT} {_shown(directory)}: cannot write ({exc.strerror or exc})") from None
         finally:
             for tmp, _ in staged:
                 _unlink(tmp)
@@ -166,7 +168,7 @@ def _make_dir(directory: Path) -> bool:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--output {_shown(directory)}: cannot create the directory ({exc.strerror or exc})") from None
+        raise UsageError(f"{_OUTPUT} {_shown(directory)}: cannot create the directory ({exc.strerror or exc})") from None
     return not existed
 
 
@@ -176,9 +178,9 @@ def _lock(directory: Path) -> PidLock:
     except LockHeld as held:
         who = f" (pid {held.pid})" if held.pid else ""
         raise OutputBusyError(f"another lineup run is writing {_shown(directory)}{who}; "
-                              "wait for it to finish or choose another --output directory") from None
+                              f"wait for it to finish or choose another {_OUTPUT} directory") from None
     except OSError as exc:
-        raise UsageError(f"--output {_shown(directory)}: cannot lock the directory ({exc.strerror or exc})") from None
+        raise UsageError(f"{_OUTPUT} {_shown(directory)}: cannot lock the directory ({exc.strerror or exc})") from None
 
 
 def _recover(directory: Path) -> None:
@@ -192,7 +194,7 @@ def _recover(directory: Path) -> None:
         _unlink(directory / _JOURNAL)
         _sweep([directory], set())
     except OSError as exc:
-        raise UsageError(f"--output {_shown(directory)}: cannot finish an interrupted write "
+        raise UsageError(f"{_OUTPUT} {_shown(directory)}: cannot finish an interrupted write "
                          f"({exc.strerror or exc})") from None
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lineup.domain.campaign import SimulationSpec
-from lineup.errors import ScenarioError
+from lineup.errors import ScenarioError, argument
 
 from .campaign import METRICS
 from .graph import CSRGraph
@@ -195,9 +195,9 @@ def check_memory(estimate: MemoryEstimate, where: str, *, generated: bool) -> No
                 f"{_gigabytes(estimate.shared)})")
     elif generated:
         todo = (f"lower population.size (about {estimate.people_that_fit():,} people fit) or mean_degree"
-                + (", use fewer --workers" if estimate.workers > 1 else ""))
+                + (f", use fewer {argument('workers')}" if estimate.workers > 1 else ""))
     else:
-        todo = "use fewer --workers" if estimate.workers > 1 else "use a smaller network"
+        todo = f"use fewer {argument('workers')}" if estimate.workers > 1 else "use a smaller network"
     raise ScenarioError(
         f"{where}: simulating needs about {_gigabytes(estimate.total)} of memory ({estimate.per_person:,} bytes "
         f"per person per worker{workers}{shared}) but {_gigabytes(estimate.budget)} may be used "

@@ -16,7 +16,7 @@ portfolios simulated with the same seed share populations (common random
 numbers); :func:`monte_carlo_many` simulates several portfolios in one pass,
 generating each replication's population once for all of them, with the
 same numbers as separate runs.  Replications run through
-:func:`lineup.simulation.distributed.make_executor` (serial, a process pool,
+:func:`lineup.execution.make_executor` (serial, a process pool,
 or a Dask cluster), a few contiguous batches of replications per worker so
 that 1,000-replication runs pay little scheduling overhead.  Workers return
 per-day arrays and totals, never graphs; results are gathered in replication
@@ -34,11 +34,12 @@ import numpy as np
 from lineup._progress import Progress
 from lineup._rng import spawn, streams
 from lineup.domain.campaign import MAX_REPLICATIONS, SimulationSpec
-from lineup.errors import UsageError
+from lineup.errors import UsageError, argument
 
 from .audiences import audience_scale, audience_sizes, draw_audiences
+from lineup.execution import RunOptions, batches
+
 from .campaign import Influencers, check_schedule, engagement_warning, resolution_warning, simulate_campaign
-from .distributed import batches, make_executor
 from .population import Population, generate_population
 from .result import RATIOS, Band, SimulationResult, ratio_interval, t_interval
 
@@ -294,14 +295,10 @@ def monte_carlo(
     *,
     population: Population | None = None,
     niches: Sequence[str] = (),
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int = 1,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-    dask_local: int | None = None,
+    run: RunOptions | None = None,
     executor=None,
     scale: float | None = None,
+    **options,
 ) -> SimulationResult:
     """Run ``replications`` seeded replications and summarise them with 95 % CIs.
 
@@ -318,22 +315,13 @@ def monte_carlo(
         all, :func:`shared_population`, when ``spec.population.vary`` is false).
     niches : sequence of str
         Niche names of generated populations.
-    replications, seed : int, optional
-        Override ``spec.replications`` / ``spec.seed``.
-    workers : int
-        Local processes (1 = in this process).  Results do not depend on it.
-    progress : callable, optional
-        Called as ``progress(done, total)`` (in replications) as work finishes.
-    scheduler : str, optional
-        Address of a Dask scheduler to run on (default: the
-        ``LINEUP_DASK_SCHEDULER`` environment variable, if set).
-    dask_local : int, optional
-        Run on a new Dask ``LocalCluster`` with this many worker processes.
+    run : RunOptions, optional
+        Replications and seed (default ``spec.replications`` / ``spec.seed``), where
+        the replications run (results do not depend on it) and ``progress(done, total)``
+        in replications; its fields may also be given as keywords (``replications=50``).
     executor : optional
-        An executor already opened with
-        :func:`lineup.simulation.distributed.make_executor` (e.g. shared by
-        the points of a sweep); overrides ``workers``, ``scheduler`` and
-        ``dask_local``.
+        An executor already opened (:meth:`RunOptions.executor`, e.g. shared by
+        the points of a sweep); overrides where ``run`` would run.
     scale : float, optional
         Real people per simulated person for every replication.  Default: from
         this portfolio's audiences.  Comparisons pass one common scale so that all
@@ -353,8 +341,7 @@ def monte_carlo(
     (4, 7, 990.0)
     """
     return monte_carlo_many({0: influencers}, spec, population=population, niches=niches,
-                            replications=replications, seed=seed, workers=workers, progress=progress,
-                            scheduler=scheduler, dask_local=dask_local, executor=executor, scale=scale)[0]
+                            run=RunOptions.of(run, **options), executor=executor, scale=scale)[0]
 
 
 def monte_carlo_many(
@@ -363,14 +350,10 @@ def monte_carlo_many(
     *,
     population: Population | None = None,
     niches: Sequence[str] = (),
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int = 1,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-    dask_local: int | None = None,
+    run: RunOptions | None = None,
     executor=None,
     scale: float | None = None,
+    **options,
 ) -> dict[Hashable, SimulationResult]:
     """:func:`monte_carlo` of several portfolios on common random numbers, in one pass.
 
@@ -399,12 +382,12 @@ def monte_carlo_many(
     >>> list(both), bool((both["big"].samples["talkers"] == alone.samples["talkers"]).all())
     (['small', 'big'], True)
     """
-    replications = spec.replications if replications is None else int(replications)
-    seed = spec.seed if seed is None else seed
-    if replications < 1 or workers < 1:
-        raise UsageError(f"replications and workers must be at least 1, got {replications} and {workers}")
+    run = RunOptions.of(run, **options)
+    replications = spec.replications if run.replications is None else run.replications
+    seed = spec.seed if run.seed is None else run.seed
+    progress = run.progress
     if replications > MAX_REPLICATIONS:
-        raise UsageError(f"replications must be at most {MAX_REPLICATIONS:,}, got {replications:,}")
+        raise UsageError(f"{argument('replications')} must be at most {MAX_REPLICATIONS:,}, got {replications:,}")
     if not influencers:
         return {}
     for inf in influencers.values():
@@ -417,8 +400,7 @@ def monte_carlo_many(
     children = spawn(seed, replications)
     groups = _groups(list(influencers), replications)
     out: dict[Hashable, SimulationResult] = {}
-    opened = nullcontext(executor) if executor is not None else \
-        make_executor(workers if replications > 1 else 1, scheduler, dask_local)
+    opened = nullcontext(executor) if executor is not None else run.executor(replications)
     with opened as ex:
         for g, keys in enumerate(groups):
             tick = None if progress is None else partial(_group_progress, progress, g, len(groups))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..calibration.backtest import Backtest, backtest as run_backtest
 from ..calibration.fit import Calibration, calibrate as run_calibrate
-from ..errors import UsageError
+from ..errors import UsageError, argument
 
 __all__ = ["calibrate", "backtest", "split_date", "backtest_files", "calibration_summary"]
 
@@ -52,11 +52,11 @@ def split_date(split) -> pd.Timestamp:
     (Timestamp('2024-10-01 00:00:00'), 12)
     >>> split_date("-1")
     Traceback (most recent call last):
-    lineup.errors.UsageError: --split '-1': expected a date such as 2020-10-01 (YYYY-MM-DD, optionally with a time; years 1970–2100)
+    lineup.errors.UsageError: split '-1': expected a date such as 2020-10-01 (YYYY-MM-DD, optionally with a time; years 1970–2100)
     """
     from .._text import printable
 
-    bad = UsageError(f"--split {printable(repr(str(split)), limit=40)}: expected a date such as 2020-10-01 "
+    bad = UsageError(f"{argument('split')} {printable(repr(str(split)), limit=40)}: expected a date such as 2020-10-01 "
                      f"(YYYY-MM-DD, optionally with a time; years {SPLIT_YEARS[0]}–{SPLIT_YEARS[1]})")
     if isinstance(split, pd.Timestamp):
         when = split

@@ -43,7 +43,7 @@ from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
 from lineup.errors import InfeasibleError, UsageError
 from lineup.io.estimates import portfolio_estimates
-from lineup.simulation.montecarlo import Progress
+from lineup.execution import RunOptions
 from lineup.simulation.resolution import MIN_SIMULATED_FOLLOWERS
 from lineup.simulation.result import RATIOS, Band, SimulationResult, band_of, linearised, t_interval
 from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
@@ -673,9 +673,8 @@ def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -
     raise InfeasibleError(f"scenario {scenario.name!r}: no strategy could be solved", problems)
 
 
-def compare(scenario: Scenario, *, names=None, replications: int | None = None, seed: int | None = None,
-            workers: int = 1, scheduler: str | None = None, dask_local: int | None = None,
-            backend: str | None = None, progress: Progress | None = None) -> Comparison:
+def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, backend: str | None = None,
+            **options) -> Comparison:
     """Build each strategy's portfolio and simulate all of them on common random numbers.
 
     Parameters
@@ -684,20 +683,14 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
         Scenario with ``strategies:`` (else :data:`DEFAULT_STRATEGIES`).
     names : list of str, optional
         Strategies to compare, in this order (the first is the baseline).
-    replications, seed : int, optional
-        Override ``simulation.replications`` / ``simulation.seed``; every
-        strategy uses the same seed.
-    workers : int
-        Local processes per simulation; results do not depend on it.
-    scheduler, dask_local : optional
-        Run the replications on an existing Dask cluster (address; default the
-        ``LINEUP_DASK_SCHEDULER`` environment variable) or on a new
-        LocalCluster of ``dask_local`` workers, opened once for all
-        strategies; results do not depend on it.
+    run : RunOptions, optional
+        Replications and seed (overriding ``simulation.replications`` /
+        ``simulation.seed``; every strategy uses the same seed), where they run
+        (one executor for all strategies; results do not depend on it) and
+        ``progress(done, total)`` in replications (each covers every strategy).
+        Its fields may also be given as keywords (``replications=50, seed=1``).
     backend : str, optional
         Solver backend for every strategy (default: the scenario's).
-    progress : callable, optional
-        ``progress(done, total)`` in replications (each covers every strategy).
 
     Returns
     -------
@@ -718,8 +711,7 @@ def compare(scenario: Scenario, *, names=None, replications: int | None = None, 
     ok = [n for n, b in built.items() if b.ok]
     if not ok:
         _raise_all_failed(scenario, built)
-    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, replications=replications, seed=seed,
-                               workers=workers, scheduler=scheduler, dask_local=dask_local, progress=progress)
+    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, run=RunOptions.of(run, **options))
     first = sims[ok[0]]
     notes = list(scenario.warnings) + [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "

@@ -5,7 +5,7 @@ Each point is the scenario with one field changed (``budget`` or
 The solver layer offers no warm-start hook (the MILP is written to an MPS file
 for CBC or loaded into a fresh HiGHS model per solve), so **points are
 independent**: that makes them safe to run in parallel on the executor of
-:func:`lineup.simulation.distributed.make_executor` (a process pool or Dask),
+:func:`lineup.execution.make_executor` (a process pool or Dask),
 and a point's result never depends on its neighbours or on the worker count.
 
 The *marginal value of budget* between consecutive budget points is
@@ -25,12 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from lineup._progress import Progress
 from lineup.domain.scenario import Scenario
-from lineup.errors import UsageError
+from lineup.errors import UsageError, argument
 from lineup.io.estimates import portfolio_estimates
+from lineup.execution import RunOptions
 from lineup.optimize import SolveResult, solve
-from lineup.simulation.distributed import make_executor
 from lineup.simulation.result import SimulationResult
 from lineup.workflows._spend import UNSPENT_NOTE_SHARE, stopped_by
 
@@ -66,10 +65,10 @@ def _linspace(parts: list[str], option: str, spec: str) -> np.ndarray:
 MAX_POINTS = 1_000
 
 
-def parse_range(spec: str, *, option: str = "--budgets") -> np.ndarray:
+def parse_range(spec: str, *, option: str = "budgets") -> np.ndarray:
     """Values from ``START:STOP:COUNT`` (inclusive linspace) or a comma list, sorted and unique.
 
-    Raises :class:`~lineup.errors.UsageError` naming ``option`` and the bad text.
+    Raises :class:`~lineup.errors.UsageError` naming the argument ``option`` and the bad text.
 
     Examples
     --------
@@ -80,8 +79,9 @@ def parse_range(spec: str, *, option: str = "--budgets") -> np.ndarray:
     >>> parse_range("5000:1000:3")
     Traceback (most recent call last):
     ...
-    lineup.errors.UsageError: --budgets '5000:1000:3': STOP (1000) is below START (5000)
+    lineup.errors.UsageError: budgets '5000:1000:3': STOP (1000) is below START (5000)
     """
+    option = argument(option)
     text = str(spec).strip()
     parts = text.split(":")
     if len(parts) == 3:
@@ -95,9 +95,10 @@ def parse_range(spec: str, *, option: str = "--budgets") -> np.ndarray:
 def _values(budgets, coverage_weights) -> tuple[str, np.ndarray]:
     if (budgets is None) == (coverage_weights is None):
         raise UsageError("give either budgets or coverage weights to sweep (exactly one of them)")
-    kind, raw, option = (("budget", budgets, "--budgets") if budgets is not None
-                         else ("coverage", coverage_weights, "--coverage-weights"))
-    values = parse_range(raw, option=option) if isinstance(raw, str) else np.unique(np.asarray(raw, dtype=float))
+    kind, raw, name = (("budget", budgets, "budgets") if budgets is not None
+                       else ("coverage", coverage_weights, "coverage_weights"))
+    option = argument(name)
+    values = parse_range(raw, option=name) if isinstance(raw, str) else np.unique(np.asarray(raw, dtype=float))
     if values.size == 0:
         raise UsageError(f"{option}: no values to sweep")
     if values.size > MAX_POINTS:
@@ -337,13 +338,12 @@ class Frontier:
         return frontier_figure(self)
 
 
-def _simulate_points(scenario: Scenario, results, executor, replications, seed, progress):
+def _simulate_points(scenario: Scenario, results, executor, run: RunOptions):
     """Simulate every point's portfolio on the same populations and one audience scale."""
     from .simulate import simulate_portfolios
 
     portfolios = {k: r.portfolio for k, r in enumerate(results) if r.portfolio is not None}
-    sims = simulate_portfolios(scenario, portfolios, replications=replications, seed=seed, executor=executor,
-                               progress=progress)
+    sims = simulate_portfolios(scenario, portfolios, run=run, executor=executor)
     return tuple(sims.get(k) for k in range(len(results)))
 
 
@@ -353,14 +353,10 @@ def frontier(
     budgets: str | Sequence[float] | None = None,
     coverage_weights: str | Sequence[float] | None = None,
     simulate: bool = False,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    dask_local: int | None = None,
+    run: RunOptions | None = None,
     backend: str | None = None,
     time_limit: float | None = None,
-    progress: Progress | None = None,
+    **options,
 ) -> Frontier:
     """Solve ``scenario`` at every budget (or coverage weight) and collect the frontier.
 
@@ -373,32 +369,32 @@ def frontier(
         (``"5000:50000:10"``, ``"5000,10000"``).  Sorted ascending, duplicates dropped.
     simulate : bool
         Also simulate each point's portfolio (same ``seed`` for every point).
-    replications, seed : int, optional
-        Override ``simulation.replications`` / ``simulation.seed``.
-    workers, scheduler, dask_local
-        Where solves and replications run (see
-        :func:`lineup.simulation.distributed.make_executor`); results do not depend on it.
+    run : RunOptions, optional
+        Replications and seed (overriding ``simulation.replications`` /
+        ``simulation.seed``), where solves and replications run (one executor
+        for both; results do not depend on it) and ``progress(done, total)`` over
+        solves then replications.  Its fields may also be given as keywords.
     backend, time_limit
         Passed to :func:`lineup.optimize.solve`.
-    progress : callable, optional
-        ``progress(done, total)`` over solves then replications.
 
     Returns
     -------
     Frontier
         Infeasible points are reported with status ``infeasible``, not raised.
     """
+    run = RunOptions.of(run, **options)
     kind, values = _values(budgets, coverage_weights)
-    reps = scenario.spec.simulation.replications if replications is None else int(replications)
+    reps = scenario.spec.simulation.replications if run.replications is None else run.replications
     total = len(values) + (reps if simulate else 0)
+    progress = run.progress
     report = None if progress is None else (lambda done, _t: progress(min(done, total), total))
-    options = {"backend": backend, "time_limit": time_limit}
-    with make_executor(workers, scheduler, dask_local) as ex:
-        results = tuple(ex.map_ordered(partial(_solve_point, scenario, kind, options), values.tolist(), report))
+    solving = {"backend": backend, "time_limit": time_limit}
+    with run.executor() as ex:
+        results = tuple(ex.map_ordered(partial(_solve_point, scenario, kind, solving), values.tolist(), report))
         sims = None
         if simulate:
             tick = None if report is None else (lambda done, _t: report(len(values) + done, total))
-            sims = _simulate_points(scenario, results, ex, reps, seed, tick)
+            sims = _simulate_points(scenario, results, ex, run.with_(replications=reps, progress=tick))
     return _collect(scenario, kind, values, results, sims)
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
-from lineup._progress import Progress
+from lineup.execution import RunOptions
 from lineup._version import __version__
 from lineup.domain.scenario import Scenario
 
@@ -951,7 +951,7 @@ def _main_solve(scenario: Scenario, comparison: "Comparison") -> "SolveResult":
     return solve(scenario, check=False)
 
 
-def _frontier(scenario: Scenario, points: int) -> tuple[Any, str]:
+def _frontier(scenario: Scenario, points: int, run: RunOptions) -> tuple[Any, str]:
     """The budget frontier around the scenario's budget, or ``None`` and why it was skipped."""
     if points < 2:
         return None, ""
@@ -963,7 +963,7 @@ def _frontier(scenario: Scenario, points: int) -> tuple[Any, str]:
 
     factors = np.linspace(FRONTIER_FACTORS[0], FRONTIER_FACTORS[-1], points)
     try:
-        return frontier(scenario, budgets=scenario.budget * factors), ""
+        return frontier(scenario, budgets=scenario.budget * factors, run=run.with_(progress=None)), ""
     except LineupError as exc:
         return None, f"Budget frontier skipped: {exc.message}"
 
@@ -985,9 +985,8 @@ def _figure_files(comparison: "Comparison", front: Any) -> tuple[dict[str, bytes
     return svgs, files
 
 
-def build_report(scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
-                 workers: int = 1, progress: Progress | None = None, frontier_points: int = 5,
-                 generated: str | None = None) -> Report:
+def build_report(scenario: Scenario, *, run: RunOptions | None = None, frontier_points: int = 5,
+                 generated: str | None = None, **options) -> Report:
     """Solve, compare and sweep ``scenario`` and render the HTML report.
 
     Parameters
@@ -995,12 +994,12 @@ def build_report(scenario: Scenario, *, replications: int | None = None, seed: i
     scenario : Scenario
         The loaded scenario (its ``strategies:`` are compared; default
         optimised / micro / macro).
-    replications, seed : int, optional
-        Override ``simulation.replications`` / ``simulation.seed``.
-    workers : int
-        Local processes per simulation; the report does not depend on it.
-    progress : callable, optional
-        ``progress(done, total)`` over all replications.
+    run : RunOptions, optional
+        Replications and seed (overriding ``simulation.replications`` /
+        ``simulation.seed``), where the simulations and the frontier's solves run
+        (local processes or Dask; the report does not depend on it) and
+        ``progress(done, total)`` over all replications.  Its fields may also be
+        given as keywords (``replications=2, seed=3``).
     frontier_points : int
         Budgets of the frontier sweep, from 0.5 to 1.5 × the budget (0 or 1: no
         frontier).  Skipped when one solve takes over 5 s.
@@ -1023,9 +1022,10 @@ def build_report(scenario: Scenario, *, replications: int | None = None, seed: i
     from lineup.workflows.compare import compare
 
     generated = generated or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
-    comparison = compare(scenario, replications=replications, seed=seed, workers=workers, progress=progress)
+    run = RunOptions.of(run, **options)
+    comparison = compare(scenario, run=run)
     result = _main_solve(scenario, comparison)
-    front, note = _frontier(scenario, frontier_points)
+    front, note = _frontier(scenario, frontier_points, run)
     svgs, files = _figure_files(comparison, front)
     page = render_html(scenario, result, comparison, figures=svgs, frontier=front, frontier_note=note,
                        generated=generated)

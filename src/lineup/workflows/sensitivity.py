@@ -49,9 +49,9 @@ import numpy as np
 from lineup._rng import spawn, streams
 from lineup.domain.scenario import Scenario, did_you_mean
 from lineup.domain.uncertain import PRIOR_SCALE, apply_values, default_ranges, range_problem
-from lineup.errors import InfeasibleError, UsageError
+from lineup.errors import InfeasibleError, UsageError, argument
+from lineup.execution import RunOptions
 from lineup.simulation.campaign import Influencers, check_schedule
-from lineup.simulation.distributed import Progress, make_executor
 from lineup.simulation.montecarlo import run_replications
 from lineup.simulation.result import CONFIDENCE, band_of, linearised, t_interval
 from lineup.workflows.compare import _resolution_notes, build_portfolios, strategy_specs
@@ -596,13 +596,12 @@ class SensitivityResult:
 # --------------------------------------------------------------------------- the workflow
 
 
-def _population(scenario: Scenario, size: int | None, influencers, workers, scheduler, dask_local,
-                replications) -> tuple[Scenario, dict]:
+def _population(scenario: Scenario, size: int | None, influencers, run: RunOptions) -> tuple[Scenario, dict]:
     """The scenario with the size simulated at every point, and how it was chosen."""
     spec = scenario.spec.simulation
     if spec.network is not None:
         if size is not None:
-            raise UsageError("--population sets the size of generated populations; this scenario simulates on "
+            raise UsageError(f"{argument('population')} sets the size of generated populations; this scenario simulates on "
                              "its network (simulation.network)")
         return scenario, {"size": None, "source": "network", "meaning": "the scenario's network"}
     if size is not None:
@@ -611,8 +610,7 @@ def _population(scenario: Scenario, size: int | None, influencers, workers, sche
     if not spec.auto_size:
         return scenario, {"size": spec.population.size, "source": "scenario", "meaning": "simulated people per "
                           "replication"}
-    _, how = resolve_population(scenario, influencers, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                                replications=replications)
+    _, how = resolve_population(scenario, influencers, run=run)
     chosen = min(SENSITIVITY_POPULATION, how.size)
     meaning = (f"simulated people per replication: the sensitivity default (at most {SENSITIVITY_POPULATION:,}); "
                f"lineup compare would simulate {how.size:,} (population size auto) — pass population (--population) "
@@ -621,11 +619,9 @@ def _population(scenario: Scenario, size: int | None, influencers, workers, sche
             {"size": int(chosen), "source": "sensitivity default", "meaning": meaning, "compare_size": int(how.size)})
 
 
-def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
-                replications: int = DEFAULT_REPLICATIONS, seed: int | None = None, method: str = "lhs",
-                population: int | None = None, common_random_numbers: bool | None = None, workers: int = 1,
-                scheduler: str | None = None, dask_local: int | None = None, backend: str | None = None,
-                progress: Progress | None = None) -> SensitivityResult:
+def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS, method: str = "lhs",
+                population: int | None = None, common_random_numbers: bool | None = None,
+                run: RunOptions | None = None, backend: str | None = None, **options) -> SensitivityResult:
     """Compare the scenario's strategies at every point of a design over the uncertain assumptions.
 
     Parameters
@@ -636,10 +632,6 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
         Strategies to compare, in order (the first is the baseline of the differences).
     points : int
         Design points (Morris: rounded down to whole trajectories of ``assumptions + 1`` points, at least 2).
-    replications : int
-        Monte Carlo runs of every strategy at each point (common random numbers within the point).
-    seed : int, optional
-        Root seed (default ``simulation.seed``): the design and every point's runs derive from it.
     method : ``"lhs"`` or ``"morris"``
         Design and indices (see :data:`METHODS`).
     population : int, optional
@@ -649,13 +641,15 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
         Use the same replication seeds at every point (less noise in the indices) instead of child ``k``.
         Default: on for Morris (an elementary effect is the difference of two neighbouring points; on
         independent seeds it would mostly measure Monte Carlo noise), off for a Latin hypercube.
-    workers, scheduler, dask_local :
-        Where the points run (:func:`lineup.simulation.distributed.make_executor`); results do not depend on it.
+    run : RunOptions, optional
+        ``replications``: Monte Carlo runs of every strategy at each point (common random numbers
+        within the point; default :data:`DEFAULT_REPLICATIONS`, not the scenario's); ``seed``: the root
+        seed (default ``simulation.seed``) the design and every point's runs derive from; where the
+        points run (results do not depend on it); ``progress(done, total)`` in replications (each
+        covering every design point), or in design points when every point generates its own
+        populations.  Its fields may also be given as keywords (``replications=2, seed=1``).
     backend : str, optional
         Solver backend.
-    progress : callable, optional
-        ``progress(done, total)`` in replications (each covering every design point), or in design
-        points when every point generates its own populations.
 
     Examples
     --------
@@ -670,9 +664,14 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     """
     if method not in METHODS:
         raise UsageError(f"method {method!r} is not one of {', '.join(METHODS)}{did_you_mean(method, METHODS)}")
+    run = RunOptions.of(run, **options)
+    replications = DEFAULT_REPLICATIONS if run.replications is None else run.replications
+    run = run.with_(replications=replications)
     if not 2 <= int(points) <= 100_000 or not 2 <= int(replications) <= 100_000:
-        raise UsageError(f"points and replications must be from 2 to 100,000, got {points} and {replications}")
-    seed = scenario.spec.simulation.seed if seed is None else int(seed)
+        raise UsageError(f"{argument('points')} and {argument('replications')} must be from 2 to 100,000, "
+                         f"got {points} and {replications}")
+    seed = scenario.spec.simulation.seed if run.seed is None else run.seed
+    progress = run.progress
     ranges = sensitivity_ranges(scenario)
     if not ranges:
         raise UsageError(f"scenario {scenario.name!r}: no uncertain assumption to vary (the word-of-mouth model "
@@ -687,12 +686,11 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     base = {n: built[n].portfolio for n in ok}
     spec = scenario.spec.simulation
     infs = [Influencers.from_portfolio(p, scenario.tiers, spec.talk_prob) for p in base.values()]
-    sized, pop = _population(scenario, population, infs, workers, scheduler, dask_local, replications)
+    sized, pop = _population(scenario, population, infs, run)
     _check_ranges(ranges, sized, pop)
     crn = (method == "morris") if common_random_numbers is None else bool(common_random_numbers)
     fixed = population_of(sized)
-    check_simulation(sized, fixed, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                     portfolios=len(ok), replications=replications)
+    check_simulation(sized, fixed, run=run, portfolios=len(ok))
     resolve = PRIOR_SCALE in ranges and bool(scenario.roster.er_estimated.any())
     root = np.random.SeedSequence(seed)
     design_seed, runs_seed, population_seed = streams(root, 3)
@@ -704,7 +702,7 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
                "population": fixed}
     values = [dict(zip(ranges, map(float, row))) for row in X]
     shared = fixed is not None or not any(p.startswith("simulation.population.") for p in ranges)
-    with make_executor(workers, scheduler, dask_local) as ex:
+    with run.executor() as ex:
         if resolve:
             prepared = ex.map_ordered(partial(_prepare_point, context), values)
         else:
@@ -733,7 +731,7 @@ def _check_ranges(ranges: dict[str, dict], sized: Scenario, pop: dict) -> None:
     if problems:
         raise UsageError(f"scenario {sized.name!r}: with a population of {pop['size']:,} ({pop['source']}) "
                          f"{'an uncertain range is' if len(problems) == 1 else 'uncertain ranges are'} no longer "
-                         f"valid — narrow the range or pass a larger --population: " + "; ".join(problems))
+                         f"valid — narrow the range or pass a larger {argument('population')}: " + "; ".join(problems))
 
 
 def _collect(scenario, sized, names, ranges, method, X, samples, prepared, built, pop, resolve, seed, replications,

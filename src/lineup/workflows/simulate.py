@@ -23,11 +23,12 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster, normalise_id
 from lineup.domain.scenario import Scenario, did_you_mean
 from lineup._text import printable
-from lineup.errors import SolverError, UsageError
+from lineup.errors import SolverError, UsageError, argument
+from lineup.execution import RunOptions
 from lineup.io.files import read_user_text, shown_path
 from lineup.io.writers import csv_uncell
 from lineup.simulation.campaign import Influencers
-from lineup.simulation.montecarlo import Progress, monte_carlo, monte_carlo_many
+from lineup.simulation.montecarlo import monte_carlo, monte_carlo_many
 from lineup.simulation.population import Population
 from lineup.simulation.resolution import Resolution, choose_size, fixed_resolution
 from lineup.simulation.result import SimulationResult
@@ -51,9 +52,8 @@ def population_of(scenario: Scenario) -> Population | None:
     return load_network(base / net.path, communities, directed=net.directed, header=net.header)
 
 
-def check_simulation(scenario: Scenario, population: Population | None = None, *, workers: int = 1,
-                     scheduler: str | None = None, dask_local: int | None = None, portfolios: int = 1,
-                     replications: int | None = None, whole_roster: bool = False) -> None:
+def check_simulation(scenario: Scenario, population: Population | None = None, *, run: RunOptions | None = None,
+                     portfolios: int = 1, whole_roster: bool = False) -> None:
     """Refuse (exit 2) a simulation this machine cannot run, before anything is generated.
 
     Checks that the estimated peak memory (:func:`~lineup.simulation.memory.estimate_memory`)
@@ -61,7 +61,8 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
     no influencer of the roster would post more than
     :data:`~lineup.simulation.campaign.MAX_POSTS_PER_INFLUENCER` times (simulations
     check their own portfolio).  ``population`` is the loaded network, if any;
-    replications on a remote Dask ``scheduler`` are not held here.
+    replications on a remote Dask ``scheduler`` are not held here; ``run.memory``
+    replaces the memory measured as available.
     """
     from lineup.simulation.campaign import check_schedule
     from lineup.simulation.memory import check_memory, estimate_memory
@@ -75,29 +76,32 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
         check_schedule(scenario.roster.ids.tolist(), posts, spec)
     if population is None and spec.network is not None:
         return  # the network's size is only known once it is read
-    reps = spec.replications if replications is None else replications
-    local = dask_local if dask_local is not None else (0 if scheduler else min(workers, reps))
-    estimate = estimate_memory(spec, network=None if population is None else population.graph, workers=local,
-                               portfolios=portfolios, replications=reps, niches=len(niche_names(scenario)))
+    run = run or RunOptions()
+    reps = spec.replications if run.replications is None else run.replications
+    estimate = estimate_memory(spec, network=None if population is None else population.graph,
+                               workers=_local(run, reps), portfolios=portfolios, replications=reps,
+                               niches=len(niche_names(scenario)), available=run.memory)
     check_memory(estimate, _where_memory(scenario), generated=population is None)
 
 
-def _people_that_fit(scenario: Scenario, *, workers: int, scheduler, dask_local, portfolios: int,
-                     replications: int | None) -> int | None:
+def _local(run: RunOptions, replications: int) -> int:
+    """Processes of this machine holding a population at once (a pool never starts more than the replications)."""
+    return run.local_workers if run.dask_local is not None else min(run.local_workers, replications)
+
+
+def _people_that_fit(scenario: Scenario, run: RunOptions, portfolios: int) -> int | None:
     """Largest generated population this machine's memory allows (``None``: unknown)."""
     from lineup.simulation.memory import estimate_memory
 
     spec = scenario.spec.simulation
-    reps = spec.replications if replications is None else replications
-    local = dask_local if dask_local is not None else (0 if scheduler else min(workers, reps))
-    estimate = estimate_memory(spec, workers=max(local, 1), portfolios=portfolios, replications=reps,
-                               niches=len(niche_names(scenario)))
+    reps = spec.replications if run.replications is None else run.replications
+    estimate = estimate_memory(spec, workers=max(_local(run, reps), 1), portfolios=portfolios, replications=reps,
+                               niches=len(niche_names(scenario)), available=run.memory)
     return estimate.people_that_fit() or None
 
 
 def resolve_population(scenario: Scenario, influencers: Iterable[Influencers], *, population: Population | None = None,
-                       workers: int = 1, scheduler=None, dask_local=None,
-                       replications: int | None = None) -> tuple[Scenario, Resolution]:
+                       run: RunOptions | None = None) -> tuple[Scenario, Resolution]:
     """The scenario with its population size chosen, and how (see :mod:`lineup.simulation.resolution`).
 
     ``simulation.population.size: auto`` (the default) becomes the size at which
@@ -122,8 +126,7 @@ def resolve_population(scenario: Scenario, influencers: Iterable[Influencers], *
         return scenario, fixed_resolution(reals, spec, population.size, "network")
     if not spec.auto_size:
         return scenario, fixed_resolution(reals, spec, spec.population_or_default.size, "scenario")
-    fit = _people_that_fit(scenario, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                           portfolios=len(influencers), replications=replications)
+    fit = _people_that_fit(scenario, run or RunOptions(), len(influencers))
     how = choose_size(reals, spec, people_that_fit=fit)
     return replace(scenario, spec=scenario.spec.model_copy(update={"simulation": spec.with_size(how.size)})), how
 
@@ -213,29 +216,26 @@ def common_scale(influencers, population_size: int, audience_cap: float) -> floa
                default=1.0)
 
 
-def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfolio], *, replications=None,
-                        seed=None, workers: int = 1, scheduler=None, dask_local=None, executor=None,
-                        progress: Progress | None = None) -> dict[Hashable, SimulationResult]:
+def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfolio], *,
+                        run: RunOptions | None = None, executor=None, **options) -> dict[Hashable, SimulationResult]:
     """Several portfolios simulated on common random numbers and one audience scale (compare, frontier).
 
     Loads a fixed network once, generates each replication's population once for
     all portfolios (:func:`~lineup.simulation.montecarlo.monte_carlo_many`) and
     sends the work to one executor; each result equals a separate simulation of
-    that portfolio with the same seed and scale.
+    that portfolio with the same seed and scale.  ``run`` (or its fields as keywords) as
+    :func:`simulate`; ``executor``, one already opened, is shared (a sweep's points).
     """
+    run = RunOptions.of(run, **options)
     population = population_of(scenario)
     influencers = {k: Influencers.from_portfolio(p, scenario.tiers, scenario.spec.simulation.talk_prob)
                    for k, p in portfolios.items()}
-    scenario, how = resolve_population(scenario, influencers.values(), population=population, workers=workers,
-                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
+    scenario, how = resolve_population(scenario, influencers.values(), population=population, run=run)
     spec = scenario.spec.simulation
-    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                     portfolios=len(portfolios), replications=replications)
-    sims = monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario),
-                            replications=replications, seed=seed, workers=workers, scheduler=scheduler,
-                            dask_local=dask_local, executor=executor, progress=progress,
-                            scale=scenario_scale(scenario, population, influencers.values()))
-    return {k: _with_resolution(r, how, scenario, replications, seed) for k, r in sims.items()}
+    check_simulation(scenario, population, run=run, portfolios=len(portfolios))
+    sims = monte_carlo_many(influencers, spec, population=population, niches=niche_names(scenario), run=run,
+                            executor=executor, scale=scenario_scale(scenario, population, influencers.values()))
+    return {k: _with_resolution(r, how, scenario, run.replications, run.seed) for k, r in sims.items()}
 
 
 def _solve(scenario: Scenario) -> Portfolio:
@@ -244,7 +244,7 @@ def _solve(scenario: Scenario) -> Portfolio:
     result = solve(scenario, check=False).raise_for_status()
     if result.portfolio is None:
         raise SolverError(f"scenario {scenario.name!r}: the solver found no portfolio to simulate "
-                          f"(status {result.status.value}); pass one with --portfolio")
+                          f"(status {result.status.value}); pass one with {argument('portfolio')}")
     return result.portfolio
 
 
@@ -252,12 +252,8 @@ def simulate(
     scenario: Scenario,
     portfolio: Portfolio | None = None,
     *,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int = 1,
-    progress: Progress | None = None,
-    scheduler: str | None = None,
-    dask_local: int | None = None,
+    run: RunOptions | None = None,
+    **options,
 ) -> SimulationResult:
     """Simulate the campaign of ``portfolio`` (default: the scenario's optimal one).
 
@@ -269,16 +265,12 @@ def simulate(
         Influencers to simulate; ``None`` solves the scenario first (an
         infeasible scenario raises :class:`~lineup.errors.InfeasibleError`);
         unknown ids raise :class:`~lineup.errors.UsageError`.
-    replications, seed : int, optional
-        Override ``simulation.replications`` / ``simulation.seed``.
-    workers : int
-        Local processes; the result does not depend on it.
-    progress : callable, optional
-        ``progress(done, total)`` after each replication.
-    scheduler, dask_local : optional
-        Run on an existing Dask cluster (address; default env
-        ``LINEUP_DASK_SCHEDULER``) or a new LocalCluster of ``dask_local``
-        workers; the result does not depend on it.
+    run : RunOptions, optional
+        Replications and seed (overriding ``simulation.replications`` /
+        ``simulation.seed``), where they run (workers, a Dask scheduler or local
+        cluster: the result does not depend on it), ``progress(done, total)`` after
+        each replication and the memory to plan with.  Its fields may also be given
+        as keywords: ``simulate(sc, p, replications=50, seed=1)``.
 
     Examples
     --------
@@ -292,20 +284,17 @@ def simulate(
     >>> res.replications, res.seed, res.population_size, res.totals["spend"].mean
     (3, 7, 2000, 900.0)
     """
+    run = RunOptions.of(run, **options)
     population = population_of(scenario)
-    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                     replications=replications)
+    check_simulation(scenario, population, run=run)
     roster_warnings = scenario.warnings
     portfolio = _solve(scenario) if portfolio is None else priced(scenario, as_portfolio(portfolio, scenario.roster))
     influencers = Influencers.from_portfolio(portfolio, scenario.tiers, scenario.spec.simulation.talk_prob)
-    scenario, how = resolve_population(scenario, [influencers], population=population, workers=workers,
-                                       scheduler=scheduler, dask_local=dask_local, replications=replications)
-    check_simulation(scenario, population, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                     replications=replications)
+    scenario, how = resolve_population(scenario, [influencers], population=population, run=run)
+    check_simulation(scenario, population, run=run)
     result = monte_carlo(influencers, scenario.spec.simulation, population=population, niches=niche_names(scenario),
-                         replications=replications, seed=seed, workers=workers, progress=progress,
-                         scheduler=scheduler, dask_local=dask_local)
-    result = _with_resolution(result, how, scenario, replications, seed)
+                         run=run)
+    result = _with_resolution(result, how, scenario, run.replications, run.seed)
     return replace(result, warnings=tuple(dict.fromkeys((*roster_warnings, *result.warnings))))  # roster's first
 
 

@@ -1,10 +1,14 @@
 """Where independent tasks run: in this process, on a local process pool, or on Dask.
 
+Below the optimiser, the simulator and the calibration (it imports none of them), so
+Monte Carlo replications, frontier points and sensitivity design points share one
+executor.
+
 :func:`make_executor` is a context manager that yields an executor with one
 method, ``map_ordered(fn, items, progress=None) -> list``: ``fn`` applied to
 every item, results in item order whatever order they finish in, and
 ``progress(done, total)`` called as tasks finish.  Monte Carlo replications
-(:mod:`.montecarlo`) and sweep points (:mod:`lineup.workflows.frontier`) use
+(:mod:`lineup.simulation.montecarlo`) and sweep points (:mod:`lineup.workflows.frontier`) use
 it, so a run's numbers never depend on where it ran: each task's result
 depends only on its item (e.g. a child seed).
 
@@ -34,10 +38,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from lineup._progress import Progress
-from lineup.errors import UsageError
+from lineup.errors import UsageError, argument
 
-__all__ = ["make_executor", "local_cluster", "require_dask", "DASK_WORKER_CONFIG",
-           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "Progress", "check_worker_versions"]
+__all__ = ["make_executor", "local_cluster", "require_dask", "DASK_WORKER_CONFIG", "MAX_LOCAL_WORKERS", "batches",
+           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "check_worker_versions"]
+
+_SCHEDULER, _LOCAL, _WORKERS = argument("scheduler"), argument("dask_local"), argument("workers")
 
 SCHEDULER_ENV = "LINEUP_DASK_SCHEDULER"
 CONNECT_TIMEOUT = "3s"
@@ -129,12 +135,12 @@ def _reachable(address: str) -> None:
     except ValueError:
         host = port = None
     if parts.scheme not in ("tcp", "tls") or not host or port is None:
-        raise UsageError(f"--scheduler {address!r}: expected an address like tcp://host:8786")
+        raise UsageError(f"{_SCHEDULER} {address!r}: expected an address like tcp://host:8786")
     try:
         socket.create_connection((host, port), timeout=3.0).close()
     except OSError as exc:
-        raise UsageError(f"--scheduler {address!r}: cannot reach a Dask scheduler there ({exc.strerror or exc}); "
-                         "start one with `dask scheduler` or use --dask-local N") from None
+        raise UsageError(f"{_SCHEDULER} {address!r}: cannot reach a Dask scheduler there ({exc.strerror or exc}); "
+                         f"start one with `dask scheduler` or use {_LOCAL} N") from None
 
 
 def _connect(address: str):
@@ -144,8 +150,8 @@ def _connect(address: str):
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise UsageError(f"--scheduler {address!r}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} "
-                         f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or use --dask-local N",
+        raise UsageError(f"{_SCHEDULER} {address!r}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} "
+                         f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or use {_LOCAL} N",
                          ) from None
     try:
         check_worker_versions(address, client.run(_lineup_version, on_error="return"))
@@ -175,7 +181,7 @@ def check_worker_versions(address: str, versions: dict) -> None:
     >>> check_worker_versions("tcp://h:8786", {"tcp://w1": ImportError("No module named 'lineup'")})
     Traceback (most recent call last):
     ...
-    lineup.errors.UsageError: --scheduler 'tcp://h:8786': lineup cannot be imported on 1 of 1 workers (tcp://w1: No module named 'lineup'); install lineup on every worker
+    lineup.errors.UsageError: scheduler 'tcp://h:8786': lineup cannot be imported on 1 of 1 workers (tcp://w1: No module named 'lineup'); install lineup on every worker
     """
     from lineup._version import __version__
 
@@ -184,29 +190,29 @@ def check_worker_versions(address: str, versions: dict) -> None:
     broken = {w: v for w, v in versions.items() if isinstance(v, BaseException)}
     if broken:
         first, exc = next(iter(broken.items()))
-        raise UsageError(f"--scheduler {address!r}: lineup cannot be imported on {len(broken)} of {len(versions)} "
+        raise UsageError(f"{_SCHEDULER} {address!r}: lineup cannot be imported on {len(broken)} of {len(versions)} "
                          f"workers ({first}: {exc}); install lineup on every worker")
     other = {w: v for w, v in versions.items() if v != __version__}
     if other:
         first, version = next(iter(other.items()))
-        raise UsageError(f"--scheduler {address!r}: {len(other)} of {len(versions)} workers run lineup {version} "
+        raise UsageError(f"{_SCHEDULER} {address!r}: {len(other)} of {len(versions)} workers run lineup {version} "
                          f"({first}), this process {__version__}; install the same version everywhere")
 
 
 def require_dask(option: str) -> None:
     """Raise :class:`~lineup.errors.UsageError` naming the extra to install when Dask is missing.
 
-    ``option`` is what asked for Dask (``--scheduler``, ``--dask-local``).
+    ``option`` is the argument that asked for Dask (``"scheduler"``, ``"dask_local"``).
     """
     try:
         import dask.distributed  # noqa: F401
     except ImportError:
-        raise UsageError(f"{option} runs on Dask, which is not installed: pip install 'lineup[dask]'") from None
+        raise UsageError(f"{argument(option)} runs on Dask, which is not installed: pip install 'lineup[dask]'") from None
 
 
 @contextmanager
 def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecutor]:
-    require_dask("--scheduler" if address is not None else "--dask-local")
+    require_dask("scheduler" if address is not None else "dask_local")
     if address is not None:
         client = _connect(address)
         try:
@@ -224,7 +230,7 @@ def _dask_client(address: str | None, local: int | None) -> Iterator[DaskExecuto
 def local_cluster(n_workers: int) -> Iterator[Any]:
     """A ``dask.distributed.LocalCluster`` of ``n_workers`` single-threaded worker processes, tuned for lineup.
 
-    What ``--dask-local N`` runs on; benchmarks use it too.  Two of Dask's
+    What ``dask_local=N`` (``--dask-local N``) runs on; benchmarks use it too.  Two of Dask's
     defaults are changed for its workers, both measured on lineup's replications:
 
     - Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers.  Setting
@@ -234,12 +240,12 @@ def local_cluster(n_workers: int) -> Iterator[Any]:
     - The workers' statistical profiler (a stack sample every 10 ms) cost another
       ~30 % of CPU; it is switched off.
 
-    Workers of an existing cluster (``--scheduler``) keep their own settings; see
+    Workers of an existing cluster (``scheduler``) keep their own settings; see
     the README ("Scaling out") for starting them the same way.
     """
     import logging
 
-    require_dask("--dask-local")
+    require_dask("dask_local")
     import dask
     from dask.distributed import LocalCluster
 
@@ -263,9 +269,9 @@ MAX_LOCAL_WORKERS = 256
 
 def _check(workers: int, dask_local: int | None) -> None:
     if not 1 <= int(workers) <= MAX_LOCAL_WORKERS:
-        raise UsageError(f"--workers must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
+        raise UsageError(f"{_WORKERS} must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
     if dask_local is not None and not 1 <= int(dask_local) <= MAX_LOCAL_WORKERS:
-        raise UsageError(f"--dask-local must be from 1 to {MAX_LOCAL_WORKERS} workers, got {dask_local}")
+        raise UsageError(f"{_LOCAL} must be from 1 to {MAX_LOCAL_WORKERS} workers, got {dask_local}")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The executor abstraction: order, equality across serial / pool / Dask, errors, Monte Carlo routing."""
+"""The executors (lineup.execution): order, equality across serial / pool / Dask, errors, Monte Carlo routing."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from lineup.domain.portfolio import Portfolio
 from lineup.domain.roster import Roster
 from lineup.domain.tiers import Tiers
 from lineup.errors import UsageError
+from lineup.execution import SCHEDULER_ENV, batches, make_executor
 from lineup.simulation.campaign import Influencers
-from lineup.simulation.distributed import SCHEDULER_ENV, batches, make_executor
 from lineup.simulation.montecarlo import monte_carlo
 
 SPEC = SimulationSpec(days=8, population={"size": 1_500}, word_of_mouth={"p": 0.05})
@@ -97,13 +97,22 @@ def test_bad_scheduler_address_is_a_usage_error():
     assert time.perf_counter() - t0 < 30
 
 
-def test_bad_worker_counts_are_usage_errors():
-    with pytest.raises(UsageError, match="--workers"):
+def test_bad_worker_counts_are_usage_errors_in_the_argument_names():
+    with pytest.raises(UsageError, match="^workers must be from 1 to 256, got 0$"):
         with make_executor(workers=0):
             pass
-    with pytest.raises(UsageError, match="--dask-local"):
+    with pytest.raises(UsageError, match="^dask_local must be from 1 to 256"):
         with make_executor(dask_local=0):
             pass
+
+
+def test_an_unreachable_scheduler_is_named_by_its_argument():
+    with pytest.raises(UsageError) as caught:
+        with make_executor(scheduler="tcp://127.0.0.1:1"):
+            pass
+    text = str(caught.value)
+    assert text.startswith("scheduler 'tcp://127.0.0.1:1': cannot reach a Dask scheduler there")
+    assert "use dask_local N" in text and "--" not in text
 
 
 def test_monte_carlo_on_a_shared_executor(inf):
@@ -119,7 +128,7 @@ def test_dask_local_cluster_from_make_executor(inf):
 
 def test_workers_without_lineup_or_with_another_version_are_refused():
     from lineup import __version__
-    from lineup.simulation.distributed import check_worker_versions
+    from lineup.execution import check_worker_versions
 
     check_worker_versions("tcp://h:1", {})  # adaptive clusters start empty
     check_worker_versions("tcp://h:1", {"w1": __version__, "w2": __version__})
