@@ -147,7 +147,7 @@ def test_simulate_table_and_portfolio_file(tiny_case, tmp_path):
     (tmp_path / "mine.csv").write_text("id\nalice\nbob\n")
     res = run("simulate", tiny_case, "-r", "2", "--portfolio", tmp_path / "mine.csv")
     assert res.exit_code == 0, res.output
-    assert "talkers (buzz)" in res.stdout and "2 influencers" in res.stdout
+    assert "talkers (real people)" in res.stdout and "2 influencers" in res.stdout
     (tmp_path / "bad.csv").write_text("id\nalcie\n")
     res = run("simulate", tiny_case, "-r", "2", "--portfolio", tmp_path / "bad.csv")
     assert res.exit_code == 2 and "alcie" in res.stderr

@@ -170,7 +170,7 @@ def test_compare_terminal_and_files_name_the_cost_rows(tmp_path):
                              env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     for label in ("fees (GBP)", "management cost (GBP)", "total cost: fees + management (GBP)",
-                  "cost per talker on total cost (GBP)"):
+                  "cost per talker on total cost (GBP per person)"):
         assert label in res.output
     header = (tmp_path / "out" / "comparison.csv").read_text().splitlines()[0].split(",")
     assert {"total_cost", "total_cost_per_talker", "diff_total_cost_per_talker"} <= set(header)

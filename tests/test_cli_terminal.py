@@ -1,7 +1,7 @@
 """Terminal tables at 80 and 120 columns (a real pseudo-terminal) and piped: ids and numbers are never cut.
 
-Every command prints through :func:`lineup.io.terminal.console` and
-:func:`lineup.io.terminal.print_table`; these tests run the real CLI as a process.
+Every command prints through :func:`lineup.render.terminal.console` and
+:func:`lineup.render.terminal.print_table`; these tests run the real CLI as a process.
 """
 
 from __future__ import annotations

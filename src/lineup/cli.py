@@ -16,9 +16,9 @@ import click
 
 from ._text import printable
 
-from .commands._common import (say_warnings, say_wrote, SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, guarded, hold_output,
-                               progress_bar, finite_float, scale_out_options, scenario_arg, solver_progress,
-                               stderr_console, stdout_console)
+from .commands._common import (SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, finite_float, format_option, guarded,
+                               hold_output, progress_bar, say_warnings, say_wrote, scale_out_options, scenario_arg, show,
+                               solver_progress, stderr_console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,8 +36,7 @@ def app() -> None:
                    "objective.talkers solves one per sampling round); "
                    "the best portfolio found is returned with status time_limit.")
 @click.option("--gap", type=finite_float(0, 1), default=None, help="Relative optimality gap to stop at.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              help="What to print on stdout.")
+@format_option("solve")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write portfolio.csv and portfolio.json into (atomically).")
 @click.option("--what-if", "what_if", type=finite_float(min=0), default=None,
@@ -50,9 +49,11 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     A long solve shows its incumbent, bound and gap on stderr; Ctrl-C stops it and
     returns the best portfolio found (status interrupted).
     """
-    from .io.report import portfolio_csv, render_notes, render_solve, solve_to_dict
+    from .io.solve_data import solve_to_dict
     from .io.scenario import load_scenario
     from .io.writers import to_json, write_files
+    from .render.formats import is_prose
+    from .render.solve import portfolio_csv, render_notes
     from .workflows.talkers import solve as run_solve
 
     sc = load_scenario(scenario)
@@ -66,11 +67,9 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     if output is not None:
         paths = write_files(output, {"portfolio.csv": portfolio_csv(result), "portfolio.json": to_json(data)})
         say_wrote(err, paths)
-    if fmt == "table":
-        render_solve(result, stdout_console(), extra)
-    else:  # stdout is data: the estimate summary and the warnings go to stderr, once
+    if not is_prose(fmt):  # stdout is data: the estimate summary and the warnings go to stderr, once
         render_notes(data, err)
-        click.echo(to_json(data) if fmt == "json" else portfolio_csv(result), nl=False)
+    show("solve", fmt, result, what_if=extra)
     return _solve_exit_code(result)
 
 
@@ -113,15 +112,15 @@ def _solve_exit_code(result) -> int:
               help="Monte Carlo replications (default: the scenario's simulation.replications).")
 @click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @scale_out_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="What to print.")
+@format_option("simulation", "; csv: the totals, as totals.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
 @guarded
 def simulate(scenario: Path, portfolio, run, fmt: str, output) -> int:
     """Simulate SCENARIO's campaign word of mouth over a population, with confidence intervals."""
     from .io.scenario import load_scenario
-    from .io.sim_report import render_simulation, simulation_files
-    from .io.writers import to_json, write_files
+    from .io.writers import write_files
+    from .render.simulation import simulation_files
     from .workflows.simulate import load_portfolio, simulate as run_simulate
 
     sc = load_scenario(scenario)
@@ -133,10 +132,7 @@ def simulate(scenario: Path, portfolio, run, fmt: str, output) -> int:
         paths = write_files(output, simulation_files(result))
         say_wrote(stderr_console(), paths)
     say_warnings(result.warnings)  # the scenario's roster warnings first, then the simulation's
-    if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
-    else:
-        render_simulation(result, stdout_console(), warnings=False)
+    show("simulation", fmt, result, currency=sc.currency)
     return EXIT_OK
 
 

@@ -69,7 +69,7 @@ def test_one_post_per_creator_before_the_split_still_covers_80_percent():
 
 
 def test_the_figure_counts_the_posts_the_table_counts():
-    from lineup.io.calibration_report import backtest_figure
+    from lineup.io.figures import backtest_figure
 
     posts, _ = generate_posts(60, seed=4)
     frame = posts.frame.copy()

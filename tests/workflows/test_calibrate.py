@@ -12,7 +12,8 @@ from lineup.io.posts import Posts
 from lineup.io.priors import priors_yaml, rates_csv, read_priors
 from lineup.io.scenario import load_scenario
 from lineup.io.synthetic import generate_posts
-from lineup.workflows.calibrate import backtest, backtest_files, calibrate
+from lineup.render.calibration import backtest_files
+from lineup.workflows.calibrate import backtest, calibrate
 
 ROSTER = """\
 id,platform,followers,engagement_rate,fee
@@ -84,7 +85,7 @@ def test_solve_outputs_name_the_priors_file_as_the_source(tmp_path, fitted):
     assert a["priors.file"]["value"]["influencer_rates"].endswith("rates.csv")
     assert "priors.rate_card_fitted" in a
     from lineup.optimize import solve
-    from lineup.io.report import solve_to_dict
+    from lineup.io.solve_data import solve_to_dict
 
     data = solve_to_dict(solve(sc, backend="greedy"))
     assert data["assumptions"]["priors.file"]["source"] == "priors file"
@@ -150,10 +151,10 @@ def test_backtest_files_are_json_csv_and_a_figure(fitted):
 def test_the_terminal_footnote_and_the_report_name_the_priors_file(tmp_path, fitted):
     import io
 
-    from lineup.io.report import render_solve
-    from lineup.io.terminal import console
+    from lineup.render.solve import render_solve
+    from lineup.render.terminal import console
     from lineup.optimize import solve
-    from lineup.workflows.report import _priors
+    from lineup.render.report import _priors
 
     sc = load_scenario(_case(tmp_path, fitted))
     out = console(file=io.StringIO(), width=200)

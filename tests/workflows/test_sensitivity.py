@@ -8,7 +8,8 @@ import pytest
 import lineup
 from lineup.errors import InfeasibleError, ScenarioError, UsageError
 from lineup.io.writers import to_json
-from lineup.workflows.sensitivity import METRICS, sensitivity, sensitivity_files, sensitivity_ranges, wilson
+from lineup.render.sensitivity import sensitivity_files
+from lineup.workflows.sensitivity import METRICS, sensitivity, sensitivity_ranges, wilson
 
 from ..conftest import TINY_SCENARIO, write_case
 

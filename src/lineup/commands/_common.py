@@ -11,7 +11,8 @@ import click
 __all__ = ["SEED_RANGE", "finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
            "EXIT_BUSY", "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "solver_progress", "progress_line", "scale_out_options", "hold_output", "say_wrote", "say_warnings"]
+           "solver_progress", "progress_line", "scale_out_options", "format_option", "show", "flag", "hold_output",
+           "say_wrote", "say_warnings"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 #: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
@@ -132,15 +133,15 @@ def _error(text: str) -> None:
 
 
 def stderr_console():
-    """:func:`lineup.io.terminal.console` on stderr (the one console helper; kept as a short name)."""
-    from ..io.terminal import console
+    """:func:`lineup.render.terminal.console` on stderr (the one console helper; kept as a short name)."""
+    from ..render.terminal import console
 
     return console(stderr=True)
 
 
 def stdout_console():
-    """:func:`lineup.io.terminal.console` on stdout: the terminal's width, or as wide as the text when piped."""
-    from ..io.terminal import console
+    """:func:`lineup.render.terminal.console` on stdout: the terminal's width, or as wide as the text when piped."""
+    from ..render.terminal import console
 
     return console()
 
@@ -162,7 +163,7 @@ class progress_bar:
         self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                             TimeRemainingColumn(), console=self.console, transient=True)
         self.bar.__enter__()
-        from ..io.terminal import literal
+        from ..render.terminal import literal
 
         self.task = self.bar.add_task(literal(self.label), total=None)
         return self.tick
@@ -188,7 +189,7 @@ class _nullcontext:
 
 def maybe_status(console, text: str):
     """A spinner on a terminal console, nothing otherwise; ``text`` is plain text (shown literally)."""
-    from ..io.terminal import literal
+    from ..render.terminal import literal
 
     return console.status(literal(text), spinner="dots") if console.is_terminal else _nullcontext()
 
@@ -228,7 +229,7 @@ class solver_progress:
         return self.update
 
     def update(self, p) -> None:
-        from ..io.terminal import literal
+        from ..render.terminal import literal
 
         if self.status is not None:
             self.status.update(literal(f"{self.label} {progress_line(p)}"))
@@ -240,6 +241,26 @@ class solver_progress:
         if self.status is not None:
             self.status.__exit__(*exc)
         return False
+
+
+def format_option(kind: str, more: str = ""):
+    """``--format`` with the formats the render registry offers for results of ``kind``
+    (:func:`lineup.render.formats.choices`); ``more`` is added to the help."""
+    from ..render.formats import FORMATS, choices
+
+    offered = choices(kind)
+    helps = "; ".join(f"{name}: {FORMATS[name].help}" for name in offered)
+    return click.option("--format", "fmt", type=click.Choice(offered), default="table", show_default=True,
+                        help=f"What to print on stdout ({helps}){more}.")
+
+
+def show(kind: str, fmt: str, result, **options) -> None:
+    """Print ``result`` (a ``kind``) on stdout in format ``fmt`` (:func:`lineup.render.formats.render`)."""
+    from ..render.formats import render
+
+    text = render(kind, fmt, result, stdout_console(), **options)
+    if text is not None:
+        click.echo(text, nl=False)
 
 
 def scale_out_options(fn):

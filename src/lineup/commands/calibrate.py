@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import EXIT_OK, guarded, hold_output, say_warnings, say_wrote, stderr_console, stdout_console
+from ._common import EXIT_OK, format_option, guarded, hold_output, say_warnings, say_wrote, show, stderr_console
 
 __all__ = ["calibrate", "backtest", "generate_posts"]
 
@@ -45,8 +45,7 @@ def _files(source) -> str:
 @click.option("--influencers", type=click.Path(path_type=Path), default=None,
               help="Also write the creators' shrunk engagement rates (CSV, roster-joinable by id and platform); "
                    "the priors file names it.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="What to print on stdout.")
+@format_option("calibration")
 @guarded
 def calibrate(posts, output: Path | None, platform, influencers: Path | None, fmt: str) -> int:
     """Fit engagement-rate curves, dispersion, rate cards and creator rates from POSTS (post-history files).
@@ -55,10 +54,9 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
     directory is held (exit 5 when another lineup run holds it) until both are written.
     """
     from lineup.errors import UsageError
-    from lineup.io.calibration_report import render_calibration
     from lineup.io.priors import priors_yaml, rates_csv
-    from lineup.io.writers import to_json, write_files
-    from lineup.workflows.calibrate import calibrate as run_calibrate, calibration_summary
+    from lineup.io.writers import write_files
+    from lineup.workflows.calibrate import calibrate as run_calibrate
 
     data = _read(posts, platform)
     targets = [p for p in (output, influencers) if p is not None]
@@ -79,11 +77,11 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
         say_wrote(stderr_console(), list(files))
     say_warnings(data.warnings)
     own = [n for n in cal.notes if n not in data.warnings]  # the posts' warnings went to stderr above
-    if fmt == "json":
+    from lineup.render.formats import is_prose
+
+    if not is_prose(fmt):  # stdout is data: the notes go to stderr
         say_warnings(own)
-        click.echo(to_json(cal.to_dict()), nl=False)
-    else:
-        render_calibration(calibration_summary(cal), own, stdout_console(), _files(data.source), cal.fees)
+    show("calibration", fmt, cal, notes=own if is_prose(fmt) else (), source=_files(data.source))
     return EXIT_OK
 
 
@@ -93,26 +91,26 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
 @platform_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write backtest.json, forecasts.csv and backtest.png/.svg into (atomically).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="What to print on stdout.")
+@format_option("backtest", "; csv: one row per scored post, as forecasts.csv")
 @guarded
 def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
     """Back-test the calibrated forecasts of engagements per post against the built-in priors and the last post."""
-    from lineup.io.calibration_report import render_backtest
-    from lineup.io.writers import to_json, write_files
-    from lineup.workflows.calibrate import backtest as run_backtest, backtest_files
+    from lineup.io.writers import write_files
+    from lineup.render.calibration import backtest_files
+    from lineup.workflows.calibrate import backtest as run_backtest
 
     data = _read(posts, platform)
     hold_output(output)
     result = run_backtest(data, split, platform=_platform(platform))
     if output is not None:
         say_wrote(stderr_console(), write_files(output, backtest_files(result)))
-    if fmt == "json":
-        say_warnings(data.warnings, result.calibration.notes)  # stdout is data: the notes go to stderr
-        click.echo(to_json(result.to_dict()), nl=False)
-    else:
+    from lineup.render.formats import is_prose
+
+    if is_prose(fmt):
         say_warnings(data.warnings)
-        render_backtest(result, stdout_console())
+    else:
+        say_warnings(data.warnings, result.calibration.notes)  # stdout is data: the notes go to stderr
+    show("backtest", fmt, result)
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ __all__ = ["report"]
 def report(scenario: Path, output: Path, run, frontier_points: int) -> int:
     """Solve, compare and simulate SCENARIO and write a self-contained HTML report to --output."""
     from ..io.scenario import load_scenario
-    from ..workflows.report import build_report
+    from ..render.report import build_report
 
     sc = load_scenario(scenario)
     hold_output(output)

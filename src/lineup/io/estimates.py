@@ -1,7 +1,7 @@
 """What a portfolio's numbers rest on, for outputs other than ``solve`` (compare, frontier, simulate).
 
 :func:`portfolio_estimates` gives, for any :class:`~lineup.domain.portfolio.Portfolio`,
-the same estimate summary as ``lineup solve`` (:func:`lineup.io.report.estimate_summary`)
+the same estimate summary as ``lineup solve`` (:func:`lineup.io.solve_data.estimate_summary`)
 and the chosen rows whose values the plausibility rules flagged
 (:mod:`lineup.domain.plausibility`), so that every output says how much of its answer
 rests on estimates and on implausible values.
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..domain.portfolio import Portfolio
-from .report import estimate_summary
+from .solve_data import estimate_summary
 
 __all__ = ["portfolio_estimates"]
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["PALETTE", "literal_text", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
-           "save_figure", "comparison_figures", "flip_figure", "tornado_figure", "sensitivity_figures"]
+           "backtest_figure", "save_figure", "comparison_figures", "flip_figure", "tornado_figure", "sensitivity_figures"]
 
 #: Okabe–Ito colour-blind-safe palette (yellow left out: too light on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
@@ -468,6 +468,44 @@ def sensitivity_figures(result, metric: str = "cost_per_talker") -> dict[str, by
 
 
 # --------------------------------------------------------------------------- doctest fixtures
+
+
+@_styled
+def backtest_figure(result):
+    """Forecast against actual engagements per post (log-log) with the 80 % band, calibrated forecasts."""
+    f = result.forecasts
+    fig = _figure(7.0, 6.0)
+    ax = fig.add_subplot()
+    keep = (f["actual"] > 0).to_numpy()
+    x, y = f["calibrated"].to_numpy(float)[keep], f["actual"].to_numpy(float)[keep]
+    low, high = f["calibrated_low"].to_numpy(float)[keep], f["calibrated_high"].to_numpy(float)[keep]
+    inside = (low <= y) & (y <= high)
+    order = np.argsort(x)
+    ratio_lo, ratio_hi = np.median(low / x), np.median(high / x)
+    ax.fill_between(x[order], x[order] * ratio_lo, x[order] * ratio_hi, color=PALETTE[0], alpha=0.15,
+                    label=f"typical {_level(result.level)} band")
+    ax.scatter(x[inside], y[inside], s=6, alpha=0.5, color=PALETTE[0], label="inside its interval")
+    ax.scatter(x[~inside], y[~inside], s=6, alpha=0.6, color=PALETTE[3], label="outside its interval")
+    if len(x):
+        lo, hi = min(x.min(), y.min()), max(x.max(), y.max())
+        ax.plot([lo, hi], [lo, hi], color="0.3", lw=0.8, label="forecast = actual")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("forecast engagements per post (median)")
+    ax.set_ylabel("actual engagements per post")
+    ax.legend(loc="upper left")
+    # the coverage of the table (every scored post); posts with 0 engagements cannot be drawn on log axes
+    cov = float(((f["calibrated_low"] <= f["actual"]) & (f["actual"] <= f["calibrated_high"])).mean())
+    zero = f"; {int((~keep).sum()):,} with 0 engagements not drawn" if (~keep).any() else ""
+    _titles(fig, ax, "Back-test: forecast vs actual engagements",
+            literal_text(f"split {result.split.date()} · {len(f):,} posts{zero} · {_level(result.level)} coverage "
+                         f"{100 * cov:.1f} %"))
+    return fig
+
+
+def _level(level: float) -> str:
+    """``"80 %"``: lineup writes a space before per cent signs."""
+    return f"{100 * level:.0f} %"
 
 
 def _demo_comparison() -> Any:

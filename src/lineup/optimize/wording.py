@@ -8,24 +8,28 @@ __all__ = ["format_money", "pct", "some_ids", "money_tol", "SYMBOLS"]
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹"}
 
 
-def format_money(amount: float, currency: str, whole: bool = False) -> str:
-    """``amount`` with thousands separators and the currency's symbol (or code).
+def format_money(amount: float, currency: str, whole: bool = False, decimals: int | None = None) -> str:
+    """``amount`` with thousands separators and the currency's symbol (or code): lineup's one money formatter.
 
-    Whole amounts have no decimals; others show two (``whole=True`` rounds to a whole amount).
+    Whole amounts have no decimals; others show two (``whole=True`` rounds to a whole amount);
+    ``decimals`` fixes the number of decimals (small unit costs: ``decimals=4``).
 
     Examples
     --------
     >>> format_money(18400, "GBP"), format_money(1234.5, "USD"), format_money(-99, "EUR")
     ('£18,400', '$1,234.50', '-€99')
-    >>> format_money(1234, "CHF"), format_money(195.5, "GBP", whole=True)
-    ('1,234 CHF', '£196')
+    >>> format_money(1234, "CHF"), format_money(195.5, "GBP", whole=True), format_money(0.01234, "GBP", decimals=4)
+    ('1,234 CHF', '£196', '£0.0123')
     """
     amount = float(amount)
     if whole:
         amount = float(f"{amount:.0f}")
-    sign = "-" if amount < 0 and round(abs(amount), 2) > 0 else ""
+    sign = "-" if amount < 0 and round(abs(amount), 2 if decimals is None else decimals) > 0 else ""
     a = abs(amount)
-    text = f"{a:,.0f}" if abs(a - round(a)) < 0.005 else f"{a:,.2f}"
+    if decimals is not None:
+        text = f"{a:,.{decimals}f}"
+    else:
+        text = f"{a:,.0f}" if abs(a - round(a)) < 0.005 else f"{a:,.2f}"
     code = str(currency).upper()
     symbol = SYMBOLS.get(code)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"

@@ -16,7 +16,7 @@ from ..calibration.backtest import Backtest, backtest as run_backtest
 from ..calibration.fit import Calibration, calibrate as run_calibrate
 from ..errors import UsageError, argument
 
-__all__ = ["calibrate", "backtest", "split_date", "backtest_files", "calibration_summary"]
+__all__ = ["calibrate", "backtest", "split_date", "calibration_summary"]
 
 
 def calibrate(posts, *, platform: str | None = None) -> Calibration:
@@ -96,17 +96,3 @@ def calibration_summary(cal: Calibration) -> list[dict]:
                      "followers_range": (10 ** g.curve.x_range[0], 10 ** g.curve.x_range[1]),
                      "at": at.to_dict("records")})
     return rows
-
-
-def backtest_files(result: Backtest) -> dict[str, str | bytes]:
-    """``backtest.json``, ``forecasts.csv`` and the forecast-vs-actual figure (PNG + SVG)."""
-    from ..io.calibration_report import backtest_figure
-    from ..io.figures import save_figure
-    from ..io.writers import frame_csv, to_json
-
-    frame = result.forecasts.copy()
-    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    files: dict[str, str | bytes] = {"backtest.json": to_json(result.to_dict()),
-                                     "forecasts.csv": frame_csv(frame, float_format="%.6g")}
-    files.update(save_figure(backtest_figure(result), "backtest"))
-    return files

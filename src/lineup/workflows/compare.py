@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from lineup.optimize.result import SolveResult
 
 __all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "budget_spend", "StrategyPortfolio",
-           "Comparison", "strategy_scenario", "strategy_specs", "build_portfolios", "compare", "comparison_files"]
+           "Comparison", "strategy_scenario", "strategy_specs", "build_portfolios", "compare"]
 
 #: Strategies compared when the scenario names none (the first is the baseline of the differences).
 DEFAULT_STRATEGIES: dict[str, StrategySpec] = {
@@ -751,18 +751,3 @@ def _resolution_notes(portfolios: dict[str, Portfolio], scale: float, advice: st
 
 
 # --------------------------------------------------------------------------- files
-
-
-def comparison_files(comparison: Comparison, *, figures: bool = True) -> dict[str, str | bytes]:
-    """``{file name: content}`` for ``--output``: comparison.csv, comparison.json and the figures (PNG + SVG)."""
-    from lineup.io.writers import frame_csv, to_json
-
-    files: dict[str, str | bytes] = {
-        "comparison.csv": frame_csv(comparison.to_frame(), float_format="%.6g"),
-        "comparison.json": to_json(comparison.to_dict()),
-    }
-    if figures:
-        from lineup.io.figures import comparison_figures
-
-        files.update(comparison_figures(comparison))
-    return files

@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["METRICS", "METHODS", "DEFAULT_POINTS", "DEFAULT_REPLICATIONS", "SENSITIVITY_POPULATION",
            "SensitivityResult", "sensitivity", "sensitivity_ranges", "point_scenario", "wilson",
-           "sensitivity_files"]
+           ]
 
 #: Metrics judged: name → (better, unit).  Cost per talker is mean spend ÷ mean talkers (a ratio of means).
 METRICS: dict[str, tuple[str, str]] = {
@@ -786,16 +786,3 @@ def _collect(scenario, sized, names, ranges, method, X, samples, prepared, built
 
 
 # --------------------------------------------------------------------------- files
-
-
-def sensitivity_files(result: SensitivityResult, *, figures: bool = True) -> dict[str, str | bytes]:
-    """``{file name: content}`` for ``--output``: sensitivity.json, points.csv and the figures (PNG + SVG)."""
-    from lineup.io.writers import frame_csv, to_json
-
-    files: dict[str, str | bytes] = {"sensitivity.json": to_json(result.to_dict()),
-                                     "points.csv": frame_csv(result.to_frame(), float_format="%.6g")}
-    if figures:
-        from lineup.io.figures import sensitivity_figures
-
-        files.update(sensitivity_figures(result))
-    return files

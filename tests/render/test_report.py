@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import lineup
 from lineup.commands.report import report as report_command
 from lineup.io.scenario import load_scenario
-from lineup.workflows.report import SECTIONS, build_report
+from lineup.render.report import SECTIONS, build_report
 from tests.conftest import TINY_ROSTER, TINY_SCENARIO, write_case
 
 SMALL_SIMULATION = """\
@@ -132,8 +132,8 @@ def test_report_command_maps_errors_to_exit_codes(tmp_path):
 
 def test_comparison_states_spend_and_unspent_budget_per_strategy(built):
     section = built.html.split('<section id="comparison">')[1].split("</section>")[0]
-    assert "unspent (GBP)" in section and "spend (GBP)" in section
-    assert "cost per reach (GBP per person)" in section
+    assert "unspent budget (GBP)" in section and "spend (GBP)" in section
+    assert "cost per person reached (GBP per person)" in section
     assert ("spend differs:" in section or "every strategy spends the same:" in section) and "ratios of means" in section
 
 
@@ -188,7 +188,7 @@ def comparison(scenario_path):
 
 def test_summary_states_spend_and_unspent_per_strategy(built, comparison):
     from lineup.optimize.rules import format_money
-    from lineup.workflows.report import UNSPENT_NOTE_SHARE
+    from lineup.render.report import UNSPENT_NOTE_SHARE
 
     summary = _section_html(built.html, "summary")
     for name in comparison.strategies:
@@ -230,7 +230,7 @@ def test_frontier_table_names_each_points_binding_rule(built):
 
 def test_coverage_frontier_table_has_no_column_of_dashes():
     from lineup.optimize.formulation import tiny_scenario
-    from lineup.workflows.report import _frontier_table
+    from lineup.render.report import _frontier_table
 
     html = _frontier_table(lineup.frontier(tiny_scenario(), coverage_weights=[0, 500]), "GBP")
     assert "marginal value" not in html and "per extra" not in html
@@ -239,7 +239,7 @@ def test_coverage_frontier_table_has_no_column_of_dashes():
 
 def test_profile_links_show_only_when_the_roster_has_them():
     from lineup.optimize.formulation import tiny_scenario
-    from lineup.workflows.report import _link, _portfolio_table
+    from lineup.render.report import _link, _portfolio_table
 
     sc = tiny_scenario()
     row = {"id": "ann", "platform": "instagram", "tier": "nano", "niches": "vegan", "followers": 900.0,
@@ -276,7 +276,7 @@ def test_micro_vs_macro_report_states_unspent_budget_and_the_rule():
 
     path = Path(__file__).resolve().parents[2] / "scenarios" / "micro_vs_macro.yaml"
     from lineup.optimize.rules import format_money
-    from lineup.workflows.report import UNSPENT_NOTE_SHARE, _stopped_by
+    from lineup.render.report import UNSPENT_NOTE_SHARE, _stopped_by
 
     sc = load_scenario(path).with_overrides(simulation__population__size=4000, simulation__days=5)
     page = build_report(sc, replications=2, seed=1, frontier_points=0, generated="2025-01-01").html

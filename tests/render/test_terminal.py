@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from lineup.io.terminal import console, literal
+from lineup.render.terminal import console, literal
 
 MARKUP_PAYLOADS = ["[/bold]", "Campaign [/]", "[/i]", "brand[official]", "[uk] fashion", "[UK] fashion",
                    "[link=https://evil.example]alice[/link]", "[bold red]loud", "back\\", "trailing [", "x :fire: y"]
@@ -70,7 +70,7 @@ def _long_table():
 
 @pytest.mark.parametrize("width", [80, 120, None])
 def test_print_table_never_cuts_ids_or_numbers(width):
-    from lineup.io.terminal import print_table
+    from lineup.render.terminal import print_table
 
     out = console(file=io.StringIO(), width=width, color_system=None)
     print_table(out, _long_table())
@@ -81,7 +81,7 @@ def test_print_table_never_cuts_ids_or_numbers(width):
 
 
 def test_piped_console_is_as_wide_as_the_text():
-    from lineup.io.terminal import PIPED_WIDTH
+    from lineup.render.terminal import PIPED_WIDTH
 
     assert console(file=io.StringIO()).width == PIPED_WIDTH
     assert console(file=io.StringIO(), width=80).width == 80
