@@ -36,7 +36,7 @@ def app() -> None:
                    "objective.talkers solves one per sampling round); "
                    "the best portfolio found is returned with status time_limit.")
 @click.option("--gap", type=finite_float(0, 1), default=None, help="Relative optimality gap to stop at.")
-@format_option("solve")
+@format_option("solve", csv="the portfolio, as portfolio.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write portfolio.csv and portfolio.json into (atomically).")
 @click.option("--what-if", "what_if", type=finite_float(min=0), default=None,
@@ -89,7 +89,7 @@ def _solve_exit_code(result) -> int:
     status = result.status.value
     if status == "infeasible":
         reason = result.diagnosis[0] if result.diagnosis else "no portfolio satisfies every rule"
-        click.echo(f"error: infeasible: {reason}", err=True)
+        click.echo(f"error: infeasible: {printable(reason)}", err=True)
         return EXIT_INFEASIBLE
     if result.portfolio is None:
         why = "was interrupted" if status == "interrupted" else "stopped at its time limit"
@@ -112,7 +112,7 @@ def _solve_exit_code(result) -> int:
               help="Monte Carlo replications (default: the scenario's simulation.replications).")
 @click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @scale_out_options
-@format_option("simulation", "; csv: the totals, as totals.csv")
+@format_option("simulation", csv="the totals with their intervals, as totals.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")
 @guarded
@@ -142,17 +142,16 @@ def simulate(scenario: Path, portfolio, run, fmt: str, output) -> int:
 def validate(scenario: Path) -> int:
     """Check SCENARIO and its roster without solving; report every problem."""
     from .io.scenario import check_filters, load_scenario
-
     from .workflows.simulate import check_simulation
 
     sc = load_scenario(scenario)
     check_filters(sc)
     check_simulation(sc, whole_roster=True)
     r = sc.roster
-    click.echo(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}")
-    click.echo(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement rates "
-               f"and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} engagement rates "
-               f"derived from counts; niches: {', '.join(r.niche_names) or 'none'}")
+    click.echo(printable(f"ok: {scenario} — '{sc.name}', budget {sc.budget:,.2f} {sc.currency}"))
+    click.echo(printable(f"roster: {r.n:,} influencers from {r.source}; {int(r.er_estimated.sum()):,} engagement "
+                         f"rates and {int(r.fee_estimated.sum()):,} fees estimated, {int(r.er_derived.sum()):,} "
+                         f"engagement rates derived from counts; niches: {', '.join(r.niche_names) or 'none'}"))
     if sc.packages is not None:
         per = sc.packages.counts(r.n)
         several, rights = int((per > 1).sum()), int(sc.packages.usage_rights.sum())
@@ -161,7 +160,7 @@ def validate(scenario: Path) -> int:
     if r.extra:
         click.echo(f"extra columns for custom rules: {', '.join(printable(k) for k in r.extra)}")
     for w in sc.warnings:
-        click.echo(f"warning: {w}")
+        click.echo(f"warning: {printable(w)}")
     return EXIT_OK
 
 

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from lineup._text import printable
+
 __all__ = [
     "LineupError",
     "InputError",
@@ -45,11 +47,11 @@ __all__ = [
     "PerformanceWarning",
 ]
 
-_MARKED = re.compile("\x1e([A-Za-z_][A-Za-z0-9_]*)\x1f")
+_MARKED = re.compile("\x1e([A-Za-z_][A-Za-z0-9_]*)(?:\x1d([^\x1e\x1f]*))?\x1f")
 
 
-def argument(name: str) -> str:
-    """``name`` marked as an argument inside an error message.
+def argument(name: str, value: str | None = None) -> str:
+    """``name`` (with ``value``, if given) marked as an argument inside an error message.
 
     Library errors speak of arguments by their Python names (``dask_local``); the
     command line shows the same error with flags instead (:meth:`LineupError.in_terms`,
@@ -62,14 +64,31 @@ def argument(name: str) -> str:
     'dask_local must be from 1 to 256, got 0'
     >>> str(err.in_terms(lambda name: "--" + name.replace("_", "-")))
     '--dask-local must be from 1 to 256, got 0'
+    >>> argument("--dask-local") == argument("dask_local")   # a flag's spelling is read as its argument
+    True
+    >>> hint = UsageError(f"use {argument('backend', 'greedy')}")
+    >>> str(hint), str(hint.in_terms(lambda name: "--solver"))
+    ("use backend='greedy'", 'use --solver greedy')
     """
-    return f"\x1e{name}\x1f"
+    name = str(name).lstrip("-").replace("-", "_")
+    if not name.isidentifier():
+        raise ValueError(f"argument names are Python identifiers, got {name!r}")
+    return f"\x1e{name}\x1f" if value is None else f"\x1e{name}\x1d{printable(str(value))}\x1f"
 
 
 def _shown(text: str, name: Callable[[str], str]) -> str:
+    """``text`` with its marked arguments shown by ``name``: with a value, ``--flag value`` for a flag and
+    ``name='value'`` for a Python name."""
     if isinstance(text, Problem):
         return Problem(_shown(text.where, name), _shown(text.what, name))
-    return _MARKED.sub(lambda m: name(m.group(1)), text)
+
+    def shown(m: re.Match) -> str:
+        said, value = name(m.group(1)), m.group(2)
+        if value is None:
+            return said
+        return f"{said} {value}" if said.startswith("-") else f"{said}={value!r}"
+
+    return _MARKED.sub(shown, text)
 
 
 def _as_is(name: str) -> str:
@@ -99,6 +118,9 @@ class Problem(str):
         obj.what = what
         return obj
 
+    def __getnewargs__(self) -> tuple[str, str]:
+        return self.where, self.what
+
 
 class LineupError(Exception):
     """Base of every error lineup raises on purpose."""
@@ -106,10 +128,14 @@ class LineupError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, problems: Sequence[str] = ()):
-        super().__init__(message)
         self._marked = (message, tuple(problems))
         self.message = _shown(message, _as_is)
         self.problems = tuple(_shown(p, _as_is) for p in problems)
+        super().__init__(self.message)
+
+    def __reduce__(self):
+        """Pickle with the marked text and the problems (errors raised on a worker reach the CLI whole)."""
+        return _rebuilt, (type(self), *self._marked)
 
     def in_terms(self, name: Callable[[str], str]) -> LineupError:
         """This error with every :func:`argument` shown as ``name(argument)`` (the CLI: its flag); returns itself."""
@@ -129,6 +155,13 @@ class LineupError(Exception):
         if len(self.problems) > limit:
             lines.append(f"  ... and {len(self.problems) - limit} more")
         return "\n".join(lines)
+
+
+def _rebuilt(cls, message: str, problems: tuple) -> LineupError:
+    """An error of class ``cls`` from its marked text (what :meth:`LineupError.__reduce__` pickles)."""
+    err = cls.__new__(cls)
+    LineupError.__init__(err, message, problems)
+    return err
 
 
 class InputError(LineupError):

@@ -26,6 +26,7 @@ def test_run_options_are_frozen_values():
     ({"seed": -1}, "seed must be from 0 to"),
     ({"seed": 2.5}, "seed must be a whole number, got 2.5"),
     ({"workers": True}, "workers must be a whole number, got True"),
+    ({"replications": "3"}, "replications must be a whole number, got '3'"),
     ({"memory": 0}, "memory must be at least 1, got 0"),
     ({"scheduler": 8786}, "scheduler must be an address"),
 ])

@@ -74,7 +74,7 @@ def test_tiktok_shape_dedupes_and_flags_ads(tmp_path):
 
 def test_no_platform_is_a_located_error_that_says_to_pass_it(tmp_path):
     p = _write(tmp_path / "v.csv", TIKTOK_HEADER + _tiktok_row(1, 1604786417, "ann", "[]", 10, 2000))
-    with pytest.raises(PostsError, match=r"v\.csv: no platform column.*platform tiktok"):
+    with pytest.raises(PostsError, match=r"v\.csv: no platform column.*platform='tiktok'"):
         read_posts(p)
 
 

@@ -176,3 +176,13 @@ def test_threshold_model_needs_enough_friends():
                               word_of_mouth={"model": "threshold", "phi": phi})
         m = simulate_campaign(pop, aud, inf, spec, seed=1)
         assert m["talkers"][-1] == expected, phi
+
+
+def test_every_word_of_mouth_model_has_a_step_and_every_step_a_model():
+    from typing import get_args
+
+    from lineup.domain.campaign import WOM_PARAMETERS, WordOfMouthSpec
+    from lineup.simulation.campaign import WORD_OF_MOUTH_STEPS
+
+    models = set(get_args(WordOfMouthSpec.model_fields["model"].annotation))
+    assert set(WORD_OF_MOUTH_STEPS) == set(WOM_PARAMETERS) == models

@@ -45,8 +45,9 @@ def test_parse_range_inclusive_linspace_and_lists():
 ])
 def test_parse_range_rejects_bad_text_naming_it(text, message):
     with pytest.raises(UsageError, match=message) as info:
-        parse_range(text, option="--budgets")
-    assert info.value.exit_code == 2 and "--budgets" in info.value.message
+        parse_range(text, option="budgets")
+    assert info.value.exit_code == 2 and info.value.message.startswith("budgets ")
+    assert info.value.in_terms(lambda name: f"--{name}").message.startswith("--budgets ")
 
 
 def test_sweep_needs_exactly_one_kind_and_valid_values():
@@ -182,7 +183,7 @@ def test_command_table_shows_simulated_reach_and_talkers_with_intervals(tmp_path
     monkeypatch.setenv("COLUMNS", "220")
     res = _run(write_case(tmp_path), "--budgets", "100,3000", "--simulate", "-r", "3", "--seed", "5")
     assert res.exit_code == 0, res.output
-    assert "reach (people)" in res.output and "talkers (people)" in res.output
+    assert "unique reach (real people)" in res.output and "talkers (real people)" in res.output
     words = " ".join(res.output.split())
     assert "over 3 replications" in words and "same seed 5" in words
     rows = [line for line in res.output.splitlines() if "infeasible" in line or "optimal" in line]

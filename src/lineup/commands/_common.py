@@ -45,14 +45,21 @@ def _debug_option(fn):
 
 def guarded(fn):
     """Map lineup errors to one-line messages and exit codes (traceback with --debug); Ctrl-C that reaches
-    here (outside a solve, or a second one during it) is one line and exit 130."""
+    here (outside a solve, or a second one during it) is one line and exit 130.
+
+    A command with a ``run`` parameter gets its ``--replications``, ``--seed``, ``--workers``,
+    ``--scheduler`` and ``--dask-local`` as one :class:`~lineup.execution.RunOptions` (built here,
+    so a bad combination is an error line too)."""
+    import inspect
+
+    takes_run = "run" in inspect.signature(fn).parameters
 
     @functools.wraps(fn)
     def wrapper(*args, debug: bool = False, **kwargs):
         from ..errors import LineupError
 
         try:
-            code = fn(*args, **kwargs)
+            code = fn(*args, **(_with_run(kwargs) if takes_run else kwargs))
         except LineupError as exc:
             exc.in_terms(flag)
             if debug:
@@ -81,13 +88,17 @@ def guarded(fn):
     return _debug_option(wrapper)
 
 
+#: Library arguments whose flag is not their name with dashes.
+FLAGS = {"backend": "--solver", "names": "--strategies", "common_random_numbers": "--common-random-numbers"}
+
+
 def flag(argument: str) -> str:
     """The command-line flag of a library argument named in an error (``dask_local`` → ``--dask-local``).
 
-    >>> flag("dask_local"), flag("output")
-    ('--dask-local', '--output')
+    >>> flag("dask_local"), flag("output"), flag("backend")
+    ('--dask-local', '--output', '--solver')
     """
-    return "--" + argument.replace("_", "-")
+    return FLAGS.get(argument, "--" + argument.replace("_", "-"))
 
 
 def say_wrote(console, paths) -> None:
@@ -243,15 +254,16 @@ class solver_progress:
         return False
 
 
-def format_option(kind: str, more: str = ""):
+def format_option(kind: str, **says: str):
     """``--format`` with the formats the render registry offers for results of ``kind``
-    (:func:`lineup.render.formats.choices`); ``more`` is added to the help."""
+    (:func:`lineup.render.formats.choices`); ``says`` words a format's help for this command
+    (``csv="one row per point, as frontier.csv"``)."""
     from ..render.formats import FORMATS, choices
 
     offered = choices(kind)
-    helps = "; ".join(f"{name}: {FORMATS[name].help}" for name in offered)
+    helps = "; ".join(f"{name}: {says.get(name, FORMATS[name].help)}" for name in offered)
     return click.option("--format", "fmt", type=click.Choice(offered), default="table", show_default=True,
-                        help=f"What to print on stdout ({helps}){more}.")
+                        help=f"What to print on stdout ({helps}).")
 
 
 def show(kind: str, fmt: str, result, **options) -> None:
@@ -263,23 +275,20 @@ def show(kind: str, fmt: str, result, **options) -> None:
         click.echo(text, nl=False)
 
 
+def _with_run(kwargs: dict) -> dict:
+    """The command's keyword arguments with the run options gathered into ``run``."""
+    from ..execution import RunOptions
+
+    rest = dict(kwargs)
+    fields = {k: rest.pop(k) for k in ("replications", "seed", "workers", "scheduler", "dask_local") if k in rest}
+    return {**rest, "run": RunOptions(**fields)}
+
+
 def scale_out_options(fn):
-    """``--workers``, ``--scheduler`` and ``--dask-local`` (simulate, compare, frontier, sensitivity, report),
-    gathered with the command's ``--replications`` and ``--seed`` (if it has them) into one
-    :class:`~lineup.execution.RunOptions` passed to the command as ``run``."""
-
-    command = fn
-
-    @functools.wraps(command)
-    def gathered(*args, **kwargs):
-        from ..execution import RunOptions
-
-        fields = {k: kwargs.pop(k) for k in ("replications", "seed", "workers", "scheduler", "dask_local")
-                  if k in kwargs}
-        return command(*args, run=RunOptions(**fields), **kwargs)
-
+    """``--workers``, ``--scheduler`` and ``--dask-local`` (simulate, compare, frontier, sensitivity, report);
+    :func:`guarded` gathers them, with ``--replications`` and ``--seed``, into the command's ``run``."""
     fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
-                      help="Run on a new Dask LocalCluster with N worker processes.")(gathered)
+                      help="Run on a new Dask LocalCluster with N worker processes.")(fn)
     fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
                       help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
                            "env LINEUP_DASK_SCHEDULER).")(fn)

@@ -91,7 +91,7 @@ def calibrate(posts, output: Path | None, platform, influencers: Path | None, fm
 @platform_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write backtest.json, forecasts.csv and backtest.png/.svg into (atomically).")
-@format_option("backtest", "; csv: one row per scored post, as forecasts.csv")
+@format_option("backtest", csv="one row per scored post, as forecasts.csv")
 @guarded
 def backtest(posts, split: str, platform, output: Path | None, fmt: str) -> int:
     """Back-test the calibrated forecasts of engagements per post against the built-in priors and the last post."""

@@ -47,8 +47,8 @@ def _refuse_sensitivity_options() -> None:
 @METHOD_OPTION
 @POPULATION_OPTION
 @CRN_OPTION
-@format_option("comparison", "; csv: one row per strategy as comparison.csv (with --sensitivity: one row per "
-                              "design point)")
+@format_option("comparison", csv="one row per strategy, as comparison.csv; with --sensitivity one row per "
+                                  "design point")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write comparison.csv, comparison.json and the figures (PNG + SVG) into "
                    "(with --sensitivity: sensitivity.json, points.csv and its figures).")

@@ -23,7 +23,7 @@ __all__ = ["frontier"]
               help="Monte Carlo replications per point (default: simulation.replications).")
 @click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
 @scale_out_options
-@format_option("frontier", "; csv: one row per point, as frontier.csv")
+@format_option("frontier", csv="one row per point, as frontier.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write frontier.csv, frontier.json and the figure (PNG, SVG) into (atomically).")
 @guarded

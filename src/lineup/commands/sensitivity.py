@@ -60,7 +60,7 @@ CRN_OPTION = click.option("--common-random-numbers/--no-common-random-numbers", 
 @POPULATION_OPTION
 @CRN_OPTION
 @scale_out_options
-@format_option("sensitivity", "; csv: one row per design point, as points.csv")
+@format_option("sensitivity", csv="one row per design point, as points.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write sensitivity.json, points.csv and the figures (PNG + SVG) into.")
 @guarded

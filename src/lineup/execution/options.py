@@ -73,7 +73,7 @@ class RunOptions:
             value = getattr(self, name)
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int) and not _whole(value):
+            if isinstance(value, (bool, str, bytes)) or not isinstance(value, int) and not _whole(value):
                 raise UsageError(f"{argument(name)} must be a whole number, got {value!r}")
             if value < low or (high is not None and value > high):
                 span = f"from {low} to {high}" if high is not None else f"at least {low}"

@@ -28,6 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from ..optimize.wording import format_money
+from .labels import label
+
 __all__ = ["PALETTE", "literal_text", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
            "backtest_figure", "save_figure", "comparison_figures", "flip_figure", "tornado_figure", "sensitivity_figures"]
 
@@ -168,10 +171,10 @@ def reach_vs_spend_figure(comparison):
                     label=literal_text(f"{name} ({len(comparison.portfolios[name])} infl.)"))
     budget = comparison.scenario.budget
     ax.axvline(budget, color="0.4", ls="--", lw=1)
-    ax.annotate(literal_text(f"budget\n{budget:,.0f} {cur}"), (budget, 0.0), xycoords=("data", "axes fraction"),
+    ax.annotate(literal_text(f"budget\n{format_money(budget, cur, whole=True)}"), (budget, 0.0), xycoords=("data", "axes fraction"),
                 xytext=(4, 4), textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.3")
-    ax.set_xlabel(literal_text(f"spend ({cur})"))
-    ax.set_ylabel("unique reach (real people)")
+    ax.set_xlabel(literal_text(label("spend", cur)))
+    ax.set_ylabel(label("reach"))
     spend = [float(comparison.simulations[n].totals["spend"].ci_high) for n in comparison.strategies]
     ax.set_xlim(left=0, right=max(comparison.scenario.budget, *np.nan_to_num(spend)) * 1.12)
     reach = [float(comparison.simulations[n].totals["reach"].ci_high) for n in comparison.strategies]
@@ -357,8 +360,8 @@ def comparison_figures(comparison) -> dict[str, bytes]:
 # --------------------------------------------------------------------------- sensitivity
 
 #: Axis labels of the sensitivity metrics (``{cur}``: the scenario's currency).
-_SENSITIVITY_LABELS = {"talkers": "talkers (real people)", "reach": "unique reach (real people)",
-                       "engagements": "engagements (interactions)", "cost_per_talker": "cost per talker ({cur})"}
+#: The metrics of the sensitivity figures, in order.
+_SENSITIVITY_METRICS = ("talkers", "reach", "engagements", "cost_per_talker")
 
 
 def _sensitivity_subtitle(result) -> str:
@@ -390,7 +393,7 @@ def flip_figure(result, metric: str = "cost_per_talker"):
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     diffs = result.differences(metric)
     flips = result.flips()
-    label = literal_text(_SENSITIVITY_LABELS[metric].format(cur=result.scenario.currency))
+    shown = literal_text(label(metric, result.scenario.currency))
     for j, (ax, name) in enumerate(zip(axes, names)):
         x = result.design[:, j]
         low, high = result.ranges[name]["low"], result.ranges[name]["high"]
@@ -410,7 +413,7 @@ def flip_figure(result, metric: str = "cost_per_talker"):
         ax.set_xlim(low, high)
         ax.set_xlabel(literal_text(name))
         if j % cols == 0:
-            ax.set_ylabel(literal_text(f"difference in {label}"), fontsize=8)
+            ax.set_ylabel(literal_text(f"difference in {shown}"), fontsize=8)
     for ax in axes[len(names):]:
         ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
@@ -433,7 +436,7 @@ def tornado_figure(result):
     >>> len(fig.axes), fig.axes[0].get_yticklabels()[-1].get_text()
     (4, 'simulation.talk_prob.micro')
     """
-    metrics = list(_SENSITIVITY_LABELS)
+    metrics = list(_SENSITIVITY_METRICS)
     names = list(result.ranges)
     fig = _figure(11.0, max(4.5, 1.2 + 0.35 * len(names) * 2))  # 4.5: room for titles and legend with one assumption
     axes = fig.subplots(2, 2, squeeze=False).ravel()
@@ -448,7 +451,7 @@ def tornado_figure(result):
             ax.barh(np.arange(len(names)) + k * height - 0.4 + height / 2, values[order, k], height=height,
                     color=PALETTE[(k + 1) % len(PALETTE)], label=literal_text(f"{other} − {result.baseline}"))
         ax.set_yticks(np.arange(len(names)), [literal_text(names[i]) for i in order], fontsize=8)
-        ax.set_title(literal_text(_SENSITIVITY_LABELS[metric].format(cur=result.scenario.currency)), loc="left",
+        ax.set_title(literal_text(label(metric, result.scenario.currency)), loc="left",
                      fontsize=10)
         ax.set_xlabel("first-order index S1 (RBD-FAST)" if key == "S1" else "Morris mu* (units of the metric)",
                       fontsize=8)
@@ -562,5 +565,5 @@ def _demo_sensitivity() -> Any:
     return SimpleNamespace(scenario=tiny_scenario(), strategies=("micro", "macro"), baseline="micro", ranges=ranges,
                            design=design, method="lhs", points=8, replications=5, seed=1, index_name="S1",
                            differences=lambda metric: diff,
-                           flips=lambda: {n: {m: {"trend": trend} for m in _SENSITIVITY_LABELS} for n in ranges},
-                           indices=lambda: {m: idx for m in _SENSITIVITY_LABELS})
+                           flips=lambda: {n: {m: {"trend": trend} for m in _SENSITIVITY_METRICS} for n in ranges},
+                           indices=lambda: {m: idx for m in _SENSITIVITY_METRICS})

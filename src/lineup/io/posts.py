@@ -854,7 +854,7 @@ def _platforms(table: _Table, col: str | None, platform: str | None, name: str, 
     if col is None:
         if not default:
             raise PostsError(f"{name}: no platform column and no platform given; say which platform the posts are "
-                             f"from ({argument('platform')} tiktok)")
+                             f"from ({argument('platform', 'tiktok')})")
         return np.full(n, default, dtype=object)
     cells = _column([platform_name(s) for s in _text(table.cells[col]).tolist()])
     blank = _blank(cells)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..domain.scenario import Scenario
-from ..errors import ModelTooLargeError
+from ..errors import ModelTooLargeError, argument
 from .formulation import overlap_pairs
 
 __all__ = ["ModelSize", "model_size", "estimate_bytes", "memory_cap", "memory_need", "check_memory"]
@@ -137,7 +137,7 @@ def check_memory(scenario: Scenario, cand, backend: str, *, greedy_failed: bool 
     first = ("the greedy found no portfolio satisfying every rule, and the full MILP" if greedy_failed
              else "the MILP")
     todo = ("relax the rules or filter the roster" if greedy_failed
-            else "use --solver greedy (a heuristic with a bound) or filter the roster")
+            else f"use {argument('backend', 'greedy')} (a heuristic with a bound) or filter the roster")
     raise ModelTooLargeError(
         f"{first} for {cand.count:,} candidates ({size.cols:,} columns, {size.nnz:,} nonzeros) would need "
         f"about {need / 1e9:.1f} GB with {backend}; the cap is {cap / 1e9:.1f} GB ({source}). To go on, {todo} "

@@ -77,7 +77,7 @@ def calibration_brief(cal, notes=(), source: str = "") -> list[Table]:
                   notes=(*table.notes, *_fee_lines(cal.fees), *(f"note: {n}" for n in notes)))]
 
 
-def calibration_data(cal, notes=(), source: str = "") -> dict:
+def calibration_data(cal) -> dict:
     """The JSON document of a calibration."""
     return cal.to_dict()
 

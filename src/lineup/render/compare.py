@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .labels import MANAGED, PER_SPEND, label, number
+from ..io.labels import MANAGED, PER_SPEND, label, number
 from .table import Table
 from .terminal import literal, print_table
 
 __all__ = ["render_comparison", "comparison_brief", "comparison_data", "comparison_csv", "comparison_files",
            "ROWS"]
 
-#: The metrics of the table, in order (plus :data:`~lineup.render.labels.MANAGED` rows with ``costs.management``).
+#: The metrics of the table, in order (plus :data:`~lineup.io.labels.MANAGED` rows with ``costs.management``).
 ROWS: tuple[str, ...] = ("spend", "unspent", "influencers", "expected_engagement", "reach", "talkers", "wom_share",
                          "niches_covered", "cost_per_engagement", "cost_per_talker", "cost_per_reach")
 
@@ -20,7 +20,7 @@ def _rows(comparison) -> list[tuple[str, str]]:
     cur, out = comparison.scenario.currency, []
     for key in ROWS:
         if comparison.managed and key == "spend":
-            out.append((key, f"fees ({cur})"))
+            out.append((key, label("fees", cur)))
         else:
             out.append((key, label(key, cur)))
         out += [(extra, label(extra, cur)) for extra in (MANAGED.get(key, ()) if comparison.managed else ())]
@@ -104,12 +104,12 @@ def comparison_brief(comparison, normalise: str | None = None) -> list[Table]:
     return [Table(_title(comparison), columns, tuple(rows), notes=tuple(_footer(comparison)))]
 
 
-def comparison_data(comparison, normalise: str | None = None) -> dict:
+def comparison_data(comparison) -> dict:
     """The JSON document (``per_1k_spend`` is always in it, whatever ``normalise``)."""
     return comparison.to_dict()
 
 
-def comparison_csv(comparison, normalise: str | None = None) -> str:
+def comparison_csv(comparison) -> str:
     """One row per strategy, as ``comparison.csv``."""
     from lineup.io.writers import frame_csv
 

@@ -129,7 +129,8 @@ def is_prose(fmt: str) -> bool:
 
 def render(kind: str, fmt: str, result: Any, console: Any = None, **options: Any) -> str | None:
     """``result`` (a ``kind``) in format ``fmt``: the text for stdout, or ``None`` when the format printed it on
-    ``console`` itself (``table``).  ``options`` go to the view's function (e.g. ``normalise="spend"``).
+    ``console`` itself (``table``).  ``options`` go to the view's function when it takes them (e.g.
+    ``normalise="spend"`` to the comparison's table and brief).
 
     An unknown format, or one the kind lacks, raises :class:`~lineup.errors.UsageError` naming the choices.
     """
@@ -139,4 +140,13 @@ def render(kind: str, fmt: str, result: Any, console: Any = None, **options: Any
         raise UsageError(f"{argument('format')} {fmt!r} is not available for a {kind}; choose from "
                          f"{', '.join(choices(kind))}")
     chosen = FORMATS[fmt]
-    return chosen.write(VIEWS[kind].piece(chosen.piece), result, console, options)
+    piece = VIEWS[kind].piece(chosen.piece)
+    return chosen.write(piece, result, console, _accepted(piece, options))
+
+
+def _accepted(piece: Callable, options: dict[str, Any]) -> dict[str, Any]:
+    """The ``options`` a piece takes (a command passes what its table needs; its JSON may need none)."""
+    import inspect
+
+    names = inspect.signature(piece).parameters
+    return {k: v for k, v in options.items() if k in names}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ..io.labels import label
 from .table import Table, rich_table
 from .terminal import print_table
 
 __all__ = ["frontier_table", "render_frontier", "frontier_brief", "frontier_data", "frontier_csv", "frontier_files"]
 
 #: Simulated totals shown in the table when the points were simulated.
-_SIMULATED_COLUMNS = {"reach": "reach (people)", "talkers": "talkers (people)"}
+_SIMULATED = ("reach", "talkers")
 
 
 def _fmt(x, pattern: str = "{:,.0f}") -> str:
@@ -50,7 +51,7 @@ def frontier_table(result) -> Table:
     columns = [first, "status", "spend", "unspent", "n", "engagement", "coverage", "objective"] + \
         (["+1k"] if per_k else [])
     if sims is not None:
-        columns += list(_SIMULATED_COLUMNS.values())
+        columns += [label(metric) for metric in _SIMULATED]
     columns.append("binding rules")
     value_fmt = "{:,.2f}" if result.kind == "coverage" else "{:,.0f}"
     rows = []
@@ -60,7 +61,7 @@ def frontier_table(result) -> Table:
                  _fmt(result.engagement[k]), _fmt(result.coverage_value[k]), _fmt(result.objective[k])]
         cells += [_per_thousand(result.marginal_value[k])] if per_k else []
         if sims is not None:
-            cells += [_band(sims[k], metric) for metric in _SIMULATED_COLUMNS]
+            cells += [_band(sims[k], metric) for metric in _SIMULATED]
         rows.append((*cells, _binding(result.results[k])))
     return Table(f"{result.scenario.name}: {result.kind} frontier ({cur})", tuple(columns), tuple(rows),
                  notes=("; ".join(notes),) if notes else ())

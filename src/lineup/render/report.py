@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from lineup._text import printable
 from lineup._version import __version__
 from lineup.domain.scenario import Scenario
 from lineup.execution import RunOptions
 from lineup.optimize.wording import format_money
-from lineup.render.labels import label
+from lineup.io.labels import label
 from lineup.workflows.report import report_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -111,8 +112,8 @@ class Report:
 
 
 def _e(value: Any) -> str:
-    """Escaped text of ``value``."""
-    return html.escape(str(value), quote=True)
+    """Escaped text of ``value`` (control characters shown as escapes, as on the terminal)."""
+    return html.escape(printable(str(value), keep="\n\t"), quote=True)
 
 
 def _prose(text: str) -> str:
@@ -612,7 +613,7 @@ def _comparison_tables(comparison: "Comparison") -> str:
     metrics = comparison.metrics  # with costs.management: the cost rows too
     labels = {m: label(m, cur, u) for m, u in metrics.items()}
     if comparison.managed:
-        labels["spend"] = f"fees ({cur})"
+        labels["spend"] = label("fees", cur)
     rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in metrics]
     parts = [_table(["metric"] + names, rows, cls="compare")]
     if len(names) > 1:
@@ -923,7 +924,9 @@ def build_report(scenario: Scenario, *, run: RunOptions | None = None, frontier_
         given as keywords (``replications=2, seed=3``).
     frontier_points : int
         Budgets of the frontier sweep, from 0.5 to 1.5 × the budget (0 or 1: no
-        frontier).  Skipped when one solve takes over 5 s.
+        frontier).  Skipped for rosters of more than
+        :data:`~lineup.workflows.report.FRONTIER_MAX_CANDIDATES` candidates (a size rule, so
+        the same inputs always give the same page).
     generated : str, optional
         The generation date shown (default: today's UTC date, ISO format).
 

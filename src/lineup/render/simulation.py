@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from ..io.writers import frame_csv, to_json
-from .labels import label, number
-from .table import Table
-from .terminal import literal, print_table
+from ..io.labels import label, number
+from .table import Table, rich_table
+from .terminal import print_table
 
 __all__ = ["render_simulation", "simulation_brief", "simulation_data", "simulation_csv", "simulation_files",
            "SUMMARY"]
 
-#: Totals shown in the summary, in order (labels and formats: :mod:`lineup.render.labels`).
+#: Totals shown in the summary, in order (labels and formats: :mod:`lineup.io.labels`).
 SUMMARY: tuple[str, ...] = ("exposed", "engaged", "engagements", "talkers", "wom_talkers", "reach", "wom_share",
                             "cost_per_engagement", "cost_per_talker", "cost_per_reach")
 
@@ -62,6 +62,9 @@ def _pct(value) -> str:
     return "—" if value != value else f"{value:.2%}"
 
 
+_COLUMNS = ("metric", "mean", "95 % CI")
+
+
 def _title(result) -> str:
     return f"Campaign totals after {result.days} days (mean of {result.replications} replications, 95 % CI)"
 
@@ -74,37 +77,27 @@ def _facts(result) -> list[str]:
             "replication) with delta-method intervals"]
 
 
-def render_simulation(result, console, currency: str = "currency", warnings: bool = False) -> None:
-    """Print the campaign totals with 95 % intervals and the key assumptions (and the warnings with ``warnings``;
-    the CLI puts them on stderr); costs are labelled in ``currency``."""
-    from rich.table import Table as RichTable
-
-    table = RichTable(title=_title(result), title_justify="left")
-    for col in ("metric", "mean", "95 % CI"):
-        table.add_column(col, justify="left" if col == "metric" else "right", no_wrap=col != "metric")
-    for text, mean, interval in _rows(result, currency):
-        table.add_row(literal(text), mean, interval)
-    print_table(console, table)
+def render_simulation(result, console, currency: str = "currency") -> None:
+    """Print the campaign totals with 95 % intervals (at most a dozen niches) and the key assumptions; costs
+    are labelled in ``currency``.  Warnings are the caller's (the CLI puts them on stderr)."""
+    print_table(console, rich_table(Table(_title(result), _COLUMNS, tuple(_rows(result, currency)))))
     niches = sum(key.startswith("penetration:") for key in result.totals)
     if niches > _MAX_NICHE_ROWS:
         console.print(f"(penetration of {niches - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
     for line in _facts(result):
         console.print(line, markup=False, highlight=False)
-    for warning in result.warnings if warnings else ():
-        console.print(f"warning: {warning}", markup=False, highlight=False)
 
 
 def simulation_brief(result, currency: str = "currency") -> list[Table]:
     """The totals (every niche's penetration included) as one table for a brief."""
-    return [Table(_title(result), ("metric", "mean", "95 % CI"), tuple(_rows(result, currency, None)),
-                  notes=tuple(_facts(result)))]
+    return [Table(_title(result), _COLUMNS, tuple(_rows(result, currency, None)), notes=tuple(_facts(result)))]
 
 
-def simulation_data(result, currency: str = "currency") -> dict:
+def simulation_data(result) -> dict:
     """The JSON document (``simulation.json``)."""
     return result.to_dict()
 
 
-def simulation_csv(result, currency: str = "currency") -> str:
+def simulation_csv(result) -> str:
     """The totals with their intervals, as ``totals.csv``."""
     return frame_csv(result.totals_frame(), float_format="%.6g")

@@ -17,7 +17,7 @@ __all__ = ["portfolio_csv", "portfolio_table", "render_solve", "render_notes", "
            "talkers_lines", "cost_split"]
 
 
-def portfolio_csv(result, what_if=None) -> str:
+def portfolio_csv(result) -> str:
     """The portfolio table as CSV text: numbers to 15 significant digits (fees and followers exact,
     no exponent below 1e15), blank when missing.
 

@@ -53,7 +53,7 @@ def _first(cell) -> str:
 
 _NUMBER = re.compile(r"^[+\-−]?[£$€¥₹]?\d")
 #: Characters Markdown (CommonMark and GitHub tables) could read as syntax.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#+|~])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#+|~&])")
 
 
 def markdown_text(text: str) -> str:
@@ -68,16 +68,17 @@ def markdown_text(text: str) -> str:
 
 
 def markdown(tables: Iterable[Table]) -> str:
-    """GitHub-flavoured Markdown: per table a bold title, the table and its notes; text ends with a newline."""
+    """GitHub-flavoured Markdown: per table a bold title, the table (none when it has no row) and its notes,
+    one paragraph each; the text ends with a newline."""
     parts = []
     for t in tables:
-        align = [" --: " if t.numeric(k) else " :-- " for k in range(len(t.columns))]
-        lines = [f"**{markdown_text(t.title)}**", "",
-                 "| " + " | ".join(markdown_text(c) for c in t.columns) + " |",
-                 "|" + "|".join(align) + "|"]
-        lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in t.rows]
-        if t.notes:
-            lines += [""] + [markdown_text(n) for n in t.notes]
+        lines = [f"**{markdown_text(t.title)}**"]
+        if t.rows:
+            align = [" --: " if t.numeric(k) else " :-- " for k in range(len(t.columns))]
+            lines += ["", "| " + " | ".join(markdown_text(c) for c in t.columns) + " |", "|" + "|".join(align) + "|"]
+            lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in t.rows]
+        for note in t.notes:
+            lines += ["", markdown_text(note)]
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
 

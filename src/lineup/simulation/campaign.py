@@ -81,7 +81,7 @@ from .kernels import ic_step
 from .population import Population
 
 __all__ = ["Influencers", "simulate_campaign", "posts_in_campaign", "check_schedule", "COUNT_METRICS", "METRICS",
-           "MAX_POSTS_PER_INFLUENCER", "expected_posts", "expected_engagements", "engagement_warning"]
+           "WORD_OF_MOUTH_STEPS", "MAX_POSTS_PER_INFLUENCER", "expected_posts", "expected_engagements", "engagement_warning"]
 
 #: Metrics counted in people (scaled by k to real people).
 COUNT_METRICS = ("exposed", "engaged", "engagements", "new_talkers", "talkers",
@@ -430,7 +430,7 @@ class _Run:
         _start_talking(st, new, self.pop.niche, "wom")
         self.schedule(new, day)
 
-    def word_of_mouth_bass(self) -> None:
+    def word_of_mouth_bass(self, day: int) -> None:
         wom, st, rng, n = self.spec.word_of_mouth, self.state, self.rng, self.pop.size
         for _ in range(wom.steps_per_day):
             internal = wom.bass_q * st.count["talkers"] / n
@@ -450,13 +450,7 @@ class _Run:
         st.day_engagements = st.day_new = 0
         for i in st.posts_by_day[day]:
             self.post(i, day)
-        model = self.spec.word_of_mouth.model
-        if model == "ic":
-            self.word_of_mouth_ic(day)
-        elif model == "threshold":
-            self.word_of_mouth_threshold(day)
-        elif model == "bass":
-            self.word_of_mouth_bass()
+        WORD_OF_MOUTH_STEPS[self.spec.word_of_mouth.model](self, day)
         self.record(day)
 
     def record(self, day: int) -> None:
@@ -466,6 +460,16 @@ class _Run:
         rows["talkers"][day], rows["reach"][day] = c["talkers"], c["reach"]
         rows["direct_talkers"][day], rows["wom_talkers"][day] = c["direct"], c["wom"]
         st.penetration[day] = st.niche_talkers / self.niche_sizes
+
+
+def _no_word_of_mouth(run: _Run, day: int) -> None:
+    """Word of mouth ``none``: talkers tell nobody."""
+
+
+#: The day's word-of-mouth step of each model (``step(run, day)``), one per model of
+#: :data:`lineup.domain.campaign.WOM_PARAMETERS`; a new model is a spec parameter set and an entry here.
+WORD_OF_MOUTH_STEPS = {"ic": _Run.word_of_mouth_ic, "threshold": _Run.word_of_mouth_threshold,
+                       "bass": _Run.word_of_mouth_bass, "none": _no_word_of_mouth}
 
 
 def _first_days(n: int, window: float, rng: np.random.Generator) -> np.ndarray:

@@ -674,7 +674,7 @@ def _raise_all_failed(scenario: Scenario, built: dict[str, StrategyPortfolio]) -
 
 
 def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, backend: str | None = None,
-            **options) -> Comparison:
+            executor=None, **options) -> Comparison:
     """Build each strategy's portfolio and simulate all of them on common random numbers.
 
     Parameters
@@ -691,6 +691,9 @@ def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, ba
         Its fields may also be given as keywords (``replications=50, seed=1``).
     backend : str, optional
         Solver backend for every strategy (default: the scenario's).
+    executor : optional
+        An executor already opened (:meth:`RunOptions.executor`) to run the replications on, e.g. shared
+        with a frontier (the report); default: one opened from ``run``.
 
     Returns
     -------
@@ -711,7 +714,8 @@ def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, ba
     ok = [n for n, b in built.items() if b.ok]
     if not ok:
         _raise_all_failed(scenario, built)
-    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, run=RunOptions.of(run, **options))
+    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, run=RunOptions.of(run, **options),
+                               executor=executor)
     first = sims[ok[0]]
     notes = list(scenario.warnings) + [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "

@@ -19,6 +19,7 @@ differences between points are not noise.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -356,6 +357,7 @@ def frontier(
     run: RunOptions | None = None,
     backend: str | None = None,
     time_limit: float | None = None,
+    executor=None,
     **options,
 ) -> Frontier:
     """Solve ``scenario`` at every budget (or coverage weight) and collect the frontier.
@@ -376,6 +378,9 @@ def frontier(
         solves then replications.  Its fields may also be given as keywords.
     backend, time_limit
         Passed to :func:`lineup.optimize.solve`.
+    executor : optional
+        An executor already opened (:meth:`RunOptions.executor`), e.g. shared with a comparison (the
+        report); default: one opened from ``run``.
 
     Returns
     -------
@@ -389,7 +394,7 @@ def frontier(
     progress = run.progress
     report = None if progress is None else (lambda done, _t: progress(min(done, total), total))
     solving = {"backend": backend, "time_limit": time_limit}
-    with run.executor() as ex:
+    with nullcontext(executor) if executor is not None else run.executor() as ex:
         results = tuple(ex.map_ordered(partial(_solve_point, scenario, kind, solving), values.tolist(), report))
         sims = None
         if simulate:

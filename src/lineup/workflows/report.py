@@ -52,8 +52,9 @@ def report_inputs(scenario: Scenario, *, run: RunOptions | None = None, frontier
     (2, [500.0, 1000.0, 1500.0], 'optimal')
     """
     run = RunOptions.of(run, **options)
-    comparison = compare(scenario, run=run)
-    front, note = _frontier(scenario, frontier_points, run)
+    with run.executor() as ex:   # one pool or cluster for the simulations and the frontier's solves
+        comparison = compare(scenario, run=run, executor=ex)
+        front, note = _frontier(scenario, frontier_points, run, ex)
     return ReportInputs(scenario, comparison, _main_solve(scenario, comparison), front, note)
 
 
@@ -69,7 +70,7 @@ def _main_solve(scenario: Scenario, comparison: Comparison) -> SolveResult:
     return solve(scenario, check=False)
 
 
-def _frontier(scenario: Scenario, points: int, run: RunOptions) -> tuple[Any, str]:
+def _frontier(scenario: Scenario, points: int, run: RunOptions, executor) -> tuple[Any, str]:
     """The budget frontier around the scenario's budget, or ``None`` and why it was skipped."""
     if points < 2:
         return None, ""
@@ -81,6 +82,7 @@ def _frontier(scenario: Scenario, points: int, run: RunOptions) -> tuple[Any, st
 
     factors = np.linspace(FRONTIER_FACTORS[0], FRONTIER_FACTORS[-1], points)
     try:
-        return frontier(scenario, budgets=scenario.budget * factors, run=run.with_(progress=None)), ""
+        return frontier(scenario, budgets=scenario.budget * factors, run=run.with_(progress=None),
+                        executor=executor), ""
     except LineupError as exc:
         return None, f"Budget frontier skipped: {exc.message}"

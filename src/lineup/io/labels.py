@@ -1,4 +1,5 @@
-"""The one table of metric labels and number formats, shared by every rendering (terminal, Markdown, HTML).
+"""The one table of metric labels and number formats, shared by every rendering (terminal, Markdown, HTML,
+figures).
 
 A label names the metric and its unit; ``{cur}`` stands for the scenario's currency.
 
@@ -26,6 +27,7 @@ class Metric:
 #: Every metric lineup shows, in the order tables list them.
 METRICS: dict[str, Metric] = {
     "spend": Metric("spend ({cur})"),
+    "fees": Metric("fees ({cur})"),
     "unspent": Metric("unspent budget ({cur})"),
     "influencers": Metric("influencers"),
     "expected_engagement": Metric("expected engagements (roster estimate, interactions)"),
