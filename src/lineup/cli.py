@@ -17,7 +17,7 @@ import click
 from ._text import printable
 
 from .commands._common import (SEED_RANGE, EXIT_INFEASIBLE, EXIT_OK, EXIT_SOLVER, finite_float, format_option, guarded,
-                               hold_output, progress_bar, say_warnings, say_wrote, scale_out_options, scenario_arg, show,
+                               hold_output, progress_bar, say_warnings, say_wrote, run_options, scenario_arg, show,
                                solver_progress, stderr_console)
 
 
@@ -108,10 +108,7 @@ def _solve_exit_code(result) -> int:
 @click.option("--portfolio", type=click.Path(path_type=Path), default=None,
               help="Portfolio CSV/JSON (an 'id' column/field, e.g. a previous portfolio.csv); "
                    "default: solve the scenario first.")
-@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
-              help="Monte Carlo replications (default: the scenario's simulation.replications).")
-@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
-@scale_out_options
+@run_options("Monte Carlo replications (default: the scenario's simulation.replications).")
 @format_option("simulation", csv="the totals with their intervals, as totals.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write simulation.json, daily.csv and totals.csv into (atomically).")

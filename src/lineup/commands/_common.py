@@ -11,8 +11,8 @@ import click
 __all__ = ["SEED_RANGE", "finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
            "EXIT_BUSY", "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "solver_progress", "progress_line", "scale_out_options", "format_option", "show", "flag", "hold_output",
-           "say_wrote", "say_warnings"]
+           "solver_progress", "progress_line", "scale_out_options", "run_options", "format_option", "show", "flag",
+           "hold_output", "say_wrote", "say_warnings"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
 #: Ctrl-C with nothing to return (128 + SIGINT, as shells report it); a solve's first Ctrl-C returns its incumbent.
@@ -284,9 +284,24 @@ def _with_run(kwargs: dict) -> dict:
     return {**rest, "run": RunOptions(**fields)}
 
 
+def run_options(replications: str, seed: str = "Seed (default: simulation.seed).", *, low: int = 1,
+                high: int | None = None, default: int | None = None):
+    """``--replications`` (help ``replications``, from ``low`` to ``high``, default ``default``: the
+    scenario's), ``--seed`` (help ``seed``), ``--workers``, ``--scheduler`` and ``--dask-local``: the
+    flags of one :class:`~lineup.execution.RunOptions`, which :func:`guarded` builds as the command's ``run``
+    (simulate, compare, frontier, sensitivity, report)."""
+
+    def decorate(fn):
+        fn = scale_out_options(fn)
+        fn = click.option("--seed", type=SEED_RANGE, default=None, help=seed)(fn)
+        return click.option("--replications", "-r", type=click.IntRange(min=low, max=high), default=default,
+                            show_default=default is not None, help=replications)(fn)
+
+    return decorate
+
+
 def scale_out_options(fn):
-    """``--workers``, ``--scheduler`` and ``--dask-local`` (simulate, compare, frontier, sensitivity, report);
-    :func:`guarded` gathers them, with ``--replications`` and ``--seed``, into the command's ``run``."""
+    """``--workers``, ``--scheduler`` and ``--dask-local`` (part of :func:`run_options`)."""
     fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
                       help="Run on a new Dask LocalCluster with N worker processes.")(fn)
     fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",

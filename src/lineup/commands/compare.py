@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (SEED_RANGE, EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
-                      scale_out_options, scenario_arg, show, stderr_console)
+from ._common import (EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
+                      run_options, scenario_arg, show, stderr_console)
 from .sensitivity import CRN_OPTION, METHOD_OPTION, POINTS_OPTION, POPULATION_OPTION, run_sensitivity
 
 __all__ = ["compare"]
@@ -32,11 +32,8 @@ def _refuse_sensitivity_options() -> None:
 @click.option("--strategies", "names", default=None,
               help="Comma-separated strategy names, in order (the first is the baseline); default: all the "
                    "scenario's strategies, or optimised,micro,macro when it has none.")
-@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
-              help="Monte Carlo replications per strategy (default: simulation.replications).")
-@click.option("--seed", type=SEED_RANGE, default=None,
-              help="Seed shared by every strategy (default: simulation.seed).")
-@scale_out_options
+@run_options("Monte Carlo replications per strategy (default: simulation.replications).",
+             "Seed shared by every strategy (default: simulation.seed).")
 @click.option("--normalise", type=click.Choice(["spend"]), default=None,
               help="Also show counts per 1,000 units of currency spent (engagements, reach, talkers), "
                    "ratios of means with paired intervals; always in --format json as per_1k_spend.")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (SEED_RANGE, EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
-                      scale_out_options, scenario_arg, show, stderr_console)
+from ._common import (EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
+                      run_options, scenario_arg, show, stderr_console)
 
 __all__ = ["frontier"]
 
@@ -19,10 +19,7 @@ __all__ = ["frontier"]
 @click.option("--coverage-weights", default=None, metavar="START:STOP:COUNT|W1,W2,…",
               help="Coverage weights to sweep instead (objective.coverage, engagements per covered niche).")
 @click.option("--simulate", "do_simulate", is_flag=True, help="Also simulate every point (same seed for all).")
-@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
-              help="Monte Carlo replications per point (default: simulation.replications).")
-@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
-@scale_out_options
+@run_options("Monte Carlo replications per point (default: simulation.replications).")
 @format_option("frontier", csv="one row per point, as frontier.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write frontier.csv, frontier.json and the figure (PNG, SVG) into (atomically).")

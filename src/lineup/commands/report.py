@@ -8,7 +8,7 @@ import click
 
 from .._text import printable
 
-from ._common import (SEED_RANGE, EXIT_OK, guarded, hold_output, progress_bar, say_warnings, scale_out_options,
+from ._common import (EXIT_OK, guarded, hold_output, progress_bar, say_warnings, run_options,
                       scenario_arg, stderr_console)
 
 __all__ = ["report"]
@@ -18,10 +18,7 @@ __all__ = ["report"]
 @scenario_arg
 @click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
               help="Directory to write report.html and the figures (PNG + SVG) into (atomically).")
-@click.option("--replications", "-r", type=click.IntRange(min=1), default=None,
-              help="Monte Carlo replications per strategy (default: the scenario's simulation.replications).")
-@click.option("--seed", type=SEED_RANGE, default=None, help="Seed (default: simulation.seed).")
-@scale_out_options
+@run_options("Monte Carlo replications per strategy (default: the scenario's simulation.replications).")
 @click.option("--frontier-points", type=click.IntRange(min=0), default=5, show_default=True,
               help="Budgets in the frontier sweep (0.5-1.5 x the budget); 0 leaves the frontier out.")
 @guarded

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import (SEED_RANGE, EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
-                      scale_out_options, scenario_arg, show, stderr_console)
+from ._common import (EXIT_OK, format_option, guarded, hold_output, progress_bar, say_warnings, say_wrote,
+                      run_options, scenario_arg, show, stderr_console)
 
 __all__ = ["sensitivity", "run_sensitivity", "POINTS_OPTION", "METHOD_OPTION",
            "POPULATION_OPTION", "CRN_OPTION"]
@@ -53,13 +53,11 @@ CRN_OPTION = click.option("--common-random-numbers/--no-common-random-numbers", 
               help="Comma-separated strategy names, in order (the first is the baseline); default: all the "
                    "scenario's strategies, or optimised,micro,macro when it has none.")
 @POINTS_OPTION
-@click.option("--replications", "-r", type=click.IntRange(min=2, max=100_000), default=20, show_default=True,
-              help="Monte Carlo replications of every strategy at each design point.")
-@click.option("--seed", type=SEED_RANGE, default=None, help="Root seed (default: simulation.seed).")
+@run_options("Monte Carlo replications of every strategy at each design point.",
+             "Root seed (default: simulation.seed).", low=2, high=100_000, default=20)
 @METHOD_OPTION
 @POPULATION_OPTION
 @CRN_OPTION
-@scale_out_options
 @format_option("sensitivity", csv="one row per design point, as points.csv")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Directory to write sensitivity.json, points.csv and the figures (PNG + SVG) into.")

@@ -289,18 +289,11 @@ def _parameters(spec: SimulationSpec, seed, replications: int) -> dict:
     return params
 
 
-def monte_carlo(
-    influencers: Influencers,
-    spec: SimulationSpec,
-    *,
-    population: Population | None = None,
-    niches: Sequence[str] = (),
-    run: RunOptions | None = None,
-    executor=None,
-    scale: float | None = None,
-    **options,
-) -> SimulationResult:
+def monte_carlo(influencers: Influencers, spec: SimulationSpec, **keywords) -> SimulationResult:
     """Run ``replications`` seeded replications and summarise them with 95 % CIs.
+
+    ``monte_carlo(influencers, spec, **keywords)`` is
+    ``monte_carlo_many({0: influencers}, spec, **keywords)[0]``: the keywords, all optional, are theirs.
 
     Parameters
     ----------
@@ -340,8 +333,7 @@ def monte_carlo(
     >>> res.replications, len(res.series["talkers"].mean), res.totals["spend"].mean
     (4, 7, 990.0)
     """
-    return monte_carlo_many({0: influencers}, spec, population=population, niches=niches,
-                            run=RunOptions.of(run, **options), executor=executor, scale=scale)[0]
+    return monte_carlo_many({0: influencers}, spec, **keywords)[0]
 
 
 def monte_carlo_many(
@@ -364,7 +356,7 @@ def monte_carlo_many(
     the work goes to the workers as one batch of tasks.  ``progress(done, total)``
     counts replications (each covering every portfolio).  Memory stays bounded: at most
     :data:`MAX_RUNS_IN_MEMORY` per-replication results are held at once (many
-    portfolios × many replications are simulated in groups).  Other parameters as
+    portfolios × many replications are simulated in groups).  The keywords are described at
     :func:`monte_carlo`; ``scale`` should be common to all portfolios
     (:func:`lineup.workflows.simulate.common_scale`) for their word of mouth to compare.
 
