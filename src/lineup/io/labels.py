@@ -33,7 +33,7 @@ METRICS: dict[str, Metric] = {
     "expected_engagement": Metric("expected engagements (roster estimate, interactions)"),
     "exposed": Metric("people reached by posts"),
     "engaged": Metric("people who engaged"),
-    "engagements": Metric("interactions"),
+    "engagements": Metric("engagements (interactions)"),
     "reach": Metric("unique reach (real people)"),
     "talkers": Metric("talkers (real people)"),
     "wom_talkers": Metric("  of which by word of mouth"),
