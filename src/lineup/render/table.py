@@ -53,18 +53,29 @@ def _first(cell) -> str:
 
 _NUMBER = re.compile(r"^[+\-−]?[£$€¥₹]?\d")
 #: Characters Markdown (CommonMark and GitHub tables) could read as syntax.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#+|~&])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+#: How a paragraph could start a heading, a list, a quote or a rule.
+_BLOCK_START = re.compile(r"^(?:([#+\-=])|(\d+)([.)]))")
 
 
-def markdown_text(text: str) -> str:
+def markdown_text(text: str, block: bool = False) -> str:
     """``text`` as one line of literal Markdown: syntax characters backslash-escaped, line breaks and control
-    characters shown as spaces / escapes (a cell never breaks its table).
+    characters shown as spaces / escapes (a cell never breaks its table); a ``block`` (a paragraph of its own)
+    that would start a heading, list or rule has that start escaped too.
 
     >>> markdown_text("<b>_hi_</b> [x](y)")
     '\\\\<b\\\\>\\\\_hi\\\\_\\\\</b\\\\> \\\\[x\\\\](y)'
+    >>> print(markdown_text("# 1", block=True), markdown_text("2. x", block=True), markdown_text("+563"))
+    \\# 1 2\\. x +563
     """
     one_line = " ".join(str(text).split("\n"))
-    return _MARKDOWN.sub(r"\\\1", printable(one_line))
+    escaped = _MARKDOWN.sub(r"\\\1", printable(one_line))
+    return _BLOCK_START.sub(_escaped_start, escaped) if block else escaped
+
+
+def _escaped_start(m: re.Match) -> str:
+    """``\\#``, ``\\-``; ``1\\.`` (a digit is not escapable in Markdown: its punctuation is)."""
+    return f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}"
 
 
 def markdown(tables: Iterable[Table]) -> str:
@@ -78,7 +89,7 @@ def markdown(tables: Iterable[Table]) -> str:
             lines += ["", "| " + " | ".join(markdown_text(c) for c in t.columns) + " |", "|" + "|".join(align) + "|"]
             lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in t.rows]
         for note in t.notes:
-            lines += ["", markdown_text(note)]
+            lines += ["", markdown_text(note, block=True)]
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
 
