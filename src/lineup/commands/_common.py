@@ -11,7 +11,7 @@ import click
 __all__ = ["SEED_RANGE", "finite_float", "EXIT_OK", "EXIT_INTERNAL", "EXIT_INPUT", "EXIT_INFEASIBLE", "EXIT_SOLVER",
            "EXIT_BUSY", "EXIT_INTERRUPTED",
            "scenario_arg", "guarded", "stderr_console", "stdout_console", "progress_bar", "maybe_status",
-           "solver_progress", "progress_line", "scale_out_options", "run_options", "format_option", "show", "flag",
+           "solver_progress", "progress_line", "run_options", "format_option", "show", "flag",
            "hold_output", "say_wrote", "say_warnings"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_BUSY = 0, 1, 2, 3, 4, 5
@@ -292,20 +292,15 @@ def run_options(replications: str, seed: str = "Seed (default: simulation.seed).
     (simulate, compare, frontier, sensitivity, report)."""
 
     def decorate(fn):
-        fn = scale_out_options(fn)
+        fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
+                          help="Run on a new Dask LocalCluster with N worker processes.")(fn)
+        fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
+                          help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
+                               "env LINEUP_DASK_SCHEDULER).")(fn)
+        fn = click.option("--workers", "-w", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+                          help="Local worker processes (at most 256); results do not depend on it.")(fn)
         fn = click.option("--seed", type=SEED_RANGE, default=None, help=seed)(fn)
         return click.option("--replications", "-r", type=click.IntRange(min=low, max=high), default=default,
                             show_default=default is not None, help=replications)(fn)
 
     return decorate
-
-
-def scale_out_options(fn):
-    """``--workers``, ``--scheduler`` and ``--dask-local`` (part of :func:`run_options`)."""
-    fn = click.option("--dask-local", type=click.IntRange(min=1, max=256), default=None, metavar="N",
-                      help="Run on a new Dask LocalCluster with N worker processes.")(fn)
-    fn = click.option("--scheduler", default=None, metavar="ADDRESS", envvar="LINEUP_DASK_SCHEDULER",
-                      help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786; "
-                           "env LINEUP_DASK_SCHEDULER).")(fn)
-    return click.option("--workers", "-w", type=click.IntRange(min=1, max=256), default=1, show_default=True,
-                        help="Local worker processes (at most 256); results do not depend on it.")(fn)

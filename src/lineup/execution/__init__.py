@@ -6,8 +6,10 @@ them may run their independent tasks here, and results never depend on where the
 """
 
 from .executors import (DASK_WORKER_CONFIG, MAX_LOCAL_WORKERS, SCHEDULER_ENV, DaskExecutor, PoolExecutor,
-                        SerialExecutor, batches, check_worker_versions, local_cluster, make_executor, require_dask)
+                        SerialExecutor, batches, check_worker_versions, check_workers, local_cluster, make_executor,
+                        require_dask)
 from .options import RunOptions
 
-__all__ = ["RunOptions", "make_executor", "local_cluster", "require_dask", "check_worker_versions", "batches",
+__all__ = ["RunOptions", "make_executor", "local_cluster", "require_dask", "check_worker_versions", "check_workers",
+           "batches",
            "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "DASK_WORKER_CONFIG", "MAX_LOCAL_WORKERS"]

@@ -41,7 +41,8 @@ from lineup._progress import Progress
 from lineup.errors import UsageError, argument
 
 __all__ = ["make_executor", "local_cluster", "require_dask", "DASK_WORKER_CONFIG", "MAX_LOCAL_WORKERS", "batches",
-           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "check_worker_versions"]
+           "SerialExecutor", "PoolExecutor", "DaskExecutor", "SCHEDULER_ENV", "check_worker_versions",
+           "check_workers"]
 
 _SCHEDULER, _LOCAL, _WORKERS = argument("scheduler"), argument("dask_local"), argument("workers")
 
@@ -267,11 +268,11 @@ def local_cluster(n_workers: int) -> Iterator[Any]:
 MAX_LOCAL_WORKERS = 256
 
 
-def _check(workers: int, dask_local: int | None) -> None:
-    if not 1 <= int(workers) <= MAX_LOCAL_WORKERS:
-        raise UsageError(f"{_WORKERS} must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
-    if dask_local is not None and not 1 <= int(dask_local) <= MAX_LOCAL_WORKERS:
-        raise UsageError(f"{_LOCAL} must be from 1 to {MAX_LOCAL_WORKERS} workers, got {dask_local}")
+def check_workers(workers: int, dask_local: int | None) -> None:
+    """Refuse a count of local processes (``workers``, ``dask_local``) outside 1 to :data:`MAX_LOCAL_WORKERS`."""
+    for name, count in ((_WORKERS, workers), (_LOCAL, dask_local)):
+        if count is not None and not 1 <= int(count) <= MAX_LOCAL_WORKERS:
+            raise UsageError(f"{name} must be from 1 to {MAX_LOCAL_WORKERS}, got {count}")
 
 
 @contextmanager
@@ -297,7 +298,7 @@ def make_executor(workers: int = 1, scheduler: str | None = None,
     ...     ex.kind, ex.map_ordered(str, [3, 1, 2])
     ('serial', ['3', '1', '2'])
     """
-    _check(workers, dask_local)
+    check_workers(workers, dask_local)
     if dask_local is None and scheduler is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None
     if dask_local is not None or scheduler is not None:

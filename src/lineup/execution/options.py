@@ -16,7 +16,7 @@ from typing import Any
 from lineup._progress import Progress
 from lineup.errors import UsageError, argument
 
-from .executors import MAX_LOCAL_WORKERS, make_executor
+from .executors import check_workers, make_executor
 
 __all__ = ["RunOptions"]
 
@@ -68,17 +68,18 @@ class RunOptions:
     memory: int | None = None
 
     def __post_init__(self) -> None:
-        for name, low, high in (("replications", 1, None), ("workers", 1, MAX_LOCAL_WORKERS),
-                                ("dask_local", 1, MAX_LOCAL_WORKERS), ("seed", 0, 2**63 - 1), ("memory", 1, None)):
+        for name, low, high in (("replications", 1, None), ("workers", None, None), ("dask_local", None, None),
+                                ("seed", 0, 2**63 - 1), ("memory", 1, None)):
             value = getattr(self, name)
             if value is None:
                 continue
             if isinstance(value, (bool, str, bytes)) or not isinstance(value, int) and not _whole(value):
                 raise UsageError(f"{argument(name)} must be a whole number, got {value!r}")
-            if value < low or (high is not None and value > high):
+            if low is not None and (value < low or (high is not None and value > high)):
                 span = f"from {low} to {high}" if high is not None else f"at least {low}"
                 raise UsageError(f"{argument(name)} must be {span}, got {value}")
             object.__setattr__(self, name, int(value))
+        check_workers(self.workers, self.dask_local)
         if self.scheduler is not None and not isinstance(self.scheduler, str):
             raise UsageError(f"{argument('scheduler')} must be an address such as tcp://host:8786, "
                              f"got {type(self.scheduler).__name__}")
@@ -109,6 +110,14 @@ class RunOptions:
         """A copy with ``changes`` (e.g. ``progress=None`` for an inner run whose progress is counted outside)."""
         return dataclasses.replace(self, **changes)
 
+    def replications_or(self, default: int) -> int:
+        """The replications asked for, else ``default`` (the scenario's, or a workflow's own).
+
+        >>> RunOptions().replications_or(100), RunOptions(replications=5).replications_or(100)
+        (100, 5)
+        """
+        return default if self.replications is None else self.replications
+
     @property
     def local_workers(self) -> int:
         """Processes of this machine that hold a simulation at once (0 on a remote Dask cluster)."""
@@ -116,21 +125,25 @@ class RunOptions:
             return self.dask_local
         return 0 if self.scheduler else self.workers
 
+    def processes(self, tasks: int) -> int:
+        """Local processes busy at once on ``tasks`` tasks (a pool never runs more processes than tasks).
+
+        >>> RunOptions(workers=8).processes(3), RunOptions(dask_local=4).processes(1)
+        (3, 4)
+        """
+        return self.local_workers if self.dask_local is not None else min(self.local_workers, tasks)
+
     @contextmanager
-    def executor(self, tasks: int | None = None) -> Iterator[Any]:
+    def executor(self, tasks: int | None = None, given: Any = None) -> Iterator[Any]:
         """The executor these options ask for (:func:`~lineup.execution.executors.make_executor`); one task or
-        fewer runs in this process unless Dask was asked for."""
+        fewer runs in this process unless Dask was asked for.  ``given``, an executor already opened (shared
+        by a sweep's points or a report's parts), is used as it is and left open."""
+        if given is not None:
+            yield given
+            return
         workers = 1 if tasks is not None and tasks <= 1 else self.workers
         with make_executor(workers, self.scheduler, self.dask_local) as ex:
             yield ex
-
-    def to_dict(self) -> dict[str, Any]:
-        """The options as JSON-ready values (without the progress callback).
-
-        >>> RunOptions(seed=1).to_dict()
-        {'replications': None, 'seed': 1, 'workers': 1, 'scheduler': None, 'dask_local': None, 'memory': None}
-        """
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "progress"}
 
 
 def _whole(value: Any) -> bool:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .table import Table, rich_table
-from .terminal import literal, print_table
+from .table import Table, print_with_notes
 
 __all__ = ["render_calibration", "calibration_table", "calibration_brief", "calibration_data", "render_backtest",
            "backtest_table", "backtest_brief", "backtest_data", "backtest_csv", "backtest_files", "rate_interval"]
@@ -30,8 +29,12 @@ def rate_interval(row: dict) -> str:
     return f"{100 * row['median']:.2f} % [{100 * row['low']:.2f}–{100 * row['high']:.2f}]{star}"
 
 
-def calibration_table(summary: list[dict], source: str = "") -> Table:
-    """Per platform × group: posts, creators, dispersion and the typical rate [pointwise 95 % CI] at 1k … 10M."""
+def calibration_table(cal, notes=(), source: str = "") -> Table:
+    """Per platform × group: posts, creators, dispersion and the typical rate [pointwise 95 % CI] at 1k … 10M;
+    below it the fitted rate cards and ``notes``."""
+    from lineup.workflows.calibrate import calibration_summary
+
+    summary = calibration_summary(cal)
     at = summary[0]["at"] if summary else []
     columns = ("platform", "group", "posts", "creators", "fitted on followers", "sd between / within",
                *(f"{point['followers']:,.0f}" for point in at))
@@ -42,7 +45,7 @@ def calibration_table(summary: list[dict], source: str = "") -> Table:
                      f"{np.sqrt(s['between']):.2f} / {np.sqrt(s['within']):.2f}", *(rate_interval(p) for p in s["at"])))
     return Table(f"Fitted engagement-rate curves{' — ' + source if source else ''}: typical (median) rate [95 % CI: "
                  "pointwise, conditional on the chosen spline size] by followers", columns, tuple(rows),
-                 notes=(_CURVE_NOTE,))
+                 notes=(_CURVE_NOTE, *_fee_lines(cal.fees), *(f"note: {n}" for n in notes)))
 
 
 _CURVE_NOTE = ("* outside the fitted range: the curve's edge value (not extrapolated). sd = standard deviation of log "
@@ -60,21 +63,12 @@ def _fee_lines(fees) -> list[str]:
 
 def render_calibration(cal, console, notes=(), source: str = "") -> None:
     """The fitted curves (:func:`calibration_table`), the fitted rate cards and ``notes`` on the terminal."""
-    from lineup.workflows.calibrate import calibration_summary
-
-    table = calibration_table(calibration_summary(cal), source)
-    print_table(console, rich_table(Table(table.title, table.columns, table.rows), lines=True))
-    for line in (*table.notes, *_fee_lines(cal.fees), *(f"note: {n}" for n in notes)):
-        console.print(literal(line))
+    print_with_notes(console, calibration_table(cal, notes, source), lines=True)
 
 
 def calibration_brief(cal, notes=(), source: str = "") -> list[Table]:
     """The fitted curves as a table for a brief, the rate cards and notes below it."""
-    from lineup.workflows.calibrate import calibration_summary
-
-    table = calibration_table(calibration_summary(cal), source)
-    return [Table(table.title, table.columns, table.rows,
-                  notes=(*table.notes, *_fee_lines(cal.fees), *(f"note: {n}" for n in notes)))]
+    return [calibration_table(cal, notes, source)]
 
 
 def calibration_data(cal) -> dict:
@@ -112,10 +106,7 @@ _BACKTEST_NOTE = ("MdAPE = median |forecast − actual| / actual (favours foreca
 
 def render_backtest(result, console) -> None:
     """The back-test scores on the terminal, the definitions and notes below them."""
-    table = backtest_table(result)
-    print_table(console, rich_table(Table(table.title, table.columns, table.rows)))
-    for line in table.notes:
-        console.print(literal(line))
+    print_with_notes(console, backtest_table(result))
 
 
 def backtest_brief(result) -> list[Table]:

@@ -6,6 +6,7 @@ Every user text (names, ids, niches, platforms, currency, rule details) goes thr
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from ..io.solve_data import records, row_flags, seconds_text, solve_to_dict
 from ..io.writers import csv_text
@@ -64,9 +65,9 @@ def render_solve(result, console, what_if=None) -> None:
     if not data["selected"]:
         return
     has_links = any(row["profile_url"] for row in data["selected"])
-    table = _portfolio_table(data, links=has_links)
+    table = rich_table(portfolio_table(data, links=has_links))
     if has_links and not _fits(table, console):
-        table = _portfolio_table(data, links=False)
+        table = rich_table(portfolio_table(data, links=False))
         print_table(console, table)
         console.print("(profile links: --format json or csv, --output, or a wider terminal)")
     else:
@@ -93,11 +94,6 @@ def portfolio_table(data: dict, links: bool) -> Table:
     return Table(f"Portfolio: {data['influencers']} influencers", tuple(columns), tuple(rows))
 
 
-def _portfolio_table(data: dict, links: bool):
-    """The portfolio as a rich Table, with a profile-link column when ``links``."""
-    return rich_table(portfolio_table(data, links))
-
-
 def solve_brief(result, what_if=None) -> list[Table]:
     """The portfolio (profile links included when the roster has them) for a brief, the totals below it."""
     data = solve_to_dict(result, what_if)
@@ -113,7 +109,7 @@ def solve_brief(result, what_if=None) -> list[Table]:
     if data["estimated"]["summary"]:
         notes.append(f"Estimates: {data['estimated']['summary']}")
     notes += [f"warning: {w}" for w in data["warnings"]]
-    return [Table(table.title, table.columns, table.rows, notes=tuple(notes))]
+    return [replace(table, notes=tuple(notes))]
 
 
 def solve_data(result, what_if=None) -> dict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lineup._text import printable
 
-__all__ = ["Table", "markdown", "markdown_text", "rich_table"]
+__all__ = ["Table", "markdown", "markdown_text", "rich_table", "print_with_notes"]
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,13 @@ def rich_table(table: Table, *, lines: bool = False):
         out.add_row(*("\n".join(literal(line) for line in c) if isinstance(c, tuple) else literal(c) for c in row))
     return out
 
+
+def print_with_notes(console, table: Table, *, lines: bool = False) -> None:
+    """``table`` on a rich console (:func:`rich_table`), then each of its notes as a line of its own."""
+    from dataclasses import replace
+
+    from .terminal import literal, print_table
+
+    print_table(console, rich_table(replace(table, notes=()), lines=lines))
+    for note in table.notes:
+        console.print(literal(note))

@@ -26,7 +26,6 @@ order.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from contextlib import nullcontext
 from functools import partial
 
 import numpy as np
@@ -375,7 +374,7 @@ def monte_carlo_many(
     (['small', 'big'], True)
     """
     run = RunOptions.of(run, **options)
-    replications = spec.replications if run.replications is None else run.replications
+    replications = run.replications_or(spec.replications)
     seed = spec.seed if run.seed is None else run.seed
     progress = run.progress
     if replications > MAX_REPLICATIONS:
@@ -392,8 +391,7 @@ def monte_carlo_many(
     children = spawn(seed, replications)
     groups = _groups(list(influencers), replications)
     out: dict[Hashable, SimulationResult] = {}
-    opened = nullcontext(executor) if executor is not None else run.executor(replications)
-    with opened as ex:
+    with run.executor(replications, given=executor) as ex:
         for g, keys in enumerate(groups):
             tick = None if progress is None else partial(_group_progress, progress, g, len(groups))
             runs = _run_all(children, {**context, "influencers": {k: influencers[k] for k in keys}}, ex, tick)

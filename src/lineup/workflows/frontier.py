@@ -19,7 +19,6 @@ differences between points are not noise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -389,12 +388,12 @@ def frontier(
     """
     run = RunOptions.of(run, **options)
     kind, values = _values(budgets, coverage_weights)
-    reps = scenario.spec.simulation.replications if run.replications is None else run.replications
+    reps = run.replications_or(scenario.spec.simulation.replications)
     total = len(values) + (reps if simulate else 0)
     progress = run.progress
     report = None if progress is None else (lambda done, _t: progress(min(done, total), total))
     solving = {"backend": backend, "time_limit": time_limit}
-    with nullcontext(executor) if executor is not None else run.executor() as ex:
+    with run.executor(given=executor) as ex:
         results = tuple(ex.map_ordered(partial(_solve_point, scenario, kind, solving), values.tolist(), report))
         sims = None
         if simulate:

@@ -665,7 +665,7 @@ def sensitivity(scenario: Scenario, *, names=None, points: int = DEFAULT_POINTS,
     if method not in METHODS:
         raise UsageError(f"method {method!r} is not one of {', '.join(METHODS)}{did_you_mean(method, METHODS)}")
     run = RunOptions.of(run, **options)
-    replications = DEFAULT_REPLICATIONS if run.replications is None else run.replications
+    replications = run.replications_or(DEFAULT_REPLICATIONS)
     run = run.with_(replications=replications)
     if not 2 <= int(points) <= 100_000 or not 2 <= int(replications) <= 100_000:
         raise UsageError(f"{argument('points')} and {argument('replications')} must be from 2 to 100,000, "

@@ -77,16 +77,11 @@ def check_simulation(scenario: Scenario, population: Population | None = None, *
     if population is None and spec.network is not None:
         return  # the network's size is only known once it is read
     run = run or RunOptions()
-    reps = spec.replications if run.replications is None else run.replications
+    reps = run.replications_or(spec.replications)
     estimate = estimate_memory(spec, network=None if population is None else population.graph,
-                               workers=_local(run, reps), portfolios=portfolios, replications=reps,
+                               workers=run.processes(reps), portfolios=portfolios, replications=reps,
                                niches=len(niche_names(scenario)), available=run.memory)
     check_memory(estimate, _where_memory(scenario), generated=population is None)
-
-
-def _local(run: RunOptions, replications: int) -> int:
-    """Processes of this machine holding a population at once (a pool never starts more than the replications)."""
-    return run.local_workers if run.dask_local is not None else min(run.local_workers, replications)
 
 
 def _people_that_fit(scenario: Scenario, run: RunOptions, portfolios: int) -> int | None:
@@ -94,8 +89,8 @@ def _people_that_fit(scenario: Scenario, run: RunOptions, portfolios: int) -> in
     from lineup.simulation.memory import estimate_memory
 
     spec = scenario.spec.simulation
-    reps = spec.replications if run.replications is None else run.replications
-    estimate = estimate_memory(spec, workers=max(_local(run, reps), 1), portfolios=portfolios, replications=reps,
+    reps = run.replications_or(spec.replications)
+    estimate = estimate_memory(spec, workers=max(run.processes(reps), 1), portfolios=portfolios, replications=reps,
                                niches=len(niche_names(scenario)), available=run.memory)
     return estimate.people_that_fit() or None
 
