@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "Portfolio": "lineup.domain.portfolio",
     "Tiers": "lineup.domain.tiers",
     # optimiser
-    "solve": "lineup.workflows.talkers",
+    "solve": "lineup.workflows.plan",
     "forecast_talkers": "lineup.workflows.talkers",
     "TalkersForecast": "lineup.domain.rrsets",
     "RRSets": "lineup.domain.rrsets",

@@ -54,7 +54,7 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
     from .io.writers import to_json, write_files
     from .render.formats import is_prose
     from .render.solve import portfolio_csv, render_notes
-    from .workflows.talkers import solve as run_solve
+    from .workflows.plan import solve as run_solve
 
     sc = load_scenario(scenario)
     hold_output(output)

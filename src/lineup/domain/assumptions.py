@@ -1,6 +1,6 @@
 """Every default a result depends on, listed with where its value came from (issue 9).
 
-:func:`assumptions` flattens the scenario's solver, objective, priors and
+:func:`assumptions` flattens the scenario's solver, objective, priors, outcome-model and
 simulation settings into ``{dotted name: {"value", "source", "meaning"}}``;
 ``source`` is ``"default"`` when the value is lineup's default (whether or not
 the file spelled it out) and ``"scenario"`` otherwise.  Workflows add what is
@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .campaign import PopulationSpec, SimulationSpec
+from .outcomes import OutcomeSpec
 from .priors import DEFAULT_RATE_CARD, ER_ANCHORS, RATE_CARDS
 from .scenario import Objective, ScenarioSpec, SolverSpec
 
@@ -111,6 +112,7 @@ def assumptions(spec: ScenarioSpec, fitted=None) -> dict[str, dict]:
     out = _flatten(spec.solver, SolverSpec(), "solver.")
     out.update(_flatten(spec.objective, Objective(), "objective."))
     out.update(_priors(spec, fitted))
+    out.update(_flatten(spec.outcomes, OutcomeSpec(), "outcomes."))
     out.update(_flatten(spec.simulation, SimulationSpec(), "simulation."))
     out.update(_population(spec.simulation))
     return out

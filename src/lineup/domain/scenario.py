@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from .campaign import SimulationSpec
+from .outcomes import OutcomeSpec, RiskSpec, outcome_problems
 from .packages import Packages
 from .roster import Roster, column_name, id_key, normalise_id, normalise_label
 from .tiers import DEFAULT_BOUNDS, TIER_NAMES, Tiers
@@ -157,6 +158,11 @@ class Objective(_Model):
         "engagements; estimated on reverse-reachable sets of the simulation model (at most 1e100)."))
     sampling: TalkerSampling = Field(default_factory=TalkerSampling,
                                      description="How expected talkers are estimated (used when talkers > 0).")
+    target: Optional[float] = Field(default=None, gt=0, le=1e15, description=(
+        "Engagements the campaign must reach: forecasts report the probability of reaching it."))
+    risk: Optional[RiskSpec] = Field(default=None, description=(
+        "Plan for the bad cases: maximise (1 − beta) × mean + beta × CVaR_alpha of engagements on sampled "
+        "outcome scenarios (docs/model.md, 'Risk-aware objectives'). Absent: the expected value alone."))
 
 
 class NicheSpec(_Model):
@@ -536,6 +542,8 @@ class ScenarioSpec(_Model):
     constraints: Constraints = Field(default_factory=Constraints)
     costs: Costs = Field(default_factory=Costs, description="Costs beside the fees (management effort).")
     overlap: Optional[OverlapSpec] = Field(default=None, description="Optional audience-overlap table.")
+    outcomes: OutcomeSpec = Field(default_factory=OutcomeSpec, description=(
+        "How uncertain each creator's engagements are: spreads, delivery, shocks (docs/model.md, 'Outcome model')."))
     priors: Priors = Field(default_factory=Priors)
     solver: SolverSpec = Field(default_factory=SolverSpec)
     simulation: SimulationSpec = Field(default_factory=SimulationSpec)
@@ -636,6 +644,8 @@ class Scenario:
     packages: Optional[Packages] = None
     #: RR sets over the decisions for ``objective.talkers`` (drawn by :func:`lineup.solve`); None: none drawn.
     talkers: Optional[RRSets] = None
+    #: Outcome scenarios × decisions of engagements for ``objective.risk`` (drawn by :func:`lineup.solve`).
+    risk_sample: Optional[np.ndarray] = None
 
     @property
     def name(self) -> str:
@@ -703,13 +713,15 @@ class Scenario:
                 stale = set(self.spec.default_warnings())
                 warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
                 keep = all(k in _SAMPLE_SAFE for k in changes)   # the RR sample still describes the scenario
-                return replace(self, spec=spec, warnings=warnings, talkers=self.talkers if keep else None)
+                return replace(self, spec=spec, warnings=warnings, talkers=self.talkers if keep else None,
+                               risk_sample=self.risk_sample if keep else None)
         raise ScenarioError(problems[0] if len(problems) == 1 else
                             f"with_overrides: {len(problems)} problems in the overrides", problems)
 
 
 #: Overrides that leave a scenario's RR sample valid (the candidates and the campaign model are unchanged).
-_SAMPLE_SAFE = frozenset({"budget", "objective__engagement", "objective__coverage", "objective__talkers", "solver",
+_SAMPLE_SAFE = frozenset({"budget", "objective__engagement", "objective__coverage", "objective__talkers", "objective__target",
+                          "solver",
                           "solver__backend", "solver__time_limit", "solver__gap", "name", "description"})
 
 
@@ -823,7 +835,7 @@ def check_against_roster(spec: ScenarioSpec, roster: Roster) -> list[tuple[tuple
     for p in c.platforms:
         if p not in platforms:
             problems.append((("constraints", "platforms", p), f"platform {p!r} is not in the roster{did_you_mean(p, platforms)}"))
-    problems += _cost_problems(spec) + _custom_problems(c.custom, roster)
+    problems += _cost_problems(spec) + _custom_problems(c.custom, roster) + outcome_problems(spec.outcomes, roster)
     for name, strategy in spec.strategies.items():
         for k, i in enumerate(strategy.ids or []):
             if roster.index_of(i) is None:

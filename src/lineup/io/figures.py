@@ -32,7 +32,8 @@ from ..optimize.wording import format_money
 from .labels import label
 
 __all__ = ["PALETTE", "literal_text", "buzz_figure", "reach_vs_spend_figure", "coverage_heatmap", "frontier_figure",
-           "backtest_figure", "save_figure", "comparison_figures", "flip_figure", "tornado_figure", "sensitivity_figures"]
+           "backtest_figure", "forecast_figure", "save_figure", "comparison_figures", "flip_figure", "tornado_figure",
+           "sensitivity_figures"]
 
 #: Okabe–Ito colour-blind-safe palette (yellow left out: too light on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
@@ -503,6 +504,35 @@ def backtest_figure(result):
     _titles(fig, ax, "Back-test: forecast vs actual engagements",
             literal_text(f"split {result.split.date()} · {len(f):,} posts{zero} · {_level(result.level)} coverage "
                          f"{100 * cov:.1f} %"))
+    return fig
+
+
+@_styled
+def forecast_figure(forecast, ax=None):
+    """Histogram of a portfolio's engagements over its outcome scenarios, with the mean, P10, P90 and
+    the CVaR (mean of the worst ``alpha``) marked; on ``ax`` when given (its figure is returned)."""
+    x = np.asarray(forecast.outcomes, dtype=float)
+    if ax is None:
+        fig = _figure(7.5, 4.2)
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    ax.hist(x, bins=60, color=PALETTE[0], alpha=0.55)
+    pct = round(100 * forecast.alpha)
+    marks = (("mean", forecast.mean, PALETTE[6], "-"), ("P10", forecast.p10, PALETTE[3], "--"),
+             ("P90", forecast.p90, PALETTE[2], "--"), (f"CVaR {pct} % (mean of the worst {pct} %)", forecast.cvar,
+                                                       PALETTE[3], ":"))
+    for name, value, colour, style in marks:
+        ax.axvline(value, color=colour, ls=style, lw=1.4, label=f"{name}: {value:,.0f}")
+    if forecast.target is not None:
+        ax.axvline(forecast.target, color=PALETTE[4], lw=1.4,
+                   label=f"target {forecast.target:,.0f} (P reached {100 * forecast.p_target:.0f} %)")
+    ax.set_xlabel(label("engagements"))
+    ax.set_ylabel("outcome scenarios")
+    _thousands(ax, "x")
+    ax.legend(loc="upper right")
+    _titles(fig, ax, "Forecast: engagements over outcome scenarios",
+            f"{forecast.scenarios:,} scenarios" + ("" if forecast.seed is None else f" · seed {forecast.seed}"))
     return fig
 
 

@@ -49,6 +49,10 @@ METRICS: dict[str, Metric] = {
     "engagements_per_1k": Metric("engagements per 1,000 {cur}"),
     "reach_per_1k": Metric("people reached per 1,000 {cur}"),
     "talkers_per_1k": Metric("talkers per 1,000 {cur}", "{:,.1f}"),
+    "outcome_mean": Metric("engagements over outcome scenarios: mean"),
+    "outcome_p10": Metric("  P10 (9 in 10 outcomes reach it)"),
+    "outcome_cvar": Metric("  CVaR (mean of the worst outcomes)"),
+    "relative_downside": Metric("  relative downside: 1 − CVaR / mean", "{:.1%}"),
 }
 
 #: Counts per 1,000 units of currency spent (``--normalise spend``).

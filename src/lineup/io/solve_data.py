@@ -61,6 +61,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "derived": {"engagement_rate": int(sum(columns["er_derived"])) if selected else 0},
         "budget_what_if": what_if.to_dict() if what_if is not None else None,
         **({"talkers": result.talkers.to_dict()} if getattr(result, "talkers", None) is not None else {}),
+        **({"forecast": result.forecast.to_dict()} if getattr(result, "forecast", None) is not None else {}),
         "warnings": list(sc.warnings) + list(result.notes) + _stop_warning(result) + _empty_warning(empty, zero),
         "solver": {
             "backend": result.backend,

@@ -104,6 +104,10 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
         raise ScenarioError("objective.talkers: the optimiser needs a sample of who would make whom talk (RR sets); "
                             "lineup solve and lineup.solve draw it from the scenario's simulation settings "
                             "(lineup.optimize.solve alone does not)")
+    if scenario.spec.objective.risk is not None and scenario.risk_sample is None:
+        raise ScenarioError("objective.risk: the optimiser needs outcome scenarios to plan on; lineup solve and "
+                            "lineup.solve draw them from the scenario's outcomes settings (lineup.optimize.solve "
+                            "alone does not)")
     opts = scenario.spec.solver
     backend = backend or opts.backend
     time_limit = opts.time_limit if time_limit is None else time_limit

@@ -161,22 +161,25 @@ def build(scenario: Scenario, cand) -> LinearModel:
             owners.append(rule)
     n_x = cand_rows.size
     c_x = np.zeros(n_x)
-    names, coefs, first = [], [], n_x
+    names, coefs, lbs, ubs, first = [], [], [np.zeros(n_x)], [np.ones(n_x)], n_x
     for term in m.objective.terms:
         c_x = c_x + term.x_coefficients(m, keep)
         term_names, term_c = term.columns(m, pos)
         term.add_rows(rows, m, pos, first)
         names += term_names
         coefs.append(np.asarray(term_c, dtype=float))
+        lo, hi = term.bounds(m, pos) if hasattr(term, "bounds") else (np.zeros(len(term_names)),
+                                                                       np.ones(len(term_names)))
+        lbs.append(np.asarray(lo, dtype=float))
+        ubs.append(np.asarray(hi, dtype=float))
         first += len(term_names)
     owners += [None] * (len(rows.names) - len(owners))
     c = np.concatenate([c_x, *coefs])
-    n = c.size
     labels = np.asarray(m.decisions.labels, dtype=object)[cand_rows]
     return LinearModel(
-        c=c, A=rows.matrix(n), row_lo=np.asarray(rows.lo, float), row_hi=np.asarray(rows.hi, float),
+        c=c, A=rows.matrix(c.size), row_lo=np.asarray(rows.lo, float), row_hi=np.asarray(rows.hi, float),
         row_names=tuple(rows.names), kind=tuple(rows.kind), limit=np.asarray(rows.limit, float),
-        scale=np.asarray(rows.scale, float), lb=np.zeros(n), ub=np.ones(n),
+        scale=np.asarray(rows.scale, float), lb=np.concatenate(lbs), ub=np.concatenate(ubs),
         col_names=tuple(("x[" + labels + "]").tolist()) + tuple(names),
         n_x=n_x, rows=m.decisions.row[cand_rows], owners=tuple(owners), decisions=cand_rows,
     )

@@ -132,7 +132,7 @@ def _static(scenario: Scenario) -> _Static:
     tier_rows = tuple(np.flatnonzero(ctx.tier == t) for t in range(5))
     extra = tuple(r for r in ctx.model.others if isinstance(r, LinearRule))
     coef = np.vstack([r.coefficients(ctx.model) for r in extra]) if extra else np.zeros((0, n))
-    return _Static(ctx, scenario.budget, obj.engagement, obj.coverage, drop, adj, group_of,
+    return _Static(ctx, scenario.budget, ctx.model.objective.overlap.weight, obj.coverage, drop, adj, group_of,
                    tuple(rows), tier_cap, tier_rows, _by_fee(ctx), count_cap, extra, coef,
                    np.asarray([r.lo for r in extra], dtype=float), np.asarray([r.hi for r in extra], dtype=float),
                    np.asarray([r.tolerance(ctx.model, 1e-9) for r in extra], dtype=float))

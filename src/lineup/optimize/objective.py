@@ -14,11 +14,19 @@ objective.coverage × Σ_s weight_s × min(1, n_s / target_s)``.  Terms:
   sample of reverse-reachable sets over the decisions (:mod:`lineup.domain.rrsets`):
   ``w_t · people/θ · (Σ_i singles_i x_i + Σ_k m_k t_k)``, a column ``t[<k>]`` in ``[0, 1]``
   per distinct set of two or more decisions (``m_k`` sampled sets alike), with
-  ``t_k ≤ Σ_{i ∈ k} x_i`` (row ``talkers.rr[<k>]``): maximum coverage.
+  ``t_k ≤ Σ_{i ∈ k} x_i`` (row ``talkers.rr[<k>]``): maximum coverage;
+* :class:`Risk` (only with ``objective.risk`` and a sample of outcome scenarios) — replaces the
+  engagement term by ``w_e · [(1 − β) Σ_i μ_i x_i + β · CVaR_α]`` (``μ_i = p_i E_i``, the expected
+  engagements under the outcome model) on ``S`` sampled scenarios ``X_is``, linearised after
+  Rockafellar & Uryasev: columns ``eta`` (free, ≥ 0 here since outcomes are) and ``u[<s>] ≥ 0``,
+  ``CVaR_α = eta − Σ_s u_s / (α S)`` with rows ``risk.scenario[<s>]``:
+  ``u_s − eta + Σ_i X_is x_i ≥ 0``.  The overlap term then weighs ``(1 − β) w_e`` (it corrects
+  the mean); the CVaR is of gross engagements.
 
 :class:`Objective` is a tuple of terms; a term is any object with the :class:`Term`
 methods: its objective coefficients on the ``x`` columns, its own columns (names and
-coefficients), its structural rows, its weighted ``value`` of a selection and ``gain`` (each
+coefficients, and optionally ``bounds``: [0, 1] otherwise), its structural rows, its weighted
+``value`` of a selection and ``gain`` (each
 decision's value alone, the greedy's first marginal gains).  The greedy keeps the built-in
 terms' marginal gains exact as the portfolio grows (coverage saturates, overlap subtracts);
 a term with a ``tracker(model)`` (talkers: RR sets become covered) updates its own; another
@@ -32,13 +40,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from ..domain.outcomes import Items, cvar
 from ..domain.rrsets import Cover, RRSets
 from .constraints.base import Selection
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Talkers", "Objective", "objective_of"]
+__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Talkers", "Risk", "Objective", "objective_of"]
 
 
 class Term(Protocol):
@@ -270,6 +279,108 @@ class CoverageTracker:
 
 
 @dataclass(frozen=True, eq=False)
+class Risk:
+    """``weight × [(1 − beta) Σ μ_i x_i + beta × CVaR_alpha(Σ_i X_is x_i)]`` on a sample ``X`` (scenarios × decisions).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 4.0], [2.0, 4.0], [4.0, 4.0], [6.0, 0.0]])
+    >>> r = Risk(1.0, 1.0, 0.25, X.mean(axis=0), X)
+    >>> r.gain(None).tolist()                 # alone: the worst scenario of each
+    [0.0, 0.0]
+    >>> round(r.of_mask(np.array([True, True])), 6)   # together: totals 4, 6, 8, 6
+    4.0
+    """
+
+    weight: float
+    beta: float
+    alpha: float
+    mean: np.ndarray          # μ_i per decision
+    sample: np.ndarray        # S × decisions
+
+    @property
+    def scenarios(self) -> int:
+        return int(self.sample.shape[0])
+
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return self.weight * (1 - self.beta) * self.mean[keep]
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """``eta`` worth ``weight × beta``, then ``u[<s>]`` worth ``−weight × beta / (alpha S)`` each."""
+        w, S = self.weight * self.beta, self.scenarios
+        if w == 0:
+            return [], np.zeros(0)
+        return ["eta", *(f"u[{s}]" for s in range(S))], np.r_[w, np.full(S, -w / (self.alpha * S))]
+
+    def bounds(self, model: "Model", pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``0 ≤ eta ≤`` the largest scenario total of every candidate, ``u ≥ 0``."""
+        if self.weight * self.beta == 0:
+            return np.zeros(0), np.zeros(0)
+        top = float(self.sample[:, pos >= 0].sum(axis=1).max(initial=0.0))
+        return np.zeros(self.scenarios + 1), np.r_[top, np.full(self.scenarios, np.inf)]
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        """Rows ``risk.scenario[<s>]``: ``Σ_i X_is x_i − eta + u_s ≥ 0``."""
+        if self.weight * self.beta == 0:
+            return
+        S = self.scenarios
+        keep = np.flatnonzero(pos >= 0)
+        X = self.sample[:, keep]
+        nz = X != 0
+        r, k = np.nonzero(nz)
+        local = np.concatenate([r, np.arange(S), np.arange(S)])
+        cols = np.concatenate([pos[keep][k], np.full(S, first), first + 1 + np.arange(S)])
+        vals = np.concatenate([X[nz], -np.ones(S), np.ones(S)])
+        order = np.argsort(local, kind="stable")
+        rows.add_many([f"risk.scenario[{s}]" for s in range(S)], local[order], cols[order], vals[order], 0.0, np.inf)
+
+    def totals(self, mask: np.ndarray) -> np.ndarray:
+        """Engagements of the selection in each sampled scenario."""
+        return self.sample[:, np.asarray(mask, dtype=bool)].sum(axis=1)
+
+    def of_mask(self, mask: np.ndarray) -> float:
+        m = np.asarray(mask, dtype=bool)
+        tail = float(cvar(self.totals(m), self.alpha)) if self.beta > 0 else 0.0
+        return self.weight * ((1 - self.beta) * float(self.mean[m].sum()) + self.beta * tail)
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        return self.of_mask(sel.mask)
+
+    def gain(self, model: "Model") -> np.ndarray:
+        tail = cvar(self.sample, self.alpha, axis=0) if self.beta > 0 else 0.0
+        return self.weight * ((1 - self.beta) * self.mean + self.beta * tail)
+
+    def tracker(self, model: "Model") -> "RiskTracker":
+        """The greedy's exact marginal gains as the portfolio's scenario totals grow."""
+        return RiskTracker(self, np.zeros(self.scenarios), self.gain(model))
+
+
+@dataclass(eq=False)
+class RiskTracker:
+    """Marginal gains of :class:`Risk` for the portfolio's scenario totals ``T``:
+    ``weight × [(1 − beta) μ_i + beta (CVaR(T + X_i) − CVaR(T))]``.  Every decision's gain moves,
+    and may rise (a creator who does well when the portfolio does badly is worth more)."""
+
+    term: Risk
+    totals: np.ndarray
+    last: np.ndarray          # the term's share of each decision's current gain
+
+    def add(self, r: int, gain: np.ndarray) -> np.ndarray:
+        t = self.term
+        self.totals = self.totals + t.sample[:, r]
+        now = t.weight * (1 - t.beta) * t.mean
+        if t.beta > 0:
+            lift = cvar(self.totals[:, None] + t.sample, t.alpha, axis=0) - cvar(self.totals, t.alpha)
+            now = now + t.weight * t.beta * lift
+        gain += now - self.last
+        self.last = now
+        return np.arange(gain.size)
+
+    def copy(self) -> "RiskTracker":
+        return RiskTracker(self.term, self.totals.copy(), self.last.copy())
+
+
+@dataclass(frozen=True, eq=False)
 class Objective:
     """The scenario's objective: a sum of terms (engagement, coverage and overlap by default)."""
 
@@ -294,6 +405,11 @@ class Objective:
     def talkers(self) -> "Talkers | None":
         """The talkers term (None when ``objective.talkers`` is 0)."""
         return next((t for t in self.terms if isinstance(t, Talkers)), None)
+
+    @property
+    def risk(self) -> "Risk | None":
+        """The risk term (None without ``objective.risk`` or without a sample)."""
+        return next((t for t in self.terms if isinstance(t, Risk)), None)
 
     def value(self, model: "Model", sel: Selection) -> float:
         """The selection's objective value: the sum of its terms' values."""
@@ -327,11 +443,10 @@ def _decision_pairs(decisions, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray
     return a, b, k
 
 
-def _overlap(scenario, decisions) -> Overlap:
+def _overlap(scenario, decisions, w: float) -> Overlap:
     """Pairs of decisions whose influencers share followers, with their duplicated engagement
-    ``shared × min(e_a, e_b)`` (``e`` per follower; with packages, of each package)."""
+    ``shared × min(e_a, e_b)`` (``e`` per follower; with packages, of each package), weighing ``w``."""
     ov = scenario.overlap
-    w = scenario.spec.objective.engagement
     if ov is None or len(ov) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Overlap(w, empty, empty, np.zeros(0))
@@ -348,15 +463,41 @@ def objective_of(scenario, decisions) -> Objective:
     """The objective terms of ``scenario`` over ``decisions``."""
     spec = scenario.spec
     niches = tuple(spec.niches)
+    w_e, risk = spec.objective.engagement, None
+    if spec.objective.risk is not None and scenario.risk_sample is not None:
+        r = spec.objective.risk
+        risk = Risk(w_e, r.beta, r.alpha, decision_items(scenario, decisions).mean(),
+                    _risk_sample(scenario, decisions))
     terms = (
-        Engagement(spec.objective.engagement),
+        Engagement(0.0 if risk is not None else w_e),
         Coverage(spec.objective.coverage, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
                  np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
-        _overlap(scenario, decisions),
+        _overlap(scenario, decisions, w_e if risk is None else w_e * (1 - risk.beta)),
     )
     if spec.objective.talkers > 0 and scenario.talkers is not None:
         terms += (Talkers(spec.objective.talkers, _talker_sample(scenario, decisions)),)
+    if risk is not None:
+        terms += (risk,)
     return Objective(terms)
+
+
+def decision_items(scenario, decisions) -> Items:
+    """The outcome model's view of every decision (:class:`~lineup.domain.outcomes.Items`): its roster row,
+    engagements if delivered, posts and fee (a package's, with packages)."""
+    r, pk = scenario.roster, scenario.packages
+    posts = r.posts[decisions.row] if pk is None else pk.posts
+    return Items.of(scenario.spec.outcomes, r, scenario.tiers, decisions.row, decisions.gain_e, posts, decisions.fee)
+
+
+def _risk_sample(scenario, decisions) -> np.ndarray:
+    """The scenario's outcome sample over the decisions (an error when drawn for another scenario)."""
+    from ..errors import ScenarioError
+
+    X = scenario.risk_sample
+    if X.ndim != 2 or X.shape[1] != decisions.n:
+        raise ScenarioError(f"objective.risk: the outcome sample covers {X.shape[-1]:,} decisions, the scenario has "
+                            f"{decisions.n:,}; draw it again for this scenario")
+    return X
 
 
 def _talker_sample(scenario, decisions) -> RRSets:

@@ -130,6 +130,8 @@ class SolveResult:
     gap_tolerance: Optional[float] = None
     #: Expected talkers of the portfolio with its certificate (``objective.talkers`` > 0; see :func:`lineup.solve`).
     talkers: Optional[Any] = None
+    #: The portfolio's outcome forecast (mean, P10/P50/P90, CVaR, P(target); see :func:`lineup.solve`).
+    forecast: Optional[Any] = None
 
     @property
     def ok(self) -> bool:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from ..domain.outcomes import describe
 from ..io.labels import MANAGED, PER_SPEND, label, number
 from .table import Table
 from .terminal import literal, print_table
 
 __all__ = ["render_comparison", "comparison_brief", "comparison_data", "comparison_csv", "comparison_files",
-           "ROWS"]
+           "ROWS", "OUTCOME_ROWS"]
 
 #: The metrics of the table, in order (plus :data:`~lineup.io.labels.MANAGED` rows with ``costs.management``).
+#: Outcome-model rows (engagements over outcome scenarios), after :data:`ROWS`.
+OUTCOME_ROWS: tuple[str, ...] = ("outcome_mean", "outcome_p10", "outcome_cvar", "relative_downside")
+
 ROWS: tuple[str, ...] = ("spend", "unspent", "influencers", "expected_engagement", "reach", "talkers", "wom_share",
                          "niches_covered", "cost_per_engagement", "cost_per_talker", "cost_per_reach")
 
@@ -49,11 +53,24 @@ def _cells(comparison, normalise: str | None) -> list[tuple[str, list[tuple[str,
 
     rows = [(text, [cell(key, bands[n][key], diffs[n][key] if n in diffs else None) for n in names])
             for key, text in _rows(comparison)]
+    if comparison.forecasts:
+        obands = {n: comparison.outcome_bands(n) for n in names}
+        odiffs = {n: comparison.outcome_differences(n) for n in names[1:]}
+        rows += [(_outcome_label(comparison, key), [cell(key, obands[n][key], odiffs[n][key] if n in odiffs else None)
+                                                    for n in names]) for key in OUTCOME_ROWS]
     if normalise == "spend":
         per = {n: comparison.per_spend(n) for n in names}
         rows += [(label(key, comparison.scenario.currency), [cell(key, *per[n][key]) for n in names])
                  for key in PER_SPEND]
     return rows
+
+
+def _outcome_label(comparison, key: str) -> str:
+    text = label(key, comparison.scenario.currency)
+    if key == "outcome_cvar":
+        alpha = next(iter(comparison.forecasts.values())).alpha
+        text = text.replace("the worst outcomes", f"the worst {100 * alpha:.3g} % of outcomes")
+    return text
 
 
 def _title(comparison) -> str:
@@ -65,9 +82,17 @@ def _title(comparison) -> str:
 def _footer(comparison) -> list[str]:
     from lineup.workflows.compare import spend_summary
 
-    return [f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} random "
-            f"populations (common random numbers)",
-            spend_summary(comparison) + "; costs are mean spend ÷ mean count (ratios of means)"]
+    lines = [f"seed {comparison.seed} · every strategy simulated on the same {comparison.replications} random "
+             f"populations (common random numbers)",
+             spend_summary(comparison) + "; costs are mean spend ÷ mean count (ratios of means)"]
+    if comparison.forecasts:
+        f = next(iter(comparison.forecasts.values()))
+        seed = "" if f.seed is None else f", seed {f.seed}"
+        lines += [f"engagements over outcome scenarios: {f.scenarios:,} scenarios of the outcome model{seed} "
+                  f"({describe(comparison.scenario.spec.outcomes)}; docs/model.md); the same scenarios for every "
+                  f"strategy, so Δ is paired; intervals are Monte Carlo",
+                  comparison.downside_verdict()]
+    return lines
 
 
 def render_comparison(comparison, console, normalise: str | None = None) -> None:

@@ -15,7 +15,7 @@ from .table import Table, rich_table
 from .terminal import literal, print_table
 
 __all__ = ["portfolio_csv", "portfolio_table", "render_solve", "render_notes", "solve_brief", "solve_data",
-           "talkers_lines", "cost_split"]
+           "talkers_lines", "forecast_lines", "cost_split"]
 
 
 def portfolio_csv(result) -> str:
@@ -106,6 +106,8 @@ def solve_brief(result, what_if=None) -> list[Table]:
              f"{cost_split(data, format_money)} ({format_money(data['budget_left'], cur)} left) · expected engagement "
              f"{data['expected_engagement']:,.0f} · coverage value {data['coverage_value']:,.0f}",
              *data["diagnosis"]]
+    if data.get("forecast"):
+        notes += forecast_lines(data["forecast"])
     if data["estimated"]["summary"]:
         notes.append(f"Estimates: {data['estimated']['summary']}")
     notes += [f"warning: {w}" for w in data["warnings"]]
@@ -151,6 +153,8 @@ def _render_totals(data: dict, console) -> None:
         + f" · coverage value {data['coverage_value']:,.0f}"
     )
     _render_talkers(data, console)
+    for line in forecast_lines(data["forecast"]) if data.get("forecast") else []:
+        console.print(literal(line))
     tiers = ", ".join(f"{k} {v}" for k, v in data["tier_counts"].items() if v)
     console.print(f"Tiers: {tiers}")
     if data["niche_coverage"]:
@@ -198,6 +202,41 @@ def talkers_lines(t: dict) -> list[str]:
     if t.get("ratio") is not None and not t["certified"]:
         cert += f" (target {t['target_ratio']:.1%} not reached)"
     return [line, cert]
+
+
+def forecast_lines(f: dict) -> list[str]:
+    """A portfolio's outcome forecast (``forecast`` of :func:`~lineup.io.solve_data.solve_to_dict`) as sentences.
+
+    >>> e = {k: {"estimate": v, "low": v - 5, "high": v + 5} for k, v in
+    ...      (("mean", 1000), ("p10", 600), ("p50", 950), ("p90", 1450), ("cvar", 450))}
+    >>> f = {"scenarios": 10000, "alpha": 0.1, "target": None, "seed": 7, "planned": 1100,
+    ...      "relative_downside": 0.55, "engagements": e}
+    >>> for line in forecast_lines(f):
+    ...     print(line)
+    Forecast of engagements (10,000 outcome scenarios, seed 7): mean 1,000 (95% interval 995–1,005) · P10 600 · P50 950 · P90 1,450
+    Downside: the worst 10% of outcomes average 450 (CVaR, 95% interval 445–455), 55.0% below the mean
+    """
+    e = f["engagements"]
+    seed = "" if f.get("seed") is None else f", seed {f['seed']}"
+    m = e["mean"]
+    lines = [f"Forecast of engagements ({f['scenarios']:,} outcome scenarios{seed}): mean {m['estimate']:,.0f} "
+             f"(95% interval {m['low']:,.0f}–{m['high']:,.0f}) · P10 {e['p10']['estimate']:,.0f} · "
+             f"P50 {e['p50']['estimate']:,.0f} · P90 {e['p90']['estimate']:,.0f}"]
+    c, pct = e["cvar"], f"{100 * f['alpha']:.3g}%"
+    lines.append(f"Downside: the worst {pct} of outcomes average {c['estimate']:,.0f} (CVaR, 95% interval "
+                 f"{c['low']:,.0f}–{c['high']:,.0f}), {f['relative_downside']:.1%} below the mean")
+    if "p_target" in e:
+        p = e["p_target"]
+        lines.append(f"Target {f['target']:,.0f} engagements: reached in {p['estimate']:.1%} of outcomes "
+                     f"(95% interval {p['low']:.1%}–{p['high']:.1%})")
+    inside = f.get("in_sample")
+    if inside:
+        lines.append(f"Planned on {inside['scenarios']:,} other scenarios: mean {inside['mean']:,.0f}, "
+                     f"CVaR {inside['cvar']:,.0f} (the numbers above are out of sample)")
+    if "spend" in f:
+        s = f["spend"]
+        lines.append(f"Fees paid (uncertain fees): P10 {s['p10']:,.0f} · P50 {s['p50']:,.0f} · P90 {s['p90']:,.0f}")
+    return lines
 
 
 def _render_talkers(data: dict, console) -> None:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from lineup.domain.outcomes import cvar_linearised, downside_linearised, quantile_interval, quantile_linearised
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario, StrategySpec, did_you_mean
 from lineup.domain.tiers import TIER_NAMES
@@ -54,7 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lineup.optimize.result import SolveResult
 
-__all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "budget_spend", "StrategyPortfolio",
+__all__ = ["DEFAULT_STRATEGIES", "METRICS", "COST_METRICS", "COST_RATIOS", "OUTCOME_METRICS", "budget_spend",
+           "StrategyPortfolio",
            "Comparison", "strategy_scenario", "strategy_specs", "build_portfolios", "compare"]
 
 #: Strategies compared when the scenario names none (the first is the baseline of the differences).
@@ -96,6 +98,12 @@ COST_RATIOS: dict[str, tuple[str, str]] = {"total_cost_per_talker": ("total_cost
 
 #: Metrics taken from the simulation samples (the others are properties of the portfolio).
 _SIMULATED = ("spend", "reach", "talkers", "wom_share", "cost_per_engagement", "cost_per_talker", "cost_per_reach")
+
+#: Outcome-model metrics of each strategy's portfolio (engagements over outcome scenarios,
+#: :mod:`lineup.domain.outcomes`), with their unit; intervals are Monte Carlo (delta method for CVaR and the
+#: relative downside; order statistics for P10), differences paired over common outcome scenarios.
+OUTCOME_METRICS: dict[str, str] = {"outcome_mean": "interactions", "outcome_p10": "interactions",
+                                   "outcome_cvar": "interactions", "relative_downside": "fraction"}
 
 #: Per-spend metrics (``compare --normalise spend``): name → simulated count per 1,000 units of currency.
 PER_SPEND: dict[str, str] = {"engagements_per_1k": "engagements", "reach_per_1k": "reach",
@@ -300,7 +308,7 @@ def build_portfolios(scenario: Scenario, *, names=None, backend: str | None = No
     >>> {n: (b.status, b.portfolio.ids) for n, b in built.items()}
     {'optimised': ('optimal', ['ann', 'eve']), 'micro': ('optimal', ['ann', 'bob', 'cat']), 'macro': ('optimal', ['eve'])}
     """
-    from .talkers import solve
+    from .plan import solve
 
     out: dict[str, StrategyPortfolio] = {}
     for name in strategy_specs(scenario, names):
@@ -369,6 +377,8 @@ class Comparison:
     seed: Optional[int]
     built: dict[str, StrategyPortfolio] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: Each strategy's outcome forecast (same outcome scenarios for all: paired).
+    forecasts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline(self) -> str:
@@ -427,6 +437,52 @@ class Comparison:
                 out[m] = band_of(rm - rb, zm - zb)
         return {m: out[m] for m in self.metrics}
 
+    def outcome_bands(self, name: str) -> dict[str, Band]:
+        """Mean, P10, CVaR and relative downside of ``name``'s engagements over the outcome scenarios, with
+        95 % Monte Carlo intervals (:data:`OUTCOME_METRICS`); empty without forecasts."""
+        f = self.forecasts.get(name)
+        if f is None:
+            return {}
+        x = f.outcomes
+        p10 = quantile_interval(x, 0.1)
+        c, zc = cvar_linearised(x, f.alpha)
+        d, zd = downside_linearised(x, f.alpha)
+        return {"outcome_mean": t_interval(x), "outcome_p10": Band(*p10), "outcome_cvar": band_of(c, zc),
+                "relative_downside": band_of(d, zd)}
+
+    def outcome_differences(self, name: str) -> dict[str, Band]:
+        """Paired differences ``name − baseline`` of :meth:`outcome_bands` over the common outcome scenarios
+        (P10 by the Bahadur linearisation, CVaR and the relative downside by the delta method)."""
+        a, b = self.forecasts.get(name), self.forecasts.get(self.baseline)
+        if a is None or b is None:
+            return {}
+        (ca, za), (cb, zb) = cvar_linearised(a.outcomes, a.alpha), cvar_linearised(b.outcomes, b.alpha)
+        (da, ya), (db, yb) = downside_linearised(a.outcomes, a.alpha), downside_linearised(b.outcomes, b.alpha)
+        (qa, wa), (qb, wb) = quantile_linearised(a.outcomes, 0.1), quantile_linearised(b.outcomes, 0.1)
+        return {"outcome_mean": t_interval(a.outcomes - b.outcomes), "outcome_p10": band_of(qa - qb, wa - wb),
+                "outcome_cvar": band_of(ca - cb, za - zb), "relative_downside": band_of(da - db, ya - yb)}
+
+    def downside_verdict(self) -> str:
+        """Which strategy has the smaller relative downside (``1 − CVaR / mean`` of engagements), said with
+        the paired interval of the difference; ``""`` without forecasts or with one strategy."""
+        names = [n for n in self.strategies if n in self.forecasts]
+        if len(names) < 2:
+            return ""
+        downside = {n: float(self.outcome_bands(n)["relative_downside"].mean) for n in names}
+        best = min(names, key=lambda n: (downside[n] if downside[n] == downside[n] else np.inf))
+        pct = f"{100 * self.forecasts[best].alpha:.3g} %"
+        parts = []
+        for other in (n for n in names if n != best):
+            a, b = self.forecasts[best], self.forecasts[other]
+            (da, ya), (db, yb) = downside_linearised(a.outcomes, a.alpha), downside_linearised(b.outcomes, b.alpha)
+            band = band_of(da - db, ya - yb)
+            clear = float(band.ci_high) < 0
+            parts.append(f"{other!r} {100 * db:.1f} % (difference {100 * (da - db):+.1f} points, 95 % interval "
+                         f"{100 * float(band.ci_low):+.1f} to {100 * float(band.ci_high):+.1f}"
+                         f"{'' if clear else '; not clearly smaller'})")
+        return (f"smaller relative downside: {best!r} — its worst {pct} of outcome scenarios average "
+                f"{100 * downside[best]:.1f} % below its mean engagements, against " + "; ".join(parts))
+
     def assumptions(self) -> dict[str, dict]:
         """Every default the comparison depends on (``{name: {"value", "source", "meaning"}}``)."""
         from lineup.domain.assumptions import entry
@@ -473,7 +529,8 @@ class Comparison:
         rows = []
         for name in self.strategies:
             row: dict[str, Any] = {"strategy": name, "status": self.built[name].status if name in self.built else ""}
-            for prefix, bands in (("", self.bands(name)), ("diff_", self.differences(name))):
+            for prefix, bands in (("", {**self.bands(name), **self.outcome_bands(name)}),
+                                  ("diff_", {**self.differences(name), **self.outcome_differences(name)})):
                 for m, b in bands.items():
                     row[f"{prefix}{m}"], row[f"{prefix}{m}_ci_low"], row[f"{prefix}{m}_ci_high"] = (
                         float(b.mean), float(b.ci_low), float(b.ci_high))
@@ -500,6 +557,7 @@ class Comparison:
                          for n, b in self.built.items() if not b.ok},
             "notes": list(self.notes),
             "warnings": list(self.scenario.warnings),
+            **({"downside": self.downside_verdict()} if self.forecasts else {}),
         }
 
     def _strategy_dict(self, name: str) -> dict:
@@ -524,6 +582,10 @@ class Comparison:
             "per_1k_spend": {m: {**_band_dict(b), "difference": None if d is None else _band_dict(d)}
                              for m, (b, d) in self.per_spend(name).items()},
             "difference": {m: _band_dict(b) for m, b in self.differences(name).items()},
+            **({"outcomes": {**self.forecasts[name].to_dict(),
+                             "bands": {m: _band_dict(b) for m, b in self.outcome_bands(name).items()},
+                             "difference": {m: _band_dict(b) for m, b in self.outcome_differences(name).items()}}}
+               if name in self.forecasts else {}),
             "penetration": {n: _num(_penetration(sim, n)) for n in self.niches},
             "buzz": {"mean": [_num(v) for v in talkers.mean], "ci_low": [_num(v) for v in talkers.ci_low],
                      "ci_high": [_num(v) for v in talkers.ci_high]},
@@ -714,8 +776,8 @@ def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, ba
     ok = [n for n, b in built.items() if b.ok]
     if not ok:
         _raise_all_failed(scenario, built)
-    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, run=RunOptions.of(run, **options),
-                               executor=executor)
+    run = RunOptions.of(run, **options)
+    sims = simulate_portfolios(scenario, {n: built[n].portfolio for n in ok}, run=run, executor=executor)
     first = sims[ok[0]]
     notes = list(scenario.warnings) + [note for b in built.values() for note in b.notes]
     notes += [f"strategy {n!r}: the portfolio is empty (no influencer the strategy allows fits its budget of "
@@ -734,8 +796,16 @@ def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, ba
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
-        seed=first.seed, built=built, notes=tuple(notes),
+        seed=first.seed, built=built, notes=tuple(notes), forecasts=_forecasts(built, ok, run.seed),
     )
+
+
+def _forecasts(built: dict[str, StrategyPortfolio], names: list[str], seed) -> dict[str, Any]:
+    """Each strategy's outcome forecast on the same outcome scenarios (``seed``, else the scenario's
+    ``outcomes.seed``, else ``simulation.seed``): paired, since draws are keyed by roster row."""
+    from .plan import forecast
+
+    return {n: forecast(built[n].scenario, built[n].portfolio, seed=seed) for n in names}
 
 
 

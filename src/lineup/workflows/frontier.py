@@ -127,7 +127,7 @@ def point_scenario(scenario: Scenario, kind: str, value: float) -> Scenario:
 
 
 def _solve_point(scenario: Scenario, kind: str, options: dict, value: float) -> SolveResult:
-    from .talkers import solve as solve_for
+    from .plan import solve as solve_for
 
     if scenario.spec.objective.talkers > 0:      # RR sets drawn for each point; no simulation check
         return solve_for(point_scenario(scenario, kind, value), check=False, **options)

@@ -65,7 +65,7 @@ def _main_solve(scenario: Scenario, comparison: Comparison) -> SolveResult:
         if built.solve is not None and all(getattr(spec, k) is None for k in
                                            ("ids", "tiers", "platforms", "influencers", "budget", "objective")):
             return built.solve
-    from .talkers import solve
+    from .plan import solve
 
     return solve(scenario, check=False)
 

@@ -234,7 +234,7 @@ def simulate_portfolios(scenario: Scenario, portfolios: Mapping[Hashable, Portfo
 
 
 def _solve(scenario: Scenario) -> Portfolio:
-    from .talkers import solve
+    from .plan import solve
 
     result = solve(scenario, check=False).raise_for_status()
     if result.portfolio is None:
