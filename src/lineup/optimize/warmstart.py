@@ -52,11 +52,14 @@ import numpy as np
 from .formulation import LinearModel
 
 __all__ = ["WarmStart", "RelaxAndFix", "applies", "probe_seconds", "prepare", "relax_and_fix",
-           "relax_fix_columns", "restricted_columns", "fixable", "WARM_START_ABOVE", "MIN_TIME_LIMIT",
+           "relax_fix_columns", "restricted_columns", "fixable", "WARM_START_ABOVE", "WARM_START_NONZEROS", "MIN_TIME_LIMIT",
            "RELAX_FIX_COLUMNS"]
 
 #: Models with at least this many x columns get a warm start (shipped scenarios are far smaller).
 WARM_START_ABOVE = 20_000
+#: ... or at least this many nonzeros (the dense scenario rows of ``objective.risk``: 1,000 candidates × 500
+#: scenarios hold 400k), whose node LPs are slow enough that the solver's own search stalls.
+WARM_START_NONZEROS = 250_000
 #: Columns whose reduced cost is within this fraction of the LP optimum are offered to the restricted MILP.
 NEAR_LP = 2e-4
 #: ... and those whose reduced cost is above −OWN_SHARE × their own objective coefficient.
@@ -125,7 +128,8 @@ def applies(model: LinearModel, time_limit: float | None = None) -> bool:
     from ..errors import SolverUnavailableError
     from .backends import check_backend
 
-    if model.n_x < WARM_START_ABOVE or (time_limit is not None and time_limit < MIN_TIME_LIMIT):
+    wide = model.n_x >= WARM_START_ABOVE or model.A.nnz >= WARM_START_NONZEROS
+    if not wide or (time_limit is not None and time_limit < MIN_TIME_LIMIT):
         return False
     try:
         check_backend("highs")
