@@ -32,14 +32,14 @@ from lineup.domain.outcomes import Delivery, OutcomeSpec, RiskSpec  # noqa: E402
 from lineup.optimize.formulation import build  # noqa: E402
 from lineup.optimize.model import model_of  # noqa: E402
 from lineup.optimize.rules import candidates, violations  # noqa: E402
-from lineup.workflows.plan import draw_risk_sample, solve  # noqa: E402
+from lineup.workflows.plan import draw_outcome_sample, solve  # noqa: E402
 
 
 def risk_scenario(n: int, scenarios: int, beta: float, alpha: float, gap: float, time_limit: float):
     sc, _ = make_scenario(n, full=True)
-    objective = sc.spec.objective.model_copy(update={"risk": RiskSpec(beta=beta, alpha=alpha, scenarios=scenarios)})
+    objective = sc.spec.objective.model_copy(update={"risk": RiskSpec(beta=beta, alpha=alpha)})
     outcomes = OutcomeSpec(delivery=Delivery(default=0.9, by_tier={"macro": 0.85, "mega": 0.85}), platform_shock=0.2,
-                           seed=7)
+                           seed=7, planning_scenarios=scenarios)
     solver = sc.spec.solver.model_copy(update={"gap": gap, "time_limit": time_limit})
     return replace(sc, spec=sc.spec.model_copy(update={"objective": objective, "outcomes": outcomes,
                                                        "solver": solver}))
@@ -50,7 +50,7 @@ def run_case(n: int, scenarios: int, args) -> dict:
     for _ in range(args.repeat):
         sc = risk_scenario(n, scenarios, args.beta, args.alpha, args.gap, args.time_limit)
         t0 = time.perf_counter()
-        with_sample = draw_risk_sample(sc)
+        with_sample = draw_outcome_sample(sc)
         sample_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         res = solve(with_sample, backend=args.backend)

@@ -75,8 +75,8 @@ def solve(scenario: Path, backend, time_limit, gap, fmt: str, output: Path | Non
 
 def _what_if(sc, result, percent, backend, time_limit):
     """The budget what-if (or None): default 10 % for rosters up to 5,000 influencers."""
-    if percent is None:
-        percent = 10.0 if sc.roster.n <= 5_000 else 0.0
+    if percent is None:   # not for the cheapest portfolio: more budget buys nothing it wants
+        percent = 10.0 if sc.roster.n <= 5_000 and sc.spec.objective.minimise is None else 0.0
     if percent <= 0:
         return None
     from .workflows.whatif import budget_what_if

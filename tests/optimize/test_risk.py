@@ -22,7 +22,7 @@ from lineup.optimize.greedy import greedy
 from lineup.optimize.model import model_of
 from lineup.optimize.precheck import emptied
 from lineup.optimize.rules import candidates, evaluate, violations
-from lineup.workflows.plan import draw_risk_sample
+from lineup.workflows.plan import draw_outcome_sample
 
 from .test_model_properties import SETTINGS, brute_force, packaged_scenario, seeds
 
@@ -32,9 +32,10 @@ def risk_scenario(seed, n: int, beta: float, alpha: float, scenarios: int, deliv
     sc = packaged_scenario(seed, n)
     spec = sc.spec.model_copy(update={
         "objective": sc.spec.objective.model_copy(
-            update={"risk": RiskSpec(beta=beta, alpha=alpha, scenarios=scenarios)}),
-        "outcomes": OutcomeSpec(delivery=Delivery(default=delivery), platform_shock=0.3, seed=int(seed) % 1000)})
-    return draw_risk_sample(replace(sc, spec=spec))
+            update={"risk": RiskSpec(beta=beta, alpha=alpha)}),
+        "outcomes": OutcomeSpec(delivery=Delivery(default=delivery), platform_shock=0.3, seed=int(seed) % 1000,
+                                planning_scenarios=scenarios)})
+    return draw_outcome_sample(replace(sc, spec=spec))
 
 
 @settings(max_examples=40, **SETTINGS)
@@ -84,7 +85,7 @@ def test_objective_value_is_the_mean_cvar_mix():
     term = m.objective.risk
     mask = np.zeros(m.n, dtype=bool)
     mask[:3] = True
-    want = 0.6 * float(term.mean[mask].sum()) + 0.4 * float(cvar(sc.risk_sample[:, mask].sum(axis=1), 0.2))
+    want = 0.6 * float(term.mean[mask].sum()) + 0.4 * float(cvar(sc.outcome_sample[:, mask].sum(axis=1), 0.2))
     assert term.of_mask(mask) == pytest.approx(want * sc.spec.objective.engagement)
     assert np.allclose(term.mean, 0.8 * m.decisions.gain_e)
 
@@ -118,11 +119,11 @@ def test_greedy_keeps_the_rules_and_its_gains_are_exact(seed, n, beta):
 def test_optimiser_alone_refuses_risk_without_a_sample():
     sc = risk_scenario(1, 4, 0.5, 0.1, 20)
     with pytest.raises(ScenarioError, match="objective.risk: the optimiser needs outcome scenarios"):
-        solve(replace(sc, risk_sample=None))
+        solve(replace(sc, outcome_sample=None))
 
 
 def test_a_sample_for_another_scenario_is_refused():
     sc = risk_scenario(1, 4, 0.5, 0.1, 20)
-    other = replace(sc, risk_sample=np.ones((20, model_of(sc).n + 1)))
+    other = replace(sc, outcome_sample=np.ones((20, model_of(sc).n + 1)))
     with pytest.raises(ScenarioError, match="covers"):
         solve(other)

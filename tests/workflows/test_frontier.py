@@ -207,3 +207,39 @@ def test_points_state_unspent_budget_and_the_rule_that_stopped_spending():
     assert f.notes == ("budget 50,000: £48,000 of £50,000 unspent (96%); stopped by constraints.influencers.max "
                        "binding (3 influencers selected, the maximum; it blocks 2 affordable candidates)",)
     assert f.to_dict()["notes"] == list(f.notes)
+
+
+def test_risk_sweep_trades_mean_for_tail_in_sample():
+    """Along beta the optimum's in-sample CVaR − mean never falls (parametric optimisation of
+    g + beta·h: h at the optimum is non-decreasing in beta); both axes are reported out of sample."""
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.workflows.frontier import frontier as sweep
+
+    sc = tiny_scenario().with_overrides(outcomes={"delivery": {"default": 0.7}, "planning_scenarios": 80},
+                                        solver={"gap": 0.0})
+    f = sweep(sc, risk=[0.0, 0.3, 0.6, 1.0], backend="highs")
+    assert f.kind == "risk" and f.value_name == "beta" and set(f.status) == {"optimal"}
+    inside = np.array([r.forecast.in_sample_cvar - r.forecast.in_sample_mean for r in f.results])
+    assert np.all(np.diff(inside) >= -1e-6 * np.abs(inside).max())
+    frame = f.to_frame()
+    assert {"outcome_mean", "outcome_p10", "outcome_cvar", "in_sample_cvar"} <= set(frame.columns)
+    assert all(p["forecast"]["scenarios"] == 10_000 for p in f.to_dict()["points"])
+    fig = f.plot()
+    assert fig.axes[0].get_xlabel().startswith("CVaR 10 %")
+
+
+def test_cli_risk_sweep_and_its_errors(tiny_case):
+    from click.testing import CliRunner
+
+    from lineup.cli import app
+
+    ok = CliRunner().invoke(app, ["frontier", str(tiny_case), "--risk", "0,1", "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.stdout)
+    assert data["kind"] == "risk" and [p["beta"] for p in data["points"]] == [0.0, 1.0]
+    table = CliRunner().invoke(app, ["frontier", str(tiny_case), "--risk", "0:1:3"])
+    assert "mean–risk frontier" in table.stdout and "CVaR planned" in table.stdout
+    bad = CliRunner().invoke(app, ["frontier", str(tiny_case), "--risk", "0,2"])
+    assert bad.exit_code == 2 and "--risk: risk weights (beta) must lie in [0, 1], got 2" in bad.output
+    both = CliRunner().invoke(app, ["frontier", str(tiny_case), "--risk", "0,1", "--budgets", "100,200"])
+    assert both.exit_code == 2 and "exactly one of --budgets, --coverage-weights and --risk" in both.output

@@ -65,7 +65,8 @@ def test_risk_raises_the_tail_and_never_the_mean():
     and the expected-value optimum keeps the higher mean."""
     sc = tiny_scenario().with_overrides(outcomes={"delivery": {"default": 0.8}})
     plain = lineup.solve(sc, seed=2)
-    safe = lineup.solve(sc, objective={"risk": {"beta": 1.0, "scenarios": 400}}, seed=2)
+    safe = lineup.solve(sc.with_overrides(outcomes__planning_scenarios=400), objective={"risk": {"beta": 1.0}},
+                        seed=2)
     assert safe.status.value == "optimal"
     assert safe.forecast.in_sample_cvar is not None and safe.forecast.plan_scenarios == 400
     assert safe.forecast.cvar >= plain.forecast.cvar * 0.97
@@ -73,13 +74,13 @@ def test_risk_raises_the_tail_and_never_the_mean():
 
 
 def test_too_few_planning_scenarios_get_a_note():
-    sc = tiny_scenario().with_overrides(outcomes={"delivery": {"default": 0.7}})
-    res = solve(sc, objective={"risk": {"beta": 1.0, "alpha": 0.1, "scenarios": 10}}, seed=3)
+    sc = tiny_scenario().with_overrides(outcomes={"delivery": {"default": 0.7}, "planning_scenarios": 10})
+    res = solve(sc, objective={"risk": {"beta": 1.0, "alpha": 0.1}}, seed=3)
     f = res.forecast
     if f.overfit > OVERFIT_TOLERANCE:
-        assert any("raise objective.risk.scenarios" in n for n in res.notes)
+        assert any("raise outcomes.planning_scenarios" in n for n in res.notes)
     else:
-        assert not any("raise objective.risk.scenarios" in n for n in res.notes)
+        assert not any("raise outcomes.planning_scenarios" in n for n in res.notes)
 
 
 def test_forecast_of_a_portfolio_matches_the_solve():
@@ -92,9 +93,10 @@ def test_forecast_of_a_portfolio_matches_the_solve():
 RISK_SCENARIO = TINY_SCENARIO.replace("  coverage: 500\n", """\
   coverage: 500
   target: 4000
-  risk: {beta: 0.7, alpha: 0.2, scenarios: 60}
+  risk: {beta: 0.7, alpha: 0.2}
 """) + """\
 outcomes:
+  planning_scenarios: 60
   delivery: {default: 0.85, by_tier: {mega: 0.7}}
   platform_shock: 0.2
   scenarios: 2000
@@ -146,3 +148,22 @@ def test_delivery_column_from_the_roster(tmp_path):
     items = portfolio_items(sc, lineup.solve(sc, seed=1).portfolio)
     assert sorted(items.delivery.tolist()) == [0.5, 0.9, 1.0]
     assert f.mean == pytest.approx(float(items.mean().sum()), rel=0.05)
+
+
+CHEAPEST = TINY_SCENARIO.replace("  coverage: 500\n", "  coverage: 500\n  target: 300\n  minimise: cost\n").replace(
+    "  min_authenticity: 0.75\n", "  min_authenticity: 0.75\n  target_probability: 0.7\n") + """\
+outcomes: {planning_scenarios: 40, scenarios: 2000, delivery: {default: 0.9}}
+"""
+
+
+def test_cli_cheapest_portfolio_that_reaches_the_target(tmp_path):
+    path = write_case(tmp_path, CHEAPEST)
+    res = run("solve", path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["minimise"] == "cost" and data["budget_what_if"] is None
+    assert data["objective"] == pytest.approx(-data["spend"])
+    assert data["forecast"]["engagements"]["p_target"]["estimate"] > 0.5
+    assert any(b["name"] == "constraints.target_probability" for b in data["binding"]) or data["influencers"] >= 2
+    table = run("solve", path)
+    assert "minimised total cost £" in table.stdout and "no portfolio under £" in table.stdout

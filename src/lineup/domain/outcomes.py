@@ -122,6 +122,9 @@ class OutcomeSpec(_Model):
         "Spread (sd of log) of each fee around the roster's (mean kept): the forecast of spend. 0: fees are known."))
     scenarios: int = Field(default=10_000, ge=100, le=10_000_000, description=(
         "Outcome scenarios behind each forecast (and the out-of-sample check of a risk-aware solve)."))
+    planning_scenarios: int = Field(default=200, ge=10, le=100_000, description=(
+        "Outcome scenarios the optimiser plans on (S) with objective.risk or constraints.target_probability; "
+        "the choice is then checked on `scenarios` independent ones."))
     seed: Optional[int] = Field(default=None, ge=0, description=(
         "Seed of the outcome scenarios (default: simulation.seed)."))
 
@@ -161,9 +164,6 @@ class RiskSpec(_Model):
         "(0: the mean alone; 1: CVaR alone)."))
     alpha: float = Field(default=0.1, gt=0, le=1, description=(
         "Tail share: CVaR_alpha is the mean of the worst alpha share of outcome scenarios (0.1: the worst 10 %)."))
-    scenarios: int = Field(default=200, ge=10, le=100_000, description=(
-        "Outcome scenarios the optimiser plans on (S); the choice is then checked on outcomes.scenarios "
-        "independent ones."))
 
 
 # ---------------------------------------------------------------------------------------------- statistics

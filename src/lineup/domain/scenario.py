@@ -160,6 +160,9 @@ class Objective(_Model):
                                      description="How expected talkers are estimated (used when talkers > 0).")
     target: Optional[float] = Field(default=None, gt=0, le=1e15, description=(
         "Engagements the campaign must reach: forecasts report the probability of reaching it."))
+    minimise: Optional[Literal["cost"]] = Field(default=None, description=(
+        "Target efficiency: 'cost' finds the cheapest portfolio (fees plus management cost) that keeps every rule, "
+        "constraints.target_probability included; the other objective weights are then unused."))
     risk: Optional[RiskSpec] = Field(default=None, description=(
         "Plan for the bad cases: maximise (1 − beta) × mean + beta × CVaR_alpha of engagements on sampled "
         "outcome scenarios (docs/model.md, 'Risk-aware objectives'). Absent: the expected value alone."))
@@ -352,6 +355,9 @@ class Constraints(_Model):
     conflicts: list[list[str]] = Field(
         default_factory=list, description="Groups of ids of which at most one may be chosen (competitor conflicts)."
     )
+    target_probability: Optional[float] = Field(default=None, gt=0, le=1, description=(
+        "Reach objective.target engagements in at least this share of the outcome scenarios the optimiser plans "
+        "on (a chance constraint; outcomes.planning_scenarios of them)."))
     team_hours: Optional[float] = Field(
         default=None, ge=0,
         description="At most this many hours of management in total (hours; needs costs.management.hours).",
@@ -559,6 +565,15 @@ class ScenarioSpec(_Model):
         "'Sensitivity').",
     )
 
+    @model_validator(mode="after")
+    def _target_rules(self) -> "ScenarioSpec":
+        if self.constraints.target_probability is not None and self.objective.target is None:
+            raise ValueError("constraints.target_probability needs objective.target (the engagements to reach)")
+        if self.objective.minimise is not None and self.constraints.target_probability is None:
+            raise ValueError("objective.minimise: cost needs constraints.target_probability (else the cheapest "
+                             "portfolio is the empty one)")
+        return self
+
     @field_validator("roster", "overlap", mode="before")
     @classmethod
     def _path_shorthand(cls, v: Any) -> Any:
@@ -645,7 +660,7 @@ class Scenario:
     #: RR sets over the decisions for ``objective.talkers`` (drawn by :func:`lineup.solve`); None: none drawn.
     talkers: Optional[RRSets] = None
     #: Outcome scenarios × decisions of engagements for ``objective.risk`` (drawn by :func:`lineup.solve`).
-    risk_sample: Optional[np.ndarray] = None
+    outcome_sample: Optional[np.ndarray] = None
 
     @property
     def name(self) -> str:
@@ -714,7 +729,7 @@ class Scenario:
                 warnings = tuple(w for w in self.warnings if w not in stale) + tuple(spec.default_warnings())
                 keep = all(k in _SAMPLE_SAFE for k in changes)   # the RR sample still describes the scenario
                 return replace(self, spec=spec, warnings=warnings, talkers=self.talkers if keep else None,
-                               risk_sample=self.risk_sample if keep else None)
+                               outcome_sample=self.outcome_sample if keep else None)
         raise ScenarioError(problems[0] if len(problems) == 1 else
                             f"with_overrides: {len(problems)} problems in the overrides", problems)
 

@@ -288,6 +288,8 @@ def frontier_figure(frontier):
     >>> fig.axes[0].get_xlabel(), fig.axes[1].get_ylabel()
     ('budget (GBP)', 'marginal value (objective per GBP)')
     """
+    if frontier.kind == "risk":
+        return _risk_frontier_figure(frontier)
     fig = _figure()
     ax = fig.add_subplot()
     x, budget = np.asarray(frontier.values, dtype=float), frontier.kind == "budget"
@@ -311,6 +313,27 @@ def frontier_figure(frontier):
     _titles(fig, ax, f"{kind} frontier — {frontier.scenario.name}",
             "best portfolio re-solved at each point" + (" · marginal value between consecutive budgets" if budget
                                                         else ""))
+    return fig
+
+
+def _risk_frontier_figure(frontier):
+    """Mean against CVaR of engagements (out of sample) along a sweep of the risk weight beta."""
+    fig = _figure(7.5, 5.0)
+    ax = fig.add_subplot()
+    mean, cvar = frontier.outcomes("mean"), frontier.outcomes("cvar")
+    ok = np.isfinite(mean) & np.isfinite(cvar)
+    ax.plot(cvar[ok], mean[ok], "o-", color=PALETTE[0], lw=2)
+    for b, x, y in zip(np.asarray(frontier.values)[ok], cvar[ok], mean[ok]):
+        ax.annotate(f"β {b:.2f}", (x, y), textcoords="offset points", xytext=(6, 4), fontsize=8)
+    f = next((r.forecast for r in frontier.results if r.forecast is not None), None)
+    pct = "" if f is None else f"{100 * f.alpha:.3g} %"
+    ax.set_xlabel(f"CVaR {pct}: mean engagements of the worst {pct} of outcomes")
+    ax.set_ylabel("mean engagements over outcomes")
+    _thousands(ax)
+    _thousands(ax, "x")
+    _titles(fig, ax, f"Mean–risk frontier — {frontier.scenario.name}",
+            "each point the best portfolio for (1 − β) mean + β CVaR; both axes on the same independent "
+            "outcome scenarios")
     return fig
 
 

@@ -37,6 +37,7 @@ def solve_to_dict(result, what_if=None) -> dict[str, Any]:
         "budget": sc.budget,
         "status": result.status.value,
         "objective": _num(result.objective, 4),
+        **({"minimise": sc.spec.objective.minimise} if sc.spec.objective.minimise else {}),
         "bound": _num(result.bound, 4),
         "gap": None if result.gap is None else float(result.gap),
         "spend": _num(ev.spend if ev else 0.0),

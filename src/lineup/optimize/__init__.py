@@ -104,10 +104,13 @@ def solve(scenario: Scenario, *, backend: str | None = None, time_limit: float |
         raise ScenarioError("objective.talkers: the optimiser needs a sample of who would make whom talk (RR sets); "
                             "lineup solve and lineup.solve draw it from the scenario's simulation settings "
                             "(lineup.optimize.solve alone does not)")
-    if scenario.spec.objective.risk is not None and scenario.risk_sample is None:
-        raise ScenarioError("objective.risk: the optimiser needs outcome scenarios to plan on; lineup solve and "
-                            "lineup.solve draw them from the scenario's outcomes settings (lineup.optimize.solve "
-                            "alone does not)")
+    spec = scenario.spec
+    for key, on in (("objective.risk", spec.objective.risk is not None),
+                    ("constraints.target_probability", spec.constraints.target_probability is not None)):
+        if on and scenario.outcome_sample is None:
+            raise ScenarioError(f"{key}: the optimiser needs outcome scenarios to plan on; lineup solve and "
+                                "lineup.solve draw them from the scenario's outcomes settings (lineup.optimize.solve "
+                                "alone does not)")
     opts = scenario.spec.solver
     backend = backend or opts.backend
     time_limit = opts.time_limit if time_limit is None else time_limit
@@ -296,9 +299,11 @@ def _solve_greedy(base: dict, t0: float) -> SolveResult | None:
     """Greedy portfolio with a bound (:func:`_greedy_bound`); ``None`` when the greedy finds nothing."""
     from . import greedy
 
+    from . import rules
+
     scenario, cand = base["scenario"], base["cand"]
     mask = greedy.greedy(scenario, cand)
-    if mask is None:
+    if mask is None or rules.violations(scenario, mask):   # a rule the greedy cannot keep (the target's chance)
         return None
     built = time.perf_counter() - t0
     bound, notes = _greedy_bound(scenario, cand, base["time_limit"])

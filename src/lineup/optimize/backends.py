@@ -324,14 +324,17 @@ def _column_block(A, c: np.ndarray, cols: np.ndarray, rows: np.ndarray, first: i
 
 
 def _column_section(model: LinearModel, cols, rows, relax: bool) -> bytes:
-    A, n_x, n = model.A, (0 if relax else model.n_x), model.n_cols
+    """The columns in runs of equal integrality, each integer run between MARKER lines."""
+    A, ints = model.A, model.is_integer(relax)
+    edges = np.flatnonzero(np.diff(ints.astype(np.int8))) + 1
     parts = []
-    if n_x:
-        parts += [b"    MARKER                 'MARKER'                 'INTORG'\n",
-                  _column_block(A, model.c, cols, rows, 0, n_x),
-                  b"    MARKER                 'MARKER'                 'INTEND'\n"]
-    if n > n_x:
-        parts.append(_column_block(A, model.c, cols, rows, n_x, n))
+    for start, stop in zip(np.r_[0, edges], np.r_[edges, ints.size]):
+        block = _column_block(A, model.c, cols, rows, int(start), int(stop))
+        if ints[start]:
+            parts += [b"    MARKER                 'MARKER'                 'INTORG'\n", block,
+                      b"    MARKER                 'MARKER'                 'INTEND'\n"]
+        else:
+            parts.append(block)
     return b"".join(parts)
 
 
@@ -345,10 +348,11 @@ def _rhs_section(model: LinearModel, rows: np.ndarray) -> bytes:
 
 def _bounds_section(model: LinearModel, cols: np.ndarray, relax: bool) -> bytes:
     parts = []
-    ints = np.arange(0 if relax else model.n_x)
+    binary = model.is_integer(relax)
+    ints = np.flatnonzero(binary)
     if ints.size:
         parts.append(_records(_const(" BV BND       ", ints.size), cols[ints]))
-    rest = np.arange(ints.size, model.n_cols)
+    rest = np.flatnonzero(~binary)
     for key, vals, keep in ((" UP BND       ", model.ub, np.isfinite(model.ub)), (" LO BND       ", model.lb, model.lb != 0)):
         k = rest[keep[rest]]
         if k.size:
@@ -697,9 +701,10 @@ def _highs_model(hs, model: LinearModel, relax: bool):
     lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = model.n_cols, model.shape[0]
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
-    if not relax and model.n_x:
+    ints = model.is_integer(relax)
+    if ints.any():
         cont, integ = hs.HighsVarType.kContinuous, hs.HighsVarType.kInteger
-        lp.integrality_ = [integ] * model.n_x + [cont] * (model.n_cols - model.n_x)
+        lp.integrality_ = [integ if i else cont for i in ints.tolist()]
     return lp
 
 
@@ -810,7 +815,8 @@ def to_pulp(model: LinearModel, name: str = "lineup"):
     # PuLP ≥ 3.3 creates variables through the problem (direct LpVariable(...) is deprecated)
     new_var = getattr(prob, "add_variable", None) or pulp.LpVariable
     ups = np.where(np.isfinite(model.ub), model.ub, np.nan).tolist()
-    xs = [new_var(n, lo, None if up != up else up, pulp.LpBinary if k < model.n_x else pulp.LpContinuous)
+    ints = model.is_integer().tolist()
+    xs = [new_var(n, lo, None if up != up else up, pulp.LpBinary if ints[k] else pulp.LpContinuous)
           for k, (n, lo, up) in enumerate(zip(_unique(model.col_names), model.lb.tolist(), ups))]
     nz = np.flatnonzero(model.c)
     prob.setObjective(pulp.LpAffineExpression(zip([xs[k] for k in nz], model.c[nz].tolist())))

@@ -9,7 +9,9 @@ Columns, in this order:
 * ``z[<a>|<b>]`` — overlap indicator of a candidate pair with duplicated engagement
   ``d_ij > 0``, ``z ≥ x_i + x_j − 1`` (row ``overlap[<a>|<b>]``), objective ``−d_ij``.
   Pairwise inclusion–exclusion: followers shared by three or more are subtracted
-  more than once, so a large clique of overlapping creators is undervalued.
+  more than once, so a large clique of overlapping creators is undervalued;
+* every other objective term's columns (``t``, ``eta``/``u``, :mod:`.objective`), then the
+  columns of rules that have their own (``miss[<s>]``, binary: :mod:`.constraints.chance`).
 
 Every other row carries its report name (``budget``, ``constraints.tiers.micro.min``,
 ``niches.skincare.min_influencers``, ``constraints.include[alice]``,
@@ -68,6 +70,19 @@ class LinearModel:
     rows: np.ndarray  # roster row of each x column
     owners: tuple = ()  # the rule that owns each row (None: structural)
     decisions: np.ndarray = None  # type: ignore[assignment]  # decision of each x column
+    integer: np.ndarray = None  # type: ignore[assignment]  # binary columns besides the x columns (a rule's own)
+
+    def __post_init__(self) -> None:
+        if self.integer is None:
+            object.__setattr__(self, "integer", np.zeros(0, dtype=np.int64))
+
+    def is_integer(self, relax: bool = False) -> np.ndarray:
+        """Bool mask of the binary columns (none when ``relax``): the x columns and :attr:`integer`."""
+        out = np.zeros(self.n_cols, dtype=bool)
+        if not relax:
+            out[: self.n_x] = True
+            out[self.integer] = True
+        return out
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -174,6 +189,20 @@ def build(scenario: Scenario, cand) -> LinearModel:
         ubs.append(np.asarray(hi, dtype=float))
         first += len(term_names)
     owners += [None] * (len(rows.names) - len(owners))
+    integer = []
+    for rule in (r for r in m.rules if hasattr(r, "columns")):   # rules with columns of their own (chance)
+        rule_names, rule_c = rule.columns(m, pos)
+        lo, hi = rule.bounds(m, pos)
+        for row in rule.column_rows(m, pos, first):
+            rows.add(row.name, row.cols, row.vals, row.lo, row.hi, row.kind, row.limit, row.scale)
+            owners.append(rule if row.kind else None)
+        names += rule_names
+        coefs.append(np.asarray(rule_c, dtype=float))
+        lbs.append(np.asarray(lo, dtype=float))
+        ubs.append(np.asarray(hi, dtype=float))
+        if getattr(rule, "integer", False):
+            integer.append(first + np.arange(len(rule_names)))
+        first += len(rule_names)
     c = np.concatenate([c_x, *coefs])
     labels = np.asarray(m.decisions.labels, dtype=object)[cand_rows]
     return LinearModel(
@@ -182,6 +211,7 @@ def build(scenario: Scenario, cand) -> LinearModel:
         scale=np.asarray(rows.scale, float), lb=np.concatenate(lbs), ub=np.concatenate(ubs),
         col_names=tuple(("x[" + labels + "]").tolist()) + tuple(names),
         n_x=n_x, rows=m.decisions.row[cand_rows], owners=tuple(owners), decisions=cand_rows,
+        integer=np.concatenate(integer) if integer else np.zeros(0, dtype=np.int64),
     )
 
 

@@ -47,7 +47,7 @@ from .constraints.base import Selection
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Talkers", "Risk", "Objective", "objective_of"]
+__all__ = ["Term", "Engagement", "Coverage", "Overlap", "Talkers", "Risk", "Cost", "Objective", "objective_of"]
 
 
 class Term(Protocol):
@@ -381,6 +381,41 @@ class RiskTracker:
 
 
 @dataclass(frozen=True, eq=False)
+class Cost:
+    """``−weight × Σ (fee + management cost)``: the objective of ``objective.minimise: cost`` (the cheapest
+    portfolio that keeps every rule, the target's chance constraint included).
+
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> from lineup.optimize.model import model_of
+    >>> m = model_of(tiny_scenario())
+    >>> Cost(1.0).gain(m).tolist()
+    [-60.0, -250.0, -400.0, -700.0, -900.0]
+    """
+
+    weight: float
+
+    @staticmethod
+    def total(model: "Model") -> np.ndarray:
+        d = model.decisions
+        return d.fee + d.management
+
+    def x_coefficients(self, model: "Model", keep: np.ndarray) -> np.ndarray:
+        return -self.weight * self.total(model)[keep]
+
+    def columns(self, model: "Model", pos: np.ndarray) -> tuple[list[str], np.ndarray]:
+        return [], np.zeros(0)
+
+    def add_rows(self, rows, model: "Model", pos: np.ndarray, first: int) -> None:
+        return None
+
+    def value(self, model: "Model", sel: Selection) -> float:
+        return -self.weight * float(self.total(model)[sel.mask].sum())
+
+    def gain(self, model: "Model") -> np.ndarray:
+        return -self.weight * self.total(model)
+
+
+@dataclass(frozen=True, eq=False)
 class Objective:
     """The scenario's objective: a sum of terms (engagement, coverage and overlap by default)."""
 
@@ -463,11 +498,13 @@ def objective_of(scenario, decisions) -> Objective:
     """The objective terms of ``scenario`` over ``decisions``."""
     spec = scenario.spec
     niches = tuple(spec.niches)
+    if spec.objective.minimise == "cost":
+        return _cheapest(scenario, decisions, niches)
     w_e, risk = spec.objective.engagement, None
-    if spec.objective.risk is not None and scenario.risk_sample is not None:
+    if spec.objective.risk is not None and scenario.outcome_sample is not None:
         r = spec.objective.risk
         risk = Risk(w_e, r.beta, r.alpha, decision_items(scenario, decisions).mean(),
-                    _risk_sample(scenario, decisions))
+                    _outcome_sample(scenario, decisions))
     terms = (
         Engagement(0.0 if risk is not None else w_e),
         Coverage(spec.objective.coverage, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
@@ -481,6 +518,19 @@ def objective_of(scenario, decisions) -> Objective:
     return Objective(terms)
 
 
+def _cheapest(scenario, decisions, niches: tuple) -> Objective:
+    """``objective.minimise: cost``: the cost term alone (engagement, coverage and overlap kept at weight 0 so
+    that evaluations still report them)."""
+    spec = scenario.spec
+    return Objective((
+        Engagement(0.0),
+        Coverage(0.0, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
+                 np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
+        _overlap(scenario, decisions, 0.0),
+        Cost(1.0),
+    ))
+
+
 def decision_items(scenario, decisions) -> Items:
     """The outcome model's view of every decision (:class:`~lineup.domain.outcomes.Items`): its roster row,
     engagements if delivered, posts and fee (a package's, with packages)."""
@@ -489,11 +539,11 @@ def decision_items(scenario, decisions) -> Items:
     return Items.of(scenario.spec.outcomes, r, scenario.tiers, decisions.row, decisions.gain_e, posts, decisions.fee)
 
 
-def _risk_sample(scenario, decisions) -> np.ndarray:
+def _outcome_sample(scenario, decisions) -> np.ndarray:
     """The scenario's outcome sample over the decisions (an error when drawn for another scenario)."""
     from ..errors import ScenarioError
 
-    X = scenario.risk_sample
+    X = scenario.outcome_sample
     if X.ndim != 2 or X.shape[1] != decisions.n:
         raise ScenarioError(f"objective.risk: the outcome sample covers {X.shape[-1]:,} decisions, the scenario has "
                             f"{decisions.n:,}; draw it again for this scenario")

@@ -269,6 +269,6 @@ def binding(scenario: Scenario, mask) -> list[Binding]:
                 free &= ~rows
     ranked = sorted((r for r in m.rules if r.name != "budget"), key=lambda r: r.binding_rank)
     out += [b for rule in ranked for b in rule.tight(m, sel, blocked)]
-    if stop is None:
+    if stop is None and scenario.spec.objective.minimise is None:   # the cheapest portfolio leaves money on purpose
         out += _unspent(scenario, sel, free, int(pool.sum()))
     return out

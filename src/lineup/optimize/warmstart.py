@@ -277,7 +277,11 @@ def _columns(model: LinearModel, keep: np.ndarray) -> LinearModel:
     """``model`` without the columns outside ``keep`` (as if they were 0); rows unchanged."""
     cols = np.flatnonzero(keep)
     x = cols[cols < model.n_x]
+    where = np.full(model.n_cols, -1, dtype=np.int64)
+    where[cols] = np.arange(cols.size)
+    integer = where[model.integer]
     return replace(model, c=model.c[cols], A=model.A.tocsc()[:, cols].tocsr(), lb=model.lb[cols], ub=model.ub[cols],
+                   integer=integer[integer >= 0],
                    col_names=tuple(model.col_names[j] for j in cols), n_x=int(x.size), rows=model.rows[x],
                    decisions=None if model.decisions is None else model.decisions[x])
 

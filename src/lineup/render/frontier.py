@@ -36,9 +36,30 @@ def _binding(solve) -> tuple[str, ...] | str:
     return tuple(b.name for b in rules) or "—"
 
 
+def _risk_table(result) -> Table:
+    """The mean–risk frontier: per beta, the portfolio's spend, size and its engagements over the same
+    independent outcome scenarios (mean, P10, CVaR), with the CVaR on the scenarios it was planned on."""
+    cur = result.scenario.currency
+    f = next((r.forecast for r in result.results if r.forecast is not None), None)
+    pct = "" if f is None else f"{100 * f.alpha:.3g} %"
+    columns = ("beta", "status", "spend", "n", "mean", "P10", f"CVaR {pct}", "CVaR planned", "binding rules")
+    mean, p10, cvar, inside = (result.outcomes(s) for s in ("mean", "p10", "cvar", "in_sample_cvar"))
+    rows = tuple((f"{v:.2f}", result.status[k], _fmt(result.spend[k]), _fmt(result.influencers[k]), _fmt(mean[k]),
+                  _fmt(p10[k]), _fmt(cvar[k]), _fmt(inside[k]), _binding(result.results[k]))
+                 for k, v in enumerate(result.values))
+    seed = "" if f is None or f.seed is None else f", seed {f.seed}"
+    notes = ("engagements (interactions) over the same "
+             f"{'' if f is None else f'{f.scenarios:,} '}independent outcome scenarios{seed}; maximised: "
+             "(1 − beta) × mean + beta × CVaR on the planning scenarios (CVaR planned)",)
+    return Table(f"{result.scenario.name}: mean–risk frontier ({cur})", columns, rows, notes=notes)
+
+
 def frontier_table(result) -> Table:
     """One row per point: value, status, spend, unspent, influencers, engagement, coverage, objective, the
-    marginal value of budget (+1k), the simulated totals when simulated, and the binding rules."""
+    marginal value of budget (+1k), the simulated totals when simulated, and the binding rules (a risk sweep:
+    :func:`_risk_table`)."""
+    if result.kind == "risk":
+        return _risk_table(result)
     cur = result.scenario.currency
     first = "budget" if result.kind == "budget" else "weight"
     per_k = result.kind == "budget"  # the marginal value of budget exists only along a budget sweep

@@ -132,9 +132,15 @@ def _render_status(data: dict, console) -> None:
     s = data["solver"]
     colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow",
               "interrupted": "yellow"}.get(data["status"], "red")
+    if data.get("minimise") == "cost":   # the objective is minus the total cost: say it in money
+        cur = data["currency"]
+        value = "—" if data["objective"] is None else _money(-data["objective"], cur)
+        bound = "—" if data["bound"] is None else _money(-data["bound"], cur)
+        what = f"minimised total cost {value} · no portfolio under {bound}"
+    else:
+        what = f"objective {_fmt(data['objective'])} · bound {_fmt(data['bound'])}"
     console.print(
-        f"status [{colour}]{data['status']}[/{colour}] · objective {_fmt(data['objective'])} · "
-        f"bound {_fmt(data['bound'])} · gap {gap_text} · {s['backend']} ({s['method']}) "
+        f"status [{colour}]{data['status']}[/{colour}] · {what} · gap {gap_text} · {s['backend']} ({s['method']}) "
         f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s (time limit {seconds_text(s['time_limit'])})"
     )
 

@@ -1,7 +1,11 @@
-"""``lineup frontier``: re-solve a scenario over a range of budgets or coverage weights.
+"""``lineup frontier``: re-solve a scenario over a range of budgets, coverage weights or risk weights.
 
-Each point is the scenario with one field changed (``budget`` or
-``objective.coverage``) and solved from scratch by :func:`lineup.optimize.solve`.
+Each point is the scenario with one field changed (``budget``, ``objective.coverage`` or
+``objective.risk.beta``) and solved from scratch by :func:`lineup.optimize.solve` (by
+:func:`lineup.solve` when the point needs sampling: talkers, risk, a chance constraint).
+A **risk** sweep (the mean–risk frontier) solves ``(1 − beta) × mean + beta × CVaR_alpha`` at each
+``beta`` on the same planning scenarios and reports each portfolio's mean, P10 and CVaR on the same
+independent outcome scenarios (its forecast), so points differ by the choice, not by noise.
 The solver layer offers no warm-start hook (the MILP is written to an MPS file
 for CBC or loaded into a fresh HiGHS model per solve), so **points are
 independent**: that makes them safe to run in parallel on the executor of
@@ -92,21 +96,25 @@ def parse_range(spec: str, *, option: str = "budgets") -> np.ndarray:
     return np.unique([_number(p, option, text) for p in text.split(",") if p.strip()])
 
 
-def _values(budgets, coverage_weights) -> tuple[str, np.ndarray]:
-    if (budgets is None) == (coverage_weights is None):
-        raise UsageError("give either budgets or coverage weights to sweep (exactly one of them)")
-    kind, raw, name = (("budget", budgets, "budgets") if budgets is not None
-                       else ("coverage", coverage_weights, "coverage_weights"))
+def _values(budgets, coverage_weights, risk=None) -> tuple[str, np.ndarray]:
+    given = [(kind, raw, name) for kind, raw, name in (("budget", budgets, "budgets"),
+                                                        ("coverage", coverage_weights, "coverage_weights"),
+                                                        ("risk", risk, "risk")) if raw is not None]
+    if len(given) != 1:
+        raise UsageError("give budgets, coverage weights or risk weights to sweep (exactly one of them)")
+    kind, raw, name = given[0]
     option = argument(name)
     values = parse_range(raw, option=name) if isinstance(raw, str) else np.unique(np.asarray(raw, dtype=float))
     if values.size == 0:
         raise UsageError(f"{option}: no values to sweep")
     if values.size > MAX_POINTS:
         raise UsageError(f"{option}: {values.size:,} points to sweep; at most {MAX_POINTS:,} (each is a full solve)")
-    bad = values[~(values > 0)] if kind == "budget" else values[~(values >= 0)]
+    bad = {"budget": values[~(values > 0)], "coverage": values[~(values >= 0)],
+           "risk": values[~((values >= 0) & (values <= 1))]}[kind]
     if bad.size:
-        raise UsageError(f"{option}: {'budgets must be > 0' if kind == 'budget' else 'weights must be ≥ 0'}, "
-                         f"got {bad[0]:g}")
+        need = {"budget": "budgets must be > 0", "coverage": "weights must be ≥ 0",
+                "risk": "risk weights (beta) must lie in [0, 1]"}[kind]
+        raise UsageError(f"{option}: {need}, got {bad[0]:g}")
     return kind, values
 
 
@@ -120,18 +128,25 @@ def point_scenario(scenario: Scenario, kind: str, value: float) -> Scenario:
     2500.0
     >>> point_scenario(tiny_scenario(), "coverage", 7).spec.objective.coverage
     7.0
+    >>> point_scenario(tiny_scenario(), "risk", 0.5).spec.objective.risk.beta
+    0.5
     """
     if kind == "budget":
         return scenario.with_overrides(budget=float(value))
+    if kind == "risk":
+        risk = scenario.spec.objective.risk
+        alpha = 0.1 if risk is None else risk.alpha
+        return scenario.with_overrides(objective__risk={"beta": float(value), "alpha": alpha})
     return scenario.with_overrides(objective__coverage=float(value))
 
 
 def _solve_point(scenario: Scenario, kind: str, options: dict, value: float) -> SolveResult:
-    from .plan import solve as solve_for
+    from .plan import needs_sample, solve as solve_for
 
-    if scenario.spec.objective.talkers > 0:      # RR sets drawn for each point; no simulation check
-        return solve_for(point_scenario(scenario, kind, value), check=False, **options)
-    return solve(point_scenario(scenario, kind, value), **options)
+    point = point_scenario(scenario, kind, value)
+    if point.spec.objective.talkers > 0 or needs_sample(point):   # samples drawn per point; no simulation check
+        return solve_for(point, check=False, **options)
+    return solve(point, **options)
 
 
 def _column(results: Sequence[SolveResult], field: str) -> np.ndarray:
@@ -240,8 +255,20 @@ class Frontier:
 
     @property
     def value_name(self) -> str:
-        """Column name of the swept value: ``budget`` or ``coverage_weight``."""
-        return "budget" if self.kind == "budget" else "coverage_weight"
+        """Column name of the swept value: ``budget``, ``coverage_weight`` or ``beta``."""
+        return {"budget": "budget", "coverage": "coverage_weight", "risk": "beta"}[self.kind]
+
+    def outcomes(self, statistic: str) -> np.ndarray:
+        """Each point's forecast ``statistic`` (``mean``, ``p10``, ``cvar``, ``in_sample_cvar``), out of sample
+        on the same outcome scenarios (NaN without a forecast)."""
+        return np.array([np.nan if r.forecast is None or getattr(r.forecast, statistic) is None
+                         else float(getattr(r.forecast, statistic)) for r in self.results])
+
+    def _outcome_columns(self) -> dict[str, np.ndarray]:
+        if self.kind != "risk":
+            return {}
+        return {f"outcome_{s}": self.outcomes(s) for s in ("mean", "p10", "cvar")} | {
+            "in_sample_cvar": self.outcomes("in_sample_cvar")}
 
     def _sim_columns(self) -> dict[str, list]:
         cols: dict[str, list] = {}
@@ -263,7 +290,7 @@ class Frontier:
             "engagement": self.engagement, "coverage_value": self.coverage_value, "objective": self.objective,
             "bound": [np.nan if r.bound is None else r.bound for r in self.results],
             "gap": [np.nan if r.gap is None else r.gap for r in self.results],
-            "marginal_value": self.marginal_value,
+            "marginal_value": self.marginal_value, **self._outcome_columns(),
         })
         if self.simulations is not None:
             frame = frame.assign(**self._sim_columns())
@@ -282,6 +309,8 @@ class Frontier:
         if self.simulations is not None:
             s = self.simulations[k]
             row["simulation"] = None if s is None else s.to_dict()["totals"]
+        if self.kind == "risk":
+            row["forecast"] = None if r.forecast is None else r.forecast.to_dict()
         return row
 
     def to_dict(self) -> dict:
@@ -352,6 +381,7 @@ def frontier(
     *,
     budgets: str | Sequence[float] | None = None,
     coverage_weights: str | Sequence[float] | None = None,
+    risk: str | Sequence[float] | None = None,
     simulate: bool = False,
     run: RunOptions | None = None,
     backend: str | None = None,
@@ -365,9 +395,10 @@ def frontier(
     ----------
     scenario : Scenario
         The base scenario; every other field stays as it is.
-    budgets, coverage_weights : str or sequence of float
+    budgets, coverage_weights, risk : str or sequence of float
         Exactly one: values to sweep, as a list or a :func:`parse_range` string
-        (``"5000:50000:10"``, ``"5000,10000"``).  Sorted ascending, duplicates dropped.
+        (``"5000:50000:10"``, ``"5000,10000"``).  Sorted ascending, duplicates dropped.  ``risk``
+        sweeps ``objective.risk.beta`` in [0, 1] (alpha: the scenario's, else 0.1).
     simulate : bool
         Also simulate each point's portfolio (same ``seed`` for every point).
     run : RunOptions, optional
@@ -387,7 +418,7 @@ def frontier(
         Infeasible points are reported with status ``infeasible``, not raised.
     """
     run = RunOptions.of(run, **options)
-    kind, values = _values(budgets, coverage_weights)
+    kind, values = _values(budgets, coverage_weights, risk)
     reps = run.replications_or(scenario.spec.simulation.replications)
     total = len(values) + (reps if simulate else 0)
     progress = run.progress

@@ -4,17 +4,19 @@ The steps:
 
 1. ``objective=`` (a mapping of ``objective:`` fields, e.g. ``{"risk": {"beta": 0.5}}``) overrides
    the scenario's objective for this solve;
-2. with ``objective.risk``, ``risk.scenarios`` outcome scenarios of every decision are drawn (the
-   outcome model, :mod:`lineup.domain.outcomes`) and the optimiser maximises
-   ``(1 − beta) × mean + beta × CVaR_alpha`` on them (sample-average approximation,
-   :class:`lineup.optimize.objective.Risk`), under every rule;
+2. with ``objective.risk`` or ``constraints.target_probability``, ``outcomes.planning_scenarios``
+   outcome scenarios of every decision are drawn (the outcome model, :mod:`lineup.domain.outcomes`)
+   and the optimiser plans on them (sample-average approximation): it maximises
+   ``(1 − beta) × mean + beta × CVaR_alpha`` (:class:`lineup.optimize.objective.Risk`) and/or keeps
+   ``P(engagements ≥ objective.target) ≥ p`` on them
+   (:class:`lineup.optimize.constraints.chance.TargetProbability`), under every other rule;
 3. the solve itself (:func:`lineup.workflows.talkers.solve`: the plain optimiser, or the RR rounds
    with ``objective.talkers``);
 4. the chosen portfolio's :class:`PortfolioForecast`: ``outcomes.scenarios`` independent outcome
    scenarios (never the ones it was chosen on) give its mean, P10/P50/P90, CVaR and P(target),
    each with a Monte Carlo interval.  With ``objective.risk`` the in-sample mean and CVaR are kept
    beside them, and a note says when the in-sample CVaR is well above the out-of-sample one
-   (the plan overfitted its scenarios: raise ``objective.risk.scenarios``).
+   (the plan overfitted its scenarios: raise ``outcomes.planning_scenarios``).
 
 Outcome draws are keyed by (seed, role, roster row): same seed, same numbers, whatever the
 number of workers.
@@ -33,7 +35,8 @@ from lineup.domain.outcomes import (ROLE_FORECAST, ROLE_OPTIMISE, Forecast, Item
 from lineup.domain.portfolio import Portfolio
 from lineup.domain.scenario import Scenario
 
-__all__ = ["solve", "PortfolioForecast", "forecast", "with_objective", "outcome_seed", "OVERFIT_TOLERANCE"]
+__all__ = ["solve", "PortfolioForecast", "forecast", "with_objective", "outcome_seed", "needs_sample",
+           "draw_outcome_sample", "portfolio_items", "OVERFIT_TOLERANCE"]
 
 #: The in-sample CVaR may exceed the out-of-sample one by this share (when beta > 0) before a note says so.
 OVERFIT_TOLERANCE = 0.10
@@ -143,15 +146,21 @@ def _alpha(scenario: Scenario) -> float:
     return 0.1 if r is None else r.alpha
 
 
-def draw_risk_sample(scenario: Scenario, seed: SeedLike = None) -> Scenario:
-    """``scenario`` with ``risk.scenarios`` outcome scenarios of every decision (``risk_sample``) to plan on."""
+def needs_sample(scenario: Scenario) -> bool:
+    """Whether the optimiser plans on outcome scenarios (``objective.risk`` or ``constraints.target_probability``)."""
+    spec = scenario.spec
+    return spec.objective.risk is not None or spec.constraints.target_probability is not None
+
+
+def draw_outcome_sample(scenario: Scenario, seed: SeedLike = None) -> Scenario:
+    """``scenario`` with ``outcomes.planning_scenarios`` outcome scenarios of every decision (``outcome_sample``)
+    to plan on."""
     from lineup.optimize.model import model_of
     from lineup.optimize.objective import decision_items
 
-    risk = scenario.spec.objective.risk
     items = decision_items(scenario, model_of(scenario).decisions)
-    X = sample_outcomes(items, risk.scenarios, outcome_seed(scenario, seed), ROLE_OPTIMISE)
-    return replace(scenario, risk_sample=X)
+    X = sample_outcomes(items, scenario.spec.outcomes.planning_scenarios, outcome_seed(scenario, seed), ROLE_OPTIMISE)
+    return replace(scenario, outcome_sample=X)
 
 
 def solve(scenario: Scenario, *, objective: Optional[Mapping[str, Any]] = None, backend: str | None = None,
@@ -188,7 +197,7 @@ def solve(scenario: Scenario, *, objective: Optional[Mapping[str, Any]] = None, 
     >>> res = solve(tiny_scenario(), seed=1)
     >>> res.portfolio.ids, res.forecast.p10 < res.forecast.mean
     (['ann', 'eve'], True)
-    >>> safer = solve(tiny_scenario(), objective={"risk": {"beta": 1.0, "scenarios": 50}}, seed=1)
+    >>> safer = solve(tiny_scenario(), objective={"risk": {"beta": 1.0}}, seed=1)
     >>> safer.forecast.in_sample_cvar is not None
     True
     """
@@ -197,9 +206,9 @@ def solve(scenario: Scenario, *, objective: Optional[Mapping[str, Any]] = None, 
     scenario = with_objective(scenario, objective)
     say = notify or (lambda _: None)
     risk = scenario.spec.objective.risk
-    if risk is not None and scenario.risk_sample is None:
-        say(f"drawing {risk.scenarios:,} outcome scenarios to plan on")
-        scenario = draw_risk_sample(scenario, seed)
+    if needs_sample(scenario) and scenario.outcome_sample is None:
+        say(f"drawing {scenario.spec.outcomes.planning_scenarios:,} outcome scenarios to plan on")
+        scenario = draw_outcome_sample(scenario, seed)
     result = solve_rounds(scenario, backend=backend, time_limit=time_limit, gap=gap, progress=progress, seed=seed,
                           notify=notify, check=check)
     if result.portfolio is None:
@@ -214,7 +223,7 @@ def solve(scenario: Scenario, *, objective: Optional[Mapping[str, Any]] = None, 
         term, mask = model.objective.risk, model.mask_of(result.portfolio)
         f = replace(f, in_sample_mean=float(term.mean[mask].sum()),
                     in_sample_cvar=float(cvar(term.totals(mask), risk.alpha)),
-                    plan_scenarios=risk.scenarios)
+                    plan_scenarios=scenario.spec.outcomes.planning_scenarios)
         if risk.beta > 0 and f.overfit is not None and f.overfit > OVERFIT_TOLERANCE:
             notes = (*notes, overfit_note(f))
     return replace(result, forecast=f, notes=notes)
@@ -226,4 +235,4 @@ def overfit_note(f: PortfolioForecast) -> str:
     return (f"on the {f.plan_scenarios:,} scenarios it was planned on, the worst {pct} % averaged "
             f"{f.in_sample_cvar:,.0f} engagements; on {f.scenarios:,} independent scenarios, {f.cvar:,.0f} "
             f"({100 * f.overfit:.0f} % lower): too few planning scenarios to pin the tail down; raise "
-            f"objective.risk.scenarios")
+            f"outcomes.planning_scenarios")

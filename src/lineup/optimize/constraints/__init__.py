@@ -19,6 +19,7 @@ import numpy as np
 from ...domain.tiers import TIER_NAMES
 from .base import Binding, LinearRule, Row, Rule, Selection
 from .builtin import Budget, Conflict, CountBound, Includes, MinSpend, OnePackages, PlatformShare
+from .chance import TargetProbability, target_rules
 from .custom import CustomCount, CustomShare, CustomSum, TeamHours, custom_rules, team_hours_rules
 from .filters import FILTER_ORDER, Filter, filters_of
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Rule", "LinearRule", "Row", "Selection", "Binding", "Filter", "FILTER_ORDER", "Budget", "MinSpend",
            "CountBound", "PlatformShare", "Includes", "Conflict", "OnePackages", "CustomSum", "CustomShare", "CustomCount",
-           "TeamHours", "RULE_KINDS", "rules_of", "filters_of"]
+           "TeamHours", "TargetProbability", "RULE_KINDS", "rules_of", "filters_of"]
 
 
 def _money(model: "Model") -> list[Rule]:
@@ -89,7 +90,7 @@ def _packages(model: "Model") -> list[Rule]:
 #: Rule kinds in the order their rows, checks and messages come: each entry turns a
 #: scenario into that kind's rule objects.  A new kind is one class and one entry here.
 RULE_KINDS: tuple[Callable[["Model"], list[Rule]], ...] = (
-    _money, _counts, _shares, _ids, _packages, custom_rules, team_hours_rules)
+    _money, _counts, _shares, _ids, _packages, custom_rules, team_hours_rules, target_rules)
 
 
 def rules_of(model: "Model") -> tuple[Rule, ...]:

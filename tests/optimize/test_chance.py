@@ -1,0 +1,112 @@
+"""The chance constraint ``constraints.target_probability`` and the target-efficiency mode
+``objective.minimise: cost`` on the random packaged scenarios of test_model_properties (every rule kind):
+the MILP equals brute force with HiGHS and with CBC (binary columns besides the x columns), the greedy
+never returns a portfolio that breaks the chance constraint, and the messages name the rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lineup.domain.outcomes import Delivery, OutcomeSpec
+from lineup.optimize import SolveStatus, solve
+from lineup.optimize.constraints import TargetProbability
+from lineup.optimize.formulation import build
+from lineup.optimize.model import model_of
+from lineup.optimize.precheck import emptied
+from lineup.optimize.rules import candidates, evaluate, violations
+from lineup.workflows.plan import draw_outcome_sample
+
+from .test_model_properties import SETTINGS, brute_force, packaged_scenario, seeds
+
+
+def chance_scenario(seed, n: int, probability: float, share: float, scenarios: int = 25, cheapest: bool = False):
+    sc = packaged_scenario(seed, n)
+    target = max(1.0, share * float(sc.roster.expected_engagement.sum()))
+    objective = sc.spec.objective.model_copy(update={"target": target, "minimise": "cost" if cheapest else None})
+    constraints = sc.spec.constraints.model_copy(update={"target_probability": probability})
+    outcomes = OutcomeSpec(delivery=Delivery(default=0.85), platform_shock=0.2, seed=int(seed) % 997,
+                           planning_scenarios=scenarios)
+    spec = sc.spec.model_copy(update={"objective": objective, "constraints": constraints, "outcomes": outcomes})
+    return draw_outcome_sample(replace(sc, spec=spec))
+
+
+def _check(sc, backend="highs"):
+    best = brute_force(sc)
+    res = solve(sc, gap=0.0, backend=backend)
+    if best is None or emptied(sc, candidates(sc)):
+        assert res.status is SolveStatus.INFEASIBLE
+        return res
+    assert res.status is SolveStatus.OPTIMAL, res.diagnosis
+    assert res.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
+    assert not violations(sc, model_of(sc).mask_of(res.portfolio))
+    return res
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(seed=seeds, n=st.integers(1, 8), p=st.sampled_from([0.5, 0.8, 0.9, 1.0]), share=st.floats(0.02, 0.25),
+       cheapest=st.booleans())
+def test_chance_milp_equals_brute_force(seed, n, p, share, cheapest):
+    _check(chance_scenario(seed, n, p, share, cheapest=cheapest))
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(seed=seeds, n=st.integers(2, 6), cheapest=st.booleans())
+def test_cbc_reads_the_binary_miss_columns(seed, n, cheapest):
+    _check(chance_scenario(seed, n, 0.8, 0.1, cheapest=cheapest), backend="cbc")
+
+
+def test_the_model_has_one_binary_column_per_scenario():
+    sc = chance_scenario(5, 6, 0.8, 0.1, scenarios=30)
+    m = build(sc, candidates(sc))
+    misses = [k for k, name in enumerate(m.col_names) if name.startswith("miss[")]
+    assert len(misses) == 30 and m.integer.tolist() == misses
+    assert m.is_integer()[misses].all() and not m.is_integer(relax=True).any()
+    row = m.row_names.index("constraints.target_probability")
+    assert m.row_hi[row] == 6 and m.kind[row] == "count"        # floor(0.2 × 30) misses allowed
+
+
+def test_cheapest_portfolio_is_the_cheapest_that_reaches_the_target():
+    for seed in range(6):
+        sc = chance_scenario(seed, 7, 0.8, 0.15, cheapest=True)
+        res = solve(sc, gap=0.0, backend="highs")
+        if res.portfolio is None:
+            continue
+        ev = evaluate(sc, model_of(sc).mask_of(res.portfolio))
+        assert res.objective == pytest.approx(-ev.total_cost)
+        rule = next(r for r in model_of(sc).rules if isinstance(r, TargetProbability))
+        assert rule.reached(model_of(sc).mask_of(res.portfolio)) >= rule.needed
+
+
+def test_greedy_never_returns_a_portfolio_that_misses_the_chance_rule():
+    for seed in range(8):
+        sc = chance_scenario(seed, 8, 0.9, 0.2)
+        res = solve(sc, backend="greedy")
+        if res.portfolio is not None:
+            assert not violations(sc, model_of(sc).mask_of(res.portfolio))
+
+
+def test_messages_name_the_rule():
+    sc = chance_scenario(3, 6, 1.0, 5.0)             # 5 × everyone's expected engagements: out of reach
+    res = solve(sc, backend="highs")
+    assert res.status is SolveStatus.INFEASIBLE
+    assert any("constraints.target_probability" in line for line in res.diagnosis)
+    rule = TargetProbability(10.0, 0.5, np.array([[4.0, 7.0], [4.0, 3.0], [20.0, 0.0], [0.0, 0.0]]))
+    sel_mask = np.array([True, False])
+    assert rule.reached(sel_mask) == 1 and rule.needed == 2
+
+
+def test_spec_requires_a_target():
+    from pydantic import ValidationError
+
+    from lineup.domain.scenario import ScenarioSpec
+
+    base = {"name": "x", "budget": 100, "roster": "r.csv"}
+    with pytest.raises(ValidationError, match="needs objective.target"):
+        ScenarioSpec.model_validate({**base, "constraints": {"target_probability": 0.8}})
+    with pytest.raises(ValidationError, match="needs constraints.target_probability"):
+        ScenarioSpec.model_validate({**base, "objective": {"minimise": "cost", "target": 10}})
