@@ -116,6 +116,18 @@ def brute_force(sc: Scenario):
     return best
 
 
+def assert_milp_equals_brute_force(sc: Scenario, backend: str = "highs"):
+    """The MILP's optimum equals brute force over every selection (or both find none); the result."""
+    best = brute_force(sc)
+    res = solve(sc, gap=0.0, backend=backend)
+    if best is None or emptied(sc, candidates(sc)):
+        assert res.status is SolveStatus.INFEASIBLE
+        return res
+    assert res.status is SolveStatus.OPTIMAL, res.diagnosis
+    assert res.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
+    return res
+
+
 @settings(max_examples=40, **SETTINGS)
 @given(seed=seeds, n=st.integers(1, 8))
 def test_milp_equals_brute_force(seed, n):

@@ -17,14 +17,15 @@ from hypothesis import strategies as st
 
 from lineup.domain.outcomes import Delivery, OutcomeSpec, RiskSpec, cvar
 from lineup.errors import ScenarioError
-from lineup.optimize import SolveStatus, solve
+from lineup.optimize import solve
 from lineup.optimize.greedy import greedy
 from lineup.optimize.model import model_of
+from lineup.optimize.objective import GREEDY_MEAN_SHARE
 from lineup.optimize.precheck import emptied
 from lineup.optimize.rules import candidates, evaluate, violations
 from lineup.workflows.plan import draw_outcome_sample
 
-from .test_model_properties import SETTINGS, brute_force, packaged_scenario, seeds
+from .test_model_properties import SETTINGS, assert_milp_equals_brute_force, packaged_scenario, seeds
 
 
 def risk_scenario(seed, n: int, beta: float, alpha: float, scenarios: int, delivery: float = 0.9):
@@ -44,26 +45,14 @@ def risk_scenario(seed, n: int, beta: float, alpha: float, scenarios: int, deliv
 def test_saa_milp_equals_brute_force(seed, n, beta, alpha, scenarios):
     sc = risk_scenario(seed, n, beta, alpha, scenarios)
     assert model_of(sc).objective.risk is not None
-    best = brute_force(sc)
-    res = solve(sc, gap=0.0, backend="highs")
-    if best is None or emptied(sc, candidates(sc)):
-        assert res.status is SolveStatus.INFEASIBLE
-        return
-    assert res.status is SolveStatus.OPTIMAL, res.diagnosis
-    assert res.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
+    assert_milp_equals_brute_force(sc)
 
 
 @pytest.mark.slow
 @settings(max_examples=15, **SETTINGS)
 @given(seed=seeds, n=st.integers(9, 12), beta=st.sampled_from([0.5, 1.0]), alpha=st.sampled_from([0.1, 0.2]))
 def test_saa_milp_equals_brute_force_on_12_influencers(seed, n, beta, alpha):
-    sc = risk_scenario(seed, n, beta, alpha, 50)
-    best = brute_force(sc)
-    res = solve(sc, gap=0.0, backend="highs")
-    if best is None or emptied(sc, candidates(sc)):
-        assert res.status is SolveStatus.INFEASIBLE
-        return
-    assert res.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
+    assert_milp_equals_brute_force(risk_scenario(seed, n, beta, alpha, 50))
 
 
 @settings(max_examples=25, **SETTINGS)
@@ -105,6 +94,8 @@ def test_greedy_keeps_the_rules_and_its_gains_are_exact(seed, n, beta):
     term = m.objective.risk
     tracker = term.tracker(m)
     gain = term.gain(m).copy()
+    tracker.start(gain)
+    share = GREEDY_MEAN_SHARE * term.weight * term.mean
     chosen = np.zeros(m.n, dtype=bool)
     for r in np.flatnonzero(mask)[:3]:
         tracker.add(int(r), gain)
@@ -113,7 +104,8 @@ def test_greedy_keeps_the_rules_and_its_gains_are_exact(seed, n, beta):
             if not chosen[j]:
                 both = chosen.copy()
                 both[j] = True
-                assert gain[j] == pytest.approx(term.of_mask(both) - term.of_mask(chosen), rel=1e-9, abs=1e-6)
+                want = term.of_mask(both) - term.of_mask(chosen) + share[j]
+                assert gain[j] == pytest.approx(want, rel=1e-9, abs=1e-6)
 
 
 def test_optimiser_alone_refuses_risk_without_a_sample():
@@ -127,3 +119,46 @@ def test_a_sample_for_another_scenario_is_refused():
     other = replace(sc, outcome_sample=np.ones((20, model_of(sc).n + 1)))
     with pytest.raises(ScenarioError, match="covers"):
         solve(other)
+
+
+def test_greedy_is_not_stopped_by_zero_tails():
+    """With beta = 1, a tail share below the miss rate and delivery < 1, every creator's CVaR alone is 0; the
+    greedy still builds a portfolio (the mean breaks the ties) and never beats the MILP."""
+    for seed in range(6):
+        sc = risk_scenario(seed, 10, 1.0, 0.05, 40, delivery=0.8)
+        cand = candidates(sc)
+        if emptied(sc, cand):
+            continue
+        term = model_of(sc).objective.risk
+        assert np.all(term.gain(model_of(sc))[cand.mask] == 0)
+        mask = greedy(sc, cand)
+        if mask is None:
+            continue
+        assert mask.any()
+        assert solve(sc, gap=0.0, backend="highs").objective >= evaluate(sc, mask).objective - 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_tighten_keeps_a_portfolio_and_a_proven_bound(seed):
+    """The partial-integrality relaxation bounds the optimum from above and never loosens the LP's bound;
+    its restricted MILP's portfolio keeps every rule and is no worse than relax-and-fix's."""
+    from lineup.optimize import _mask
+    from lineup.optimize.backends import solve_model
+    from lineup.optimize.formulation import build
+    from lineup.optimize.warmstart import relax_and_fix, tighten
+
+    sc = risk_scenario(seed, 12, 1.0, 0.1, 60, delivery=0.7)
+    if emptied(sc, candidates(sc)):
+        return
+    model = build(sc, candidates(sc))
+    head = relax_and_fix(model, 30)
+    if head is None:
+        return
+    best = solve_model(model, "highs", gap=0.0)
+    tight = tighten(model, head, 30)
+    if tight is None:
+        return
+    assert tight.bound <= head.bound + 1e-9
+    assert tight.bound >= best.objective - 1e-6 * max(1.0, abs(best.objective))
+    assert tight.objective >= head.objective - 1e-9
+    assert not violations(sc, _mask(sc, model, tight.values))

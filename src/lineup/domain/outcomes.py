@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -423,7 +424,7 @@ def _shocks(seq: np.random.SeedSequence, role: int, names: tuple, scenarios: int
     if sd <= 0:
         return out
     for k, name in enumerate(names):
-        key = int.from_bytes(str(name).encode("utf-8")[:16].ljust(16, b"\0"), "little")
+        key = int.from_bytes(hashlib.blake2b(str(name).encode("utf-8"), digest_size=8).digest(), "little")
         child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, role, 2, key))
         out[k] = _lognormal(np.random.Generator(np.random.PCG64(child)).standard_normal(scenarios), sd)
     return out

@@ -572,6 +572,10 @@ class ScenarioSpec(_Model):
         if self.objective.minimise is not None and self.constraints.target_probability is None:
             raise ValueError("objective.minimise: cost needs constraints.target_probability (else the cheapest "
                              "portfolio is the empty one)")
+        if self.objective.minimise is not None and (self.objective.risk is not None or self.objective.talkers > 0):
+            other = "objective.risk" if self.objective.risk is not None else "objective.talkers"
+            raise ValueError(f"objective.minimise: cost replaces the objective, so {other} would do nothing; "
+                             f"remove one of them")
         return self
 
     @field_validator("roster", "overlap", mode="before")

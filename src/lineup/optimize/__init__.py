@@ -169,7 +169,7 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     (relax-and-fix's included) on the smaller model for the rest of the time limit.  The LP's bound caps the bound reported.  The solution's ``seconds`` cover all of it.
     """
     from .backends import Solution, solve_model
-    from .warmstart import applies, probe_seconds, relax_and_fix
+    from .warmstart import MIN_TIME_LIMIT, WARM_START_NONZEROS, applies, probe_seconds, relax_and_fix, tighten
 
     if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
@@ -178,6 +178,14 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
         head = relax_and_fix(model, time_limit)
     except KeyboardInterrupt:  # Ctrl-C before any portfolio is known: stop, as the solver would
         return Solution("interrupted", None, None, None, time.perf_counter() - t0, backend)
+    if head is not None and head.gap > gap and model.A.nnz >= WARM_START_NONZEROS:   # dense rows (risk): tighten
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        try:
+            tight = None if left is not None and left < MIN_TIME_LIMIT else tighten(model, head, left)
+        except KeyboardInterrupt:
+            tight = None
+        if tight is not None:
+            head = tight
     if head is not None and head.gap <= gap:
         return Solution("optimal", head.values, head.objective, head.bound, time.perf_counter() - t0, backend,
                         notes=(_relax_and_fix_note(head, backend),))
@@ -193,8 +201,8 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
 
 def _relax_and_fix_note(head, backend: str) -> str:
     return (f"solved by LP relax-and-fix (HiGHS, in memory): a MILP on {head.columns:,} of the columns that the "
-            f"LP relaxation points to found this portfolio, within {100 * head.gap:.3g} % of the LP relaxation's "
-            f"bound (proven for the full model); {backend} was not needed")
+            f"LP relaxation points to found this portfolio, within {100 * head.gap:.3g} % of the bound of "
+            f"{head.bound_of} (proven for the full model); {backend} was not needed")
 
 
 def _capped(sol, head):

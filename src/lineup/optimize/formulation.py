@@ -216,7 +216,8 @@ def build(scenario: Scenario, cand) -> LinearModel:
 
 
 def with_slack(model: LinearModel, hard: frozenset[str] = frozenset()) -> tuple[LinearModel, np.ndarray]:
-    """The elastic model: a slack column ``s_r ≥ 0`` on every named row not in ``hard``.
+    """The elastic model: a slack column ``s_r ≥ 0`` on every named row not in ``hard``; rows of kind ``"cut"``
+    (valid inequalities, e.g. ``target.average``) are left free.
 
     Objective: maximise ``−Σ s_r / scale_r`` (the original objective is dropped).
     Returns the model and the row index of each slack column.
@@ -230,20 +231,34 @@ def with_slack(model: LinearModel, hard: frozenset[str] = frozenset()) -> tuple[
     >>> [m.col_names[-len(slack_rows) + k] for k in range(2)]
     ['slack[budget]', 'slack[constraints.influencers.max]']
     """
-    relax = np.asarray([k != "" and name not in hard for k, name in zip(model.kind, model.row_names)], dtype=bool)
+    relax = np.asarray([k not in ("", "cut") and name not in hard for k, name in zip(model.kind, model.row_names)],
+                       dtype=bool)
     srows = np.flatnonzero(relax)
     # ≥ rows and equalities get +s (they can only be short), ≤ rows get −s
     sign = np.where(np.isfinite(model.row_lo[srows]), 1.0, -1.0)
     S = sp.csr_matrix((sign, (srows, np.arange(srows.size))), shape=(model.shape[0], srows.size))
     k = srows.size
     return replace(
-        model,
+        model, row_lo=_without_cuts(model),
         c=np.concatenate([np.zeros(model.n_cols), -1.0 / model.scale[srows]]),
         A=sp.hstack([model.A, S], format="csr"),
         lb=np.concatenate([model.lb, np.zeros(k)]),
         ub=np.concatenate([model.ub, np.full(k, _INF)]),
         col_names=model.col_names + tuple(f"slack[{model.row_names[r]}]" for r in srows),
     ), srows
+
+
+def _without_cuts(model: LinearModel) -> np.ndarray:
+    """``row_lo`` with every ``≥`` row of kind ``"cut"`` loosened to its least possible activity over the column
+    bounds, so that it holds everywhere (a valid cut holds for every selection keeping its rule; relaxing the
+    rule must relax the cut too).  The row stays, finite, so that row indices and file formats are unchanged."""
+    lo = model.row_lo.copy()
+    for r in (k for k, kind in enumerate(model.kind) if kind == "cut"):
+        row = model.A.getrow(r)
+        a, j = row.data, row.indices
+        least = np.minimum(a * model.lb[j], a * model.ub[j]).sum()
+        lo[r] = least if np.isfinite(least) else -np.inf
+    return lo
 
 
 def tiny_scenario(**constraints) -> Scenario:

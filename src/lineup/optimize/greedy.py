@@ -174,7 +174,10 @@ def _start(st: _Static) -> _State:
     s = len(ctx.niches)
     gain = ctx.model.objective.gain(ctx.model)
     trackers = tuple(t.tracker(ctx.model) for t in ctx.model.objective.terms if hasattr(t, "tracker"))
-    return _State(np.zeros(ctx.n, dtype=bool), np.asarray(gain, dtype=float), np.zeros(ctx.n, dtype=bool),
+    gain = np.asarray(gain, dtype=float).copy()
+    for tracker in trackers:
+        tracker.start(gain)
+    return _State(np.zeros(ctx.n, dtype=bool), gain, np.zeros(ctx.n, dtype=bool),
                   0.0, 0, np.zeros(5, dtype=np.int64), np.zeros(s), np.zeros(len(ctx.platform_names)),
                   np.zeros(len(st.extra)), trackers)
 
@@ -761,7 +764,9 @@ def knapsack_bound(scenario: Scenario, cand: Candidates) -> float:
     Engagement: the fractional knapsack of expected engagement over fees within the
     budget, and at most the ``influencers.max`` highest engagements (overlaps
     ignored, they only lower the value); coverage: every niche as covered as its
-    candidates (and ``influencers.max``) allow.  Weaker than the LP relaxation.
+    candidates (and ``influencers.max``) allow.  Weaker than the LP relaxation.  It bounds the risk-aware
+    objective too (the mean and the CVaR of delivered engagements are at most ``Σ E_i``); with
+    ``objective.minimise: cost`` (minus the total cost) the bound is 0.
 
     Examples
     --------
@@ -772,6 +777,8 @@ def knapsack_bound(scenario: Scenario, cand: Candidates) -> float:
     4157.1
     """
     ctx, obj = _view(model_of(scenario)), scenario.spec.objective
+    if obj.minimise is not None:
+        return 0.0
     rows = np.flatnonzero(cand.mask)
     e = np.maximum(ctx.gain_e[rows], 0.0)
     weight = obj.engagement

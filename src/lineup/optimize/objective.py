@@ -274,6 +274,10 @@ class CoverageTracker:
         gain[touched] -= self.worth * drop
         return touched
 
+    def start(self, gain: np.ndarray) -> None:
+        """Nothing to add to the empty portfolio's gains."""
+        return None
+
     def copy(self) -> "CoverageTracker":
         return CoverageTracker(self.cover.copy(), self.worth)
 
@@ -351,33 +355,53 @@ class Risk:
         return self.weight * ((1 - self.beta) * self.mean + self.beta * tail)
 
     def tracker(self, model: "Model") -> "RiskTracker":
-        """The greedy's exact marginal gains as the portfolio's scenario totals grow."""
-        return RiskTracker(self, np.zeros(self.scenarios), self.gain(model))
+        """The greedy's marginal gains as the portfolio's scenario totals grow (exact, plus
+        :data:`GREEDY_MEAN_SHARE` of the mean)."""
+        return RiskTracker(self, np.zeros(self.scenarios), self.gain(model), np.zeros(self.mean.size))
+
+
+#: The greedy adds this share of a creator's mean to its risk gain.  Alone, most creators' CVaR is 0 (in
+#: their worst scenarios they do not post), so with beta = 1 every first gain would be 0 and the greedy would
+#: stop empty; the share lets the mean break those ties (the portfolio is then evaluated exactly).
+GREEDY_MEAN_SHARE = 1e-3
 
 
 @dataclass(eq=False)
 class RiskTracker:
     """Marginal gains of :class:`Risk` for the portfolio's scenario totals ``T``:
-    ``weight × [(1 − beta) μ_i + beta (CVaR(T + X_i) − CVaR(T))]``.  Every decision's gain moves,
-    and may rise (a creator who does well when the portfolio does badly is worth more)."""
+    ``weight × [(1 − beta) μ_i + beta (CVaR(T + X_i) − CVaR(T))]``, plus :data:`GREEDY_MEAN_SHARE` of
+    ``weight × μ_i``.  Every decision's gain moves, and may rise: CVaR is superadditive (a creator who does
+    well when the portfolio does badly is worth more)."""
 
     term: Risk
     totals: np.ndarray
-    last: np.ndarray          # the term's share of each decision's current gain
+    base: np.ndarray          # the term's gains for the empty portfolio (what Objective.gain starts from)
+    last: np.ndarray          # what the tracker has added to each gain so far
 
-    def add(self, r: int, gain: np.ndarray) -> np.ndarray:
+    def exact(self) -> np.ndarray:
+        """The exact marginal gains of the term at the current totals."""
         t = self.term
-        self.totals = self.totals + t.sample[:, r]
         now = t.weight * (1 - t.beta) * t.mean
         if t.beta > 0:
             lift = cvar(self.totals[:, None] + t.sample, t.alpha, axis=0) - cvar(self.totals, t.alpha)
             now = now + t.weight * t.beta * lift
+        return now
+
+    def _shift(self, gain: np.ndarray, now: np.ndarray) -> None:
         gain += now - self.last
         self.last = now
+
+    def start(self, gain: np.ndarray) -> None:
+        """The empty portfolio's gains get the mean share."""
+        self._shift(gain, GREEDY_MEAN_SHARE * self.term.weight * self.term.mean)
+
+    def add(self, r: int, gain: np.ndarray) -> np.ndarray:
+        self.totals = self.totals + self.term.sample[:, r]
+        self._shift(gain, self.exact() - self.base + GREEDY_MEAN_SHARE * self.term.weight * self.term.mean)
         return np.arange(gain.size)
 
     def copy(self) -> "RiskTracker":
-        return RiskTracker(self.term, self.totals.copy(), self.last.copy())
+        return RiskTracker(self.term, self.totals.copy(), self.base, self.last.copy())
 
 
 @dataclass(frozen=True, eq=False)

@@ -796,16 +796,18 @@ def compare(scenario: Scenario, *, names=None, run: RunOptions | None = None, ba
     return Comparison(
         scenario=scenario, strategies=tuple(ok), portfolios={n: built[n].portfolio for n in ok},
         solves={n: b.solve for n, b in built.items()}, simulations=sims, replications=first.replications,
-        seed=first.seed, built=built, notes=tuple(notes), forecasts=_forecasts(built, ok, run.seed),
+        seed=first.seed, built=built, notes=tuple(notes), forecasts=_forecasts(scenario, built, ok, run.seed),
     )
 
 
-def _forecasts(built: dict[str, StrategyPortfolio], names: list[str], seed) -> dict[str, Any]:
+def _forecasts(scenario: Scenario, built: dict[str, StrategyPortfolio], names: list[str], seed) -> dict[str, Any]:
     """Each strategy's outcome forecast on the same outcome scenarios (``seed``, else the scenario's
-    ``outcomes.seed``, else ``simulation.seed``): paired, since draws are keyed by roster row."""
+    ``outcomes.seed``, else ``simulation.seed``): paired, since draws are keyed by roster row; one alpha
+    and one target for all, the base scenario's (a strategy's own ``objective.risk`` changes its choice,
+    not the yardstick)."""
     from .plan import forecast
 
-    return {n: forecast(built[n].scenario, built[n].portfolio, seed=seed) for n in names}
+    return {n: forecast(scenario, built[n].portfolio, seed=seed) for n in names}
 
 
 

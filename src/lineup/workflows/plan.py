@@ -45,7 +45,7 @@ OVERFIT_TOLERANCE = 0.10
 @dataclass(frozen=True, eq=False)
 class PortfolioForecast(Forecast):
     """A :class:`~lineup.domain.outcomes.Forecast` of a solved portfolio, with the risk-aware solve's
-    in-sample numbers (``None`` without ``objective.risk``) and a figure.
+    numbers on the planning sample (``None`` when the solve planned on none) and a figure.
 
     Examples
     --------
@@ -216,17 +216,29 @@ def solve(scenario: Scenario, *, objective: Optional[Mapping[str, Any]] = None, 
     say("forecasting the portfolio's outcomes")
     f = forecast(scenario, result.portfolio, seed=seed, scenarios=forecast_scenarios)
     notes = result.notes
-    if risk is not None:
+    if scenario.outcome_sample is not None:
         from lineup.optimize.model import model_of
 
-        model = model_of(scenario)
-        term, mask = model.objective.risk, model.mask_of(result.portfolio)
-        f = replace(f, in_sample_mean=float(term.mean[mask].sum()),
-                    in_sample_cvar=float(cvar(term.totals(mask), risk.alpha)),
-                    plan_scenarios=scenario.spec.outcomes.planning_scenarios)
-        if risk.beta > 0 and f.overfit is not None and f.overfit > OVERFIT_TOLERANCE:
+        inside = scenario.outcome_sample[:, model_of(scenario).mask_of(result.portfolio)].sum(axis=1)
+        f = replace(f, in_sample_mean=float(inside.mean()), in_sample_cvar=float(cvar(inside, f.alpha)),
+                    plan_scenarios=int(inside.size))
+        if risk is not None and risk.beta > 0 and f.overfit is not None and f.overfit > OVERFIT_TOLERANCE:
             notes = (*notes, overfit_note(f))
+        p = scenario.spec.constraints.target_probability
+        if p is not None and (miss := target_note(f, p)):
+            notes = (*notes, miss)
     return replace(result, forecast=f, notes=notes)
+
+
+def target_note(f: PortfolioForecast, p: float) -> str:
+    """The warning when fresh scenarios reach the target clearly less often than planned (``""`` otherwise)."""
+    estimate, _low, high = f.intervals()["p_target"]
+    if high >= p:
+        return ""
+    return (f"planned to reach {f.target:,.0f} engagements in at least {p:.0%} of the {f.plan_scenarios:,} planning "
+            f"scenarios, it reaches it in {estimate:.1%} of {f.scenarios:,} independent ones (95 % interval up to "
+            f"{high:.1%}): too few planning scenarios to hold the probability; raise outcomes.planning_scenarios "
+            f"or ask for a higher constraints.target_probability")
 
 
 def overfit_note(f: PortfolioForecast) -> str:

@@ -11,7 +11,9 @@ there) and the rows
   diagnosis counts its slack in scenarios);
 * ``target.average``: ``Σ_i M_i x_i ≥ T``, ``M_i`` the mean of creator ``i``'s ``S − k`` largest capped
   values: a valid cut (averaging the reached scenarios' rows; no subset of ``S − k`` scenarios gives a creator
-  more), which the LP relaxation alone only implies at ``(1 − k/S) T``.
+  more), which the LP relaxation alone only implies at ``(1 − k/S) T``.  Its kind is ``"cut"``: it holds for
+  every selection that keeps the rule and none other, so the elastic diagnosis leaves it out
+  (:func:`lineup.optimize.formulation.with_slack`), else relaxing the count row alone would not relax it.
 
 Unlike the other rules it adds columns, so the greedy cannot keep it: a scenario with it is solved by the
 MILP (:func:`lineup.optimize.solve` checks every greedy portfolio against every rule).
@@ -91,7 +93,7 @@ class TargetProbability(Rule):
                        "count", float(self.allowed_misses), 1.0))
         top = -np.sort(-X, axis=0)[: self.needed].mean(axis=0) if self.needed else np.zeros(keep.size)
         nz = np.flatnonzero(top)
-        out.append(Row("target.average", pos[keep][nz], top[nz], self.target, np.inf))
+        out.append(Row("target.average", pos[keep][nz], top[nz], self.target, np.inf, "cut"))
         return out
 
     # ------------------------------------------------------------------ checks and words
