@@ -121,3 +121,18 @@ def test_the_diagnosis_blames_the_chance_rule_not_the_cut():
     assert res.status is SolveStatus.INFEASIBLE
     assert any("constraints.target_probability" in line for line in res.diagnosis), res.diagnosis
     assert not any("constraints.influencers.max" in line and "cannot hold" in line for line in res.diagnosis)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_memory_estimate_counts_the_scenario_rows(seed):
+    from lineup.domain.outcomes import RiskSpec
+    from lineup.optimize.memory import model_size
+
+    sc = chance_scenario(seed, 8, 0.8, 0.1, scenarios=30)
+    sc = replace(sc, spec=sc.spec.model_copy(update={"objective": sc.spec.objective.model_copy(
+        update={"risk": RiskSpec(beta=0.5)})}))
+    cand = candidates(sc)
+    m = build(sc, cand)
+    size = model_size(sc, cand)
+    assert size.cols == m.n_cols and size.rows == m.shape[0] and size.nnz >= m.A.nnz
+    assert size.nnz <= m.A.nnz + cand.count          # the cut's zeros at most

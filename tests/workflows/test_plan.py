@@ -167,3 +167,15 @@ def test_cli_cheapest_portfolio_that_reaches_the_target(tmp_path):
     assert any(b["name"] == "constraints.target_probability" for b in data["binding"]) or data["influencers"] >= 2
     table = run("solve", path)
     assert "minimised total cost £" in table.stdout and "no portfolio under £" in table.stdout
+
+
+def test_a_sample_that_would_not_fit_in_memory_is_refused(monkeypatch):
+    from lineup.errors import ModelTooLargeError
+    from lineup.optimize import memory
+
+    monkeypatch.setattr(memory, "_available_bytes", lambda: 20_000.0)   # 16 kB for samples
+    sc = tiny_scenario().with_overrides(solver__memory_limit=10)          # the MILP's own cap: 10 GB
+    with pytest.raises(ModelTooLargeError, match="lower outcomes.planning_scenarios"):
+        lineup.solve(sc, objective={"risk": {"beta": 0.5}})               # 200 × 5 × 32 bytes
+    with pytest.raises(ModelTooLargeError, match="lower outcomes.scenarios"):
+        lineup.solve(sc)                                                  # 10,000 × 2 × 32 bytes

@@ -31,7 +31,7 @@ from ..domain.scenario import Scenario
 from ..errors import ModelTooLargeError, argument
 from .formulation import overlap_pairs
 
-__all__ = ["ModelSize", "model_size", "estimate_bytes", "memory_cap", "memory_need", "check_memory"]
+__all__ = ["ModelSize", "model_size", "estimate_bytes", "memory_cap", "memory_need", "check_memory", "check_sample"]
 
 _PER = {"cbc": (600, 1_000), "highs": (400, 500)}
 _LINEUP = (150, 250)
@@ -81,7 +81,45 @@ def model_size(scenario: Scenario, cand) -> ModelSize:
         indptr, members, weight = m.cached(m.objective.talkers, "multiples", m.objective.talkers.rr.multiples)
         n_t = len(weight)
         nnz += int((pos[members] >= 0).sum()) + n_t
-    return ModelSize(cols=rows_x.size + n_y + n_z + n_t, rows=n_rows + n_z + n_t, nnz=nnz + 3 * n_z)
+    n_s, rows_s, nnz_s = _scenario_rows(m, rows_x)
+    return ModelSize(cols=rows_x.size + n_y + n_z + n_t + n_s, rows=n_rows + n_z + n_t + rows_s,
+                     nnz=nnz + 3 * n_z + nnz_s)
+
+
+def _scenario_rows(m, rows_x: np.ndarray) -> tuple[int, int, int]:
+    """(columns, rows, nonzeros) of the scenario rows: the risk term's (eta, u and one dense row per scenario)
+    and the chance rule's (miss, one dense row per scenario, its count row and the averaged cut); counted
+    as dense, an upper bound."""
+    X = m.scenario.outcome_sample
+    if X is None:
+        return 0, 0, 0
+    S, dense = X.shape[0], int(np.count_nonzero(X[:, rows_x]))
+    cols = rows = nnz = 0
+    if m.objective.risk is not None and m.objective.risk.beta > 0:
+        cols, rows, nnz = cols + S + 1, rows + S, nnz + dense + 2 * S
+    if m.scenario.spec.constraints.target_probability is not None:
+        cols, rows, nnz = cols + S, rows + S + 2, nnz + dense + 2 * S + rows_x.size
+    return cols, rows, nnz
+
+
+def check_sample(scenario: Scenario, scenarios: int, items: int, key: str) -> None:
+    """Raise :class:`~lineup.errors.ModelTooLargeError` when ``scenarios × items`` outcome draws (the sample and
+    its temporaries, about 32 bytes each) would not fit in 80 % of the available memory; ``key`` names the
+    setting to lower.  (``solver.memory_limit`` caps the MILP, not the samples.)
+
+    >>> from lineup.optimize.formulation import tiny_scenario
+    >>> check_sample(tiny_scenario(), 10_000_000, 10**9, "outcomes.scenarios")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lineup.errors.ModelTooLargeError: 10,000,000 outcome scenarios × 1,000,000,000 decisions need about 320000000.0 GB; ...
+    """
+    avail = _available_bytes()
+    cap, source = ((_FALLBACK_CAP, f"the default of {_FALLBACK_CAP / 1e9:g} GB") if avail is None else
+                   (_AVAILABLE_SHARE * avail, f"80% of the {avail / 1e9:.1f} GB of available memory"))
+    need = 32.0 * scenarios * items
+    if need > cap:
+        raise ModelTooLargeError(f"{scenarios:,} outcome scenarios × {items:,} decisions need about {need / 1e9:.1f} "
+                                 f"GB; the cap is {cap / 1e9:.1f} GB ({source}); lower {key} or filter the roster")
 
 
 def estimate_bytes(size: ModelSize, backend: str) -> float:

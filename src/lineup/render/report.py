@@ -584,7 +584,7 @@ def _fmt_metric(metric: str, x: float, currency: str, signed: bool = False) -> s
     if x is None or not np.isfinite(x):
         return "—"
     sign = "+" if signed and x > 0 else ""
-    if metric == "wom_share":
+    if metric in ("wom_share", "relative_downside"):
         return f"{sign}{x:.1%}"
     if metric in _MONEY:
         return _e(sign + format_money(x, currency))
@@ -610,8 +610,16 @@ def _comparison_tables(comparison: "Comparison") -> str:
     frame = comparison.to_frame().set_index("strategy")
     cur = comparison.scenario.currency
     names = list(comparison.strategies)
-    metrics = comparison.metrics  # with costs.management: the cost rows too
+    metrics = dict(comparison.metrics)  # with costs.management: the cost rows too
+    if comparison.forecasts:            # engagements over the outcome model's scenarios
+        from lineup.workflows.compare import OUTCOME_METRICS
+
+        metrics.update(OUTCOME_METRICS)
     labels = {m: label(m, cur, u) for m, u in metrics.items()}
+    if comparison.forecasts:
+        alpha = next(iter(comparison.forecasts.values())).alpha
+        labels["outcome_cvar"] = labels["outcome_cvar"].replace("the worst outcomes",
+                                                                f"the worst {100 * alpha:.3g} % of outcomes")
     if comparison.managed:
         labels["spend"] = label("fees", cur)
     rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in metrics]
@@ -624,6 +632,13 @@ def _comparison_tables(comparison: "Comparison") -> str:
                   f"same simulated populations (common random numbers); an interval that excludes 0 is a "
                   f"difference the noise does not explain.</p>",
                   _table(["metric"] + [f"{n} − {comparison.baseline}" for n in others], rows, cls="compare")]
+    if comparison.forecasts:
+        from lineup.domain.outcomes import describe
+
+        f = next(iter(comparison.forecasts.values()))
+        parts += [f"<p class=note>Engagements over outcome scenarios: {f.scenarios:,} scenarios of the outcome model "
+                  f"({_e(describe(comparison.scenario.spec.outcomes))}), the same for every strategy; intervals are "
+                  f"Monte Carlo. {_e(comparison.downside_verdict())}</p>"]
     return "\n".join(parts)
 
 

@@ -134,7 +134,10 @@ def forecast(scenario: Scenario, portfolio: Portfolio, *, seed: SeedLike = None,
     >>> f.scenarios, f.p10 < f.p50 < f.p90, round(f.planned)
     (10000, True, 3814)
     """
+    from lineup.optimize.memory import check_sample
+
     o = scenario.spec.outcomes
+    check_sample(scenario, scenarios or o.scenarios, len(portfolio), "outcomes.scenarios")
     base = forecast_of(portfolio_items(scenario, portfolio), scenarios=scenarios or o.scenarios,
                        seed=outcome_seed(scenario, seed), alpha=_alpha(scenario),
                        target=scenario.spec.objective.target, role=ROLE_FORECAST)
@@ -155,11 +158,14 @@ def needs_sample(scenario: Scenario) -> bool:
 def draw_outcome_sample(scenario: Scenario, seed: SeedLike = None) -> Scenario:
     """``scenario`` with ``outcomes.planning_scenarios`` outcome scenarios of every decision (``outcome_sample``)
     to plan on."""
+    from lineup.optimize.memory import check_sample
     from lineup.optimize.model import model_of
     from lineup.optimize.objective import decision_items
 
+    S = scenario.spec.outcomes.planning_scenarios
+    check_sample(scenario, S, model_of(scenario).n, "outcomes.planning_scenarios")
     items = decision_items(scenario, model_of(scenario).decisions)
-    X = sample_outcomes(items, scenario.spec.outcomes.planning_scenarios, outcome_seed(scenario, seed), ROLE_OPTIMISE)
+    X = sample_outcomes(items, S, outcome_seed(scenario, seed), ROLE_OPTIMISE)
     return replace(scenario, outcome_sample=X)
 
 
