@@ -48,7 +48,6 @@ def test_saa_milp_equals_brute_force(seed, n, beta, alpha, scenarios):
     assert_milp_equals_brute_force(sc)
 
 
-@pytest.mark.slow
 @settings(max_examples=15, **SETTINGS)
 @given(seed=seeds, n=st.integers(9, 12), beta=st.sampled_from([0.5, 1.0]), alpha=st.sampled_from([0.1, 0.2]))
 def test_saa_milp_equals_brute_force_on_12_influencers(seed, n, beta, alpha):
