@@ -531,8 +531,7 @@ def objective_of(scenario, decisions) -> Objective:
                     _outcome_sample(scenario, decisions))
     terms = (
         Engagement(0.0 if risk is not None else w_e),
-        Coverage(spec.objective.coverage, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
-                 np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
+        _coverage(spec, niches, spec.objective.coverage),
         _overlap(scenario, decisions, w_e if risk is None else w_e * (1 - risk.beta)),
     )
     if spec.objective.talkers > 0 and scenario.talkers is not None:
@@ -542,14 +541,19 @@ def objective_of(scenario, decisions) -> Objective:
     return Objective(terms)
 
 
+def _coverage(spec, niches: tuple, weight: float) -> Coverage:
+    """The coverage term of the scenario's niches (targets and weights in spec order), weighing ``weight``."""
+    return Coverage(weight, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
+                    np.asarray([spec.niches[s].weight for s in niches], dtype=float))
+
+
 def _cheapest(scenario, decisions, niches: tuple) -> Objective:
     """``objective.minimise: cost``: the cost term alone (engagement, coverage and overlap kept at weight 0 so
     that evaluations still report them)."""
     spec = scenario.spec
     return Objective((
         Engagement(0.0),
-        Coverage(0.0, niches, np.asarray([spec.niches[s].target for s in niches], dtype=float),
-                 np.asarray([spec.niches[s].weight for s in niches], dtype=float)),
+        _coverage(spec, niches, 0.0),
         _overlap(scenario, decisions, 0.0),
         Cost(1.0),
     ))

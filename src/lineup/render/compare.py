@@ -8,7 +8,7 @@ from .table import Table
 from .terminal import literal, print_table
 
 __all__ = ["render_comparison", "comparison_brief", "comparison_data", "comparison_csv", "comparison_files",
-           "ROWS", "OUTCOME_ROWS"]
+           "ROWS", "OUTCOME_ROWS", "outcome_label"]
 
 #: The metrics of the table, in order (plus :data:`~lineup.io.labels.MANAGED` rows with ``costs.management``).
 #: Outcome-model rows (engagements over outcome scenarios), after :data:`ROWS`.
@@ -56,7 +56,7 @@ def _cells(comparison, normalise: str | None) -> list[tuple[str, list[tuple[str,
     if comparison.forecasts:
         obands = {n: comparison.outcome_bands(n) for n in names}
         odiffs = {n: comparison.outcome_differences(n) for n in names[1:]}
-        rows += [(_outcome_label(comparison, key), [cell(key, obands[n][key], odiffs[n][key] if n in odiffs else None)
+        rows += [(outcome_label(comparison, key), [cell(key, obands[n][key], odiffs[n][key] if n in odiffs else None)
                                                     for n in names]) for key in OUTCOME_ROWS]
     if normalise == "spend":
         per = {n: comparison.per_spend(n) for n in names}
@@ -65,7 +65,8 @@ def _cells(comparison, normalise: str | None) -> list[tuple[str, list[tuple[str,
     return rows
 
 
-def _outcome_label(comparison, key: str) -> str:
+def outcome_label(comparison, key: str) -> str:
+    """The label of an outcome row (:data:`OUTCOME_ROWS`), the CVaR row naming the comparison's tail share."""
     text = label(key, comparison.scenario.currency)
     if key == "outcome_cvar":
         alpha = next(iter(comparison.forecasts.values())).alpha

@@ -617,9 +617,9 @@ def _comparison_tables(comparison: "Comparison") -> str:
         metrics.update(OUTCOME_METRICS)
     labels = {m: label(m, cur, u) for m, u in metrics.items()}
     if comparison.forecasts:
-        alpha = next(iter(comparison.forecasts.values())).alpha
-        labels["outcome_cvar"] = labels["outcome_cvar"].replace("the worst outcomes",
-                                                                f"the worst {100 * alpha:.3g} % of outcomes")
+        from .compare import OUTCOME_ROWS, outcome_label
+
+        labels.update({m: outcome_label(comparison, m) for m in OUTCOME_ROWS})
     if comparison.managed:
         labels["spend"] = label("fees", cur)
     rows = [[_e(labels[m])] + [_band_cell(m, frame.loc[n], "", cur) for n in names] for m in metrics]

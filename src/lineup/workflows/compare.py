@@ -450,17 +450,24 @@ class Comparison:
         return {"outcome_mean": t_interval(x), "outcome_p10": Band(*p10), "outcome_cvar": band_of(c, zc),
                 "relative_downside": band_of(d, zd)}
 
+    def _linearised_outcomes(self, name: str) -> dict[str, tuple[float, np.ndarray]]:
+        """Each :data:`OUTCOME_METRICS` statistic of ``name`` as (estimate, per-scenario linearisation)."""
+        f = self.forecasts[name]
+        x = f.outcomes
+        return {"outcome_mean": (float(x.mean()), x - x.mean()), "outcome_p10": quantile_linearised(x, 0.1),
+                "outcome_cvar": cvar_linearised(x, f.alpha), "relative_downside": downside_linearised(x, f.alpha)}
+
+    def _paired(self, name: str, other: str) -> dict[str, Band]:
+        """``name − other`` of every outcome statistic, paired over the common outcome scenarios."""
+        a, b = self._linearised_outcomes(name), self._linearised_outcomes(other)
+        return {m: band_of(a[m][0] - b[m][0], a[m][1] - b[m][1]) for m in OUTCOME_METRICS}
+
     def outcome_differences(self, name: str) -> dict[str, Band]:
         """Paired differences ``name − baseline`` of :meth:`outcome_bands` over the common outcome scenarios
         (P10 by the Bahadur linearisation, CVaR and the relative downside by the delta method)."""
-        a, b = self.forecasts.get(name), self.forecasts.get(self.baseline)
-        if a is None or b is None:
+        if name not in self.forecasts or self.baseline not in self.forecasts:
             return {}
-        (ca, za), (cb, zb) = cvar_linearised(a.outcomes, a.alpha), cvar_linearised(b.outcomes, b.alpha)
-        (da, ya), (db, yb) = downside_linearised(a.outcomes, a.alpha), downside_linearised(b.outcomes, b.alpha)
-        (qa, wa), (qb, wb) = quantile_linearised(a.outcomes, 0.1), quantile_linearised(b.outcomes, 0.1)
-        return {"outcome_mean": t_interval(a.outcomes - b.outcomes), "outcome_p10": band_of(qa - qb, wa - wb),
-                "outcome_cvar": band_of(ca - cb, za - zb), "relative_downside": band_of(da - db, ya - yb)}
+        return self._paired(name, self.baseline)
 
     def downside_verdict(self) -> str:
         """Which strategy has the smaller relative downside (``1 − CVaR / mean`` of engagements), said with
@@ -468,17 +475,15 @@ class Comparison:
         names = [n for n in self.strategies if n in self.forecasts]
         if len(names) < 2:
             return ""
-        downside = {n: float(self.outcome_bands(n)["relative_downside"].mean) for n in names}
+        downside = {n: self._linearised_outcomes(n)["relative_downside"][0] for n in names}
         best = min(names, key=lambda n: (downside[n] if downside[n] == downside[n] else np.inf))
         pct = f"{100 * self.forecasts[best].alpha:.3g} %"
         parts = []
         for other in (n for n in names if n != best):
-            a, b = self.forecasts[best], self.forecasts[other]
-            (da, ya), (db, yb) = downside_linearised(a.outcomes, a.alpha), downside_linearised(b.outcomes, b.alpha)
-            band = band_of(da - db, ya - yb)
+            band = self._paired(best, other)["relative_downside"]
             clear = float(band.ci_high) < 0
-            parts.append(f"{other!r} {100 * db:.1f} % (difference {100 * (da - db):+.1f} points, 95 % interval "
-                         f"{100 * float(band.ci_low):+.1f} to {100 * float(band.ci_high):+.1f}"
+            parts.append(f"{other!r} {100 * downside[other]:.1f} % (difference {100 * float(band.mean):+.1f} points, "
+                         f"95 % interval {100 * float(band.ci_low):+.1f} to {100 * float(band.ci_high):+.1f}"
                          f"{'' if clear else '; not clearly smaller'})")
         return (f"smaller relative downside: {best!r} — its worst {pct} of outcome scenarios average "
                 f"{100 * downside[best]:.1f} % below its mean engagements, against " + "; ".join(parts))
