@@ -166,13 +166,18 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     the solver gets a short probe (:func:`~.warmstart.probe_seconds`); when that does not
     close the gap, :func:`~.warmstart.prepare` finds an LP-guided portfolio and fixes
     columns by reduced cost (exactly), and the solver goes on from the best portfolio known
-    (relax-and-fix's included) on the smaller model for the rest of the time limit.  The LP's bound caps the bound reported.  The solution's ``seconds`` cover all of it.
+    (relax-and-fix's included) on the smaller model for the rest of the time limit.  The LP's
+    bound caps the bound reported.  The solution's ``seconds`` cover all of it.  A large model
+    with the risk term's scenario rows goes to :func:`_solve_by_tail_cuts` instead.
     """
+    from . import tailcuts
     from .backends import Solution, solve_model
     from .warmstart import MIN_TIME_LIMIT, WARM_START_NONZEROS, applies, probe_seconds, relax_and_fix, tighten
 
     if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
+    if tailcuts.applies(model):     # the risk term's dense scenario rows: CVaR by tail cuts
+        return _solve_by_tail_cuts(model, backend, time_limit, gap, progress)
     t0 = time.perf_counter()
     try:
         head = relax_and_fix(model, time_limit)
@@ -197,6 +202,27 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     lp = None if head is None else head.lp
     sol = _capped(_solve_from_start(model, backend, left, gap, progress, first, lp=lp), head)
     return replace(sol, seconds=time.perf_counter() - t0)
+
+
+def _solve_by_tail_cuts(model, backend: str, time_limit, gap, progress):
+    """:func:`~.tailcuts.solve` (HiGHS): the mean–CVaR model by tail cuts and a small branch and bound,
+    proven to ``gap``; the same problem as the dense formulation, whose node LPs are too slow at this size."""
+    from . import tailcuts
+    from .backends import Solution
+    from .result import SolveProgress
+
+    t0 = time.perf_counter()
+
+    def report(incumbent, bound):
+        if progress is not None:
+            progress(SolveProgress("highs", time.perf_counter() - t0, incumbent, bound))
+
+    out = tailcuts.solve(model, time_limit, gap, report=report)
+    note = (f"solved by tail cuts (HiGHS, in memory): CVaR's {out.cuts:,} tail cuts in place of the "
+            f"{tailcuts.scenarios(model):,} scenario rows, branch and bound over {out.nodes:,} nodes")
+    if backend != "highs":
+        note += f"; {backend} was not needed"
+    return Solution(out.status, out.values, out.objective, out.bound, out.seconds, backend, notes=(note,))
 
 
 def _relax_and_fix_note(head, backend: str) -> str:

@@ -1,0 +1,438 @@
+"""The mean–CVaR objective of large models solved by **tail cuts** in a small branch and bound.
+
+``objective.risk`` adds ``S`` dense scenario rows to the model (Rockafellar–Uryasev:
+``Σ_i X_is x_i − eta + u_s ≥ 0``): at 10,000 influencers × 200 scenarios that is 1.7M
+nonzeros, and every node LP of a solver's branch and bound takes seconds.  This module
+solves the same problem through CVaR's dual form instead,
+
+    CVaR_alpha(T) = min over q in Q of Σ_s q_s T_s,
+    Q = {q : 0 ≤ q_s ≤ 1/(alpha S), Σ_s q_s = 1},
+
+so ``eta − Σ u_s/(alpha S)`` becomes one column ``t`` with ``t ≤ Σ_s q_s T_s(x)`` for
+every ``q`` of ``Q``.  Only the few ``q`` that matter are ever added (Kelley's cutting
+planes, as in Künzi-Bay & Mayer's CVaRMin): for the current point ``x`` the **tail cut**
+puts ``1/(alpha S)`` on the ``alpha S`` scenarios where ``x`` does worst (a fraction on
+the next one when ``alpha S`` is not whole), which is exactly ``CVaR_alpha(T(x))``
+at ``x``.  A cut is one row ``Σ_i g_i x_i − t ≥ 0`` with ``g = q X``; a few dozen replace
+the ``S`` scenario rows, and each cut is valid for every selection, so all of them are
+kept for every node.
+
+The branch and bound (:func:`solve`) is best-first over the binary columns:
+
+* each node's LP is re-solved (HiGHS, warm) and cuts are added until the point's ``t``
+  equals its true CVaR: its value is then the node's exact LP bound.  Cuts only ever
+  relax, so an LP value below the cut-off prunes the node at once;
+* a node whose LP point is integral is a portfolio of the full model (its value is exact);
+* branching takes the fractional column with the largest ``|objective| × min(f, 1 − f)``;
+* nodes whose bound is within the requested ``gap`` of the best portfolio are pruned, and
+  the search ends when every node left is (status ``optimal``: proven within the gap) or
+  at the time limit (status ``time_limit``, with the largest bound left as the proof).
+
+Same model, same bound, same portfolio as the dense formulation (up to the gap): the
+relaxation at every node is the same LP.  Measured on the 10,000 × 200 benchmark
+(``benchmarks/risk_scaling.py``): see ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import SolverError
+from .formulation import LinearModel
+
+__all__ = ["applies", "scenarios", "solve", "TailCuts", "tail_weights", "Outcome"]
+
+#: A node's cut loop stops when its ``t`` is within this share of the true CVaR (relative to the objective).
+CUT_TOLERANCE = 1e-7
+#: Integrality tolerance of the LP's x values.
+INTEGRAL = 1e-6
+
+
+def applies(model: LinearModel) -> bool:
+    """Whether ``model`` carries the risk term's scenario rows (``risk.scenario[<s>]``), eta and u columns."""
+    return "eta" in model.col_names and any(n.startswith("risk.scenario[") for n in model.row_names)
+
+
+def scenarios(model: LinearModel) -> int:
+    """How many scenario rows (``risk.scenario[<s>]``) ``model`` has."""
+    return sum(1 for n in model.row_names if n.startswith("risk.scenario["))
+
+
+def tail_weights(totals: np.ndarray, k: float) -> np.ndarray:
+    """The worst-tail weights ``q`` of CVaR: ``1/k`` on the ``floor(k)`` smallest totals, the rest of the
+    mass on the next one (``k = alpha S``); ``q @ totals`` is ``CVaR_alpha``.
+
+    >>> tail_weights(np.array([5.0, 1.0, 3.0, 2.0]), 1.5).round(4).tolist()
+    [0.0, 0.6667, 0.0, 0.3333]
+    """
+    S = totals.size
+    q = np.zeros(S)
+    order = np.argsort(totals, kind="stable")
+    full = int(np.floor(k + 1e-12))
+    q[order[:full]] = 1.0 / k
+    if full < S and k - full > 1e-12:
+        q[order[full]] = (k - full) / k
+    return q
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """What :func:`solve` found: ``status`` (``optimal``, ``time_limit``, ``interrupted``, ``infeasible``),
+    ``values`` of the full model's columns (``None`` when no portfolio is known), their ``objective``,
+    the proven ``bound``, and the search's ``nodes`` and ``cuts``."""
+
+    status: str
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    nodes: int
+    cuts: int
+    seconds: float
+
+
+@dataclass(eq=False)
+class TailCuts:
+    """The full model split into its rules (the *master*) and its scenario matrix.
+
+    ``X`` is the scenario × x-column matrix of the risk rows; ``k = alpha S`` (read from the
+    objective: ``c[eta] = w beta``, ``c[u_s] = −w beta / (alpha S)``); ``t`` is eta's column
+    in the master, whose other columns are the full model's except the ``u_s``.
+    """
+
+    model: LinearModel
+    X: np.ndarray
+    k: float
+    cols: np.ndarray           # full-model column of each master column
+    rows: np.ndarray           # full-model row of each master row
+    t: int
+    u: np.ndarray              # the u_s columns of the full model
+    scenario_rows: np.ndarray  # the risk rows of the full model
+    cuts: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, model: LinearModel) -> "TailCuts":
+        names = model.row_names
+        R = np.array([i for i, n in enumerate(names) if n.startswith("risk.scenario[")], dtype=np.int64)
+        eta = model.col_names.index("eta")
+        u = np.array([j for j, n in enumerate(model.col_names) if n.startswith("u[")], dtype=np.int64)
+        A = model.A.tocsr()
+        X = A[R][:, : model.n_x].toarray()
+        k = float(model.c[eta] / -model.c[u[0]])
+        cols = np.setdiff1d(np.arange(model.n_cols), u)
+        rows = np.setdiff1d(np.arange(model.shape[0]), R)
+        return cls(model, X, k, cols, rows, int(np.searchsorted(cols, eta)), u, R)
+
+    def cvar(self, x: np.ndarray) -> float:
+        T = self.X @ x[: self.model.n_x]
+        return float(tail_weights(T, self.k) @ T)
+
+    def cut(self, x: np.ndarray) -> np.ndarray:
+        """The tail cut's coefficients ``g = q X`` at the master point ``x`` (exact there: ``g·x = CVaR``)."""
+        T = self.X @ x[: self.model.n_x]
+        return tail_weights(T, self.k) @ self.X
+
+    def value(self, x: np.ndarray) -> float:
+        """The full objective of the master point ``x`` with ``t`` replaced by its true CVaR."""
+        c = self.model.c[self.cols]
+        return float(c @ x - c[self.t] * x[self.t] + c[self.t] * self.cvar(x))
+
+    def full(self, x: np.ndarray) -> np.ndarray:
+        """The full model's column values of the master point ``x``: ``eta`` the tail's threshold
+        (VaR), ``u_s = max(0, eta − T_s)``, so that the full objective equals :meth:`value`."""
+        m = self.model
+        out = np.zeros(m.n_cols)
+        out[self.cols] = x
+        T = self.X @ x[: m.n_x]
+        eta = float(np.sort(T)[min(T.size - 1, int(np.ceil(self.k - 1e-12)) - 1)])
+        out[self.cols[self.t]] = eta
+        out[self.u] = np.maximum(0.0, eta - T)
+        return out
+
+
+def _master(hs, tc: TailCuts, scale: float):
+    """A HiGHS LP of the master (all columns continuous; the branch and bound sets bounds), its objective
+    multiplied by ``scale`` (:func:`~.backends.objective_scale`)."""
+    from .backends import SEED
+
+    m = tc.model
+    A = m.A.tocsr()[tc.rows][:, tc.cols].tocsc()
+    lp = hs.HighsLp()
+    lp.num_col_, lp.num_row_ = tc.cols.size, tc.rows.size
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = m.c[tc.cols] * scale, m.lb[tc.cols], m.ub[tc.cols]
+    lp.row_lower_, lp.row_upper_ = m.row_lo[tc.rows], m.row_hi[tc.rows]
+    lp.sense_ = hs.ObjSense.kMaximize
+    lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = tc.cols.size, tc.rows.size
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    h = hs.Highs()
+    for key, value in {"output_flag": False, "threads": 1, "random_seed": SEED}.items():
+        h.setOptionValue(key, value)
+    h.passModel(lp)
+    return h
+
+
+def _add_cut(h, tc: TailCuts, x: np.ndarray) -> None:
+    g = tc.cut(x)
+    idx = np.flatnonzero(g)
+    h.addRow(0.0, np.inf, idx.size + 1, np.r_[idx, tc.t].astype(np.int32), np.r_[g[idx], -1.0])
+    tc.cuts.append(g)
+
+
+class _OutOfTime(Exception):
+    """A node LP reached the time limit."""
+
+
+@dataclass(order=True)
+class _Node:
+    key: float                                  # −bound (heapq pops the largest bound first)
+    seq: int
+    fixed: tuple = field(compare=False)         # ((master column, 0 or 1), ...)
+
+
+def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4,
+          start: tuple[np.ndarray, float] | None = None, report=None) -> Outcome:
+    """Maximise ``model`` (with the risk term's rows, :func:`applies`) by tail cuts and branch and bound.
+
+    ``start`` is a known portfolio ``(values of the full model's columns, objective)``: the first
+    incumbent (and first cut).  ``report(incumbent, bound)`` is called after every node.  Ctrl-C stops
+    the search with status ``interrupted`` and the best portfolio and bound so far.
+
+    Examples
+    --------
+    >>> from lineup.optimize.formulation import build
+    >>> from lineup.optimize.backends import solve_model
+    >>> from lineup.optimize import rules
+    >>> m = build(*_risky_example())
+    >>> by_cuts, dense = solve(m, gap=0.0), solve_model(m, "highs", gap=0.0)
+    >>> by_cuts.status, abs(by_cuts.objective - dense.objective) < 1e-6 * dense.objective
+    ('optimal', True)
+    """
+    from .backends import _highspy, _quiet_stdout, objective_scale
+
+    t0 = time.perf_counter()
+    hs = _highspy()
+    tc = TailCuts.of(model)
+    scale = objective_scale(model.c)
+    with _quiet_stdout():
+        h = _master(hs, tc, scale)
+    m = tc.model
+    integer = np.flatnonzero(m.is_integer()[tc.cols])
+    c = m.c[tc.cols]
+    lb0, ub0 = m.lb[tc.cols], m.ub[tc.cols]
+    best_x, best = None, -np.inf
+    if start is not None:
+        best_x, best = start[0][tc.cols].copy(), tc.value(start[0][tc.cols])
+        _add_cut(h, tc, best_x)
+    report = report or (lambda incumbent, bound: None)
+    tol = lambda z: CUT_TOLERANCE * max(1.0, abs(z))  # noqa: E731
+    cutoff = lambda: best + gap * max(abs(best), 1e-9) if np.isfinite(best) else -np.inf  # noqa: E731
+    heap = [_Node(-np.inf, 0, ())]
+    pruned = -np.inf   # the largest bound of a node closed by the cut-off (part of the proof)
+    applied: dict[int, float] = {}
+    nodes, seq, status = 0, 1, "optimal"
+    try:
+        while heap:
+            if time_limit is not None and time.perf_counter() - t0 > time_limit:
+                status = "time_limit"
+                break
+            node = _next(heap, diving=best_x is None)
+            if -node.key <= cutoff():
+                pruned = max(pruned, -node.key)
+                continue
+            _apply(h, applied, dict(node.fixed), lb0, ub0)
+            if time_limit is not None:
+                h.setOptionValue("time_limit", max(0.01, float(time_limit - (time.perf_counter() - t0))))
+            try:
+                z, x = _node_lp(hs, h, tc, cutoff(), tol, scale)
+            except _OutOfTime:      # the node stays open with its parent's bound
+                heapq.heappush(heap, node)
+                status = "time_limit"
+                break
+            nodes += 1
+            if z is None:           # infeasible
+                continue
+            if z <= cutoff():
+                pruned = max(pruned, z)
+                continue
+            if nodes == 1:          # the root: a portfolio from a small MILP on the columns its LP points to
+                found = _heuristic(hs, h, tc, x, integer, scale, time_limit, t0)
+                if found is not None and found[1] > best:
+                    best_x, best = found
+                if z <= cutoff():
+                    pruned = max(pruned, z)
+                    continue
+            frac = x[integer] - np.floor(x[integer] + INTEGRAL)
+            frac = np.where(frac > INTEGRAL, frac, 0.0)
+            if not frac.any():      # a portfolio: its value is exact (t = CVaR)
+                x = x.copy()
+                x[integer] = np.round(x[integer])
+                value = tc.value(x)
+                if value > best:
+                    best_x, best = x, value
+                continue
+            score = np.minimum(frac, 1 - frac) * (np.abs(c[integer]) + 1e-12)
+            j = int(integer[np.argmax(score)])
+            near = float(x[j] >= 0.5)
+            for v in (1.0 - near, near):   # the dive takes the newest: the nearer value first
+                heapq.heappush(heap, _Node(-z, seq, node.fixed + ((j, v),)))
+                seq += 1
+            report(best if best_x is not None else None, _bound(heap, pruned, best))
+    except KeyboardInterrupt:
+        status = "interrupted"
+    bound = _bound(heap, pruned, best)
+    bound = bound if np.isfinite(bound) else None     # stopped before the root LP: no bound proven
+    seconds = time.perf_counter() - t0
+    if best_x is None:
+        return Outcome("infeasible" if status == "optimal" else status, None, None,
+                       None if status == "optimal" else bound, nodes, len(tc.cuts), seconds)
+    values = tc.full(best_x)
+    objective = float(model.c @ values)
+    return Outcome(status, values, objective, None if bound is None else max(bound, best, objective), nodes,
+                   len(tc.cuts), seconds)
+
+
+#: Share of the time limit (and most seconds) of the root's small MILP.
+HEURISTIC_SHARE, HEURISTIC_MAX = 0.2, 30.0
+#: Rounds of the small MILP (each adds the tail cut of its portfolio when that portfolio's t overstates).
+HEURISTIC_ROUNDS = 8
+
+
+def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: float, time_limit, t0: float):
+    """``(master point, value)`` of a portfolio found by a small MILP (HiGHS) on the master with its cuts,
+    restricted to the root LP's support and the x columns whose reduced costs are closest to 0
+    (:func:`~.warmstart.relax_fix_columns`), the others at 0; ``None`` when it finds nothing.
+
+    Its portfolio keeps every rule (the master has all of them); its cut is added and the MILP re-solved
+    while its ``t`` overstates its CVaR, at most :data:`HEURISTIC_ROUNDS` times."""
+    from .warmstart import relax_fix_columns
+
+    m = tc.model
+    n_x = m.n_x
+    duals = np.asarray(h.getSolution().col_dual) / scale
+    lb = m.lb[tc.cols]
+    keep = np.ones(tc.cols.size, dtype=bool)
+    keep[:n_x] = relax_fix_columns(duals, x, lb, n_x)
+    from .backends import SEED, _quiet_stdout
+
+    with _quiet_stdout():
+        sub = hs.Highs()
+        for key, value in {"output_flag": False, "threads": 1, "mip_rel_gap": 1e-4, "random_seed": SEED}.items():
+            sub.setOptionValue(key, value)
+        sub.passModel(h.getLp())
+    drop = np.flatnonzero(~keep).astype(np.int32)
+    sub.changeColsBounds(drop.size, drop, np.zeros(drop.size), np.zeros(drop.size))
+    ints = integer.astype(np.int32)
+    sub.changeColsIntegrality(ints.size, ints, np.full(ints.size, hs.HighsVarType.kInteger))
+    share = HEURISTIC_MAX if time_limit is None else min(HEURISTIC_MAX, HEURISTIC_SHARE * time_limit)
+    best = None
+    for _ in range(HEURISTIC_ROUNDS):
+        left = share - (time.perf_counter() - t0)
+        if left <= 0.1:
+            break
+        sub.setOptionValue("time_limit", float(left))
+        _run(sub)
+        if sub.getInfo().primal_solution_status != 2:      # no feasible point
+            break
+        y = np.asarray(sub.getSolution().col_value).copy()
+        y[integer] = np.round(y[integer])
+        value = tc.value(y)
+        if best is None or value > best[1]:
+            best = (y, value)
+        if y[tc.t] - tc.cvar(y) <= CUT_TOLERANCE * max(1.0, abs(value)):
+            break
+        g = tc.cut(y)
+        idx = np.flatnonzero(g)
+        sub.addRow(0.0, np.inf, idx.size + 1, np.r_[idx, tc.t].astype(np.int32), np.r_[g[idx], -1.0])
+    return best
+
+
+def _next(heap: list, diving: bool) -> "_Node":
+    """The open node with the largest bound; while no portfolio is known, the newest (a depth-first
+    dive, which reaches an integral point within a few dozen nodes)."""
+    if not diving:
+        return heapq.heappop(heap)
+    i = max(range(len(heap)), key=lambda k: heap[k].seq)
+    node = heap[i]
+    heap[i] = heap[-1]
+    heap.pop()
+    heapq.heapify(heap)
+    return node
+
+
+def _bound(heap, pruned: float, best: float) -> float:
+    """The proven bound: the largest of the open nodes' bounds, the pruned ones' and the incumbent."""
+    top = max((-n.key for n in heap), default=-np.inf)
+    return float(max(top, pruned, best))
+
+
+def _apply(h, applied: dict, fixed: dict, lb0: np.ndarray, ub0: np.ndarray) -> None:
+    """Set the master's bounds to ``fixed`` (column → 0/1), resetting the columns fixed for the last node."""
+    undo = [j for j in applied if j not in fixed or fixed[j] != applied[j]]
+    if undo:
+        idx = np.array(undo, dtype=np.int32)
+        h.changeColsBounds(idx.size, idx, lb0[idx], ub0[idx])
+    new = {j: v for j, v in fixed.items() if applied.get(j) != v}
+    if new:
+        idx = np.fromiter(new, dtype=np.int32, count=len(new))
+        vals = np.fromiter(new.values(), dtype=float, count=len(new))
+        h.changeColsBounds(idx.size, idx, vals, vals)
+    applied.clear()
+    applied.update(fixed)
+
+
+def _node_lp(hs, h, tc: TailCuts, cutoff: float, tol, scale: float):
+    """``(bound, x)`` of the node's LP with cuts added until exact (finitely many: ``Q`` has finitely many
+    vertices) or until its value is at most ``cutoff``; ``(None, None)`` when infeasible."""
+    while True:
+        _run(h)
+        st = h.getModelStatus()
+        if st != hs.HighsModelStatus.kOptimal:
+            if st in (hs.HighsModelStatus.kInfeasible, hs.HighsModelStatus.kUnboundedOrInfeasible):
+                return None, None
+            if st == hs.HighsModelStatus.kTimeLimit:
+                raise _OutOfTime
+            raise SolverError(f"HiGHS stopped an LP of the tail-cut branch and bound with status "
+                              f"{h.modelStatusToString(st)!r}; try --backend cbc with a smaller roster or "
+                              f"fewer outcomes.planning_scenarios")
+        z = float(h.getInfo().objective_function_value) / scale
+        x = np.asarray(h.getSolution().col_value)
+        if z <= cutoff or x[tc.t] - tc.cvar(x) <= tol(z):
+            return z, x
+        _add_cut(h, tc, x)
+
+
+def _run(h) -> None:
+    """Solve in HiGHS's own thread (as the backends do); Ctrl-C cancels it and propagates."""
+    from .backends import POLL_SECONDS
+
+    h.startSolve()
+    try:
+        while not h.wait(POLL_SECONDS)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        raise
+
+
+def _risky_example():
+    """``(scenario, candidates)``: :func:`~.formulation.tiny_scenario` with ``objective.risk`` and a random
+    outcome sample of 40 scenarios (for the examples)."""
+    from dataclasses import replace
+
+    from ..domain.outcomes import RiskSpec
+    from . import rules
+    from .formulation import tiny_scenario
+    from .model import model_of
+
+    sc = tiny_scenario()
+    sc = replace(sc, spec=sc.spec.model_copy(update={"objective": sc.spec.objective.model_copy(
+        update={"risk": RiskSpec(beta=0.7, alpha=0.1)})}))
+    n = model_of(sc).n
+    rng = np.random.default_rng(1)
+    sample = rng.lognormal(0.0, 0.8, (40, n)) * (rng.random((40, n)) < 0.9) * model_of(sc).decisions.gain_e
+    sc = replace(sc, outcome_sample=sample)
+    return sc, rules.candidates(sc)
