@@ -77,6 +77,26 @@ def _facts(result) -> list[str]:
             "replication) with delta-method intervals"]
 
 
+def _spread_lines(result) -> list[str]:
+    """One line per count metric: P10/P50/P90 of one campaign over the replications, with exact intervals."""
+    lines = []
+    for key in ("talkers", "reach"):
+        spread = result.spread(key)
+        if not spread:
+            continue
+        parts = [f"{name.upper()} {number(key, b.mean)} [{_end(key, b.ci_low)}–{_end(key, b.ci_high)}]"
+                 for name, b in spread.items()]
+        open_side = any(b.ci_low != b.ci_low or b.ci_high != b.ci_high for b in spread.values())
+        lines.append(f"{key} of one campaign over the {result.replications} replications: " + " · ".join(parts)
+                     + " (95 % order-statistic intervals" + ("; — : too few replications to bound that side)"
+                                                              if open_side else ")"))
+    return lines
+
+
+def _end(key: str, value) -> str:
+    return "—" if value != value else number(key, value)
+
+
 def render_simulation(result, console, currency: str = "currency") -> None:
     """Print the campaign totals with 95 % intervals (at most a dozen niches) and the key assumptions; costs
     are labelled in ``currency``.  Warnings are the caller's (the CLI puts them on stderr)."""
@@ -84,13 +104,14 @@ def render_simulation(result, console, currency: str = "currency") -> None:
     niches = sum(key.startswith("penetration:") for key in result.totals)
     if niches > _MAX_NICHE_ROWS:
         console.print(f"(penetration of {niches - _MAX_NICHE_ROWS:,} more niches in --format json / --output)")
-    for line in _facts(result):
+    for line in [*_facts(result), *_spread_lines(result)]:
         console.print(line, markup=False, highlight=False)
 
 
 def simulation_brief(result, currency: str = "currency") -> list[Table]:
     """The totals (every niche's penetration included) as one table for a brief."""
-    return [Table(_title(result), _COLUMNS, tuple(_rows(result, currency, None)), notes=tuple(_facts(result)))]
+    return [Table(_title(result), _COLUMNS, tuple(_rows(result, currency, None)),
+                  notes=(*_facts(result), *_spread_lines(result)))]
 
 
 def simulation_data(result) -> dict:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Band", "SimulationResult", "t_interval", "ratio_interval", "linearised", "band_of", "METRIC_DESCRIPTIONS",
-           "RATIOS", "CONFIDENCE", "RATIO_METHOD"]
+           "RATIOS", "CONFIDENCE", "RATIO_METHOD", "quantile_band", "SPREAD_METRICS", "SPREAD_QUANTILES"]
 
 #: Confidence level of every interval lineup reports.
 CONFIDENCE = 0.95
@@ -149,6 +149,43 @@ def ratio_interval(numerator, denominator, level: float = CONFIDENCE) -> Band:
     return band_of(ratio, z, level)
 
 
+#: Count metrics whose spread over replications is reported (P10/P50/P90), and the quantiles.
+SPREAD_METRICS = ("talkers", "reach", "engagements")
+SPREAD_QUANTILES = (0.1, 0.5, 0.9)
+
+
+def quantile_band(values, q: float, level: float = CONFIDENCE) -> Band:
+    """The ``q`` quantile of ``values`` with its **exact** distribution-free interval ``[X_(l), X_(u)]``.
+
+    The number of values below the true quantile is Binomial(n, q), so the order statistics
+    ``X_(l) ≤ Q ≤ X_(u)`` hold with probability ``P(l ≤ B < u)``; ``l`` and ``u`` are the tightest
+    ranks that leave at most ``(1 − level)/2`` on each side.  With too few values for that (e.g. P10
+    from fewer than 35), the missing side is NaN: the sample cannot bound it at that level.
+
+    >>> b = quantile_band(np.arange(1.0, 101.0), 0.1)
+    >>> float(b.mean), float(b.ci_low), float(b.ci_high)
+    (10.9, 5.0, 17.0)
+    >>> b = quantile_band(np.arange(20.0), 0.1)          # 20 replications: no lower bound at 95 %
+    >>> bool(np.isnan(b.ci_low)), float(b.ci_high)
+    (True, 5.0)
+    """
+    from scipy.stats import binom
+
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    if n == 0:
+        return Band(np.float64(np.nan), np.float64(np.nan), np.float64(np.nan))
+    tail = (1 - level) / 2
+    cdf = binom.cdf(np.arange(n + 1), n, q)          # cdf[k] = P(B ≤ k)
+    lows = np.flatnonzero(cdf[:-1] <= tail)           # P(B ≤ l − 1) ≤ tail  ⇔  l − 1 in lows
+    l = int(lows[-1]) + 1 if lows.size else 0         # rank (1-based); 0: none
+    ups = np.flatnonzero(1 - cdf[:-1] <= tail)        # P(B ≥ u) = 1 − P(B ≤ u − 1) ≤ tail
+    u = int(ups[0]) + 1 if ups.size else n + 1
+    low = x[l - 1] if l >= 1 else np.nan
+    high = x[u - 1] if u <= n else np.nan
+    return Band(np.float64(np.quantile(x, q)), np.float64(low), np.float64(high))
+
+
 def _clean(values) -> Any:
     """JSON-ready: arrays to lists, NaN/inf to None, numpy scalars to float."""
     arr = np.asarray(values, dtype=float)
@@ -253,6 +290,16 @@ class SimulationResult:
         rows = [(name, float(b.mean), float(b.ci_low), float(b.ci_high)) for name, b in self.totals.items()]
         return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"])
 
+    def spread(self, metric: str = "talkers") -> dict[str, Band]:
+        """``{"p10", "p50", "p90"}`` of ``metric``'s campaign total over the replications, each with its
+        exact 95 % order-statistic interval (:func:`quantile_band`): how much one campaign's outcome varies
+        (the diffusion's chance and the population drawn), not how well the mean is known.  Empty when the
+        metric was not recorded."""
+        values = self.samples.get(metric)
+        if values is None or np.asarray(values).size == 0:
+            return {}
+        return {f"p{round(100 * q)}": quantile_band(values, q) for q in SPREAD_QUANTILES}
+
     def to_dict(self) -> dict:
         """JSON-ready dict: days, series, totals, replications, seed, scale, ... (NaN → None)."""
         def band(b: Band) -> dict:
@@ -262,6 +309,9 @@ class SimulationResult:
             "days": list(range(self.days)),
             "series": {name: band(b) for name, b in self.series.items()},
             "totals": {name: band(b) for name, b in self.totals.items()},
+            "spread": {name: {k: {"estimate": _clean(b.mean), "ci_low": _clean(b.ci_low), "ci_high": _clean(b.ci_high)}
+                              for k, b in self.spread(name).items()}
+                       for name in SPREAD_METRICS if self.spread(name)},
             "replications": self.replications,
             "seed": self.seed,
             "scale": self.scale,
