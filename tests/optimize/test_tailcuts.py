@@ -130,3 +130,28 @@ def test_solve_routes_large_risk_models_through_tail_cuts(monkeypatch, backend):
     assert any("tail cuts" in note for note in res.notes), res.notes
     assert res.objective == pytest.approx(plain.objective, rel=1e-7)
     assert not violations(sc, model_of(sc).mask_of(res.portfolio))
+
+
+def test_short_time_limits_use_tail_cuts_and_keep_them(monkeypatch):
+    """Below the head start's 10 s minimum the risk model still goes to tail cuts, which keep the limit."""
+    sc = risk_scenario(8, 10, 0.5, 0.1, 40)
+    monkeypatch.setattr(warmstart, "WARM_START_NONZEROS", 1)
+    res = solve(sc, gap=0.0, backend="highs", time_limit=5)
+    assert any("tail cuts" in note for note in res.notes)
+
+
+def test_time_left_counts_from_the_instances_run_time():
+    """HiGHS's time_limit is cumulative over runs of one instance: a later run still gets its seconds."""
+    import highspy
+
+    sc = risk_scenario(8, 10, 0.5, 0.1, 40)
+    tc = tailcuts.TailCuts.of(build(sc, candidates(sc)))
+    h = tailcuts._master(highspy, tc, 1.0)
+    for _ in range(3):
+        tailcuts._run(h)
+    spent = h.getRunTime()
+    assert spent > 0
+    tailcuts._time_left(h, 60.0)
+    assert h.getOptionValue("time_limit")[1] == pytest.approx(spent + 60.0)
+    tailcuts._run(h)
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal

@@ -174,10 +174,10 @@ def _solve_with_start(model, backend: str, time_limit, gap, progress):
     from .backends import Solution, solve_model
     from .warmstart import MIN_TIME_LIMIT, WARM_START_NONZEROS, applies, probe_seconds, relax_and_fix, tighten
 
+    if tailcuts.applies(model) and applies(model):     # the risk term's dense scenario rows: CVaR by tail cuts
+        return _solve_by_tail_cuts(model, backend, time_limit, gap, progress)   # (any time limit: it keeps it)
     if not applies(model, time_limit):
         return solve_model(model, backend, time_limit=time_limit, gap=gap, progress=progress)
-    if tailcuts.applies(model):     # the risk term's dense scenario rows: CVaR by tail cuts
-        return _solve_by_tail_cuts(model, backend, time_limit, gap, progress)
     t0 = time.perf_counter()
     try:
         head = relax_and_fix(model, time_limit)

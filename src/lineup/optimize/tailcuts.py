@@ -245,7 +245,7 @@ def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4
                 continue
             _apply(h, applied, dict(node.fixed), lb0, ub0)
             if time_limit is not None:
-                h.setOptionValue("time_limit", max(0.01, float(time_limit - (time.perf_counter() - t0))))
+                _time_left(h, time_limit - (time.perf_counter() - t0))
             try:
                 z, x = _node_lp(hs, h, tc, cutoff(), tol, scale)
             except _OutOfTime:      # the node stays open with its parent's bound
@@ -333,7 +333,7 @@ def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: f
         left = share - (time.perf_counter() - t0)
         if left <= 0.1:
             break
-        sub.setOptionValue("time_limit", float(left))
+        _time_left(sub, left)
         _run(sub)
         if sub.getInfo().primal_solution_status != 2:      # no feasible point
             break
@@ -403,6 +403,12 @@ def _node_lp(hs, h, tc: TailCuts, cutoff: float, tol, scale: float):
         if z <= cutoff or x[tc.t] - tc.cvar(x) <= tol(z):
             return z, x
         _add_cut(h, tc, x)
+
+
+def _time_left(h, seconds: float) -> None:
+    """Let ``h``'s next run take at most ``seconds``: HiGHS's ``time_limit`` counts the instance's run
+    time over every run so far (measured), so it is set to that plus ``seconds``."""
+    h.setOptionValue("time_limit", float(h.getRunTime()) + max(0.01, float(seconds)))
 
 
 def _run(h) -> None:
