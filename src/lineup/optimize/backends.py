@@ -66,7 +66,7 @@ ProgressCallback = Callable[[SolveProgress], None]
 POLL_SECONDS = 0.25
 
 __all__ = ["BACKENDS", "SEED", "Solution", "check_backend", "solve_model", "objective_scale", "cbc_args",
-           "highs_options", "write_mps", "write_cbc_start", "solve_relaxation_duals", "to_pulp", "lp_name",
+           "highs_options", "write_mps", "write_cbc_start", "solve_relaxation_duals", "run_highs", "to_pulp", "lp_name",
            "remove_stale_workdirs"]
 
 BACKENDS = ("cbc", "highs")
@@ -596,6 +596,18 @@ def write_cbc_start(values: np.ndarray, path: str | Path) -> None:
     Path(path).write_text("Stopped on iterations - objective value 0\n" + "".join(line + "\n" for line in lines))
 
 
+def run_highs(h) -> None:
+    """Run the HiGHS instance ``h`` to its end in HiGHS's own thread, like :func:`_solve_highs` (``run()`` from
+    this thread can meet another thread count); Ctrl-C cancels the run and propagates."""
+    h.startSolve()
+    try:
+        while not h.wait(POLL_SECONDS)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        raise
+
+
 def solve_relaxation_duals(model: LinearModel, time_limit: float | None = None):
     """``(objective, values, reduced costs)`` of ``model``'s LP relaxation by HiGHS, maximisation sense
     (a column at its lower bound in the optimum has a reduced cost ``≤ 0``); ``None`` unless optimal.
@@ -617,13 +629,7 @@ def solve_relaxation_duals(model: LinearModel, time_limit: float | None = None):
         for key, value in highs_options(time_limit, 1e-4, True).items():
             h.setOptionValue(key, value)
         h.passModel(_highs_model(hs, scaled, True))
-    h.startSolve()  # in HiGHS's own thread, like _solve_highs (run() here can meet another thread count)
-    try:
-        while not h.wait(POLL_SECONDS)[0]:
-            pass
-    except KeyboardInterrupt:
-        h.cancelSolve()
-        raise
+    run_highs(h)
     if h.getModelStatus() != hs.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()

@@ -412,16 +412,10 @@ def _time_left(h, seconds: float) -> None:
 
 
 def _run(h) -> None:
-    """Solve in HiGHS's own thread (as the backends do); Ctrl-C cancels it and propagates."""
-    from .backends import POLL_SECONDS
+    """Solve in HiGHS's own thread (:func:`~.backends.run_highs`); Ctrl-C cancels it and propagates."""
+    from .backends import run_highs
 
-    h.startSolve()
-    try:
-        while not h.wait(POLL_SECONDS)[0]:
-            pass
-    except KeyboardInterrupt:
-        h.cancelSolve()
-        raise
+    run_highs(h)
 
 
 def _risky_example():
