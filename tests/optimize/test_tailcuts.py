@@ -12,10 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lineup.domain.outcomes import cvar
+from lineup.errors import SolverError
 from lineup.optimize import solve, tailcuts, warmstart
 from lineup.optimize.backends import solve_model
 from lineup.optimize.formulation import build
@@ -67,6 +68,114 @@ def test_tail_cuts_equal_brute_force(seed, n, beta, alpha, scenarios):
     mask[model.decisions[out.values[: model.n_x] > 0.5]] = True
     assert not violations(sc, mask)
     assert evaluate(sc, mask).objective == pytest.approx(out.objective, rel=1e-7, abs=1e-6)
+
+
+def weighted(sc, weight: float):
+    """``sc`` with its engagement and coverage weights multiplied by ``weight``."""
+    obj = sc.spec.objective
+    obj = obj.model_copy(update={"engagement": obj.engagement * weight, "coverage": obj.coverage * weight})
+    return replace(sc, spec=sc.spec.model_copy(update={"objective": obj}))
+
+
+@settings(max_examples=20, **SETTINGS)
+@given(seed=seeds, n=st.integers(4, 11), beta=st.sampled_from([0.5, 0.7, 1.0]),
+       alpha=st.sampled_from([0.07, 0.1]), weight=st.sampled_from([1e-3, 1e3, 1e6, 1e12]),
+       scenarios=st.integers(10, 60))
+@example(seed=778142, n=10, beta=1.0, alpha=0.07, weight=1e6, scenarios=10)
+@example(seed=670790, n=11, beta=0.5, alpha=0.1, weight=1e12, scenarios=51)
+def test_weights_of_any_size_reach_the_brute_force_optimum(seed, n, beta, alpha, weight, scenarios):
+    """The cut loop's tolerance is in t's own units: a large objective weight does not stop it early (which
+    closed nodes at a point whose t overstated its CVaR: a wrong optimum and a bound below it)."""
+    sc = weighted(risk_scenario(seed, n, beta, alpha, scenarios, 0.5), weight)
+    cand = candidates(sc)
+    best = brute_force(sc)
+    if best is None or emptied(sc, cand):
+        return
+    out = tailcuts.solve(build(sc, cand), gap=0.0)
+    assert out.status == "optimal"
+    assert out.objective == pytest.approx(best, rel=1e-7)
+    assert out.bound >= best * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("stop_at", [1, 2, 3, 5, 8, 12, 20, 40])
+def test_ctrl_c_keeps_a_bound_that_holds(monkeypatch, stop_at):
+    """Ctrl-C (KeyboardInterrupt from a HiGHS run, as run_highs re-raises it) at any point of the search
+    leaves the node being solved open: the bound reported is never below the optimum."""
+    sc = risk_scenario(8, 10, 0.5, 0.1, 40)
+    model = build(sc, candidates(sc))
+    exact = tailcuts.solve(model, gap=0.0)
+    real, runs = tailcuts._run, []
+
+    def interrupted(h):
+        runs.append(1)
+        if len(runs) == stop_at:
+            raise KeyboardInterrupt
+        real(h)
+
+    monkeypatch.setattr(tailcuts, "_run", interrupted)
+    out = tailcuts.solve(model, gap=0.0)
+    if len(runs) < stop_at:                 # the search ended first
+        assert out.status == "optimal"
+        return
+    assert out.status == "interrupted"
+    if out.bound is not None:
+        assert out.bound >= exact.objective * (1 - 1e-9)
+    if out.objective is not None:
+        assert out.objective <= exact.objective * (1 + 1e-9)
+
+
+def test_no_lp_starts_after_the_deadline(monkeypatch):
+    """The cut loop inside a node checks the clock before each re-solve."""
+    import time
+
+    sc = risk_scenario(11, 60, 0.5, 0.07, 200, 0.5)
+    model = build(sc, candidates(sc))
+    real, starts = tailcuts._run, []
+    t0 = time.perf_counter()
+
+    def slow(h):
+        starts.append(time.perf_counter() - t0)
+        time.sleep(0.05)
+        real(h)
+
+    monkeypatch.setattr(tailcuts, "_run", slow)
+    out = tailcuts.solve(model, gap=0.0, time_limit=0.5)
+    assert out.status == "time_limit"
+    assert max(starts) <= 0.5
+
+
+class _Stubborn:
+    """A stand-in for a HiGHS instance whose LP ends ``Unknown`` the first ``times`` runs."""
+
+    def __init__(self, hs, times):
+        self.hs, self.times, self.runs, self.cleared = hs, times, 0, 0
+
+    def getModelStatus(self):
+        return self.hs.HighsModelStatus.kUnknown if self.runs <= self.times else self.hs.HighsModelStatus.kOptimal
+
+    def clearSolver(self):
+        self.cleared += 1
+
+    def modelStatusToString(self, st):
+        return "Unknown"
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_an_unknown_lp_status_is_retried_from_scratch(monkeypatch, times):
+    import highspy
+
+    h = _Stubborn(highspy, times)
+
+    def run(h):
+        h.runs += 1
+
+    monkeypatch.setattr(tailcuts, "_run", run)
+    if times == 1:
+        assert tailcuts._optimal_lp(highspy, h) == highspy.HighsModelStatus.kOptimal
+        assert (h.runs, h.cleared) == (2, 1)
+    else:
+        with pytest.raises(SolverError, match="Unknown"):
+            tailcuts._optimal_lp(highspy, h)
 
 
 @settings(max_examples=15, **SETTINGS)

@@ -28,9 +28,10 @@ The branch and bound (:func:`solve`) is best-first over the binary columns:
   the search ends when every node left is (status ``optimal``: proven within the gap) or
   at the time limit (status ``time_limit``, with the largest bound left as the proof).
 
-Same model, same bound, same portfolio as the dense formulation (up to the gap): the
-relaxation at every node is the same LP.  Measured on the 10,000 × 200 benchmark
-(``benchmarks/risk_scaling.py``): see ``benchmarks/README.md``.
+Same model and same portfolio as the dense formulation (up to the gap); every node's
+bound is the dense relaxation's up to :data:`CUT_TOLERANCE` (a node's cut loop stops once
+its ``t`` is that close to the true CVaR, so the bound can only be looser).  Measured on
+the 10,000 × 200 benchmark (``benchmarks/risk_scaling.py``): see ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from .formulation import LinearModel
 
 __all__ = ["applies", "scenarios", "solve", "TailCuts", "tail_weights", "Outcome"]
 
-#: A node's cut loop stops when its ``t`` is within this share of the true CVaR (relative to the objective).
+#: A node's cut loop stops when its ``t`` overstates the true CVaR by at most this share of the larger of
+#: ``|CVaR|``, ``|objective| / c_t`` (both in engagement units, whatever the objective's weights) and 1.
 CUT_TOLERANCE = 1e-7
 #: Integrality tolerance of the LP's x values.
 INTEGRAL = 1e-6
@@ -135,6 +137,21 @@ class TailCuts:
         T = self.X @ x[: self.model.n_x]
         return tail_weights(T, self.k) @ self.X
 
+    def overstates(self, x: np.ndarray, z: float) -> bool:
+        """Whether the master point ``x`` (objective ``z``) has a ``t`` above its true CVaR by more than
+        :data:`CUT_TOLERANCE` (measured in ``t``'s own units, so that weights of any size compare alike).
+
+        >>> from lineup.optimize.formulation import build
+        >>> tc = TailCuts.of(build(*_risky_example()))
+        >>> x = np.zeros(tc.cols.size)
+        >>> x[tc.t] = 1.0
+        >>> tc.overstates(x, 0.0), tc.overstates(np.zeros(tc.cols.size), 0.0)
+        (True, False)
+        """
+        cvar = self.cvar(x)
+        c_t = abs(float(self.model.c[self.cols[self.t]])) or 1.0
+        return bool(x[self.t] - cvar > CUT_TOLERANCE * max(1.0, abs(cvar), abs(z) / c_t))
+
     def value(self, x: np.ndarray) -> float:
         """The full objective of the master point ``x`` with ``t`` replaced by its true CVaR."""
         c = self.model.c[self.cols]
@@ -198,14 +215,14 @@ def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4
     """Maximise ``model`` (with the risk term's rows, :func:`applies`) by tail cuts and branch and bound.
 
     ``start`` is a known portfolio ``(values of the full model's columns, objective)``: the first
-    incumbent (and first cut).  ``report(incumbent, bound)`` is called after every node.  Ctrl-C stops
-    the search with status ``interrupted`` and the best portfolio and bound so far.
+    incumbent (and first cut).  ``report(incumbent, bound)`` is called after every node that branches.
+    Ctrl-C stops the search with status ``interrupted``, the best portfolio so far and a bound that still
+    holds (the node being solved stays open with its parent's bound).
 
     Examples
     --------
     >>> from lineup.optimize.formulation import build
     >>> from lineup.optimize.backends import solve_model
-    >>> from lineup.optimize import rules
     >>> m = build(*_risky_example())
     >>> by_cuts, dense = solve(m, gap=0.0), solve_model(m, "highs", gap=0.0)
     >>> by_cuts.status, abs(by_cuts.objective - dense.objective) < 1e-6 * dense.objective
@@ -214,6 +231,7 @@ def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4
     from .backends import _highspy, _quiet_stdout, objective_scale
 
     t0 = time.perf_counter()
+    deadline = None if time_limit is None else t0 + time_limit
     hs = _highspy()
     tc = TailCuts.of(model)
     scale = objective_scale(model.c)
@@ -223,56 +241,52 @@ def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4
     integer = np.flatnonzero(m.is_integer()[tc.cols])
     c = m.c[tc.cols]
     lb0, ub0 = m.lb[tc.cols], m.ub[tc.cols]
-    best_x, best = None, -np.inf
+    inc = _Incumbent()
     if start is not None:
-        best_x, best = start[0][tc.cols].copy(), tc.value(start[0][tc.cols])
-        _add_cut(h, tc, best_x)
+        inc.offer(start[0][tc.cols].copy(), tc.value(start[0][tc.cols]))
+        _add_cut(h, tc, inc.x)
     report = report or (lambda incumbent, bound: None)
-    tol = lambda z: CUT_TOLERANCE * max(1.0, abs(z))  # noqa: E731
-    cutoff = lambda: best + gap * max(abs(best), 1e-9) if np.isfinite(best) else -np.inf  # noqa: E731
+    cutoff = lambda: inc.value + gap * max(abs(inc.value), 1e-9) if inc.known else -np.inf  # noqa: E731
     heap = [_Node(-np.inf, 0, ())]
-    pruned = -np.inf   # the largest bound of a node closed by the cut-off (part of the proof)
+    pruned = -np.inf   # the largest bound of a node closed without branching (part of the proof)
     applied: dict[int, float] = {}
     nodes, seq, status = 0, 1, "optimal"
+    node = None        # the node being solved: back on the heap if the search stops before it is done
     try:
         while heap:
-            if time_limit is not None and time.perf_counter() - t0 > time_limit:
+            if deadline is not None and time.perf_counter() > deadline:
                 status = "time_limit"
                 break
-            node = _next(heap, diving=best_x is None)
+            node = _next(heap, diving=not inc.known)
             if -node.key <= cutoff():
-                pruned = max(pruned, -node.key)
+                pruned, node = max(pruned, -node.key), None
                 continue
             _apply(h, applied, dict(node.fixed), lb0, ub0)
-            if time_limit is not None:
-                _time_left(h, time_limit - (time.perf_counter() - t0))
             try:
-                z, x = _node_lp(hs, h, tc, cutoff(), tol, scale)
-            except _OutOfTime:      # the node stays open with its parent's bound
-                heapq.heappush(heap, node)
+                z, x = _node_lp(hs, h, tc, cutoff(), deadline, scale)
+            except _OutOfTime:
                 status = "time_limit"
                 break
             nodes += 1
             if z is None:           # infeasible
+                node = None
                 continue
+            node = _Node(min(node.key, -z), node.seq, node.fixed)   # its own LP bound from here on
             if z <= cutoff():
-                pruned = max(pruned, z)
+                pruned, node = max(pruned, z), None
                 continue
             if nodes == 1:          # the root: a portfolio from a small MILP on the columns its LP points to
-                found = _heuristic(hs, h, tc, x, integer, scale, time_limit, t0)
-                if found is not None and found[1] > best:
-                    best_x, best = found
+                _heuristic(hs, h, tc, x, integer, scale, deadline, inc)
                 if z <= cutoff():
-                    pruned = max(pruned, z)
+                    pruned, node = max(pruned, z), None
                     continue
             frac = x[integer] - np.floor(x[integer] + INTEGRAL)
             frac = np.where(frac > INTEGRAL, frac, 0.0)
-            if not frac.any():      # a portfolio: its value is exact (t = CVaR)
+            if not frac.any():      # a portfolio (its value exact); the node's LP value stays in the proof
                 x = x.copy()
                 x[integer] = np.round(x[integer])
-                value = tc.value(x)
-                if value > best:
-                    best_x, best = x, value
+                inc.offer(x, tc.value(x))
+                pruned, node = max(pruned, z), None
                 continue
             score = np.minimum(frac, 1 - frac) * (np.abs(c[integer]) + 1e-12)
             j = int(integer[np.argmax(score)])
@@ -280,34 +294,56 @@ def solve(model: LinearModel, time_limit: float | None = None, gap: float = 1e-4
             for v in (1.0 - near, near):   # the dive takes the newest: the nearer value first
                 heapq.heappush(heap, _Node(-z, seq, node.fixed + ((j, v),)))
                 seq += 1
-            report(best if best_x is not None else None, _bound(heap, pruned, best))
+            node = None
+            report(inc.value if inc.known else None, _bound(heap, pruned, inc.value))
     except KeyboardInterrupt:
         status = "interrupted"
-    bound = _bound(heap, pruned, best)
+    if node is not None:
+        heapq.heappush(heap, node)
+    bound = _bound(heap, pruned, inc.value)
     bound = bound if np.isfinite(bound) else None     # stopped before the root LP: no bound proven
     seconds = time.perf_counter() - t0
-    if best_x is None:
+    if not inc.known:
         return Outcome("infeasible" if status == "optimal" else status, None, None,
                        None if status == "optimal" else bound, nodes, len(tc.cuts), seconds)
-    values = tc.full(best_x)
+    values = tc.full(inc.x)
     objective = float(model.c @ values)
-    return Outcome(status, values, objective, None if bound is None else max(bound, best, objective), nodes,
+    return Outcome(status, values, objective, None if bound is None else max(bound, inc.value, objective), nodes,
                    len(tc.cuts), seconds)
 
 
-#: Share of the time limit (and most seconds) of the root's small MILP.
+class _Incumbent:
+    """The best portfolio so far (a master point) and its exact value."""
+
+    def __init__(self):
+        self.x, self.value = None, -np.inf
+
+    @property
+    def known(self) -> bool:
+        return self.x is not None
+
+    def offer(self, x: np.ndarray, value: float) -> None:
+        if value > self.value:
+            self.x, self.value = x, value
+
+
+#: Share of the time left (and most seconds) of the root's small MILP.
 HEURISTIC_SHARE, HEURISTIC_MAX = 0.2, 30.0
 #: Rounds of the small MILP (each adds the tail cut of its portfolio when that portfolio's t overstates).
 HEURISTIC_ROUNDS = 8
 
 
-def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: float, time_limit, t0: float):
-    """``(master point, value)`` of a portfolio found by a small MILP (HiGHS) on the master with its cuts,
-    restricted to the root LP's support and the x columns whose reduced costs are closest to 0
-    (:func:`~.warmstart.relax_fix_columns`), the others at 0; ``None`` when it finds nothing.
+def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: float, deadline,
+               inc: _Incumbent) -> None:
+    """Offer ``inc`` the portfolios found by a small MILP (HiGHS) on the master with its cuts, restricted to
+    the root LP's support and the x columns whose reduced costs are closest to 0
+    (:func:`~.warmstart.relax_fix_columns`), the others at 0.
 
-    Its portfolio keeps every rule (the master has all of them); its cut is added and the MILP re-solved
-    while its ``t`` overstates its CVaR, at most :data:`HEURISTIC_ROUNDS` times."""
+    Its portfolios keep every rule (the master has all of them); its cut is added and the MILP re-solved
+    while its ``t`` overstates its CVaR, at most :data:`HEURISTIC_ROUNDS` times, within
+    :data:`HEURISTIC_SHARE` of the time left (at most :data:`HEURISTIC_MAX` seconds).  Each portfolio is
+    offered as soon as it is found, so Ctrl-C keeps it."""
+    from .backends import SEED, _quiet_stdout
     from .warmstart import relax_fix_columns
 
     m = tc.model
@@ -316,8 +352,6 @@ def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: f
     lb = m.lb[tc.cols]
     keep = np.ones(tc.cols.size, dtype=bool)
     keep[:n_x] = relax_fix_columns(duals, x, lb, n_x)
-    from .backends import SEED, _quiet_stdout
-
     with _quiet_stdout():
         sub = hs.Highs()
         for key, value in {"output_flag": False, "threads": 1, "mip_rel_gap": 1e-4, "random_seed": SEED}.items():
@@ -327,10 +361,11 @@ def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: f
     sub.changeColsBounds(drop.size, drop, np.zeros(drop.size), np.zeros(drop.size))
     ints = integer.astype(np.int32)
     sub.changeColsIntegrality(ints.size, ints, np.full(ints.size, hs.HighsVarType.kInteger))
-    share = HEURISTIC_MAX if time_limit is None else min(HEURISTIC_MAX, HEURISTIC_SHARE * time_limit)
-    best = None
+    now = time.perf_counter()
+    left = np.inf if deadline is None else deadline - now
+    until = now + min(HEURISTIC_MAX, HEURISTIC_SHARE * left)
     for _ in range(HEURISTIC_ROUNDS):
-        left = share - (time.perf_counter() - t0)
+        left = until - time.perf_counter()
         if left <= 0.1:
             break
         _time_left(sub, left)
@@ -339,15 +374,13 @@ def _heuristic(hs, h, tc: TailCuts, x: np.ndarray, integer: np.ndarray, scale: f
             break
         y = np.asarray(sub.getSolution().col_value).copy()
         y[integer] = np.round(y[integer])
-        value = tc.value(y)
-        if best is None or value > best[1]:
-            best = (y, value)
-        if y[tc.t] - tc.cvar(y) <= CUT_TOLERANCE * max(1.0, abs(value)):
+        inc.offer(y, tc.value(y))
+        z = float(sub.getInfo().objective_function_value) / scale
+        if not tc.overstates(y, z):
             break
         g = tc.cut(y)
         idx = np.flatnonzero(g)
         sub.addRow(0.0, np.inf, idx.size + 1, np.r_[idx, tc.t].astype(np.int32), np.r_[g[idx], -1.0])
-    return best
 
 
 def _next(heap: list, diving: bool) -> "_Node":
@@ -384,25 +417,46 @@ def _apply(h, applied: dict, fixed: dict, lb0: np.ndarray, ub0: np.ndarray) -> N
     applied.update(fixed)
 
 
-def _node_lp(hs, h, tc: TailCuts, cutoff: float, tol, scale: float):
+def _node_lp(hs, h, tc: TailCuts, cutoff: float, deadline, scale: float):
     """``(bound, x)`` of the node's LP with cuts added until exact (finitely many: ``Q`` has finitely many
-    vertices) or until its value is at most ``cutoff``; ``(None, None)`` when infeasible."""
+    vertices) or until its value is at most ``cutoff``; ``(None, None)`` when infeasible.  Raises
+    :class:`_OutOfTime` at the ``deadline`` (``time.perf_counter()`` seconds; ``None``: none)."""
     while True:
-        _run(h)
-        st = h.getModelStatus()
-        if st != hs.HighsModelStatus.kOptimal:
-            if st in (hs.HighsModelStatus.kInfeasible, hs.HighsModelStatus.kUnboundedOrInfeasible):
-                return None, None
-            if st == hs.HighsModelStatus.kTimeLimit:
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
                 raise _OutOfTime
-            raise SolverError(f"HiGHS stopped an LP of the tail-cut branch and bound with status "
-                              f"{h.modelStatusToString(st)!r}; try --backend cbc with a smaller roster or "
-                              f"fewer outcomes.planning_scenarios")
+            _time_left(h, left)
+        st = _optimal_lp(hs, h)
+        if st in (hs.HighsModelStatus.kInfeasible, hs.HighsModelStatus.kUnboundedOrInfeasible):
+            return None, None
+        if st == hs.HighsModelStatus.kTimeLimit:
+            raise _OutOfTime
         z = float(h.getInfo().objective_function_value) / scale
         x = np.asarray(h.getSolution().col_value)
-        if z <= cutoff or x[tc.t] - tc.cvar(x) <= tol(z):
+        if z <= cutoff or not tc.overstates(x, z):
             return z, x
         _add_cut(h, tc, x)
+
+
+def _optimal_lp(hs, h):
+    """Run ``h``'s LP and return its model status; a status other than optimal, infeasible or the time
+    limit (HiGHS's ``Unknown`` after many warm re-solves with near-parallel cuts) is retried once from
+    scratch, and raises :class:`~lineup.errors.SolverError` if it persists."""
+    ok = (hs.HighsModelStatus.kOptimal, hs.HighsModelStatus.kInfeasible,
+          hs.HighsModelStatus.kUnboundedOrInfeasible, hs.HighsModelStatus.kTimeLimit)
+    _run(h)
+    st = h.getModelStatus()
+    if st in ok:
+        return st
+    h.clearSolver()
+    _run(h)
+    st = h.getModelStatus()
+    if st in ok:
+        return st
+    raise SolverError(f"HiGHS stopped an LP of the tail-cut branch and bound with status "
+                      f"{h.modelStatusToString(st)!r}; try --backend cbc with a smaller roster or "
+                      f"fewer outcomes.planning_scenarios")
 
 
 def _time_left(h, seconds: float) -> None:
