@@ -84,6 +84,82 @@ def test_greedy_never_returns_a_portfolio_that_misses_the_chance_rule():
             assert not violations(sc, model_of(sc).mask_of(res.portfolio))
 
 
+@settings(max_examples=30, **SETTINGS)
+@given(seed=seeds, n=st.integers(1, 8), p=st.sampled_from([0.5, 0.8, 0.9, 1.0]), share=st.floats(0.02, 0.25),
+       cheapest=st.booleans())
+def test_the_greedy_keeps_the_rule_and_brackets_the_optimum(seed, n, p, share, cheapest):
+    """The greedy's portfolio (when it finds one) keeps every rule; its objective is at most the optimum and its
+    bound at least the optimum, for the most engagement and for the cheapest portfolio alike."""
+    sc = chance_scenario(seed, n, p, share, cheapest=cheapest)
+    exact = solve(sc, gap=0.0, backend="cbc")
+    res = solve(sc, backend="greedy")
+    if res.method != "greedy":          # it found none: the MILP answered (and says so)
+        assert any("greedy found no portfolio" in note for note in res.notes) or res.portfolio is None
+        return
+    assert not violations(sc, model_of(sc).mask_of(res.portfolio))
+    assert exact.status is SolveStatus.OPTIMAL
+    tol = 1e-6 * max(1.0, abs(exact.objective))
+    assert res.objective <= exact.objective + tol
+    assert res.bound >= exact.objective - tol
+
+
+def test_the_greedy_finds_a_portfolio_that_reaches_the_target_nearly_always():
+    """Measured over fixed seeds (p = 0.8 with a target of 10 % of the roster's expected engagements, p = 0.5
+    with 15 %): the greedy (the target reached first, with swaps when a cap or the budget blocks an addition)
+    finds a portfolio in at least 90 % of the cases the MILP proves feasible, in each mode, at least 95 % of the
+    optimum on average and the cheapest at most 5 % dearer on average (measured: 31 of 31 at 98.6 %; 29 of 31,
+    1.3 % dearer)."""
+    for cheapest in (False, True):
+        solved, found, ratios = 0, 0, []
+        for p, share in ((0.8, 0.1), (0.5, 0.15)):
+            for seed in range(40):
+                sc = chance_scenario(seed, 8, p, share, cheapest=cheapest)
+                exact = solve(sc, gap=0.0, backend="highs")
+                if exact.status is not SolveStatus.OPTIMAL:
+                    continue
+                solved += 1
+                res = solve(sc, backend="greedy")
+                if res.method == "greedy":
+                    found += 1
+                    ratios.append(res.objective / exact.objective if exact.objective else 1.0)
+        assert solved >= 25
+        assert found >= 0.9 * solved
+        assert np.mean(ratios) <= 1.05 if cheapest else np.mean(ratios) >= 0.95
+
+
+def test_the_cheapest_greedy_portfolio_has_no_member_to_spare():
+    """objective.minimise: cost: dropping any chosen influencer (not an include) breaks a rule."""
+    checked = 0
+    for seed in range(20):
+        sc = chance_scenario(seed, 8, 0.8, 0.15, cheapest=True)
+        res = solve(sc, backend="greedy")
+        if res.method != "greedy":
+            continue
+        mask = model_of(sc).mask_of(res.portfolio)
+        forced = set(candidates(sc).include_rows.tolist())
+        for i in np.flatnonzero(mask):
+            if int(i) in forced:
+                continue
+            trial = mask.copy()
+            trial[i] = False
+            assert violations(sc, trial), (seed, int(i))
+        checked += 1
+    assert checked >= 5
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(data=st.data(), scenarios=st.integers(1, 12), p=st.sampled_from([0.3, 0.5, 0.8, 1.0]))
+def test_the_shortfall_is_zero_exactly_when_the_rule_holds(data, scenarios, p):
+    from lineup.optimize.greedy import _shortfall
+
+    totals = np.asarray(data.draw(st.lists(st.sampled_from([0.0, 3.0, 9.9, 10.0, 12.0, 40.0]), min_size=scenarios,
+                                           max_size=scenarios)))
+    rule = TargetProbability(10.0, p, np.zeros((scenarios, 1)))
+    gap = float(_shortfall(rule, totals[:, None])[0])
+    assert gap >= 0
+    assert (gap == 0) == (int(np.count_nonzero(totals >= 10.0 * (1 - 1e-9))) >= rule.needed)
+
+
 def test_messages_name_the_rule():
     sc = chance_scenario(3, 6, 1.0, 5.0)             # 5 × everyone's expected engagements: out of reach
     res = solve(sc, backend="highs")
@@ -136,3 +212,12 @@ def test_the_memory_estimate_counts_the_scenario_rows(seed):
     size = model_size(sc, cand)
     assert size.cols == m.n_cols and size.rows == m.shape[0] and size.nnz >= m.A.nnz
     assert size.nnz <= m.A.nnz + cand.count          # the cut's zeros at most
+
+
+def test_highs_presolve_calling_a_feasible_model_infeasible_is_confirmed_without_it():
+    """HiGHS 1.16's MIP presolve calls this 8-creator model infeasible (CBC and HiGHS without presolve solve
+    it); the backend re-solves without presolve before it reports infeasible."""
+    sc = chance_scenario(28, 8, 0.8, 0.1, cheapest=True)
+    highs, cbc = solve(sc, gap=0.0, backend="highs"), solve(sc, gap=0.0, backend="cbc")
+    assert highs.status is SolveStatus.OPTIMAL and cbc.status is SolveStatus.OPTIMAL
+    assert highs.objective == pytest.approx(cbc.objective)

@@ -337,7 +337,7 @@ def _solve_greedy(base: dict, t0: float) -> SolveResult | None:
 
     scenario, cand = base["scenario"], base["cand"]
     mask = greedy.greedy(scenario, cand)
-    if mask is None or rules.violations(scenario, mask):   # a rule the greedy cannot keep (the target's chance)
+    if mask is None or rules.violations(scenario, mask):   # never a portfolio that breaks a rule
         return None
     built = time.perf_counter() - t0
     bound, notes = _greedy_bound(scenario, cand, base["time_limit"])

@@ -15,8 +15,9 @@ there) and the rows
   every selection that keeps the rule and none other, so the elastic diagnosis leaves it out
   (:func:`lineup.optimize.formulation.with_slack`), else relaxing the count row alone would not relax it.
 
-Unlike the other rules it adds columns, so the greedy cannot keep it: a scenario with it is solved by the
-MILP (:func:`lineup.optimize.solve` checks every greedy portfolio against every rule).
+Unlike the other rules it adds columns; the greedy meets it by reaching the target first
+(:func:`lineup.optimize.greedy._reach`), and :func:`lineup.optimize.solve` checks every greedy portfolio
+against every rule (one that breaks it sends the solve to the MILP).
 """
 
 from __future__ import annotations
