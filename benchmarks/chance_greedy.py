@@ -9,10 +9,11 @@ Run by hand::
     python benchmarks/chance_greedy.py --cases 1000x100 1000x500 --probability 0.9 --time-limit 120
 
 The target is ``--target-share`` of what the plain greedy's portfolio (the same rules, no target) reaches
-in a share ``--probability`` of the planning scenarios, so that it is reachable within the budget.  For each case and mode (most
-engagement with the rule; the cheapest portfolio with the rule) it prints the greedy's time, objective
-and bound (the LP relaxation of the full model), then the MILP's (HiGHS, ``--time-limit``), and whether
-each portfolio keeps every rule.  One run each: the greedy is deterministic.
+in a share ``--probability`` of the planning scenarios, so that it is reachable within the budget.  For
+each case it prints the plain greedy's objective and the target, then for each mode (most engagement with
+the rule; the cheapest portfolio with the rule) the greedy's time, objective and bound (the LP relaxation
+of the full model), then the MILP's (HiGHS, ``--time-limit``), and whether each portfolio keeps every
+rule.  One run each: the greedy is deterministic.
 """
 
 from __future__ import annotations
