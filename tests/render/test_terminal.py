@@ -97,3 +97,14 @@ def test_every_command_uses_the_one_console_helper():
         text = path.read_text()
         assert "Console(" not in text or path.name == "terminal.py", path
         assert "console.print(table)" not in text, f"{path}: print tables with print_table"
+
+
+@pytest.mark.parametrize("backend, shown", [("greedy", "· greedy build"), ("highs", "· highs (milp) build")])
+def test_the_status_line_names_the_solver_once_when_it_is_the_method(backend, shown):
+    from lineup.optimize import solve
+    from lineup.optimize.formulation import tiny_scenario
+    from lineup.render.solve import render_solve
+
+    out = console(file=io.StringIO(), width=300, color_system=None)
+    render_solve(solve(tiny_scenario(), backend=backend), out)
+    assert shown in out.file.getvalue()

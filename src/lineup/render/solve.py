@@ -139,8 +139,9 @@ def _render_status(data: dict, console) -> None:
         what = f"minimised total cost {value} · no portfolio under {bound}"
     else:
         what = f"objective {_fmt(data['objective'])} · bound {_fmt(data['bound'])}"
+    how = s["backend"] if s["method"] == s["backend"] else f"{s['backend']} ({s['method']})"
     console.print(
-        f"status [{colour}]{data['status']}[/{colour}] · {what} · gap {gap_text} · {s['backend']} ({s['method']}) "
+        f"status [{colour}]{data['status']}[/{colour}] · {what} · gap {gap_text} · {how} "
         f"build {s['build_seconds']:.2f}s solve {s['solve_seconds']:.2f}s (time limit {seconds_text(s['time_limit'])})"
     )
 
