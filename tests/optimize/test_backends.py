@@ -76,3 +76,29 @@ def test_a_workdir_locked_by_a_live_process_is_kept_whatever_its_pid(tmp_path):
         running.kill()
         running.wait()
         running.stdout.close()
+
+
+def _no_whole_solution(n: int, g: int, seed: int = 0):
+    """One equality row whose weights are multiples of ``g`` and whose right-hand side is not: no 0/1 point.
+    HiGHS's presolve proves it at once; without presolve branch and bound cannot (review case)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from lineup.optimize.formulation import LinearModel
+
+    rng = np.random.default_rng(seed)
+    A = g * rng.integers(50, 5000, (1, n)).astype(float)
+    b = np.floor(A.sum(axis=1) / 2 / g) * g + 1
+    return LinearModel(c=rng.random(n), A=sp.csr_matrix(A), row_lo=b, row_hi=b, row_names=("r0",), kind=("",),
+                       limit=b, scale=np.ones(1), lb=np.zeros(n), ub=np.ones(n),
+                       col_names=tuple(f"x[{i}]" for i in range(n)), n_x=n, rows=np.arange(n), decisions=np.arange(n))
+
+
+def test_an_infeasible_model_stays_infeasible_after_the_check_without_presolve():
+    """HiGHS's 'infeasible' is checked without presolve (HiGHS 1.16 presolve once called a feasible model
+    infeasible); a check that cannot conclude within its short allowance leaves the answer 'infeasible', not
+    'time_limit'."""
+    from lineup.optimize.backends import solve_model
+
+    sol = solve_model(_no_whole_solution(60, 7), "highs", time_limit=5.0, gap=0.0)
+    assert sol.status == "infeasible" and sol.values is None

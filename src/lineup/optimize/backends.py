@@ -745,14 +745,35 @@ def _solve_highs(model: LinearModel, time_limit, gap, relax, report, start=None)
     h.HandleUserInterrupt = True  # cancelSolve() then stops the run at HiGHS's next interrupt check
     h.cbMipInterrupt += lambda event: _highs_watch(event, state)
     report = report or _quiet
+    t0 = time.perf_counter()
     interrupted = _start_and_wait(h, state, report)
     if not relax and not interrupted and h.getModelStatus() == hs.HighsModelStatus.kInfeasible:
-        # HiGHS 1.16's MIP presolve can call a feasible model infeasible (measured on a chance-constrained
-        # model of 8 creators, tests/optimize/test_chance.py): confirm without presolve, from scratch
-        h.setOptionValue("presolve", "off")
-        h.clearSolver()
-        interrupted = _start_and_wait(h, state, report)
+        if _confirmed_without_presolve(hs, h, state, report, time.perf_counter() - t0, time_limit):
+            return "infeasible", None, None, None
+        interrupted = h.getModelStatus() == hs.HighsModelStatus.kInterrupt
     return _highs_outcome(hs, h, model, relax, interrupted)
+
+
+#: The no-presolve check of a HiGHS "infeasible" takes at most this many seconds plus
+#: :data:`RECHECK_FACTOR` × the first run's (and never beyond the time limit).
+RECHECK_SECONDS, RECHECK_FACTOR = 1.0, 10.0
+
+
+def _confirmed_without_presolve(hs, h, state: dict, report, first: float, time_limit) -> bool:
+    """HiGHS 1.16's MIP presolve can call a feasible model infeasible (measured on a chance-constrained model
+    of 8 creators, tests/optimize/test_chance.py): re-solve from scratch without presolve, for at most
+    :data:`RECHECK_SECONDS` + :data:`RECHECK_FACTOR` × the first run's seconds (within the time limit).
+    True (the model is infeasible) unless that run finds a portfolio; ``h`` then holds it."""
+    seconds = RECHECK_SECONDS + RECHECK_FACTOR * first
+    if time_limit is not None:
+        seconds = min(seconds, float(time_limit) - first)
+    if seconds <= 0:
+        return True
+    h.setOptionValue("presolve", "off")
+    h.clearSolver()
+    h.setOptionValue("time_limit", float(h.getRunTime()) + seconds)
+    _start_and_wait(h, state, report)      # Ctrl-C stops the check (the first answer stands), twice the run
+    return h.getInfo().primal_solution_status != 2     # 2: kSolutionStatusFeasible
 
 
 def _start_and_wait(h, state: dict, report) -> bool:
