@@ -614,10 +614,12 @@ def _reach_swap(st: _Static, s: _State, rule, cand: np.ndarray, forced: np.ndarr
     return best
 
 
-def _cheaper(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, max_trials: int = 1_000) -> np.ndarray:
+def _cheaper(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, max_trials: int = 1_000,
+             tries: int = 6) -> np.ndarray:
     """``objective.minimise: cost``: drop chosen influencers (dearest first, includes kept) while the portfolio
-    keeps every rule; with packages, also move one influencer to a dearer package when that lets a dearer
-    influencer go (a net saving), at most ``max_trials`` such moves tried.
+    keeps every rule, then repeat after each move that saves money and keeps every rule: a chosen influencer
+    swapped for a cheaper one (the ``tries`` of most expected engagement), or, with packages, one influencer
+    moved to a dearer package so that a dearer one can go.  At most ``max_trials`` moves are tried.
 
     Examples
     --------
@@ -627,35 +629,61 @@ def _cheaper(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, max_tria
     ...                         engagement_rate=[0.04, 0.04, 0.04], fee=[100, 100, 150])
     >>> sc = Scenario(ScenarioSpec.model_validate({"name": "x", "budget": 400, "roster": "r.csv",
     ...     "constraints": {"influencers": {"min": 2}}}), r)
-    >>> r.ids[_cheaper(sc, candidates(sc), np.array([True, True, True]))].tolist()
+    >>> r.ids[_cheaper(sc, candidates(sc), np.array([False, True, True]))].tolist()
     ['a', 'b']
     """
     d = model_of(scenario).decisions
     forced = np.zeros(d.n, dtype=bool)
     forced[cand.include_rows] = True
     mask = _drop_spare(scenario, d, forced, mask.copy())
-    while scenario.packages is not None and max_trials > 0:
-        moved = None
-        chosen = np.flatnonzero(mask & ~forced)
-        for k in chosen[np.argsort(-d.cost[chosen], kind="stable")]:      # the dearest first: most to save
-            for i in np.flatnonzero(mask & (d.row != d.row[k])):
-                alt = np.flatnonzero((d.row == d.row[i]) & cand.mask & ~mask)
-                alt = alt[(d.cost[alt] > d.cost[i]) & (d.cost[alt] - d.cost[i] < d.cost[k])]
-                for j in alt[np.argsort(d.cost[alt], kind="stable")]:
-                    max_trials -= 1
-                    trial = mask.copy()
-                    trial[[k, i]], trial[j] = False, True
-                    if not violations(scenario, trial):
-                        moved = trial
-                        break
-                if moved is not None or max_trials <= 0:
-                    break
-            if moved is not None or max_trials <= 0:
-                break
+    budget = [max_trials]
+    while budget[0] > 0:
+        moved = _swap_down(scenario, d, cand, forced, mask, tries, budget)
+        if moved is None and scenario.packages is not None:
+            moved = _package_up(scenario, d, cand, forced, mask, budget)
         if moved is None:
             break
         mask = _drop_spare(scenario, d, forced, moved)
     return mask
+
+
+def _swap_down(scenario: Scenario, d, cand: Candidates, forced: np.ndarray, mask: np.ndarray, tries: int,
+               budget: list) -> Optional[np.ndarray]:
+    """``mask`` with a chosen influencer (dearest first) swapped for a cheaper unchosen one that keeps every
+    rule (the ``tries`` of most expected engagement), or ``None``; ``budget[0]`` counts the trials left."""
+    chosen = np.flatnonzero(mask & ~forced)
+    free = np.flatnonzero(cand.mask & ~mask & ~np.isin(d.row, d.row[mask]))
+    free = free[np.argsort(-d.gain_e[free], kind="stable")]
+    for k in chosen[np.argsort(-d.cost[chosen], kind="stable")]:
+        for j in free[d.cost[free] < d.cost[k]][:tries]:
+            budget[0] -= 1
+            trial = mask.copy()
+            trial[k], trial[j] = False, True
+            if not violations(scenario, trial):
+                return trial
+            if budget[0] <= 0:
+                return None
+    return None
+
+
+def _package_up(scenario: Scenario, d, cand: Candidates, forced: np.ndarray, mask: np.ndarray,
+                budget: list) -> Optional[np.ndarray]:
+    """``mask`` with one influencer moved to a dearer package and a dearer chosen influencer dropped (a net
+    saving) that keeps every rule, or ``None``; ``budget[0]`` counts the trials left."""
+    chosen = np.flatnonzero(mask & ~forced)
+    for k in chosen[np.argsort(-d.cost[chosen], kind="stable")]:      # the dearest first: most to save
+        for i in np.flatnonzero(mask & (d.row != d.row[k])):
+            alt = np.flatnonzero((d.row == d.row[i]) & cand.mask & ~mask)
+            alt = alt[(d.cost[alt] > d.cost[i]) & (d.cost[alt] - d.cost[i] < d.cost[k])]
+            for j in alt[np.argsort(d.cost[alt], kind="stable")]:
+                budget[0] -= 1
+                trial = mask.copy()
+                trial[[k, i]], trial[j] = False, True
+                if not violations(scenario, trial):
+                    return trial
+                if budget[0] <= 0:
+                    return None
+    return None
 
 
 def _drop_spare(scenario: Scenario, d, forced: np.ndarray, mask: np.ndarray) -> np.ndarray:
