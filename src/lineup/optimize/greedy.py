@@ -625,12 +625,13 @@ def _cheaper(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, max_tria
     --------
     >>> from lineup.domain import Roster, Scenario, ScenarioSpec
     >>> from lineup.optimize.rules import candidates
-    >>> r = Roster.from_columns(ids=["a", "b", "c"], followers=[5_000, 6_000, 9_000],
-    ...                         engagement_rate=[0.04, 0.04, 0.04], fee=[100, 100, 150])
-    >>> sc = Scenario(ScenarioSpec.model_validate({"name": "x", "budget": 400, "roster": "r.csv",
-    ...     "constraints": {"influencers": {"min": 2}}}), r)
-    >>> r.ids[_cheaper(sc, candidates(sc), np.array([False, True, True]))].tolist()
-    ['a', 'b']
+    >>> two = ScenarioSpec.model_validate({"name": "two", "budget": 900, "roster": "r.csv",
+    ...                                    "constraints": {"influencers": {"min": 2}}})
+    >>> crew = Roster.from_columns(ids=["ann", "bo", "cy", "di"], followers=[4_000] * 4,
+    ...                            engagement_rate=[0.05] * 4, fee=[120, 90, 300, 250])
+    >>> chosen = np.array([True, False, True, True])              # ann, cy and di: 670
+    >>> crew.ids[_cheaper(Scenario(two, crew), candidates(Scenario(two, crew)), chosen)].tolist()
+    ['ann', 'bo']
     """
     d = model_of(scenario).decisions
     forced = np.zeros(d.n, dtype=bool)
