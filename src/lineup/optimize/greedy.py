@@ -43,6 +43,7 @@ the rules do not need.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -280,14 +281,18 @@ def _deficit(s: _State, b: CountBound) -> int:
     return max(0, int(b.limit - round(float(have))))
 
 
+def _minimums(st: _Static) -> list[CountBound]:
+    """The count minimums that ask for at least one influencer."""
+    return [b for b in st.ctx.bounds if b.kind == "min" and b.limit > 0]
+
+
 def _meet_minimums(st: _Static, s: _State, cand: np.ndarray) -> bool:
     """Add cost-effective rows until every count minimum holds; False if stuck.
 
     While meeting one minimum, money is held back for the cheapest way to meet
     the others (a heuristic reserve: overlaps between the groups are ignored).
     """
-    mins = [b for b in st.ctx.bounds if b.kind == "min" and b.limit > 0]
-    mins.sort(key=lambda b: {"niche": 0, "tier": 1, "count": 2}[b.source])
+    mins = sorted(_minimums(st), key=lambda b: {"niche": 0, "tier": 1, "count": 2}[b.source])
     elig = {b.name: _eligible(st.ctx, b) & cand for b in mins}
     cum = {b.name: np.cumsum(np.sort(st.ctx.fee[elig[b.name]])) for b in mins}
     for b in mins:
@@ -540,41 +545,45 @@ def _reach(st: _Static, s: _State, rule, cand: np.ndarray, forced: np.ndarray, s
     ``moves`` steps."""
     X, fee = rule.sample, st.ctx.fee
     totals = X[:, s.mask].sum(axis=1)
-    gap = float(_shortfall(rule, totals[:, None])[0])
     for _ in range(moves):
+        gap = float(_shortfall(rule, totals[:, None])[0])
         if gap <= 0:
             return s
         slots = st.count_cap - s.count
         floor = (st.budget - s.spend) / slots if slot_aware and np.isfinite(slots) and slots > 0 else 0.0
+        free = np.flatnonzero(cand & ~s.mask) if slots > 0 else np.zeros(0, dtype=np.int64)
         best = -1
         for min_shares in (True, False):      # rows that keep the platforms' minimum shares, if any helps
-            rows = np.flatnonzero(cand & ~s.mask)
-            rows = rows[_addable(st, s, rows, min_shares=min_shares)] if slots > 0 else rows[:0]
-            best = _most_cut(rule, X, totals, gap, rows, np.maximum(fee[rows], max(floor, 1e-9)))
+            rows = free[_addable(st, s, free, min_shares=min_shares)]
+            best = _most_cut(rule, totals, gap, rows, np.maximum(fee[rows], max(floor, 1e-9)))
             if best >= 0:
                 break
         if best >= 0:
             _add(st, s, best)
+            totals = totals + X[:, best]
         else:
             s = _reach_swap(st, s, rule, cand, forced, totals, gap)
             if s is None:
                 return None
-        totals = X[:, s.mask].sum(axis=1)
-        gap = float(_shortfall(rule, totals[:, None])[0])
-    return s if gap <= 0 else None
+            totals = X[:, s.mask].sum(axis=1)
+    return s if _shortfall(rule, totals[:, None])[0] <= 0 else None
 
 
-def _most_cut(rule, X: np.ndarray, totals: np.ndarray, gap: float, rows: np.ndarray, cost: np.ndarray) -> int:
+def _cuts(rule, totals: np.ndarray, gap: float, rows: np.ndarray) -> np.ndarray:
+    """How much adding each of ``rows`` to a portfolio with per-scenario ``totals`` (shortfall ``gap``) cuts
+    the chance rule's shortfall, scored :data:`_REACH_BLOCK` rows at a time."""
+    X = rule.sample
+    return np.concatenate([gap - _shortfall(rule, totals[:, None] + X[:, rows[lo:lo + _REACH_BLOCK]])
+                           for lo in range(0, rows.size, _REACH_BLOCK)] or [np.zeros(0)])
+
+
+def _most_cut(rule, totals: np.ndarray, gap: float, rows: np.ndarray, cost: np.ndarray) -> int:
     """The row of ``rows`` that cuts the chance rule's shortfall ``gap`` most per ``cost``; -1 if none cuts it."""
-    best, key = -1, 0.0
-    for lo in range(0, rows.size, _REACH_BLOCK):
-        block = rows[lo:lo + _REACH_BLOCK]
-        cut = gap - _shortfall(rule, totals[:, None] + X[:, block])
-        ratio = np.where(cut > 1e-9 * rule.target, cut, 0.0) / cost[lo:lo + _REACH_BLOCK]
-        k = int(np.argmax(ratio))
-        if ratio[k] > key:
-            best, key = int(block[k]), float(ratio[k])
-    return best
+    cut = _cuts(rule, totals, gap, rows)
+    ratio = np.where(cut > 1e-9 * rule.target, cut, 0.0) / cost
+    if not rows.size or not ratio.max() > 0:
+        return -1
+    return int(rows[np.argmax(ratio)])
 
 
 #: Candidates :func:`_reach_swap` tries (those that would cut the chance rule's shortfall most on their own).
@@ -589,10 +598,8 @@ def _reach_swap(st: _Static, s: _State, rule, cand: np.ndarray, forced: np.ndarr
     pool = np.flatnonzero(cand & ~s.mask)
     if pool.size == 0:
         return None
-    cut = np.concatenate([gap - _shortfall(rule, totals[:, None] + X[:, pool[lo:lo + _REACH_BLOCK]])
-                          for lo in range(0, pool.size, _REACH_BLOCK)])
-    pool = pool[np.argsort(-cut, kind="stable")[:_SWAP_POOL]]
-    mins = [b for b in st.ctx.bounds if b.kind == "min" and b.limit > 0]
+    pool = pool[np.argsort(-_cuts(rule, totals, gap, pool), kind="stable")[:_SWAP_POOL]]
+    mins = _minimums(st)
     best, best_cut = None, 1e-9 * rule.target
     for i in np.flatnonzero(s.mask & ~forced):
         mask = s.mask.copy()
@@ -602,7 +609,7 @@ def _reach_swap(st: _Static, s: _State, rule, cand: np.ndarray, forced: np.ndarr
         rows = rows[rows != i]
         if rows.size == 0:
             continue
-        cuts = gap - _shortfall(rule, (totals - X[:, i])[:, None] + X[:, rows])
+        cuts = _cuts(rule, totals - X[:, i], gap, rows)
         for k in np.argsort(-cuts, kind="stable")[:4]:
             if cuts[k] <= best_cut:
                 break
@@ -634,63 +641,61 @@ def _cheaper(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, max_tria
     ['ann', 'bo']
     """
     d = model_of(scenario).decisions
-    forced = np.zeros(d.n, dtype=bool)
-    forced[cand.include_rows] = True
+    forced = cand.forced
     mask = _drop_spare(scenario, d, forced, mask.copy())
-    budget = [max_trials]
-    while budget[0] > 0:
-        moved = _swap_down(scenario, d, cand, forced, mask, tries, budget)
-        if moved is None and scenario.packages is not None:
-            moved = _package_up(scenario, d, cand, forced, mask, budget)
+    trials = max_trials
+    while trials > 0:
+        moves = _swaps_down(d, cand, forced, mask, tries)
+        if scenario.packages is not None:
+            moves = itertools.chain(moves, _packages_up(d, cand, forced, mask))
+        moved = None
+        for trial in moves:
+            trials -= 1
+            if not violations(scenario, trial):
+                moved = trial
+                break
+            if trials <= 0:
+                break
         if moved is None:
             break
         mask = _drop_spare(scenario, d, forced, moved)
     return mask
 
 
-def _swap_down(scenario: Scenario, d, cand: Candidates, forced: np.ndarray, mask: np.ndarray, tries: int,
-               budget: list) -> Optional[np.ndarray]:
-    """``mask`` with a chosen influencer (dearest first) swapped for a cheaper unchosen one that keeps every
-    rule (the ``tries`` of most expected engagement), or ``None``; ``budget[0]`` counts the trials left."""
+def _dearest_first(d, mask: np.ndarray, forced: np.ndarray) -> np.ndarray:
+    """The chosen rows of ``mask`` that are not ``forced``, dearest first."""
     chosen = np.flatnonzero(mask & ~forced)
+    return chosen[np.argsort(-d.cost[chosen], kind="stable")]
+
+
+def _swaps_down(d, cand: Candidates, forced: np.ndarray, mask: np.ndarray, tries: int):
+    """``mask`` with a chosen influencer (dearest first) swapped for a cheaper unchosen one (the ``tries`` of
+    most expected engagement), one candidate move at a time."""
     free = np.flatnonzero(cand.mask & ~mask & ~np.isin(d.row, d.row[mask]))
     free = free[np.argsort(-d.gain_e[free], kind="stable")]
-    for k in chosen[np.argsort(-d.cost[chosen], kind="stable")]:
+    for k in _dearest_first(d, mask, forced):
         for j in free[d.cost[free] < d.cost[k]][:tries]:
-            budget[0] -= 1
             trial = mask.copy()
             trial[k], trial[j] = False, True
-            if not violations(scenario, trial):
-                return trial
-            if budget[0] <= 0:
-                return None
-    return None
+            yield trial
 
 
-def _package_up(scenario: Scenario, d, cand: Candidates, forced: np.ndarray, mask: np.ndarray,
-                budget: list) -> Optional[np.ndarray]:
+def _packages_up(d, cand: Candidates, forced: np.ndarray, mask: np.ndarray):
     """``mask`` with one influencer moved to a dearer package and a dearer chosen influencer dropped (a net
-    saving) that keeps every rule, or ``None``; ``budget[0]`` counts the trials left."""
-    chosen = np.flatnonzero(mask & ~forced)
-    for k in chosen[np.argsort(-d.cost[chosen], kind="stable")]:      # the dearest first: most to save
+    saving), one candidate move at a time."""
+    for k in _dearest_first(d, mask, forced):                         # the dearest first: most to save
         for i in np.flatnonzero(mask & (d.row != d.row[k])):
             alt = np.flatnonzero((d.row == d.row[i]) & cand.mask & ~mask)
             alt = alt[(d.cost[alt] > d.cost[i]) & (d.cost[alt] - d.cost[i] < d.cost[k])]
             for j in alt[np.argsort(d.cost[alt], kind="stable")]:
-                budget[0] -= 1
                 trial = mask.copy()
                 trial[[k, i]], trial[j] = False, True
-                if not violations(scenario, trial):
-                    return trial
-                if budget[0] <= 0:
-                    return None
-    return None
+                yield trial
 
 
 def _drop_spare(scenario: Scenario, d, forced: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``mask`` without the chosen rows (dearest first, ``forced`` kept) that no rule needs."""
-    chosen = np.flatnonzero(mask & ~forced)
-    for i in chosen[np.argsort(-d.cost[chosen], kind="stable")]:
+    for i in _dearest_first(d, mask, forced):
         mask[i] = False
         if violations(scenario, mask):
             mask[i] = True
@@ -819,22 +824,21 @@ def greedy(scenario: Scenario, cand: Candidates) -> Optional[np.ndarray]:
         return None
     st = _static(scenario)
     chance = _chance_rule(st)
-    forced_of = lambda rows: np.isin(np.arange(st.ctx.n), rows)  # noqa: E731
     masks = []
     for forced in _include_starts(scenario, cand):
-        base, ok = _base(st, replace(cand, include_rows=forced))
+        start = replace(cand, include_rows=forced)
+        base, ok = _base(st, start)
         masks += _runs(st, base, scenario, cand.mask) if ok else [base.mask]
         for slot_aware in (True, False) if ok and chance is not None else ():
-            reached = _reach(st, base.copy(), chance, cand.mask, forced_of(forced), slot_aware)
+            reached = _reach(st, base.copy(), chance, cand.mask, start.forced, slot_aware)
             if reached is not None and _meet_shares(st, reached, cand.mask):   # the target first, then the fill
                 masks += _runs(st, reached, scenario, cand.mask)
     best = _best_feasible(scenario, masks)
     if best is None:                      # repair each run, and a fresh start from the includes alone
-        starts = [*masks, forced_of(cand.include_rows)]
+        starts = [*masks, cand.forced]
         repaired = [m for m in (repair(scenario, cand, m) for m in starts) if m is not None]
         if chance is not None:            # the repair keeps the counts; the target is reached after it
-            forced = forced_of(cand.include_rows)
-            reached = [_reach(st, _rebuild(st, m), chance, cand.mask, forced) for m in repaired]
+            reached = [_reach(st, _rebuild(st, m), chance, cand.mask, cand.forced) for m in repaired]
             repaired += [s.mask for s in reached if s is not None]
         best = _best_feasible(scenario, repaired)
     if best is None:
@@ -899,8 +903,7 @@ def improve_by_swaps(scenario: Scenario, cand: Candidates, mask: np.ndarray, *, 
     value = evaluate(scenario, mask).objective
     mask = mask.copy()
     groups = _swap_groups(scenario, cand)
-    forced = np.zeros(d.n, dtype=bool)
-    forced[cand.include_rows] = True
+    forced = cand.forced
     key = d.gain_e / np.maximum(d.cost, 1e-9)
     for _ in range(rounds):
         improved = False
@@ -1107,8 +1110,7 @@ def _short_lists(st: _Static, cand: np.ndarray) -> tuple:
 
 
 def _space(st: _Static, scenario: Scenario, cand: Candidates) -> _Space:
-    forced = np.zeros(st.ctx.n, dtype=bool)
-    forced[cand.include_rows] = True
+    forced = cand.forced
     niche0 = 7
     plat0 = niche0 + len(st.ctx.niches)
     return _Space(st, scenario, niche0, plat0, plat0 + len(st.ctx.platform_names), _short_lists(st, cand.mask),

@@ -46,8 +46,7 @@ class _Pool:
 
 
 def _pool(m: Model, cand: Candidates) -> _Pool:
-    forced = np.zeros(m.n, dtype=bool)
-    forced[cand.include_rows] = True
+    forced = cand.forced
     return _Pool(cand.mask | forced, forced, float(m.decisions.cost[forced].sum()))
 
 

@@ -87,6 +87,13 @@ class Candidates:
         """Number of rows the optimiser may choose."""
         return int(self.mask.sum())
 
+    @property
+    def forced(self) -> np.ndarray:
+        """The decisions the includes force (``include_rows``), as a mask over every decision."""
+        out = np.zeros(self.mask.size, dtype=bool)
+        out[self.include_rows] = True
+        return out
+
 
 def candidates(scenario: Scenario) -> Candidates:
     """Apply the scenario's filters to its roster.
